@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install the system libraries and fonts briefgen needs to render (Debian/Ubuntu).
+# Idempotent: installs only what is missing, and only when it can (root with apt).
+set -euo pipefail
+
+packages=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+  libharfbuzz-subset0            # WeasyPrint's fast font subsetter; without it CJK subsetting is 10-20x slower
+  fonts-noto-core                # Noto Serif / Noto Sans: Latin, Cyrillic, Turkic Latin
+  fonts-noto-cjk                 # Noto Sans/Serif CJK SC for the Chinese phrase
+  poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
+  libreoffice-writer-nogui       # opens each DOCX headless in the tests
+)
+if [ "${BRIEFGEN_WITHOUT_OFFICE:-}" = 1 ]; then
+  packages=("${packages[@]/libreoffice-writer-nogui}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  [ -n "$p" ] || continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "Installing system packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  echo "Installing system packages: ${missing[*]}" >&2
+  sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "briefgen needs these system packages, which are missing: ${missing[*]}" >&2
+  echo "Install them with your package manager (Debian/Ubuntu: sudo apt-get install ${missing[*]})." >&2
+  exit 1
+fi

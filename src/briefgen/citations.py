@@ -1,0 +1,120 @@
+"""Author-date citations and reference lists, from sources.yaml."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from string import ascii_lowercase
+
+from briefgen.doctree import CiteItem, Emphasis, Inline, Link, Text
+from briefgen.models import Source
+
+
+def family_name(name: str) -> str:
+    """Return the family name of "Family, Given" (or of "Given Family")."""
+    name = name.strip()
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    return name.rsplit(" ", 1)[-1]
+
+
+def author_label(source: Source) -> str:
+    """Return the author part of a citation: "Chen", "Ji & Guo", "Yu et al.", "World Bank"."""
+    if isinstance(source.author, str):
+        return source.author
+    families = [family_name(a) for a in source.author]
+    if not families:
+        return source.title
+    if len(families) == 1:
+        return families[0]
+    if len(families) == 2:
+        return f"{families[0]} & {families[1]}"
+    return f"{families[0]} et al."
+
+
+def page_locator(pages: str | None) -> str | None:
+    """Turn an evidence item's `pages` ("3", "12-14") into a locator ("p. 3", "pp. 12–14")."""
+    if not pages:
+        return None
+    pages = pages.strip()
+    if re.match(r"^(p|pp|para|ch|sec)\.", pages):
+        return pages
+    if re.search(r"[-–,]", pages):
+        return "pp. " + re.sub(r"\s*-\s*", "–", pages)
+    return "p. " + pages
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """The works of one brief, with a unique author-date label for each."""
+
+    sources: Mapping[str, Source]
+    labels: Mapping[str, str]
+
+    @classmethod
+    def of(cls, sources: Mapping[str, Source]) -> Bibliography:
+        """Label every work; works by the same authors in the same year get a, b, c…."""
+        groups: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for key, source in sources.items():
+            groups[(author_label(source), source.year)].append(key)
+        labels: dict[str, str] = {}
+        for (author, year), keys in groups.items():
+            if len(keys) == 1:
+                labels[keys[0]] = f"{author}, {year}"
+                continue
+            ordered = sorted(keys, key=lambda k: (sources[k].title.casefold(), k))
+            for i, key in enumerate(ordered):
+                suffix = ascii_lowercase[i] if i < 26 else str(i + 1)
+                labels[key] = f"{author}, {year}{suffix}"
+        return cls(sources, labels)
+
+    def cite(self, items: tuple[CiteItem, ...]) -> str:
+        """Return the citation text without brackets: "Chen, 2020, p. 3; Putz, 2020"."""
+        parts = []
+        for item in items:
+            label = self.labels.get(item.key, item.key)
+            parts.append(f"{label}, {item.locator}" if item.locator else label)
+        return "; ".join(parts)
+
+    def sort_key(self, key: str) -> tuple[str, str]:
+        """Return the key that orders the reference list alphabetically."""
+        return (self.labels[key].casefold(), key)
+
+    def reference(self, key: str) -> tuple[Inline, ...]:
+        """Return one reference-list entry, author-date style.
+
+        Author (Year). Title. *Container*. Publisher. URL (accessed date).
+        """
+        source = self.sources[key]
+        label = self.labels[key]
+        year = label.rsplit(", ", 1)[1]
+        authors = source.author if isinstance(source.author, str) else _join_names(source.author)
+        out: list[Inline] = [Text(f"{authors} ({year}). ")]
+        title = source.title.rstrip(".")
+        standalone = source.type in ("report", "book", "dataset")
+        out.append(Emphasis((Text(title),)) if standalone else Text(title))
+        out.append(Text(". "))
+        if source.container:
+            out.append(Emphasis((Text(source.container),)) if not standalone else Text(source.container))
+            out.append(Text(". "))
+        if source.publisher and source.publisher != authors:
+            out.append(Text(f"{source.publisher}. "))
+        if source.url:
+            out.append(Link(source.url, (Text(source.url),)))
+            out.append(Text(f" (accessed {source.accessed.isoformat()})." if source.accessed else ""))
+        return _trim(out)
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " & ".join(names)
+    return ", ".join(names[:-1]) + " & " + names[-1]
+
+
+def _trim(out: list[Inline]) -> tuple[Inline, ...]:
+    last = out[-1]
+    if isinstance(last, Text):
+        out[-1] = Text(last.text.rstrip())
+    return tuple(x for x in out if not (isinstance(x, Text) and not x.text))

@@ -1,0 +1,36 @@
+"""The command line: one module per command, heavy imports only inside the command that runs."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from briefgen.cli import explain, schema, validate
+
+app = typer.Typer(
+    name="briefgen",
+    help="Tailored policy briefings for each government, from recommendations kept as YAML.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("validate")(validate.validate)
+app.command("schema")(schema.schema)
+app.command("explain")(explain.explain)
+
+
+def main() -> None:
+    """Run the command line; bad input ends with its report and exit status 1, never a traceback."""
+    from briefgen.errors import BriefgenError, InputError
+
+    from briefgen.cli.common import print_problems
+
+    try:
+        app()
+    except InputError as exc:
+        print_problems(exc.problems)
+        sys.exit(1)
+    except BriefgenError as exc:
+        print(f"briefgen: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,17 @@
+"""`briefgen explain`: why each recommendation is in or out of one country's brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def explain(
+    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    country: str = typer.Option(..., "--country", "-c", help="Country code, e.g. KG."),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to tailor for."),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
+    """Show, for one country, each recommendation as included or excluded, and exactly why."""
+    raise typer.Exit(3)

@@ -1,0 +1,17 @@
+"""`briefgen schema`: JSON Schema for each kind of source file, from the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def schema(
+    out: Path = typer.Option(Path("schemas"), "--out", help="Folder to write the schemas to."),
+) -> None:
+    """Write a JSON Schema for each source file kind, for editors with the YAML language server."""
+    from briefgen.schemas import write_schemas
+
+    for path in write_schemas(out):
+        typer.echo(str(path))

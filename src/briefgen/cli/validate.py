@@ -1,0 +1,55 @@
+"""`briefgen validate`: check every source and list every problem found."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders, print_problems
+
+
+def validate(
+    brief: Path | None = BRIEF_ARGUMENT,
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only."),
+) -> None:
+    """Check every source file of a brief; list every problem, with file, line and field."""
+    from briefgen.errors import InputError, Problem
+    from briefgen.loading import load_brief
+
+    problems: list[Problem] = []
+    summaries = []
+    for folder in brief_folders(brief):
+        try:
+            loaded = load_brief(folder)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(loaded.warnings)
+        summaries.append(
+            {
+                "brief": loaded.id,
+                "recommendations": sum(r.status == "active" for r in loaded.recommendations),
+                "countries": len(loaded.brief.countries),
+                "sources": len(loaded.sources),
+                "edition": loaded.brief.edition,
+            }
+        )
+    errors = [p for p in problems if p.severity == "error"]
+    if as_json:
+        report = {"ok": not errors, "briefs": summaries, "problems": [p.as_dict() for p in problems]}
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print_problems(problems)
+        if not quiet:
+            for s in summaries:
+                typer.echo(
+                    f"{s['brief']}: ok, edition {s['edition']}: {s['recommendations']} recommendations, "
+                    f"{s['countries']} countries, {s['sources']} sources"
+                )
+            if errors:
+                typer.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
+    if errors:
+        raise typer.Exit(1)

@@ -1,0 +1,166 @@
+"""The format-neutral document tree that every renderer walks.
+
+Text fields are parsed into this tree once (see `briefgen.text`); the DOCX and HTML renderers
+walk it and never see Markdown or YAML, so the two formats cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text; `lang` is set on runs in another script (`zh-Hans` for Chinese)."""
+
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """Emphasised (italic) text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Strong (bold) text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    """A literal span, shown in a monospaced font."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink to an http(s) or mailto address."""
+
+    href: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One work cited, with its optional locator (`p. 12`)."""
+
+    key: str
+    locator: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An author-date citation; `text` is the resolved "Chen, 2020, p. 3" without brackets."""
+
+    items: tuple[CiteItem, ...]
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote, anchored where it stands in the text; renderers number them."""
+
+    children: tuple[Inline, ...]
+
+
+Inline = Text | Emphasis | Strong | Code | LineBreak | Link | Citation | Footnote
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of inline content."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """An unordered list; each item is a sequence of blocks."""
+
+    items: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    """An ordered list starting at `start`."""
+
+    items: tuple[tuple[Block, ...], ...]
+    start: int = 1
+
+
+Block = Paragraph | BulletList | NumberedList
+
+
+@dataclass(frozen=True)
+class RichText:
+    """A parsed text field: a sequence of blocks."""
+
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+    def inlines(self) -> tuple[Inline, ...]:
+        """Return the inline content of a one-paragraph text (for titles and table cells)."""
+        if len(self.blocks) == 1 and isinstance(self.blocks[0], Paragraph):
+            return self.blocks[0].children
+        out: list[Inline] = []
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                if out:
+                    out.append(Text(" "))
+                out.extend(block.children)
+        return tuple(out)
+
+    def plain(self) -> str:
+        """Return the text without markup, citations as "(Chen, 2020)", footnotes dropped."""
+        return " ".join(_plain_block(b) for b in self.blocks).strip()
+
+
+def plain_inlines(children: tuple[Inline, ...]) -> str:
+    """Return inline content as plain text."""
+    out = []
+    for child in children:
+        if isinstance(child, Text | Code):
+            out.append(child.text)
+        elif isinstance(child, LineBreak):
+            out.append(" ")
+        elif isinstance(child, Citation):
+            out.append(f"({child.text})")
+        elif isinstance(child, Emphasis | Strong | Link):
+            out.append(plain_inlines(child.children))
+    return "".join(out)
+
+
+def _plain_block(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return plain_inlines(block.children)
+    return " ".join(_plain_block(b) for item in block.items for b in item)
+
+
+def walk_inlines(blocks: tuple[Block, ...]) -> list[Inline]:
+    """Return every inline node under `blocks`, depth first, footnote contents included."""
+    found: list[Inline] = []
+
+    def visit(children: tuple[Inline, ...]) -> None:
+        for child in children:
+            found.append(child)
+            if isinstance(child, Emphasis | Strong | Link | Footnote):
+                visit(child.children)
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            visit(block.children)
+        else:
+            for item in block.items:
+                for inner in walk_inlines(item):
+                    found.append(inner)
+    return found

@@ -1,0 +1,66 @@
+"""One error hierarchy: every input problem carries file, line, column and field path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the sources, located as precisely as the YAML allows."""
+
+    file: Path
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def display_path(self) -> str:
+        """Return the file path relative to the working directory when it lies below it."""
+        try:
+            return os.path.relpath(self.file)
+        except ValueError:  # another drive on Windows
+            return str(self.file)
+
+    def __str__(self) -> str:
+        field = self.field or "(file)"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.display_path()}:{self.line}:{self.column}: {field}: {prefix}{self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the problem as plain JSON-ready data."""
+        return {
+            "file": self.display_path(),
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+class BriefgenError(Exception):
+    """Base of every error briefgen raises on purpose."""
+
+
+class InputError(BriefgenError):
+    """The sources are wrong; holds every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that are errors, not warnings."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class RenderError(BriefgenError):
+    """A document could not be rendered (a template or renderer failure, not bad input)."""
