@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import InputError, Problem
-from briefgen.models import Brief, CountryProfile, Recipient, Recipients, Recommendation, Source, Sources
+from briefgen.models import (
+    Brief,
+    CountryProfile,
+    Recipient,
+    Recipients,
+    Recommendation,
+    Source,
+    Sources,
+)
 from briefgen.models.common import SLUG_PATTERN
 from briefgen.yamlsource import Loc, Positions, YamlDocument, read_yaml
 
@@ -44,7 +52,9 @@ class LoadedBrief:
         """Return the brief's id."""
         return self.brief.id
 
-    def problem(self, part: str, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+    def problem(
+        self, part: str, loc: Loc, message: str, *, key: bool = False, severity: str = "error"
+    ) -> Problem:
         """Return a problem located at `loc` in the file of `part`."""
         path = self.files[part]
         positions = self.positions.get(path) or Positions(path)
@@ -80,7 +90,11 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
 
     brief = _read(brief_path, Brief, problems, positions)
     if brief is not None and brief.id != root.name:
-        problems.append(positions[brief_path].problem(("id",), f"id '{brief.id}' must equal the folder name '{root.name}'"))
+        problems.append(
+            positions[brief_path].problem(
+                ("id",), f"id '{brief.id}' must equal the folder name '{root.name}'"
+            )
+        )
 
     sources_path = root / "sources.yaml"
     files["sources"] = sources_path
@@ -89,7 +103,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         parsed = _read(sources_path, Sources, problems, positions)
         sources = dict(parsed.root) if parsed is not None else {}
     else:
-        problems.append(Problem(sources_path, 1, 1, "", "a brief folder needs a sources.yaml (it may be `{}`)"))
+        problems.append(
+            Problem(sources_path, 1, 1, "", "a brief folder needs a sources.yaml (it may be `{}`)")
+        )
 
     recommendations: list[Recommendation] = []
     seen: dict[str, Path] = {}
@@ -99,10 +115,16 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         if rec is None:
             continue
         if rec.id in seen:
-            problems.append(positions[path].problem(("id",), f"duplicate recommendation id '{rec.id}' (also in {seen[rec.id].name})"))
+            problems.append(
+                positions[path].problem(
+                    ("id",), f"duplicate recommendation id '{rec.id}' (also in {seen[rec.id].name})"
+                )
+            )
             continue
         if rec.id != path.stem:
-            problems.append(positions[path].problem(("id",), f"id '{rec.id}' must equal the file name '{path.stem}'"))
+            problems.append(
+                positions[path].problem(("id",), f"id '{rec.id}' must equal the file name '{path.stem}'")
+            )
         seen[rec.id] = path
         files[f"rec:{rec.id}"] = path
         recommendations.append(rec)
@@ -115,13 +137,19 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
             problems.append(positions[brief_path].problem(("countries", i), f"{code} is listed twice"))
             continue
         if not path.is_file():
-            problems.append(positions[brief_path].problem(("countries", i), f"no profile for {code}: expected {path}"))
+            problems.append(
+                positions[brief_path].problem(("countries", i), f"no profile for {code}: expected {path}")
+            )
             continue
         profile = _read(path, CountryProfile, problems, positions)
         if profile is None:
             continue
         if profile.code != path.stem:
-            problems.append(positions[path].problem(("code",), f"code '{profile.code}' must equal the file name '{path.stem}'"))
+            problems.append(
+                positions[path].problem(
+                    ("code",), f"code '{profile.code}' must equal the file name '{path.stem}'"
+                )
+            )
         files[f"country:{code}"] = path
         countries[code] = profile
 
@@ -144,7 +172,8 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         files=files,
         positions=positions,
     )
-    problems.extend(check_brief(loaded))
+    complete = not any(p.severity == "error" for p in problems)
+    problems.extend(check_brief(loaded, complete=complete))
     return loaded, problems
 
 
@@ -188,13 +217,20 @@ def _data_loc(loc: tuple[Any, ...], data: Any) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if isinstance(part, str) and part.startswith("@"):
+            continue  # a union tag (see models.conditions), not a YAML key
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             out.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part not in node and not part.startswith(("@", "function-", "list[", "literal[", "dict[")) and part.isidentifier():
+        elif (
+            isinstance(part, str)
+            and isinstance(node, dict)
+            and part not in node
+            and not part.startswith(("@", "function-", "list[", "literal[", "dict["))
+            and part.isidentifier()
+        ):
             out.append(part)  # a missing field: the key that should be there
             node = None
         # anything else is a union branch or tag name pydantic adds: not a YAML key
@@ -219,11 +255,17 @@ def _message(error: Any, loc: Loc, data: Any) -> str:
         if pattern in _PATTERN_HINTS:
             return f"{_show(error['input'])} {_PATTERN_HINTS[pattern]}"
         if pattern.startswith("^(country|scenario)"):
-            return f"{_show(error['input'])} must start with `country.` or `scenario.` followed by a fact name"
+            return (
+                f"{_show(error['input'])} must start with `country.` or `scenario.` followed by a fact name"
+            )
         return f"{_show(error['input'])} has the wrong form"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
-    return f"{error['msg']} (found {_show(error['input'])})" if not isinstance(error["input"], dict | list) else str(error["msg"])
+    return (
+        f"{error['msg']} (found {_show(error['input'])})"
+        if not isinstance(error["input"], dict | list)
+        else str(error["msg"])
+    )
 
 
 def _did_you_mean(loc: Loc, error: Any) -> str:

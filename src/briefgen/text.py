@@ -21,8 +21,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from briefgen.doctree import (
     Block,
     BulletList,
-    CiteItem,
     Citation,
+    CiteItem,
     Code,
     Emphasis,
     Footnote,
@@ -105,7 +105,11 @@ def citations_in(text: str) -> tuple[tuple[CiteItem, int], ...]:
 
 
 def _blocks(
-    tokens: Sequence[Token], i: int, closing: str | None, footnotes: dict[int, Any], cite: CiteResolver | None
+    tokens: Sequence[Token],
+    i: int,
+    closing: str | None,
+    footnotes: dict[int, Any],
+    cite: CiteResolver | None,
 ) -> tuple[list[Block], int]:
     out: list[Block] = []
     while i < len(tokens):
@@ -135,7 +139,9 @@ def _blocks(
     return out, i
 
 
-def _inlines(tokens: Sequence[Token], footnotes: dict[int, Any], cite: CiteResolver | None) -> tuple[Inline, ...]:
+def _inlines(
+    tokens: Sequence[Token], footnotes: dict[int, Any], cite: CiteResolver | None
+) -> tuple[Inline, ...]:
     stack: list[tuple[str, list[Inline], str]] = [("", [], "")]
     for token in tokens:
         kind = token.type

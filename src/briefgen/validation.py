@@ -57,8 +57,12 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
                 yield part, ("facts", name, "value"), fact.value
 
 
-def check_brief(loaded: LoadedBrief) -> list[Problem]:
-    """Return every problem that only shows when the files are read together."""
+def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
+    """Return every problem that only shows when the files are read together.
+
+    When some file could not be read (`complete` false), warnings that depend on seeing every
+    file, such as an uncited source, are left out: they would only be noise.
+    """
     problems: list[Problem] = []
     brief = loaded.brief
     countries = set(brief.countries)
@@ -81,12 +85,24 @@ def check_brief(loaded: LoadedBrief) -> list[Problem]:
                 hint = difflib.get_close_matches(item.key, sources, n=1)
                 more = f"; did you mean '{hint[0]}'?" if hint else ""
                 problems.append(
-                    Problem(path, line, col, dotted(loc), f"citation [@{item.key}] names no work in sources.yaml{more}")
+                    Problem(
+                        path,
+                        line,
+                        col,
+                        dotted(loc),
+                        f"citation [@{item.key}] names no work in sources.yaml{more}",
+                    )
                 )
 
     if brief.scenario is not None and brief.scenario not in brief.scenarios:
         known = ", ".join(brief.scenarios) or "none are defined"
-        problems.append(loaded.problem("brief", ("scenario",), f"scenario '{brief.scenario}' is not one of the brief's scenarios ({known})"))
+        problems.append(
+            loaded.problem(
+                "brief",
+                ("scenario",),
+                f"scenario '{brief.scenario}' is not one of the brief's scenarios ({known})",
+            )
+        )
 
     country_facts = {name for p in loaded.countries.values() for name in p.facts}
     scenario_facts = {name for s in brief.scenarios.values() for name in s.facts}
@@ -94,7 +110,12 @@ def check_brief(loaded: LoadedBrief) -> list[Problem]:
     def check_country(part: str, loc: Loc, code: str, *, key: bool = False) -> None:
         if code not in countries:
             problems.append(
-                loaded.problem(part, loc, f"{code} is not one of the brief's countries ({', '.join(brief.countries)})", key=key)
+                loaded.problem(
+                    part,
+                    loc,
+                    f"{code} is not one of the brief's countries ({', '.join(brief.countries)})",
+                    key=key,
+                )
             )
 
     for rec in loaded.recommendations:
@@ -104,21 +125,25 @@ def check_brief(loaded: LoadedBrief) -> list[Problem]:
                 check_country(part, ("audience", "countries", i), code)
         for code in rec.country_notes:
             check_country(part, ("country_notes", code), code, key=True)
-        for i, item in enumerate(rec.evidence):
-            cited.add(item.source)
-            if item.source not in sources:
-                source_missing(part, ("evidence", i, "source"), item.source)
-            for j, code in enumerate(item.countries or []):
+        for i, evidence in enumerate(rec.evidence):
+            cited.add(evidence.source)
+            if evidence.source not in sources:
+                source_missing(part, ("evidence", i, "source"), evidence.source)
+            for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
         if rec.trigger.when is not None:
             for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
                 scope, name = test.fact.split(".", 1)
-                known = country_facts if scope == "country" else scenario_facts
-                if name not in known:
+                defined = country_facts if scope == "country" else scenario_facts
+                if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
-                    hint = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+                    hint = difflib.get_close_matches(name, defined, n=1, cutoff=0.5)
                     more = f"; did you mean '{scope}.{hint[0]}'?" if hint else ""
-                    problems.append(loaded.problem(part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"))
+                    problems.append(
+                        loaded.problem(
+                            part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
+                        )
+                    )
 
     for code, profile in loaded.countries.items():
         for name, fact in profile.facts.items():
@@ -131,15 +156,31 @@ def check_brief(loaded: LoadedBrief) -> list[Problem]:
         seen: set[str] = set()
         for i, recipient in enumerate(loaded.recipients):
             if recipient.id in seen:
-                problems.append(loaded.problem("recipients", (i, "id"), f"duplicate recipient id '{recipient.id}'"))
+                problems.append(
+                    loaded.problem("recipients", (i, "id"), f"duplicate recipient id '{recipient.id}'")
+                )
             seen.add(recipient.id)
             check_country("recipients", (i, "country"), recipient.country)
             if recipient.channel == "email" and not recipient.email:
-                problems.append(loaded.problem("recipients", (i, "channel"), "channel is email but no email address is given"))
+                problems.append(
+                    loaded.problem(
+                        "recipients",
+                        (i, "channel"),
+                        "channel is email but no email address is given",
+                    )
+                )
 
-    for key in sources:
+    for key in sources if complete else ():
         if key not in cited:
-            problems.append(loaded.problem("sources", (key,), f"source '{key}' is never cited", key=True, severity="warning"))
+            problems.append(
+                loaded.problem(
+                    "sources",
+                    (key,),
+                    f"source '{key}' is never cited",
+                    key=True,
+                    severity="warning",
+                )
+            )
     return problems
 
 

@@ -20,9 +20,9 @@ from ruamel.yaml.events import (
     AliasEvent,
     CollectionStartEvent,
     DocumentStartEvent,
+    MappingEndEvent,
     NodeEvent,
     SequenceEndEvent,
-    MappingEndEvent,
 )
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -198,19 +198,26 @@ def _reader_message(exc: YAMLError) -> str:
     return str(exc).splitlines()[0]
 
 
-def _to_python(
-    node: Node, loc: Loc, positions: Positions, problems: list[Problem], yaml: YAML
-) -> Any:
+def _to_python(node: Node, loc: Loc, positions: Positions, problems: list[Problem], yaml: YAML) -> Any:
     line, col = _mark(node.start_mark)
     positions.values[loc] = (line, col)
     if node.tag not in _STANDARD_TAGS:
-        problems.append(Problem(positions.path, line, col, dotted(loc), f"YAML tag {node.tag} is not allowed"))
+        problems.append(
+            Problem(positions.path, line, col, dotted(loc), f"YAML tag {node.tag} is not allowed")
+        )
         return None
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                problems.append(Problem(positions.path, *_mark(key_node.start_mark), dotted(loc), "a key must be plain text"))
+                problems.append(
+                    Problem(
+                        positions.path,
+                        *_mark(key_node.start_mark),
+                        dotted(loc),
+                        "a key must be plain text",
+                    )
+                )
                 continue
             key = yaml.constructor.construct_object(key_node)
             if isinstance(key, bool) or key is None:
@@ -218,7 +225,9 @@ def _to_python(
             key = str(key) if not isinstance(key, str) else key
             child = (*loc, key)
             if key in result:
-                problems.append(Problem(positions.path, *_mark(key_node.start_mark), dotted(child), "duplicate key"))
+                problems.append(
+                    Problem(positions.path, *_mark(key_node.start_mark), dotted(child), "duplicate key")
+                )
                 continue
             positions.keys[child] = _mark(key_node.start_mark)
             result[key] = _to_python(value_node, child, positions, problems, yaml)
@@ -227,12 +236,15 @@ def _to_python(
         return [_to_python(item, (*loc, i), positions, problems, yaml) for i, item in enumerate(node.value)]
     value = yaml.constructor.construct_object(node)
     if isinstance(value, str):
-        positions.block[loc] = node.style == "|"
+        positions.block[loc] = getattr(node, "style", None) == "|"
         bad = XML_FORBIDDEN.search(value)
         if bad:
             problems.append(
                 Problem(
-                    positions.path, line, col, dotted(loc),
+                    positions.path,
+                    line,
+                    col,
+                    dotted(loc),
                     f"control character U+{ord(bad.group()):04X} is not allowed in text",
                 )
             )

@@ -22,9 +22,8 @@ app.command("explain")(explain.explain)
 
 def main() -> None:
     """Run the command line; bad input ends with its report and exit status 1, never a traceback."""
-    from briefgen.errors import BriefgenError, InputError
-
     from briefgen.cli.common import print_problems
+    from briefgen.errors import BriefgenError, InputError
 
     try:
         app()

@@ -11,7 +11,9 @@ import typer
 from briefgen.errors import Problem
 
 BRIEF_ARGUMENT = typer.Argument(
-    None, help="A brief folder (briefs/<id>). Left out: every brief under ./briefs.", show_default=False
+    None,
+    help="A brief folder (briefs/<id>). Left out: every brief under ./briefs.",
+    show_default=False,
 )
 
 

@@ -39,7 +39,11 @@ def validate(
         )
     errors = [p for p in problems if p.severity == "error"]
     if as_json:
-        report = {"ok": not errors, "briefs": summaries, "problems": [p.as_dict() for p in problems]}
+        report = {
+            "ok": not errors,
+            "briefs": summaries,
+            "problems": [p.as_dict() for p in problems],
+        }
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print_problems(problems)

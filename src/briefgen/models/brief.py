@@ -7,7 +7,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from briefgen.models.common import CountryCode, FactName, LanguageCode, Line, Markdown, Scalar, Slug, SourceModel
+from briefgen.models.common import (
+    CountryCode,
+    FactName,
+    LanguageCode,
+    Line,
+    Markdown,
+    Scalar,
+    Slug,
+    SourceModel,
+)
 
 
 class Author(SourceModel):
@@ -70,7 +79,5 @@ class Brief(SourceModel):
     """The active scenario; `--scenario` overrides it."""
     countries: list[CountryCode] = Field(min_length=1)
     """One tailored brief is made for each of these countries."""
-    analysis_position: Literal["before-recommendations", "after-recommendations"] = (
-        "before-recommendations"
-    )
+    analysis_position: Literal["before-recommendations", "after-recommendations"] = "before-recommendations"
     """Where the analysis sections stand: before the recommendations, or after them."""

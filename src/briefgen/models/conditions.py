@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -75,18 +75,17 @@ def _kind(value: Any) -> str | None:
     if isinstance(value, dict):
         for key in ("all", "any", "not", "fact"):
             if key in value:
-                return key
+                return "@" + key
         return None
-    return {AllOf: "all", AnyOf: "any", NotOf: "not", FactTest: "fact"}.get(type(value))
+    kinds: dict[type, str] = {AllOf: "@all", AnyOf: "@any", NotOf: "@not", FactTest: "@fact"}
+    return kinds.get(type(value))
 
 
 Condition = Annotated[
-    Union[
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-        Annotated[FactTest, Tag("fact")],
-    ],
+    Annotated[AllOf, Tag("@all")]
+    | Annotated[AnyOf, Tag("@any")]
+    | Annotated[NotOf, Tag("@not")]
+    | Annotated[FactTest, Tag("@fact")],
     Discriminator(
         _kind,
         custom_error_type="condition",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from briefgen.models.common import CountryCode, FactName, LanguageCode, Line, Markdown, Scalar, Slug, SourceModel
+from briefgen.models.common import (
+    CountryCode,
+    FactName,
+    LanguageCode,
+    Line,
+    Markdown,
+    Scalar,
+    Slug,
+    SourceModel,
+)
 
 
 class Fact(SourceModel):

@@ -9,7 +9,11 @@ from pydantic import RootModel, StringConstraints
 from briefgen.models.common import CountryCode, LanguageCode, Line, Slug, SourceModel
 
 Email = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$", max_length=254)
+    str,
+    StringConstraints(
+        pattern=r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+        max_length=254,
+    ),
 ]
 Format = Literal["pdf", "docx", "html"]
 

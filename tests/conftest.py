@@ -1,0 +1,42 @@
+"""Shared fixtures: the bundled brief, the small Andes fixture brief, and copies to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CENTRAL_ASIA = REPO / "briefs" / "china-central-asia"
+ANDES = FIXTURES / "briefs" / "andes-water"
+
+
+@pytest.fixture
+def briefs_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture briefs folder (andes-water and its countries)."""
+    target = tmp_path / "briefs"
+    shutil.copytree(FIXTURES / "briefs", target)
+    return target
+
+
+@pytest.fixture
+def andes(briefs_copy: Path) -> Path:
+    """A writable copy of the andes-water brief folder."""
+    return briefs_copy / "andes-water"
+
+
+@pytest.fixture
+def central_asia_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled brief (with the shared country profiles)."""
+    target = tmp_path / "briefs"
+    shutil.copytree(REPO / "briefs", target, ignore=shutil.ignore_patterns("*.sqlite*"))
+    return target / "china-central-asia"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace one exact piece of a source file; fail loudly if it is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
