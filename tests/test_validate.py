@@ -160,7 +160,7 @@ def test_a_country_code_must_be_upper_case_alpha_2(andes: Path) -> None:
     _, problems, _ = validate(andes)
     assert problems == [
         "andes-water/recommendations/protect-glacier-basins.yaml:19:17: evidence[1].countries[0]: 'bo' must "
-        "be an upper-case ISO 3166-1 alpha-2 country code, like `KZ`"
+        "be an upper-case ISO 3166-1 alpha-2 country code, like `FR`"
     ]
 
 

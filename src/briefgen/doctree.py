@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Text:
-    """Plain text; `lang` is set on runs in another script (`zh-Hans` for Chinese)."""
+    """Plain text; `lang` is set on runs in another script (`zh-Hans` for Han characters)."""
 
     text: str
     lang: str | None = None

@@ -239,8 +239,8 @@ def _data_loc(loc: tuple[Any, ...], data: Any) -> Loc:
 
 _PATTERN_HINTS = {
     SLUG_PATTERN: "must be a lowercase id: letters, digits and single hyphens, like `my-id` (no `/`, `..` or spaces)",
-    r"^[A-Z]{2}$": "must be an upper-case ISO 3166-1 alpha-2 country code, like `KZ`",
-    r"^[a-z][a-z0-9_]*$": "must be a snake_case name, like `trade_with_china`",
+    r"^[A-Z]{2}$": "must be an upper-case ISO 3166-1 alpha-2 country code, like `FR`",
+    r"^[a-z][a-z0-9_]*$": "must be a snake_case name, like `trade_with_eu`",
 }
 
 

@@ -12,10 +12,10 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 """A lowercase identifier: letters, digits and single hyphens (`monitor-domestic-drivers`)."""
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-"""An ISO 3166-1 alpha-2 country code in upper case (`KZ`)."""
+"""An ISO 3166-1 alpha-2 country code in upper case (`FR`)."""
 
 FactName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
-"""A fact's name in snake_case (`trade_with_china_usd_bn`)."""
+"""A fact's name in snake_case (`trade_with_eu_usd_bn`)."""
 
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 """A BCP 47 language tag (`en`, `ru`, `zh-Hans`)."""

@@ -35,11 +35,11 @@ class CountryProfile(SourceModel):
     """A government's country profile: names, facts and highlights."""
 
     code: CountryCode
-    """ISO 3166-1 alpha-2 code, equal to the file name (`KZ`)."""
+    """ISO 3166-1 alpha-2 code, equal to the file name (`FR`)."""
     name: Line
-    """Short name (`Kazakhstan`)."""
+    """Short name (`France`)."""
     official_name: Line
-    """Official name, used in "Prepared for the Government of …" (`Republic of Kazakhstan`)."""
+    """Official name, used in "Prepared for the Government of …" (`French Republic`)."""
     capital: Line | None = None
     """Capital city."""
     languages: list[LanguageCode] = []
