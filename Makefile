@@ -28,8 +28,9 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
+## Benchmarks: pytest-benchmark micro-benchmarks, then the side-by-side build benchmark.
 bench: setup
-	$(PY) benchmarks/run.py
+	$(VENV)/bin/pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
 
 clean:
 	rm -rf build $(VENV)

@@ -24,9 +24,35 @@ scalars = st.one_of(
 )
 keys = st.one_of(
     st.sampled_from(
-        ["id", "title", "priority", "trigger", "when", "all", "any", "not", "fact", "equals", "in",
-         "gte", "evidence", "source", "countries", "audience", "action", "steps", "summary", "facts",
-         "value", "code", "name", "scenario", "scenarios", "date", "edition"]
+        [
+            "id",
+            "title",
+            "priority",
+            "trigger",
+            "when",
+            "all",
+            "any",
+            "not",
+            "fact",
+            "equals",
+            "in",
+            "gte",
+            "evidence",
+            "source",
+            "countries",
+            "audience",
+            "action",
+            "steps",
+            "summary",
+            "facts",
+            "value",
+            "code",
+            "name",
+            "scenario",
+            "scenarios",
+            "date",
+            "edition",
+        ]
     ),
     st.text(max_size=10),
 )
@@ -55,7 +81,9 @@ def test_random_text_gets_a_report_never_an_exception(text: str) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=documents, kind=st.sampled_from(["brief", "recommendation", "sources", "country", "recipients"]))
-def test_random_documents_in_every_source_file_get_a_report(tmp_path_factory, data: object, kind: str) -> None:
+def test_random_documents_in_every_source_file_get_a_report(
+    tmp_path_factory, data: object, kind: str
+) -> None:
     root = tmp_path_factory.mktemp("fuzz") / "briefs"
     shutil.copytree(FIXTURES / "briefs", root)
     target = {

@@ -9,11 +9,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from briefgen.citations import Bibliography
+from briefgen.doctree import RichText
 from briefgen.errors import InputError, Problem
 from briefgen.models import (
     Brief,
@@ -46,11 +49,26 @@ class LoadedBrief:
     """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def id(self) -> str:
         """Return the brief's id."""
         return self.brief.id
+
+    @cached_property
+    def bibliography(self) -> Bibliography:
+        """Return the brief's works with their author-date labels."""
+        return Bibliography.of(self.sources)
+
+    def rich(self, text: str) -> RichText:
+        """Return a text field parsed into the document tree; each text is parsed once."""
+        from briefgen.text import parse
+
+        parsed = self._texts.get(text)
+        if parsed is None:
+            parsed = self._texts[text] = parse(text, self.bibliography.cite)
+        return parsed
 
     def problem(
         self, part: str, loc: Loc, message: str, *, key: bool = False, severity: str = "error"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -14,4 +15,17 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     """Show, for one country, each recommendation as included or excluded, and exactly why."""
-    raise typer.Exit(3)
+    from briefgen.explaining import explanation, explanation_text
+    from briefgen.loading import load_brief
+    from briefgen.tailoring import TailoringError, tailor
+
+    loaded = load_brief(brief)
+    try:
+        tailored = tailor(loaded, country.upper(), scenario)
+    except TailoringError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    data = explanation(loaded, tailored)
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        typer.echo(explanation_text(data))

@@ -1,0 +1,32 @@
+"""briefgen: tailored policy briefings for each government, from recommendations kept as YAML.
+
+The public API: `load_brief(folder)` reads and validates a brief, `tailor(loaded, country)`
+makes one government's brief, `build(...)` renders briefs to files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from briefgen.loading import LoadedBrief
+    from briefgen.tailoring import TailoredBrief
+
+
+def load_brief(folder: Any) -> LoadedBrief:
+    """Load and validate a brief folder; raise InputError listing every problem."""
+    from briefgen.loading import load_brief as _load
+
+    return _load(folder)
+
+
+def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
+    """Return one government's brief under a scenario (default: the brief's active one)."""
+    from briefgen.tailoring import tailor as _tailor
+
+    return _tailor(loaded, country, scenario)
+
+
+__all__ = ["__version__", "load_brief", "tailor"]

@@ -1,0 +1,132 @@
+"""What `briefgen explain` reports: each recommendation in or out of one brief, and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefgen.conditions import LeafResult
+from briefgen.loading import LoadedBrief
+from briefgen.tailoring import TailoredBrief, to_data
+
+_OPERATOR_WORDS = {
+    "equals": "=",
+    "in": "in",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "exists": "exists:",
+}
+
+
+def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
+    """Return the explanation as plain data (what `--json` prints)."""
+    recs = {r.id: r for r in loaded.recommendations}
+    items = []
+    for decision in tailored.decisions:
+        rec = recs[decision.recommendation]
+        kept: list[dict[str, Any]] = []
+        dropped: list[dict[str, Any]] = []
+        for item in rec.evidence:
+            entry = {
+                "claim": loaded.rich(item.claim).plain(),
+                "source": item.source,
+                "citation": loaded.bibliography.labels.get(item.source, item.source),
+                "countries": list(item.countries) if item.countries is not None else None,
+            }
+            shown = item.countries is None or tailored.country in item.countries
+            (kept if shown and decision.included else dropped).append(entry)
+        items.append(
+            {
+                "id": decision.recommendation,
+                "title": decision.title,
+                "priority": decision.priority,
+                "included": decision.included,
+                "decided_by": decision.decided_by,
+                "reason": decision.reason,
+                "leaves": [
+                    {
+                        "fact": leaf.fact,
+                        "operator": leaf.operator,
+                        "operand": leaf.operand,
+                        "value": to_data(leaf.value),
+                        "defined": leaf.defined,
+                        "holds": leaf.holds,
+                    }
+                    for leaf in decision.leaves
+                ],
+                "evidence_kept": kept,
+                "evidence_dropped": dropped,
+                "country_note": rec.country_notes.get(tailored.country) is not None,
+            }
+        )
+    return {
+        "brief": tailored.brief_id,
+        "edition": tailored.edition,
+        "country": tailored.country,
+        "country_name": tailored.country_name,
+        "scenario": tailored.scenario,
+        "scenario_label": tailored.scenario_label,
+        "scenario_is_default": tailored.scenario_is_default,
+        "recommendations": items,
+    }
+
+
+def explanation_text(data: dict[str, Any]) -> str:
+    """Return the explanation as an analyst reads it."""
+    lines = [
+        f"{data['brief']}, edition {data['edition']}: brief for {data['country_name']} ({data['country']})"
+    ]
+    if data["scenario"]:
+        default = "the brief's active scenario" if data["scenario_is_default"] else "chosen with --scenario"
+        lines.append(f'Scenario: {data["scenario"]}, "{data["scenario_label"]}" ({default})')
+    else:
+        lines.append("Scenario: none (scenario facts are undefined)")
+    included = [r for r in data["recommendations"] if r["included"]]
+    excluded = [r for r in data["recommendations"] if not r["included"]]
+    lines.append("")
+    lines.append(f"INCLUDED ({len(included)}), in the order the brief shows them")
+    for number, rec in enumerate(included, 1):
+        lines.append(f"  {number}. {rec['title']}  [{rec['id']}, priority {rec['priority']}]")
+        lines.extend(_why(rec))
+        for item in rec["evidence_kept"]:
+            only = f"  (only for {', '.join(item['countries'])})" if item["countries"] else ""
+            lines.append(f"       evidence: {_short(item['claim'])} ({item['citation']}){only}")
+        not_here = [i for i in rec["evidence_dropped"]]
+        if not_here:
+            lines.append(f"       evidence left out: {len(not_here)} item(s) shown only to other countries")
+        if rec["country_note"]:
+            lines.append(f"       country note for {data['country']}: yes")
+    if not included:
+        lines.append("  (none)")
+    lines.append("")
+    lines.append(f"EXCLUDED ({len(excluded)})")
+    for rec in excluded:
+        lines.append(f"  - {rec['title']}  [{rec['id']}, priority {rec['priority']}]")
+        lines.extend(_why(rec))
+    if not excluded:
+        lines.append("  (none)")
+    return "\n".join(lines)
+
+
+def _why(rec: dict[str, Any]) -> list[str]:
+    if rec["decided_by"] != "condition":
+        return [f"       because: {rec['reason']}"]
+    verb = "holds" if rec["included"] else "fails"
+    out = [f"       because the condition {verb}:"]
+    for leaf in rec["leaves"]:
+        out.append(f"         {'✓' if leaf['holds'] else '✗'} {_leaf_text(leaf)}")
+    return out
+
+
+def _leaf_text(leaf: dict[str, Any]) -> str:
+    op = _OPERATOR_WORDS[leaf["operator"]]
+    value = f"is {leaf['value']!r}" if leaf["defined"] else "is not defined"
+    return f"{leaf['fact']} {op} {leaf['operand']!r}  ({value})"
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+__all__ = ["LeafResult", "explanation", "explanation_text"]

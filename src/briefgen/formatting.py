@@ -1,0 +1,58 @@
+"""Numbers, dates and fact values written the way the brief's language writes them (Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from briefgen.models import Fact
+from briefgen.models.common import Scalar
+
+
+@lru_cache(maxsize=64)
+def locale_for(language: str) -> Locale:
+    """Return the Babel locale for a language tag, falling back to English."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def long_date(day: dt.date, language: str) -> str:
+    """Return a date in full: "15 November 2020"."""
+    locale = locale_for(language)
+    if locale.language == "en":  # British order, as think tanks outside the US print it
+        return format_date(day, "d MMMM y", locale=locale)
+    return format_date(day, "long", locale=locale)
+
+
+def number(value: float, language: str) -> str:
+    """Return a number with the locale's separators, at most two decimals."""
+    return str(format_decimal(value, format="#,##0.##", locale=locale_for(language)))
+
+
+def fact_value(fact: Fact, language: str) -> str:
+    """Return a fact's value as the profile table shows it, unit included."""
+    return scalar_value(fact.value, fact.unit, language)
+
+
+def scalar_value(value: Scalar, unit: str | None, language: str) -> str:
+    """Return a value with its unit: "43%", "13 USD bn", "yes"."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        if unit == "share":
+            return str(format_percent(value, format="#,##0.#%", locale=locale_for(language)))
+        text = number(value, language)
+        return f"{text} {unit}" if unit else text
+    return f"{value} {unit}" if unit and unit != "share" else value
+
+
+def humanise(name: str) -> str:
+    """Return a snake_case fact name as words: "trade_with_eu" -> "Trade with eu"."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -1,0 +1,367 @@
+"""Tailor a brief for one government: a pure function of the sources (no I/O, no clock)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from briefgen.citations import page_locator
+from briefgen.conditions import MISSING, LeafResult, evaluate
+from briefgen.doctree import Citation, CiteItem, Inline, RichText, walk_inlines
+from briefgen.errors import BriefgenError
+from briefgen.formatting import fact_value, humanise, long_date, scalar_value
+from briefgen.loading import LoadedBrief
+from briefgen.models import CountryProfile, Recommendation
+
+
+class TailoringError(BriefgenError):
+    """A country or scenario that the brief does not have was asked for."""
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One line of the "At a glance" table."""
+
+    name: str
+    label: str
+    value: str
+    year: int | None
+    source: str | None
+    """Author-date label of the source ("World Bank, 2020"), if any."""
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """A claim kept for this country, with its citation."""
+
+    claim: RichText
+    citation: Citation
+    countries: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class TailoredRecommendation:
+    """A recommendation as one country's brief shows it."""
+
+    number: int
+    id: str
+    title: RichText
+    priority: int
+    horizon: str | None
+    institutions: tuple[str, ...]
+    trigger: RichText
+    applies_because: tuple[str, ...]
+    """What was found true for this country, in words; empty when it always applies."""
+    watch: tuple[RichText, ...]
+    action: RichText
+    steps: tuple[RichText, ...]
+    rationale: RichText | None
+    evidence: tuple[EvidenceItem, ...]
+    country_note: RichText | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why one recommendation is in or out of one country's brief."""
+
+    recommendation: str
+    title: str
+    priority: int
+    included: bool
+    decided_by: Literal["status", "audience", "condition", "always"]
+    reason: str
+    leaves: tuple[LeafResult, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the reference list."""
+
+    key: str
+    label: str
+    entry: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class TailoredBrief:
+    """Everything one government's brief shows, format-neutral; renderers walk only this."""
+
+    brief_id: str
+    edition: int
+    language: str
+    date: dt.date
+    date_text: str
+    title: str
+    subtitle: str | None
+    series: str | None
+    organisation: str
+    authors: tuple[str, ...]
+    marking: str | None
+    country: str
+    country_name: str
+    official_name: str
+    scenario: str | None
+    scenario_label: str | None
+    scenario_is_default: bool
+    summary: RichText
+    sections: tuple[tuple[str, RichText], ...]
+    analysis_position: str
+    profile: tuple[ProfileRow, ...]
+    highlights: tuple[RichText, ...]
+    recommendations: tuple[TailoredRecommendation, ...]
+    decisions: tuple[Decision, ...]
+    references: tuple[Reference, ...]
+
+    @property
+    def prepared_for(self) -> str:
+        """Return "Prepared for the Government of the Kyrgyz Republic"-style text."""
+        return f"Prepared for the Government of {_with_article(self.official_name)}"
+
+    @property
+    def slug(self) -> str:
+        """Return the output file stem: `<brief>-<country>-e<edition>`."""
+        return f"{self.brief_id}-{self.country}-e{self.edition}"
+
+    def canonical_json(self) -> str:
+        """Return the brief as canonical JSON: same content, same bytes."""
+        return canonical_json(self)
+
+
+def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
+    """Return `country`'s brief under `scenario` (default: the brief's active scenario)."""
+    brief = loaded.brief
+    if country not in brief.countries:
+        raise TailoringError(f"{country} is not one of {brief.id}'s countries ({', '.join(brief.countries)})")
+    scenario_id = scenario if scenario is not None else brief.scenario
+    if scenario_id is not None and scenario_id not in brief.scenarios:
+        known = ", ".join(brief.scenarios) or "none"
+        raise TailoringError(f"{brief.id} has no scenario '{scenario_id}' (it has: {known})")
+    active = brief.scenarios.get(scenario_id) if scenario_id else None
+    profile = loaded.countries[country]
+    country_facts = {name: fact.value for name, fact in profile.facts.items()}
+    scenario_facts = dict(active.facts) if active else {}
+    language = brief.language
+    bibliography = loaded.bibliography
+
+    decisions: list[Decision] = []
+    kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
+    for rec in sorted(loaded.recommendations, key=lambda r: (r.priority, r.id)):
+        decision = _decide(rec, country, country_facts, scenario_facts)
+        decisions.append(decision)
+        if decision.included:
+            kept.append((rec, decision.leaves))
+
+    recommendations = tuple(
+        _tailor_recommendation(
+            loaded, rec, number, leaves, profile, active.label if active else None, language
+        )
+        for number, (rec, leaves) in enumerate(kept, 1)
+    )
+    profile_rows = tuple(
+        ProfileRow(
+            name=name,
+            label=fact.label or humanise(name),
+            value=fact_value(fact, language),
+            year=fact.year,
+            source=bibliography.labels.get(fact.source) if fact.source else None,
+        )
+        for name, fact in profile.facts.items()
+    )
+    summary = loaded.rich(brief.summary)
+    sections = tuple((s.heading, loaded.rich(s.body)) for s in brief.sections)
+    highlights = tuple(loaded.rich(h) for h in profile.highlights)
+
+    cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
+    cited.update(fact.source for fact in profile.facts.values() if fact.source)
+    references = tuple(
+        Reference(key, bibliography.labels[key], bibliography.reference(key))
+        for key in sorted(cited, key=bibliography.sort_key)
+        if key in bibliography.labels
+    )
+    return TailoredBrief(
+        brief_id=brief.id,
+        edition=brief.edition,
+        language=language,
+        date=brief.date,
+        date_text=long_date(brief.date, language),
+        title=brief.title,
+        subtitle=brief.subtitle,
+        series=brief.series,
+        organisation=brief.organisation,
+        authors=tuple(a.name for a in brief.authors),
+        marking=brief.marking,
+        country=country,
+        country_name=profile.name,
+        official_name=profile.official_name,
+        scenario=scenario_id,
+        scenario_label=active.label if active else None,
+        scenario_is_default=scenario_id == brief.scenario,
+        summary=summary,
+        sections=sections,
+        analysis_position=brief.analysis_position,
+        profile=profile_rows,
+        highlights=highlights,
+        recommendations=recommendations,
+        decisions=tuple(decisions),
+        references=references,
+    )
+
+
+def _decide(
+    rec: Recommendation, country: str, country_facts: dict[str, Any], scenario_facts: dict[str, Any]
+) -> Decision:
+    def decision(included: bool, by: Any, reason: str, leaves: tuple[LeafResult, ...] = ()) -> Decision:
+        return Decision(rec.id, rec.title, rec.priority, included, by, reason, leaves)
+
+    if rec.status != "active":
+        return decision(False, "status", f"status is {rec.status}")
+    audience = rec.audience.countries
+    if audience != "all" and country not in audience:
+        return decision(False, "audience", f"audience is {', '.join(audience)}; {country} is not in it")
+    if rec.trigger.when is None:
+        return decision(True, "always", "no condition: applies whenever the audience includes the country")
+    verdict = evaluate(rec.trigger.when, country_facts, scenario_facts)
+    words = "; ".join(leaf.describe() for leaf in verdict.deciding)
+    return decision(
+        verdict.holds,
+        "condition",
+        f"condition {'holds' if verdict.holds else 'fails'}: {words}",
+        verdict.deciding,
+    )
+
+
+def _tailor_recommendation(
+    loaded: LoadedBrief,
+    rec: Recommendation,
+    number: int,
+    leaves: tuple[LeafResult, ...],
+    profile: CountryProfile,
+    scenario_label: str | None,
+    language: str,
+) -> TailoredRecommendation:
+    bibliography = loaded.bibliography
+    evidence = []
+    for item in rec.evidence:
+        if item.countries is not None and profile.code not in item.countries:
+            continue
+        cite = (CiteItem(item.source, page_locator(item.pages)),)
+        evidence.append(
+            EvidenceItem(
+                claim=loaded.rich(item.claim),
+                citation=Citation(cite, bibliography.cite(cite)),
+                countries=tuple(item.countries) if item.countries is not None else None,
+            )
+        )
+    note = rec.country_notes.get(profile.code)
+    return TailoredRecommendation(
+        number=number,
+        id=rec.id,
+        title=loaded.rich(rec.title),
+        priority=rec.priority,
+        horizon=rec.horizon,
+        institutions=tuple(rec.audience.institutions),
+        trigger=loaded.rich(rec.trigger.summary),
+        applies_because=tuple(
+            _because(leaf, profile, scenario_label, language) for leaf in leaves if leaf.holds
+        ),
+        watch=tuple(loaded.rich(w) for w in rec.trigger.watch),
+        action=loaded.rich(rec.action.summary),
+        steps=tuple(loaded.rich(s) for s in rec.action.steps),
+        rationale=loaded.rich(rec.rationale) if rec.rationale else None,
+        evidence=tuple(evidence),
+        country_note=loaded.rich(note) if note else None,
+    )
+
+
+def _because(leaf: LeafResult, profile: CountryProfile, scenario_label: str | None, language: str) -> str:
+    """Say in words what was found true: "scenario: China's economy recovers"; "Debt …: 43% (2019)"."""
+    scope, name = leaf.fact.split(".", 1)
+    if scope == "scenario":
+        return f"scenario: {scenario_label}" if scenario_label else f"scenario {humanise(name).lower()}"
+    fact = profile.facts.get(name)
+    if fact is None or leaf.value is MISSING:
+        return f"{humanise(name)}: not recorded"
+    year = f" ({fact.year})" if fact.year else ""
+    label = fact.label or humanise(name)
+    if leaf.operator in ("gt", "gte", "lt", "lte"):
+        words = {"gt": "above", "gte": "at least", "lt": "below", "lte": "at most"}[leaf.operator]
+        threshold = scalar_value(leaf.operand, fact.unit, language)
+        return f"{label}: {fact_value(fact, language)}{year}, {words} {threshold}"
+    return f"{label}: {fact_value(fact, language)}{year}"
+
+
+def _cited_keys(
+    summary: RichText,
+    bodies: Iterable[RichText],
+    highlights: Iterable[RichText],
+    recommendations: Iterable[TailoredRecommendation],
+) -> set[str]:
+    texts: list[RichText] = [summary, *bodies, *highlights]
+    keys: set[str] = set()
+    for rec in recommendations:
+        texts += [rec.title, rec.trigger, rec.action, *rec.steps, *rec.watch]
+        texts += [t for t in (rec.rationale, rec.country_note) if t is not None]
+        for item in rec.evidence:
+            texts.append(item.claim)
+            keys.update(ci.key for ci in item.citation.items)
+    for text in texts:
+        for node in walk_inlines(text.blocks):
+            if isinstance(node, Citation):
+                keys.update(ci.key for ci in node.items)
+    return keys
+
+
+def _with_article(official_name: str) -> str:
+    """Return "the Kyrgyz Republic" for a name that takes the article in English."""
+    first = official_name.split(" ", 1)[0]
+    takes_article = first in {
+        "Republic",
+        "Kingdom",
+        "State",
+        "Plurinational",
+        "Federal",
+        "United",
+        "Islamic",
+        "Principality",
+        "Sultanate",
+        "Democratic",
+        "People's",
+        "Commonwealth",
+        "Grand",
+    }
+    takes_article = takes_article or official_name.split(" ")[-1] in {
+        "Republic",
+        "Kingdom",
+        "Federation",
+        "Emirates",
+        "States",
+        "Islands",
+    }
+    return f"the {official_name}" if takes_article and not official_name.startswith("the ") else official_name
+
+
+def to_data(value: Any) -> Any:
+    """Return plain JSON-ready data for a tailored brief or any part of it."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {"type": type(value).__name__}
+        for f in dataclasses.fields(value):
+            data[f.name] = to_data(getattr(value, f.name))
+        return data
+    if isinstance(value, tuple | list):
+        return [to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is MISSING:
+        return None
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """Return canonical JSON: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(to_data(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,235 @@
+"""Tailoring: which recommendations, evidence and references each government's brief gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen.doctree import plain_inlines
+from briefgen.loading import load_brief
+from briefgen.tailoring import TailoredBrief, TailoringError, tailor
+from conftest import ANDES, CENTRAL_ASIA, replace_in
+
+MONITOR, PROFESSIONALISE, BALANCE = (
+    "monitor-domestic-drivers",
+    "professionalise-business-environment",
+    "deepen-balancing",
+)
+
+
+@pytest.fixture(scope="module")
+def central_asia():  # type: ignore[no-untyped-def]
+    return load_brief(CENTRAL_ASIA)
+
+
+def rec_ids(brief: TailoredBrief) -> list[str]:
+    return [r.id for r in brief.recommendations]
+
+
+def evidence_sources(brief: TailoredBrief, rec_id: str) -> list[str]:
+    rec = next(r for r in brief.recommendations if r.id == rec_id)
+    return [item.citation.items[0].key for item in rec.evidence]
+
+
+def claims(brief: TailoredBrief) -> str:
+    return " | ".join(item.claim.plain() for r in brief.recommendations for item in r.evidence)
+
+
+# --- the bundled brief, pinned country by country ------------------------------------------
+
+
+@pytest.mark.parametrize("country", ["KZ", "KG", "TJ", "TM", "UZ"])
+def test_when_china_recovers_every_government_gets_all_three_in_priority_order(
+    central_asia, country: str
+) -> None:
+    assert rec_ids(tailor(central_asia, country)) == [MONITOR, PROFESSIONALISE, BALANCE]
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [
+        ("KZ", [MONITOR, BALANCE]),
+        ("KG", [MONITOR, PROFESSIONALISE, BALANCE]),
+        ("TJ", [MONITOR, PROFESSIONALISE, BALANCE]),
+        ("TM", [MONITOR, BALANCE]),
+        ("UZ", [MONITOR, BALANCE]),
+    ],
+)
+def test_when_china_stalls_only_the_indebted_remittance_economies_keep_the_business_recommendation(
+    central_asia, country: str, expected: list[str]
+) -> None:
+    brief = tailor(central_asia, country, "china-stalls")
+    assert rec_ids(brief) == expected
+    assert [r.number for r in brief.recommendations] == list(range(1, len(expected) + 1))
+
+
+def test_the_kyrgyz_brief_under_stalling_says_which_facts_made_it_apply(central_asia) -> None:
+    rec = tailor(central_asia, "KG", "china-stalls").recommendations[1]
+    assert rec.applies_because == (
+        "scenario: China's economy fails to recover",
+        "Public external debt owed to China: 43% (2019), at least 30%",
+        "Remittances received: 29% (2019), at least 20%",
+    )
+
+
+def test_turkmenistan_is_left_out_of_the_stalling_case_because_its_debt_is_not_recorded(central_asia) -> None:
+    decision = next(
+        d for d in tailor(central_asia, "TM", "china-stalls").decisions if d.recommendation == PROFESSIONALISE
+    )
+    assert not decision.included and decision.decided_by == "condition"
+    assert [(leaf.fact, leaf.defined) for leaf in decision.leaves] == [
+        ("scenario.china_economy", True),
+        ("country.debt_to_china_share_external_debt", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("country", "shown", "hidden"),
+    [
+        (
+            "KZ",
+            ["protests", "USD 808 m"],
+            ["National Bank of Uzbekistan", "neutrality", "remittances equalled"],
+        ),
+        (
+            "KG",
+            ["protests", "remittances equalled"],
+            ["USD 808 m", "National Bank of Uzbekistan", "neutrality"],
+        ),
+        ("TJ", ["remittances equalled", "Xinjiang"], ["protests", "USD 808 m", "neutrality"]),
+        ("TM", ["neutrality", "Turkmengaz"], ["protests", "USD 808 m", "remittances equalled"]),
+        (
+            "UZ",
+            ["National Bank of Uzbekistan"],
+            ["protests", "USD 808 m", "neutrality", "remittances equalled"],
+        ),
+    ],
+)
+def test_each_brief_shows_the_evidence_that_concerns_it_and_no_other_country_evidence(
+    central_asia, country: str, shown: list[str], hidden: list[str]
+) -> None:
+    text = claims(tailor(central_asia, country))
+    for phrase in shown:
+        assert phrase in text, phrase
+    for phrase in hidden:
+        assert phrase not in text, phrase
+
+
+def test_the_kyrgyz_reference_list_omits_works_cited_only_for_other_countries(central_asia) -> None:
+    keys = [ref.key for ref in tailor(central_asia, "KG").references]
+    assert "un-ga1995" not in keys  # cited only in evidence shown to Turkmenistan
+    assert "china-general-technology2017" not in keys  # only for Kazakhstan
+    assert {"chen2020", "imf-debt-2020", "world-bank-wdi"} <= set(keys)
+    assert "un-ga1995" in [ref.key for ref in tailor(central_asia, "TM").references]
+
+
+def test_the_reference_list_is_alphabetical(central_asia) -> None:
+    labels = [ref.label.casefold() for ref in tailor(central_asia, "TJ").references]
+    assert labels == sorted(labels)
+
+
+def test_every_country_gets_its_note_where_the_data_has_one(central_asia) -> None:
+    kg = tailor(central_asia, "KG")
+    assert all(r.country_note is not None for r in kg.recommendations)
+    tm = tailor(central_asia, "TM")
+    assert [r.country_note is not None for r in tm.recommendations] == [False, False, True]
+
+
+def test_the_brief_records_the_scenario_it_was_built_for(central_asia) -> None:
+    default = tailor(central_asia, "KZ")
+    assert (default.scenario, default.scenario_is_default) == ("china-recovers", True)
+    stalled = tailor(central_asia, "KZ", "china-stalls")
+    assert (stalled.scenario, stalled.scenario_label, stalled.scenario_is_default) == (
+        "china-stalls",
+        "China's economy fails to recover",
+        False,
+    )
+
+
+def test_the_title_block_names_the_government_with_its_article(central_asia) -> None:
+    assert tailor(central_asia, "KG").prepared_for == "Prepared for the Government of the Kyrgyz Republic"
+    assert tailor(central_asia, "TM").prepared_for == "Prepared for the Government of Turkmenistan"
+
+
+def test_the_chinese_phrase_is_kept_and_tagged_as_chinese(central_asia) -> None:
+    brief = tailor(central_asia, "KZ")
+    from briefgen.doctree import Text, walk_inlines
+
+    runs = [
+        n for _, body in brief.sections for n in walk_inlines(body.blocks) if isinstance(n, Text) and n.lang
+    ]
+    assert [(r.text, r.lang) for r in runs] == [("新型大国关系", "zh-Hans")]
+
+
+def test_tailoring_is_pure_same_input_same_output(central_asia) -> None:
+    assert tailor(central_asia, "UZ").canonical_json() == tailor(central_asia, "UZ").canonical_json()
+    assert tailor(load_brief(CENTRAL_ASIA), "UZ") == tailor(central_asia, "UZ")
+
+
+def test_an_unknown_country_or_scenario_is_a_clear_error(central_asia) -> None:
+    with pytest.raises(TailoringError, match="XX is not one of china-central-asia's countries"):
+        tailor(central_asia, "XX")
+    with pytest.raises(TailoringError, match="has no scenario 'boom'"):
+        tailor(central_asia, "KZ", "boom")
+
+
+# --- the fixture brief on another region -----------------------------------------------------
+
+
+def test_another_region_is_tailored_by_its_files_alone() -> None:
+    andes = load_brief(ANDES)
+    assert rec_ids(tailor(andes, "PE")) == ["protect-glacier-basins", "share-hydrological-data"]
+    # Bolivia had a drought and records no water stress index: `not (index < 3.5)` is true when
+    # the index is missing, as documented in briefgen.conditions.
+    assert rec_ids(tailor(andes, "BO")) == [
+        "protect-glacier-basins",
+        "prepare-drought-finance",
+        "share-hydrological-data",
+    ]
+    assert rec_ids(tailor(andes, "CL")) == ["prepare-drought-finance"]
+    assert rec_ids(tailor(andes, "PE", "el-nino")) == [
+        "protect-glacier-basins",
+        "prepare-drought-finance",
+        "share-hydrological-data",
+    ]
+
+
+def test_equal_priorities_are_ordered_by_id_and_retired_ones_never_show() -> None:
+    andes = load_brief(ANDES)
+    decisions = tailor(andes, "PE", "el-nino").decisions
+    assert [(d.recommendation, d.included, d.decided_by) for d in decisions] == [
+        ("old-idea", False, "status"),
+        ("protect-glacier-basins", True, "condition"),
+        ("prepare-drought-finance", True, "condition"),
+        ("share-hydrological-data", True, "always"),
+    ]
+
+
+def test_a_recommendation_for_named_countries_says_so_when_it_leaves_one_out() -> None:
+    decision = next(
+        d for d in tailor(load_brief(ANDES), "CL").decisions if d.recommendation == "share-hydrological-data"
+    )
+    assert (decision.included, decision.reason) == (False, "audience is PE, BO; CL is not in it")
+
+
+def test_the_profile_table_formats_values_with_units_years_and_sources() -> None:
+    rows = {row.name: row for row in tailor(load_brief(ANDES), "PE").profile}
+    glacier = rows["glacier_share_water_supply"]
+    assert (glacier.label, glacier.value, glacier.year, glacier.source) == (
+        "Dry-season water from glaciers",
+        "40%",
+        2020,
+        "UNESCO, 2021a",
+    )
+    assert rows["drought_2023"].value == "no"
+    assert rows["basin"].value == "Titicaca"
+
+
+def test_editing_one_profile_changes_only_that_country(andes: Path) -> None:
+    before = {c: tailor(load_brief(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
+    replace_in(andes.parent / "countries/BO.yaml", "value: 0.3,", "value: 0.1,")
+    after = {c: tailor(load_brief(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
+    assert [c for c in before if before[c] != after[c]] == ["BO"]
+    first = tailor(load_brief(andes), "BO").recommendations[0]
+    assert plain_inlines(first.title.inlines()) == "Prepare drought finance before the dry season"
