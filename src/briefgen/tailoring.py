@@ -118,7 +118,7 @@ class TailoredBrief:
 
     @property
     def prepared_for(self) -> str:
-        """Return "Prepared for the Government of the Kyrgyz Republic"-style text."""
+        """Return "Prepared for the Government of the French Republic"-style text."""
         return f"Prepared for the Government of {_with_article(self.official_name)}"
 
     @property
@@ -278,7 +278,7 @@ def _tailor_recommendation(
 
 
 def _because(leaf: LeafResult, profile: CountryProfile, scenario_label: str | None, language: str) -> str:
-    """Say in words what was found true: "scenario: China's economy recovers"; "Debt …: 43% (2019)"."""
+    """Say in words what was found true: "scenario: Growth resumes"; "Debt …: 43% (2019)"."""
     scope, name = leaf.fact.split(".", 1)
     if scope == "scenario":
         return f"scenario: {scenario_label}" if scenario_label else f"scenario {humanise(name).lower()}"
@@ -316,7 +316,7 @@ def _cited_keys(
 
 
 def _with_article(official_name: str) -> str:
-    """Return "the Kyrgyz Republic" for a name that takes the article in English."""
+    """Return "the French Republic" for a name that takes the article in English."""
     first = official_name.split(" ", 1)[0]
     takes_article = first in {
         "Republic",
