@@ -1,0 +1,44 @@
+"""The fixed words of a brief ("Executive summary", "When this applies"), shared by every renderer.
+
+Renderers take these words from here, never spell them out themselves, so the DOCX and the PDF
+say the same thing and a translation is one more table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+ENGLISH: Mapping[str, str] = {
+    "summary": "Executive summary",
+    "at_a_glance": "At a glance: {country}",
+    "fact": "Fact",
+    "value": "Value",
+    "year": "Year",
+    "source": "Source",
+    "sources": "Sources",
+    "highlights": "Highlights",
+    "analysis": "Analysis",
+    "recommendations": "Recommendations",
+    "recommendation": "Recommendation {number}",
+    "when": "When this applies",
+    "applies": "Applies because",
+    "watch": "Indicators to watch",
+    "what": "What to do",
+    "why": "Why",
+    "evidence": "Evidence",
+    "for_country": "For {country}",
+    "horizon": "Horizon",
+    "addressed_to": "Addressed to",
+    "references": "References",
+    "edition": "Edition {edition}",
+    "scenario": "Scenario: {scenario}",
+    "page": "Page {page} of {pages}",
+    "changes": "Changes since edition {edition}",
+    "no_changes": "Nothing in this brief has changed since edition {edition}.",
+    "notes": "Notes",
+}
+
+
+def labels(language: str) -> Mapping[str, str]:
+    """Return the brief's fixed words in `language` (English until a translation exists)."""
+    return ENGLISH

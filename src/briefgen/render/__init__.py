@@ -1,0 +1,55 @@
+"""Renderers: one module per output format, and the registry that maps a format name to one.
+
+A renderer says what a brief looks like in its format and nothing about fan-out, caching or
+paths (that is `briefgen.build`'s job). It takes a `TailoredBrief` and returns the file's bytes;
+the same brief must give the same bytes. Renderer modules are imported only when their format
+is asked for, so the command line starts without WeasyPrint or python-docx.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from briefgen.tailoring import TailoredBrief
+
+FORMATS: dict[str, str] = {
+    "docx": "briefgen.render.docx:DocxRenderer",
+    "html": "briefgen.render.html:HtmlRenderer",
+    "pdf": "briefgen.render.pdf:PdfRenderer",
+}
+"""Format name -> "module:class" of its renderer."""
+
+
+class Renderer(Protocol):
+    """What every renderer offers."""
+
+    format: ClassVar[str]
+    suffix: ClassVar[str]
+
+    def render(self, brief: TailoredBrief) -> bytes:
+        """Return the file for one tailored brief."""
+        ...
+
+
+def templates_dir() -> Path:
+    """Return the folder of templates and assets (`BRIEFGEN_TEMPLATES` overrides it)."""
+    override = os.environ.get("BRIEFGEN_TEMPLATES")
+    if override:
+        return Path(override).resolve()
+    return (Path(__file__).resolve().parents[3] / "templates").resolve()
+
+
+@cache
+def renderer_for(fmt: str) -> Renderer:
+    """Return this process's renderer for `fmt`, created once and reused for every document."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    module_name, class_name = FORMATS[fmt].split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    renderer: Renderer = cls()
+    return renderer
