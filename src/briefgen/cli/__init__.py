@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from briefgen.cli import explain, schema, validate
+from briefgen.cli import build, explain, schema, validate
 
 app = typer.Typer(
     name="briefgen",
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("explain")(explain.explain)
+app.command("build")(build.build)
 
 
 def main() -> None:

@@ -1,0 +1,308 @@
+"""Build every briefing: plan, then render in a pool of workers, skip what has not changed.
+
+Pelican's order: every brief is loaded and every country tailored before the first file is
+written, so a data error stops the run with nothing half-made. Then each document is rendered
+by a worker that imports its renderer once and renders many documents, writes the file
+atomically, and reports its hash. The manifest is written last, atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import briefgen
+from briefgen.atomic import write_bytes_atomic, write_text_atomic
+from briefgen.errors import BriefgenError, Problem
+from briefgen.loading import LoadedBrief, load_brief
+from briefgen.render import FORMATS, templates_dir
+from briefgen.tailoring import TailoredBrief, tailor
+
+DEFAULT_FORMATS = ("docx", "pdf")
+MANIFEST = "manifest.json"
+SUFFIXES = {"docx": ".docx", "pdf": ".pdf", "html": ".html"}
+
+
+class BuildError(BriefgenError):
+    """The build was asked for something the sources do not have."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render."""
+
+    brief: TailoredBrief
+    format: str
+    path: Path
+    """Absolute output path."""
+    relative: str
+    """Path relative to the edition folder, as the manifest records it."""
+    key: str
+
+
+@dataclass
+class Outcome:
+    """What became of one job."""
+
+    job: Job
+    status: str  # "written", "skipped" or "failed"
+    sha256: str = ""
+    size: int = 0
+    error: str = ""
+    peak_rss_mb: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    manifests: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def by_status(self, status: str) -> list[Outcome]:
+        """Return the outcomes with `status`."""
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Return the documents that could not be rendered."""
+        return self.by_status("failed")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON summary `--json` prints."""
+        return {
+            "written": [str(o.job.path) for o in self.by_status("written")],
+            "skipped": [str(o.job.path) for o in self.by_status("skipped")],
+            "failed": [{"path": str(o.job.path), "error": o.error} for o in self.failed],
+            "manifests": [str(p) for p in self.manifests],
+            "seconds": round(self.seconds, 3),
+            "peak_worker_rss_mb": round(max((o.peak_rss_mb for o in self.outcomes), default=0.0), 1),
+        }
+
+
+Progress = Callable[[Outcome, int, int], None]
+
+
+def output_path(out: Path, brief: TailoredBrief, fmt: str) -> tuple[Path, str]:
+    """Return where one document goes, and its path relative to the edition folder.
+
+    `<out>/<brief>/e<edition>/<lang>/<brief>-<country>-e<edition>.<ext>`; a scenario other than
+    the brief's active one adds `-<scenario>` to the name, so it never overwrites the default.
+    """
+    stem = brief.slug if brief.scenario_is_default or brief.scenario is None else f"{brief.slug}-{brief.scenario}"
+    relative = f"{brief.language}/{stem}{SUFFIXES[fmt]}"
+    edition_dir = (out / brief.brief_id / f"e{brief.edition}").resolve()
+    path = (edition_dir / relative).resolve()
+    if not path.is_relative_to(out.resolve()):  # ids are slugs, so this is a second lock on the door
+        raise BuildError(f"refusing to write outside {out}: {path}")
+    return path, relative
+
+
+def fingerprint() -> str:
+    """Return a hash of everything besides the content that shapes an output.
+
+    The templates and style reference, the renderers' own code, and briefgen's version.
+    """
+    digest = hashlib.sha256(briefgen.__version__.encode())
+    roots = [templates_dir(), Path(__file__).resolve().parent / "render"]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def plan(
+    loaded_briefs: Sequence[LoadedBrief],
+    *,
+    countries: Sequence[str] = (),
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    scenario: str | None = None,
+    out: Path = Path("build"),
+) -> list[Job]:
+    """Tailor every brief for every country asked for; return the documents to render."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise BuildError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    shared = fingerprint()
+    jobs: list[Job] = []
+    for loaded in loaded_briefs:
+        wanted = list(countries) or list(loaded.brief.countries)
+        unknown = [c for c in wanted if c not in loaded.brief.countries]
+        if unknown and len(loaded_briefs) == 1:
+            raise BuildError(f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})")
+        for code in (c for c in wanted if c in loaded.brief.countries):
+            tailored = tailor(loaded, code, scenario)
+            content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
+            for fmt in formats:
+                path, relative = output_path(out, tailored, fmt)
+                key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
+                jobs.append(Job(tailored, fmt, path, relative, key))
+    return jobs
+
+
+def build(
+    briefs: Iterable[Path],
+    *,
+    countries: Sequence[str] = (),
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    scenario: str | None = None,
+    out: Path = Path("build"),
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Render every brief x country x format; skip documents whose inputs have not changed."""
+    started = time.perf_counter()
+    loaded_briefs = [load_brief(folder) for folder in briefs]  # InputError stops here, nothing written
+    report = BuildReport()
+    for loaded in loaded_briefs:
+        report.warnings.extend(loaded.warnings)
+    all_jobs = plan(loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out)
+    previous = _previous_entries(all_jobs)
+    _remove_stale_temporaries(all_jobs)
+
+    todo: list[Job] = []
+    for job in all_jobs:
+        entry = previous.get(job.path)
+        if not force and entry is not None and entry.get("key") == job.key and _intact(job.path, entry):
+            report.outcomes.append(Outcome(job, "skipped", entry["sha256"], entry["size"]))
+        else:
+            todo.append(job)
+    # the longest documents first, so the last worker is not left with a PDF while others idle
+    todo.sort(key=lambda j: (j.format != "pdf", j.format != "docx", str(j.path)))
+    total = len(all_jobs)
+    done = len(report.outcomes)
+    for outcome in _render_all(todo, jobs or os.cpu_count() or 1):
+        report.outcomes.append(outcome)
+        done += 1
+        if progress is not None:
+            progress(outcome, done, total)
+    report.manifests = _write_manifests(all_jobs, report.outcomes, previous)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def render_job(job: Job) -> Outcome:
+    """Render one document and write it atomically (runs in a worker)."""
+    from briefgen.render import renderer_for
+
+    try:
+        data = renderer_for(job.format).render(job.brief)
+        write_bytes_atomic(job.path, data)
+    except Exception as exc:  # one broken document must not stop the others
+        return Outcome(job, "failed", error=f"{type(exc).__name__}: {exc}", peak_rss_mb=_peak_rss_mb())
+    return Outcome(job, "written", hashlib.sha256(data).hexdigest(), len(data), peak_rss_mb=_peak_rss_mb())
+
+
+def _render_all(todo: list[Job], workers: int) -> Iterable[Outcome]:
+    if not todo:
+        return
+    workers = max(1, min(workers, len(todo)))
+    if workers == 1:
+        for job in todo:
+            yield render_job(job)
+        return
+    # forkserver: workers start clean (no threads inherited from the progress display)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+        futures: list[Future[Outcome]] = [pool.submit(render_job, job) for job in todo]
+        for future in _as_completed(futures):
+            yield future.result()
+
+
+def _as_completed(futures: list[Future[Outcome]]) -> Iterable[Future[Outcome]]:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _intact(path: Path, entry: dict[str, Any]) -> bool:
+    """Return whether the file on disk is the one the manifest recorded."""
+    try:
+        if path.stat().st_size != entry.get("size"):
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def _edition_dirs(jobs: Iterable[Job]) -> dict[Path, list[Job]]:
+    groups: dict[Path, list[Job]] = {}
+    for job in jobs:
+        edition_dir = job.path.parents[1]
+        groups.setdefault(edition_dir, []).append(job)
+    return groups
+
+
+def _previous_entries(jobs: list[Job]) -> dict[Path, dict[str, Any]]:
+    entries: dict[Path, dict[str, Any]] = {}
+    for edition_dir in _edition_dirs(jobs):
+        try:
+            manifest = json.loads((edition_dir / MANIFEST).read_text(encoding="utf-8"))
+            for entry in manifest.get("files", []):
+                entries[(edition_dir / entry["path"]).resolve()] = entry
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # no manifest, or one from an incompatible version: render everything
+    return entries
+
+
+def _remove_stale_temporaries(jobs: list[Job]) -> None:
+    """Remove temporary files a killed build left behind (`.<name>.*.part`)."""
+    for folder in {job.path.parent for job in jobs}:
+        if folder.is_dir():
+            for leftover in folder.glob(".*.part"):
+                leftover.unlink(missing_ok=True)
+
+
+def _write_manifests(jobs: list[Job], outcomes: list[Outcome], previous: dict[Path, dict[str, Any]]) -> list[Path]:
+    by_path = {o.job.path: o for o in outcomes}
+    written = []
+    for edition_dir, group in sorted(_edition_dirs(jobs).items()):
+        entries: dict[str, dict[str, Any]] = {}
+        # keep what an earlier build of other countries or formats wrote, if it is still there
+        for path, entry in previous.items():
+            if path.parents[1] == edition_dir and path not in by_path and _intact(path, entry):
+                entries[entry["path"]] = entry
+        failed = []
+        for job in group:
+            outcome = by_path[job.path]
+            if outcome.status == "failed":
+                failed.append({"path": job.relative, "country": job.brief.country, "format": job.format, "error": outcome.error})
+                continue
+            entries[job.relative] = {
+                "path": job.relative,
+                "sha256": outcome.sha256,
+                "size": outcome.size,
+                "country": job.brief.country,
+                "format": job.format,
+                "language": job.brief.language,
+                "scenario": job.brief.scenario,
+                "edition": job.brief.edition,
+                "key": job.key,
+            }
+        first = group[0].brief
+        manifest = {
+            "brief": first.brief_id,
+            "edition": first.edition,
+            "files": [entries[k] for k in sorted(entries)],
+            "failed": sorted(failed, key=lambda f: f["path"]),
+        }
+        path = edition_dir / MANIFEST
+        write_text_atomic(path, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written
