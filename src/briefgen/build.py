@@ -13,9 +13,9 @@ import json
 import os
 import resource
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,11 @@ def output_path(out: Path, brief: TailoredBrief, fmt: str) -> tuple[Path, str]:
     `<out>/<brief>/e<edition>/<lang>/<brief>-<country>-e<edition>.<ext>`; a scenario other than
     the brief's active one adds `-<scenario>` to the name, so it never overwrites the default.
     """
-    stem = brief.slug if brief.scenario_is_default or brief.scenario is None else f"{brief.slug}-{brief.scenario}"
+    stem = (
+        brief.slug
+        if brief.scenario_is_default or brief.scenario is None
+        else f"{brief.slug}-{brief.scenario}"
+    )
     relative = f"{brief.language}/{stem}{SUFFIXES[fmt]}"
     edition_dir = (out / brief.brief_id / f"e{brief.edition}").resolve()
     path = (edition_dir / relative).resolve()
@@ -123,15 +127,29 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+def previous_edition(loaded: LoadedBrief) -> LoadedBrief | None:
+    """Return the latest released edition before the one being built, if there is one."""
+    from briefgen.editions import load_edition, released_editions
+
+    earlier = [n for n in released_editions(loaded.root) if n < loaded.brief.edition]
+    return load_edition(loaded.root, earlier[-1]) if earlier else None
+
+
 def plan(
     loaded_briefs: Sequence[LoadedBrief],
     *,
+    previous: Mapping[str, LoadedBrief | None] | None = None,
     countries: Sequence[str] = (),
     formats: Sequence[str] = DEFAULT_FORMATS,
     scenario: str | None = None,
     out: Path = Path("build"),
 ) -> list[Job]:
-    """Tailor every brief for every country asked for; return the documents to render."""
+    """Tailor every brief for every country asked for; return the documents to render.
+
+    From edition 2 on, each brief carries what changed for its country since `previous`.
+    """
+    from briefgen.changes import country_changes
+
     for fmt in formats:
         if fmt not in FORMATS:
             raise BuildError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
@@ -141,9 +159,14 @@ def plan(
         wanted = list(countries) or list(loaded.brief.countries)
         unknown = [c for c in wanted if c not in loaded.brief.countries]
         if unknown and len(loaded_briefs) == 1:
-            raise BuildError(f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})")
+            raise BuildError(
+                f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})"
+            )
         for code in (c for c in wanted if c in loaded.brief.countries):
             tailored = tailor(loaded, code, scenario)
+            earlier = (previous or {}).get(loaded.id)
+            if earlier is not None:
+                tailored = replace(tailored, changes=country_changes(earlier, loaded, code))
             content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
             for fmt in formats:
                 path, relative = output_path(out, tailored, fmt)
@@ -161,21 +184,31 @@ def build(
     out: Path = Path("build"),
     jobs: int | None = None,
     force: bool = False,
+    edition: int | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Render every brief x country x format; skip documents whose inputs have not changed."""
+    """Render every brief x country x format; skip documents whose inputs have not changed.
+
+    `edition` renders a released edition from its frozen file instead of the working sources.
+    """
+    from briefgen.editions import load_edition
+
     started = time.perf_counter()
-    loaded_briefs = [load_brief(folder) for folder in briefs]  # InputError stops here, nothing written
+    # InputError stops here, before anything is written
+    loaded_briefs = [load_edition(folder, edition) if edition else load_brief(folder) for folder in briefs]
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)
-    all_jobs = plan(loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out)
-    previous = _previous_entries(all_jobs)
+    previous = {loaded.id: previous_edition(loaded) for loaded in loaded_briefs}
+    all_jobs = plan(
+        loaded_briefs, previous=previous, countries=countries, formats=formats, scenario=scenario, out=out
+    )
+    recorded = _previous_entries(all_jobs)
     _remove_stale_temporaries(all_jobs)
 
     todo: list[Job] = []
     for job in all_jobs:
-        entry = previous.get(job.path)
+        entry = recorded.get(job.path)
         if not force and entry is not None and entry.get("key") == job.key and _intact(job.path, entry):
             report.outcomes.append(Outcome(job, "skipped", entry["sha256"], entry["size"]))
         else:
@@ -189,7 +222,7 @@ def build(
         done += 1
         if progress is not None:
             progress(outcome, done, total)
-    report.manifests = _write_manifests(all_jobs, report.outcomes, previous)
+    report.manifests = _write_manifests(all_jobs, report.outcomes, recorded)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -269,7 +302,9 @@ def _remove_stale_temporaries(jobs: list[Job]) -> None:
                 leftover.unlink(missing_ok=True)
 
 
-def _write_manifests(jobs: list[Job], outcomes: list[Outcome], previous: dict[Path, dict[str, Any]]) -> list[Path]:
+def _write_manifests(
+    jobs: list[Job], outcomes: list[Outcome], previous: dict[Path, dict[str, Any]]
+) -> list[Path]:
     by_path = {o.job.path: o for o in outcomes}
     written = []
     for edition_dir, group in sorted(_edition_dirs(jobs).items()):
@@ -282,7 +317,14 @@ def _write_manifests(jobs: list[Job], outcomes: list[Outcome], previous: dict[Pa
         for job in group:
             outcome = by_path[job.path]
             if outcome.status == "failed":
-                failed.append({"path": job.relative, "country": job.brief.country, "format": job.format, "error": outcome.error})
+                failed.append(
+                    {
+                        "path": job.relative,
+                        "country": job.brief.country,
+                        "format": job.format,
+                        "error": outcome.error,
+                    }
+                )
                 continue
             entries[job.relative] = {
                 "path": job.relative,

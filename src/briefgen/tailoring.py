@@ -87,6 +87,14 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class ChangesSince:
+    """What changed in this country's brief since an earlier edition, in words."""
+
+    edition: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TailoredBrief:
     """Everything one government's brief shows, format-neutral; renderers walk only this."""
 
@@ -115,6 +123,8 @@ class TailoredBrief:
     recommendations: tuple[TailoredRecommendation, ...]
     decisions: tuple[Decision, ...]
     references: tuple[Reference, ...]
+    changes: ChangesSince | None = None
+    """From edition 2 on: what changed for this country since the previous edition."""
 
     @property
     def prepared_for(self) -> str:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from briefgen.cli import build, explain, schema, validate
+from briefgen.cli import build, editions, explain, schema, validate
 
 app = typer.Typer(
     name="briefgen",
@@ -19,6 +19,8 @@ app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("explain")(explain.explain)
 app.command("build")(build.build)
+app.command("release")(editions.release)
+app.command("diff")(editions.diff)
 
 
 def main() -> None:

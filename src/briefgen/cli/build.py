@@ -19,12 +19,14 @@ def build(
     out: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: cores)."),
     force: bool = typer.Option(False, "--force", help="Render everything, even what has not changed."),
+    edition: int | None = typer.Option(None, "--edition", "-e", min=1, help="Render a released edition."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary."),
 ) -> None:
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
     from briefgen.build import BuildError, Outcome
     from briefgen.build import build as run_build
+    from briefgen.editions import EditionError
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     show_progress = not quiet and not as_json and sys.stderr.isatty()
@@ -34,8 +36,12 @@ def build(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         progress_display = Progress(
-            TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.description}"), transient=True,
+            TextColumn("[bold]building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            transient=True,
         )
         task = progress_display.add_task("", total=None)
 
@@ -47,10 +53,17 @@ def build(
         if progress_display is not None:
             progress_display.start()
         report = run_build(
-            brief_folders(brief), countries=[c.upper() for c in country], formats=wanted, scenario=scenario,
-            out=out, jobs=jobs, force=force, progress=callback,
+            brief_folders(brief),
+            countries=[c.upper() for c in country],
+            formats=wanted,
+            scenario=scenario,
+            out=out,
+            jobs=jobs,
+            force=force,
+            edition=edition,
+            progress=callback,
         )
-    except BuildError as exc:
+    except (BuildError, EditionError) as exc:
         raise typer.BadParameter(str(exc)) from None
     finally:
         if progress_display is not None:

@@ -1,0 +1,86 @@
+"""`briefgen release` and `briefgen diff`: editions and what changed between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import typer
+
+
+def release(
+    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    date: str | None = typer.Option(
+        None, "--date", help="Release date, YYYY-MM-DD (default: brief.yaml's date)."
+    ),
+) -> None:
+    """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
+    from briefgen.editions import EditionError
+    from briefgen.editions import release as run_release
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise typer.BadParameter(f"--date must be YYYY-MM-DD, not {date!r}") from None
+    try:
+        path = run_release(brief, date=day)
+    except EditionError as exc:
+        typer.echo(f"briefgen: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
+
+
+def diff(
+    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    from_: str | None = typer.Option(
+        None, "--from", help="Edition to compare from (default: the latest released)."
+    ),
+    to: str = typer.Option("working", "--to", help="Edition to compare to, or 'working' (default)."),
+    country: list[str] = typer.Option([], "--country", "-c", help="Only this country's effect (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the diff as JSON."),
+    docx: Path | None = typer.Option(
+        None, "--docx", help="Write one country's brief as a Word redline here."
+    ),
+) -> None:
+    """Show what changed between two editions, per recommendation and per country."""
+    from briefgen.changes import diff as run_diff
+    from briefgen.changes import diff_data, diff_text
+    from briefgen.editions import EditionError, load_side, released_editions
+
+    def side(value: str) -> int | str:
+        if value == "working":
+            return value
+        if not value.isdigit():
+            raise typer.BadParameter(f"an edition is a number or 'working', not {value!r}")
+        return int(value)
+
+    released = released_editions(brief)
+    old_label = side(from_) if from_ is not None else (released[-1] if released else None)
+    if old_label is None:
+        raise typer.BadParameter(
+            f"{brief} has no released edition to compare with; run `briefgen release` first"
+        )
+    new_label = side(to)
+    try:
+        old, new = load_side(brief, old_label), load_side(brief, new_label)
+    except EditionError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    codes = [c.upper() for c in country]
+    result = run_diff(old, new, old_label=old_label, new_label=new_label, countries=codes)
+    if docx is not None:
+        if len(codes) != 1:
+            raise typer.BadParameter("--docx needs exactly one --country")
+        from briefgen.atomic import write_bytes_atomic
+        from briefgen.render.redline import redline
+        from briefgen.tailoring import tailor
+
+        write_bytes_atomic(
+            docx, redline(tailor(old, codes[0]), tailor(new, codes[0]), author=new.brief.organisation)
+        )
+    if as_json:
+        typer.echo(json.dumps(diff_data(result), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        typer.echo(diff_text(result))
+        if docx is not None:
+            typer.echo(f"redline written to {docx}")

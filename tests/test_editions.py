@@ -1,0 +1,166 @@
+"""Editions: release freezes the sources, bumps the edition, and never overwrites; diff explains."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefgen.changes import diff
+from briefgen.cli import app
+from briefgen.editions import EditionError, load_edition, read_edition, release, released_editions
+from briefgen.loading import load_brief
+from briefgen.tailoring import tailor
+from conftest import replace_in
+
+runner = CliRunner()
+
+
+def test_release_writes_the_frozen_edition_and_bumps_the_working_one_keeping_comments(andes: Path) -> None:
+    before = (andes / "brief.yaml").read_text()
+    path = release(andes)
+    assert path == andes / "editions" / "1.json"
+    frozen = read_edition(andes, 1)
+    assert (frozen["brief"], frozen["edition"], frozen["released"]) == ("andes-water", 1, "2024-03-01")
+    assert [r["id"] for r in frozen["content"]["recommendations"]] == [
+        "old-idea",
+        "prepare-drought-finance",
+        "protect-glacier-basins",
+        "share-hydrological-data",
+    ]
+    assert sorted(frozen["content"]["countries"]) == ["BO", "CL", "PE"]
+    after = (andes / "brief.yaml").read_text()
+    assert after == before.replace("edition: 1", "edition: 2")
+    assert after.startswith("# A small fixture brief on another region")
+
+
+def test_release_takes_a_date(andes: Path) -> None:
+    release(andes, date=__import__("datetime").date(2024, 4, 2))
+    assert read_edition(andes, 1)["released"] == "2024-04-02"
+
+
+def test_releasing_when_nothing_changed_fails_and_changes_nothing(andes: Path) -> None:
+    release(andes)
+    snapshot = {p: p.read_bytes() for p in andes.rglob("*") if p.is_file()}
+    with pytest.raises(EditionError, match="nothing changed since edition 1"):
+        release(andes)
+    assert {p: p.read_bytes() for p in andes.rglob("*") if p.is_file()} == snapshot
+
+
+def test_a_released_edition_is_never_overwritten(andes: Path) -> None:
+    release(andes)
+    replace_in(andes / "brief.yaml", "edition: 2", "edition: 1")
+    replace_in(
+        andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly."
+    )
+    frozen = (andes / "editions/1.json").read_bytes()
+    result = runner.invoke(app, ["release", str(andes)])
+    assert result.exit_code == 1 and "edition 1 of andes-water is already released" in result.stderr
+    assert (andes / "editions/1.json").read_bytes() == frozen
+
+
+def test_an_edited_frozen_edition_is_refused(andes: Path) -> None:
+    release(andes)
+    path = andes / "editions/1.json"
+    path.write_text(path.read_text().replace("Water Security in the Andes", "Something else"))
+    with pytest.raises(EditionError, match="does not match its hash"):
+        load_edition(andes, 1)
+
+
+def test_a_frozen_edition_tailors_exactly_like_the_sources_it_froze(andes: Path) -> None:
+    working = load_brief(andes)
+    release(andes)
+    frozen = load_edition(andes, 1)
+    for code in ("PE", "BO", "CL"):
+        assert tailor(frozen, code).canonical_json() == tailor(working, code).canonical_json()
+
+
+def _second_edition(andes: Path) -> None:
+    """Release edition 1, then revise: a changed evidence item, a re-prioritised and a retired
+    recommendation, and a changed fact."""
+    release(andes)
+    replace_in(
+        andes / "recommendations/protect-glacier-basins.yaml",
+        "Glacier area fell by a third since the 1980s.",
+        "Glacier area fell by 42% since the 1980s.",
+    )
+    replace_in(andes / "recommendations/protect-glacier-basins.yaml", "priority: 1", "priority: 3")
+    replace_in(andes / "recommendations/prepare-drought-finance.yaml", "status: active", "status: retired")
+    replace_in(andes.parent / "countries/CL.yaml", "value: 0.1, year: 2020", "value: 0.25, year: 2023")
+
+
+def test_diff_reports_evidence_priority_retirement_and_facts_with_word_changes(andes: Path) -> None:
+    _second_edition(andes)
+    result = diff(load_edition(andes, 1), load_brief(andes), old_label=1, new_label="working")
+    changes = {r.id: r for r in result.recommendations}
+    assert changes["prepare-drought-finance"].kind == "retired"
+    assert (
+        changes["protect-glacier-basins"].old_priority,
+        changes["protect-glacier-basins"].new_priority,
+    ) == (1, 3)
+    assert changes["protect-glacier-basins"].reprioritised
+    evidence = next(f for f in changes["protect-glacier-basins"].fields if f.field == "evidence[0].claim")
+    assert evidence.words.marked() == "Glacier area fell by [-a third-]{+42%+} since the 1980s."
+    assert [(f.country, f.fact, f.old, f.new) for f in result.facts] == [
+        ("CL", "glacier_share_water_supply", 0.1, 0.25)
+    ]
+
+
+def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> None:
+    _second_edition(andes)
+    effects = {
+        e.country: e.lines
+        for e in diff(load_edition(andes, 1), load_brief(andes), old_label=1, new_label="working").countries
+    }
+    assert effects["CL"] == (
+        "New: recommendation 1, “Protect glacier-fed basins”, now applies.",
+        "“Prepare drought finance before the dry season” no longer applies to Chile.",
+        "Profile: Dry-season water from glaciers is now 25% (2023) (was 10% (2020)).",
+    )
+    assert (
+        "“Protect glacier-fed basins”: new evidence: Glacier area fell by 42% since the 1980s. (UNESCO, 2021a, pp. 4–6)"
+        in effects["PE"]
+    )
+    assert (
+        "“Protect glacier-fed basins”: evidence withdrawn: Glacier area fell by a third since the 1980s. (UNESCO, 2021a, pp. 4–6)"
+        in effects["PE"]
+    )
+    assert (
+        "“Share hydrological data across the Titicaca basin” is now recommendation 1 (was 2)."
+        in effects["PE"]
+    )
+    assert not any("Chile" in line or "drought" in line for line in effects["PE"])
+
+
+def test_diff_command_prints_text_and_stable_json(andes: Path) -> None:
+    _second_edition(andes)
+    text = runner.invoke(app, ["diff", str(andes), "--country", "CL"])
+    assert text.exit_code == 0, text.output
+    assert "andes-water: edition 1 → working" in text.stdout
+    assert (
+        "recommendation prepare-drought-finance (Prepare drought finance before the dry season): retired"
+        in text.stdout
+    )
+    first = runner.invoke(app, ["diff", str(andes), "--from", "1", "--json"]).stdout
+    assert first == runner.invoke(app, ["diff", str(andes), "--from", "1", "--json"]).stdout
+    data = json.loads(first)
+    assert data["from"] == 1 and data["to"] == "working"
+    protect = next(r for r in data["recommendations"] if r["id"] == "protect-glacier-basins")
+    assert {"op": "insert", "text": "42%"} in protect["fields"][0]["words"]
+
+
+def test_diff_without_a_release_is_a_usage_error(andes: Path) -> None:
+    result = runner.invoke(app, ["diff", str(andes)])
+    assert result.exit_code == 2 and "no released edition" in result.output
+
+
+def test_release_then_edit_then_release_again(andes: Path) -> None:
+    release(andes)
+    replace_in(
+        andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly."
+    )
+    release(andes)
+    assert released_editions(andes) == [1, 2]
+    assert "edition: 3" in (andes / "brief.yaml").read_text()
