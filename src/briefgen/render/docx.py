@@ -1,0 +1,456 @@
+"""Word: one government's brief as a DOCX built on the style reference in templates/.
+
+The look (page, fonts, sizes, spacing, colours, list numbering, the profile table's rules) lives
+in `templates/reference.docx`; this module only says which named style each part of a brief
+takes, so an office restyles every brief by editing that one file. The raw XML python-docx has
+no API for (footnotes, fields, list restarts, repeating header rows) is `briefgen.render.ooxml`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.shared import Twips
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+
+from briefgen.doctree import (
+    Block,
+    BulletList,
+    Citation,
+    Code,
+    Emphasis,
+    Footnote,
+    Inline,
+    LineBreak,
+    Link,
+    NumberedList,
+    Paragraph,
+    Strong,
+    Text,
+)
+from briefgen.labels import labels
+from briefgen.render import ooxml, templates_dir
+from briefgen.tailoring import EvidenceItem, ProfileRow, TailoredBrief, TailoredRecommendation
+
+REFERENCE_DOCX = "reference.docx"
+"""The style reference, under the templates folder."""
+
+FOOTNOTE_STYLE = "footnote text"  # Word's internal name of its built-in "Footnote Text"
+PROFILE_COLUMNS = (0.40, 0.19, 0.08, 0.33)
+"""Shares of the text width for the profile table's fact, value, year and source columns."""
+NUMBER_INDENT = Twips(567)
+"""Where a recommendation's title starts, after its large number (10 mm)."""
+
+# Word and LibreOffice choose CJK fonts and line breaking by region-qualified tags.
+_WORD_LANGUAGE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PAGE_LOCATOR = re.compile(r"\b(pp?)\. (?=\w)")
+
+
+@dataclass(frozen=True)
+class _Look:
+    """The character formatting that nesting in the document tree adds up to."""
+
+    italic: bool = False
+    bold: bool = False
+    style: str | None = None
+    in_footnote: bool = False
+
+
+class DocxRenderer:
+    """Render a tailored brief as a Word document."""
+
+    format: ClassVar[str] = "docx"
+    suffix: ClassVar[str] = ".docx"
+
+    def __init__(self, reference: Path | None = None) -> None:
+        path = reference if reference is not None else templates_dir() / REFERENCE_DOCX
+        self._reference = path.read_bytes()
+        self._styles = _StyleBook(Document(io.BytesIO(self._reference)))
+
+    def render(self, brief: TailoredBrief) -> bytes:
+        """Return the DOCX file for `brief`: the same brief gives the same bytes."""
+        document = Document(io.BytesIO(self._reference))
+        _BriefWriter(document, brief, self._styles).write()
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return ooxml.normalise_package(buffer.getvalue())
+
+
+class _StyleBook:
+    """The reference document's styles, looked up once per renderer rather than per paragraph."""
+
+    def __init__(self, reference: WordDocument) -> None:
+        self._ids = ooxml.style_ids(reference)
+        self._cjk_fonts = {name: ooxml.east_asian_font(reference, name) for name in self._ids}
+
+    def id(self, name: str) -> str:
+        """Return the id of the style called `name`."""
+        try:
+            return self._ids[name]
+        except KeyError:
+            raise KeyError(f"the DOCX style reference has no style '{name}'") from None
+
+    def cjk_font(self, name: str) -> str | None:
+        """Return the East Asian font of paragraph style `name`."""
+        return self._cjk_fonts.get(name)
+
+
+def _text(value: str) -> str:
+    """Return data text as the document may hold it (XML-forbidden control characters dropped)."""
+    return ooxml.xml_safe(value)
+
+
+def _fill(template: str, **values: object) -> str:
+    """Return a label with its `{placeholders}` filled in."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+class _BriefWriter:
+    """Write one brief into a fresh copy of the reference document, top to bottom."""
+
+    def __init__(self, document: WordDocument, brief: TailoredBrief, styles: _StyleBook) -> None:
+        self.doc = document
+        self.brief = brief
+        self.styles = styles
+        self.words: Mapping[str, str] = labels(brief.language)
+
+    def write(self) -> None:
+        ooxml.clear_body(self.doc)
+        ooxml.set_default_language(self.doc, self.brief.language)
+        self.properties()
+        self.running_heads()
+        self.title_block()
+        self.summary()
+        self.profile()
+        if self.brief.analysis_position == "after-recommendations":
+            self.recommendations()
+            self.analysis()
+        else:
+            self.analysis()
+            self.recommendations()
+        self.references()
+
+    # --- the parts of a brief, in reading order ---------------------------------------------------
+
+    def properties(self) -> None:
+        brief = self.brief
+        props = self.doc.core_properties
+        props.title = _text(brief.title)
+        props.subject = _text(brief.prepared_for)
+        props.author = _text(brief.organisation)
+        props.last_modified_by = _text(brief.organisation)
+        props.language = _text(brief.language)
+        edition = _fill(self.words["edition"], edition=brief.edition)
+        props.keywords = _text("; ".join([brief.country_name, brief.country, brief.brief_id, edition]))
+        props.identifier = _text(brief.slug)
+        if brief.series:
+            props.category = _text(brief.series)
+        if brief.marking:
+            props.content_status = _text(brief.marking)
+        if brief.subtitle:
+            props.comments = _text(brief.subtitle)
+        # Dated by the brief, never by the clock, so the same brief gives the same bytes.
+        midnight = dt.datetime.combine(brief.date, dt.time(), tzinfo=dt.UTC)
+        props.created = midnight
+        props.modified = midnight
+
+    def running_heads(self) -> None:
+        """Put the marking in every page's header and "Page N of M" in every footer.
+
+        Page one has a header of its own: the band that opens the title block, with the series
+        on the left and the marking on the right.
+        """
+        brief = self.brief
+        section = self.doc.sections[0]
+        section.different_first_page_header_footer = True
+
+        band = section.first_page_header.paragraphs[0]
+        ooxml.set_paragraph_style(band, self.styles.id("Band"))
+        band.add_run(_text(brief.series or ""))
+        if brief.marking:
+            band.add_run("\t" + _text(brief.marking))
+
+        if brief.marking:
+            section.header.paragraphs[0].add_run(_text(brief.marking))
+
+        for footer in (section.footer, section.first_page_footer):
+            line = footer.paragraphs[0]
+            line.add_run(_text(f"{brief.title} · {brief.country_name}") + "\t")
+            self._page_of_pages(line)
+
+    def _page_of_pages(self, paragraph: WordParagraph) -> None:
+        fields = {"page": "PAGE", "pages": "NUMPAGES"}
+        template = self.words["page"]
+        position = 0
+        for match in _PLACEHOLDER.finditer(template):
+            if match.start() > position:
+                paragraph.add_run(template[position : match.start()])
+            if match.group(1) in fields:
+                ooxml.add_field(paragraph, fields[match.group(1)])
+            position = match.end()
+        if position < len(template):
+            paragraph.add_run(template[position:])
+
+    def title_block(self) -> None:
+        brief = self.brief
+        self.plain("Title", brief.title)
+        if brief.subtitle:
+            self.plain("Subtitle", brief.subtitle)
+        self.plain("Prepared For", brief.prepared_for)
+        meta = [brief.organisation, brief.date_text, _fill(self.words["edition"], edition=brief.edition)]
+        if not brief.scenario_is_default and brief.scenario_label:
+            meta.append(_fill(self.words["scenario"], scenario=brief.scenario_label))
+        self.plain("Metadata", " · ".join(meta))
+        if brief.authors:
+            self.plain("Metadata", ", ".join(brief.authors))
+
+    def summary(self) -> None:
+        self.plain("Heading 1", self.words["summary"])
+        self.blocks(self.brief.summary.blocks, "Summary")
+
+    def profile(self) -> None:
+        brief = self.brief
+        self.plain("Heading 1", _fill(self.words["at_a_glance"], country=brief.country_name))
+        if brief.profile:
+            self.profile_table(brief.profile)
+        if brief.highlights:
+            self.label_line(self.words["highlights"])
+            self.blocks((BulletList(tuple(h.blocks for h in brief.highlights)),))
+
+    def profile_table(self, rows: tuple[ProfileRow, ...]) -> None:
+        words = self.words
+        section = self.doc.sections[0]
+        text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        widths = [int(text_width * share) for share in PROFILE_COLUMNS]
+        table = self.doc.add_table(rows=1, cols=len(widths))
+        table.style = self.doc.styles["Profile Table"]
+        table.autofit = False
+
+        header = table.rows[0]
+        ooxml.repeat_as_header_row(header)
+        ooxml.keep_row_on_one_page(header)
+        heads = (words["fact"], words["value"], words["year"], words["source"])
+        for cell, word in zip(header.cells, heads, strict=True):
+            self._cell(cell, "Table Heading", word)
+        for row in rows:
+            added = table.add_row()
+            ooxml.keep_row_on_one_page(added)
+            year = str(row.year) if row.year is not None else ""
+            values = (("Table Text", row.label), ("Table Text", row.value), ("Table Text", year))
+            for cell, (style, text) in zip(
+                added.cells, (*values, ("Table Source", row.source or "")), strict=True
+            ):
+                self._cell(cell, style, text)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
+
+    def _cell(self, cell: _Cell, style: str, text: str) -> None:
+        paragraph = cell.paragraphs[0]
+        ooxml.set_paragraph_style(paragraph, self.styles.id(style))
+        if text:
+            paragraph.add_run(_text(text))
+
+    def analysis(self) -> None:
+        if not self.brief.sections:
+            return
+        self.plain("Heading 1", self.words["analysis"])
+        for heading, body in self.brief.sections:
+            self.plain("Heading 2", heading)
+            self.blocks(body.blocks)
+
+    def recommendations(self) -> None:
+        if not self.brief.recommendations:
+            return
+        self.plain("Heading 1", self.words["recommendations"])
+        for rec in self.brief.recommendations:
+            self.recommendation(rec)
+
+    def recommendation(self, rec: TailoredRecommendation) -> None:
+        """Write one recommendation as a card whose heading never ends a page."""
+        words = self.words
+        heading = self.paragraph("Heading 2")
+        heading.paragraph_format.left_indent = NUMBER_INDENT
+        heading.paragraph_format.first_line_indent = -NUMBER_INDENT
+        self.run(heading, str(rec.number), "Heading Number")
+        heading.add_run("\t")
+        self.inlines(heading, rec.title.inlines(), "Heading 2")
+
+        meta: list[tuple[str, str]] = []
+        if rec.horizon:
+            meta.append((words["horizon"], rec.horizon))
+        if rec.institutions:
+            meta.append((words["addressed_to"], ", ".join(i.replace("-", " ") for i in rec.institutions)))
+        if meta:
+            line = self.paragraph("Metadata")
+            line.paragraph_format.keep_with_next = True
+            for n, (label, value) in enumerate(meta):
+                self.run(line, ("\u2003" if n else "") + label + " ", "Label")
+                self.run(line, value)
+
+        self.label_line(words["when"])
+        self.blocks(rec.trigger.blocks)
+        if rec.applies_because:
+            applies = self.paragraph("Normal")
+            self.run(applies, words["applies"] + " ", "Label")
+            self.run(applies, "; ".join(rec.applies_because) + ".")
+        if rec.watch:
+            self.label_line(words["watch"])
+            self.blocks((BulletList(tuple(w.blocks for w in rec.watch)),))
+
+        self.label_line(words["what"])
+        self.blocks(rec.action.blocks)
+        if rec.steps:
+            self.blocks((NumberedList(tuple(s.blocks for s in rec.steps)),))
+
+        if rec.rationale is not None:
+            self.label_line(words["why"])
+            self.blocks(rec.rationale.blocks)
+
+        if rec.evidence:
+            self.label_line(words["evidence"])
+            self.blocks((BulletList(tuple((_cited_claim(item),) for item in rec.evidence)),))
+
+        if rec.country_note is not None:
+            opening = self.paragraph("Country Note")
+            opening.paragraph_format.keep_with_next = True
+            self.run(opening, _fill(words["for_country"], country=self.brief.country_name), "Label")
+            self.blocks(rec.country_note.blocks, "Country Note")
+
+    def references(self) -> None:
+        if not self.brief.references:
+            return
+        self.plain("Heading 1", self.words["references"])
+        for reference in self.brief.references:
+            self.inlines(self.paragraph("Reference"), reference.entry, "Reference")
+
+    # --- building blocks --------------------------------------------------------------------------
+
+    def paragraph(self, style: str) -> WordParagraph:
+        """Append an empty paragraph in `style`."""
+        paragraph = self.doc.add_paragraph()
+        ooxml.set_paragraph_style(paragraph, self.styles.id(style))
+        return paragraph
+
+    def plain(self, style: str, text: str) -> WordParagraph:
+        """Append a paragraph of plain text in `style`."""
+        paragraph = self.paragraph(style)
+        self.run(paragraph, text)
+        return paragraph
+
+    def run(self, target: ooxml.RunContainer, text: str, style: str | None = None) -> Run | None:
+        """Append a run of data text (in character style `style`); nothing if no text is left."""
+        text = _text(text)
+        if not text:
+            return None
+        run = target.add_run(text)
+        if style:
+            ooxml.set_run_style(run, self.styles.id(style))
+        return run
+
+    def label_line(self, words: str) -> None:
+        self.run(self.paragraph("Label Line"), words, "Label")
+
+    def blocks(self, blocks: Iterable[Block], style: str = "Normal", depth: int = 0) -> None:
+        """Append paragraphs in `style`, and lists in the list styles, nested `depth` deep."""
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self.inlines(self.paragraph(style), block.children, style)
+            elif isinstance(block, NumberedList):
+                num = ooxml.restart_numbering(self.doc, "List Number", block.start, depth)
+                for item in block.items:
+                    self._list_item(item, "List Number", num, depth)
+            else:
+                bullets = ooxml.style_numbering(self.doc.styles["List Bullet"]) if depth else None
+                for item in block.items:
+                    self._list_item(item, "List Bullet", bullets, depth)
+
+    def _list_item(self, item: tuple[Block, ...], style: str, num: int | None, depth: int) -> None:
+        first = True
+        for block in item:
+            if not isinstance(block, Paragraph):
+                self.blocks((block,), depth=depth + 1)
+                continue
+            paragraph = self.paragraph(style if first else "List Continue")
+            if first and num is not None:
+                ooxml.set_numbering(paragraph, num, depth)
+            elif not first and depth:
+                indent = self.doc.styles["List Continue"].paragraph_format.left_indent or 0
+                paragraph.paragraph_format.left_indent = indent * (depth + 1)
+            self.inlines(paragraph, block.children, style)
+            first = False
+
+    def inlines(
+        self,
+        paragraph: WordParagraph,
+        children: Iterable[Inline],
+        style: str,
+        look: _Look = _Look(),
+        into: ooxml.RunContainer | None = None,
+    ) -> None:
+        """Append inline content to `paragraph` (of style `style`), or `into` a link inside it."""
+        target = into if into is not None else paragraph
+        for child in children:
+            if isinstance(child, Text):
+                run = self._formatted(target, child.text, look)
+                if run is not None and child.lang:
+                    language = _WORD_LANGUAGE.get(child.lang, child.lang)
+                    ooxml.mark_east_asian(run, language, self.styles.cjk_font(style))
+            elif isinstance(child, Emphasis):
+                self.inlines(paragraph, child.children, style, replace(look, italic=True), into)
+            elif isinstance(child, Strong):
+                self.inlines(paragraph, child.children, style, replace(look, bold=True), into)
+            elif isinstance(child, Code):
+                self._formatted(target, child.text, replace(look, style="Code"))
+            elif isinstance(child, LineBreak):
+                target.add_run().add_break()
+            elif isinstance(child, Link):
+                link = ooxml.add_hyperlink(paragraph, _text(child.href))
+                self.inlines(paragraph, child.children, style, replace(look, style="Hyperlink"), link)
+            elif isinstance(child, Citation):
+                self._formatted(target, f"({_citation_text(child)})", look)
+            elif isinstance(child, Footnote):
+                if look.in_footnote:  # Word has no notes inside notes: say it in brackets
+                    self._formatted(target, " (", look)
+                    self.inlines(paragraph, child.children, style, look, into)
+                    self._formatted(target, ")", look)
+                else:
+                    note = ooxml.add_footnote(paragraph, self.doc)
+                    self.inlines(note, child.children, FOOTNOTE_STYLE, _Look(in_footnote=True))
+
+    def _formatted(self, target: ooxml.RunContainer, text: str, look: _Look) -> Run | None:
+        run = self.run(target, text, look.style)
+        if run is not None and look.italic:
+            run.italic = True
+        if run is not None and look.bold:
+            run.bold = True
+        return run
+
+
+def _citation_text(citation: Citation) -> str:
+    """Return "Chen, 2020, p.\u00a03": the locator never parted from its number by a line end."""
+    text = citation.text or "; ".join(item.key for item in citation.items)
+    return _PAGE_LOCATOR.sub(lambda m: f"{m.group(1)}.\u00a0", text)
+
+
+def _cited_claim(item: EvidenceItem) -> Paragraph:
+    """Return a claim with its citation put before its closing full stop, as author-date style has it."""
+    inlines = list(item.claim.inlines())
+    last = inlines[-1] if inlines else None
+    stop = ""
+    if isinstance(last, Text) and last.text.rstrip().endswith("."):
+        stop = "."
+        inlines[-1] = Text(last.text.rstrip()[:-1], last.lang)
+    return Paragraph((*inlines, Text(" "), item.citation, Text(stop)))

@@ -1,0 +1,334 @@
+"""The raw WordprocessingML that python-docx has no API for, behind functions named by intent.
+
+The DOCX renderer says *what* it wants (a footnote here, a PAGE field there, this row repeated
+on every page, this list numbered from 1 again) and this module says how Word writes it. Every
+hand-built element of a briefgen DOCX is made here, and so is the zip that holds them, written
+so that the same document always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import OxmlElement
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.story import StoryPart
+from docx.styles.style import CharacterStyle
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.styles.style import BaseStyle
+    from docx.table import _Row
+
+CONTENT_TYPES: Mapping[str, str] = {
+    "document": CT.WML_DOCUMENT_MAIN,
+    "styles": CT.WML_STYLES,
+    "numbering": CT.WML_NUMBERING,
+    "settings": CT.WML_SETTINGS,
+    "fontTable": CT.WML_FONT_TABLE,
+    "footnotes": CT.WML_FOOTNOTES,
+    "core": CT.OPC_CORE_PROPERTIES,
+    "app": CT.OFC_EXTENDED_PROPERTIES,
+}
+"""Content type of each part kind a briefgen DOCX holds."""
+
+RELATIONSHIP_TYPES: Mapping[str, str] = {
+    "document": RT.OFFICE_DOCUMENT,
+    "styles": RT.STYLES,
+    "numbering": RT.NUMBERING,
+    "settings": RT.SETTINGS,
+    "fontTable": RT.FONT_TABLE,
+    "footnotes": RT.FOOTNOTES,
+    "core": RT.CORE_PROPERTIES,
+    "app": RT.EXTENDED_PROPERTIES,
+}
+"""Relationship type that links each part kind to its source."""
+
+FOOTNOTE_TEXT, FOOTNOTE_REFERENCE = "FootnoteText", "FootnoteReference"
+"""Style ids of Word's built-in footnote styles (names "footnote text", "footnote reference")."""
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels")
+
+
+class RunContainer(Protocol):
+    """Something runs can be added to: a paragraph, or a hyperlink inside one."""
+
+    def add_run(self, text: str | None = None) -> Run:
+        """Append a run of `text`."""
+        ...
+
+
+def xml_safe(text: str) -> str:
+    """Return `text` without the control characters XML 1.0 cannot hold."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+# --- the package --------------------------------------------------------------------------------
+
+
+def write_package(entries: Mapping[str, bytes]) -> bytes:
+    """Return a zip of `entries` that depends on nothing but their names and bytes.
+
+    [Content_Types].xml and the package relationships come first (as Word writes them), the rest
+    in name order; every entry has the same timestamp, permissions and compression.
+    """
+    names = [n for n in _FIRST_ENTRIES if n in entries] + sorted(set(entries) - set(_FIRST_ENTRIES))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            archive.writestr(info, entries[name], compresslevel=6)
+    return buffer.getvalue()
+
+
+def normalise_package(data: bytes) -> bytes:
+    """Return a saved DOCX rewritten by `write_package`, so equal documents are equal bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return write_package({name: archive.read(name) for name in archive.namelist()})
+
+
+def clear_body(document: Document) -> None:
+    """Remove the body's content (the reference document's specimens), keeping the page setup."""
+    document.element.body.clear_content()
+
+
+def set_default_language(document: Document, language: str) -> None:
+    """Make `language` the document's default proofing language, unless it already is.
+
+    A bare tag ("en") keeps a regional default that agrees with it ("en-GB").
+    """
+    rpr = document.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rpr is None:
+        return
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    current = lang.get(qn("w:val")) or ""
+    if current != language and not current.startswith(language + "-"):
+        lang.set(qn("w:val"), language)
+
+
+def style_ids(document: Document) -> dict[str, str]:
+    """Return the id of each style of `document`, by name (Word's and python-docx's spelling)."""
+    ids: dict[str, str] = {}
+    for style in document.styles:
+        ids[str(style.name)] = str(style.style_id)
+        ids.setdefault(str(style.element.name_val), str(style.style_id))
+    return ids
+
+
+def set_paragraph_style(paragraph: Paragraph, style_id: str) -> None:
+    """Give `paragraph` the paragraph style `style_id` (an id, so no lookup by name)."""
+    paragraph._p.style = style_id
+
+
+def set_run_style(run: Run, style_id: str) -> None:
+    """Give `run` the character style `style_id`."""
+    run._r.style = style_id
+
+
+# --- footnotes ------------------------------------------------------------------------------------
+
+
+class FootnotesPart(StoryPart):
+    """word/footnotes.xml: a story part, so its paragraphs take styles and hyperlinks."""
+
+    @classmethod
+    def new(cls, document: Document) -> FootnotesPart:
+        """Return an empty footnotes part (separators only), related to `document`."""
+        element = parse_xml(
+            f"<w:footnotes {nsdecls('w', 'r')}>"
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+            'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+            'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+            "</w:footnotes>"
+        )
+        package = document.part.package
+        part = cls(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, package)
+        document.part.relate_to(part, RT.FOOTNOTES)
+        return part
+
+
+def footnotes_part(document: Document) -> FootnotesPart:
+    """Return the document's footnotes part, creating it on first use."""
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            part = rel.target_part
+            if isinstance(part, FootnotesPart):
+                return part
+            raise ValueError("the reference document's footnotes part cannot be extended; remove it")
+    return FootnotesPart.new(document)
+
+
+def add_footnote(paragraph: Paragraph, document: Document) -> Paragraph:
+    """Put a footnote reference mark at the end of `paragraph`; return the footnote's paragraph.
+
+    The footnote paragraph already holds its number mark and a tab; the caller adds the runs.
+    Footnotes are numbered 1, 2, 3 in the order they are added.
+    """
+    part = footnotes_part(document)
+    notes = part.element
+    number = 1 + max((int(n.get(qn("w:id"))) for n in notes.findall(qn("w:footnote"))), default=0)
+
+    reference = paragraph.add_run()
+    reference._r.style = FOOTNOTE_REFERENCE
+    mark = OxmlElement("w:footnoteReference")
+    mark.set(qn("w:id"), str(number))
+    reference._r.append(mark)
+
+    note = OxmlElement("w:footnote")
+    note.set(qn("w:id"), str(number))
+    p = OxmlElement("w:p")
+    note.append(p)
+    notes.append(note)
+    p.style = FOOTNOTE_TEXT
+    body = Paragraph(p, part)
+    own_mark = body.add_run()
+    own_mark._r.style = FOOTNOTE_REFERENCE
+    own_mark._r.append(OxmlElement("w:footnoteRef"))
+    body.add_run("\t")
+    return body
+
+
+# --- fields, hyperlinks, tables, lists ------------------------------------------------------------
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str = "1") -> None:
+    """Append a Word field (`PAGE`, `NUMPAGES`) to `paragraph`, showing `shown` until updated."""
+
+    def run_with(child: BaseOxmlElement) -> None:
+        paragraph.add_run()._r.append(child)
+
+    def char(kind: str) -> BaseOxmlElement:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    run_with(char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    run_with(char("separate"))
+    paragraph.add_run(shown)
+    run_with(char("end"))
+
+
+class Hyperlink:
+    """A `w:hyperlink` inside a paragraph, which takes runs like the paragraph does."""
+
+    def __init__(self, paragraph: Paragraph, url: str) -> None:
+        self._paragraph = paragraph
+        self._element = OxmlElement("w:hyperlink")
+        self._element.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+        paragraph._p.append(self._element)
+
+    def add_run(self, text: str | None = None) -> Run:
+        """Append a run of `text` to the link."""
+        r = OxmlElement("w:r")
+        self._element.append(r)
+        run = Run(r, self._paragraph)
+        if text:
+            run.text = text
+        return run
+
+
+def add_hyperlink(paragraph: Paragraph, url: str) -> Hyperlink:
+    """Append an external hyperlink to `url`; add the link's words to what is returned."""
+    return Hyperlink(paragraph, url)
+
+
+def repeat_as_header_row(row: _Row) -> None:
+    """Mark a table row as a header row, repeated at the top of each page the table spans."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def keep_row_on_one_page(row: _Row) -> None:
+    """Forbid a page break inside a table row."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def style_numbering(style: BaseStyle) -> int | None:
+    """Return the numbering instance (numId) a list paragraph style points to, if any."""
+    ppr = style.element.pPr
+    if ppr is None or ppr.numPr is None or ppr.numPr.numId is None:
+        return None
+    return int(ppr.numPr.numId.val)
+
+
+def restart_numbering(document: Document, style: str, start: int = 1, level: int = 0) -> int:
+    """Return a new numbering instance for one list in `style` that counts from `start` again.
+
+    Word continues a list style's numbering across the whole document; each numbered list of a
+    brief (the steps of each recommendation) gets its own instance of the style's abstract
+    definition, with a start override, so it counts 1, 2, 3 on its own. Ids are sequential.
+    """
+    base = style_numbering(document.styles[style])
+    if base is None:
+        raise ValueError(f"style '{style}' has no list numbering in the reference document")
+    numbering = document.part.numbering_part.element
+    abstract = numbering.num_having_numId(base).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=level).add_startOverride(start)
+    return int(num.numId)
+
+
+def set_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
+    """Number `paragraph` as an item of list instance `num_id` at nesting `level` (0 = top)."""
+    numpr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numpr.get_or_add_ilvl().val = level
+    numpr.get_or_add_numId().val = num_id
+
+
+# --- scripts --------------------------------------------------------------------------------------
+
+
+def east_asian_font(document: Document, style: str) -> str | None:
+    """Return the East Asian font that paragraph style `style` (or what it is based on) names."""
+    current: BaseStyle | None = document.styles[style]
+    while current is not None:
+        rpr = current.element.rPr
+        fonts = rpr.rFonts if rpr is not None else None
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return str(fonts.get(qn("w:eastAsia")))
+        current = current.base_style if isinstance(current, CharacterStyle) else None
+    defaults = document.styles.element.find(
+        "/".join(qn(t) for t in ("w:docDefaults", "w:rPrDefault", "w:rPr", "w:rFonts"))
+    )
+    return (
+        str(defaults.get(qn("w:eastAsia")))
+        if defaults is not None and defaults.get(qn("w:eastAsia"))
+        else None
+    )
+
+
+def mark_east_asian(run: Run, language: str, font: str | None) -> None:
+    """Tag `run` as East Asian text in `language` (e.g. zh-CN), so Word shapes it with `font`."""
+    rpr = run._r.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    if font:
+        fonts.set(qn("w:eastAsia"), font)
+    fonts.set(qn("w:hint"), "eastAsia")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang.set(qn("w:eastAsia"), language)
