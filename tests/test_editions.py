@@ -164,3 +164,103 @@ def test_release_then_edit_then_release_again(andes: Path) -> None:
     release(andes)
     assert released_editions(andes) == [1, 2]
     assert "edition: 3" in (andes / "brief.yaml").read_text()
+
+
+# --- "Changes since" in the briefs, and the Word redline -----------------------------------------
+
+
+def _tailored_for_build(andes: Path) -> dict[str, object]:
+    from briefgen.build import plan, previous_edition
+
+    loaded = load_brief(andes)
+    jobs = plan(
+        [loaded], previous={loaded.id: previous_edition(loaded)}, formats=["docx"], out=andes / "build"
+    )
+    return {job.brief.country: job.brief for job in jobs}
+
+
+def test_edition_one_briefs_carry_no_changes_section(andes: Path) -> None:
+    assert {c: b.changes for c, b in _tailored_for_build(andes).items()} == {
+        "PE": None,
+        "BO": None,
+        "CL": None,
+    }
+
+
+def test_from_edition_two_each_brief_lists_only_what_changed_for_its_country(andes: Path) -> None:
+    release(andes)
+    replace_in(
+        andes / "recommendations/prepare-drought-finance.yaml",
+        "Chile's water agency declared",
+        "Chile's water agency has declared",
+    )
+    briefs = _tailored_for_build(andes)
+    assert briefs["CL"].changes.edition == 1  # type: ignore[attr-defined]
+    assert briefs["CL"].changes.lines == (  # type: ignore[attr-defined]
+        "“Prepare drought finance before the dry season”: new evidence: Chile's water agency has declared scarcity decrees in most regions. (Dirección General de Aguas, 2022)",
+        "“Prepare drought finance before the dry season”: evidence withdrawn: Chile's water agency declared scarcity decrees in most regions. (Dirección General de Aguas, 2022)",
+    )
+    assert briefs["PE"].changes.lines == ()  # type: ignore[attr-defined]
+
+
+def test_the_word_brief_shows_the_changes_section_from_edition_two(andes: Path) -> None:
+    import io
+
+    from docx import Document
+
+    from briefgen.render.docx import DocxRenderer
+
+    release(andes)
+    replace_in(andes.parent / "countries/PE.yaml", "value: 3.1", "value: 3.4")
+    briefs = _tailored_for_build(andes)
+    paragraphs = [p.text for p in Document(io.BytesIO(DocxRenderer().render(briefs["PE"]))).paragraphs]  # type: ignore[arg-type]
+    start = paragraphs.index("Changes since edition 1")
+    assert paragraphs[start + 1] == "Profile: Water stress index is now 3.4 (2022) (was 3.1 (2022))."
+    bolivia = [p.text for p in Document(io.BytesIO(DocxRenderer().render(briefs["BO"]))).paragraphs]  # type: ignore[arg-type]
+    assert "Nothing in this brief has changed since edition 1." in bolivia
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_path: Path) -> None:
+    import re
+    import subprocess
+
+    release(andes)
+    replace_in(
+        andes / "recommendations/protect-glacier-basins.yaml",
+        "Glacier area fell by a third since the 1980s.",
+        "Glacier area fell by 42% since the 1980s.",
+    )
+    replace_in(
+        andes / "recommendations/protect-glacier-basins.yaml",
+        "country_notes:\n  PE: Peru's glacier law is a model for the region.\n",
+        "",
+    )
+    out = tmp_path / "pe-redline.docx"
+    result = runner.invoke(app, ["diff", str(andes), "--country", "PE", "--docx", str(out)])
+    assert result.exit_code == 0, result.output
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "fodt",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    flat = (tmp_path / "pe-redline.fodt").read_text(encoding="utf-8")
+    regions = re.findall(r"<text:changed-region.*?</text:changed-region>", flat, flags=re.S)
+    assert sum("<text:insertion>" in r for r in regions) == 1
+    assert sum("<text:deletion>" in r for r in regions) == 2  # "a third", and the whole country note
+    assert "Fixture Institute" in regions[0]
+    # the same redline twice is the same bytes
+    again = tmp_path / "again.docx"
+    runner.invoke(app, ["diff", str(andes), "--country", "PE", "--docx", str(again)])
+    assert again.read_bytes() == out.read_bytes()

@@ -131,6 +131,7 @@ class _BriefWriter:
         self.properties()
         self.running_heads()
         self.title_block()
+        self.changes()
         self.summary()
         self.profile()
         if self.brief.analysis_position == "after-recommendations":
@@ -214,6 +215,18 @@ class _BriefWriter:
         self.plain("Metadata", " · ".join(meta))
         if brief.authors:
             self.plain("Metadata", ", ".join(brief.authors))
+
+    def changes(self) -> None:
+        """From edition 2 on: what changed in this country's brief, up front for those who hold it."""
+        changes = self.brief.changes
+        if changes is None:
+            return
+        self.plain("Heading 1", _fill(self.words["changes"], edition=changes.edition))
+        if not changes.lines:
+            self.plain("Normal", _fill(self.words["no_changes"], edition=changes.edition))
+            return
+        items = tuple((Paragraph((Text(line),)),) for line in changes.lines)
+        self.blocks((BulletList(items),))
 
     def summary(self) -> None:
         self.plain("Heading 1", self.words["summary"])

@@ -8,6 +8,7 @@ so that the same document always gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -332,3 +333,66 @@ def mark_east_asian(run: Run, language: str, font: str | None) -> None:
         lang = OxmlElement("w:lang")
         rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     lang.set(qn("w:eastAsia"), language)
+
+
+# --- tracked changes ----------------------------------------------------------------------------
+
+
+class ChangeTracker:
+    """Writes Word tracked changes (`w:ins`, `w:del`) by one author at one moment.
+
+    Revision ids count up from 1 in document order, so the same redline gives the same bytes.
+    """
+
+    def __init__(self, *, author: str, date: dt.datetime) -> None:
+        self.author = xml_safe(author)
+        self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._next_id = 1
+
+    def _mark(self, tag: str) -> BaseOxmlElement:
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self._next_id))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        self._next_id += 1
+        return element
+
+    def insert(self, paragraph: Paragraph, text: str) -> None:
+        """Append `text` to the paragraph as an insertion."""
+        wrapper = self._mark("w:ins")
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = xml_safe(text)
+        run.append(t)
+        wrapper.append(run)
+        paragraph._p.append(wrapper)
+
+    def delete(self, paragraph: Paragraph, text: str) -> None:
+        """Append `text` to the paragraph as a deletion."""
+        wrapper = self._mark("w:del")
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:delText")
+        t.set(qn("xml:space"), "preserve")
+        t.text = xml_safe(text)
+        run.append(t)
+        wrapper.append(run)
+        paragraph._p.append(wrapper)
+
+    def _mark_paragraph(self, paragraph: Paragraph, tag: str) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            ppr.append(rpr)
+        rpr.append(self._mark(tag))
+
+    def inserted_paragraph(self, paragraph: Paragraph, text: str) -> None:
+        """Fill the paragraph with `text`, the whole paragraph tracked as inserted."""
+        self._mark_paragraph(paragraph, "w:ins")
+        self.insert(paragraph, text)
+
+    def deleted_paragraph(self, paragraph: Paragraph, text: str) -> None:
+        """Fill the paragraph with `text`, the whole paragraph tracked as deleted."""
+        self._mark_paragraph(paragraph, "w:del")
+        self.delete(paragraph, text)
