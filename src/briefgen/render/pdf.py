@@ -1,0 +1,81 @@
+"""PDF: the brief's HTML laid out by WeasyPrint, tagged (PDF/UA-1), every glyph embedded.
+
+This is the only module that imports WeasyPrint, and `briefgen.render` imports it only when
+PDF is asked for, so the command line starts without it. One renderer instance keeps one
+`FontConfiguration`, one parsed stylesheet and one image cache for every document it makes.
+
+Same brief, same bytes: the dates come from the brief (`dcterms.created`/`modified`), the
+file identifier is a hash of the HTML, and nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from briefgen.errors import RenderError
+from briefgen.render.fetcher import SafeFetcher
+from briefgen.render.html import STYLESHEET, HtmlRenderer
+from briefgen.tailoring import TailoredBrief
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1)."""
+
+_WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
+_LAYOUT_LOCK = threading.Lock()
+"""One layout at a time per process: the shared font configuration is not made for threads."""
+
+
+@cache
+def shared_font_config() -> FontConfiguration:
+    """Return the process's one font configuration, shared by every WeasyPrint document."""
+    return FontConfiguration()
+
+
+class PdfRenderer:
+    """Render a tailored brief as a tagged, print-ready A4 PDF."""
+
+    format: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+
+    def __init__(self, templates: Path | None = None) -> None:
+        self.html = HtmlRenderer(templates)
+        self.templates = self.html.templates
+        self.fetcher = SafeFetcher(self.templates)
+        self.font_config = shared_font_config()
+        self.image_cache: dict[str, Any] = {}
+        self.base_url = self.templates.as_uri() + "/"
+        self.stylesheet = CSS(
+            string=self.html.stylesheet,
+            base_url=self.base_url + STYLESHEET,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+        for name in _WEASYPRINT_LOGGERS:  # its INFO progress lines are not the user's business
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+    def render(self, brief: TailoredBrief) -> bytes:
+        """Return the brief as PDF bytes."""
+        markup = self.html.document(brief, inline_css=False)
+        identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
+        with _LAYOUT_LOCK:
+            try:
+                document = HTML(string=markup, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                    font_config=self.font_config,
+                    stylesheets=[self.stylesheet],
+                    cache=self.image_cache,
+                    pdf_variant=PDF_VARIANT,
+                )
+                pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+            except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
+                raise RenderError(f"could not lay out {brief.slug} as PDF: {exc}") from exc
+        if not isinstance(pdf, bytes):
+            raise RenderError(f"WeasyPrint returned no PDF for {brief.slug}")
+        return pdf

@@ -1,0 +1,128 @@
+"""The font preflight: every character a brief shows has a font, or a warning says which package."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen import fonts
+from briefgen.fonts import Coverage, check_fonts, installed_coverage, package_for, shown_fields, uncovered
+from briefgen.loading import load_brief
+from conftest import CENTRAL_ASIA, replace_in
+
+PHRASE = "新型大国关系"
+LATIN_CYRILLIC_TURKIC = (
+    "Kyrgyz Кыргыз Республикасы Өзбекстан Türkmenistan Kırgızistan Oʻzbekiston Azərbaycan ĞİŞ ңүө"
+)
+LATIN = Coverage.of_ranges([(0x20, 0x2FF), (0x2000, 0x206F)])
+
+
+def test_coverage_holds_exactly_its_ranges() -> None:
+    coverage = Coverage.of_ranges([(0x41, 0x43), (0x42, 0x45), (0x61, 0x61)])
+    assert (coverage.starts, coverage.ends) == ((0x41, 0x61), (0x45, 0x61))
+    assert "A" in coverage and "E" in coverage and "a" in coverage
+    assert "F" not in coverage and "@" not in coverage and "b" not in coverage
+    assert len(coverage) == 6
+
+
+def test_fontconfig_charsets_are_parsed_as_inclusive_hex_ranges() -> None:
+    ranges = list(fonts._charset_ranges("20-7e a0\n400-4ff 4e00-9fff junk"))
+    assert ranges == [(0x20, 0x7E), (0xA0, 0xA0), (0x400, 0x4FF), (0x4E00, 0x9FFF)]
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list is not installed")
+def test_the_installed_fonts_cover_latin_cyrillic_turkic_and_han() -> None:
+    coverage = installed_coverage()
+    assert uncovered(LATIN_CYRILLIC_TURKIC + PHRASE, coverage) == []
+    assert installed_coverage() is coverage  # read once per process
+
+
+def test_the_bundled_brief_has_no_character_without_a_font() -> None:
+    assert check_fonts(load_brief(CENTRAL_ASIA)) == []
+
+
+def test_a_missing_han_font_is_a_warning_naming_file_line_field_and_package() -> None:
+    loaded = load_brief(CENTRAL_ASIA)
+    problems = check_fonts(loaded, LATIN)
+    brief_yaml = CENTRAL_ASIA / "brief.yaml"
+    phrase_line = next(
+        i for i, line in enumerate(brief_yaml.read_text(encoding="utf-8").splitlines(), 1) if PHRASE in line
+    )
+    in_brief = [p for p in problems if p.file == brief_yaml]
+    assert len(in_brief) == 1
+    problem = in_brief[0]
+    assert problem.severity == "warning"
+    assert problem.line == phrase_line
+    assert problem.field.startswith("sections[") and problem.field.endswith("].body")
+    assert "'新' (U+65B0 CJK UNIFIED IDEOGRAPH-65B0)" in problem.message
+    assert "install the Debian package fonts-noto-cjk" in problem.message
+    assert "warning: " in str(problem)
+    # the bibliography is checked too: a title in Han characters
+    in_sources = [p for p in problems if p.file.name == "sources.yaml"]
+    assert [p.field for p in in_sources] == ["xing1996.title"]
+
+
+def test_a_missing_cyrillic_font_names_the_core_package(andes: Path) -> None:
+    replace_in(andes / "brief.yaml", "organisation: Fixture Institute", "organisation: Институт")
+    problems = check_fonts(load_brief(andes), LATIN)
+    assert [(p.file.name, p.field) for p in problems] == [("brief.yaml", "organisation")]
+    assert "'И' (U+0418 CYRILLIC CAPITAL LETTER I)" in problems[0].message
+    assert "fonts-noto-core" in problems[0].message
+    assert "fonts-noto-cjk" not in problems[0].message
+
+
+def test_a_private_use_character_is_flagged_even_with_every_font_installed(andes: Path) -> None:
+    replace_in(andes / "brief.yaml", "subtitle: Glaciers, drought", "subtitle: Glaciers \U0010fffd, drought")
+    problems = check_fonts(load_brief(andes))
+    assert [(p.field, p.severity) for p in problems] == [("subtitle", "warning")]
+    assert "U+10FFFD" in problems[0].message
+    assert "private-use or unassigned" in problems[0].message
+
+
+def test_line_breaks_and_invisible_format_characters_need_no_glyph() -> None:
+    assert uncovered("a\nb\tc\u200dd\u00ade", Coverage.of_text("abcde")) == []
+    assert uncovered("a\u0416", Coverage.of_text("a")) == [(1, "\u0416")]
+
+
+def test_the_debian_package_follows_the_script() -> None:
+    assert package_for("新") == "fonts-noto-cjk"
+    assert package_for("。") == "fonts-noto-cjk"
+    assert package_for("한") == "fonts-noto-cjk"
+    assert package_for("Ж") == "fonts-noto-core"
+    assert package_for("ş") == "fonts-noto-core"
+    assert package_for("\U0001f30d") == "fonts-noto-color-emoji"
+
+
+def test_every_printed_field_is_checked_not_only_markdown(andes: Path) -> None:
+    fields = {(part, ".".join(map(str, loc))) for part, loc, _ in shown_fields(load_brief(andes))}
+    for expected in [
+        ("brief", "organisation"),
+        ("brief", "series"),
+        ("brief", "marking"),
+        ("brief", "authors.0.name"),
+        ("brief", "summary"),
+        ("sources", "vuille-bradley2018.title"),
+        ("country:CL", "highlights.0"),
+        ("rec:prepare-drought-finance", "action.steps.1"),
+    ]:
+        assert expected in fields
+
+
+def test_without_fc_list_the_font_folders_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    source = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+    if not source.is_file():
+        pytest.skip("Noto Sans is not installed where Debian puts it")
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(source, tmp_path / "fonts" / source.name)
+    (tmp_path / "fonts" / "broken.ttf").write_bytes(b"not a font")
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
+    monkeypatch.setattr(fonts, "_font_folders", lambda: [tmp_path / "fonts", tmp_path / "missing"])
+    fonts.installed_coverage.cache_clear()
+    try:
+        coverage = fonts.installed_coverage()
+    finally:
+        fonts.installed_coverage.cache_clear()
+    assert uncovered("Кыргыз Türkmenistan", coverage) == []
+    assert [c for _, c in uncovered(PHRASE, coverage)] == list(PHRASE)
