@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from briefgen.cli import build, editions, explain, schema, validate
+from briefgen.cli import build, distribute, editions, explain, schema, validate
 
 app = typer.Typer(
     name="briefgen",
@@ -21,6 +21,9 @@ app.command("explain")(explain.explain)
 app.command("build")(build.build)
 app.command("release")(editions.release)
 app.command("diff")(editions.diff)
+app.command("distribute")(distribute.distribute)
+app.command("ledger")(distribute.ledger)
+app.command("outdated")(distribute.outdated)
 
 
 def main() -> None:

@@ -1,0 +1,255 @@
+"""Distribution: numbered, stamped copies reach each official once, and the ledger says so."""
+
+from __future__ import annotations
+
+import email
+import shutil
+import sqlite3
+import subprocess
+from email import policy
+from pathlib import Path
+
+import pikepdf
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from briefgen.cli import app
+from briefgen.distribution import DistributionError, distribute
+from briefgen.distribution.status import holdings, outdated
+from briefgen.editions import release
+from conftest import replace_in
+from smtp_server import SmtpServer
+
+runner = CliRunner()
+
+RECIPIENTS = """\
+- {id: pe-vice-minister, name: Vice-Minister for Water, title: Vice-Minister, institution: Ministry of Agriculture, country: PE, email: pe1@example.org, formats: [pdf, docx]}
+- {id: pe-env-adviser, name: Senior Adviser, title: Senior Adviser, institution: Министерство окружающей среды, country: PE, email: pe2@example.org}
+- {id: bo-director, name: Director of Water Resources, title: Director-General, institution: Ministry of Environment and Water, country: BO, email: bo1@example.org}
+- {id: bo-archive, name: Archive, title: Records Office, institution: Ministry of Foreign Affairs, country: BO}
+- {id: cl-head, name: Head of the Water Directorate, title: Director, institution: Dirección General de Aguas, country: CL, email: cl1@example.org, formats: [pdf, html]}
+- {id: cl-deputy, name: Deputy Director, title: Deputy Director, institution: Dirección General de Aguas, country: CL, email: cl2@example.org}
+"""
+EMAIL_IDS = ["pe-vice-minister", "pe-env-adviser", "bo-director", "cl-head", "cl-deputy"]
+
+
+@pytest.fixture
+def released(andes: Path) -> Path:
+    (andes / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
+    release(andes)
+    return andes
+
+
+def run(folder: Path, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+    return distribute(folder, out=tmp_path / "build", jobs=1, **options)  # type: ignore[arg-type]
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def received(server: SmtpServer) -> dict[str, list[email.message.Message]]:
+    by_recipient: dict[str, list[email.message.Message]] = {}
+    for message in server.messages:
+        by_recipient.setdefault(message["X-Briefgen-Recipient"], []).append(message)
+    return by_recipient
+
+
+def test_every_recipient_gets_exactly_one_message_with_its_formats(released: Path, tmp_path: Path) -> None:
+    with SmtpServer() as server:
+        report = run(released, tmp_path, smtp=server.address)
+    got = received(server)
+    assert sorted(got) == sorted(EMAIL_IDS)
+    assert all(len(messages) == 1 for messages in got.values())
+    names = {rid: sorted(part.get_filename() for part in got[rid][0].iter_attachments()) for rid in got}
+    assert names["pe-vice-minister"] == ["andes-water-PE-e1-copy001.docx", "andes-water-PE-e1-copy001.pdf"]
+    assert names["cl-head"] == ["andes-water-CL-e1-copy005.html", "andes-water-CL-e1-copy005.pdf"]
+    assert names["cl-deputy"] == ["andes-water-CL-e1-copy006.pdf"]
+    assert "copy 002 of edition 1" in got["pe-env-adviser"][0].get_body(("plain",)).get_content()
+    assert [d.status for d in report.deliveries].count("sent") == 6
+
+
+def test_the_stamped_pdf_names_its_recipient_and_copy_on_every_page(released: Path, tmp_path: Path) -> None:
+    with SmtpServer() as server:
+        report = run(released, tmp_path, smtp=server.address)
+    delivery = next(d for d in report.deliveries if d.recipient == "pe-env-adviser")
+    pdf = next(p for p in delivery.files if p.suffix == ".pdf")
+    pages = pdf_page_texts(pdf)
+    assert len(pages) >= 2
+    for page in pages:
+        assert "Copy 002 · Prepared for Senior Adviser, Министерство окружающей среды" in page
+    original = tmp_path / "build/andes-water/e1/en/andes-water-PE-e1.pdf"
+    with pikepdf.open(pdf) as stamped, pikepdf.open(original) as source:
+        assert "/StructTreeRoot" in stamped.Root and stamped.Root.Lang == source.Root.Lang
+        assert str(stamped.docinfo["/Title"]) == str(source.docinfo["/Title"])
+        assert len(stamped.pages) == len(source.pages)
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+
+
+def test_the_docx_copy_carries_the_line_in_its_header(released: Path, tmp_path: Path) -> None:
+    with SmtpServer() as server:
+        report = run(released, tmp_path, smtp=server.address)
+    docx = next(p for d in report.deliveries for p in d.files if p.suffix == ".docx")
+    header = Document(str(docx)).sections[0].header
+    assert header.paragraphs[0].text == "Copy 001 · Prepared for Vice-Minister, Ministry of Agriculture"
+
+
+def test_recipients_without_email_get_an_eml_in_the_outbox_that_mail_clients_read(
+    released: Path, tmp_path: Path
+) -> None:
+    with SmtpServer() as server:
+        run(released, tmp_path, smtp=server.address)
+    eml = released / "outbox" / "e1" / "bo-archive.eml"
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["Subject"] == "[OFFICIAL-SENSITIVE] Water Security in the Andes: edition 1, copy 004"
+    attachments = list(message.iter_attachments())
+    assert [a.get_filename() for a in attachments] == ["andes-water-BO-e1-copy004.pdf"]
+    assert attachments[0].get_content().startswith(b"%PDF-")
+    assert "Dear Archive," in message.get_body(("plain",)).get_content()
+
+
+def test_running_again_sends_nothing_already_sent(released: Path, tmp_path: Path) -> None:
+    with SmtpServer() as server:
+        run(released, tmp_path, smtp=server.address)
+        second = run(released, tmp_path, smtp=server.address)
+    assert len(server.messages) == 5
+    assert {d.status for d in second.deliveries} == {"skipped"}
+
+
+def test_a_server_that_drops_mid_run_leaves_a_rerun_to_send_exactly_the_rest(
+    released: Path, tmp_path: Path
+) -> None:
+    with SmtpServer() as server:
+        server.recorder.drop_after = 3
+        first = run(released, tmp_path, smtp=server.address)
+        assert len(server.messages) == 3
+        assert len(first.by_status("failed")) == 2
+        server.recorder.refusing, server.recorder.drop_after = False, None
+        second = run(released, tmp_path, smtp=server.address)
+    got = received(server)
+    assert sorted(got) == sorted(EMAIL_IDS) and all(len(m) == 1 for m in got.values())
+    assert sorted(d.recipient for d in second.by_status("sent")) == sorted(
+        d.recipient for d in first.by_status("failed")
+    )
+    db = sqlite3.connect(released / "ledger.sqlite")
+    rows = dict(db.execute("SELECT recipient, message_id FROM copies WHERE status = 'sent'").fetchall())
+    assert len(rows) == 6
+    for rid, messages in got.items():
+        assert rows[rid] == messages[0]["Message-ID"]
+        sent = {part.get_filename(): part.get_payload(decode=True) for part in messages[0].iter_attachments()}
+        for name, sha in db.execute("SELECT path, sha256 FROM files WHERE recipient = ?", (rid,)).fetchall():
+            import hashlib
+
+            assert hashlib.sha256(sent[Path(name).name]).hexdigest() == sha
+
+
+def test_a_dry_run_sends_nothing_and_records_nothing(released: Path, tmp_path: Path) -> None:
+    with SmtpServer() as server:
+        report = run(released, tmp_path, smtp=server.address, dry_run=True)
+    assert server.messages == []
+    assert {d.status for d in report.deliveries} == {"planned"}
+    assert (
+        not (released / "ledger.sqlite").exists()
+        or sqlite3.connect(released / "ledger.sqlite").execute("SELECT COUNT(*) FROM copies").fetchone()[0]
+        == 0
+    )
+    assert not (released / "outbox").exists()
+
+
+def test_outdated_is_right_after_a_new_release_and_outdated_distribution_clears_it(
+    released: Path, tmp_path: Path
+) -> None:
+    with SmtpServer() as server:
+        run(released, tmp_path, smtp=server.address)
+        assert outdated(released, released / "ledger.sqlite") == []
+        replace_in(
+            released / "recommendations/protect-glacier-basins.yaml",
+            "Glacier area fell by a third",
+            "Glacier area fell by 42%",
+        )
+        release(released)
+        late = outdated(released, released / "ledger.sqlite")
+        assert sorted(o.holding.recipient for o in late) == sorted([*EMAIL_IDS, "bo-archive"])
+        pe = next(o for o in late if o.holding.recipient == "pe-vice-minister")
+        assert (pe.holding.edition, pe.newest) == (1, 2)
+        assert any("new evidence: Glacier area fell by 42%" in line for line in pe.changes)
+        cl = next(o for o in late if o.holding.recipient == "cl-head")
+        assert cl.changes == ("Nothing in the CL brief changed since edition 1.",)
+        server.messages.clear()
+        run(released, tmp_path, smtp=server.address, outdated=True)
+        assert len(server.messages) == 5
+    assert outdated(released, released / "ledger.sqlite") == []
+    assert {h.edition for h in holdings(released, released / "ledger.sqlite")} == {2}
+
+
+def test_the_cover_note_of_a_second_edition_lists_what_changed_for_that_country(
+    released: Path, tmp_path: Path
+) -> None:
+    replace_in(
+        released / "recommendations/protect-glacier-basins.yaml",
+        "Glacier area fell by a third",
+        "Glacier area fell by 42%",
+    )
+    release(released)
+    with SmtpServer() as server:
+        run(released, tmp_path, smtp=server.address, recipient_ids=["pe-env-adviser", "cl-deputy"])
+    notes = {m["X-Briefgen-Recipient"]: m.get_body(("plain",)).get_content() for m in server.messages}
+    assert (
+        "Changes since edition 1:" in notes["pe-env-adviser"]
+        and "Glacier area fell by 42%" in notes["pe-env-adviser"]
+    )
+    assert "Nothing in this brief has changed since edition 1." in notes["cl-deputy"]
+
+
+def test_distribution_needs_a_released_edition_and_known_recipients(andes: Path, tmp_path: Path) -> None:
+    with pytest.raises(DistributionError, match="no released edition"):
+        run(andes, tmp_path)
+    release(andes)
+    with pytest.raises(DistributionError, match="no recipient nobody"):
+        run(andes, tmp_path, recipient_ids=["nobody"])
+
+
+def test_ledger_and_outdated_commands(released: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["outdated", str(released)])
+    assert result.exit_code == 0 and "pe-vice-minister (PE): holds no edition, newest is 1" in result.stdout
+    with SmtpServer() as server:
+        sent = runner.invoke(
+            app, ["distribute", str(released), "--smtp", server.address, "--out", str(tmp_path / "b")]
+        )
+    assert sent.exit_code == 0, sent.output
+    assert "andes-water edition 1: 6 sent" in sent.stdout
+    table = runner.invoke(app, ["ledger", str(released)]).stdout
+    assert "pe-vice-minister" in table and "edition 1, copy 001 (docx, pdf) by email" in table
+    assert (
+        runner.invoke(app, ["outdated", str(released)]).stdout.strip()
+        == "every recipient holds the newest released edition"
+    )
+
+
+def test_email_recipients_without_a_server_is_a_clear_error(released: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["distribute", str(released), "--out", str(tmp_path / "b")], env={"BRIEFGEN_SMTP": ""}
+    )
+    assert result.exit_code == 1 and "give the server with --smtp HOST:PORT" in result.stderr
+
+
+def test_the_bundled_brief_has_a_distribution_list_of_role_titles(tmp_path: Path) -> None:
+    from briefgen.loading import load_brief
+    from conftest import CENTRAL_ASIA
+
+    loaded = load_brief(CENTRAL_ASIA)
+    assert loaded.recipients is not None
+    per_country: dict[str, int] = {}
+    for r in loaded.recipients:
+        per_country[r.country] = per_country.get(r.country, 0) + 1
+        assert r.email is None or r.email.endswith("@example.org")
+    assert set(per_country) == set(loaded.brief.countries)
+    assert all(2 <= n <= 4 for n in per_country.values())
+    shutil.rmtree(tmp_path, ignore_errors=True)
