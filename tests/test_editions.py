@@ -264,3 +264,17 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     again = tmp_path / "again.docx"
     runner.invoke(app, ["diff", str(andes), "--country", "PE", "--docx", str(again)])
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_the_html_and_pdf_brief_show_the_changes_section_from_edition_two(andes: Path) -> None:
+    from briefgen.render.html import HtmlRenderer
+
+    first = _tailored_for_build(andes)
+    assert "Changes since edition" not in HtmlRenderer().render(first["PE"]).decode()  # type: ignore[arg-type]
+    release(andes)
+    replace_in(andes.parent / "countries/PE.yaml", "value: 3.1", "value: 3.4")
+    html = HtmlRenderer().render(_tailored_for_build(andes)["PE"]).decode()  # type: ignore[arg-type]
+    section = html.split('<section class="changes"', 1)[1].split("</section>", 1)[0]
+    assert "Changes since edition 1" in section
+    assert "<li>Profile: Water stress index is now 3.4 (2022) (was 3.1 (2022)).</li>" in section
+    assert html.index('class="changes"') < html.index('class="summary"')

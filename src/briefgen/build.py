@@ -192,6 +192,7 @@ def build(
     `edition` renders a released edition from its frozen file instead of the working sources.
     """
     from briefgen.editions import load_edition
+    from briefgen.fonts import check_fonts
 
     started = time.perf_counter()
     # InputError stops here, before anything is written
@@ -199,6 +200,7 @@ def build(
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)
+        report.warnings.extend(check_fonts(loaded))  # preflight: glyphs no installed font has
     previous = {loaded.id: previous_edition(loaded) for loaded in loaded_briefs}
     all_jobs = plan(
         loaded_briefs, previous=previous, countries=countries, formats=formats, scenario=scenario, out=out

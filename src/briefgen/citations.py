@@ -91,13 +91,13 @@ class Bibliography:
         label = self.labels[key]
         year = label.rsplit(", ", 1)[1]
         authors = source.author if isinstance(source.author, str) else _join_names(source.author)
-        out: list[Inline] = [Text(f"{authors} ({year}). ")]
+        out: list[Inline] = [*_runs(f"{authors} ({year}). ")]
         title = source.title.rstrip(".")
         standalone = source.type in ("report", "book", "dataset")
-        out.append(Emphasis((Text(title),)) if standalone else Text(title))
+        out.extend([Emphasis(_runs(title))] if standalone else _runs(title))
         out.append(Text(". "))
         if source.container:
-            out.append(Emphasis((Text(source.container),)) if not standalone else Text(source.container))
+            out.extend(_runs(source.container) if standalone else [Emphasis(_runs(source.container))])
             out.append(Text(". "))
         if source.publisher and source.publisher != authors:
             out.append(Text(f"{source.publisher}. "))
@@ -105,6 +105,13 @@ class Bibliography:
             out.append(Link(source.url, (Text(source.url),)))
             out.append(Text(f" (accessed {source.accessed.isoformat()})." if source.accessed else ""))
         return _trim(out)
+
+
+def _runs(text: str) -> tuple[Inline, ...]:
+    """Return text as runs, Han script tagged, as parsed fields are."""
+    from briefgen.text import script_runs
+
+    return tuple(script_runs(text))
 
 
 def _join_names(names: list[str]) -> str:

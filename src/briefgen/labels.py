@@ -6,6 +6,7 @@ say the same thing and a translation is one more table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 ENGLISH: Mapping[str, str] = {
@@ -42,3 +43,11 @@ ENGLISH: Mapping[str, str] = {
 def labels(language: str) -> Mapping[str, str]:
     """Return the brief's fixed words in `language` (English until a translation exists)."""
     return ENGLISH
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(label: str, **values: object) -> str:
+    """Return a fixed phrase with its `{placeholders}` filled: fill("For {country}", country="Peru")."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), label)

@@ -147,7 +147,7 @@ def _inlines(
         kind = token.type
         top = stack[-1][1]
         if kind == "text":
-            top.extend(_script_runs(token.content))
+            top.extend(script_runs(token.content))
         elif kind == "code_inline":
             top.append(Code(token.content))
         elif kind in ("softbreak",):
@@ -178,7 +178,8 @@ def _inlines(
     return _merge_text(stack[0][1])
 
 
-def _script_runs(text: str) -> list[Inline]:
+def script_runs(text: str) -> list[Inline]:
+    """Split plain text into runs, tagging Han and kana runs `zh-Hans`."""
     out: list[Inline] = []
     pos = 0
     for match in _CJK_RUN.finditer(text):

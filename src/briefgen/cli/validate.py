@@ -17,6 +17,7 @@ def validate(
 ) -> None:
     """Check every source file of a brief; list every problem, with file, line and field."""
     from briefgen.errors import InputError, Problem
+    from briefgen.fonts import check_fonts
     from briefgen.loading import load_brief
 
     problems: list[Problem] = []
@@ -28,6 +29,7 @@ def validate(
             problems.extend(exc.problems)
             continue
         problems.extend(loaded.warnings)
+        problems.extend(check_fonts(loaded))  # characters no installed font can show
         summaries.append(
             {
                 "brief": loaded.id,

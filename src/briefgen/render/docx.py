@@ -38,7 +38,7 @@ from briefgen.doctree import (
     Strong,
     Text,
 )
-from briefgen.labels import labels
+from briefgen.labels import fill, labels
 from briefgen.render import ooxml, templates_dir
 from briefgen.tailoring import EvidenceItem, ProfileRow, TailoredBrief, TailoredRecommendation
 
@@ -111,11 +111,6 @@ def _text(value: str) -> str:
     return ooxml.xml_safe(value)
 
 
-def _fill(template: str, **values: object) -> str:
-    """Return a label with its `{placeholders}` filled in."""
-    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
-
-
 class _BriefWriter:
     """Write one brief into a fresh copy of the reference document, top to bottom."""
 
@@ -152,7 +147,7 @@ class _BriefWriter:
         props.author = _text(brief.organisation)
         props.last_modified_by = _text(brief.organisation)
         props.language = _text(brief.language)
-        edition = _fill(self.words["edition"], edition=brief.edition)
+        edition = fill(self.words["edition"], edition=brief.edition)
         props.keywords = _text("; ".join([brief.country_name, brief.country, brief.brief_id, edition]))
         props.identifier = _text(brief.slug)
         if brief.series:
@@ -209,9 +204,9 @@ class _BriefWriter:
         if brief.subtitle:
             self.plain("Subtitle", brief.subtitle)
         self.plain("Prepared For", brief.prepared_for)
-        meta = [brief.organisation, brief.date_text, _fill(self.words["edition"], edition=brief.edition)]
+        meta = [brief.organisation, brief.date_text, fill(self.words["edition"], edition=brief.edition)]
         if not brief.scenario_is_default and brief.scenario_label:
-            meta.append(_fill(self.words["scenario"], scenario=brief.scenario_label))
+            meta.append(fill(self.words["scenario"], scenario=brief.scenario_label))
         self.plain("Metadata", " · ".join(meta))
         if brief.authors:
             self.plain("Metadata", ", ".join(brief.authors))
@@ -221,9 +216,9 @@ class _BriefWriter:
         changes = self.brief.changes
         if changes is None:
             return
-        self.plain("Heading 1", _fill(self.words["changes"], edition=changes.edition))
+        self.plain("Heading 1", fill(self.words["changes"], edition=changes.edition))
         if not changes.lines:
-            self.plain("Normal", _fill(self.words["no_changes"], edition=changes.edition))
+            self.plain("Normal", fill(self.words["no_changes"], edition=changes.edition))
             return
         items = tuple((Paragraph((Text(line),)),) for line in changes.lines)
         self.blocks((BulletList(items),))
@@ -234,7 +229,7 @@ class _BriefWriter:
 
     def profile(self) -> None:
         brief = self.brief
-        self.plain("Heading 1", _fill(self.words["at_a_glance"], country=brief.country_name))
+        self.plain("Heading 1", fill(self.words["at_a_glance"], country=brief.country_name))
         if brief.profile:
             self.profile_table(brief.profile)
         if brief.highlights:
@@ -339,7 +334,7 @@ class _BriefWriter:
         if rec.country_note is not None:
             opening = self.paragraph("Country Note")
             opening.paragraph_format.keep_with_next = True
-            self.run(opening, _fill(words["for_country"], country=self.brief.country_name), "Label")
+            self.run(opening, fill(words["for_country"], country=self.brief.country_name), "Label")
             self.blocks(rec.country_note.blocks, "Country Note")
 
     def references(self) -> None:

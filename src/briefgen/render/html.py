@@ -36,10 +36,10 @@ from briefgen.doctree import (
     Text,
 )
 from briefgen.errors import RenderError
-from briefgen.labels import labels
+from briefgen.labels import fill, labels
 from briefgen.render import templates_dir
 from briefgen.tailoring import ProfileRow, TailoredBrief
-from briefgen.text import _script_runs as script_runs
+from briefgen.text import script_runs
 
 BASE_TEMPLATE = "base.html"
 STYLESHEET = "print.css"
@@ -127,11 +127,6 @@ def inline_html(content: RichText | Iterable[Inline] | None) -> Markup:
 def citation_html(citation: Citation) -> Markup:
     """Return an author-date citation in parentheses: "(Chen, 2020, p. 3)"."""
     return Markup('<span class="citation">({})</span>').format(citation.text)
-
-
-def fill(label: str, **values: object) -> str:
-    """Return a fixed phrase with its placeholders filled: fill("For {country}", country=…)."""
-    return label.format(**values)
 
 
 def anchor(text: str) -> str:
