@@ -1,0 +1,181 @@
+"""`briefgen build`: fan-out, incremental, manifest, atomic writes, reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from briefgen.build import build
+from briefgen.cli import app
+from conftest import replace_in
+
+runner = CliRunner()
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def written(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(o.job.path.name for o in report.by_status("written"))
+
+
+def test_it_writes_every_country_and_format_where_the_design_says(andes: Path, tmp_path: Path) -> None:
+    report = build([andes], formats=["docx", "html"], out=tmp_path / "out", jobs=1)
+    assert written(report) == [
+        "andes-water-BO-e1.docx", "andes-water-BO-e1.html", "andes-water-CL-e1.docx",
+        "andes-water-CL-e1.html", "andes-water-PE-e1.docx", "andes-water-PE-e1.html",
+    ]
+    assert (tmp_path / "out/andes-water/e1/en/andes-water-PE-e1.docx").is_file()
+    assert report.manifests == [(tmp_path / "out/andes-water/e1/manifest.json").resolve()]
+
+
+def test_the_manifest_lists_every_file_with_its_hash_size_and_key(andes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([andes], formats=["docx", "html"], out=out, jobs=1)
+    manifest = json.loads((out / "andes-water/e1/manifest.json").read_text())
+    assert (manifest["brief"], manifest["edition"], manifest["failed"]) == ("andes-water", 1, [])
+    assert len(manifest["files"]) == 6
+    for entry in manifest["files"]:
+        data = (out / "andes-water/e1" / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["size"] == len(data)
+        assert entry["language"] == "en" and entry["scenario"] == "neutral" and len(entry["key"]) == 64
+    assert {e["country"] for e in manifest["files"]} == {"PE", "BO", "CL"}
+
+
+def test_an_unchanged_rebuild_renders_nothing(andes: Path, tmp_path: Path) -> None:
+    build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+    again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+    assert written(again) == [] and len(again.by_status("skipped")) == 6
+
+
+def test_editing_one_profile_re_renders_only_that_country(andes: Path, tmp_path: Path) -> None:
+    build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+    replace_in(andes.parent / "countries/CL.yaml", "value: 3.9", "value: 4.2")
+    again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+    assert written(again) == ["andes-water-CL-e1.docx", "andes-water-CL-e1.html"]
+
+
+def test_a_damaged_output_is_rendered_again(andes: Path, tmp_path: Path) -> None:
+    build([andes], formats=["docx"], out=tmp_path, jobs=1)
+    victim = tmp_path / "andes-water/e1/en/andes-water-BO-e1.docx"
+    victim.write_bytes(victim.read_bytes()[:100])
+    again = build([andes], formats=["docx"], out=tmp_path, jobs=1)
+    assert written(again) == ["andes-water-BO-e1.docx"]
+    Document(str(victim))  # whole again
+
+
+def test_force_renders_everything_to_the_same_bytes(andes: Path, tmp_path: Path) -> None:
+    build([andes], formats=["docx", "pdf", "html"], out=tmp_path / "a", jobs=2)
+    first = files_of(tmp_path / "a")
+    report = build([andes], formats=["docx", "pdf", "html"], out=tmp_path / "a", jobs=1, force=True)
+    assert len(report.by_status("written")) == 9
+    assert files_of(tmp_path / "a") == first
+
+
+def test_two_builds_in_separate_folders_are_byte_identical_manifests_included(andes: Path, tmp_path: Path) -> None:
+    build([andes], formats=["docx", "html"], out=tmp_path / "a", jobs=2)
+    build([andes], formats=["docx", "html"], out=tmp_path / "b", jobs=1)
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_one_broken_document_fails_the_command_but_not_the_others(andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen.render.html import HtmlRenderer
+
+    original = HtmlRenderer.render
+
+    def broken(self, brief):  # type: ignore[no-untyped-def]
+        if brief.country == "BO":
+            raise RuntimeError("template exploded for Bolivia")
+        return original(self, brief)
+
+    monkeypatch.setattr(HtmlRenderer, "render", broken)
+    result = runner.invoke(app, ["build", str(andes), "--format", "html,docx", "--out", str(tmp_path), "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "andes-water-BO-e1.html: RuntimeError: template exploded for Bolivia" in result.stderr
+    manifest = json.loads((tmp_path / "andes-water/e1/manifest.json").read_text())
+    assert [f["path"] for f in manifest["failed"]] == ["en/andes-water-BO-e1.html"]
+    assert len(manifest["files"]) == 5
+    assert (tmp_path / "andes-water/e1/en/andes-water-CL-e1.html").is_file()
+
+
+def test_json_summary_for_scripts(andes: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(andes), "-f", "html", "-c", "PE", "--out", str(tmp_path), "--json"])
+    summary = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert [Path(p).name for p in summary["written"]] == ["andes-water-PE-e1.html"]
+    assert summary["failed"] == [] and summary["seconds"] >= 0
+
+
+def test_an_unknown_country_or_format_is_a_usage_error(andes: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["build", str(andes), "-c", "KZ", "--out", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)]).exit_code == 2
+
+
+def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) -> None:
+    report = build([andes], formats=["html"], scenario="el-nino", countries=["PE"], out=tmp_path, jobs=1)
+    assert written(report) == ["andes-water-PE-e1-el-nino.html"]
+
+
+def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tmp_path: Path) -> None:
+    from briefgen.editions import release
+
+    build([andes], formats=["docx", "pdf"], out=tmp_path / "at-release", jobs=2)
+    release(andes)
+    replace_in(andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly.")
+    build([andes], formats=["docx", "pdf"], out=tmp_path / "later", jobs=2, edition=1)
+    assert files_of(tmp_path / "later") == files_of(tmp_path / "at-release")
+
+
+def test_briefgen_help_imports_no_renderer() -> None:
+    code = (
+        "import sys\n"
+        "from briefgen.cli import main\n"
+        "sys.argv = ['briefgen', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'pikepdf') or m.startswith('briefgen.render.'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_repairs_the_rest(andes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "briefgen", "build", str(andes), "--format", "docx,pdf,html", "--out", str(out), "--jobs", "2", "--quiet"]
+    subprocess.run(command, check=True, timeout=300)
+    replace_in(andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly.")
+    rng = random.Random(os.getpid())
+    for _ in range(3):
+        process = subprocess.Popen([*command, "--force"], start_new_session=True)
+        time.sleep(rng.uniform(0.3, 2.5))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for path in out.rglob("*"):
+            if path.suffix == ".pdf":
+                assert len(PdfReader(path).pages) >= 1
+            elif path.suffix == ".docx":
+                Document(str(path))
+    subprocess.run(command, check=True, timeout=300)
+    manifest = json.loads((out / "andes-water/e1/manifest.json").read_text())
+    assert len(manifest["files"]) == 9 and manifest["failed"] == []
+    for entry in manifest["files"]:
+        data = (out / "andes-water/e1" / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        if entry["format"] == "docx":
+            assert "mostly" in "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert not list(out.rglob("*.part"))
