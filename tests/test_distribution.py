@@ -82,6 +82,7 @@ def test_the_stamped_pdf_names_its_recipient_and_copy_on_every_page(released: Pa
     assert len(pages) >= 2
     for page in pages:
         assert "Copy 002 · Prepared for Senior Adviser, Министерство окружающей среды" in page
+        assert "Copy 001" not in page  # the copy stamped before it left no trace
     original = tmp_path / "build/andes-water/e1/en/andes-water-PE-e1.pdf"
     with pikepdf.open(pdf) as stamped, pikepdf.open(original) as source:
         assert "/StructTreeRoot" in stamped.Root and stamped.Root.Lang == source.Root.Lang

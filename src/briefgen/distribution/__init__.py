@@ -7,12 +7,14 @@ so that running it again sends nothing already sent and a run cut short is finis
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
-from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import BriefgenError
 from briefgen.models import Recipient
 
@@ -77,26 +79,9 @@ def distribute(
     """Prepare, deliver and record each recipient's copy of one released edition."""
     from briefgen.build import build, output_path
     from briefgen.changes import country_changes
-    from briefgen.distribution.copies import (
-        copy_path,
-        page_size,
-        stamp_docx,
-        stamp_html,
-        stamp_line,
-        stamp_pages,
-        stamp_pdf,
-    )
-    from briefgen.distribution.delivery import (
-        Channel,
-        DeliveryError,
-        Letter,
-        Outbox,
-        Smtp,
-        SmtpSettings,
-        compose,
-        message_id,
-    )
-    from briefgen.distribution.ledger import CopyFile, Ledger
+    from briefgen.distribution.copies import Batch, CopyTask
+    from briefgen.distribution.delivery import Channel, DeliveryError, Outbox, Smtp, SmtpSettings, message_id
+    from briefgen.distribution.ledger import Ledger
     from briefgen.editions import load_edition, released_editions
     from briefgen.loading import load_brief
     from briefgen.tailoring import tailor
@@ -130,6 +115,7 @@ def distribute(
 
     report = DistributionReport(brief_id, number)
     ledger = Ledger(ledger_path or default_ledger(folder))
+    pool: ProcessPoolExecutor | None = None
     try:
         todo: list[Recipient] = []
         for recipient in chosen:
@@ -138,14 +124,9 @@ def distribute(
                 outdated and held is not None and held >= number
             ):
                 record = ledger.copy(brief_id, number, recipient.id)
+                number_held = record.copy_number if record else None
                 report.deliveries.append(
-                    Delivery(
-                        recipient.id,
-                        recipient.country,
-                        record.copy_number if record else None,
-                        channel_of(recipient),
-                        "skipped",
-                    )
+                    Delivery(recipient.id, recipient.country, number_held, channel_of(recipient), "skipped")
                 )
                 continue
             todo.append(recipient)
@@ -156,11 +137,13 @@ def distribute(
                 )
             return report
 
+        pool = _start_workers(jobs)
         settings = SmtpSettings.parse(smtp, sender)
         if any(channel_of(r) == "email" for r in todo) and settings is None:
             raise DistributionError(
                 "some recipients get email: give the server with --smtp HOST:PORT or BRIEFGEN_SMTP"
             )
+        from_address = settings.sender if settings else (sender or "briefgen@localhost")
 
         # the country briefs of this edition, built (or found unchanged) from the frozen sources
         countries = sorted({r.country for r in todo})
@@ -168,122 +151,93 @@ def distribute(
         built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
         if built.failed:
             raise DistributionError("; ".join(f"{o.job.path}: {o.error}" for o in built.failed))
-        previous = (
-            load_edition(folder, max(n for n in released if n < number))
-            if any(n < number for n in released)
-            else None
-        )
-        tailored = {}
+        earlier = [n for n in released if n < number]
+        previous = load_edition(folder, earlier[-1]) if earlier else None
+        numbers = ledger.reserve_all(brief_id, number, [(r.id, r.country, channel_of(r)) for r in todo])
+
+        batches = []
         for code in countries:
             brief = tailor(frozen, code)
-            tailored[code] = brief
-        numbers = {r.id: ledger.reserve(brief_id, number, r.id, r.country, channel_of(r)) for r in todo}
-
-        # one stamp page per recipient, made in one WeasyPrint pass per page size
-        sources = {
-            (code, fmt): output_path(out, tailored[code], fmt)[0].read_bytes()
-            for code in countries
-            for fmt in formats
-        }
-        pdf_recipients = [r for r in todo if "pdf" in r.formats]
-        stamp_index: dict[str, tuple[bytes, int]] = {}
-        by_size: dict[tuple[float, float], list[Recipient]] = {}
-        for r in pdf_recipients:
-            by_size.setdefault(page_size(sources[(r.country, "pdf")]), []).append(r)
-        for (width, height), group in by_size.items():
-            pages = stamp_pages(
-                [stamp_line(r, numbers[r.id]) for r in group],
-                width=width,
-                height=height,
-                language=frozen.brief.language,
-            )
-            for i, r in enumerate(group):
-                stamp_index[r.id] = (pages, i)
+            changes = country_changes(previous, frozen, code) if previous is not None else None
+            sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
+            tasks = [
+                CopyTask(r, numbers[r.id], message_id(brief_id, number, r.id, numbers[r.id]))
+                for r in todo
+                if r.country == code
+            ]
+            for start in range(0, len(tasks), BATCH_SIZE):
+                batches.append(
+                    Batch(
+                        brief, changes, sources, tuple(tasks[start : start + BATCH_SIZE]), out, from_address
+                    )
+                )
 
         channels: dict[str, Channel] = {"outbox": Outbox(outbox or folder / "outbox" / f"e{number}")}
         if settings is not None:
             channels["email"] = Smtp(settings)
         try:
-            for recipient in todo:
-                copy_number = numbers[recipient.id]
-                brief = tailored[recipient.country]
-                line = stamp_line(recipient, copy_number)
-                files: list[CopyFile] = []
-                paths: list[Path] = []
-                for fmt in recipient.formats:
-                    source = sources[(recipient.country, fmt)]
-                    if fmt == "pdf":
-                        pages, index = stamp_index[recipient.id]
-                        data = stamp_pdf(source, pages, index)
-                    elif fmt == "docx":
-                        data = stamp_docx(source, line)
+            for prepared in _prepare(batches, pool):
+                ledger.record_files(brief_id, number, [(p.recipient, p.files) for p in prepared])
+                for copy in prepared:
+                    recipient = known[copy.recipient]
+                    channel = channels[channel_of(recipient)]
+                    delivery = Delivery(
+                        recipient.id,
+                        recipient.country,
+                        copy.copy_number,
+                        channel.name,
+                        "sent",
+                        [Path(f.path) for f in copy.files],
+                    )
+                    try:
+                        channel.send(recipient.id, recipient.email, copy.message)
+                    except DeliveryError as exc:
+                        ledger.record_failed(brief_id, number, recipient.id, str(exc))
+                        delivery.status, delivery.error = "failed", str(exc)
                     else:
-                        data = stamp_html(source, line)
-                    suffix = "." + fmt
-                    path = copy_path(out, brief_id, number, recipient.id, brief.slug, copy_number, suffix)
-                    write_bytes_atomic(path, data)
-                    files.append(CopyFile(fmt, str(path), hashlib.sha256(data).hexdigest(), len(data)))
-                    paths.append(path)
-                ledger.record_files(brief_id, number, recipient.id, files)
-
-                changes = (
-                    country_changes(previous, frozen, recipient.country) if previous is not None else None
-                )
-                letter = Letter(
-                    recipient_id=recipient.id,
-                    to_name=recipient.name,
-                    to_address=recipient.email,
-                    subject=_subject(brief.marking, brief.title, number, copy_number),
-                    body=cover_note(recipient, brief, copy_number, changes, [p.name for p in paths]),
-                    attachments=tuple(paths),
-                    message_id=message_id(brief_id, number, recipient.id, copy_number),
-                )
-                channel = channels[channel_of(recipient)]
-                delivery = Delivery(recipient.id, recipient.country, copy_number, channel.name, "sent", paths)
-                try:
-                    channel.send(compose(letter, settings.sender if settings else "briefgen@localhost"))
-                except DeliveryError as exc:
-                    ledger.record_failed(brief_id, number, recipient.id, str(exc))
-                    delivery.status, delivery.error = "failed", str(exc)
-                else:
-                    ledger.record_sent(brief_id, number, recipient.id, channel.name, letter.message_id)
-                report.deliveries.append(delivery)
-                if progress is not None:
-                    progress(delivery)
+                        ledger.record_sent(brief_id, number, recipient.id, channel.name, copy.message_id)
+                    report.deliveries.append(delivery)
+                    if progress is not None:
+                        progress(delivery)
         finally:
             smtp_channel = channels.get("email")
             if isinstance(smtp_channel, Smtp):
                 smtp_channel.close()
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         ledger.close()
     return report
 
 
-def _subject(marking: str | None, title: str, edition: int, copy_number: int) -> str:
-    prefix = f"[{marking}] " if marking else ""
-    return f"{prefix}{title}: edition {edition}, copy {copy_number:03d}"
+BATCH_SIZE = 50
+"""Recipients whose copies one worker prepares together (one stamp document for all of them)."""
 
 
-def cover_note(
-    recipient: Recipient, brief: object, copy_number: int, changes: object, files: list[str]
-) -> str:
-    """Return the cover note that goes with a copy, from `templates/distribution/cover-note.txt`."""
-    import jinja2
+def _start_workers(jobs: int | None) -> ProcessPoolExecutor | None:
+    """Start the workers that prepare copies, and let them import their libraries at once.
 
-    from briefgen.render import templates_dir
+    The imports (WeasyPrint above all) then run while this process loads and plans.
+    """
+    from briefgen.distribution.copies import warm_up
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir() / "distribution"),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),  # the .txt note is plain text
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    marking = getattr(brief, "marking", None)
-    return env.get_template("cover-note.txt").render(
-        recipient=recipient,
-        brief=brief,
-        copy=f"{copy_number:03d}",
-        changes=changes,
-        files=files,
-        marking=marking,
-    )
+    workers = jobs or os.cpu_count() or 1
+    if workers == 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
+
+
+def _prepare(batches: list[Any], pool: ProcessPoolExecutor | None) -> Iterator[list[Any]]:
+    """Yield each batch's prepared copies as soon as a worker has them."""
+    from briefgen.distribution.copies import prepare_batch
+
+    if pool is None or len(batches) == 1:
+        for batch in batches:
+            yield prepare_batch(batch)
+        return
+    futures = [pool.submit(prepare_batch, batch) for batch in batches]
+    for future in as_completed(futures):
+        yield future.result()

@@ -89,7 +89,9 @@ class Ledger:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        # WAL + NORMAL: a commit survives the process being killed at any moment; only a power
+        # cut can lose the last commits, and then the next run sends those copies again
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
 
@@ -141,36 +143,46 @@ class Ledger:
         found = self.copies(brief, edition=edition, recipient=recipient)
         return found[0] if found else None
 
-    def reserve(self, brief: str, edition: int, recipient: str, country: str, channel: str) -> int:
-        """Return the recipient's copy number for this edition, assigning the next free one once."""
+    def reserve_all(self, brief: str, edition: int, recipients: list[tuple[str, str, str]]) -> dict[str, int]:
+        """Return each recipient's copy number, assigning the next free ones in one transaction.
+
+        `recipients` holds (recipient id, country, channel); a recipient who already has a number
+        for this edition keeps it.
+        """
+        numbers: dict[str, int] = {}
         with self.transaction() as db:
-            row = db.execute(
-                "SELECT copy_number FROM copies WHERE brief = ? AND edition = ? AND recipient = ?",
-                (brief, edition, recipient),
-            ).fetchone()
-            if row is not None:
-                return int(row[0])
             row = db.execute(
                 "SELECT MAX(copy_number) FROM copies WHERE brief = ? AND edition = ?", (brief, edition)
             ).fetchone()
-            number = int(row[0] or 0) + 1
-            db.execute(
-                "INSERT INTO copies (brief, edition, recipient, copy_number, country, channel, status, prepared_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'prepared', ?)",
-                (brief, edition, recipient, number, country, channel, _now()),
-            )
-            return number
-
-    def record_files(self, brief: str, edition: int, recipient: str, files: list[CopyFile]) -> None:
-        """Record the files prepared for a copy (replacing an earlier preparation not yet sent)."""
-        with self.transaction() as db:
-            for f in files:
+            last = int(row[0] or 0)
+            for recipient, country, channel in recipients:
+                found = db.execute(
+                    "SELECT copy_number FROM copies WHERE brief = ? AND edition = ? AND recipient = ?",
+                    (brief, edition, recipient),
+                ).fetchone()
+                if found is not None:
+                    numbers[recipient] = int(found[0])
+                    continue
+                last += 1
                 db.execute(
-                    "INSERT INTO files (brief, edition, recipient, format, path, sha256, size) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (brief, edition, recipient, format) DO UPDATE SET path = excluded.path,"
-                    " sha256 = excluded.sha256, size = excluded.size",
-                    (brief, edition, recipient, f.format, f.path, f.sha256, f.size),
+                    "INSERT INTO copies (brief, edition, recipient, copy_number, country, channel, status, prepared_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'prepared', ?)",
+                    (brief, edition, recipient, last, country, channel, _now()),
                 )
+                numbers[recipient] = last
+        return numbers
+
+    def record_files(self, brief: str, edition: int, copies: list[tuple[str, tuple[CopyFile, ...]]]) -> None:
+        """Record the files prepared for copies (replacing an earlier preparation not yet sent)."""
+        with self.transaction() as db:
+            for recipient, files in copies:
+                for f in files:
+                    db.execute(
+                        "INSERT INTO files (brief, edition, recipient, format, path, sha256, size)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (brief, edition, recipient, format)"
+                        " DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, size = excluded.size",
+                        (brief, edition, recipient, f.format, f.path, f.sha256, f.size),
+                    )
 
     def record_sent(self, brief: str, edition: int, recipient: str, channel: str, message_id: str) -> None:
         """Mark the copy as sent (or written to the outbox) through `channel`."""
