@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench preview clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 
 setup: $(STAMP)
 
-## Set everything up, validate and build the bundled brief.
+## Set everything up, validate the bundled brief and build its ten documents.
 demo: setup
 	$(VENV)/bin/briefgen validate briefs/china-central-asia
 	$(VENV)/bin/briefgen build briefs/china-central-asia
@@ -24,13 +24,25 @@ test: setup lint
 	$(VENV)/bin/pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 ## Benchmarks: pytest-benchmark micro-benchmarks, then the side-by-side build benchmark.
 bench: setup
+	$(PY) -m pip install -q -e '.[test,bench]'
 	$(VENV)/bin/pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
+	$(PY) benchmarks/run.py
+
+## Page images of the Kazakhstan DOCX (through LibreOffice) and the Kyrgyzstan PDF, for a look.
+preview: setup
+	$(VENV)/bin/briefgen build briefs/china-central-asia --country KZ --country KG --quiet
+	mkdir -p build/preview
+	soffice -env:UserInstallation=file://$(CURDIR)/build/preview/lo --headless --convert-to pdf \
+	  --outdir build/preview build/china-central-asia/e2/en/china-central-asia-KZ-e2.docx >/dev/null
+	pdftoppm -png -r 60 -f 1 -l 2 build/preview/china-central-asia-KZ-e2.pdf build/preview/kz-docx
+	pdftoppm -png -r 60 -f 1 -l 2 build/china-central-asia/e2/en/china-central-asia-KG-e2.pdf build/preview/kg-pdf
+	@ls build/preview/*.png
 
 clean:
 	rm -rf build $(VENV)

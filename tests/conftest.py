@@ -40,3 +40,11 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def central_asia_edition_1():  # type: ignore[no-untyped-def]
+    """The bundled brief as released in edition 1: frozen, so tests of what the documents show
+    do not move when analysts edit the working sources."""
+    from briefgen.editions import load_edition
+
+    return load_edition(CENTRAL_ASIA, 1)

@@ -36,8 +36,12 @@ def written(report) -> list[str]:  # type: ignore[no-untyped-def]
 def test_it_writes_every_country_and_format_where_the_design_says(andes: Path, tmp_path: Path) -> None:
     report = build([andes], formats=["docx", "html"], out=tmp_path / "out", jobs=1)
     assert written(report) == [
-        "andes-water-BO-e1.docx", "andes-water-BO-e1.html", "andes-water-CL-e1.docx",
-        "andes-water-CL-e1.html", "andes-water-PE-e1.docx", "andes-water-PE-e1.html",
+        "andes-water-BO-e1.docx",
+        "andes-water-BO-e1.html",
+        "andes-water-CL-e1.docx",
+        "andes-water-CL-e1.html",
+        "andes-water-PE-e1.docx",
+        "andes-water-PE-e1.html",
     ]
     assert (tmp_path / "out/andes-water/e1/en/andes-water-PE-e1.docx").is_file()
     assert report.manifests == [(tmp_path / "out/andes-water/e1/manifest.json").resolve()]
@@ -86,13 +90,17 @@ def test_force_renders_everything_to_the_same_bytes(andes: Path, tmp_path: Path)
     assert files_of(tmp_path / "a") == first
 
 
-def test_two_builds_in_separate_folders_are_byte_identical_manifests_included(andes: Path, tmp_path: Path) -> None:
+def test_two_builds_in_separate_folders_are_byte_identical_manifests_included(
+    andes: Path, tmp_path: Path
+) -> None:
     build([andes], formats=["docx", "html"], out=tmp_path / "a", jobs=2)
     build([andes], formats=["docx", "html"], out=tmp_path / "b", jobs=1)
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
 
-def test_one_broken_document_fails_the_command_but_not_the_others(andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_broken_document_fails_the_command_but_not_the_others(
+    andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from briefgen.render.html import HtmlRenderer
 
     original = HtmlRenderer.render
@@ -103,7 +111,9 @@ def test_one_broken_document_fails_the_command_but_not_the_others(andes: Path, t
         return original(self, brief)
 
     monkeypatch.setattr(HtmlRenderer, "render", broken)
-    result = runner.invoke(app, ["build", str(andes), "--format", "html,docx", "--out", str(tmp_path), "--jobs", "1"])
+    result = runner.invoke(
+        app, ["build", str(andes), "--format", "html,docx", "--out", str(tmp_path), "--jobs", "1"]
+    )
     assert result.exit_code == 1
     assert "andes-water-BO-e1.html: RuntimeError: template exploded for Bolivia" in result.stderr
     manifest = json.loads((tmp_path / "andes-water/e1/manifest.json").read_text())
@@ -113,7 +123,9 @@ def test_one_broken_document_fails_the_command_but_not_the_others(andes: Path, t
 
 
 def test_json_summary_for_scripts(andes: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["build", str(andes), "-f", "html", "-c", "PE", "--out", str(tmp_path), "--json"])
+    result = runner.invoke(
+        app, ["build", str(andes), "-f", "html", "-c", "PE", "--out", str(tmp_path), "--json"]
+    )
     summary = json.loads(result.stdout)
     assert result.exit_code == 0
     assert [Path(p).name for p in summary["written"]] == ["andes-water-PE-e1.html"]
@@ -135,7 +147,9 @@ def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tm
 
     build([andes], formats=["docx", "pdf"], out=tmp_path / "at-release", jobs=2)
     release(andes)
-    replace_in(andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly.")
+    replace_in(
+        andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly."
+    )
     build([andes], formats=["docx", "pdf"], out=tmp_path / "later", jobs=2, edition=1)
     assert files_of(tmp_path / "later") == files_of(tmp_path / "at-release")
 
@@ -154,11 +168,28 @@ def test_briefgen_help_imports_no_renderer() -> None:
 
 
 @pytest.mark.slow
-def test_a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_repairs_the_rest(andes: Path, tmp_path: Path) -> None:
+def test_a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_repairs_the_rest(
+    andes: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "briefgen", "build", str(andes), "--format", "docx,pdf,html", "--out", str(out), "--jobs", "2", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "briefgen",
+        "build",
+        str(andes),
+        "--format",
+        "docx,pdf,html",
+        "--out",
+        str(out),
+        "--jobs",
+        "2",
+        "--quiet",
+    ]
     subprocess.run(command, check=True, timeout=300)
-    replace_in(andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly.")
+    replace_in(
+        andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly."
+    )
     rng = random.Random(os.getpid())
     for _ in range(3):
         process = subprocess.Popen([*command, "--force"], start_new_session=True)

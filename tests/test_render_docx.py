@@ -24,7 +24,7 @@ from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render import renderer_for, templates_dir
 from briefgen.render.docx import DocxRenderer
 from briefgen.tailoring import TailoredBrief, tailor
-from conftest import ANDES, CENTRAL_ASIA, REPO, replace_in
+from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -38,7 +38,7 @@ def renderer() -> DocxRenderer:
 
 @pytest.fixture(scope="module")
 def central_asia() -> LoadedBrief:
-    return load_brief(CENTRAL_ASIA)
+    return central_asia_edition_1()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from briefgen.loading import load_brief
 from briefgen.render import templates_dir
 from briefgen.render.html import HtmlRenderer
 from briefgen.tailoring import TailoredBrief, tailor
-from conftest import ANDES, CENTRAL_ASIA, replace_in
+from conftest import ANDES, central_asia_edition_1, replace_in
 
 VOID = {"meta", "link", "br", "img", "hr", "input", "col", "wbr", "source"}
 WORDS = labels("en")
@@ -29,7 +29,7 @@ def renderer() -> HtmlRenderer:
 
 @pytest.fixture(scope="module")
 def kyrgyz() -> TailoredBrief:
-    return tailor(load_brief(CENTRAL_ASIA), "KG")
+    return tailor(central_asia_edition_1(), "KG")
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_title_block_says_who_it_is_for_and_which_edition(kyrgyz_html: str) -> N
 
 
 def test_a_scenario_other_than_the_default_is_named_in_the_metadata_row(renderer: HtmlRenderer) -> None:
-    brief = tailor(load_brief(CENTRAL_ASIA), "KZ", scenario="china-stalls")
+    brief = tailor(central_asia_edition_1(), "KZ", scenario="china-stalls")
     text = body_text(renderer.render(brief).decode())
     assert f"Edition 1 · Scenario: {brief.scenario_label}" in text
 

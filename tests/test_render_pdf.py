@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render.pdf import PdfRenderer
 from briefgen.tailoring import TailoredBrief, tailor
-from conftest import ANDES, CENTRAL_ASIA, REPO, replace_in
+from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
 pytestmark = [
     pytest.mark.slow,
@@ -36,7 +36,7 @@ def renderer() -> PdfRenderer:
 
 @pytest.fixture(scope="module")
 def central_asia() -> LoadedBrief:
-    return load_brief(CENTRAL_ASIA)
+    return central_asia_edition_1()
 
 
 @pytest.fixture(scope="module")

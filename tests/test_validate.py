@@ -258,9 +258,13 @@ def test_a_usage_error_exits_with_2() -> None:
 
 
 def test_a_character_no_font_can_show_is_a_warning_naming_file_and_field(andes: Path) -> None:
-    replace_in(andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years \ue000.")
+    replace_in(
+        andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years \ue000."
+    )
     code, problems, _ = validate(andes)
     assert code == 0
     assert len(problems) == 1
-    assert problems[0].startswith("andes-water/brief.yaml:23:11: sections[1].body: warning: no installed font has")
+    assert problems[0].startswith(
+        "andes-water/brief.yaml:23:11: sections[1].body: warning: no installed font has"
+    )
     assert "U+E000" in problems[0]

@@ -105,7 +105,8 @@ def installed_coverage() -> Coverage:
         except (OSError, subprocess.SubprocessError):
             pass
         else:
-            return Coverage.of_ranges(_charset_ranges(result.stdout))
+            # many faces share a charset (regular, bold, italic…): parse each distinct one once
+            return Coverage.of_ranges(_charset_ranges("\n".join(set(result.stdout.splitlines()))))
     return Coverage.of_ranges(_scan_font_files(_font_folders()))
 
 

@@ -1,0 +1,249 @@
+"""The side-by-side build benchmark: `make bench` runs it; it prints ratios and writes JSON.
+
+Everything is measured in one run on the same machine and content:
+
+(a) `briefgen build --force` of the bundled brief: DOCX and PDF for its five countries;
+(b) a peer pipeline on the same tailored content: Markdown exported from each tailored brief,
+    converted one country at a time by pandoc to DOCX, and to PDF through pandoc's WeasyPrint
+    engine (the pypandoc-binary package);
+(c) a no-op rebuild (nothing changed), end to end and inside the process;
+(d) a synthetic brief of 50 countries x 40 recommendations with `--jobs 1` and `--jobs 2`;
+(e) preparing 500 recipients' stamped PDF copies (outbox delivery) against (a);
+and the peak memory of a worker. Wall-clock seconds are the median of several runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from peer_markdown import to_markdown  # noqa: E402
+from synthetic import write_synthetic_brief  # noqa: E402
+
+BRIEFGEN = [sys.executable, "-m", "briefgen"]
+TARGETS = {
+    "peer_over_briefgen": (">=", 4.0),
+    "noop_over_full": ("<=", 0.05),
+    "jobs1_over_jobs2": (">=", 1.7),
+    "peak_worker_rss_mb": ("<=", 400.0),
+    "copies500_over_full": ("<", 2.0),
+}
+
+
+def timed(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def median_of(runs: int, command: list[str], *, cwd: Path) -> tuple[float, list[float], str]:
+    times, out = [], ""
+    for _ in range(runs):
+        seconds, out = timed(command, cwd=cwd)
+        times.append(seconds)
+    return statistics.median(times), times, out
+
+
+def peer_pipeline(work: Path) -> float:
+    """Convert each country's exported Markdown with pandoc, to DOCX and to PDF (WeasyPrint)."""
+    import pypandoc
+
+    from briefgen.loading import load_brief
+    from briefgen.tailoring import tailor
+
+    loaded = load_brief(work / "briefs" / "china-central-asia")
+    exports = []
+    for code in loaded.brief.countries:
+        path = work / "peer" / f"{code}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_markdown(tailor(loaded, code)), encoding="utf-8")
+        exports.append(path)
+    pandoc = pypandoc.get_pandoc_path()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    started = time.perf_counter()
+    for path in exports:  # one country at a time, as a script around pandoc would
+        subprocess.run([pandoc, str(path), "-o", str(path.with_suffix(".docx"))], check=True, env=env)
+        subprocess.run(
+            [pandoc, str(path), "-o", str(path.with_suffix(".pdf")), "--pdf-engine=weasyprint"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+    return time.perf_counter() - started
+
+
+def recipients_yaml(countries: list[str], per_country: int) -> str:
+    lines = []
+    for code in countries:
+        for n in range(1, per_country + 1):
+            lines.append(
+                f"- {{id: {code.lower()}-office-{n:03d}, name: Head of Office {n}, title: Head of Office {n},"
+                f" institution: Ministry of Foreign Affairs, country: {code}, channel: outbox}}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def in_process_noop(brief: Path, out: Path) -> float:
+    from briefgen.build import build
+
+    build([brief], out=out)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        build([brief], out=out)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    results: dict[str, object] = {"cores": os.cpu_count(), "python": sys.version.split()[0]}
+    with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(
+            REPO / "briefs", work / "briefs", ignore=shutil.ignore_patterns("ledger.sqlite*", "outbox")
+        )
+        brief = work / "briefs" / "china-central-asia"
+
+        print("(a) briefgen build --force, bundled brief, DOCX + PDF, 5 countries ...", flush=True)
+        timed(
+            [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
+        )  # warm caches
+        full, full_runs, _ = median_of(
+            3, [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--force", "--json"], cwd=work
+        )
+        results["full_build_s"] = full
+        results["full_build_runs_s"] = full_runs
+
+        print(
+            "(b) peer pipeline: pandoc to DOCX and to PDF via WeasyPrint, one country at a time ...",
+            flush=True,
+        )
+        peer_runs = [peer_pipeline(work) for _ in range(2)]
+        results["peer_s"] = statistics.median(peer_runs)
+        results["peer_runs_s"] = peer_runs
+
+        print("(c) no-op rebuild ...", flush=True)
+        noop, noop_runs_s, _ = median_of(
+            3, [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
+        )
+        results["noop_cli_s"] = noop
+        results["noop_cli_runs_s"] = noop_runs_s
+        results["noop_in_process_s"] = in_process_noop(brief, work / "build")
+        startup, _, _ = median_of(3, [*BRIEFGEN, "--help"], cwd=work)
+        results["cli_startup_s"] = startup
+
+        print("(d) synthetic brief, 50 countries x 40 recommendations, --jobs 1 and --jobs 2 ...", flush=True)
+        synthetic = write_synthetic_brief(work / "synthetic-briefs")
+        for jobs in (1, 2):
+            seconds, out = timed(
+                [
+                    *BRIEFGEN,
+                    "build",
+                    str(synthetic),
+                    "--out",
+                    str(work / f"synthetic-{jobs}"),
+                    "--jobs",
+                    str(jobs),
+                    "--json",
+                ],
+                cwd=work,
+            )
+            summary = json.loads(out)
+            results[f"synthetic_jobs{jobs}_s"] = seconds
+            results[f"synthetic_jobs{jobs}_peak_worker_rss_mb"] = summary["peak_worker_rss_mb"]
+            results["synthetic_documents"] = len(summary["written"])
+
+        print("(e) 500 recipients' stamped PDF copies (outbox) ...", flush=True)
+        from briefgen.loading import load_brief
+
+        countries = list(load_brief(brief).brief.countries)
+        (brief / "recipients.yaml").write_text(
+            recipients_yaml(countries, 500 // len(countries)), encoding="utf-8"
+        )
+        if not (brief / "editions" / "1.json").exists():
+            timed([*BRIEFGEN, "release", str(brief)], cwd=work)
+        timed(
+            [*BRIEFGEN, "build", str(brief), "--edition", "1", "--out", str(work / "build"), "--quiet"],
+            cwd=work,
+        )
+        copies, _ = timed(
+            [
+                *BRIEFGEN,
+                "distribute",
+                str(brief),
+                "--out",
+                str(work / "build"),
+                "--outbox",
+                str(work / "outbox"),
+                "--ledger",
+                str(work / "ledger.sqlite"),
+            ],
+            cwd=work,
+        )
+        results["copies500_s"] = copies
+        results["copies500_count"] = len(list((work / "outbox").glob("*.eml")))
+
+    results["peer_over_briefgen"] = results["peer_s"] / results["full_build_s"]  # type: ignore[operator]
+    results["noop_over_full"] = results["noop_cli_s"] / results["full_build_s"]  # type: ignore[operator]
+    results["noop_in_process_over_full"] = results["noop_in_process_s"] / results["full_build_s"]  # type: ignore[operator]
+    results["jobs1_over_jobs2"] = results["synthetic_jobs1_s"] / results["synthetic_jobs2_s"]  # type: ignore[operator]
+    results["peak_worker_rss_mb"] = max(
+        results["synthetic_jobs1_peak_worker_rss_mb"], results["synthetic_jobs2_peak_worker_rss_mb"]
+    )  # type: ignore[type-var]
+    results["copies500_over_full"] = results["copies500_s"] / results["full_build_s"]  # type: ignore[operator]
+    report(results)
+    target = REPO / "build" / "bench" / "results.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {target.relative_to(REPO)}")
+
+
+def report(r: dict[str, object]) -> None:
+    print()
+    print(f"(a) briefgen build --force (5 countries, docx+pdf): {r['full_build_s']:.2f} s")
+    print(f"(b) peer pipeline (pandoc, docx + pdf via WeasyPrint):  {r['peer_s']:.2f} s")
+    print(
+        f"(c) no-op rebuild: {r['noop_cli_s']:.2f} s end to end (CLI start-up alone {r['cli_startup_s']:.2f} s), "
+        f"{r['noop_in_process_s'] * 1000:.0f} ms in process"
+    )
+    print(
+        f"(d) synthetic 50x40 ({r['synthetic_documents']} documents): --jobs 1 {r['synthetic_jobs1_s']:.1f} s, "
+        f"--jobs 2 {r['synthetic_jobs2_s']:.1f} s"
+    )
+    print(f"(e) 500 stamped copies: {r['copies500_s']:.2f} s ({r['copies500_count']} messages)")
+    print()
+    print(f"{'ratio':<32}{'measured':>10}   target")
+    rows = [
+        ("peer / briefgen", "peer_over_briefgen"),
+        ("no-op / full (end to end)", "noop_over_full"),
+        ("no-op / full (in process)", "noop_in_process_over_full"),
+        ("jobs 1 / jobs 2", "jobs1_over_jobs2"),
+        ("peak worker RSS (MB)", "peak_worker_rss_mb"),
+        ("500 copies / full build", "copies500_over_full"),
+    ]
+    for label, key in rows:
+        value = float(r[key])  # type: ignore[arg-type]
+        op, goal = TARGETS.get(key, ("", None))
+        verdict = ""
+        if goal is not None:
+            met = {">=": value >= goal, "<=": value <= goal, "<": value < goal}[op]
+            verdict = f"{op} {goal:g}  {'met' if met else 'NOT MET'}"
+        print(f"{label:<32}{value:>10.3f}   {verdict}")
+
+
+if __name__ == "__main__":
+    main()
