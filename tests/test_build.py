@@ -210,3 +210,20 @@ def test_a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_repa
         if entry["format"] == "docx":
             assert "mostly" in "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert not list(out.rglob("*.part"))
+
+
+class _DiesWhenUnpickled:
+    """Stands in for a brief; the worker that receives it exits at once, as a killed one would."""
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_is_reported_as_a_failed_document_not_a_traceback(tmp_path: Path) -> None:
+    from briefgen.build import Job, _render_all
+
+    doomed = Job(_DiesWhenUnpickled(), "html", tmp_path / "doomed.html", "en/doomed.html", "k")  # type: ignore[arg-type]
+    outcomes = list(_render_all([doomed, doomed], workers=2))
+    assert [o.status for o in outcomes] == ["failed", "failed"]
+    assert all(o.error.startswith("the worker rendering it stopped") for o in outcomes)
+    assert not (tmp_path / "doomed.html").exists()

@@ -14,7 +14,8 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -251,15 +252,12 @@ def _render_all(todo: list[Job], workers: int) -> Iterable[Outcome]:
         return
     # forkserver: workers start clean (no threads inherited from the progress display)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
-        futures: list[Future[Outcome]] = [pool.submit(render_job, job) for job in todo]
-        for future in _as_completed(futures):
-            yield future.result()
-
-
-def _as_completed(futures: list[Future[Outcome]]) -> Iterable[Future[Outcome]]:
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
+        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
+                yield Outcome(futures[future], "failed", error=f"the worker rendering it stopped: {exc}")
 
 
 def _peak_rss_mb() -> float:
