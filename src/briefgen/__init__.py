@@ -1,7 +1,8 @@
 """briefgen: tailored policy briefings for each government, from recommendations kept as YAML.
 
 The public API: `load_brief(folder)` reads and validates a brief, `tailor(loaded, country)`
-makes one government's brief, `build(...)` renders briefs to files.
+makes one government's brief, and `briefgen.build.build(...)` renders briefs to files (a
+module, not re-exported here, so that `briefgen.build` always names it).
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ def plan(
             tailored = tailor(loaded, code, scenario)
             earlier = (previous or {}).get(loaded.id)
             if earlier is not None:
-                tailored = replace(tailored, changes=country_changes(earlier, loaded, code))
+                tailored = replace(tailored, changes=country_changes(earlier, loaded, code, after=tailored))
             content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
             for fmt in formats:
                 path, relative = output_path(out, tailored, fmt)

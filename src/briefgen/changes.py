@@ -227,14 +227,20 @@ def diff(
     )
 
 
-def country_changes(old: LoadedBrief, new: LoadedBrief, country: str) -> ChangesSince:
-    """Return what changed in `country`'s tailored brief, each side under its own active scenario."""
-    after = tailor(new, country)
+def country_changes(
+    old: LoadedBrief, new: LoadedBrief, country: str, *, after: TailoredBrief | None = None
+) -> ChangesSince:
+    """Return what changed in `country`'s tailored brief from `old` to `new`.
+
+    `after` is the new brief when the caller has tailored it already (for a scenario of its
+    choice); the old one is tailored for the same scenario where it has it, else its active one.
+    """
+    after = after if after is not None else tailor(new, country)
     if country not in old.brief.countries:
         return ChangesSince(
             old.brief.edition, (f"This is the first brief prepared for {after.country_name}.",)
         )
-    before = tailor(old, country)
+    before = tailor(old, country, after.scenario if after.scenario in old.brief.scenarios else None)
     return ChangesSince(old.brief.edition, tuple(_effect_lines(before, after)))
 
 

@@ -10,6 +10,7 @@ from string import ascii_lowercase
 
 from briefgen.doctree import CiteItem, Emphasis, Inline, Link, Text
 from briefgen.models import Source
+from briefgen.text import script_runs
 
 
 def family_name(name: str) -> str:
@@ -109,8 +110,6 @@ class Bibliography:
 
 def _runs(text: str) -> tuple[Inline, ...]:
     """Return text as runs, Han script tagged, as parsed fields are."""
-    from briefgen.text import script_runs
-
     return tuple(script_runs(text))
 
 

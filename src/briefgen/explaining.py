@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefgen.conditions import LeafResult
 from briefgen.loading import LoadedBrief
 from briefgen.tailoring import TailoredBrief, to_data
 
@@ -127,6 +126,3 @@ def _leaf_text(leaf: dict[str, Any]) -> str:
 
 def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-__all__ = ["LeafResult", "explanation", "explanation_text"]

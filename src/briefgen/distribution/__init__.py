@@ -158,7 +158,7 @@ def distribute(
         batches = []
         for code in countries:
             brief = tailor(frozen, code)
-            changes = country_changes(previous, frozen, code) if previous is not None else None
+            changes = country_changes(previous, frozen, code, after=brief) if previous is not None else None
             sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
             tasks = [
                 CopyTask(r, numbers[r.id], message_id(brief_id, number, r.id, numbers[r.id]))

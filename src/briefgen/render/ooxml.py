@@ -359,20 +359,16 @@ class ChangeTracker:
 
     def insert(self, paragraph: Paragraph, text: str) -> None:
         """Append `text` to the paragraph as an insertion."""
-        wrapper = self._mark("w:ins")
-        run = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = xml_safe(text)
-        run.append(t)
-        wrapper.append(run)
-        paragraph._p.append(wrapper)
+        self._tracked_run(paragraph, "w:ins", "w:t", text)
 
     def delete(self, paragraph: Paragraph, text: str) -> None:
         """Append `text` to the paragraph as a deletion."""
-        wrapper = self._mark("w:del")
+        self._tracked_run(paragraph, "w:del", "w:delText", text)
+
+    def _tracked_run(self, paragraph: Paragraph, change: str, text_tag: str, text: str) -> None:
+        wrapper = self._mark(change)
         run = OxmlElement("w:r")
-        t = OxmlElement("w:delText")
+        t = OxmlElement(text_tag)
         t.set(qn("xml:space"), "preserve")
         t.text = xml_safe(text)
         run.append(t)
