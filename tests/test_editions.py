@@ -278,3 +278,12 @@ def test_the_html_and_pdf_brief_show_the_changes_section_from_edition_two(andes:
     assert "Changes since edition 1" in section
     assert "<li>Profile: Water stress index is now 3.4 (2022) (was 3.1 (2022)).</li>" in section
     assert html.index('class="changes"') < html.index('class="summary"')
+
+
+def test_validate_reports_a_released_edition_that_was_edited(andes: Path) -> None:
+    release(andes)
+    path = andes / "editions/1.json"
+    path.write_text(path.read_text().replace("Water Security in the Andes", "Water Security"))
+    result = runner.invoke(app, ["validate", str(andes)])
+    assert result.exit_code == 1
+    assert "editions/1.json:1:1: (file): content does not match its hash" in result.stderr

@@ -16,6 +16,7 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only."),
 ) -> None:
     """Check every source file of a brief; list every problem, with file, line and field."""
+    from briefgen.editions import EditionError, edition_path, read_edition, released_editions
     from briefgen.errors import InputError, Problem
     from briefgen.fonts import check_fonts
     from briefgen.loading import load_brief
@@ -30,6 +31,11 @@ def validate(
             continue
         problems.extend(loaded.warnings)
         problems.extend(check_fonts(loaded))  # characters no installed font can show
+        for number in released_editions(folder):  # a released edition must never be edited
+            try:
+                read_edition(folder, number)
+            except EditionError as exc:
+                problems.append(Problem(edition_path(folder, number), 1, 1, "", str(exc).split(": ", 1)[-1]))
         summaries.append(
             {
                 "brief": loaded.id,
