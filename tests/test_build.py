@@ -26,11 +26,16 @@ runner = CliRunner()
 
 
 def files_of(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every output and manifest (not `.inputs.json`, the build's record of what it read)."""
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def written(report) -> list[str]:  # type: ignore[no-untyped-def]
-    return sorted(o.job.path.name for o in report.by_status("written"))
+    return sorted(o.path.name for o in report.by_status("written"))
 
 
 def test_it_writes_every_country_and_format_where_the_design_says(andes: Path, tmp_path: Path) -> None:
@@ -227,3 +232,24 @@ def test_a_worker_that_dies_is_reported_as_a_failed_document_not_a_traceback(tmp
     assert [o.status for o in outcomes] == ["failed", "failed"]
     assert all(o.error.startswith("the worker rendering it stopped") for o in outcomes)
     assert not (tmp_path / "doomed.html").exists()
+
+
+def test_when_nothing_changed_the_build_loads_nothing(
+    andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+    import briefgen.loading
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("loaded the sources although nothing changed")
+
+    monkeypatch.setattr(briefgen.loading, "load_brief", refuse)
+    again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+    assert sorted(o.path for o in again.outcomes) == sorted(o.path for o in first.outcomes)
+    assert {o.status for o in again.outcomes} == {"skipped"} and again.manifests == first.manifests
+    # other options, or any changed input, take the full path
+    with pytest.raises(AssertionError, match="loaded the sources"):
+        build([andes], formats=["docx"], out=tmp_path, jobs=1)
+    (andes / "sources.yaml").write_text((andes / "sources.yaml").read_text() + "\n")
+    with pytest.raises(AssertionError, match="loaded the sources"):
+        build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)

@@ -19,14 +19,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import briefgen
+from briefgen import freshness
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
 from briefgen.errors import BriefgenError, Problem
-from briefgen.loading import LoadedBrief, load_brief
-from briefgen.render import FORMATS, templates_dir
-from briefgen.tailoring import TailoredBrief, tailor
+from briefgen.render import FORMATS
+
+if TYPE_CHECKING:  # the models and tailoring load only when something must be built
+    from briefgen.loading import LoadedBrief
+    from briefgen.tailoring import TailoredBrief
 
 DEFAULT_FORMATS = ("docx", "pdf")
 MANIFEST = "manifest.json"
@@ -52,14 +54,16 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What became of one job."""
+    """What became of one document."""
 
-    job: Job
+    path: Path
     status: str  # "written", "skipped" or "failed"
     sha256: str = ""
     size: int = 0
     error: str = ""
     peak_rss_mb: float = 0.0
+    job: Job | None = None
+    """The job, when the document was planned (not when the whole build was known unchanged)."""
 
 
 @dataclass
@@ -83,9 +87,9 @@ class BuildReport:
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON summary `--json` prints."""
         return {
-            "written": [str(o.job.path) for o in self.by_status("written")],
-            "skipped": [str(o.job.path) for o in self.by_status("skipped")],
-            "failed": [{"path": str(o.job.path), "error": o.error} for o in self.failed],
+            "written": [str(o.path) for o in self.by_status("written")],
+            "skipped": [str(o.path) for o in self.by_status("skipped")],
+            "failed": [{"path": str(o.path), "error": o.error} for o in self.failed],
             "manifests": [str(p) for p in self.manifests],
             "seconds": round(self.seconds, 3),
             "peak_worker_rss_mb": round(max((o.peak_rss_mb for o in self.outcomes), default=0.0), 1),
@@ -114,20 +118,6 @@ def output_path(out: Path, brief: TailoredBrief, fmt: str) -> tuple[Path, str]:
     return path, relative
 
 
-def fingerprint() -> str:
-    """Return a hash of everything besides the content that shapes an output.
-
-    The templates and style reference, the renderers' own code, and briefgen's version.
-    """
-    digest = hashlib.sha256(briefgen.__version__.encode())
-    roots = [templates_dir(), Path(__file__).resolve().parent / "render"]
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def previous_edition(loaded: LoadedBrief) -> LoadedBrief | None:
     """Return the latest released edition before the one being built, if there is one."""
     from briefgen.editions import load_edition, released_editions
@@ -150,11 +140,12 @@ def plan(
     From edition 2 on, each brief carries what changed for its country since `previous`.
     """
     from briefgen.changes import country_changes
+    from briefgen.tailoring import tailor
 
     for fmt in formats:
         if fmt not in FORMATS:
             raise BuildError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
-    shared = fingerprint()
+    shared = freshness.code_fingerprint()
     jobs: list[Job] = []
     for loaded in loaded_briefs:
         wanted = list(countries) or list(loaded.brief.countries)
@@ -191,13 +182,32 @@ def build(
     """Render every brief x country x format; skip documents whose inputs have not changed.
 
     `edition` renders a released edition from its frozen file instead of the working sources.
+    When no input of any brief changed since its last complete build, nothing is even loaded.
     """
+    started = time.perf_counter()
+    folders = list(briefs)
+    options = {
+        "countries": sorted(countries),
+        "formats": sorted(formats),
+        "scenario": scenario,
+        "edition": edition,
+    }
+    if not force:
+        known = [freshness.unchanged(out, folder, options) for folder in folders]
+        if all(outputs is not None for outputs in known):
+            report = BuildReport(
+                manifests=sorted({p.parents[1] / MANIFEST for o in known for p, _, _ in o or ()})
+            )
+            report.outcomes = [Outcome(p, "skipped", sha, size) for o in known for p, sha, size in o or ()]
+            report.seconds = time.perf_counter() - started
+            return report
+
     from briefgen.editions import load_edition
     from briefgen.fonts import check_fonts
+    from briefgen.loading import load_brief
 
-    started = time.perf_counter()
     # InputError stops here, before anything is written
-    loaded_briefs = [load_edition(folder, edition) if edition else load_brief(folder) for folder in briefs]
+    loaded_briefs = [load_edition(folder, edition) if edition else load_brief(folder) for folder in folders]
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)
@@ -213,7 +223,7 @@ def build(
     for job in all_jobs:
         entry = recorded.get(job.path)
         if not force and entry is not None and entry.get("key") == job.key and _intact(job.path, entry):
-            report.outcomes.append(Outcome(job, "skipped", entry["sha256"], entry["size"]))
+            report.outcomes.append(Outcome(job.path, "skipped", entry["sha256"], entry["size"], job=job))
         else:
             todo.append(job)
     # the longest documents first, so the last worker is not left with a PDF while others idle
@@ -226,6 +236,12 @@ def build(
         if progress is not None:
             progress(outcome, done, total)
     report.manifests = _write_manifests(all_jobs, report.outcomes, recorded)
+    for folder, loaded in zip(folders, loaded_briefs, strict=True):
+        mine = [o for o in report.outcomes if o.job is not None and o.job.brief.brief_id == loaded.id]
+        if any(o.status == "failed" for o in mine):
+            freshness.forget(out, folder)
+        else:
+            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine])
     report.seconds = time.perf_counter() - started
     return report
 
@@ -238,8 +254,12 @@ def render_job(job: Job) -> Outcome:
         data = renderer_for(job.format).render(job.brief)
         write_bytes_atomic(job.path, data)
     except Exception as exc:  # one broken document must not stop the others
-        return Outcome(job, "failed", error=f"{type(exc).__name__}: {exc}", peak_rss_mb=_peak_rss_mb())
-    return Outcome(job, "written", hashlib.sha256(data).hexdigest(), len(data), peak_rss_mb=_peak_rss_mb())
+        return Outcome(
+            job.path, "failed", error=f"{type(exc).__name__}: {exc}", peak_rss_mb=_peak_rss_mb(), job=job
+        )
+    return Outcome(
+        job.path, "written", hashlib.sha256(data).hexdigest(), len(data), peak_rss_mb=_peak_rss_mb(), job=job
+    )
 
 
 def _render_all(todo: list[Job], workers: int) -> Iterable[Outcome]:
@@ -257,7 +277,8 @@ def _render_all(todo: list[Job], workers: int) -> Iterable[Outcome]:
             try:
                 yield future.result()
             except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
-                yield Outcome(futures[future], "failed", error=f"the worker rendering it stopped: {exc}")
+                job = futures[future]
+                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
 
 
 def _peak_rss_mb() -> float:
@@ -305,7 +326,7 @@ def _remove_stale_temporaries(jobs: list[Job]) -> None:
 def _write_manifests(
     jobs: list[Job], outcomes: list[Outcome], previous: dict[Path, dict[str, Any]]
 ) -> list[Path]:
-    by_path = {o.job.path: o for o in outcomes}
+    by_path = {o.path: o for o in outcomes}
     written = []
     for edition_dir, group in sorted(_edition_dirs(jobs).items()):
         entries: dict[str, dict[str, Any]] = {}

@@ -15,16 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
-from briefgen.errors import BriefgenError
+from briefgen.errors import EditionError
 from briefgen.loading import LoadedBrief, load_brief
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
 
 EDITIONS_DIR = "editions"
 FORMAT_VERSION = 1
-
-
-class EditionError(BriefgenError):
-    """An edition cannot be released or read."""
 
 
 def edition_path(folder: Path, number: int) -> Path:

@@ -64,3 +64,7 @@ class InputError(BriefgenError):
 
 class RenderError(BriefgenError):
     """A document could not be rendered (a template or renderer failure, not bad input)."""
+
+
+class EditionError(BriefgenError):
+    """An edition cannot be released or read."""

@@ -26,7 +26,7 @@ def build(
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
     from briefgen.build import BuildError, Outcome
     from briefgen.build import build as run_build
-    from briefgen.editions import EditionError
+    from briefgen.errors import EditionError
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     show_progress = not quiet and not as_json and sys.stderr.isatty()
@@ -47,7 +47,7 @@ def build(
 
         def callback(outcome: Outcome, done: int, total: int) -> None:
             assert progress_display is not None
-            progress_display.update(task, completed=done, total=total, description=outcome.job.path.name)
+            progress_display.update(task, completed=done, total=total, description=outcome.path.name)
 
     try:
         if progress_display is not None:
@@ -75,12 +75,12 @@ def build(
         if not quiet:
             print_problems(report.warnings)
         for outcome in report.failed:
-            typer.echo(f"failed: {outcome.job.path}: {outcome.error}", err=True)
+            typer.echo(f"failed: {outcome.path}: {outcome.error}", err=True)
         if not quiet:
             written, skipped = report.by_status("written"), report.by_status("skipped")
-            for outcome in sorted(report.outcomes, key=lambda o: str(o.job.path)):
+            for outcome in sorted(report.outcomes, key=lambda o: str(o.path)):
                 if outcome.status != "failed":
-                    typer.echo(f"{outcome.status:>7}  {_shown(outcome.job.path)}")
+                    typer.echo(f"{outcome.status:>7}  {_shown(outcome.path)}")
             typer.echo(
                 f"{len(written)} written, {len(skipped)} unchanged, {len(report.failed)} failed "
                 f"in {report.seconds:.1f} s; manifest: {', '.join(_shown(p) for p in report.manifests)}"

@@ -19,10 +19,10 @@ BRIEF_ARGUMENT = typer.Argument(
 
 def brief_folders(brief: Path | None) -> list[Path]:
     """Return the brief folders a command works on."""
-    from briefgen.loading import briefs_under
-
     if brief is not None:
         return [brief]
+    from briefgen.loading import briefs_under
+
     folders = briefs_under(Path("briefs"))
     if not folders:
         raise typer.BadParameter("no brief given and no briefs/<id>/brief.yaml under the current folder")

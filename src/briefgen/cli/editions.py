@@ -16,8 +16,8 @@ def release(
     ),
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
-    from briefgen.editions import EditionError
     from briefgen.editions import release as run_release
+    from briefgen.errors import EditionError
 
     try:
         day = dt.date.fromisoformat(date) if date else None
@@ -46,7 +46,8 @@ def diff(
     """Show what changed between two editions, per recommendation and per country."""
     from briefgen.changes import diff as run_diff
     from briefgen.changes import diff_data, diff_text
-    from briefgen.editions import EditionError, load_side, released_editions
+    from briefgen.editions import load_side, released_editions
+    from briefgen.errors import EditionError
 
     def side(value: str) -> int | str:
         if value == "working":

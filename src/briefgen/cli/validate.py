@@ -16,8 +16,8 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only."),
 ) -> None:
     """Check every source file of a brief; list every problem, with file, line and field."""
-    from briefgen.editions import EditionError, edition_path, read_edition, released_editions
-    from briefgen.errors import InputError, Problem
+    from briefgen.editions import edition_path, read_edition, released_editions
+    from briefgen.errors import EditionError, InputError, Problem
     from briefgen.fonts import check_fonts
     from briefgen.loading import load_brief
 

@@ -150,7 +150,7 @@ def distribute(
         formats = sorted({f for r in todo for f in r.formats})
         built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
         if built.failed:
-            raise DistributionError("; ".join(f"{o.job.path}: {o.error}" for o in built.failed))
+            raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
         earlier = [n for n in released if n < number]
         previous = load_edition(folder, earlier[-1]) if earlier else None
         numbers = ledger.reserve_all(brief_id, number, [(r.id, r.country, channel_of(r)) for r in todo])
