@@ -114,7 +114,7 @@ def to_markdown(brief: TailoredBrief) -> str:
             recs += [f"**{words['why']}** {_rich(rec.rationale)}", ""]
         if rec.evidence:
             recs += [f"**{words['evidence']}**", ""]
-            recs += [f"- {_rich(e.claim)} ({e.citation.text})" for e in rec.evidence] + [""]
+            recs += [f"- {_inlines(e.cited())}" for e in rec.evidence] + [""]
         if rec.country_note is not None:
             recs += [
                 f"> **{fill(words['for_country'], country=brief.country_name)}** {_rich(rec.country_note)}",

@@ -172,10 +172,12 @@ def test_each_recommendation_has_its_labelled_parts(kyrgyz: TailoredBrief, kyrgy
     assert f'<span class="label-inline">Applies because:</span> {because}.</p>' in cards[1]
 
 
-def test_evidence_carries_its_author_date_citation(kyrgyz_html: str) -> None:
+def test_evidence_carries_its_author_date_citation_before_the_full_stop_as_in_the_docx(
+    kyrgyz_html: str,
+) -> None:
     assert (
-        "Beijing had no plan for an independent Central Asia and improvised its first policy after 1991. "
-        '<span class="citation">(Xing, 1996, p. 17)</span></li>'
+        "Beijing had no plan for an independent Central Asia and improvised its first policy after 1991 "
+        '<span class="citation">(Xing, 1996, p. 17)</span>.</li>'
     ) in kyrgyz_html
 
 

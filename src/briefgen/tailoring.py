@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from briefgen.citations import page_locator
 from briefgen.conditions import MISSING, LeafResult, evaluate
-from briefgen.doctree import Citation, CiteItem, Inline, RichText, walk_inlines
+from briefgen.doctree import Citation, CiteItem, Inline, RichText, Text, walk_inlines
 from briefgen.errors import BriefgenError
 from briefgen.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.loading import LoadedBrief
@@ -41,6 +41,16 @@ class EvidenceItem:
     claim: RichText
     citation: Citation
     countries: tuple[str, ...] | None
+
+    def cited(self) -> tuple[Inline, ...]:
+        """Return the claim with its citation before the closing full stop: "… 1980s (UNESCO, 2021)."."""
+        inlines = list(self.claim.inlines())
+        last = inlines[-1] if inlines else None
+        stop = ""
+        if isinstance(last, Text) and last.text.rstrip().endswith("."):
+            stop = "."
+            inlines[-1] = Text(last.text.rstrip()[:-1], last.lang)
+        return (*inlines, Text(" "), self.citation, Text(stop))
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from briefgen.doctree import (
 )
 from briefgen.labels import fill, labels
 from briefgen.render import ooxml, templates_dir
-from briefgen.tailoring import EvidenceItem, ProfileRow, TailoredBrief, TailoredRecommendation
+from briefgen.tailoring import ProfileRow, TailoredBrief, TailoredRecommendation
 
 REFERENCE_DOCX = "reference.docx"
 """The style reference, under the templates folder."""
@@ -329,7 +329,7 @@ class _BriefWriter:
 
         if rec.evidence:
             self.label_line(words["evidence"])
-            self.blocks((BulletList(tuple((_cited_claim(item),) for item in rec.evidence)),))
+            self.blocks((BulletList(tuple((Paragraph(item.cited()),) for item in rec.evidence)),))
 
         if rec.country_note is not None:
             opening = self.paragraph("Country Note")
@@ -451,14 +451,3 @@ def _citation_text(citation: Citation) -> str:
     """Return "Chen, 2020, p.\u00a03": the locator never parted from its number by a line end."""
     text = citation.text or "; ".join(item.key for item in citation.items)
     return _PAGE_LOCATOR.sub(lambda m: f"{m.group(1)}.\u00a0", text)
-
-
-def _cited_claim(item: EvidenceItem) -> Paragraph:
-    """Return a claim with its citation put before its closing full stop, as author-date style has it."""
-    inlines = list(item.claim.inlines())
-    last = inlines[-1] if inlines else None
-    stop = ""
-    if isinstance(last, Text) and last.text.rstrip().endswith("."):
-        stop = "."
-        inlines[-1] = Text(last.text.rstrip()[:-1], last.lang)
-    return Paragraph((*inlines, Text(" "), item.citation, Text(stop)))

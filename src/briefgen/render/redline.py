@@ -50,7 +50,7 @@ def lines_of(brief: TailoredBrief) -> list[Line]:
         recommendations += [("List Number", step.plain()) for step in rec.steps]
         if rec.rationale is not None:
             recommendations.append(("Normal", f"{words['why']}: {rec.rationale.plain()}"))
-        recommendations += [("List Bullet", f"{e.claim.plain()} ({e.citation.text})") for e in rec.evidence]
+        recommendations += [("List Bullet", plain_inlines(e.cited())) for e in rec.evidence]
         if rec.country_note is not None:
             recommendations.append(
                 (
