@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+  fontconfig                     # fc-list: the glyph coverage preflight
   libharfbuzz-subset0            # WeasyPrint's fast font subsetter; without it CJK subsetting is 10-20x slower
   fonts-noto-core                # Noto Serif / Noto Sans: Latin, Cyrillic, Turkic Latin
   fonts-noto-cjk                 # Noto Sans/Serif CJK SC for the Chinese phrase
