@@ -12,13 +12,9 @@ packages=(
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
 )
-if [ "${BRIEFGEN_WITHOUT_OFFICE:-}" = 1 ]; then
-  packages=("${packages[@]/libreoffice-writer-nogui}")
-fi
 
 missing=()
 for p in "${packages[@]}"; do
-  [ -n "$p" ] || continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
