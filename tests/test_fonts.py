@@ -126,3 +126,11 @@ def test_without_fc_list_the_font_folders_are_read(monkeypatch: pytest.MonkeyPat
         fonts.installed_coverage.cache_clear()
     assert uncovered("Кыргыз Türkmenistan", coverage) == []
     assert [c for _, c in uncovered(PHRASE, coverage)] == list(PHRASE)
+
+
+def test_recipients_lines_are_checked_because_every_copy_prints_them(andes) -> None:  # type: ignore[no-untyped-def]
+    replace_in(
+        andes / "recipients.yaml", "institution: Dirección General de Aguas", "institution: Dirección \ue000"
+    )
+    problems = check_fonts(load_brief(andes), Coverage.of_ranges([(0x20, 0x2FFF)]))
+    assert [(p.file.name, p.field) for p in problems] == [("recipients.yaml", "[2].institution")]

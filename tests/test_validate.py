@@ -268,3 +268,17 @@ def test_a_character_no_font_can_show_is_a_warning_naming_file_and_field(andes: 
         "andes-water/brief.yaml:23:11: sections[1].body: warning: no installed font has"
     )
     assert "U+E000" in problems[0]
+
+
+def test_did_you_mean_only_suggests_fields_of_the_mapping_that_holds_the_typo(andes: Path) -> None:
+    replace_in(
+        andes / "recommendations/share-hydrological-data.yaml",
+        "    source: rabatel2013",
+        "    sorce: rabatel2013",
+    )
+    replace_in(andes / "brief.yaml", "series: Test Brief", "series: Test Brief\nstep: one")
+    _, problems, _ = validate(andes)
+    messages = [p.split(": ", 2)[1:] for p in problems]
+    assert ["evidence[0].sorce", "unknown field; did you mean 'source'?"] in messages
+    # brief.yaml has no `steps` (recommendations do): no suggestion from another kind of file
+    assert ["step", "unknown field"] in messages

@@ -121,11 +121,8 @@ def _flatten(prefix: str, value: Any) -> dict[str, str]:
     if isinstance(value, dict):
         for key, inner in value.items():
             out.update(_flatten(f"{prefix}.{key}" if prefix else str(key), inner))
-    elif (
-        isinstance(value, list)
-        and all(not isinstance(v, dict | list) for v in value)
-        and prefix.endswith(("countries", "institutions", "languages"))
-    ):
+    elif isinstance(value, list) and value and all(_is_token(v) for v in value):
+        # a list of codes or ids (countries, institutions) changes as one field, not item by item
         out[prefix] = ", ".join(str(v) for v in value)
     elif isinstance(value, list):
         for i, inner in enumerate(value):
@@ -133,6 +130,11 @@ def _flatten(prefix: str, value: Any) -> dict[str, str]:
     elif value is not None:
         out[prefix] = str(value).lower() if isinstance(value, bool) else str(value)
     return out
+
+
+def _is_token(value: Any) -> bool:
+    """Return whether a value is a code or id rather than text: a scalar with no spaces."""
+    return not isinstance(value, dict | list) and " " not in str(value)
 
 
 def _field_changes(

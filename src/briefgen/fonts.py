@@ -193,6 +193,9 @@ def shown_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
         for name, fact in profile.facts.items():
             if fact.unit:
                 yield f"country:{code}", ("facts", name, "unit"), fact.unit
+    for i, recipient in enumerate(loaded.recipients or ()):  # printed on every page of a copy
+        for name in ("name", "title", "institution"):
+            yield "recipients", (i, name), getattr(recipient, name)
     for key, source in loaded.sources.items():
         names = [source.author] if isinstance(source.author, str) else source.author
         for i, name in enumerate(names):

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from briefgen.citations import Bibliography
 from briefgen.doctree import RichText
@@ -209,16 +209,16 @@ def validate_document(document: YamlDocument, model: type[M], problems: list[Pro
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        problems.extend(_problems_from(exc, document))
+        problems.extend(_problems_from(exc, document, model))
         return None
 
 
-def _problems_from(exc: ValidationError, document: YamlDocument) -> list[Problem]:
+def _problems_from(exc: ValidationError, document: YamlDocument, model: type[BaseModel]) -> list[Problem]:
     grouped: dict[Loc, list[str]] = {}
     keyed: set[Loc] = set()
     for error in exc.errors(include_url=False):
         loc = _data_loc(error["loc"], document.data)
-        message = _message(error, loc, document.data)
+        message = _message(error, loc, model)
         if error["type"] in ("extra_forbidden", "missing"):
             keyed.add(loc)
         messages = grouped.setdefault(loc, [])
@@ -242,13 +242,7 @@ def _data_loc(loc: tuple[Any, ...], data: Any) -> Loc:
         ):
             out.append(part)
             node = node[part]
-        elif (
-            isinstance(part, str)
-            and isinstance(node, dict)
-            and part not in node
-            and not part.startswith(("@", "function-", "list[", "literal[", "dict["))
-            and part.isidentifier()
-        ):
+        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier():
             out.append(part)  # a missing field: the key that should be there
             node = None
         # anything else is a union branch or tag name pydantic adds: not a YAML key
@@ -262,10 +256,10 @@ _PATTERN_HINTS = {
 }
 
 
-def _message(error: Any, loc: Loc, data: Any) -> str:
+def _message(error: Any, loc: Loc, model: type[BaseModel]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown field" + _did_you_mean(loc, error)
+        return "unknown field" + _did_you_mean(loc, model)
     if kind == "missing":
         return "required field is missing"
     if kind == "string_pattern_mismatch":
@@ -286,27 +280,41 @@ def _message(error: Any, loc: Loc, data: Any) -> str:
     )
 
 
-def _did_you_mean(loc: Loc, error: Any) -> str:
-    name = str(loc[-1]) if loc else ""
-    fields = _KNOWN_FIELDS
-    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.75)
+def _did_you_mean(loc: Loc, model: type[BaseModel]) -> str:
+    """Suggest the nearest field that the mapping holding the unknown key really allows."""
+    if not loc:
+        return ""
+    allowed = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.75)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Return the field names (aliases) of the models that can stand at `loc` under `model`.
+
+    Each step into a field follows its annotation to the models it may hold; a step that names
+    no field (a list index, a country code or fact name used as a key) stays with them.
+    """
+    current = _models_in(model.model_fields["root"].annotation) if issubclass(model, RootModel) else {model}
+    for part in loc:
+        stepped = set()
+        for cls in current:
+            field = cls.model_fields.get(str(part)) or next(
+                (f for f in cls.model_fields.values() if f.alias == part), None
+            )
+            if field is not None:
+                stepped |= _models_in(field.annotation)
+        current = stepped or current
+    return sorted({f.alias or name for cls in current for name, f in cls.model_fields.items()})
+
+
+def _models_in(annotation: Any) -> set[type[BaseModel]]:
+    """Return the models an annotation can hold: `list[Evidence]`, `Condition`, `dict[str, Fact]`…."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {annotation}
+    return {model for arg in get_args(annotation) for model in _models_in(arg)}
 
 
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _collect_fields() -> list[str]:
-    from briefgen import models
-
-    names: set[str] = set()
-    for obj in vars(models).values():
-        if isinstance(obj, type) and issubclass(obj, BaseModel):
-            for fname, finfo in obj.model_fields.items():
-                names.add(finfo.alias or fname)
-    return sorted(names)
-
-
-_KNOWN_FIELDS = _collect_fields()
