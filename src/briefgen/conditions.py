@@ -12,6 +12,16 @@ Never as code: the condition is a tree of models, walked here. The meaning, in o
   else the test is false.
 - `all([])` is true, `any([])` is false, `not` inverts.
 
+Series leaves, `{series: country.<name>, latest: {OP: N}}` and
+`{series: country.<name>, change: {from: Y1, to: Y2, OP: N, relative: false}}`, test a fact's
+series (year -> value; OP one of `gt`, `gte`, `lt`, `lte`):
+
+- `latest` compares the value of the latest year the series has, however old that year is.
+- `change` compares value(Y2) - value(Y1), in the series' unit; with `relative: true`,
+  (value(Y2) - value(Y1)) / value(Y1), a fraction (`lt: -0.2` = fell by more than 20%).
+- A gap is never filled: when the fact has no series, or the series has no value for Y1 or
+  Y2 (or, relative, value(Y1) is 0), the test is false, like a fact that is not defined.
+
 Each evaluation records the leaves that decided the outcome, with the value each fact had, so
 `briefgen explain` and the briefs can say exactly why a recommendation applies.
 """
@@ -22,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
 from briefgen.models.common import Scalar
 
 
@@ -44,6 +54,8 @@ class LeafResult:
     operand: Any
     value: Any
     holds: bool
+    measure: str | None = None
+    """For a series leaf: `latest`, `change 2013-2019` or `relative change 2013-2019`."""
 
     @property
     def defined(self) -> bool:
@@ -53,7 +65,8 @@ class LeafResult:
     def describe(self) -> str:
         """Return the test in words: `country.debt_share gte 0.3 (value 0.43): true`."""
         value = "not defined" if not self.defined else f"value {self.value!r}"
-        return f"{self.fact} {self.operator} {self.operand!r} ({value}): {'true' if self.holds else 'false'}"
+        fact = f"{self.fact} {self.measure}" if self.measure else self.fact
+        return f"{fact} {self.operator} {self.operand!r} ({value}): {'true' if self.holds else 'false'}"
 
 
 @dataclass(frozen=True)
@@ -100,14 +113,42 @@ def leaf_holds(test: FactTest, value: Any) -> bool:
     return bool(value <= operand)  # lte
 
 
+def series_measure(test: SeriesTest, series: Mapping[int, float] | None) -> tuple[str, Any]:
+    """Return the series leaf's measure in words and its value (MISSING where a gap decides)."""
+    if test.latest is not None:
+        return "latest", series[max(series)] if series else MISSING
+    change = test.change
+    assert change is not None
+    words = f"{'relative change' if change.relative else 'change'} {change.from_}-{change.to}"
+    if not series or change.from_ not in series or change.to not in series:
+        return words, MISSING
+    start, end = series[change.from_], series[change.to]
+    if change.relative:
+        return words, (end - start) / start if start else MISSING
+    return words, end - start
+
+
 def evaluate(
     condition: Condition | None,
     country_facts: Mapping[str, Scalar],
     scenario_facts: Mapping[str, Scalar],
+    country_series: Mapping[str, Mapping[int, float]] | None = None,
 ) -> Verdict:
     """Evaluate `condition`; no condition always holds."""
     if condition is None:
         return Verdict(True, ())
+    if isinstance(condition, SeriesTest):
+        name = condition.series.split(".", 1)[1]
+        found = (country_series or {}).get(name) if condition.series.startswith("country.") else None
+        measure, number = series_measure(condition, found)
+        comparison = condition.latest or condition.change
+        assert comparison is not None
+        test = FactTest.model_validate({"fact": condition.series, comparison.operator: comparison.operand})
+        holds = leaf_holds(test, number)
+        return Verdict(
+            holds,
+            (LeafResult(condition.series, comparison.operator, comparison.operand, number, holds, measure),),
+        )
     if isinstance(condition, FactTest):
         scope, name = condition.fact.split(".", 1)
         facts = country_facts if scope == "country" else scenario_facts
@@ -117,16 +158,16 @@ def evaluate(
             holds, (LeafResult(condition.fact, condition.operator, condition.operand, value, holds),)
         )
     if isinstance(condition, NotOf):
-        inner = evaluate(condition.not_, country_facts, scenario_facts)
+        inner = evaluate(condition.not_, country_facts, scenario_facts, country_series)
         return Verdict(not inner.holds, inner.deciding)
     if isinstance(condition, AllOf):
-        results = [evaluate(c, country_facts, scenario_facts) for c in condition.all]
+        results = [evaluate(c, country_facts, scenario_facts, country_series) for c in condition.all]
         failing = next((r for r in results if not r.holds), None)
         if failing is not None:
             return Verdict(False, failing.deciding)
         return Verdict(True, tuple(leaf for r in results for leaf in r.deciding))
     assert isinstance(condition, AnyOf)
-    results = [evaluate(c, country_facts, scenario_facts) for c in condition.any]
+    results = [evaluate(c, country_facts, scenario_facts, country_series) for c in condition.any]
     passing = next((r for r in results if r.holds), None)
     if passing is not None:
         return Verdict(True, passing.deciding)

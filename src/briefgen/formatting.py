@@ -37,7 +37,8 @@ def number(value: float, language: str) -> str:
 
 def fact_value(fact: Fact, language: str) -> str:
     """Return a fact's value as the profile table shows it, unit included."""
-    return scalar_value(fact.value, fact.unit, language)
+    current = fact.current
+    return scalar_value(current if current is not None else "", fact.unit, language)
 
 
 def scalar_value(value: Scalar, unit: str | None, language: str) -> str:
@@ -48,6 +49,8 @@ def scalar_value(value: Scalar, unit: str | None, language: str) -> str:
         if unit == "share":
             return str(format_percent(value, format="#,##0.#%", locale=locale_for(language)))
         text = number(value, language)
+        if unit == "percent":
+            return f"{text}%"
         return f"{text} {unit}" if unit else text
     return f"{value} {unit}" if unit and unit != "share" else value
 

@@ -37,6 +37,23 @@ ENGLISH: Mapping[str, str] = {
     "changes": "Changes since edition {edition}",
     "no_changes": "Nothing in this brief has changed since edition {edition}.",
     "notes": "Notes",
+    "figure": "Figure {number}. {title}",
+    "figure_source": "Source: {sources}",
+    "figure_sources": "Sources: {sources}",
+    "alt_intro": "{kind} chart: {title}, {start}–{end}.",
+    "alt_line": "Line",
+    "alt_bar": "Bar",
+    "alt_compare": "{country} is highlighted; {others} are shown in grey for comparison.",
+    "alt_recipient": (
+        "{country}: {first} in {first_year}; highest {high} in {high_year}, lowest {low} in {low_year}."
+    ),
+    "alt_latest": "Latest value: {latest} in {latest_year}.",
+    "alt_range": (
+        "Across the countries shown, values range from {low} ({low_country}, {low_year}) "
+        "to {high} ({high_country}, {high_year})."
+    ),
+    "alt_gaps": "No value is recorded for {gaps}.",
+    "and": "and",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -28,6 +28,7 @@ from briefgen.models import (
     Sources,
 )
 from briefgen.models.common import SLUG_PATTERN
+from briefgen.profiles import SHARED_SOURCES
 from briefgen.yamlsource import Loc, Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,11 +45,15 @@ class LoadedBrief:
     recommendations: tuple[Recommendation, ...]
     countries: Mapping[str, CountryProfile]
     sources: Mapping[str, Source]
+    """The brief's own bibliography (its sources.yaml)."""
     recipients: tuple[Recipient, ...] | None
     files: dict[str, Path] = field(default_factory=dict)
-    """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
+    """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`,
+    `shared-sources`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    shared_sources: Mapping[str, Source] = field(default_factory=dict)
+    """The bibliography shared by the country profiles (`countries/sources.yaml`)."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -57,9 +62,26 @@ class LoadedBrief:
         return self.brief.id
 
     @cached_property
+    def works(self) -> Mapping[str, Source]:
+        """Return every work this brief may cite: its own, then those of the shared bibliography it uses.
+
+        Only the shared works the brief cites are taken, so a work added to the shared
+        bibliography for another brief never changes this brief's author-date labels.
+        """
+        if not self.shared_sources:
+            return self.sources
+        from briefgen.profiles import shared_keys_used
+        from briefgen.text import citations_in
+        from briefgen.validation import text_fields
+
+        cited = (item.key for _, _, text in text_fields(self) for item, _ in citations_in(text))
+        used = shared_keys_used(self, cited)
+        return {**{key: self.shared_sources[key] for key in used}, **self.sources}
+
+    @cached_property
     def bibliography(self) -> Bibliography:
         """Return the brief's works with their author-date labels."""
-        return Bibliography.of(self.sources)
+        return Bibliography.of(self.works)
 
     def rich(self, text: str) -> RichText:
         """Return a text field parsed into the document tree; each text is parsed once."""
@@ -149,6 +171,12 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
 
     countries: dict[str, CountryProfile] = {}
     countries_dir = root.parent / COUNTRIES_DIR
+    shared_sources: dict[str, Source] = {}
+    shared_path = countries_dir / SHARED_SOURCES
+    if shared_path.is_file():
+        files["shared-sources"] = shared_path
+        parsed_shared = _read(shared_path, Sources, problems, positions)
+        shared_sources = dict(parsed_shared.root) if parsed_shared is not None else {}
     for i, code in enumerate(brief.countries if brief else []):
         path = countries_dir / f"{code}.yaml"
         if code in countries:
@@ -179,7 +207,7 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
     if brief is None:
-        return None, problems
+        return None, _naming_brief(problems, countries_dir, root.name)
     loaded = LoadedBrief(
         root=root,
         brief=brief,
@@ -189,10 +217,22 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         recipients=recipients,
         files=files,
         positions=positions,
+        shared_sources=shared_sources,
     )
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
-    return loaded, problems
+    return loaded, _naming_brief(problems, countries_dir, brief.id)
+
+
+def _naming_brief(problems: list[Problem], shared_dir: Path, brief_id: str) -> list[Problem]:
+    """Return the problems, those in a shared file saying which brief was being loaded."""
+    shared = shared_dir.resolve()
+    out = []
+    for problem in problems:
+        if problem.file.resolve().is_relative_to(shared):
+            problem = replace(problem, message=f"{problem.message} (loading brief '{brief_id}')")
+        out.append(problem)
+    return out
 
 
 def _read(path: Path, model: type[M], problems: list[Problem], positions: dict[Path, Positions]) -> M | None:

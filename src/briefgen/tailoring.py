@@ -13,9 +13,11 @@ from briefgen.citations import page_locator
 from briefgen.conditions import MISSING, LeafResult, evaluate
 from briefgen.doctree import Citation, CiteItem, Inline, RichText, Text, walk_inlines
 from briefgen.errors import BriefgenError
+from briefgen.figures import Figure, tailor_figures
 from briefgen.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.loading import LoadedBrief
 from briefgen.models import CountryProfile, Recommendation
+from briefgen.profiles import shown_facts, shown_highlights
 
 
 class TailoringError(BriefgenError):
@@ -135,6 +137,8 @@ class TailoredBrief:
     references: tuple[Reference, ...]
     changes: ChangesSince | None = None
     """From edition 2 on: what changed for this country since the previous edition."""
+    figures: tuple[Figure, ...] = ()
+    """Charts, numbered in reading order; each says where it stands (`place`)."""
 
     @property
     def prepared_for(self) -> str:
@@ -162,7 +166,8 @@ def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> Ta
         raise TailoringError(f"{brief.id} has no scenario '{scenario_id}' (it has: {known})")
     active = brief.scenarios.get(scenario_id) if scenario_id else None
     profile = loaded.countries[country]
-    country_facts = {name: fact.value for name, fact in profile.facts.items()}
+    country_facts = {name: fact.current for name, fact in profile.facts.items() if fact.current is not None}
+    country_series = {name: fact.series for name, fact in profile.facts.items() if fact.series}
     scenario_facts = dict(active.facts) if active else {}
     language = brief.language
     bibliography = loaded.bibliography
@@ -170,7 +175,7 @@ def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> Ta
     decisions: list[Decision] = []
     kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
     for rec in sorted(loaded.recommendations, key=lambda r: (r.priority, r.id)):
-        decision = _decide(rec, country, country_facts, scenario_facts)
+        decision = _decide(rec, country, country_facts, scenario_facts, country_series)
         decisions.append(decision)
         if decision.included:
             kept.append((rec, decision.leaves))
@@ -186,17 +191,19 @@ def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> Ta
             name=name,
             label=fact.label or humanise(name),
             value=fact_value(fact, language),
-            year=fact.year,
-            source=bibliography.labels.get(fact.source) if fact.source else None,
+            year=fact.current_year,
+            source="; ".join(bibliography.labels[k] for k in fact.cited if k in bibliography.labels) or None,
         )
-        for name, fact in profile.facts.items()
+        for name, fact in shown_facts(brief, profile)
     )
     summary = loaded.rich(brief.summary)
     sections = tuple((s.heading, loaded.rich(s.body)) for s in brief.sections)
-    highlights = tuple(loaded.rich(h) for h in profile.highlights)
+    highlights = tuple(loaded.rich(text) for _, text in shown_highlights(brief, profile))
+    figures = tailor_figures(brief, country, loaded.countries, bibliography, language)
 
     cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
-    cited.update(fact.source for fact in profile.facts.values() if fact.source)
+    cited.update(key for _, fact in shown_facts(brief, profile) for key in fact.cited)
+    cited.update(key for figure in figures for key in figure.sources)
     references = tuple(
         Reference(key, bibliography.labels[key], bibliography.reference(key))
         for key in sorted(cited, key=bibliography.sort_key)
@@ -228,11 +235,16 @@ def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> Ta
         recommendations=recommendations,
         decisions=tuple(decisions),
         references=references,
+        figures=figures,
     )
 
 
 def _decide(
-    rec: Recommendation, country: str, country_facts: dict[str, Any], scenario_facts: dict[str, Any]
+    rec: Recommendation,
+    country: str,
+    country_facts: dict[str, Any],
+    scenario_facts: dict[str, Any],
+    country_series: dict[str, Any],
 ) -> Decision:
     def decision(included: bool, by: Any, reason: str, leaves: tuple[LeafResult, ...] = ()) -> Decision:
         return Decision(rec.id, rec.title, rec.priority, included, by, reason, leaves)
@@ -244,7 +256,7 @@ def _decide(
         return decision(False, "audience", f"audience is {', '.join(audience)}; {country} is not in it")
     if rec.trigger.when is None:
         return decision(True, "always", "no condition: applies whenever the audience includes the country")
-    verdict = evaluate(rec.trigger.when, country_facts, scenario_facts)
+    verdict = evaluate(rec.trigger.when, country_facts, scenario_facts, country_series)
     words = "; ".join(leaf.describe() for leaf in verdict.deciding)
     return decision(
         verdict.holds,
@@ -305,8 +317,18 @@ def _because(leaf: LeafResult, profile: CountryProfile, scenario_label: str | No
     fact = profile.facts.get(name)
     if fact is None or leaf.value is MISSING:
         return f"{humanise(name)}: not recorded"
-    year = f" ({fact.year})" if fact.year else ""
+    year = f" ({fact.current_year})" if fact.current_year else ""
     label = fact.label or humanise(name)
+    if leaf.measure:  # a series leaf: say which number was compared
+        words = {"gt": "above", "gte": "at least", "lt": "below", "lte": "at most"}[leaf.operator]
+        if leaf.measure == "latest":
+            found = f"{fact_value(fact, language)}{year}"
+        elif leaf.measure.startswith("relative"):
+            found = f"{leaf.measure.replace('-', '–')} {scalar_value(leaf.value, 'share', language)}"
+        else:
+            found = f"{leaf.measure.replace('-', '–')} {scalar_value(leaf.value, fact.unit, language)}"
+        threshold = scalar_value(leaf.operand, "share" if "relative" in leaf.measure else fact.unit, language)
+        return f"{label}: {found}, {words} {threshold}"
     if leaf.operator in ("gt", "gte", "lt", "lte"):
         words = {"gt": "above", "gte": "at least", "lt": "below", "lte": "at most"}[leaf.operator]
         threshold = scalar_value(leaf.operand, fact.unit, language)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.profiles import check_profiles, shown_facts, shown_highlights
 from briefgen.text import citations_in
 from briefgen.yamlsource import Loc, dotted
 
@@ -48,9 +49,9 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
             value = getattr(profile, field)
             if value:
                 yield part, (field,), value
-        for i, text in enumerate(profile.highlights):
+        for i, text in shown_highlights(brief, profile):
             yield part, ("highlights", i), text
-        for name, fact in profile.facts.items():
+        for name, fact in shown_facts(brief, profile):
             if fact.label:
                 yield part, ("facts", name, "label"), fact.label
             if isinstance(fact.value, str):
@@ -66,7 +67,8 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     brief = loaded.brief
     countries = set(brief.countries)
-    sources = loaded.sources
+    own = loaded.sources
+    sources = {**loaded.shared_sources, **own}  # a brief may cite a work of the shared bibliography
     cited: set[str] = set()
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
@@ -145,12 +147,9 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         )
                     )
 
-    for code, profile in loaded.countries.items():
-        for name, fact in profile.facts.items():
-            if fact.source is not None:
-                cited.add(fact.source)
-                if fact.source not in sources:
-                    source_missing(f"country:{code}", ("facts", name, "source"), fact.source)
+    profile_problems, profile_cited = check_profiles(loaded)
+    problems.extend(profile_problems)
+    cited |= profile_cited
 
     if loaded.recipients is not None:
         seen: set[str] = set()
@@ -170,7 +169,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     )
                 )
 
-    for key in sources if complete else ():
+    for key in own if complete else ():
         if key not in cited:
             problems.append(
                 loaded.problem(

@@ -1,8 +1,8 @@
 """Pydantic models of the source files; no I/O."""
 
-from briefgen.models.brief import Author, Brief, Scenario, Section
-from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf
-from briefgen.models.country import CountryProfile, Fact
+from briefgen.models.brief import Author, Brief, FigureSpec, ProfileChoice, Scenario, Section
+from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
+from briefgen.models.country import CountryProfile, Fact, Highlight
 from briefgen.models.recipient import Recipient, Recipients
 from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Trigger
 from briefgen.models.source import Source, Sources
@@ -19,12 +19,16 @@ __all__ = [
     "Evidence",
     "Fact",
     "FactTest",
+    "FigureSpec",
+    "Highlight",
     "NotOf",
+    "ProfileChoice",
     "Recipient",
     "Recipients",
     "Recommendation",
     "Scenario",
     "Section",
+    "SeriesTest",
     "Source",
     "Sources",
     "Trigger",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from briefgen.models.common import (
     CountryCode,
@@ -46,6 +46,41 @@ class Scenario(SourceModel):
     """Facts of this scenario; triggers refer to them as `scenario.<name>`."""
 
 
+class ProfileChoice(SourceModel):
+    """What of the shared country profiles this brief shows; absent, it shows everything."""
+
+    facts: list[FactName] | None = None
+    """Facts of the "At a glance" table, in this order; a profile without one of them skips it.
+    Facts left out are not printed but still drive conditions."""
+    highlights: list[Slug] | None = None
+    """Highlights shown: those whose id or one of whose tags is listed, in the profile's order."""
+
+
+class FigureSpec(SourceModel):
+    """A chart of one series fact, drawn for each country's brief."""
+
+    id: Slug
+    """Identifier of the figure."""
+    title: Line
+    """Title printed above it, after "Figure N."."""
+    kind: Literal["line", "bar"] = "line"
+    """A line over the years, or bars (one a year; with `compare`, the latest year's value per country)."""
+    fact: FactName
+    """The series fact drawn (`trade_with_china_usd_bn`)."""
+    years: tuple[int, int]
+    """First and last year drawn, `[2010, 2019]`."""
+    compare: Literal["region"] | None = None
+    """`region`: draw the brief's other countries in grey, the recipient in the accent colour."""
+    place: str = "profile"
+    """Where it stands: `profile` (after "At a glance") or the heading of an analysis section."""
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> FigureSpec:
+        if self.years[0] > self.years[1]:
+            raise ValueError(f"years must run from the earlier to the later ({self.years[0]} > {self.years[1]})")
+        return self
+
+
 class Brief(SourceModel):
     """A brief: the text common to every country, and which countries get it."""
 
@@ -81,3 +116,7 @@ class Brief(SourceModel):
     """One tailored brief is made for each of these countries."""
     analysis_position: Literal["before-recommendations", "after-recommendations"] = "before-recommendations"
     """Where the analysis sections stand: before the recommendations, or after them."""
+    profile: ProfileChoice | None = None
+    """Which facts and highlights of the shared profiles this brief shows."""
+    figures: list[FigureSpec] = []
+    """Charts of series facts, numbered in reading order."""

@@ -53,6 +53,71 @@ class FactTest(SourceModel):
         return getattr(self, "in_" if self.operator == "in" else self.operator)
 
 
+class Comparison(SourceModel):
+    """A number compared by exactly one of gt, gte, lt, lte."""
+
+    gt: float | None = None
+    """True when the number is greater than this."""
+    gte: float | None = None
+    """True when the number is greater than or equal to this."""
+    lt: float | None = None
+    """True when the number is less than this."""
+    lte: float | None = None
+    """True when the number is less than or equal to this."""
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Comparison:
+        given = [op for op in ("gt", "gte", "lt", "lte") if getattr(self, op) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a comparison needs exactly one of gt, gte, lt, lte (found: {', '.join(given) or 'none'})")
+        return self
+
+    @property
+    def operator(self) -> str:
+        """Return the operator used."""
+        return next(op for op in ("gt", "gte", "lt", "lte") if getattr(self, op) is not None)
+
+    @property
+    def operand(self) -> float:
+        """Return the threshold."""
+        value: float = getattr(self, self.operator)
+        return value
+
+
+class Change(Comparison):
+    """The change of a series between two years, compared with a threshold."""
+
+    from_: int = Field(alias="from", ge=1000, le=3000)
+    """The earlier year."""
+    to: int = Field(ge=1000, le=3000)
+    """The later year."""
+    relative: bool = False
+    """Compare the change as a fraction of the earlier value (-0.4 = fell by 40%)."""
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Change:
+        if self.from_ >= self.to:
+            raise ValueError(f"`from` ({self.from_}) must be earlier than `to` ({self.to})")
+        return self
+
+
+class SeriesTest(SourceModel):
+    """A leaf on a series fact: its latest value, or its change between two years."""
+
+    series: FactPath
+    """The series fact tested: `country.<name>`."""
+    latest: Comparison | None = None
+    """Compare the value of the latest year the series has."""
+    change: Change | None = None
+    """Compare value(to) - value(from) (or, with `relative`, that over value(from))."""
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> SeriesTest:
+        if (self.latest is None) == (self.change is None):
+            raise ValueError("a series test needs exactly one of latest, change")
+        return self
+
+
 class AllOf(SourceModel):
     """True when every condition holds (and when the list is empty)."""
 
@@ -73,11 +138,17 @@ class NotOf(SourceModel):
 
 def _kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        for key in ("all", "any", "not", "fact"):
+        for key in ("all", "any", "not", "fact", "series"):
             if key in value:
                 return "@" + key
         return None
-    kinds: dict[type, str] = {AllOf: "@all", AnyOf: "@any", NotOf: "@not", FactTest: "@fact"}
+    kinds: dict[type, str] = {
+        AllOf: "@all",
+        AnyOf: "@any",
+        NotOf: "@not",
+        FactTest: "@fact",
+        SeriesTest: "@series",
+    }
     return kinds.get(type(value))
 
 
@@ -85,11 +156,12 @@ Condition = Annotated[
     Annotated[AllOf, Tag("@all")]
     | Annotated[AnyOf, Tag("@any")]
     | Annotated[NotOf, Tag("@not")]
-    | Annotated[FactTest, Tag("@fact")],
+    | Annotated[FactTest, Tag("@fact")]
+    | Annotated[SeriesTest, Tag("@series")],
     Discriminator(
         _kind,
         custom_error_type="condition",
-        custom_error_message="a condition is a mapping with one of: all, any, not, fact",
+        custom_error_message="a condition is a mapping with one of: all, any, not, fact, series",
     ),
 ]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, model_validator
 
 from briefgen.models.common import (
     CountryCode,
@@ -16,11 +18,19 @@ from briefgen.models.common import (
 )
 
 
+Year = Annotated[int, Field(ge=1000, le=3000)]
+"""A calendar year."""
+
+SeriesValue = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""One point of a series: a finite number (not text, not true/false)."""
+
+
 class Fact(SourceModel):
     """One sourced fact about a country, which triggers can test and briefs quote."""
 
-    value: Scalar
-    """The value: a number, true/false, or text."""
+    value: Scalar | None = None
+    """The value: a number, true/false, or text; a fact with a `series` may leave it out (its
+    latest point is then the value)."""
     year: int | None = Field(default=None, ge=1000, le=3000)
     """The year the value refers to."""
     source: Slug | None = None
@@ -28,7 +38,50 @@ class Fact(SourceModel):
     label: Line | None = None
     """How the profile table names the fact (default: its name, humanised)."""
     unit: Line | None = None
-    """Shown after the value (`USD bn`); `share` means a fraction shown as a percentage."""
+    """Shown after the value (`USD bn`); `share` means a fraction shown as a percentage (0 to 1),
+    `percent` a number from 0 to 100."""
+    series: dict[Year, SeriesValue] | None = None
+    """Values over time, year -> number, years in increasing order; a year with no known value is
+    left out (a gap), never guessed."""
+    sources: list[Slug] = []
+    """Further works the value or series comes from (keys, like `source`)."""
+
+    @model_validator(mode="after")
+    def _value_or_series(self) -> Fact:
+        if self.value is None and not self.series:
+            raise ValueError("a fact needs a `value` or a `series`")
+        return self
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Return the keys of every work the fact cites, `source` first."""
+        keys = [self.source] if self.source else []
+        return tuple(dict.fromkeys([*keys, *self.sources]))
+
+    @property
+    def current(self) -> Scalar | None:
+        """Return the value the profile table shows and conditions test: `value`, else the latest point."""
+        if self.value is not None:
+            return self.value
+        return self.series[max(self.series)] if self.series else None
+
+    @property
+    def current_year(self) -> int | None:
+        """Return the year of `current`."""
+        if self.value is not None or not self.series:
+            return self.year
+        return max(self.series)
+
+
+class Highlight(SourceModel):
+    """A highlight that briefs can choose by id or tag."""
+
+    text: Markdown
+    """The line, in the Markdown subset."""
+    id: Slug | None = None
+    """Identifier a brief chooses it by (`profile.highlights` in brief.yaml)."""
+    tags: list[Slug] = []
+    """Tags a brief chooses it by (`china`, `water`)."""
 
 
 class CountryProfile(SourceModel):
@@ -46,5 +99,5 @@ class CountryProfile(SourceModel):
     """Official or working languages, as language codes."""
     facts: dict[FactName, Fact] = {}
     """Facts by name; triggers refer to them as `country.<name>`."""
-    highlights: list[Markdown] = []
-    """Short lines for the profile box."""
+    highlights: list[Markdown | Highlight] = []
+    """Short lines for the profile box: text, or `{text, id, tags}` so that a brief can choose it."""

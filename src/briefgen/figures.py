@@ -1,0 +1,181 @@
+"""Figures of a tailored brief: the data each chart draws, its caption, source line and alt text.
+
+Pure, like tailoring: no drawing and no matplotlib here (that is `briefgen.charts`, which
+only a renderer calls). The alt text says in words what a sighted reader sees: the kind of
+chart, the range of years, the recipient's first, highest, lowest and latest values, the range
+across the countries drawn, and the years with no value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from briefgen.citations import Bibliography
+from briefgen.formatting import scalar_value
+from briefgen.labels import fill, labels
+from briefgen.models import Brief, CountryProfile, FigureSpec
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    """One country's values in a figure."""
+
+    country: str
+    name: str
+    points: tuple[tuple[int, float], ...]
+    highlighted: bool
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart as one country's brief shows it: the renderers draw it with `briefgen.charts`."""
+
+    id: str
+    number: int
+    caption: str
+    """"Figure 1. Trade with China"."""
+    place: str
+    """`profile`, or the heading of the analysis section it closes."""
+    kind: str
+    years: tuple[int, int]
+    unit: str | None
+    lines: tuple[SeriesLine, ...]
+    """The recipient's line last, so that it is drawn on top."""
+    source_line: str
+    """"Source: General Administration of Customs …, 2020"."""
+    sources: tuple[str, ...]
+    """Keys of the works cited by the source line."""
+    alt: str
+    language: str
+
+
+def tailor_figures(
+    brief: Brief,
+    country: str,
+    profiles: Mapping[str, CountryProfile],
+    bibliography: Bibliography,
+    language: str,
+) -> tuple[Figure, ...]:
+    """Return `country`'s figures, numbered in reading order; one with no value for it is left out."""
+    headings = [s.heading for s in brief.sections]
+    order = {"profile": -1, **{h: i for i, h in enumerate(headings)}}
+    specs = sorted(brief.figures, key=lambda f: order.get(f.place, len(headings)))
+    figures: list[Figure] = []
+    for spec in specs:
+        lines = _lines(spec, brief, country, profiles)
+        if not lines or not lines[-1].highlighted:
+            continue
+        keys: dict[str, None] = {}
+        for line in lines:
+            fact = profiles[line.country].facts[spec.fact]
+            keys.update(dict.fromkeys(k for k in fact.cited if k in bibliography.labels))
+        words = labels(language)
+        names = [bibliography.labels[k] for k in keys]
+        source_line = fill(words["figure_source" if len(names) < 2 else "figure_sources"], sources="; ".join(names))
+        unit = profiles[country].facts[spec.fact].unit
+        number = len(figures) + 1
+        figures.append(
+            Figure(
+                id=spec.id,
+                number=number,
+                caption=fill(words["figure"], number=number, title=spec.title),
+                place=spec.place,
+                kind=spec.kind,
+                years=spec.years,
+                unit=unit,
+                lines=lines,
+                source_line=source_line,
+                sources=tuple(keys),
+                alt=alt_text(spec, lines, unit, language),
+                language=language,
+            )
+        )
+    return tuple(figures)
+
+
+def _lines(
+    spec: FigureSpec, brief: Brief, country: str, profiles: Mapping[str, CountryProfile]
+) -> tuple[SeriesLine, ...]:
+    codes = [c for c in brief.countries if c != country] if spec.compare == "region" else []
+    out = []
+    for code in [*codes, country]:
+        profile = profiles.get(code)
+        fact = profile.facts.get(spec.fact) if profile else None
+        if profile is None or fact is None or not fact.series:
+            continue
+        points = tuple(
+            (year, value) for year, value in fact.series.items() if spec.years[0] <= year <= spec.years[1]
+        )
+        if points:
+            out.append(SeriesLine(code, profile.name, points, code == country))
+    return tuple(out)
+
+
+def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, language: str) -> str:
+    """Return the figure in words: what it shows, and the values a reader would look for."""
+    words = labels(language)
+
+    def value(number: float) -> str:
+        return scalar_value(number, unit, language)
+
+    start, end = spec.years
+    mine = lines[-1]
+    sentences = [
+        fill(
+            words["alt_intro"],
+            kind=words["alt_" + spec.kind],
+            title=spec.title,
+            start=start,
+            end=end,
+        )
+    ]
+    if len(lines) > 1:
+        others = [line.name for line in lines[:-1]]
+        sentences.append(fill(words["alt_compare"], country=mine.name, others=_join(others, words["and"])))
+    first_year, first = mine.points[0]
+    high_year, high = max(mine.points, key=lambda p: (p[1], -p[0]))
+    low_year, low = min(mine.points, key=lambda p: (p[1], p[0]))
+    last_year, last = mine.points[-1]
+    sentences.append(
+        fill(
+            words["alt_recipient"],
+            country=mine.name,
+            first=value(first),
+            first_year=first_year,
+            high=value(high),
+            high_year=high_year,
+            low=value(low),
+            low_year=low_year,
+        )
+    )
+    sentences.append(fill(words["alt_latest"], latest=value(last), latest_year=last_year))
+    if len(lines) > 1:
+        every = [(v, y, line.name) for line in lines for y, v in line.points]
+        top = max(every, key=lambda p: (p[0], -p[1]))
+        bottom = min(every, key=lambda p: (p[0], p[1]))
+        sentences.append(
+            fill(
+                words["alt_range"],
+                low=value(bottom[0]),
+                low_country=bottom[2],
+                low_year=bottom[1],
+                high=value(top[0]),
+                high_country=top[2],
+                high_year=top[1],
+            )
+        )
+    gaps = []
+    for line in lines:
+        missing = [y for y in range(start, end + 1) if y not in dict(line.points)]
+        if missing:
+            gaps.append(f"{line.name} ({', '.join(str(y) for y in missing)})")
+    if gaps:
+        sentences.append(fill(words["alt_gaps"], gaps="; ".join(gaps)))
+    return " ".join(sentences)
+
+
+def _join(items: Sequence[str], and_word: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {and_word} {items[-1]}"
