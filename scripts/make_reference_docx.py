@@ -212,6 +212,7 @@ BUILTIN_NAMES = {
     "List Continue",
     "footnote text",
     "footnote reference",
+    "caption",
     "header",
     "footer",
     "Hyperlink",
@@ -447,6 +448,23 @@ STYLES: tuple[Style, ...] = (
         Para(after=0),
         Run(colour=GREY, size=7.5),
         based_on="TableText",
+    ),
+    # figures: "Figure N. Title" above the picture, the source under it in Table Source
+    Style(
+        "paragraph",
+        "Caption",
+        "caption",
+        Para(keep_next=True, before=8, after=3),
+        Run(font=SANS, cjk=SANS_CJK, bold=True, colour=HEADING_INK, size=9),
+        based_on="Normal",
+        next_style="Figure",
+    ),
+    Style(
+        "paragraph",
+        "Figure",
+        "Figure",
+        Para(keep_next=True, after=2, line=1.0),
+        based_on="Normal",
     ),
     # notes, references, running heads
     Style(

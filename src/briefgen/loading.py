@@ -74,7 +74,8 @@ class LoadedBrief:
         from briefgen.text import citations_in
         from briefgen.validation import text_fields
 
-        cited = (item.key for _, _, text in text_fields(self) for item, _ in citations_in(text))
+        cited = [item.key for _, _, text in text_fields(self) for item, _ in citations_in(text)]
+        cited += [item.source for rec in self.recommendations for item in rec.evidence]
         used = shared_keys_used(self, cited)
         return {**{key: self.shared_sources[key] for key in used}, **self.sources}
 

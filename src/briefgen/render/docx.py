@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.shared import Twips
+from docx.shared import Cm, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
@@ -48,6 +48,8 @@ REFERENCE_DOCX = "reference.docx"
 FOOTNOTE_STYLE = "footnote text"  # Word's internal name of its built-in "Footnote Text"
 PROFILE_COLUMNS = (0.40, 0.19, 0.08, 0.33)
 """Shares of the text width for the profile table's fact, value, year and source columns."""
+FIGURE_WIDTH_CM = 16.0
+"""Width of a figure in Word (LOOK.md)."""
 NUMBER_INDENT = Twips(567)
 """Where a recommendation's title starts, after its large number (10 mm)."""
 
@@ -235,6 +237,18 @@ class _BriefWriter:
         if brief.highlights:
             self.label_line(self.words["highlights"])
             self.blocks((BulletList(tuple(h.blocks for h in brief.highlights)),))
+        self.figures("profile")
+
+    def figures(self, place: str) -> None:
+        """Write the figures that stand at `place`: caption, the PNG (16 cm wide, described), source."""
+        for figure in self.brief.figures:
+            if figure.place != place:
+                continue
+            from briefgen import charts  # matplotlib loads only where a brief has figures
+
+            self.plain("Caption", figure.caption)
+            ooxml.add_picture(self.paragraph("Figure"), charts.png(figure), Cm(FIGURE_WIDTH_CM), figure.alt)
+            self.plain("Table Source", figure.source_line)
 
     def profile_table(self, rows: tuple[ProfileRow, ...]) -> None:
         words = self.words
@@ -278,6 +292,7 @@ class _BriefWriter:
         for heading, body in self.brief.sections:
             self.plain("Heading 2", heading)
             self.blocks(body.blocks)
+            self.figures(heading)
 
     def recommendations(self) -> None:
         if not self.brief.recommendations:

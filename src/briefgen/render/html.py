@@ -36,6 +36,7 @@ from briefgen.doctree import (
     Text,
 )
 from briefgen.errors import RenderError
+from briefgen.figures import Figure
 from briefgen.labels import fill, labels
 from briefgen.render import templates_dir
 from briefgen.tailoring import ProfileRow, TailoredBrief
@@ -104,6 +105,7 @@ def _environment(templates: Path) -> Environment:
         "fill": fill,
         "source_notes": source_notes,
         "anchor": anchor,
+        "chart": chart_svg,
     }
     env.filters.update(filters)
     return env
@@ -127,6 +129,15 @@ def inline_html(content: RichText | Iterable[Inline] | None) -> Markup:
 def citation_html(citation: Citation) -> Markup:
     """Return an author-date citation in parentheses: "(Chen, 2020, p. 3)"."""
     return Markup('<span class="citation">({})</span>').format(citation.text)
+
+
+def chart_svg(figure: Figure) -> Markup:
+    """Return a figure as inline SVG; matplotlib draws it (and is imported) only here."""
+    from briefgen import charts
+
+    # The SVG is matplotlib's, text drawn as paths; the one text from the data, the alt text,
+    # is escaped into its <title>.
+    return Markup(charts.inline_svg(figure))
 
 
 def anchor(text: str) -> str:

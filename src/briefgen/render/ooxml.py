@@ -392,3 +392,10 @@ class ChangeTracker:
         """Fill the paragraph with `text`, the whole paragraph tracked as deleted."""
         self._mark_paragraph(paragraph, "w:del")
         self.delete(paragraph, text)
+
+
+def add_picture(paragraph: Paragraph, image: bytes, width: int, description: str) -> None:
+    """Append an inline picture `width` EMU wide, with `description` as its alt text (docPr descr)."""
+    run = paragraph.add_run()
+    shape = run.add_picture(io.BytesIO(image), width=width)
+    shape._inline.docPr.set("descr", xml_safe(description))

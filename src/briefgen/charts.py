@@ -1,0 +1,195 @@
+"""Draw a figure of a tailored brief: SVG for HTML and PDF, PNG at 300 dpi for Word (matplotlib).
+
+The look is LOOK.md's: the body's sans (Noto Sans) at 8-9 pt; the recipient's series in the
+accent colour, labelled at the end of its line; the other countries in light grey; a light
+horizontal grid and nothing else (no box, no legend). Same figure, same bytes: no dates, a fixed
+hash salt for the SVG's ids, glyphs drawn as paths (no font lookups at display time), fixed
+metadata. matplotlib is imported inside the drawing functions only, so a process that draws
+nothing never loads it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from briefgen.figures import Figure
+
+ACCENT = "#0f5257"
+"""The brief's accent colour (deep teal): the recipient's series and its label."""
+OTHERS = "#c4cacd"
+"""Light grey for the other countries."""
+INK = "#5a6166"
+"""Grey for axis labels and ticks (6.3:1 on white)."""
+GRID = "#e3e7e8"
+WIDTH_CM = 16.0
+HEIGHT_CM = 7.0
+PNG_DPI = 300
+SANS = ["Noto Sans", "DejaVu Sans"]
+CREATOR = "briefgen"
+
+_STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": SANS,
+    "font.size": 8.5,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "briefgen",
+    "path.simplify": False,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "axes.unicode_minus": True,
+}
+
+
+def svg(figure: Figure) -> bytes:
+    """Return the figure as a standalone SVG file."""
+    return _draw(figure, "svg")
+
+
+def png(figure: Figure) -> bytes:
+    """Return the figure as a 300-dpi PNG, 16 cm wide."""
+    return _draw(figure, "png")
+
+
+def inline_svg(figure: Figure) -> str:
+    """Return the figure as an `<svg>` element for HTML, its alt text as its `<title>`.
+
+    The title is what a screen reader announces and what WeasyPrint writes as the /Alt of the
+    PDF's Figure structure element. The element scales to the width of its container.
+    """
+    text = svg(figure).decode("utf-8")
+    start = text.index("<svg")
+    text = text[start:]
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    opening_end = text.index(">") + 1
+    opening = text[:opening_end]
+    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening, count=2)
+    opening = opening.replace("<svg", f'<svg role="img" aria-labelledby="figure-{figure.number}-alt"', 1)
+    title = f'<title id="figure-{figure.number}-alt">{escape(figure.alt)}</title>'
+    return opening + title + text[opening_end:].strip()
+
+
+@lru_cache(maxsize=32)
+def _cached(figure: Figure, fmt: str) -> bytes:
+    return _render(figure, fmt)
+
+
+def _draw(figure: Figure, fmt: str) -> bytes:
+    return _cached(figure, fmt)
+
+
+def _render(figure: Figure, fmt: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, ever; the call is harmless when already set
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure as Canvas
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    with rc_context(_STYLE):
+        canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54))
+        ax = canvas.add_axes((0.075, 0.13, 0.77, 0.8))
+        if figure.kind == "bar":
+            _bars(ax, figure)
+        else:
+            _lines(ax, figure)
+        for side in ("top", "right", "left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+        ax.xaxis.grid(False)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="both", length=0, pad=3)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
+        ax.yaxis.set_major_formatter(FuncFormatter(_tick_formatter(figure)))
+        if figure.unit and figure.unit not in ("share", "percent"):
+            ax.set_title(figure.unit, loc="left", fontsize=8, color=INK, pad=6)
+        buffer = io.BytesIO()
+        if fmt == "svg":
+            canvas.savefig(buffer, format="svg", metadata={"Date": None, "Creator": CREATOR})
+        else:
+            canvas.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": CREATOR})
+    return buffer.getvalue()
+
+
+def _tick_formatter(figure: Figure) -> Any:
+    from briefgen.formatting import number
+
+    def tick(value: float, _position: int) -> str:
+        if figure.unit == "share":
+            return number(round(value * 100, 2), figure.language) + "%"
+        if figure.unit == "percent":
+            return number(value, figure.language) + "%"
+        return number(value, figure.language)
+
+    return tick
+
+
+def _lines(ax: Any, figure: Figure) -> None:
+    start, end = figure.years
+    years = list(range(start, end + 1))
+    top = 0.0
+    for line in figure.lines:
+        values = dict(line.points)
+        # a year with no value is a gap in the line (NaN), never an invented point
+        ys = [values.get(y, math.nan) for y in years]
+        top = max(top, *values.values())
+        colour, width, order = (ACCENT, 2.0, 3) if line.highlighted else (OTHERS, 1.1, 2)
+        ax.plot(years, ys, color=colour, linewidth=width, zorder=order, solid_capstyle="round")
+        ax.plot(
+            [y for y, _ in line.points],
+            [v for _, v in line.points],
+            linestyle="none",
+            marker="o",
+            markersize=2.6 if line.highlighted else 1.8,
+            color=colour,
+            zorder=order,
+        )
+        if line.highlighted:
+            last_year, last = line.points[-1]
+            ax.annotate(
+                line.name,
+                xy=(last_year, last),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                color=ACCENT,
+                fontsize=8.5,
+                fontweight="bold",
+                annotation_clip=False,
+            )
+    ax.set_xlim(start - 0.3, end + 0.3)
+    ax.set_ylim(0, top * 1.08 if top > 0 else 1)
+    step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
+    ax.set_xticks(years[::step])
+    ax.set_xticklabels([str(y) for y in years[::step]])
+
+
+def _bars(ax: Any, figure: Figure) -> None:
+    if len(figure.lines) > 1:  # one bar per country: its latest value in the range
+        names = [line.name for line in figure.lines]
+        values = [line.points[-1][1] for line in figure.lines]
+        colours = [ACCENT if line.highlighted else OTHERS for line in figure.lines]
+        ax.bar(range(len(names)), values, color=colours, width=0.6)
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(names)
+        for tick, line in zip(ax.get_xticklabels(), figure.lines, strict=True):
+            if line.highlighted:
+                tick.set_color(ACCENT)
+                tick.set_fontweight("bold")
+    else:
+        line = figure.lines[0]
+        ax.bar([y for y, _ in line.points], [v for _, v in line.points], color=ACCENT, width=0.6)
+        start, end = figure.years
+        ax.set_xlim(start - 0.6, end + 0.6)
+        ax.set_xticks(list(range(start, end + 1)))
+        ax.set_xticklabels([str(y) for y in range(start, end + 1)])
