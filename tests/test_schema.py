@@ -16,7 +16,7 @@ from conftest import REPO
 KINDS = {
     "brief": ["briefs/*/brief.yaml"],
     "recommendation": ["briefs/*/recommendations/*.yaml"],
-    "country": ["briefs/countries/*.yaml"],
+    "country": ["briefs/countries/[A-Z][A-Z].yaml"],
     "sources": ["briefs/*/sources.yaml"],
     "recipients": ["briefs/*/recipients.yaml"],
 }

@@ -67,7 +67,7 @@ def test_every_problem_is_reported_not_only_the_first(andes: Path) -> None:
     assert [p.split(": ")[0] for p in problems] == [
         "andes-water/brief.yaml:9:10",
         "andes-water/recommendations/old-idea.yaml:6:9",
-        "andes-water/sources.yaml:24:9",
+        "andes-water/sources.yaml:11:9",
     ]
 
 
@@ -135,7 +135,8 @@ def test_a_fact_source_in_a_profile_must_exist(andes: Path) -> None:
     replace_in(andes.parent / "countries/CL.yaml", "source: unesco-2021-report", "source: dga")
     _, problems, _ = validate(andes)
     assert problems == [
-        "countries/CL.yaml:9:56: facts.water_stress_index.source: source 'dga' is not in sources.yaml"
+        "countries/CL.yaml:9:56: facts.water_stress_index.source: source 'dga' is neither in "
+            "countries/sources.yaml nor in andes-water/sources.yaml (loading brief 'andes-water')"
     ]
 
 
@@ -194,7 +195,7 @@ def test_a_condition_must_be_all_any_not_or_a_fact_test(andes: Path) -> None:
     _, problems, _ = validate(andes)
     assert problems == [
         "andes-water/recommendations/prepare-drought-finance.yaml:11:13: trigger.when.any[1].all[1]: "
-        "a condition is a mapping with one of: all, any, not, fact"
+        "a condition is a mapping with one of: all, any, not, fact, series"
     ]
 
 
@@ -228,7 +229,7 @@ def test_an_unused_source_is_a_warning_not_an_error(andes: Path) -> None:
     code, problems, _ = validate(andes)
     assert code == 0
     assert problems == [
-        "andes-water/sources.yaml:31:1: spare2020: warning: source 'spare2020' is never cited"
+        "andes-water/sources.yaml:18:1: spare2020: warning: source 'spare2020' is never cited"
     ]
 
 

@@ -34,7 +34,7 @@ class Figure:
     id: str
     number: int
     caption: str
-    """"Figure 1. Trade with China"."""
+    """"Figure 1. Exports by year"."""
     place: str
     """`profile`, or the heading of the analysis section it closes."""
     kind: str
@@ -43,7 +43,7 @@ class Figure:
     lines: tuple[SeriesLine, ...]
     """The recipient's line last, so that it is drawn on top."""
     source_line: str
-    """"Source: General Administration of Customs …, 2020"."""
+    """"Source: World Bank, 2020"."""
     sources: tuple[str, ...]
     """Keys of the works cited by the source line."""
     alt: str

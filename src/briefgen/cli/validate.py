@@ -41,7 +41,7 @@ def validate(
                 "brief": loaded.id,
                 "recommendations": sum(r.status == "active" for r in loaded.recommendations),
                 "countries": len(loaded.brief.countries),
-                "sources": len(loaded.sources),
+                "sources": len(loaded.works),
                 "edition": loaded.brief.edition,
             }
         )
