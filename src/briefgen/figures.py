@@ -41,7 +41,7 @@ class Figure:
     years: tuple[int, int]
     unit: str | None
     lines: tuple[SeriesLine, ...]
-    """The recipient's line last, so that it is drawn on top."""
+    """One a country, in the brief's order; the recipient's is `highlighted`."""
     source_line: str
     """"Source: World Bank, 2020"."""
     sources: tuple[str, ...]
@@ -64,7 +64,7 @@ def tailor_figures(
     figures: list[Figure] = []
     for spec in specs:
         lines = _lines(spec, brief, country, profiles)
-        if not lines or not lines[-1].highlighted:
+        if not any(line.highlighted for line in lines):
             continue
         keys: dict[str, None] = {}
         for line in lines:
@@ -97,9 +97,9 @@ def tailor_figures(
 def _lines(
     spec: FigureSpec, brief: Brief, country: str, profiles: Mapping[str, CountryProfile]
 ) -> tuple[SeriesLine, ...]:
-    codes = [c for c in brief.countries if c != country] if spec.compare == "region" else []
+    codes = list(brief.countries) if spec.compare == "region" else [country]
     out = []
-    for code in [*codes, country]:
+    for code in codes:
         profile = profiles.get(code)
         fact = profile.facts.get(spec.fact) if profile else None
         if profile is None or fact is None or not fact.series:
@@ -120,7 +120,7 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
         return scalar_value(number, unit, language)
 
     start, end = spec.years
-    mine = lines[-1]
+    mine = next(line for line in lines if line.highlighted)
     sentences = [
         fill(
             words["alt_intro"],
@@ -131,7 +131,7 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
         )
     ]
     if len(lines) > 1:
-        others = [line.name for line in lines[:-1]]
+        others = [line.name for line in lines if not line.highlighted]
         sentences.append(fill(words["alt_compare"], country=mine.name, others=_join(others, words["and"])))
     first_year, first = mine.points[0]
     high_year, high = max(mine.points, key=lambda p: (p[1], -p[0]))
