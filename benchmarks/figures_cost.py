@@ -32,7 +32,15 @@ def without_figures(brief_yaml: Path) -> None:
 
 
 def _build(briefs: Path, out: Path) -> float:
-    command = [*BRIEFGEN, "build", str(briefs / "china-central-asia"), "--out", str(out), "--force", "--quiet"]
+    command = [
+        *BRIEFGEN,
+        "build",
+        str(briefs / "china-central-asia"),
+        "--out",
+        str(out),
+        "--force",
+        "--quiet",
+    ]
     started = time.perf_counter()
     result = subprocess.run(command, cwd=briefs.parent, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
@@ -50,7 +58,7 @@ def measure(work: Path, runs: int = 5) -> dict[str, object]:
         )
     without_figures(without_dir / "briefs" / "china-central-asia" / "brief.yaml")
     times: dict[str, list[float]] = {"with": [], "without": []}
-    for name, root in (("with", with_dir), ("without", without_dir)):  # warm caches
+    for root in (with_dir, without_dir):  # warm caches
         _build(root / "briefs", root / "build")
     for _ in range(runs):
         for name, root in (("with", with_dir), ("without", without_dir)):

@@ -9,6 +9,7 @@ Everything is measured in one run on the same machine and content:
 (c) a no-op rebuild (nothing changed), end to end and inside the process;
 (d) a synthetic brief of 50 countries x 40 recommendations with `--jobs 1` and `--jobs 2`;
 (e) preparing 500 recipients' stamped PDF copies (outbox delivery) against (a);
+(f) the build of (a) with and without its figures (`figures_cost.py`);
 and the peak memory of a worker. Wall-clock seconds are the median of several runs.
 """
 
@@ -28,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import figures_cost  # noqa: E402
 from peer_markdown import to_markdown  # noqa: E402
 from synthetic import write_synthetic_brief  # noqa: E402
 
@@ -128,6 +130,9 @@ def main() -> None:
         results["full_build_s"] = full
         results["full_build_runs_s"] = full_runs
 
+        print("(f) the same build with and without its figures ...", flush=True)
+        results.update(figures_cost.measure(work / "figures"))
+
         print(
             "(b) peer pipeline: pandoc to DOCX and to PDF via WeasyPrint, one country at a time ...",
             flush=True,
@@ -225,6 +230,7 @@ def report(r: dict[str, object]) -> None:
         f"--jobs 2 {r['synthetic_jobs2_s']:.1f} s"
     )
     print(f"(e) 500 stamped copies: {r['copies500_s']:.2f} s ({r['copies500_count']} messages)")
+    figures_cost.report(r)
     print()
     print(f"{'ratio':<32}{'measured':>10}   target")
     rows = [

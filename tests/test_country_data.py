@@ -57,7 +57,9 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.glob("e*/**/*")) if p.is_file()}
 
 
-def build_one(brief: Path, out: Path, countries: tuple[str, ...], formats: tuple[str, ...]) -> dict[str, bytes]:
+def build_one(
+    brief: Path, out: Path, countries: tuple[str, ...], formats: tuple[str, ...]
+) -> dict[str, bytes]:
     report = build([brief], countries=countries, formats=formats, out=out, jobs=1, force=True)
     assert not report.failed, report.failed
     return files_of(out / brief.name)
@@ -72,7 +74,9 @@ def visible_text(html: bytes) -> str:
 def validate(folder: Path) -> tuple[int, list[str]]:
     result = runner.invoke(app, ["validate", str(folder)])
     base = os.path.relpath(folder.parent) + os.sep
-    lines = [l.replace(base, "") for l in result.stderr.splitlines() if re.match(r"^\S+:\d+:\d+: ", l)]
+    lines = [
+        line.replace(base, "") for line in result.stderr.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)
+    ]
     return result.exit_code, lines
 
 
@@ -122,8 +126,14 @@ def test_adding_a_fact_and_a_highlight_to_a_profile_leaves_the_other_brief_byte_
         '  - {id: ili-basin, tags: [water], text: "Shares the Ili basin with China [@new-water-data]."}\n',
     )
     with (two_briefs / "countries" / "sources.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("\nnew-water-data: {type: dataset, author: Water Agency, title: Irrigation census, year: 2020}\n")
-    replace_in(water / "brief.yaml", "facts: [upstream_on_shared_rivers,", "facts: [irrigated_area_share, upstream_on_shared_rivers,")
+        handle.write(
+            "\nnew-water-data: {type: dataset, author: Water Agency, title: Irrigation census, year: 2020}\n"
+        )
+    replace_in(
+        water / "brief.yaml",
+        "facts: [upstream_on_shared_rivers,",
+        "facts: [irrigated_area_share, upstream_on_shared_rivers,",
+    )
 
     assert build_one(china, tmp_path / "b", ("KZ",), ("html", "docx", "pdf")) == before_china
     after_water = build_one(water, tmp_path / "b", ("KZ",), ("html", "docx"))
@@ -163,7 +173,9 @@ def test_a_profile_fact_citing_the_briefs_own_sources_still_resolves_with_a_warn
 
 
 def test_a_problem_in_a_shared_profile_names_the_brief_being_loaded(two_briefs: Path) -> None:
-    replace_in(two_briefs / "countries" / "TJ.yaml", "source: water-energy-illustrative", "source: water-data")
+    replace_in(
+        two_briefs / "countries" / "TJ.yaml", "source: water-energy-illustrative", "source: water-data"
+    )
     code, problems = validate(two_briefs / WATER.name)
     assert code == 1
     assert problems == [
@@ -177,7 +189,9 @@ def test_a_problem_in_a_shared_profile_names_the_brief_being_loaded(two_briefs: 
 
 def test_a_chosen_fact_or_highlight_that_no_profile_has_is_an_error(two_briefs: Path) -> None:
     water = two_briefs / WATER.name
-    replace_in(water / "brief.yaml", "facts: [upstream_on_shared_rivers,", "facts: [upstream_on_shared_river,")
+    replace_in(
+        water / "brief.yaml", "facts: [upstream_on_shared_rivers,", "facts: [upstream_on_shared_river,"
+    )
     replace_in(water / "brief.yaml", "highlights: [water]", "highlights: [waters]")
     code, problems = validate(water)
     assert code == 1
@@ -234,7 +248,11 @@ def test_a_bad_series_is_an_error_at_its_line_and_exit_status_1(
     result = runner.invoke(app, ["validate", str(central_asia_copy)])
     assert result.exit_code == 1
     base = os.path.relpath(central_asia_copy.parent) + os.sep
-    errors = [l.replace(base, "") for l in result.stderr.splitlines() if "warning" not in l and ".yaml:" in l]
+    errors = [
+        line.replace(base, "")
+        for line in result.stderr.splitlines()
+        if "warning" not in line and ".yaml:" in line
+    ]
     assert errors == [f"{expected} (loading brief 'china-central-asia')"]
     assert "Traceback" not in result.output
 
@@ -266,7 +284,11 @@ def _series_test(data: dict[str, object]) -> SeriesTest:
         ({"latest": {"gte": 6}}, True, 6.35),
         ({"latest": {"lt": 6}}, False, 6.35),
         ({"change": {"from": 2013, "to": 2019, "gt": 1}}, True, pytest.approx(1.21)),
-        ({"change": {"from": 2013, "to": 2019, "relative": True, "gte": 0.2}}, True, pytest.approx(0.2354, abs=1e-4)),
+        (
+            {"change": {"from": 2013, "to": 2019, "relative": True, "gte": 0.2}},
+            True,
+            pytest.approx(0.2354, abs=1e-4),
+        ),
         ({"change": {"from": 2011, "to": 2019, "lt": 100}}, False, None),  # 2011 is a gap: never zero
     ],
 )
@@ -311,9 +333,15 @@ def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None
     figure = kyrgyz[0]
     assert [line.country for line in figure.lines if line.highlighted] == ["KG"]
     assert len(figure.lines) == 5
-    assert figure.source_line == "Source: General Administration of Customs of the People's Republic of China, 2020"
+    assert (
+        figure.source_line
+        == "Source: General Administration of Customs of the People's Republic of China, 2020"
+    )
     assert figure.alt.startswith("Line chart: Trade with China, 2010–2019. Kyrgyzstan is highlighted;")
-    assert "Kyrgyzstan: 4.2 USD bn in 2010; highest 6.35 USD bn in 2019, lowest 4.2 USD bn in 2010." in figure.alt
+    assert (
+        "Kyrgyzstan: 4.2 USD bn in 2010; highest 6.35 USD bn in 2019, lowest 4.2 USD bn in 2010."
+        in figure.alt
+    )
     assert "Latest value: 6.35 USD bn in 2019." in figure.alt
     assert "from 1.37 USD bn (Tajikistan, 2017) to 28.6 USD bn (Kazakhstan, 2013)" in figure.alt
     assert figure.alt.endswith("No value is recorded for Turkmenistan (2011).")
@@ -361,7 +389,9 @@ def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: di
     assert figure is not None
     block = figure.group(0)
     assert '<p class="figure-title">Figure 1. Trade with China</p>' in block
-    assert re.search(r'<svg role="img" aria-labelledby="figure-1-alt"[^>]*><title id="figure-1-alt">Line chart', block)
+    assert re.search(
+        r'<svg role="img" aria-labelledby="figure-1-alt"[^>]*><title id="figure-1-alt">Line chart', block
+    )
     assert "General Administration of Customs" in block.split("</svg>")[1]
     assert "<!DOCTYPE" not in block and "<?xml" not in block and "<dc:date" not in block
 

@@ -136,7 +136,7 @@ def test_a_fact_source_in_a_profile_must_exist(andes: Path) -> None:
     _, problems, _ = validate(andes)
     assert problems == [
         "countries/CL.yaml:9:56: facts.water_stress_index.source: source 'dga' is neither in "
-            "countries/sources.yaml nor in andes-water/sources.yaml (loading brief 'andes-water')"
+        "countries/sources.yaml nor in andes-water/sources.yaml (loading brief 'andes-water')"
     ]
 
 

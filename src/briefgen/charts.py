@@ -95,7 +95,7 @@ def _render(figure: Figure, fmt: str) -> bytes:
     from matplotlib.figure import Figure as Canvas
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    with rc_context(_STYLE):
+    with rc_context(_STYLE):  # type: ignore[arg-type]  # keys are checked by matplotlib at run time
         canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54))
         ax = canvas.add_axes((0.075, 0.13, 0.77, 0.8))
         if figure.kind == "bar":

@@ -72,7 +72,9 @@ def tailor_figures(
             keys.update(dict.fromkeys(k for k in fact.cited if k in bibliography.labels))
         words = labels(language)
         names = [bibliography.labels[k] for k in keys]
-        source_line = fill(words["figure_source" if len(names) < 2 else "figure_sources"], sources="; ".join(names))
+        source_line = fill(
+            words["figure_source" if len(names) < 2 else "figure_sources"], sources="; ".join(names)
+        )
         unit = profiles[country].facts[spec.fact].unit
         number = len(figures) + 1
         figures.append(

@@ -12,6 +12,7 @@ it). Nothing here reads files: `briefgen.loading` does, then calls `check_profil
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,11 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
             problems += _check_fact(loaded, part, name, fact)
         for name, fact in cited_facts(brief, profile):
             for n, key in enumerate(fact.cited):
-                field = ("facts", name, "source") if key == fact.source else ("facts", name, "sources", n - 1 if fact.source else n)
+                field = (
+                    ("facts", name, "source")
+                    if key == fact.source
+                    else ("facts", name, "sources", n - 1 if fact.source else n)
+                )
                 if key in loaded.shared_sources:
                     continue
                 if key in loaded.sources:
@@ -213,8 +218,10 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
         if any(f.id == figure.id for f in brief.figures[:i]):
             problems.append(loaded.problem("brief", (*loc, "id"), f"duplicate figure id '{figure.id}'"))
         for code, profile in profiles.items():
-            fact = profile.facts.get(figure.fact)
-            points = [y for y in (fact.series or {}) if figure.years[0] <= y <= figure.years[1]] if fact else []
+            drawn = profile.facts.get(figure.fact)
+            points = (
+                [y for y in (drawn.series or {}) if figure.years[0] <= y <= figure.years[1]] if drawn else []
+            )
             if figure.fact in series_facts and not points:
                 problems.append(
                     loaded.problem(
@@ -234,7 +241,9 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
             if scope != "country":
                 problems.append(
                     loaded.problem(
-                        f"rec:{rec.id}", (*loc, "series"), "a series test names a country fact: `country.<name>`"
+                        f"rec:{rec.id}",
+                        (*loc, "series"),
+                        "a series test names a country fact: `country.<name>`",
                     )
                 )
             elif name not in series_facts:
@@ -252,7 +261,7 @@ def _check_fact(loaded: LoadedBrief, part: str, name: str, fact: Fact) -> list[P
     problems: list[Problem] = []
     series = fact.series or {}
     years = list(series)
-    for before, year in zip(years, years[1:], strict=False):
+    for before, year in itertools.pairwise(years):
         if year <= before:
             problems.append(
                 loaded.problem(

@@ -77,7 +77,9 @@ class FigureSpec(SourceModel):
     @model_validator(mode="after")
     def _years_in_order(self) -> FigureSpec:
         if self.years[0] > self.years[1]:
-            raise ValueError(f"years must run from the earlier to the later ({self.years[0]} > {self.years[1]})")
+            raise ValueError(
+                f"years must run from the earlier to the later ({self.years[0]} > {self.years[1]})"
+            )
         return self
 
 

@@ -69,7 +69,9 @@ class Comparison(SourceModel):
     def _one_operator(self) -> Comparison:
         given = [op for op in ("gt", "gte", "lt", "lte") if getattr(self, op) is not None]
         if len(given) != 1:
-            raise ValueError(f"a comparison needs exactly one of gt, gte, lt, lte (found: {', '.join(given) or 'none'})")
+            raise ValueError(
+                f"a comparison needs exactly one of gt, gte, lt, lte (found: {', '.join(given) or 'none'})"
+            )
         return self
 
     @property

@@ -17,7 +17,6 @@ from briefgen.models.common import (
     SourceModel,
 )
 
-
 Year = Annotated[int, Field(ge=1000, le=3000)]
 """A calendar year."""
 
