@@ -97,7 +97,7 @@ def _render(figure: Figure, fmt: str) -> bytes:
 
     with rc_context(_STYLE):  # type: ignore[arg-type]  # keys are checked by matplotlib at run time
         canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54))
-        ax = canvas.add_axes((0.075, 0.13, 0.77, 0.8))
+        ax = canvas.add_axes((0.075, 0.11, 0.77, 0.82))
         if figure.kind == "bar":
             _bars(ax, figure)
         else:
