@@ -9,6 +9,7 @@ is asked for, so the command line starts without WeasyPrint or python-docx.
 from __future__ import annotations
 
 import importlib
+from importlib import resources
 import os
 from functools import cache
 from pathlib import Path
@@ -41,7 +42,8 @@ def templates_dir() -> Path:
     override = os.environ.get("BRIEFGEN_TEMPLATES")
     if override:
         return Path(override).resolve()
-    return (Path(__file__).resolve().parents[3] / "templates").resolve()
+    # Package data: the wheel carries them, so an installed briefgen renders outside a checkout.
+    return Path(str(resources.files("briefgen.render") / "templates")).resolve()
 
 
 @cache
