@@ -9,9 +9,9 @@ is asked for, so the command line starts without WeasyPrint or python-docx.
 from __future__ import annotations
 
 import importlib
-from importlib import resources
 import os
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
