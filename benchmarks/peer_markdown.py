@@ -22,8 +22,8 @@ from briefgen.doctree import (
     Strong,
     Text,
 )
+from briefgen.document.model import TailoredBrief
 from briefgen.labels import fill, labels
-from briefgen.tailoring import TailoredBrief
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|^~$"})
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from briefgen.document.model import TailoredBrief
     from briefgen.loading import LoadedBrief
-    from briefgen.tailoring import TailoredBrief
 
 
 def load_brief(folder: Any) -> LoadedBrief:
