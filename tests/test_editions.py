@@ -211,6 +211,7 @@ def test_the_word_brief_shows_the_changes_section_from_edition_two(andes: Path) 
     release(andes)
     replace_in(andes.parent / "countries/PE.yaml", "value: 3.1", "value: 3.4")
     briefs = _tailored_for_build(andes)
+
     def boxed(brief: object) -> list[str]:
         """Return the paragraphs of the changes box (a one-cell table, as print shows a box)."""
         doc = Document(io.BytesIO(DocxRenderer().render(brief)))  # type: ignore[arg-type]
@@ -220,7 +221,10 @@ def test_the_word_brief_shows_the_changes_section_from_edition_two(andes: Path) 
     peru = boxed(briefs["PE"])
     assert peru[0] == "Changes since edition 1"
     assert peru[1] == "Profile: Water stress index is now 3.4 (2022) (was 3.1 (2022))."
-    assert boxed(briefs["BO"]) == ["Changes since edition 1", "Nothing in this brief has changed since edition 1."]
+    assert boxed(briefs["BO"]) == [
+        "Changes since edition 1",
+        "Nothing in this brief has changed since edition 1.",
+    ]
 
 
 @pytest.mark.slow

@@ -22,8 +22,8 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from briefgen.doctree import Paragraph, RichText, Text
 from briefgen.document.model import TailoredBrief
-from briefgen.loading import LoadedBrief, load_brief
 from briefgen.formats import FORMATS
+from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render import renderer_for, templates_dir
 from briefgen.render.docx import DocxRenderer
 from briefgen.tailoring import tailor
@@ -196,7 +196,10 @@ def test_profile_is_a_word_table_whose_header_row_repeats_on_each_page(kazakhsta
     assert letter
     notes = next(p for p in doc.paragraphs if p.style is not None and p.style.name == "Table Source")
     assert notes.text.startswith("Sources: ")
-    assert f"{letter}\u200aGeneral Administration of Customs of the People's Republic of China, 2020" in notes.text
+    assert (
+        f"{letter}\u200aGeneral Administration of Customs of the People's Republic of China, 2020"
+        in notes.text
+    )
     assert [c.text for c in rows["Remittances received"].cells[1:3]] == ["0.3%", "2019"]
     assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
 

@@ -139,7 +139,9 @@ def read_edition(folder: Path, number: int) -> dict[str, Any]:
         frozen = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         have = ", ".join(str(n) for n in released_editions(folder)) or "none"
-        raise UnknownEdition(f"edition {number} of {folder.name} is not released (released: {have})") from None
+        raise UnknownEdition(
+            f"edition {number} of {folder.name} is not released (released: {have})"
+        ) from None
     except ValueError as exc:
         raise EditionError(f"{path}: not valid JSON: {exc}") from None
     if content_hash(frozen["content"]) != frozen.get("content_hash"):
