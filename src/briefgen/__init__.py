@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 def load_brief(folder: Any) -> LoadedBrief:
     """Load and validate a brief folder; raise InputError listing every problem."""
-    from briefgen.loading import load_brief as _load
+    from briefgen.editions import load_working
 
-    return _load(folder)
+    return load_working(folder)
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:

@@ -155,8 +155,9 @@ def previous_release(folder: Path, edition: int) -> int | None:
     return earlier[-1] if earlier else None
 
 
-def load_working(folder: Path) -> LoadedBrief:
+def load_working(folder: Path | str) -> LoadedBrief:
     """Return the working sources, carrying the latest release before them (for "Changes since")."""
+    folder = Path(folder)
     loaded = load_brief(folder)
     before = previous_release(folder, loaded.brief.edition)
     loaded.previous = load_edition(folder, before, history=False) if before is not None else None
