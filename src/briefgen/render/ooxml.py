@@ -354,7 +354,7 @@ def mark_east_asian(run: Run, language: str, font: str | None) -> None:
 
 # --- tracked changes ----------------------------------------------------------------------------
 
-_W_P, _W_R, _W_T, _W_TBL, _W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr")
+_W_R, _W_T = qn("w:r"), qn("w:t")
 _W_INS, _W_DEL, _W_DEL_TEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
 _W_RPR, _W_PPR, _W_TRPR = qn("w:rPr"), qn("w:pPr"), qn("w:trPr")
 _R_ID = qn("r:id")
