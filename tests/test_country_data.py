@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from briefgen.build import build
 from briefgen.cli import app
-from briefgen.conditions import evaluate
 from briefgen.loading import load_brief
 from briefgen.models import SeriesTest
 from briefgen.tailoring import tailor
+from briefgen.tailoring.conditions import evaluate
 from conftest import ANDES, FIXTURES, REPO, replace_in
 
 runner = CliRunner()

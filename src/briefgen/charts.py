@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
-    from briefgen.figures import Figure
+    from briefgen.document.model import Figure
 
 ACCENT = "#0f5257"
 """The brief's accent colour (deep teal): the recipient's series and its label."""

@@ -9,45 +9,12 @@ across the countries drawn, and the years with no value.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from briefgen.citations import Bibliography
+from briefgen.document.model import Figure, SeriesLine
+from briefgen.document.words import fill, join_list, words
 from briefgen.formatting import scalar_value
-from briefgen.labels import fill, labels
 from briefgen.models import Brief, CountryProfile, FigureSpec
-
-
-@dataclass(frozen=True)
-class SeriesLine:
-    """One country's values in a figure."""
-
-    country: str
-    name: str
-    points: tuple[tuple[int, float], ...]
-    highlighted: bool
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A chart as one country's brief shows it: the renderers draw it with `briefgen.charts`."""
-
-    id: str
-    number: int
-    caption: str
-    """"Figure 1. Exports by year"."""
-    place: str
-    """`profile`, or the heading of the analysis section it closes."""
-    kind: str
-    years: tuple[int, int]
-    unit: str | None
-    lines: tuple[SeriesLine, ...]
-    """One a country, in the brief's order; the recipient's is `highlighted`."""
-    source_line: str
-    """"Source: World Bank, 2020"."""
-    sources: tuple[str, ...]
-    """Keys of the works cited by the source line."""
-    alt: str
-    language: str
 
 
 def tailor_figures(
@@ -70,10 +37,10 @@ def tailor_figures(
         for line in lines:
             fact = profiles[line.country].facts[spec.fact]
             keys.update(dict.fromkeys(k for k in fact.cited if k in bibliography.labels))
-        words = labels(language)
+        phrases = words(language)
         names = [bibliography.labels[k] for k in keys]
         source_line = fill(
-            words["figure_source" if len(names) < 2 else "figure_sources"], sources="; ".join(names)
+            phrases["figure_source" if len(names) < 2 else "figure_sources"], sources="; ".join(names)
         )
         unit = profiles[country].facts[spec.fact].unit
         number = len(figures) + 1
@@ -81,7 +48,7 @@ def tailor_figures(
             Figure(
                 id=spec.id,
                 number=number,
-                caption=fill(words["figure"], number=number, title=spec.title),
+                caption=fill(phrases["figure"], number=number, title=spec.title),
                 place=spec.place,
                 kind=spec.kind,
                 years=spec.years,
@@ -116,7 +83,7 @@ def _lines(
 
 def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, language: str) -> str:
     """Return the figure in words: what it shows, and the values a reader would look for."""
-    words = labels(language)
+    phrases = words(language)
 
     def value(number: float) -> str:
         return scalar_value(number, unit, language)
@@ -125,8 +92,8 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
     mine = next(line for line in lines if line.highlighted)
     sentences = [
         fill(
-            words["alt_intro"],
-            kind=words["alt_" + spec.kind],
+            phrases["alt_intro"],
+            kind=phrases["alt_" + spec.kind],
             title=spec.title,
             start=start,
             end=end,
@@ -134,14 +101,14 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
     ]
     if len(lines) > 1:
         others = [line.name for line in lines if not line.highlighted]
-        sentences.append(fill(words["alt_compare"], country=mine.name, others=_join(others, words["and"])))
+        sentences.append(fill(phrases["alt_compare"], country=mine.name, others=join_list(others, language)))
     first_year, first = mine.points[0]
     high_year, high = max(mine.points, key=lambda p: (p[1], -p[0]))
     low_year, low = min(mine.points, key=lambda p: (p[1], p[0]))
     last_year, last = mine.points[-1]
     sentences.append(
         fill(
-            words["alt_recipient"],
+            phrases["alt_recipient"],
             country=mine.name,
             first=value(first),
             first_year=first_year,
@@ -151,14 +118,14 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
             low_year=low_year,
         )
     )
-    sentences.append(fill(words["alt_latest"], latest=value(last), latest_year=last_year))
+    sentences.append(fill(phrases["alt_latest"], latest=value(last), latest_year=last_year))
     if len(lines) > 1:
         every = [(v, y, line.name) for line in lines for y, v in line.points]
         top = max(every, key=lambda p: (p[0], -p[1]))
         bottom = min(every, key=lambda p: (p[0], p[1]))
         sentences.append(
             fill(
-                words["alt_range"],
+                phrases["alt_range"],
                 low=value(bottom[0]),
                 low_country=bottom[2],
                 low_year=bottom[1],
@@ -173,11 +140,5 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
         if missing:
             gaps.append(f"{line.name} ({', '.join(str(y) for y in missing)})")
     if gaps:
-        sentences.append(fill(words["alt_gaps"], gaps="; ".join(gaps)))
+        sentences.append(fill(phrases["alt_gaps"], gaps="; ".join(gaps)))
     return " ".join(sentences)
-
-
-def _join(items: Sequence[str], and_word: str) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {and_word} {items[-1]}"

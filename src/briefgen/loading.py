@@ -54,6 +54,8 @@ class LoadedBrief:
     warnings: list[Problem] = field(default_factory=list)
     shared_sources: Mapping[str, Source] = field(default_factory=dict)
     """The bibliography shared by the country profiles (`countries/sources.yaml`)."""
+    previous: LoadedBrief | None = None
+    """The latest released edition before this one: what "Changes since edition N" compares with."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property
