@@ -48,7 +48,7 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
         "brief": dump(loaded.brief),
         "recommendations": [dump(r) for r in sorted(loaded.recommendations, key=lambda r: r.id)],
         "countries": {code: dump(loaded.countries[code]) for code in sorted(loaded.countries)},
-        "sources": {key: dump(loaded.sources[key]) for key in sorted(loaded.sources)},
+        "sources": {key: dump(loaded.works[key]) for key in sorted(loaded.works)},  # shared ones it uses too
     }
 
 
