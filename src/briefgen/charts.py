@@ -107,7 +107,7 @@ def _render(figure: Figure, fmt: str) -> bytes:
         ax.yaxis.grid(True, color=GRID, linewidth=0.6)
         ax.xaxis.grid(False)
         ax.set_axisbelow(True)
-        ax.tick_params(axis="both", length=0, pad=3)
+        ax.tick_params(axis="both", bottom=False, left=False, pad=3)  # labels, no tick marks
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
         ax.yaxis.set_major_formatter(FuncFormatter(_tick_formatter(figure)))
         if figure.unit and figure.unit not in ("share", "percent"):
@@ -150,15 +150,23 @@ def _lines(ax: Any, figure: Figure) -> None:
         top = max(top, *values.values())
         colour, width, order = (ACCENT, 2.0, 3) if line.highlighted else (OTHERS, 1.1, 2)
         ax.plot(years, ys, color=colour, linewidth=width, zorder=order, solid_capstyle="round")
-        ax.plot(
-            [y for y, _ in line.points],
-            [v for _, v in line.points],
-            linestyle="none",
-            marker="o",
-            markersize=2.6 if line.highlighted else 1.8,
-            color=colour,
-            zorder=order,
-        )
+        # the recipient's points are marked; another country's only where a point stands alone
+        # between gaps (a line cannot show it). Fewer markers also keep the SVG light to lay out.
+        marked = [
+            (y, v)
+            for y, v in line.points
+            if line.highlighted or (y - 1 not in values and y + 1 not in values)
+        ]
+        if marked:
+            ax.plot(
+                [y for y, _ in marked],
+                [v for _, v in marked],
+                linestyle="none",
+                marker="o",
+                markersize=2.6 if line.highlighted else 2.2,
+                color=colour,
+                zorder=order,
+            )
         if line.highlighted:
             last_year, last = line.points[-1]
             ax.annotate(
