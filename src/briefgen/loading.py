@@ -1,13 +1,13 @@
 """Load a brief folder into models, collecting every problem instead of stopping at the first.
 
 Layout (see DESIGN.md): `<briefs>/<brief-id>/brief.yaml`, `recommendations/*.yaml`,
-`sources.yaml`, optional `recipients.yaml`, and the shared profiles in `<briefs>/countries/`.
+`sources.yaml` (or `sources.json`, `sources.bib`: see bibliography_import), optional `recipients.yaml`, and the shared profiles in `<briefs>/countries/`.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, RootModel, ValidationError
 
+from briefgen.bibliography_import import read_sources, sources_file
 from briefgen.citations import Bibliography
 from briefgen.doctree import RichText
 from briefgen.errors import InputError, Problem
@@ -114,16 +115,13 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
             )
         )
 
-    sources_path = root / "sources.yaml"
+    sources_path, missing = sources_file(root)  # sources.yaml, .json (CSL) or .bib
     files["sources"] = sources_path
     sources: dict[str, Source] = {}
-    if sources_path.is_file():
-        parsed = _read(sources_path, Sources, problems, positions)
+    problems.extend(missing)
+    if not missing:
+        parsed = _read(sources_path, Sources, problems, positions, read_sources)
         sources = dict(parsed.root) if parsed is not None else {}
-    else:
-        problems.append(
-            Problem(sources_path, 1, 1, "", "a brief folder needs a sources.yaml (it may be `{}`)")
-        )
 
     recommendations: list[Recommendation] = []
     seen: dict[str, Path] = {}
@@ -195,8 +193,14 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     return loaded, problems
 
 
-def _read(path: Path, model: type[M], problems: list[Problem], positions: dict[Path, Positions]) -> M | None:
-    document, found = read_yaml(path)
+def _read(
+    path: Path,
+    model: type[M],
+    problems: list[Problem],
+    positions: dict[Path, Positions],
+    reader: Callable[[Path], tuple[YamlDocument | None, list[Problem]]] = read_yaml,
+) -> M | None:
+    document, found = reader(path)
     problems.extend(found)
     if document is None:
         return None
