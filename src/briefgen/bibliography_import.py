@@ -196,9 +196,8 @@ class _Entries:
         for name in work:
             self.positions.values[(key, name)] = (lines.get(name, line), 1)
 
-    def document(self) -> tuple[YamlDocument | None, list[Problem]]:
-        if any(p.severity == "error" for p in self.problems):
-            return None, self.problems
+    def document(self) -> tuple[YamlDocument, list[Problem]]:
+        """Return the entries that could be mapped, so the model checks them too, and every problem."""
         return YamlDocument(self.data, self.positions), self.problems
 
 

@@ -68,11 +68,12 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     countries = set(brief.countries)
     sources = loaded.sources
     cited: set[str] = set()
+    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
         hint = difflib.get_close_matches(key, sources, n=1)
         more = f"; did you mean '{hint[0]}'?" if hint else ""
-        problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
+        problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
@@ -90,7 +91,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         line,
                         col,
                         dotted(loc),
-                        f"citation [@{item.key}] names no work in sources.yaml{more}",
+                        f"citation [@{item.key}] names no work in {bibliography}{more}",
                     )
                 )
 
