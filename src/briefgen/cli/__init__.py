@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from briefgen.cli import build, distribute, editions, explain, schema, validate
+from briefgen.cli import build, distribute, editions, explain, init, schema, validate
 
 app = typer.Typer(
     name="briefgen",
@@ -24,15 +24,20 @@ app.command("diff")(editions.diff)
 app.command("distribute")(distribute.distribute)
 app.command("ledger")(distribute.ledger)
 app.command("outdated")(distribute.outdated)
+app.command("init")(init.init)
+app.add_typer(init.new_app, name="new")
 
 
 def main() -> None:
     """Run the command line; bad input ends with its report and exit status 1, never a traceback."""
     from briefgen.cli.common import print_problems
-    from briefgen.errors import BriefgenError, InputError
+    from briefgen.errors import BriefgenError, InputError, UsageError
 
     try:
         app()
+    except UsageError as exc:
+        print(f"briefgen: {exc}", file=sys.stderr)
+        sys.exit(2)
     except InputError as exc:
         print_problems(exc.problems)
         sys.exit(1)
