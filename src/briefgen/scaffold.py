@@ -139,7 +139,7 @@ def find_brief(start: Path, brief: Path | None) -> Path:
         if not (brief / "brief.yaml").is_file():
             raise UsageError(f"{_shown(brief)} is not a brief folder (it has no brief.yaml)")
         return brief
-    for folder in (start, start.parent):
+    for folder in (start, start / ".."):  # the brief folder, or its recommendations/ folder
         if (folder / "brief.yaml").is_file():
             return folder
     raise UsageError("run this inside a brief folder (one with a brief.yaml), or name it with --brief")
