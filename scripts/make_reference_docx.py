@@ -1,10 +1,10 @@
-"""Write templates/reference.docx, the Word style reference the DOCX renderer starts from.
+"""Write src/briefgen/render/templates/reference.docx, the Word style reference the DOCX renderer starts from.
 
     .venv/bin/python scripts/make_reference_docx.py [OUT]
 
 The reference document owns the look of every DOCX brief: page size and margins, fonts, sizes,
 spacing, colours, the list numbering and the table style. The renderer only names styles. An
-office can restyle its briefs by opening templates/reference.docx in Word or LibreOffice,
+office can restyle its briefs by opening src/briefgen/render/templates/reference.docx in Word or LibreOffice,
 editing the styles and saving it over the file; this script is how the project's own design
 (shared/LOOK.md) is kept reviewable as text, and it writes the same bytes every time.
 
@@ -714,7 +714,11 @@ def package() -> dict[str, bytes]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else REPO / "templates" / "reference.docx"
+    out = (
+        Path(argv[1])
+        if len(argv) > 1
+        else REPO / "src" / "briefgen" / "render" / "templates" / "reference.docx"
+    )
     out.write_bytes(write_package(package()))
     print(f"wrote {out}")
     return 0

@@ -158,7 +158,7 @@ def test_non_slug_keys_are_normalised_and_cited_by_their_slug(tmp_path: Path) ->
     assert {"unesco-2021-atlas", "vuille-bradley2018"} <= set(loaded.sources)
     from briefgen.bibliography_import import normalise_key
 
-    assert normalise_key("chenChinaPursuit2020:a") == "chenchinapursuit2020-a"
+    assert normalise_key("doeHeatWaves2020:a") == "doeheatwaves2020-a"
     assert normalise_key("Çelik_2019") == "celik-2019"
 
 

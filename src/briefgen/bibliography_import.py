@@ -27,7 +27,7 @@ The mapping (README, "Sources from Zotero"):
 
 Keys: briefgen's keys are lowercase slugs. A key that is not one is normalised: accents are
 dropped, letters lowered, and every run of other characters becomes one hyphen
-(`Chen_2020` and `chenChinaPursuit2020:a` become `chen-2020` and `chenchinapursuit2020-a`),
+(`Chen_2020` and `doeHeatWaves2020:a` become `chen-2020` and `doeheatwaves2020-a`),
 so `[@chen-2020]` cites the first. Two entries whose keys normalise alike are an error naming
 both. Zotero's own item ids (`http://zotero.org/users/…/items/ABCD1234`) are not citation keys:
 an entry with nothing else is an error that says how to give it one.

@@ -1,4 +1,5 @@
-"""Editions: freeze the working sources as edition N, load a frozen edition, and compare two.
+"""Editions: freeze the working sources as edition N, and load a frozen edition (or the working
+sources) as a LoadedBrief; comparing two is `briefgen.changes`'s job.
 
 A released edition is `briefs/<brief>/editions/<N>.json`: the brief, every recommendation, the
 profiles of its countries and its sources, fully resolved and canonical, with a content hash.

@@ -1,7 +1,7 @@
 """Delivery: a message per recipient (cover note as body, copies attached), by SMTP or outbox.
 
-Channels share one interface, `send(message) -> None`, raising on failure; adding a channel is
-adding a class here.
+Channels share one interface, `send(recipient_id, to_address, message) -> None` (the message
+as RFC 5322 bytes), raising DeliveryError on failure; adding a channel is adding a class here.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -41,7 +42,8 @@ def templates_dir() -> Path:
     override = os.environ.get("BRIEFGEN_TEMPLATES")
     if override:
         return Path(override).resolve()
-    return (Path(__file__).resolve().parents[3] / "templates").resolve()
+    # Package data: the wheel carries them, so an installed briefgen renders outside a checkout.
+    return Path(str(resources.files("briefgen.render") / "templates")).resolve()
 
 
 @cache
