@@ -267,3 +267,32 @@ def test_a_bibtex_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path)
     brief = brief_with(tmp_path, "sources.bib")
     (brief / "sources.bib").write_bytes(b"@book{a,\n  title = {Caf\xe9},\n}\n")
     assert any("sources.bib:2:1: (file): file is not UTF-8 (byte 0xe9)" in p for p in problems_of(brief))
+
+
+def test_a_broken_bibtex_entry_is_named_by_its_line_and_the_entries_around_it_still_load(
+    tmp_path: Path,
+) -> None:
+    bib = (ZOTERO / "sources.bib").read_text(encoding="utf-8")
+    line = bib.splitlines().index("@article{rabatel2013,") + 1
+    broken = bib.replace(
+        "  title = {Current state of glaciers in the tropical {Andes}},\n", "  title = {Unclosed,\n"
+    )
+    problems = problems_of(brief_with(tmp_path, "sources.bib", broken))
+    assert any(
+        p.endswith(
+            f"sources.bib:{line}:1: (file): malformed BibTeX entry: Unexpected block start: `@dataset`. "
+            "Was still looking for field-value closing `,` or `}`"
+        )
+        for p in problems
+    ), problems
+    # the works before and after it are read: only the broken one is missing where it is cited
+    missing = [p for p in problems if "names no work" in p or "is not in" in p]
+    assert missing and all("rabatel2013" in p for p in missing), missing
+
+
+def test_a_csl_author_that_is_not_a_list_of_names_is_named(tmp_path: Path) -> None:
+    json_text = (
+        '[{"id": "odd", "type": "book", "title": "T", "author": "Doe, Jane", "issued": {"raw": "2020"}}]'
+    )
+    problems = problems_of(brief_with(tmp_path, "sources.json", json_text))
+    assert any("sources.json:1:1: odd.author: must be a list of names" in p for p in problems), problems

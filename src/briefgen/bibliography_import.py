@@ -36,6 +36,7 @@ an entry with nothing else is an error that says how to give it one.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -355,7 +356,10 @@ def _from_csl(item: dict[str, Any], report: Report) -> dict[str, Any] | None:
 
 def _csl_authors(names: Any, field: str, report: Report) -> list[str] | str | None:
     """Return people as ["Family, Given", …], or one organisation (or several) as text."""
+    if names is None:
+        return None
     if not isinstance(names, list) or not names:
+        report(field, "must be a list of names, like [{\"family\": \"Doe\", \"given\": \"Jane\"}]")
         return None
     people: list[str] = []
     organisations: list[str] = []
@@ -430,7 +434,13 @@ def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Proble
     from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
     from pylatexenc.latex2text import LatexNodes2Text
 
-    library = parse_string(text)  # @string macros resolved, enclosing braces and quotes removed
+    quiet = logging.getLogger("bibtexparser")  # its syntax warnings become our problems, once
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        library = parse_string(text)  # @string macros resolved, enclosing braces and quotes removed
+    finally:
+        quiet.setLevel(level)
     entries = _Entries(path)
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -441,7 +451,8 @@ def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Proble
             owner = getattr(block.ignore_error_block, "key", "")
             entries.problem(line, owner, f"duplicate field {names} in entry '{owner}'")
         else:
-            entries.problem(line, "", f"malformed BibTeX entry: {_first_line(str(block.error))}")
+            reason = getattr(block.error, "abort_reason", None) or getattr(block.error, "message", None)
+            entries.problem(line, "", f"malformed BibTeX entry: {_first_line(str(reason or block.error))}")
     latex = LatexNodes2Text()
 
     def decode(value: str) -> str | None:

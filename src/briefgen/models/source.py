@@ -1,4 +1,4 @@
-"""The bibliography: `briefs/<brief>/sources.yaml`, a mapping from key to work."""
+"""The bibliography: `briefs/<brief>/sources.yaml` (or a CSL-JSON or BibTeX export), a mapping from key to work."""
 
 from __future__ import annotations
 
