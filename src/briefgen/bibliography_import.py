@@ -359,7 +359,7 @@ def _csl_authors(names: Any, field: str, report: Report) -> list[str] | str | No
     if names is None:
         return None
     if not isinstance(names, list) or not names:
-        report(field, "must be a list of names, like [{\"family\": \"Doe\", \"given\": \"Jane\"}]")
+        report(field, 'must be a list of names, like [{"family": "Doe", "given": "Jane"}]')
         return None
     people: list[str] = []
     organisations: list[str] = []
