@@ -238,12 +238,12 @@ def test_when_nothing_changed_the_build_loads_nothing(
     andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
-    import briefgen.loading
+    import briefgen.editions
 
     def refuse(*_: object) -> None:
         raise AssertionError("loaded the sources although nothing changed")
 
-    monkeypatch.setattr(briefgen.loading, "load_brief", refuse)
+    monkeypatch.setattr(briefgen.editions, "load_working", refuse)
     again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     assert sorted(o.path for o in again.outcomes) == sorted(o.path for o in first.outcomes)
     assert {o.status for o in again.outcomes} == {"skipped"} and again.manifests == first.manifests

@@ -50,6 +50,8 @@ class LoadedBrief:
     """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    previous: LoadedBrief | None = None
+    """The latest released edition before this one: what "Changes since edition N" compares with."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property

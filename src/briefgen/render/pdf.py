@@ -22,10 +22,10 @@ from typing import Any, ClassVar
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from briefgen.document.model import TailoredBrief
 from briefgen.errors import RenderError
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
-from briefgen.tailoring import TailoredBrief
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1)."""
@@ -45,7 +45,6 @@ class PdfRenderer:
     """Render a tailored brief as a tagged, print-ready A4 PDF."""
 
     format: ClassVar[str] = "pdf"
-    suffix: ClassVar[str] = ".pdf"
 
     def __init__(self, templates: Path | None = None) -> None:
         self.html = HtmlRenderer(templates)
