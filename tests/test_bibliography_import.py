@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import InputError
-from briefgen.loading import load_brief
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.html import HtmlRenderer
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import FIXTURES
 
@@ -156,7 +156,7 @@ def test_non_slug_keys_are_normalised_and_cited_by_their_slug(tmp_path: Path) ->
     loaded = load_brief(brief_with(tmp_path, "sources.bib"))
     # `UNESCO-2021-atlas` and `Vuille_Bradley2018` in the file are cited as their slugs
     assert {"unesco-2021-atlas", "vuille-bradley2018"} <= set(loaded.sources)
-    from briefgen.bibliography_import import normalise_key
+    from briefgen.sources.bibliography_import import normalise_key
 
     assert normalise_key("doeHeatWaves2020:a") == "doeheatwaves2020-a"
     assert normalise_key("Çelik_2019") == "celik-2019"

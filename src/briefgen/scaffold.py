@@ -201,8 +201,8 @@ def _works_cited_by_profiles(briefs: Path, codes: list[str]) -> dict[str, object
     A profile is shared by every brief, but the works its facts cite belong to each brief's
     sources; a new brief starts with them, so that it validates as created.
     """
-    from briefgen.bibliography_import import read_sources, sources_file
-    from briefgen.yamlsource import read_yaml
+    from briefgen.sources.bibliography_import import read_sources, sources_file
+    from briefgen.sources.yamlsource import read_yaml
 
     wanted: list[str] = []
     for code in codes:

@@ -46,7 +46,7 @@ from typing import Any
 
 from briefgen.errors import Problem
 from briefgen.models.common import SLUG_PATTERN
-from briefgen.yamlsource import MAX_FILE_BYTES, XML_FORBIDDEN, Loc, Positions, YamlDocument
+from briefgen.sources.yamlsource import MAX_FILE_BYTES, XML_FORBIDDEN, Loc, Positions, YamlDocument
 
 SOURCE_FILES = ("sources.yaml", "sources.json", "sources.bib")
 """The names a brief's bibliography may have; a brief keeps exactly one of them."""
@@ -130,7 +130,7 @@ def sources_file(root: Path) -> tuple[Path, list[Problem]]:
 def read_sources(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
     """Read a bibliography file of any supported kind into source data with positions."""
     if path.suffix == ".yaml":
-        from briefgen.yamlsource import read_yaml
+        from briefgen.sources.yamlsource import read_yaml
 
         return read_yaml(path)
     text, problems = _read_text(path)

@@ -17,8 +17,9 @@ from typing import Any
 
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
 from briefgen.errors import EditionError, UnknownEdition
-from briefgen.loading import LoadedBrief, load_brief
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.loading import load_brief
 
 EDITIONS_DIR = "editions"
 FORMAT_VERSION = 1
