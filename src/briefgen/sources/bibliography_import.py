@@ -44,9 +44,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from briefgen.doctree import UNPRINTABLE
 from briefgen.errors import Problem
 from briefgen.models.common import SLUG_PATTERN
-from briefgen.sources.yamlsource import MAX_FILE_BYTES, XML_FORBIDDEN, Loc, Positions, YamlDocument
+from briefgen.sources.yamlsource import MAX_FILE_BYTES, Loc, Positions, YamlDocument
 
 SOURCE_FILES = ("sources.yaml", "sources.json", "sources.bib")
 """The names a brief's bibliography may have; a brief keeps exactly one of them."""
@@ -691,7 +692,7 @@ def _iso_date(value: Any) -> str | None:
 def _forbidden(value: Any) -> str | None:
     """Return a message when any text in `value` holds a character that XML forbids."""
     if isinstance(value, str):
-        bad = XML_FORBIDDEN.search(value)
+        bad = UNPRINTABLE.search(value)
         return f"control character U+{ord(bad.group()):04X} is not allowed in text" if bad else None
     if isinstance(value, dict):
         return next((m for v in value.values() if (m := _forbidden(v))), None)
