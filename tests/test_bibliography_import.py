@@ -82,8 +82,8 @@ def test_zotero_csl_json_and_bibtex_give_the_reference_list_of_the_equivalent_so
 
 
 def test_references_without_the_new_details_keep_their_form() -> None:
-    from briefgen.citations import Bibliography
-    from briefgen.doctree import Emphasis, Link, Text
+    from briefgen.document.citations import Bibliography
+    from briefgen.document.doctree import Emphasis, Link, Text
     from briefgen.models import Source
 
     article = Source.model_validate(
@@ -123,7 +123,7 @@ def test_references_without_the_new_details_keep_their_form() -> None:
 
 
 def test_volume_issue_and_pages_without_a_container_are_spelled_out() -> None:
-    from briefgen.citations import Bibliography
+    from briefgen.document.citations import Bibliography
     from briefgen.models import Source
 
     book = Source.model_validate(

@@ -44,7 +44,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from briefgen.doctree import UNPRINTABLE
+from briefgen.document.doctree import UNPRINTABLE
 from briefgen.errors import Problem
 from briefgen.models.common import SLUG_PATTERN
 from briefgen.sources.yamlsource import MAX_FILE_BYTES, Loc, Positions, YamlDocument
