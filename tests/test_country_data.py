@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from briefgen.build import build
 from briefgen.cli import app
-from briefgen.loading import load_brief
 from briefgen.models import SeriesTest
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from briefgen.tailoring.conditions import evaluate
 from conftest import ANDES, FIXTURES, REPO, replace_in
@@ -420,7 +420,7 @@ def test_the_docx_picture_is_a_300_dpi_png_16_cm_wide_with_its_description(
 def test_a_render_without_figures_never_imports_matplotlib() -> None:
     script = (
         "import sys\n"
-        "from briefgen.loading import load_brief\n"
+        "from briefgen.sources.loading import load_brief\n"
         "from briefgen.tailoring import tailor\n"
         "from briefgen.render import renderer_for\n"
         f"brief = tailor(load_brief({str(ANDES)!r}), 'PE')\n"

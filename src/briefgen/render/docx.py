@@ -23,7 +23,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
-from briefgen.doctree import (
+from briefgen.document.doctree import (
     Block,
     BulletList,
     Citation,
@@ -248,7 +248,7 @@ class _BriefWriter:
         for figure in self.brief.figures:
             if figure.place != place:
                 continue
-            from briefgen import charts  # matplotlib loads only where a brief has figures
+            from briefgen.render import charts  # matplotlib loads only where a brief has figures
 
             self.plain("Caption", figure.caption)
             ooxml.add_picture(self.paragraph("Figure"), charts.png(figure), Cm(FIGURE_WIDTH_CM), figure.alt)

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from briefgen import __version__
-from briefgen.doctree import (
+from briefgen.document.doctree import (
     Block,
     BulletList,
     Citation,
@@ -37,10 +37,10 @@ from briefgen.doctree import (
 )
 from briefgen.document.model import Figure, TailoredBrief, source_notes
 from briefgen.document.outline import outline
+from briefgen.document.text import script_runs
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
-from briefgen.text import script_runs
 
 BASE_TEMPLATE = "base.html"
 STYLESHEET = "print.css"
@@ -132,7 +132,7 @@ def citation_html(citation: Citation) -> Markup:
 
 def chart_svg(figure: Figure) -> Markup:
     """Return a figure as inline SVG; matplotlib draws it (and is imported) only here."""
-    from briefgen import charts
+    from briefgen.render import charts
 
     # The SVG is matplotlib's, text drawn as paths; the one text from the data, the alt text,
     # is escaped into its <title>.

@@ -6,8 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from briefgen.citations import page_locator
-from briefgen.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.citations import page_locator
+from briefgen.document.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.document.model import (
     MISSING,
     ChangesSince,
@@ -20,13 +21,12 @@ from briefgen.document.model import (
     TailoredRecommendation,
 )
 from briefgen.errors import TailoringError
-from briefgen.figures import tailor_figures
-from briefgen.formatting import fact_value, humanise, long_date, scalar_value
-from briefgen.loading import LoadedBrief
 from briefgen.models import CountryProfile, Recommendation
-from briefgen.profiles import shown_facts, shown_highlights
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.profiles import shown_facts, shown_highlights
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
+from briefgen.tailoring.figures import tailor_figures
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:

@@ -6,7 +6,7 @@ belong to no one brief. A brief chooses what it prints (`profile.facts`, in its 
 A brief that chooses nothing prints every fact and highlight, as before choosing existed.
 A profile fact's `source` is looked up in the shared bibliography first and, for projects
 written before it existed, in the brief's own sources.yaml (with a warning saying how to move
-it). Nothing here reads files: `briefgen.loading` does, then calls `check_profiles`.
+it). Nothing here reads files: `briefgen.sources.loading` does, then calls `check_profiles`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from briefgen.models import (
     NotOf,
     SeriesTest,
 )
-from briefgen.yamlsource import Loc
+from briefgen.sources.yamlsource import Loc
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 SHARED_SOURCES = "sources.yaml"
 """The shared bibliography's file name, beside the profiles."""

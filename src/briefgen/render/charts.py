@@ -127,7 +127,16 @@ def _render(figure: Figure, fmt: str) -> bytes:
 
 
 def _tick_formatter(figure: Figure) -> Any:
-    from briefgen.formatting import number
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import format_decimal
+
+    try:
+        locale = Locale.parse(figure.language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+
+    def number(value: float, _language: str) -> str:
+        return str(format_decimal(value, format="#,##0.##", locale=locale))
 
     def tick(value: float, _position: int) -> str:
         if figure.unit == "share":

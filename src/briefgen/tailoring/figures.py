@@ -1,6 +1,6 @@
 """Figures of a tailored brief: the data each chart draws, its caption, source line and alt text.
 
-Pure, like tailoring: no drawing and no matplotlib here (that is `briefgen.charts`, which
+Pure, like tailoring: no drawing and no matplotlib here (that is `briefgen.render.charts`, which
 only a renderer calls). The alt text says in words what a sighted reader sees: the kind of
 chart, the range of years, the recipient's first, highest, lowest and latest values, the range
 across the countries drawn, and the years with no value.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from briefgen.citations import Bibliography
+from briefgen.document.citations import Bibliography
+from briefgen.document.formatting import scalar_value
 from briefgen.document.model import Figure, SeriesLine
 from briefgen.document.words import fill, join_list, words
-from briefgen.formatting import scalar_value
 from briefgen.models import Brief, CountryProfile, FigureSpec
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
-from briefgen.profiles import check_profiles, shown_facts, shown_highlights
-from briefgen.text import citations_in
-from briefgen.yamlsource import Loc, dotted
+from briefgen.sources.diagnostics import did_you_mean
+from briefgen.sources.profiles import check_profiles, shown_facts, shown_highlights
+from briefgen.sources.yamlsource import Loc, dotted
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 
 def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
@@ -70,11 +70,11 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     own = loaded.sources
     sources = {**loaded.shared_sources, **own}  # a brief may cite a work of the shared bibliography
     cited: set[str] = set()
+    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
-        hint = difflib.get_close_matches(key, sources, n=1)
-        more = f"; did you mean '{hint[0]}'?" if hint else ""
-        problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
+        more = did_you_mean(key, sources)
+        problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
@@ -84,15 +84,14 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-                hint = difflib.get_close_matches(item.key, sources, n=1)
-                more = f"; did you mean '{hint[0]}'?" if hint else ""
+                more = did_you_mean(item.key, sources)
                 problems.append(
                     Problem(
                         path,
                         line,
                         col,
                         dotted(loc),
-                        f"citation [@{item.key}] names no work in sources.yaml{more}",
+                        f"citation [@{item.key}] names no work in {bibliography}{more}",
                     )
                 )
 
@@ -139,8 +138,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 defined = country_facts if scope == "country" else scenario_facts
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
-                    hint = difflib.get_close_matches(name, defined, n=1, cutoff=0.5)
-                    more = f"; did you mean '{scope}.{hint[0]}'?" if hint else ""
+                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
                     problems.append(
                         loaded.problem(
                             part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
