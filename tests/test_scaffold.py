@@ -43,6 +43,7 @@ def test_init_makes_a_project_that_validates_and_builds_as_created(project: Path
             ".gitignore",
             ".vscode/settings.json",
             "briefs/countries/PT.yaml",
+            "briefs/countries/sources.yaml",
             "briefs/example-brief/brief.yaml",
             "briefs/example-brief/recommendations/protect-outdoor-workers.yaml",
             "briefs/example-brief/recommendations/warn-before-heat-waves.yaml",
@@ -53,7 +54,7 @@ def test_init_makes_a_project_that_validates_and_builds_as_created(project: Path
     checked = briefgen("validate", cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr == ""  # not even a warning
-    assert "example-brief: ok, edition 1: 2 recommendations, 1 countries, 2 sources" in checked.stdout
+    assert "example-brief: ok, edition 1: 2 recommendations, 1 countries, 3 sources" in checked.stdout
     built = briefgen("build", cwd=project)
     assert built.returncode == 0, built.stderr
     out = project / "build" / "example-brief" / "e1"
@@ -213,8 +214,8 @@ def test_new_country_and_new_brief_add_files_that_validate(project: Path) -> Non
     assert result.returncode == 0, result.stderr
     brief = project / "briefs" / "water-2030"
     assert "countries: [ES, PT]" in (brief / "brief.yaml").read_text(encoding="utf-8")
-    # the PT profile cites a work of the example brief: the new brief starts with it
-    assert "example-heat-report:" in (brief / "sources.yaml").read_text(encoding="utf-8")
+    # the PT profile cites a work of the shared bibliography: the new brief finds it there
+    assert "example-statistics" not in (brief / "sources.yaml").read_text(encoding="utf-8")
     checked = briefgen("validate", str(Path("briefs") / "water-2030"), cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert "water-2030: ok, edition 1: 0 recommendations, 2 countries, 1 sources" in checked.stdout
