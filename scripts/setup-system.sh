@@ -11,6 +11,7 @@ packages=(
   fonts-noto-cjk                 # Noto Sans/Serif CJK SC for the Chinese phrase
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
+  chromium                       # the browser tests of `briefgen serve` (driven by Playwright)
 )
 
 missing=()

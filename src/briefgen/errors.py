@@ -68,3 +68,7 @@ class RenderError(BriefgenError):
 
 class EditionError(BriefgenError):
     """An edition cannot be released or read."""
+
+
+class UsageError(BriefgenError):
+    """The command was called with arguments that cannot work (exit status 2)."""

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from briefgen.cli import build, distribute, editions, explain, schema, validate
+from briefgen.cli import build, distribute, editions, explain, schema, serve, validate
 
 app = typer.Typer(
     name="briefgen",
@@ -24,6 +24,7 @@ app.command("diff")(editions.diff)
 app.command("distribute")(distribute.distribute)
 app.command("ledger")(distribute.ledger)
 app.command("outdated")(distribute.outdated)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

@@ -1,0 +1,89 @@
+"""The project's own pipeline, as the preview calls it: every import of another stage is here.
+
+The preview re-implements nothing: it loads with `briefgen.load_brief`, tailors with
+`briefgen.tailor`, adds the changes since the last release as `build` does, takes the reasons
+from `explain`, and renders through the renderer registry. When those modules move, this file
+is the one to follow them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefgen.loading import LoadedBrief
+    from briefgen.tailoring import TailoredBrief
+
+
+def load(folder: Path) -> LoadedBrief:
+    """Load and validate a brief; raise InputError listing every problem (as `validate` does)."""
+    from briefgen import load_brief
+
+    return load_brief(folder)
+
+
+def previous(loaded: LoadedBrief) -> LoadedBrief | None:
+    """Return the latest released edition before the working one, if any."""
+    from briefgen.build import previous_edition
+
+    return previous_edition(loaded)
+
+
+def tailored(
+    loaded: LoadedBrief, earlier: LoadedBrief | None, country: str, scenario: str | None
+) -> TailoredBrief:
+    """Return one government's brief as `build` makes it: with the changes since `earlier`."""
+    from briefgen import tailor
+
+    brief = tailor(loaded, country, scenario)
+    if earlier is not None:
+        from briefgen.changes import country_changes
+
+        brief = dataclasses.replace(brief, changes=country_changes(earlier, loaded, country, after=brief))
+    return brief
+
+
+def decisions(loaded: LoadedBrief, brief: TailoredBrief) -> list[dict[str, Any]]:
+    """Return each recommendation in or out of `brief`, with explain's reason lines."""
+    from briefgen.explaining import explanation, reason_lines
+
+    items = explanation(loaded, brief)["recommendations"]
+    return [{**item, "reason_lines": reason_lines(item)} for item in items]
+
+
+def render(brief: TailoredBrief, fmt: str) -> bytes:
+    """Return the document in format `fmt`, from the renderer registry."""
+    from briefgen.render import renderer_for
+
+    return renderer_for(fmt).render(brief)
+
+
+def forget_renderers() -> None:
+    """Drop the process's renderers, so the next document reads the templates afresh."""
+    from briefgen.render import renderer_for
+
+    renderer_for.cache_clear()
+
+
+def templates_dir() -> Path:
+    """Return the folder of the documents' templates and assets."""
+    from briefgen.render import templates_dir as _templates_dir
+
+    return _templates_dir()
+
+
+def file_name(brief: TailoredBrief, fmt: str) -> str:
+    """Return the name `build` gives this document."""
+    from briefgen.build import output_path
+
+    _, relative = output_path(Path("build"), brief, fmt)
+    return Path(relative).name
+
+
+def countries_dir(folder: Path) -> Path:
+    """Return the folder of the shared country profiles for a brief folder."""
+    from briefgen.loading import COUNTRIES_DIR
+
+    return folder.parent / COUNTRIES_DIR
