@@ -46,40 +46,39 @@ def group_members(pgid: int) -> list[int]:
 @contextmanager
 def served(folder: Path | str, cwd: Path, *extra: str, timeout: float = 60.0) -> Iterator[Served]:
     """Run `briefgen serve FOLDER --port 0` in `cwd`; stop it with SIGINT on the way out."""
-    errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # never fills up like a pipe
-    process = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "serve", str(folder), "--port", "0", *extra],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        text=True,
-        start_new_session=True,  # its own process group: stopped and checked as one
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    pgid = process.pid
-    server: Served | None = None
-    try:
-        assert process.stdout is not None
-        deadline = time.monotonic() + timeout
-        line = ""
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if _URL.search(line) or not line:
-                break
-        match = _URL.search(line)
-        if match is None:
-            process.kill()
-            process.wait(timeout=10)
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:  # never fills up like a pipe
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "serve", str(folder), "--port", "0", *extra],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            start_new_session=True,  # its own process group: stopped and checked as one
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        pgid = process.pid
+        server: Served | None = None
+        try:
+            assert process.stdout is not None
+            deadline = time.monotonic() + timeout
+            line = ""
+            while time.monotonic() < deadline:
+                line = process.stdout.readline()
+                if _URL.search(line) or not line:
+                    break
+            match = _URL.search(line)
+            if match is None:
+                process.kill()
+                process.wait(timeout=10)
+                errors.seek(0)
+                raise AssertionError(f"briefgen serve did not start: {line!r} {errors.read()}")
+            server = Served(match.group(1), process, cwd)
+            yield server
+        finally:
+            returncode = stop(process, pgid)
             errors.seek(0)
-            raise AssertionError(f"briefgen serve did not start: {line!r} {errors.read()}")
-        server = Served(match.group(1), process, cwd)
-        yield server
-    finally:
-        returncode = stop(process, pgid)
-        errors.seek(0)
-        if server is not None:
-            server.returncode, server.stderr = returncode, errors.read()
-        errors.close()
+            if server is not None:
+                server.returncode, server.stderr = returncode, errors.read()
 
 
 def stop(process: subprocess.Popen[str], pgid: int) -> int:
@@ -92,8 +91,13 @@ def stop(process: subprocess.Popen[str], pgid: int) -> int:
         os.killpg(pgid, signal.SIGKILL)
         process.communicate(timeout=10)
         raise AssertionError("briefgen serve did not stop on Ctrl-C") from None
-    left = group_members(pgid)
+    deadline = time.monotonic() + 5  # a helper the server ran (ldconfig, say) may still be ending
+    while (left := group_members(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
     if left:
+        listing = subprocess.run(
+            ["ps", "-o", "pid,ppid,stat,cmd", "-g", str(pgid)], capture_output=True, text=True
+        )
         os.killpg(pgid, signal.SIGKILL)
-        raise AssertionError(f"processes left running after the server stopped: {left}")
+        raise AssertionError(f"processes left running after the server stopped:\n{listing.stdout}")
     return process.returncode

@@ -295,7 +295,9 @@ def test_a_real_server_refuses_traversal_and_foreign_hosts_writes_nothing_and_st
         ):
             status, body = raw_get(hp, path)
             assert status in (400, 404), (path, status)
-            assert b"not for the browser" not in body and b"[build-system]" not in body and b"root:" not in body
+            assert (
+                b"not for the browser" not in body and b"[build-system]" not in body and b"root:" not in body
+            )
         status, body = raw_get(hp, "/", host_header="attacker.example:" + hp.rsplit(":", 1)[1])
         assert status == 421 and b"Andes" not in body
         status, _ = raw_get(hp, "/country/PE/pdf")
@@ -349,3 +351,19 @@ def test_briefgen_help_imports_no_server_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Path) -> None:
+    brief = andes / "brief.yaml"
+    good = brief.read_text(encoding="utf-8")
+    brief.write_text(good.replace("edition: 1", "edition: none"), encoding="utf-8")
+    preview = Preview(andes)
+    with TestClient(create_app(preview, {TEST_HOST}, watch=False)) as client:
+        page = client.get("/").text
+        assert "Nothing to preview yet" in page and "brief.yaml:9:10: edition:" in page
+        assert client.get("/country/PE/pdf").status_code == 404
+        brief.write_text(good, encoding="utf-8")
+        assert preview.apply({brief.resolve()})
+        page = client.get("/").text
+        assert "Nothing to preview yet" not in page and "preview-banner" not in page
+        assert "Water Security in the Andes" in page

@@ -28,7 +28,9 @@ def serve(
             raise UsageError(f"several briefs under ./briefs ({names}): name the one to preview")
         folder = folders[0]
         if not (folder / "brief.yaml").is_file():
-            raise InputError([Problem(folder / "brief.yaml", 1, 1, "", "no brief here: a brief folder needs a brief.yaml")])
+            raise InputError(
+                [Problem(folder / "brief.yaml", 1, 1, "", "no brief here: a brief folder needs a brief.yaml")]
+            )
         from briefgen.preview.server import serve as run
 
         run(folder, host, port, open_browser=open_browser)

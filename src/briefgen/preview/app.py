@@ -194,13 +194,19 @@ def create_app(preview: Preview, allowed_hosts: set[str] | None = None, *, watch
         path = _static_files().get(request.path_params["name"])
         if path is None:
             return _not_found(preview)
-        return Response(path.read_bytes(), media_type=STATIC_TYPES[path.suffix], headers={"cache-control": "no-cache"})
+        return Response(
+            path.read_bytes(), media_type=STATIC_TYPES[path.suffix], headers={"cache-control": "no-cache"}
+        )
 
     async def asset(request: Request) -> Response:
         path = _asset_files().get(request.path_params["path"])
         if path is None:
             return _not_found(preview)
-        return Response(path.read_bytes(), media_type=ASSET_SUFFIXES[path.suffix.lower()], headers={"cache-control": "no-cache"})
+        return Response(
+            path.read_bytes(),
+            media_type=ASSET_SUFFIXES[path.suffix.lower()],
+            headers={"cache-control": "no-cache"},
+        )
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return _not_found(preview)
@@ -306,7 +312,7 @@ def _scenario(request: Request) -> str | None:
 def _page_key(page: str) -> PageKey | None:
     """Return the page a path names (`/` or `/country/KZ`, with its `?scenario=`)."""
     parts = urlsplit(page)
-    scenario = (parse_qs(parts.query).get("scenario") or [None])[0] or None
+    scenario = next(iter(parse_qs(parts.query).get("scenario", [])), None) or None
     if parts.path == "/":
         return PageKey(None, scenario)
     segments = parts.path.split("/")
@@ -363,5 +369,8 @@ def _report(preview: Preview) -> None:
     else:
         for line in snapshot.problems:
             print(line, file=sys.stderr)
-        print(f"briefgen serve: {len(snapshot.problems)} problem(s); showing the last good version", file=sys.stderr, flush=True)
-
+        print(
+            f"briefgen serve: {len(snapshot.problems)} problem(s); showing the last good version",
+            file=sys.stderr,
+            flush=True,
+        )

@@ -138,4 +138,3 @@ def _finish(status: int, text: str, hashes: tuple[str, ...] = ()) -> Page:
 
 def _style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii") + "'"
-

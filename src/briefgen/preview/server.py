@@ -8,8 +8,8 @@ from __future__ import annotations
 import errno
 import socket
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 
 import uvicorn

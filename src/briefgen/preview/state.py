@@ -222,7 +222,9 @@ class Preview:
         brief = pipeline.tailored(loaded, None, loaded.brief.countries[0], None)
         pipeline.render(brief, "pdf")
 
-    def _tailored(self, caches: _Caches, snapshot: Snapshot, country: str, scenario: str | None) -> TailoredBrief:
+    def _tailored(
+        self, caches: _Caches, snapshot: Snapshot, country: str, scenario: str | None
+    ) -> TailoredBrief:
         found = caches.tailored.get((country, scenario))
         if found is None:
             assert snapshot.loaded is not None
