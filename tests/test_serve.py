@@ -21,18 +21,19 @@ import pytest
 from starlette.testclient import TestClient
 
 from briefgen.preview import server as preview_server
-from briefgen.preview.app import allowed_hosts_for, create_app
+from briefgen.preview.app import AllowedHosts, create_app
 from briefgen.preview.state import PageKey, Preview
 from briefgen.render import templates_dir
 from conftest import replace_in
 from serving import served
 
 TEST_HOST = "testserver"  # the Host header Starlette's TestClient sends
+ONLY_TEST_HOST = AllowedHosts(frozenset({TEST_HOST}))
 
 
 def client_for(folder: Path) -> TestClient:
     preview = Preview(folder)
-    return TestClient(create_app(preview, {TEST_HOST}, watch=False))
+    return TestClient(create_app(preview, ONLY_TEST_HOST, watch=False))
 
 
 @pytest.fixture
@@ -132,7 +133,7 @@ def test_an_invalid_save_shows_validates_text_over_the_last_good_preview_until_f
     preview = Preview(andes)
     rec = andes / "recommendations" / "protect-glacier-basins.yaml"
     good = rec.read_text(encoding="utf-8")
-    with TestClient(create_app(preview, {TEST_HOST}, watch=False)) as client:
+    with TestClient(create_app(preview, ONLY_TEST_HOST, watch=False)) as client:
         assert "preview-banner" not in client.get("/country/PE").text
         rec.write_text(good.replace("priority: 1", "priority: [1"), encoding="utf-8")
         assert preview.apply({rec.resolve()})
@@ -236,8 +237,21 @@ def test_a_request_for_another_host_is_refused(andes_client: TestClient) -> None
 
 
 def test_the_hosts_it_answers_for_are_its_own_address() -> None:
-    assert allowed_hosts_for("127.0.0.1", 8765) == {"127.0.0.1:8765", "localhost:8765", "[::1]:8765"}
-    assert allowed_hosts_for("192.0.2.7", 9000) == {"192.0.2.7:9000"}
+    loopback = AllowedHosts.for_address("127.0.0.1", 8765)
+    assert {h for h in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765") if loopback.allows(h)} == {
+        "127.0.0.1:8765",
+        "localhost:8765",
+        "[::1]:8765",
+    }
+    for host in ("127.0.0.1:8766", "attacker.example:8765", "127.0.0.1", "", "192.0.2.7:8765"):
+        assert not loopback.allows(host), host
+    one = AllowedHosts.for_address("192.0.2.7", 9000)
+    assert one.allows("192.0.2.7:9000") and not one.allows("localhost:9000")
+    everywhere = AllowedHosts.for_address("0.0.0.0", 9000)
+    assert everywhere.allows("192.0.2.7:9000") and everywhere.allows("[2001:db8::1]:9000")
+    assert everywhere.allows("localhost:9000")
+    for host in ("attacker.example:9000", "192.0.2.7:9001", "2001:db8::1:9000", "1.2.3.4.nip.io:9000"):
+        assert not everywhere.allows(host), host
 
 
 def test_the_default_port_moves_to_the_next_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,6 +327,9 @@ def test_a_host_other_than_loopback_is_a_warning(briefs_copy: Path) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
         conn.request("GET", "/", headers={"Host": f"evil.example:{port}"})
         assert conn.getresponse().status == 421
+        conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+        conn.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+        assert conn.getresponse().status == 200
     assert "warning: listening on 0.0.0.0, not on loopback" in server.stderr
 
 
@@ -358,7 +375,7 @@ def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Pa
     good = brief.read_text(encoding="utf-8")
     brief.write_text(good.replace("edition: 1", "edition: none"), encoding="utf-8")
     preview = Preview(andes)
-    with TestClient(create_app(preview, {TEST_HOST}, watch=False)) as client:
+    with TestClient(create_app(preview, ONLY_TEST_HOST, watch=False)) as client:
         page = client.get("/").text
         assert "Nothing to preview yet" in page and "brief.yaml:9:10: edition:" in page
         assert client.get("/country/PE/pdf").status_code == 404

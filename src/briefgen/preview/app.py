@@ -95,8 +95,8 @@ class Hub:
             self.loop.call_soon_threadsafe(self.close)
 
 
-def create_app(preview: Preview, allowed_hosts: set[str] | None = None, *, watch: bool = True) -> HostCheck:
-    """Return the preview application for `preview`; `allowed_hosts` are exact Host values."""
+def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: bool = True) -> HostCheck:
+    """Return the preview application for `preview`, answering only the Host values `allowed`."""
     hub = Hub()
 
     async def publish() -> None:
@@ -223,15 +223,15 @@ def create_app(preview: Preview, allowed_hosts: set[str] | None = None, *, watch
         lifespan=lifespan,
         exception_handlers={404: not_found},
     )
-    return HostCheck(app, allowed_hosts, hub)
+    return HostCheck(app, allowed, hub)
 
 
 class HostCheck:
     """Refuse requests for any other Host (DNS rebinding); add the security headers to the rest."""
 
-    def __init__(self, app: ASGIApp, allowed_hosts: set[str] | None, hub: Hub) -> None:
+    def __init__(self, app: ASGIApp, allowed: AllowedHosts | None, hub: Hub) -> None:
         self.app = app
-        self.allowed_hosts = allowed_hosts
+        self.allowed = allowed
         self.hub = hub
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -239,7 +239,7 @@ class HostCheck:
             await self.app(scope, receive, send)
             return
         host = _header(scope, b"host")
-        if self.allowed_hosts is not None and host not in self.allowed_hosts:
+        if self.allowed is not None and not self.allowed.allows(host):
             response = Response(
                 "This preview answers only at its own address.\n",
                 status_code=421 if host else 400,
@@ -261,12 +261,44 @@ class HostCheck:
         await self.app(scope, receive, send_secured)
 
 
-def allowed_hosts_for(host: str, port: int) -> set[str]:
-    """Return the Host header values that name the bound address (with the port)."""
-    names = {_host_literal(host)}
-    if is_loopback(host):
-        names |= {"localhost", "127.0.0.1", "[::1]"}
-    return {f"{name}:{port}" for name in names}
+@dataclass(frozen=True)
+class AllowedHosts:
+    """The Host header values the preview answers: its own address, never a name it did not bind.
+
+    A web page elsewhere can make its own DNS name point at 127.0.0.1 (DNS rebinding), but its
+    requests still say that name in Host; so no name is accepted but the bound one (and
+    `localhost` on loopback). Bound to every interface (0.0.0.0, ::), any IP address with the
+    right port is the preview's own: an address literal cannot be rebound.
+    """
+
+    exact: frozenset[str]
+    any_address_on_port: int | None = None
+
+    @classmethod
+    def for_address(cls, host: str, port: int) -> AllowedHosts:
+        """Return the Host values that name `host`:`port`."""
+        names = {_host_literal(host)}
+        wildcard = host.strip("[]") in ("0.0.0.0", "::")
+        if is_loopback(host) or wildcard:
+            names |= {"localhost", "127.0.0.1", "[::1]"}
+        return cls(frozenset(f"{name}:{port}" for name in names), port if wildcard else None)
+
+    def allows(self, host: str) -> bool:
+        """Return whether a request with this Host header is for this preview."""
+        if host in self.exact:
+            return True
+        if self.any_address_on_port is None:
+            return False
+        name, colon, port = host.rpartition(":")
+        if not colon or port != str(self.any_address_on_port):
+            return False
+        if ":" in name and not (name.startswith("[") and name.endswith("]")):
+            return False  # an IPv6 address in Host is always bracketed
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return True
 
 
 def is_loopback(host: str) -> bool:

@@ -57,7 +57,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def serve(folder: Path, host: str, port: int | None, *, open_browser: bool = False) -> None:
     """Serve the live preview of `folder` until interrupted."""
-    from briefgen.preview.app import allowed_hosts_for, create_app, is_loopback
+    from briefgen.preview.app import AllowedHosts, create_app, is_loopback
     from briefgen.preview.state import Preview
 
     sock = bind(host, port)
@@ -73,7 +73,7 @@ def serve(folder: Path, host: str, port: int | None, *, open_browser: bool = Fal
     if not preview.snapshot.valid:
         for line in preview.snapshot.problems:
             print(line, file=sys.stderr)
-    app = create_app(preview, allowed_hosts_for(host, bound_port))
+    app = create_app(preview, AllowedHosts.for_address(host, bound_port))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound_port}/"
     config = uvicorn.Config(
