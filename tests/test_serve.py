@@ -384,3 +384,24 @@ def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Pa
         page = client.get("/").text
         assert "Nothing to preview yet" not in page and "preview-banner" not in page
         assert "Water Security in the Andes" in page
+
+
+def test_translation_completeness_counts_translated_messages_and_not_fuzzy_ones(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from briefgen.preview.languages import languages
+
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / "ru.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Summary"\nmsgstr "Резюме"\n\n'
+        '#, fuzzy\nmsgid "Evidence"\nmsgstr "Доказательства"\n\n'
+        'msgid "Why"\nmsgstr ""\n\n'
+        'msgid "Action"\nmsgstr "Действие"\n',
+        encoding="utf-8",
+    )
+    loaded = SimpleNamespace(root=tmp_path, brief=SimpleNamespace(language="en", languages=["en", "ru", "kk"]))
+    en, ru, kk = languages(loaded)  # type: ignore[arg-type]
+    assert (en.code, en.name, en.source) == ("en", "English", True)
+    assert (ru.name, ru.translated, ru.total, ru.percent) == ("Russian", 2, 4, 50)
+    assert (kk.name, kk.catalog) == ("Kazakh", False)
