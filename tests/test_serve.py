@@ -22,7 +22,8 @@ from starlette.testclient import TestClient
 
 from briefgen.preview import server as preview_server
 from briefgen.preview.app import AllowedHosts, create_app
-from briefgen.preview.state import PageKey, Preview
+from briefgen.preview.model import PageKey
+from briefgen.preview.state import Preview
 from briefgen.render import templates_dir
 from conftest import replace_in
 from serving import served
@@ -99,7 +100,7 @@ def test_a_country_preview_is_the_briefs_own_html_with_the_changes_since_the_las
     from briefgen.preview import pipeline
 
     loaded = pipeline.load(central_asia_copy)
-    brief = pipeline.tailored(loaded, pipeline.previous(loaded), "KG", None)
+    brief = pipeline.tailored(loaded, "KG", None)
     own = pipeline.render(brief, "html").decode("utf-8")
     with client_for(central_asia_copy) as client:
         response = client.get("/country/KG")
@@ -400,7 +401,9 @@ def test_translation_completeness_counts_translated_messages_and_not_fuzzy_ones(
         'msgid "Action"\nmsgstr "Действие"\n',
         encoding="utf-8",
     )
-    loaded = SimpleNamespace(root=tmp_path, brief=SimpleNamespace(language="en", languages=["en", "ru", "kk"]))
+    loaded = SimpleNamespace(
+        root=tmp_path, brief=SimpleNamespace(language="en", languages=["en", "ru", "kk"])
+    )
     en, ru, kk = languages(loaded)  # type: ignore[arg-type]
     assert (en.code, en.name, en.source) == ("en", "English", True)
     assert (ru.name, ru.translated, ru.total, ru.percent) == ("Russian", 2, 4, 50)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.doctree import plain_inlines
-from briefgen.loading import load_brief
-from briefgen.tailoring import TailoredBrief, TailoringError, tailor
+from briefgen.document.doctree import plain_inlines
+from briefgen.document.model import TailoredBrief
+from briefgen.errors import TailoringError
+from briefgen.sources.loading import load_brief
+from briefgen.tailoring import tailor
 from conftest import ANDES, CENTRAL_ASIA, replace_in
 
 MONITOR, PROFESSIONALISE, BALANCE = (
@@ -154,7 +156,7 @@ def test_the_title_block_names_the_government_with_its_article(central_asia) -> 
 
 def test_the_chinese_phrase_is_kept_and_tagged_as_chinese(central_asia) -> None:
     brief = tailor(central_asia, "KZ")
-    from briefgen.doctree import Text, walk_inlines
+    from briefgen.document.doctree import Text, walk_inlines
 
     runs = [
         n for _, body in brief.sections for n in walk_inlines(body.blocks) if isinstance(n, Text) and n.lang
@@ -181,7 +183,7 @@ def test_another_region_is_tailored_by_its_files_alone() -> None:
     andes = load_brief(ANDES)
     assert rec_ids(tailor(andes, "PE")) == ["protect-glacier-basins", "share-hydrological-data"]
     # Bolivia had a drought and records no water stress index: `not (index < 3.5)` is true when
-    # the index is missing, as documented in briefgen.conditions.
+    # the index is missing, as documented in briefgen.tailoring.conditions.
     assert rec_ids(tailor(andes, "BO")) == [
         "protect-glacier-basins",
         "prepare-drought-finance",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT
+from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders
 
 
 def serve(
@@ -21,27 +20,15 @@ def serve(
     """Preview a brief in the browser: the matrix of who gets what, and each country's brief, live."""
     from briefgen.errors import InputError, Problem, UsageError
 
-    try:
-        folders = _folders(brief)
-        if len(folders) != 1:
-            names = ", ".join(str(f) for f in folders)
-            raise UsageError(f"several briefs under ./briefs ({names}): name the one to preview")
-        folder = folders[0]
-        if not (folder / "brief.yaml").is_file():
-            raise InputError(
-                [Problem(folder / "brief.yaml", 1, 1, "", "no brief here: a brief folder needs a brief.yaml")]
-            )
-        from briefgen.preview.server import serve as run
+    folders = brief_folders(brief)
+    if len(folders) != 1:
+        names = ", ".join(str(f) for f in folders)
+        raise UsageError(f"several briefs under ./briefs ({names}): name the one to preview")
+    folder = folders[0]
+    if not (folder / "brief.yaml").is_file():
+        raise InputError(
+            [Problem(folder / "brief.yaml", 1, 1, "", "no brief here: a brief folder needs a brief.yaml")]
+        )
+    from briefgen.preview.server import serve as run
 
-        run(folder, host, port, open_browser=open_browser)
-    except UsageError as exc:
-        print(f"briefgen serve: {exc}", file=sys.stderr)
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:  # uvicorn hands Ctrl-C back once it has stopped
-        raise typer.Exit(130) from None
-
-
-def _folders(brief: Path | None) -> list[Path]:
-    from briefgen.cli.common import brief_folders
-
-    return brief_folders(brief)
+    run(folder, host, port, open_browser=open_browser)  # Ctrl-C: uvicorn stops, then hands it on

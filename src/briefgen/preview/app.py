@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from anyio import to_thread
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from briefgen.preview import pages, pipeline
-from briefgen.preview.state import Page, PageKey, Preview
+from briefgen.preview.model import Page, PageKey
+from briefgen.preview.state import DOCUMENT_FORMATS, Preview
 
 ASSET_SUFFIXES = {
     ".css": "text/css; charset=utf-8",
@@ -50,10 +51,6 @@ ASSET_SUFFIXES = {
 }
 """The template files served as assets; templates themselves (.html) and DOCX are not."""
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'{styles}; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -103,14 +100,14 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
         """Tell each open page whose content changed."""
         keys = {listener.key for listener in hub.listeners}
         for key in keys:
-            page = await to_thread.run_sync(preview.page, key)
+            page = await run_in_threadpool(preview.page, key)
             for listener in [x for x in hub.listeners if x.key == key]:
                 if listener.digest != page.digest:
                     listener.digest = page.digest
                     listener.queue.put_nowait(_event(page, preview))
 
     async def changed(paths: set[Path]) -> None:
-        if await to_thread.run_sync(preview.apply, paths):
+        if await run_in_threadpool(preview.apply, paths):
             _report(preview)
             await publish()
 
@@ -143,16 +140,16 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
 
     async def document(request: Request) -> Response:
         fmt = request.path_params["fmt"]
-        if fmt not in DOCUMENT_TYPES:
+        if fmt not in DOCUMENT_FORMATS:
             return _not_found(preview)
         key = PageKey(request.path_params["code"], _scenario(request))
-        found = await to_thread.run_sync(preview.document, key, fmt)
+        found = await run_in_threadpool(preview.document, key, fmt)
         if found is None:
             return _not_found(preview)
         data, name = found
         return Response(
             data,
-            media_type=DOCUMENT_TYPES[fmt],
+            media_type=pipeline.media_type(fmt),
             headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"},
         )
 
@@ -161,7 +158,7 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
         if key is None:
             return _not_found(preview)
         listener = _Listener(key, request.query_params.get("digest", ""))
-        page = await to_thread.run_sync(preview.page, key)
+        page = await run_in_threadpool(preview.page, key)
         if page.digest != listener.digest:  # it changed between the page's load and now
             listener.digest = page.digest
             listener.queue.put_nowait(_event(page, preview))
@@ -354,7 +351,7 @@ def _page_key(page: str) -> PageKey | None:
 
 
 async def _page_response(preview: Preview, key: PageKey) -> Response:
-    page: Page = await to_thread.run_sync(preview.page, key)
+    page: Page = await run_in_threadpool(preview.page, key)
     response = HTMLResponse(page.html, status_code=page.status, headers={"cache-control": "no-store"})
     return _secured(response, page.style_hashes)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 TRANSLATIONS_DIR = "translations"
 

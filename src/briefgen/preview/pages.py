@@ -22,10 +22,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from briefgen.errors import RenderError
 from briefgen.preview import pipeline
 from briefgen.preview.languages import languages
+from briefgen.preview.model import Page
 
 if TYPE_CHECKING:
-    from briefgen.preview.state import Page, Snapshot
-    from briefgen.tailoring import TailoredBrief
+    from briefgen.document.model import TailoredBrief
+    from briefgen.preview.model import Snapshot
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -81,7 +82,7 @@ def overview(snapshot: Snapshot, briefs: list[TailoredBrief], scenario: str | No
     active = briefs[0].scenario if briefs else brief.scenario
     context = {
         "brief": brief,
-        "released": snapshot.earlier.brief.edition if snapshot.earlier else None,
+        "released": loaded.previous.brief.edition if loaded.previous else None,
         "scenarios": [{"id": k, "label": v.label} for k, v in brief.scenarios.items()],
         "scenario": active,
         "scenario_chosen": scenario,
@@ -130,8 +131,6 @@ def _page(name: str, snapshot: Snapshot, context: dict[str, Any], status: int = 
 
 
 def _finish(status: int, text: str, hashes: tuple[str, ...] = ()) -> Page:
-    from briefgen.preview.state import Page
-
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
     return Page(status, text.replace(_DIGEST_SLOT, digest, 1), digest, hashes)
 

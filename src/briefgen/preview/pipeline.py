@@ -1,20 +1,19 @@
 """The project's own pipeline, as the preview calls it: every import of another stage is here.
 
-The preview re-implements nothing: it loads with `briefgen.load_brief`, tailors with
-`briefgen.tailor`, adds the changes since the last release as `build` does, takes the reasons
-from `explain`, and renders through the renderer registry. When those modules move, this file
-is the one to follow them.
+The preview re-implements nothing: it loads with `briefgen.load_brief` (which carries the last
+release, for the changes box), tailors with `briefgen.tailor`, takes the reasons from
+`explain`, and renders through the renderer registry. When those modules move, this file is
+the one to follow them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
-    from briefgen.tailoring import TailoredBrief
+    from briefgen.document.model import TailoredBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 
 def load(folder: Path) -> LoadedBrief:
@@ -24,30 +23,16 @@ def load(folder: Path) -> LoadedBrief:
     return load_brief(folder)
 
 
-def previous(loaded: LoadedBrief) -> LoadedBrief | None:
-    """Return the latest released edition before the working one, if any."""
-    from briefgen.build import previous_edition
-
-    return previous_edition(loaded)
-
-
-def tailored(
-    loaded: LoadedBrief, earlier: LoadedBrief | None, country: str, scenario: str | None
-) -> TailoredBrief:
-    """Return one government's brief as `build` makes it: with the changes since `earlier`."""
+def tailored(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
+    """Return one government's finished brief, the changes since the last release included."""
     from briefgen import tailor
 
-    brief = tailor(loaded, country, scenario)
-    if earlier is not None:
-        from briefgen.changes import country_changes
-
-        brief = dataclasses.replace(brief, changes=country_changes(earlier, loaded, country, after=brief))
-    return brief
+    return tailor(loaded, country, scenario)
 
 
 def decisions(loaded: LoadedBrief, brief: TailoredBrief) -> list[dict[str, Any]]:
     """Return each recommendation in or out of `brief`, with explain's reason lines."""
-    from briefgen.explaining import explanation, reason_lines
+    from briefgen.tailoring.explain import explanation, reason_lines
 
     items = explanation(loaded, brief)["recommendations"]
     return [{**item, "reason_lines": reason_lines(item)} for item in items]
@@ -58,6 +43,13 @@ def render(brief: TailoredBrief, fmt: str) -> bytes:
     from briefgen.render import renderer_for
 
     return renderer_for(fmt).render(brief)
+
+
+def media_type(fmt: str) -> str:
+    """Return the media type of a format, from the formats table."""
+    from briefgen.formats import format_named
+
+    return format_named(fmt).media_type
 
 
 def forget_renderers() -> None:
@@ -84,6 +76,6 @@ def file_name(brief: TailoredBrief, fmt: str) -> str:
 
 def countries_dir(folder: Path) -> Path:
     """Return the folder of the shared country profiles for a brief folder."""
-    from briefgen.loading import COUNTRIES_DIR
+    from briefgen.sources.loading import COUNTRIES_DIR
 
     return folder.parent / COUNTRIES_DIR

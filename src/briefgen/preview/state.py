@@ -21,53 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.preview import pages, pipeline
+from briefgen.preview.model import Page, PageKey, Snapshot
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
-    from briefgen.tailoring import TailoredBrief
+    from briefgen.document.model import TailoredBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 SOURCE_SUFFIXES = frozenset({".yaml", ".yml", ".po", ".json"})
 """Sources, translation catalogs and released editions: a change reloads the brief."""
 DOCUMENT_FORMATS = ("pdf", "docx")
 _DOCUMENTS_KEPT = 12
-
-
-@dataclass(frozen=True)
-class PageKey:
-    """Which page: the overview (no country) or one country's preview, under a scenario."""
-
-    country: str | None
-    scenario: str | None
-    """None: the brief's active scenario."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page, ready to send; `digest` changes exactly when its content does."""
-
-    status: int
-    html: str
-    digest: str
-    style_hashes: tuple[str, ...] = ()
-    """CSP hashes of the page's inline <style> elements (the brief's own stylesheet)."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The sources as last read: the last brief that loaded, and what is wrong now."""
-
-    version: int
-    loaded: LoadedBrief | None
-    earlier: LoadedBrief | None
-    """The latest released edition before the working one: what the changes box compares with."""
-    problems: tuple[str, ...]
-    """The current problems, one `FILE:LINE:COL: field: message` line each; empty when valid."""
-    warnings: tuple[str, ...]
-
-    @property
-    def valid(self) -> bool:
-        """Return whether the sources as saved now load without error."""
-        return not self.problems
 
 
 @dataclass
@@ -85,7 +48,7 @@ class Preview:
         self._caches = _Caches()
         self._documents: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._templates_generation = 0
-        self.snapshot = Snapshot(0, None, None, (), ())
+        self.snapshot = Snapshot(0, None, (), ())
         self.reload_sources()
 
     # ---- what to watch, and what a change means
@@ -137,21 +100,14 @@ class Preview:
         previous = self.snapshot
         try:
             loaded = pipeline.load(self.folder)
-            earlier = pipeline.previous(loaded)
         except InputError as exc:
             problems = tuple(str(p) for p in exc.problems)
-            snapshot = Snapshot(previous.version + 1, previous.loaded, previous.earlier, problems, ())
+            snapshot = Snapshot(previous.version + 1, previous.loaded, problems, ())
         except BriefgenError as exc:
-            snapshot = Snapshot(
-                previous.version + 1,
-                previous.loaded,
-                previous.earlier,
-                (f"{self.folder}: {exc}",),
-                (),
-            )
+            snapshot = Snapshot(previous.version + 1, previous.loaded, (f"{self.folder}: {exc}",), ())
         else:
             warnings = tuple(str(p) for p in loaded.warnings)
-            snapshot = Snapshot(previous.version + 1, loaded, earlier, (), warnings)
+            snapshot = Snapshot(previous.version + 1, loaded, (), warnings)
         with self._lock:
             self.snapshot = snapshot
             if snapshot.loaded is not previous.loaded:
@@ -219,7 +175,7 @@ class Preview:
         loaded = self.snapshot.loaded
         if loaded is None:
             return
-        brief = pipeline.tailored(loaded, None, loaded.brief.countries[0], None)
+        brief = pipeline.tailored(loaded, loaded.brief.countries[0], None)
         pipeline.render(brief, "pdf")
 
     def _tailored(
@@ -228,7 +184,7 @@ class Preview:
         found = caches.tailored.get((country, scenario))
         if found is None:
             assert snapshot.loaded is not None
-            found = pipeline.tailored(snapshot.loaded, snapshot.earlier, country, scenario)
+            found = pipeline.tailored(snapshot.loaded, country, scenario)
             caches.tailored[(country, scenario)] = found
         return found
 
