@@ -194,3 +194,17 @@ def test_the_installed_command_renders_docx_and_pdf_from_a_folder_holding_only_b
         reader = PdfReader(io.BytesIO(pdf_bytes))
         assert len(reader.pages) >= 1
         assert "Water Security in the Andes" in reader.pages[0].extract_text()
+
+
+def test_the_wheel_carries_the_previews_templates_and_static_files(wheel: Path) -> None:
+    preview = REPO / "src" / "briefgen" / "preview"
+    on_disk = {
+        p.relative_to(preview.parents[1]).as_posix()
+        for folder in ("templates", "static")
+        for p in (preview / folder).rglob("*")
+        if p.is_file()
+    }
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"briefgen/preview/templates/overview.html", "briefgen/preview/static/preview.js"} <= on_disk
+    assert on_disk <= names
