@@ -14,6 +14,8 @@ every brief, so nothing comes from a cache).
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import statistics
 import sys
@@ -72,16 +74,20 @@ def latencies(page: object, url: str, folder: Path, phrase: str, label: str) -> 
     return out
 
 
-def fetch_seconds(url: str) -> tuple[float, bytes]:
+def fetch_seconds(url: str) -> tuple[float, float, bytes]:
+    """Return the seconds a download took, the processor seconds its rendering used, and its bytes."""
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as response:
         data = response.read()
-    return time.perf_counter() - started, data
+        timing = response.headers.get("server-timing", "")
+    cpu = float(re.search(r"cpu;dur=([0-9.]+)", timing).group(1)) / 1000  # type: ignore[union-attr]
+    return time.perf_counter() - started, cpu, data
 
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="briefgen-preview-bench-") as tmp:
         root = Path(tmp)
         shutil.copytree(
@@ -100,15 +106,17 @@ def main() -> None:
 
             fetch_seconds(server.url + "country/KZ/pdf")  # the first one after start-up
             pdf: list[float] = []
+            pdf_cpu: list[float] = []
             brief = folder / "brief.yaml"
             for round_ in range(PDF_ROUNDS):
                 original = brief.read_text(encoding="utf-8")
                 brief.write_text(original.replace("title: ", f"title: R{round_} ", 1), encoding="utf-8")
                 time.sleep(1.0)  # let the server take the change in
                 for code in ("KZ", "KG", "TJ", "TM", "UZ"):
-                    seconds, data = fetch_seconds(server.url + f"country/{code}/pdf")
+                    seconds, cpu, data = fetch_seconds(server.url + f"country/{code}/pdf")
                     assert data.startswith(b"%PDF-")
                     pdf.append(seconds)
+                    pdf_cpu.append(cpu)
 
     results = {
         "saves": SAVES,
@@ -120,6 +128,9 @@ def main() -> None:
         "pdf_median_s": round(statistics.median(pdf), 3),
         "pdf_max_s": round(max(pdf), 3),
         "pdf_runs": [round(s, 3) for s in pdf],
+        "pdf_cpu_median_s": round(statistics.median(pdf_cpu), 3),
+        "pdf_cpu_max_s": round(max(pdf_cpu), 3),
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "html_country_runs_ms": [round(ms, 1) for ms in country],
     }
     checks = {
@@ -138,6 +149,11 @@ def main() -> None:
         f"p95 {results['html_overview_p95_ms']} ms ({SAVES} saves)"
     )
     print(f"  PDF on demand, warm:  median {results['pdf_median_s']} s, max {results['pdf_max_s']} s")
+    print(
+        f"  of which processor time: median {results['pdf_cpu_median_s']} s, max {results['pdf_cpu_max_s']} s "
+        f"(1-minute load average {results['load_average_before_after'][0]} before, "  # type: ignore[index]
+        f"{results['load_average_before_after'][1]} after, on {os.cpu_count()} cores)"  # type: ignore[index]
+    )
     for name, met in results["targets_met"].items():  # type: ignore[union-attr]
         print(f"  {name} <= {TARGETS[name]}: {'met' if met else 'NOT met'}")
     target = REPO / "build" / "bench" / "preview_latency.json"

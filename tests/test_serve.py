@@ -120,6 +120,7 @@ def test_pdf_and_docx_are_rendered_on_demand(andes: Path, andes_client: TestClie
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert pdf.headers["content-type"] == "application/pdf"
     assert 'filename="andes-water-PE-e1.pdf"' in pdf.headers["content-disposition"]
+    assert re.fullmatch(r"render;dur=[0-9.]+, cpu;dur=[0-9.]+", pdf.headers["server-timing"])
     docx = andes_client.get("/country/BO/docx?scenario=el-nino")
     assert docx.status_code == 200 and docx.content.startswith(b"PK")
     assert 'filename="andes-water-BO-e1-el-nino.docx"' in docx.headers["content-disposition"]

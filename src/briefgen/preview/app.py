@@ -20,6 +20,7 @@ import ipaddress
 import json
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,14 +144,19 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
         if fmt not in DOCUMENT_FORMATS:
             return _not_found(preview)
         key = PageKey(request.path_params["code"], _scenario(request))
-        found = await run_in_threadpool(preview.document, key, fmt)
+        found, wall, cpu = await run_in_threadpool(_timed, preview, key, fmt)
         if found is None:
             return _not_found(preview)
         data, name = found
         return Response(
             data,
             media_type=pipeline.media_type(fmt),
-            headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"},
+            headers={
+                "content-disposition": f'attachment; filename="{name}"',
+                "cache-control": "no-store",
+                # what the document cost: its wall-clock time, and the processor time it used
+                "server-timing": f"render;dur={wall * 1000:.1f}, cpu;dur={cpu * 1000:.1f}",
+            },
         )
 
     async def events(request: Request) -> Response:
@@ -381,6 +387,13 @@ def _asset_files() -> dict[str, Path]:
         if real.is_relative_to(root):  # a symlink out of the folder is not an asset
             found[path.relative_to(root).as_posix()] = real
     return found
+
+
+def _timed(preview: Preview, key: PageKey, fmt: str) -> tuple[tuple[bytes, str] | None, float, float]:
+    """Return a document, the seconds it took, and the processor seconds this thread spent on it."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    found = preview.document(key, fmt)
+    return found, time.perf_counter() - wall, time.thread_time() - cpu
 
 
 def _warm(preview: Preview) -> None:
