@@ -68,3 +68,11 @@ class RenderError(BriefgenError):
 
 class EditionError(BriefgenError):
     """An edition cannot be released or read."""
+
+
+class UsageError(BriefgenError):
+    """The command was called with arguments that cannot work (exit status 2)."""
+
+
+class LedgerError(BriefgenError):
+    """The distribution ledger cannot be used: missing when it should exist, damaged, foreign or busy."""
