@@ -107,7 +107,13 @@ def distribute(
             typer.echo(f"note: {note}")
         for d in report.deliveries:
             copy = f"copy {d.copy_number:03d}" if d.copy_number else "copy ---"
-            extra = f": {d.error}" if d.error else ""
+            extra = (
+                f": {d.error}"
+                if d.error
+                else f" (already {d.note})"
+                if d.status == "skipped" and d.note
+                else ""
+            )
             language = f", {d.language}" if d.language else ""
             typer.echo(
                 f"{status_label(d.status):>17}  {d.recipient} ({d.country}{language}) {copy} by {d.channel}{extra}"

@@ -176,10 +176,15 @@ def distribute(
     if dry_run:
         reader = open_existing(ledger_file)
         try:
-            return _dry_run(plan, chosen, reader, outdated=outdated, resend_unknown=resend_unknown)
+            report = _dry_run(plan, chosen, reader, outdated=outdated, resend_unknown=resend_unknown)
         finally:
             if reader is not None:
                 reader.close()
+        try:
+            _refuse_a_lost_ledger(ledger_file, plan, out, folder, set(known), new_ledger=new_ledger)
+        except LedgerError as exc:
+            report.notes.append(f"a real run would stop here: {exc}")
+        return report
 
     with DistributionLock(ledger_file, wait=wait):
         _refuse_a_lost_ledger(ledger_file, plan, out, folder, set(known), new_ledger=new_ledger)

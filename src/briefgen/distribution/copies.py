@@ -294,7 +294,10 @@ def _prepare_copy(
         path = copy_path(
             batch.out, brief.brief_id, brief.edition, recipient.id, brief.slug, number, "." + fmt
         )
-        write_bytes_atomic(path, content)
+        try:
+            write_bytes_atomic(path, content)
+        except OSError as exc:  # name the file: a full disk is reported where it struck
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         files.append(CopyFile(fmt, str(path), hashlib.sha256(content).hexdigest(), len(content)))
         paths.append(path)
     letter = Letter(

@@ -159,7 +159,11 @@ class Outbox:
 
     def send(self, recipient_id: str, to_address: str | None, message: bytes) -> None:
         """Write the message atomically."""
-        write_bytes_atomic(self.path_for(recipient_id), message)
+        path = self.path_for(recipient_id)
+        try:
+            write_bytes_atomic(path, message)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
 
     def holds(self, recipient_id: str, message_id: str) -> bool:
         """Return whether the outbox holds this recipient's message with this Message-ID, complete."""

@@ -148,8 +148,8 @@ def check_ledger_path(path: Path) -> bool:
         raise LedgerError(f"cannot read the ledger {path}: {exc.strerror}") from None
     if stat.S_ISLNK(info.st_mode):
         raise LedgerError(
-            f"{path} is a symbolic link, not a ledger file: refusing to follow it; "
-            f"put the ledger file itself there ({RESTORE})"
+            f"{path} is a symbolic link, not a ledger file: refusing to follow it; replace the link "
+            "with the ledger file itself, or restore it from a backup (see 'Backing up the ledger' in the README)"
         )
     if not stat.S_ISREG(info.st_mode):
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
