@@ -100,12 +100,25 @@ def kill_group(process: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
-    for _ in range(100):
-        left = subprocess.run(["ps", "-o", "pid=", "-g", str(process.pid)], capture_output=True, text=True)
-        if not left.stdout.strip():
+    for _ in range(200):
+        left = in_group(process.pid)
+        if not left:
             return
         time.sleep(0.05)
-    raise AssertionError(f"processes left running in group {process.pid}: {left.stdout}")
+    raise AssertionError(f"processes left running in group {process.pid}: {left}")
+
+
+def in_group(group: int) -> list[int]:
+    """Return the live processes of a process group (from /proc: field 5 of stat is the group)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
 
 
 def ledger_rows(brief: Path) -> dict[str, sqlite3.Row]:
