@@ -262,6 +262,7 @@ def test_a_server_that_dies_after_the_third_message_leaves_it_unknown_and_the_re
         "r005": "failed",
         **dict.fromkeys(OUTBOX_IDS, "in-outbox"),
     }
+    assert "cannot reach the mail server" in first.by_status("failed")[0].error
     with SmtpServer() as revived:
         second = run(brief, smtp=revived.address)
     assert [d.recipient for d in second.by_status("sent")] == ["r005"]

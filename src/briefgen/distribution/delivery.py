@@ -226,6 +226,8 @@ class Smtp:
         self.settings = settings
         self.sender = parseaddr(sender)[1]
         self._client: smtplib.SMTP | None = None
+        self._unreachable: str | None = None
+        """Why the server could not be reached: the rest of the run does not wait for it again."""
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -238,16 +240,22 @@ class Smtp:
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(f"the mail server {s.host}:{s.port} refused: {_reply(exc)}") from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"cannot reach the mail server {s.host}:{s.port}: {exc}") from exc
+            raise _Unreachable(f"cannot reach the mail server {s.host}:{s.port}: {exc}") from exc
         return client
 
     def send(self, recipient_id: str, to_address: str | None, message: bytes) -> None:
         """Send the message, or raise DeliveryError (it did not go) or DeliveryUnknown (it may have)."""
         if not to_address:
             raise DeliveryError(f"{recipient_id} has no email address")
+        if self._unreachable is not None:
+            raise DeliveryError(f"not tried: {self._unreachable}")
         for attempt in (1, 2):
             if self._client is None:
-                self._client = self._connect()
+                try:
+                    self._client = self._connect()
+                except _Unreachable as exc:
+                    self._unreachable = str(exc)
+                    raise
             try:
                 self._transaction(self._client, to_address, message)
                 return
@@ -314,6 +322,10 @@ class Smtp:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._client.quit()
             self._client = None
+
+
+class _Unreachable(DeliveryError):
+    """The server could not be reached at all (refused connection, timeout, no such host)."""
 
 
 class _Refused(DeliveryError):
