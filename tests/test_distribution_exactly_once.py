@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.distribution import distribute
 from briefgen.distribution.delivery import message_id
-from briefgen.editions import release
+from briefgen.sources.editions import release
 from conftest import FIXTURES
 from smtp_server import SmtpServer
 

@@ -6,7 +6,6 @@ import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 
@@ -69,27 +68,24 @@ def distribute(
     """
     from briefgen.distribution import distribute as run
 
-    try:
-        report = run(
-            brief,
-            edition=edition,
-            recipient_ids=recipient,
-            outdated=outdated_only,
-            dry_run=dry_run,
-            smtp=smtp,
-            sender=sender,
-            outbox=outbox,
-            channel=channel.value if channel else None,
-            resend_unknown=resend_unknown,
-            mark_sent=mark_sent,
-            new_ledger=new_ledger,
-            wait=wait,
-            ledger_path=ledger,
-            out=out,
-            jobs=jobs,
-        )
-    except BaseException as exc:
-        _fail(exc)
+    report = run(
+        brief,
+        edition=edition,
+        recipient_ids=recipient,
+        outdated=outdated_only,
+        dry_run=dry_run,
+        smtp=smtp,
+        sender=sender,
+        outbox=outbox,
+        channel=channel.value if channel else None,
+        resend_unknown=resend_unknown,
+        mark_sent=mark_sent,
+        new_ledger=new_ledger,
+        wait=wait,
+        ledger_path=ledger,
+        out=out,
+        jobs=jobs,
+    )
     if as_json:
         data = {
             "brief": report.brief,
@@ -130,29 +126,6 @@ def distribute(
         raise typer.Exit(1)
 
 
-def _fail(exc: BaseException) -> NoReturn:
-    """End the command for an error: its message and exit status, never a traceback."""
-    from briefgen.cli.common import print_problems
-    from briefgen.errors import BriefgenError, InputError, UsageError
-
-    if isinstance(exc, InputError):
-        print_problems(exc.problems)
-        raise typer.Exit(1) from None
-    if isinstance(exc, UsageError):
-        typer.echo(f"briefgen: {exc}", err=True)
-        raise typer.Exit(2) from None
-    if isinstance(exc, BriefgenError):
-        typer.echo(f"briefgen: {exc}", err=True)
-        raise typer.Exit(1) from None
-    if isinstance(exc, KeyboardInterrupt):
-        typer.echo(
-            "briefgen: interrupted; the ledger records every copy delivered so far, run again to finish",
-            err=True,
-        )
-        raise typer.Exit(130) from None
-    raise exc
-
-
 def ledger(
     brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
     ledger_path: Path | None = typer.Option(
@@ -164,10 +137,7 @@ def ledger(
     from briefgen.distribution import default_ledger
     from briefgen.distribution.status import holdings
 
-    try:
-        rows = holdings(brief, ledger_path or default_ledger(brief))
-    except BaseException as exc:
-        _fail(exc)
+    rows = holdings(brief, ledger_path or default_ledger(brief))
     if as_json:
         typer.echo(json.dumps([dataclasses.asdict(h) for h in rows], indent=2, ensure_ascii=False))
         return
@@ -192,10 +162,7 @@ def outdated(
     from briefgen.distribution import default_ledger
     from briefgen.distribution.status import outdated as find
 
-    try:
-        rows = find(brief, ledger_path or default_ledger(brief))
-    except BaseException as exc:
-        _fail(exc)
+    rows = find(brief, ledger_path or default_ledger(brief))
     if as_json:
         typer.echo(json.dumps([dataclasses.asdict(o) for o in rows], indent=2, ensure_ascii=False))
         return

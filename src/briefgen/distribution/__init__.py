@@ -16,14 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.distribution.ledger import status_label
-from briefgen.errors import BriefgenError, LedgerError
+from briefgen.errors import DistributionError, LedgerError
 from briefgen.models import Recipient
 
 LEDGER_FILE = "ledger.sqlite"
-
-
-class DistributionError(BriefgenError):
-    """Distribution was asked for something that cannot be done."""
 
 
 @dataclass
@@ -117,9 +113,9 @@ def distribute(
     from briefgen.distribution.ledger import MAX_INTEGER, Ledger, open_existing
     from briefgen.distribution.lock import DistributionLock
     from briefgen.distribution.places import checked_outbox, default_outbox
-    from briefgen.editions import load_edition, released_editions
     from briefgen.errors import UsageError
-    from briefgen.loading import load_brief
+    from briefgen.sources.editions import load_edition, released_editions
+    from briefgen.sources.loading import load_brief
 
     if channel not in (None, "outbox"):
         raise UsageError(
@@ -154,11 +150,8 @@ def distribute(
     if missing:
         raise DistributionError(f"edition {number} has no brief for {', '.join(missing)}")
 
-    try:
-        settings = _smtp_settings(smtp)
-        from_address = _sender(sender, checked_sender)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    settings = _smtp_settings(smtp)
+    from_address = _sender(sender, checked_sender)
     outbox_dir = checked_outbox(folder, outbox if outbox is not None else default_outbox(folder, number))
     forced = channel or ("outbox" if outbox is not None and settings is None else None)
     plan = _Plan(
@@ -195,7 +188,6 @@ def distribute(
                 ledger,
                 chosen,
                 known,
-                released,
                 outdated=outdated,
                 resend_unknown=resend_unknown,
                 mark_sent=mark_sent,
@@ -305,7 +297,6 @@ def _run(
     ledger: Any,
     chosen: list[Recipient],
     known: dict[str, Recipient],
-    released: list[int],
     *,
     outdated: bool,
     resend_unknown: bool,
@@ -387,7 +378,7 @@ def _run(
             "(or BRIEFGEN_SMTP_FROM)"
         )
     try:
-        _deliver(plan, folder, ledger, todo, known, released, report, out=out, jobs=jobs, progress=progress)
+        _deliver(plan, folder, ledger, todo, known, report, out=out, jobs=jobs, progress=progress)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         raise DistributionError(
@@ -408,7 +399,6 @@ def _deliver(
     ledger: Any,
     todo: list[Recipient],
     known: dict[str, Recipient],
-    released: list[int],
     report: DistributionReport,
     *,
     out: Path,
@@ -417,10 +407,10 @@ def _deliver(
 ) -> None:
     """Build the country briefs, prepare each copy in the workers, and deliver each as it comes."""
     from briefgen.build import build, output_path
-    from briefgen.changes import country_changes
     from briefgen.distribution.copies import Batch, CopyTask
-    from briefgen.distribution.delivery import Channel, DeliveryError, DeliveryUnknown, Outbox, Smtp
-    from briefgen.editions import load_edition
+    from briefgen.distribution.delivery import Channel, Outbox, Smtp
+    from briefgen.errors import DeliveryError, DeliveryUnknown
+    from briefgen.sources.editions import load_edition
     from briefgen.tailoring import tailor
 
     brief_id, number = plan.brief_id, plan.edition
@@ -471,13 +461,11 @@ def _deliver(
         built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
-        earlier = [n for n in released if n < number]
-        previous = load_edition(folder, earlier[-1]) if earlier else None
 
         batches = []
         for code in countries:
             brief = tailor(frozen, code)
-            changes = country_changes(previous, frozen, code, after=brief) if previous is not None else None
+            changes = brief.changes
             sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
             tasks = [
                 CopyTask(

@@ -23,20 +23,8 @@ from pathlib import Path
 from typing import Protocol
 
 from briefgen.atomic import write_bytes_atomic
-
-MIME_TYPES = {
-    ".pdf": ("application", "pdf"),
-    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".html": ("text", "html"),
-}
-
-
-class DeliveryError(Exception):
-    """A message was not delivered: refused, or never handed over (safe to send again)."""
-
-
-class DeliveryUnknown(DeliveryError):
-    """A message may or may not have been delivered: the connection was lost after it was handed over."""
+from briefgen.errors import DeliveryError, DeliveryUnknown, UsageError
+from briefgen.formats import format_of
 
 
 @dataclass(frozen=True)
@@ -82,7 +70,8 @@ def compose(letter: Letter, sender: str | None, *, draft: bool = False) -> bytes
     headers = b"".join(policy.SMTP.fold_binary(name, value) for name, value in top.items())
     parts = [headers, b"\r\n--" + boundary.encode() + b"\r\n", note.as_bytes()]
     for path in letter.attachments:
-        maintype, subtype = MIME_TYPES.get(path.suffix, ("application", "octet-stream"))
+        known = format_of(path.suffix)
+        maintype, subtype = (known.media_type if known else "application/octet-stream").split("/")
         if not path.name.isascii() or '"' in path.name:
             raise ValueError(f"attachment names are ASCII slugs: {path.name!r}")
         header = (
@@ -121,12 +110,12 @@ def message_domain(sender: str | None) -> str:
 
 
 def checked_sender(sender: str) -> str:
-    """Return the sender (`addr@example.org` or `Name <addr@example.org>`), or raise ValueError."""
+    """Return the sender (`addr@example.org` or `Name <addr@example.org>`), or raise UsageError."""
     if any(ord(c) < 32 or ord(c) == 127 for c in sender):
-        raise ValueError(f"the sender {sender!r} contains a line break or control character")
+        raise UsageError(f"the sender {sender!r} contains a line break or control character")
     name, address = parseaddr(sender)
     if not _ADDRESS.match(address):
-        raise ValueError(f"the sender {sender!r} is not an email address (like analyst@example.org)")
+        raise UsageError(f"the sender {sender!r} is not an email address (like analyst@example.org)")
     return formataddr((name, address)) if name else address
 
 
@@ -197,7 +186,7 @@ class SmtpSettings:
             return None
         host, _, port = address.rpartition(":")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"the SMTP server must be HOST:PORT, not {address!r}")
+            raise UsageError(f"the SMTP server must be HOST:PORT, not {address!r}")
         return cls(
             host=host.strip("[]"),
             port=int(port),
@@ -207,8 +196,8 @@ class SmtpSettings:
         )
 
 
-class _Lost(Exception):
-    """The connection was found closed before the message was handed over."""
+class _Lost(Exception):  # control flow inside Smtp, never seen outside it
+    """The connection was found closed before the message was handed over: safe to try again."""
 
 
 class Smtp:
@@ -217,7 +206,8 @@ class Smtp:
     What happened to each message decides what may be done again: a refusal (a 4xx or 5xx
     reply) means it did not go; a connection lost before the message was handed over is retried
     once on a new connection; a connection lost after the message was handed over, before the
-    server's reply, is `DeliveryUnknown`, never retried here.
+    server's reply, is `DeliveryUnknown`, never retried here. A server that cannot be reached is
+    not waited for again in the same run.
     """
 
     name = "email"
@@ -227,7 +217,6 @@ class Smtp:
         self.sender = parseaddr(sender)[1]
         self._client: smtplib.SMTP | None = None
         self._unreachable: str | None = None
-        """Why the server could not be reached: the rest of the run does not wait for it again."""
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -238,10 +227,12 @@ class Smtp:
             if s.username:
                 client.login(s.username, s.password or "")
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"the mail server {s.host}:{s.port} refused: {_reply(exc)}") from exc
+            self._unreachable = f"the mail server {s.host}:{s.port} refused the connection: {_reply(exc)}"
         except (smtplib.SMTPException, OSError) as exc:
-            raise _Unreachable(f"cannot reach the mail server {s.host}:{s.port}: {exc}") from exc
-        return client
+            self._unreachable = f"cannot reach the mail server {s.host}:{s.port}: {exc}"
+        else:
+            return client
+        raise DeliveryError(self._unreachable)
 
     def send(self, recipient_id: str, to_address: str | None, message: bytes) -> None:
         """Send the message, or raise DeliveryError (it did not go) or DeliveryUnknown (it may have)."""
@@ -251,11 +242,7 @@ class Smtp:
             raise DeliveryError(f"not tried: {self._unreachable}")
         for attempt in (1, 2):
             if self._client is None:
-                try:
-                    self._client = self._connect()
-                except _Unreachable as exc:
-                    self._unreachable = str(exc)
-                    raise
+                self._client = self._connect()
             try:
                 self._transaction(self._client, to_address, message)
                 return
@@ -265,11 +252,6 @@ class Smtp:
                     raise DeliveryError(
                         f"the mail server closed the connection before the message: {exc}"
                     ) from exc
-            except _Refused:
-                raise  # the server said no and the connection is still good
-            except DeliveryError:
-                self._drop()
-                raise
 
     def _transaction(self, client: smtplib.SMTP, to_address: str, message: bytes) -> None:
         try:
@@ -286,29 +268,34 @@ class Smtp:
         except smtplib.SMTPServerDisconnected as exc:
             raise _Lost(str(exc)) from exc
         except smtplib.SMTPResponseException as exc:
+            self._drop()
             raise DeliveryError(f"the mail server refused: {_reply(exc)}") from exc
         try:
             client.send(_dot_stuffed(message))
         except smtplib.SMTPServerDisconnected as exc:
             # the message did not reach its end mark, so the server cannot have taken it
+            self._drop()
             raise DeliveryError(f"the connection broke while sending the message: {exc}") from exc
         try:
             code, reply = client.getreply()
         except smtplib.SMTPServerDisconnected as exc:
+            self._drop()
             raise DeliveryUnknown(
-                f"the connection was lost after the message was handed over, before the server confirmed it ({exc})"
+                "the connection was lost after the message was handed over, before the server "
+                f"confirmed it ({exc})"
             ) from exc
         if code != 250:
             self._refused("the message", code, reply)
 
     def _refused(self, what: str, code: int, reply: bytes) -> None:
+        """Raise the server's refusal, leaving the connection ready for the next message."""
         text = reply.decode("utf-8", "replace")
         if self._client is not None:
             try:
                 self._client.rset()
             except (smtplib.SMTPException, OSError):
                 self._drop()
-        raise _Refused(f"the mail server refused {what}: {code} {text}")
+        raise DeliveryError(f"the mail server refused {what}: {code} {text}")
 
     def _drop(self) -> None:
         if self._client is not None:
@@ -322,14 +309,6 @@ class Smtp:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._client.quit()
             self._client = None
-
-
-class _Unreachable(DeliveryError):
-    """The server could not be reached at all (refused connection, timeout, no such host)."""
-
-
-class _Refused(DeliveryError):
-    """The server answered with a refusal; the connection stays usable."""
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from briefgen.distribution import DistributionError
+from briefgen.errors import DistributionError
 
 
 def project_folder(brief_folder: Path) -> Path:

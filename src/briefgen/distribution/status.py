@@ -36,7 +36,7 @@ class Holding:
 
 def holdings(folder: Path, ledger_path: Path) -> list[Holding]:
     """Return, for every recipient on the list, the newest edition sent to them."""
-    from briefgen.loading import load_brief
+    from briefgen.sources.loading import load_brief
 
     loaded = load_brief(folder)
     ledger = open_existing(ledger_path)
@@ -94,8 +94,9 @@ def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
     A recipient whose newest copy sits in the outbox is listed (with that state): the message is
     written, not known to be sent.
     """
-    from briefgen.changes import country_changes
-    from briefgen.editions import load_edition, released_editions
+    from briefgen.sources.editions import load_edition, released_editions
+    from briefgen.tailoring import tailor
+    from briefgen.tailoring.core import changes_from
 
     released = released_editions(folder)
     if not released:
@@ -111,7 +112,7 @@ def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
             lines: tuple[str, ...] = (f"Holds no edition yet; edition {newest} would be the first.",)
         else:
             old = editions.setdefault(holding.edition, load_edition(folder, holding.edition))
-            lines = country_changes(old, newest_brief, holding.country).lines or (
+            lines = changes_from(old, tailor(newest_brief, holding.country)).lines or (
                 f"Nothing in the {holding.country} brief changed since edition {holding.edition}.",
             )
         found.append(Outdated(holding, newest, lines))
