@@ -110,3 +110,7 @@ class DeliveryUnknown(DeliveryError):
 
 class LedgerError(BriefgenError):
     """The distribution ledger cannot be used: missing when it should exist, damaged, foreign or busy."""
+
+
+class ScaffoldError(BriefgenError):
+    """A starter file cannot be written: it would overwrite an existing file."""
