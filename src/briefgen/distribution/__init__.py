@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.distribution.ledger import status_label
-from briefgen.errors import DistributionError, LedgerError
+from briefgen.errors import DistributionError, LedgerError, UnknownEdition, UsageError
 from briefgen.models import Recipient
 
 LEDGER_FILE = "ledger.sqlite"
@@ -113,7 +113,6 @@ def distribute(
     from briefgen.distribution.ledger import MAX_INTEGER, Ledger, open_existing
     from briefgen.distribution.lock import DistributionLock
     from briefgen.distribution.places import checked_outbox, default_outbox
-    from briefgen.errors import UsageError
     from briefgen.sources.editions import load_edition, released_editions
     from briefgen.sources.loading import load_brief
 
@@ -135,7 +134,7 @@ def distribute(
     if not 0 < number <= MAX_INTEGER:
         raise DistributionError(f"edition {number} is out of range: editions run from 1 to {MAX_INTEGER}")
     if number not in released:
-        raise DistributionError(
+        raise UnknownEdition(
             f"edition {number} of {working.id} is not released (released: {', '.join(map(str, released))})"
         )
     frozen = load_edition(folder, number)
@@ -144,7 +143,7 @@ def distribute(
     known = {r.id: r for r in working.recipients}
     unknown = [rid for rid in [*recipient_ids, *mark_sent] if rid not in known]
     if unknown:
-        raise DistributionError(f"no recipient {', '.join(unknown)} in recipients.yaml")
+        raise UsageError(f"no recipient {', '.join(unknown)} in recipients.yaml")
     chosen = [known[rid] for rid in recipient_ids] if recipient_ids else list(working.recipients)
     missing = sorted({r.country for r in chosen} - set(frozen.brief.countries))
     if missing:
