@@ -73,9 +73,25 @@ def inline_svg(figure: Figure) -> str:
     opening_end = text.index(">") + 1
     opening = text[:opening_end]
     opening = re.sub(r'\s(width|height)="[^"]*"', "", opening, count=2)
-    opening = opening.replace("<svg", f'<svg role="img" aria-labelledby="figure-{figure.number}-alt"', 1)
+    # No CSS inside the figure: a page whose Content-Security-Policy refuses inline styles (the
+    # live preview's) shows it all the same. matplotlib's one rule goes on the root, and each
+    # `style` becomes the SVG presentation attributes it spells.
+    opening = opening.replace(
+        "<svg",
+        f'<svg role="img" aria-labelledby="figure-{figure.number}-alt" '
+        'stroke-linejoin="round" stroke-linecap="butt"',
+        1,
+    )
+    body = re.sub(r'\s*<defs>\s*<style type="text/css">[^<]*</style>\s*</defs>', "", text[opening_end:])
+    body = re.sub(r'style="([^"]*)"', _attributes, body)
     title = f'<title id="figure-{figure.number}-alt">{escape(figure.alt)}</title>'
-    return opening + title + text[opening_end:].strip()
+    return opening + title + body.strip()
+
+
+def _attributes(match: re.Match[str]) -> str:
+    """Return `style="fill: #fff; stroke: none"` as `fill="#fff" stroke="none"`."""
+    pairs = (d.split(":", 1) for d in match.group(1).split(";") if ":" in d)
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
 
 
 @lru_cache(maxsize=32)
