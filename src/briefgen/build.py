@@ -12,12 +12,11 @@ import hashlib
 import json
 import os
 import resource
+import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +25,16 @@ from briefgen.atomic import write_bytes_atomic, write_text_atomic
 from briefgen.errors import BriefgenError, Problem
 from briefgen.render import FORMATS
 
-if TYPE_CHECKING:  # the models and tailoring load only when something must be built
+if TYPE_CHECKING:  # the models, tailoring and the pool load only when something must be built
+    from concurrent.futures import ProcessPoolExecutor
+
     from briefgen.loading import LoadedBrief
     from briefgen.tailoring import TailoredBrief
 
 DEFAULT_FORMATS = ("docx", "pdf")
 MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+"""Held (flock) by the one build writing into an output folder."""
 SUFFIXES = {"docx": ".docx", "pdf": ".pdf", "html": ".html"}
 
 
@@ -50,6 +53,8 @@ class Job:
     relative: str
     """Path relative to the edition folder, as the manifest records it."""
     key: str
+    weight: int = 0
+    """Size of the brief's content, to schedule the longest documents first."""
 
 
 @dataclass
@@ -159,11 +164,12 @@ def plan(
             earlier = (previous or {}).get(loaded.id)
             if earlier is not None:
                 tailored = replace(tailored, changes=country_changes(earlier, loaded, code, after=tailored))
-            content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
+            canonical = tailored.canonical_json().encode()
+            content = hashlib.sha256(canonical).hexdigest()
             for fmt in formats:
                 path, relative = output_path(out, tailored, fmt)
                 key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
-                jobs.append(Job(tailored, fmt, path, relative, key))
+                jobs.append(Job(tailored, fmt, path, relative, key, len(canonical)))
     return jobs
 
 
@@ -202,10 +208,39 @@ def build(
             report.seconds = time.perf_counter() - started
             return report
 
+    workers = jobs or os.cpu_count() or 1
+    # the pool's fork server imports the renderers while this process loads and tailors
+    pool = _start_pool(workers) if workers > 1 else None
+    try:
+        with output_lock(out):
+            report = _build(
+                folders, options, countries, formats, scenario, out, force, edition, progress, pool
+            )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    folders: list[Path],
+    options: Mapping[str, Any],
+    countries: Sequence[str],
+    formats: Sequence[str],
+    scenario: str | None,
+    out: Path,
+    force: bool,
+    edition: int | None,
+    progress: Progress | None,
+    pool: ProcessPoolExecutor | None,
+) -> BuildReport:
     from briefgen.editions import load_edition
     from briefgen.fonts import check_fonts
     from briefgen.loading import load_brief
 
+    # what the build reads, taken before it reads it: the record must not describe later edits
+    inputs = {folder: freshness.snapshot(folder, freshness.known_inputs(out, folder)) for folder in folders}
     # InputError stops here, before anything is written
     loaded_briefs = [load_edition(folder, edition) if edition else load_brief(folder) for folder in folders]
     report = BuildReport()
@@ -226,11 +261,9 @@ def build(
             report.outcomes.append(Outcome(job.path, "skipped", entry["sha256"], entry["size"], job=job))
         else:
             todo.append(job)
-    # the longest documents first, so the last worker is not left with a PDF while others idle
-    todo.sort(key=lambda j: (j.format != "pdf", j.format != "docx", str(j.path)))
     total = len(all_jobs)
     done = len(report.outcomes)
-    for outcome in _render_all(todo, jobs or os.cpu_count() or 1):
+    for outcome in _render_all(todo, pool=pool):
         report.outcomes.append(outcome)
         done += 1
         if progress is not None:
@@ -241,9 +274,41 @@ def build(
         if any(o.status == "failed" for o in mine):
             freshness.forget(out, folder)
         else:
-            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine])
-    report.seconds = time.perf_counter() - started
+            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine], inputs[folder])
     return report
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for this build; another build of the same folder waits for it.
+
+    A lock (flock, released by the kernel however the holder ends) and not a file's existence,
+    so a killed build never leaves the folder locked.
+    """
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+            print(
+                f"briefgen: waiting for the build (pid {holder}) writing to {out} to finish", file=sys.stderr
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    from briefgen.workers import start_pool
+
+    return start_pool(workers)
 
 
 def render_job(job: Job) -> Outcome:
@@ -262,23 +327,46 @@ def render_job(job: Job) -> Outcome:
     )
 
 
-def _render_all(todo: list[Job], workers: int) -> Iterable[Outcome]:
+def _render_all(
+    todo: list[Job], workers: int = 1, *, pool: ProcessPoolExecutor | None = None
+) -> Iterable[Outcome]:
+    """Render every job, the longest first, in `pool` (or a new pool of `workers`, or here)."""
     if not todo:
         return
-    workers = max(1, min(workers, len(todo)))
-    if workers == 1:
+    # longest first (PDFs, the biggest briefs first), so no worker is left alone with a long one
+    todo = sorted(todo, key=_expected_cost, reverse=True)
+    if pool is None and workers > 1 and len(todo) > 1:
+        from briefgen.workers import start_pool
+
+        with start_pool(min(workers, len(todo))) as own:
+            yield from _render_in(own, todo)
+        return
+    if pool is None:
         for job in todo:
             yield render_job(job)
         return
-    # forkserver: workers start clean (no threads inherited from the progress display)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
-        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
-                job = futures[future]
-                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
+    yield from _render_in(pool, todo)
+
+
+def _render_in(pool: ProcessPoolExecutor, todo: list[Job]) -> Iterable[Outcome]:
+    from concurrent.futures import Future, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
+    for future in as_completed(futures):
+        try:
+            yield future.result()
+        except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
+            job = futures[future]
+            yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
+
+
+_FORMAT_COST = {"pdf": 20.0, "docx": 1.0, "html": 0.5}
+"""Rough cost of a document per unit of content, by format: a PDF is laid out, the rest written."""
+
+
+def _expected_cost(job: Job) -> float:
+    return _FORMAT_COST.get(job.format, 1.0) * job.weight
 
 
 def _peak_rss_mb() -> float:

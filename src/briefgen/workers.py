@@ -1,0 +1,97 @@
+"""Worker pools that start warm and never outlive the process that started them.
+
+`start_pool(n, preload=...)` returns a `ProcessPoolExecutor` whose workers are forked from a
+fork server. The server imports the `preload` modules (WeasyPrint, the renderers) once, in the
+background, while this process goes on loading and tailoring; each worker is then a fork of a
+process that is already warm, so no worker imports anything after it starts.
+
+Nothing outlives this process, however it ends (SIGKILL included):
+
+- every worker holds the read end of a pipe ("the lifeline") whose only write end stays in
+  this process; a thread in the worker waits on it and ends the worker when it reads EOF,
+  which the kernel delivers as soon as this process is gone;
+- the fork server and multiprocessing's resource tracker exit by themselves once no process
+  holds their pipes open, which is once this process and the workers are gone.
+
+Workers ignore SIGINT: Ctrl-C reaches the whole process group, and it is this process's to
+handle; a worker never prints a traceback for it.
+
+The fork server is one per process: the first pool's `preload` is the one it keeps, so callers
+should preload everything any pool of the process may need (the `RENDERING` set does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+
+RENDERING: tuple[str, ...] = ("briefgen.render.warm",)
+"""What a pool that renders documents preloads: every renderer, created and ready."""
+
+_lifeline: tuple[Connection, int, int] | None = None
+"""This process's lifeline: the read end, the write end, and the process that made it."""
+_lock = threading.Lock()
+
+
+def _lifeline_reader() -> Connection:
+    """Return the read end of this process's lifeline (made once; the write end is never closed)."""
+    global _lifeline
+    with _lock:
+        if _lifeline is None or _lifeline[2] != os.getpid():
+            read_fd, write_fd = os.pipe()  # not inheritable: no child of ours gets the write end
+            _lifeline = (Connection(read_fd, writable=False), write_fd, os.getpid())
+        return _lifeline[0]
+
+
+def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPoolExecutor:
+    """Return a pool of `workers` processes, forked from a fork server that imported `preload`.
+
+    Returns at once: the server imports in the background, and the workers are forked from it
+    by a background thread, so the caller can load and plan meanwhile. Jobs submitted before
+    the workers are ready wait for them.
+    """
+    context = get_context("forkserver")
+    # only the first server of a process uses it; "__main__" first, as multiprocessing does, so
+    # that a worker finds the main script (the `briefgen` command, a test) imported already
+    context.set_forkserver_preload(["__main__", *preload])
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_started,
+        initargs=(_lifeline_reader(),),
+    )
+    # starting a worker blocks until the server has finished importing: do it off this thread
+    threading.Thread(
+        target=_start_workers, args=(pool, workers), name="briefgen-pool-start", daemon=True
+    ).start()
+    return pool
+
+
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    try:
+        for _ in range(workers):
+            pool.submit(ready)
+    except RuntimeError:  # the pool was shut down before it started (nothing to render after all)
+        pass
+
+
+def ready() -> None:
+    """Do nothing: a job whose only effect is that a worker is running."""
+
+
+def _worker_started(lifeline: Connection) -> None:
+    """Prepare a new worker: ignore Ctrl-C, and end when the process that started the pool ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(lifeline,), name="briefgen-lifeline", daemon=True).start()
+
+
+def _watch(lifeline: Connection) -> None:
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv_bytes()  # nothing is ever sent: this returns only at EOF, when the parent is gone
+    os._exit(1)
