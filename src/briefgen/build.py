@@ -192,21 +192,13 @@ def build(
     """
     started = time.perf_counter()
     folders = list(briefs)
-    options = {
-        "countries": sorted(countries),
-        "formats": sorted(formats),
-        "scenario": scenario,
-        "edition": edition,
-    }
+    options = _options(countries, formats, scenario, edition)
     if not force:
-        known = [freshness.unchanged(out, folder, options) for folder in folders]
-        if all(outputs is not None for outputs in known):
-            report = BuildReport(
-                manifests=sorted({p.parents[1] / MANIFEST for o in known for p, _, _ in o or ()})
-            )
-            report.outcomes = [Outcome(p, "skipped", sha, size) for o in known for p, sha, size in o or ()]
-            report.seconds = time.perf_counter() - started
-            return report
+        unchanged = unchanged_report(
+            folders, countries=countries, formats=formats, scenario=scenario, out=out, edition=edition
+        )
+        if unchanged is not None:
+            return unchanged
 
     workers = jobs or os.cpu_count() or 1
     # the pool's fork server imports the renderers while this process loads and tailors
@@ -219,6 +211,41 @@ def build(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _options(
+    countries: Sequence[str], formats: Sequence[str], scenario: str | None, edition: int | None
+) -> dict[str, Any]:
+    return {
+        "countries": sorted(countries),
+        "formats": sorted(formats),
+        "scenario": scenario,
+        "edition": edition,
+    }
+
+
+def unchanged_report(
+    folders: Sequence[Path],
+    *,
+    countries: Sequence[str] = (),
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    scenario: str | None = None,
+    out: Path = Path("build"),
+    edition: int | None = None,
+) -> BuildReport | None:
+    """Return the report of a build with nothing to do, or None when something may have changed.
+
+    Loads nothing: the record of each brief's last build is compared with the disk.
+    """
+    started = time.perf_counter()
+    options = _options(countries, formats, scenario, edition)
+    known = [freshness.unchanged(out, folder, options) for folder in folders]
+    if not known or any(outputs is None for outputs in known):
+        return None
+    report = BuildReport(manifests=sorted({p.parents[1] / MANIFEST for o in known for p, _, _ in o or ()}))
+    report.outcomes = [Outcome(p, "skipped", sha, size) for o in known for p, sha, size in o or ()]
     report.seconds = time.perf_counter() - started
     return report
 
@@ -306,9 +333,9 @@ def output_lock(out: Path) -> Iterator[None]:
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:
-    from briefgen.workers import start_pool
+    from briefgen.workers import start_pool, take_prestarted
 
-    return start_pool(workers)
+    return take_prestarted(workers) or start_pool(workers)
 
 
 def render_job(job: Job) -> Outcome:

@@ -91,12 +91,13 @@ def _roots(folder: Path) -> dict[str, Path]:
 
 
 def _library_dirs() -> dict[str, int]:
-    """Return the modification time of every folder on the import path (installs change them)."""
+    """Return the modification time of every folder libraries are installed in (installs change them)."""
     dirs = {}
     for entry in sys.path:
-        stat = _stat(Path(entry or "."))
-        if stat is not None and Path(entry or ".").is_dir():
-            dirs[entry] = stat[1]
+        if entry.endswith(("site-packages", "dist-packages")):  # not the script's or the current folder
+            stat = _stat(Path(entry))
+            if stat is not None:
+                dirs[entry] = stat[1]
     return dirs
 
 

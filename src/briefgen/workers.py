@@ -57,9 +57,10 @@ def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPo
     the workers are ready wait for them.
     """
     context = get_context("forkserver")
-    # only the first server of a process uses it; "__main__" first, as multiprocessing does, so
-    # that a worker finds the main script (the `briefgen` command, a test) imported already
-    context.set_forkserver_preload(["__main__", *preload])
+    # only the first server of a process uses it; "__main__" as multiprocessing does, so that a
+    # worker finds the main script (the `briefgen` command, a test) imported already
+    context.set_forkserver_preload([*preload, "__main__"])
+    _start_server()
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -71,6 +72,37 @@ def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPo
         target=_start_workers, args=(pool, workers), name="briefgen-pool-start", daemon=True
     ).start()
     return pool
+
+
+_prestarted: dict[int, ProcessPoolExecutor] = {}
+
+
+def prestart(workers: int, *, preload: Sequence[str] = RENDERING) -> None:
+    """Start a pool now, for `take_prestarted` to hand to the code that will need it."""
+    _prestarted[workers] = start_pool(workers, preload=preload)
+
+
+def take_prestarted(workers: int) -> ProcessPoolExecutor | None:
+    """Return the pool `prestart` started with `workers` workers (once), or None."""
+    return _prestarted.pop(workers, None)
+
+
+def _start_server() -> None:
+    """Start the fork server (if it is not running) with SIGINT ignored from its first instruction.
+
+    An ignored signal stays ignored across exec, so the server never turns a Ctrl-C into a
+    traceback, not even while it imports, and its workers inherit the same.
+    """
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
