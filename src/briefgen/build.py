@@ -69,6 +69,8 @@ class Outcome:
     peak_rss_mb: float = 0.0
     job: Job | None = None
     """The job, when the document was planned (not when the whole build was known unchanged)."""
+    span: tuple[float, float, int] = (0.0, 0.0, 0)
+    """When it was rendered (wall-clock start and end) and by which process: for benchmarks."""
 
 
 @dataclass
@@ -342,16 +344,17 @@ def render_job(job: Job) -> Outcome:
     """Render one document and write it atomically (runs in a worker)."""
     from briefgen.render import renderer_for
 
+    began = time.time()
     try:
         data = renderer_for(job.format).render(job.brief)
         write_bytes_atomic(job.path, data)
     except Exception as exc:  # one broken document must not stop the others
-        return Outcome(
-            job.path, "failed", error=f"{type(exc).__name__}: {exc}", peak_rss_mb=_peak_rss_mb(), job=job
-        )
-    return Outcome(
-        job.path, "written", hashlib.sha256(data).hexdigest(), len(data), peak_rss_mb=_peak_rss_mb(), job=job
-    )
+        outcome = Outcome(job.path, "failed", error=f"{type(exc).__name__}: {exc}")
+    else:
+        outcome = Outcome(job.path, "written", hashlib.sha256(data).hexdigest(), len(data))
+    outcome.peak_rss_mb = _peak_rss_mb()
+    outcome.span = (began, time.time(), os.getpid())
+    return outcome
 
 
 def _render_all(
@@ -370,7 +373,9 @@ def _render_all(
         return
     if pool is None:
         for job in todo:
-            yield render_job(job)
+            outcome = render_job(job)
+            outcome.job = job
+            yield outcome
         return
     yield from _render_in(pool, todo)
 
@@ -382,10 +387,13 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job]) -> Iterable[Outcome]:
     futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
     for future in as_completed(futures):
         try:
-            yield future.result()
+            outcome = future.result()
         except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
             job = futures[future]
             yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
+        else:
+            outcome.job = futures[future]  # sent, not sent back: the brief stays on this side
+            yield outcome
 
 
 _FORMAT_COST = {"pdf": 20.0, "docx": 1.0, "html": 0.5}
