@@ -74,20 +74,16 @@ def _sha256(path: Path) -> str:
         return ""
 
 
-def _templates_dir() -> Path:
-    override = os.environ.get("BRIEFGEN_TEMPLATES")  # as briefgen.render.templates_dir, without its imports
-    if override:
-        return Path(override).resolve()
-    return (Path(briefgen.__file__).resolve().parents[2] / "templates").resolve()
-
-
 def _roots(folder: Path) -> dict[str, Path]:
-    return {
+    roots = {
         "brief": folder,
         "countries": folder.parent / "countries",
-        "code": Path(briefgen.__file__).resolve().parent,
-        "templates": _templates_dir(),
+        "code": Path(briefgen.__file__).resolve().parent,  # the templates are package data
     }
+    override = os.environ.get("BRIEFGEN_TEMPLATES")  # as briefgen.render.templates_dir, without its imports
+    if override:
+        roots["templates"] = Path(override).resolve()
+    return roots
 
 
 def _library_dirs() -> dict[str, int]:
@@ -183,7 +179,7 @@ def code_fingerprint() -> str:
     digest.update(library_versions().encode())
     roots = _roots(Path("."))
     for name in ("code", "templates"):
-        for path in _files(roots[name]):
+        for path in _files(roots[name]) if name in roots else ():
             digest.update(path.relative_to(roots[name]).as_posix().encode())
             digest.update(b"\0")
             digest.update(path.read_bytes())

@@ -24,9 +24,8 @@ def build(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary."),
 ) -> None:
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
-    from briefgen.build import BuildError, Outcome
+    from briefgen.build import Outcome
     from briefgen.build import build as run_build
-    from briefgen.errors import EditionError
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     show_progress = not quiet and not as_json and sys.stderr.isatty()
@@ -63,8 +62,6 @@ def build(
             edition=edition,
             progress=callback,
         )
-    except (BuildError, EditionError) as exc:
-        raise typer.BadParameter(str(exc)) from None
     finally:
         if progress_display is not None:
             progress_display.stop()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.errors import Problem
+from briefgen.errors import Problem, UsageError
 
 BRIEF_ARGUMENT = typer.Argument(
     None,
@@ -21,11 +21,11 @@ def brief_folders(brief: Path | None) -> list[Path]:
     """Return the brief folders a command works on."""
     if brief is not None:
         return [brief]
-    from briefgen.loading import briefs_under
+    from briefgen.sources.loading import briefs_under
 
     folders = briefs_under(Path("briefs"))
     if not folders:
-        raise typer.BadParameter("no brief given and no briefs/<id>/brief.yaml under the current folder")
+        raise UsageError("no brief given and no briefs/<id>/brief.yaml under the current folder")
     return folders
 
 

@@ -16,18 +16,14 @@ def release(
     ),
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
-    from briefgen.editions import release as run_release
-    from briefgen.errors import EditionError
+    from briefgen.errors import UsageError
+    from briefgen.sources.editions import release as run_release
 
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
-        raise typer.BadParameter(f"--date must be YYYY-MM-DD, not {date!r}") from None
-    try:
-        path = run_release(brief, date=day)
-    except EditionError as exc:
-        typer.echo(f"briefgen: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+    path = run_release(brief, date=day)
     typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
 
 
@@ -44,34 +40,29 @@ def diff(
     ),
 ) -> None:
     """Show what changed between two editions, per recommendation and per country."""
-    from briefgen.changes import diff as run_diff
-    from briefgen.changes import diff_data, diff_text
-    from briefgen.editions import load_side, released_editions
-    from briefgen.errors import EditionError
+    from briefgen.errors import UnknownEdition, UsageError
+    from briefgen.sources.editions import load_side, released_editions
+    from briefgen.tailoring.changes import diff as run_diff
+    from briefgen.tailoring.changes import diff_data, diff_text
 
     def side(value: str) -> int | str:
         if value == "working":
             return value
         if not value.isdigit():
-            raise typer.BadParameter(f"an edition is a number or 'working', not {value!r}")
+            raise UsageError(f"an edition is a number or 'working', not {value!r}")
         return int(value)
 
+    codes = [c.upper() for c in country]
+    if docx is not None and len(codes) != 1:
+        raise UsageError("--docx needs exactly one --country")
     released = released_editions(brief)
     old_label = side(from_) if from_ is not None else (released[-1] if released else None)
     if old_label is None:
-        raise typer.BadParameter(
-            f"{brief} has no released edition to compare with; run `briefgen release` first"
-        )
+        raise UnknownEdition(f"{brief} has no released edition to compare with; run `briefgen release` first")
     new_label = side(to)
-    try:
-        old, new = load_side(brief, old_label), load_side(brief, new_label)
-    except EditionError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    codes = [c.upper() for c in country]
+    old, new = load_side(brief, old_label), load_side(brief, new_label)
     result = run_diff(old, new, old_label=old_label, new_label=new_label, countries=codes)
     if docx is not None:
-        if len(codes) != 1:
-            raise typer.BadParameter("--docx needs exactly one --country")
         from briefgen.atomic import write_bytes_atomic
         from briefgen.render.redline import redline
         from briefgen.tailoring import tailor

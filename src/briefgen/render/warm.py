@@ -7,7 +7,8 @@ parsed and the templates compiled: a worker starts rendering the moment it is fo
 
 from __future__ import annotations
 
-from briefgen.render import FORMATS, renderer_for
+from briefgen.formats import FORMATS
+from briefgen.render import renderer_for
 
 try:
     for _format in FORMATS:
