@@ -1,9 +1,9 @@
 """Worker pools that start warm and never outlive the process that started them.
 
 `start_pool(n, preload=...)` returns a `ProcessPoolExecutor` whose workers are forked from a
-fork server. The server imports the `preload` modules (WeasyPrint, the renderers) once, in the
-background, while this process goes on loading and tailoring; each worker is then a fork of a
-process that is already warm, so no worker imports anything after it starts.
+fork server. The server starts at once and imports the `preload` modules (WeasyPrint, the
+renderers) in the background, while this process goes on loading and tailoring; each worker is
+then a fork of a process that is already warm, so no worker imports anything after it starts.
 
 Nothing outlives this process, however it ends (SIGKILL included):
 
@@ -50,28 +50,24 @@ def _lifeline_reader() -> Connection:
 
 
 def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPoolExecutor:
-    """Return a pool of `workers` processes, forked from a fork server that imported `preload`.
+    """Return a pool of `workers` processes, forked from a fork server that imports `preload`.
 
-    Returns at once: the server imports in the background, and the workers are forked from it
-    by a background thread, so the caller can load and plan meanwhile. Jobs submitted before
-    the workers are ready wait for them.
+    Returns at once: the server imports in the background while the caller loads and plans.
+    Workers are forked when the first jobs are submitted; a submit made before the server is
+    ready waits for it. A pool that is never given a job costs no worker, and its process
+    exits at once (the server ends by itself once this process is gone).
     """
     context = get_context("forkserver")
     # only the first server of a process uses it; "__main__" as multiprocessing does, so that a
     # worker finds the main script (the `briefgen` command, a test) imported already
     context.set_forkserver_preload([*preload, "__main__"])
     _start_server()
-    pool = ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_worker_started,
         initargs=(_lifeline_reader(),),
     )
-    # starting a worker blocks until the server has finished importing: do it off this thread
-    threading.Thread(
-        target=_start_workers, args=(pool, workers), name="briefgen-pool-start", daemon=True
-    ).start()
-    return pool
 
 
 _prestarted: dict[int, ProcessPoolExecutor] = {}
@@ -103,18 +99,6 @@ def _start_server() -> None:
         forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
-    try:
-        for _ in range(workers):
-            pool.submit(ready)
-    except RuntimeError:  # the pool was shut down before it started (nothing to render after all)
-        pass
-
-
-def ready() -> None:
-    """Do nothing: a job whose only effect is that a worker is running."""
 
 
 def _worker_started(lifeline: Connection) -> None:
