@@ -7,11 +7,13 @@ parsed and the templates compiled: a worker starts rendering the moment it is fo
 
 from __future__ import annotations
 
+import contextlib
+
 from briefgen.formats import FORMATS
 from briefgen.render import renderer_for
 
-try:
+with contextlib.suppress(
+    Exception
+):  # a renderer that cannot start fails again in the worker, with its message
     for _format in FORMATS:
         renderer_for(_format)
-except Exception:  # a renderer that cannot start fails again in the worker, with its message
-    pass
