@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from briefgen.canonical import canonical_json as plain_canonical_json
-from briefgen.doctree import Citation, Inline, RichText, Text
+from briefgen.document.doctree import Citation, Inline, RichText, Text
 from briefgen.document.words import prepared_for
 
 

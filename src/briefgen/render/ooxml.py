@@ -30,7 +30,7 @@ from docx.styles.style import CharacterStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from briefgen.doctree import UNPRINTABLE
+from briefgen.document.doctree import UNPRINTABLE
 
 if TYPE_CHECKING:
     from docx.document import Document

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.yamlsource import Loc, dotted
-from briefgen.text import citations_in
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
@@ -68,10 +68,11 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     countries = set(brief.countries)
     sources = loaded.sources
     cited: set[str] = set()
+    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
-        problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
+        problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
@@ -88,7 +89,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         line,
                         col,
                         dotted(loc),
-                        f"citation [@{item.key}] names no work in sources.yaml{more}",
+                        f"citation [@{item.key}] names no work in {bibliography}{more}",
                     )
                 )
 

@@ -27,7 +27,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import ScalarNode
 
-from briefgen.doctree import UNPRINTABLE
+from briefgen.document.doctree import UNPRINTABLE
 from briefgen.errors import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024

@@ -1,6 +1,6 @@
 """The format-neutral document tree that every renderer walks.
 
-Text fields are parsed into this tree once (see `briefgen.text`); the DOCX and HTML renderers
+Text fields are parsed into this tree once (see `briefgen.document.text`); the DOCX and HTML renderers
 walk it and never see Markdown or YAML, so the two formats cannot drift apart.
 """
 
