@@ -191,6 +191,13 @@ def build(
             report = _build(
                 folders, options, countries, formats, scenario, out, force, edition, progress, pool
             )
+    except BaseException:  # Ctrl-C or an error: end the workers now, whatever they were doing
+        if pool is not None:
+            from briefgen.workers import stop_now
+
+            stop_now(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

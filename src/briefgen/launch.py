@@ -135,6 +135,14 @@ def nothing_to_do(request: BuildRequest) -> bool:
 
 def main() -> None:
     """Run `briefgen`: a build with nothing to do ends here; everything else goes to the CLI."""
+    try:
+        _main()
+    except KeyboardInterrupt:  # pressed before the command line's own handling is in place
+        print("briefgen: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+def _main() -> None:
     args = sys.argv[1:]
     request = parse_build(args[1:]) if args[:1] == ["build"] else None
     if request is not None:

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
+from typing import Any
 
 RENDERING: tuple[str, ...] = ("briefgen.render.warm",)
 """What a pool that renders documents preloads: every renderer, created and ready."""
@@ -60,7 +61,7 @@ def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPo
     context = get_context("forkserver")
     # only the first server of a process uses it; "__main__" as multiprocessing does, so that a
     # worker finds the main script (the `briefgen` command, a test) imported already
-    context.set_forkserver_preload([*preload, "__main__"])
+    context.set_forkserver_preload(["briefgen.workserver", *preload, "__main__"])
     _start_server()
     return ProcessPoolExecutor(
         max_workers=workers,
@@ -68,6 +69,19 @@ def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPo
         initializer=_worker_started,
         initargs=(_lifeline_reader(),),
     )
+
+
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once (Ctrl-C, an error): its workers are terminated, not waited for.
+
+    Waiting could hang: a worker whose start Ctrl-C cut short may take the stop signal meant for
+    another, which then never ends.
+    """
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 _prestarted: dict[int, ProcessPoolExecutor] = {}
@@ -84,21 +98,20 @@ def take_prestarted(workers: int) -> ProcessPoolExecutor | None:
 
 
 def _start_server() -> None:
-    """Start the fork server (if it is not running) with SIGINT ignored from its first instruction.
+    """Start the fork server (if it is not running) with SIGINT blocked from its first instruction.
 
-    An ignored signal stays ignored across exec, so the server never turns a Ctrl-C into a
-    traceback, not even while it imports, and its workers inherit the same.
+    The signal mask survives exec, so the server never turns a Ctrl-C into a traceback, not
+    even while it imports, and the workers it forks inherit the same; here a Ctrl-C that comes
+    meanwhile is only held back, and delivered once the server is started.
     """
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT when it has started its own process
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         forkserver.ensure_running()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _worker_started(lifeline: Connection) -> None:
