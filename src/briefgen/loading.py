@@ -7,7 +7,7 @@ Layout (see DESIGN.md): `<briefs>/<brief-id>/brief.yaml`, `recommendations/*.yam
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +49,10 @@ class LoadedBrief:
     """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    sources_in_error: frozenset[str] = frozenset()
+    """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
+    sources_unread: bool = False
+    """True when sources.yaml could not be read at all: citations cannot be checked."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -101,12 +105,17 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     brief_path = root / "brief.yaml"
     if not root.is_dir():
         return None, [Problem(root, 1, 1, "", "no such brief folder")]
-    if not brief_path.is_file():
+    if not brief_path.exists():
         return None, [Problem(brief_path, 1, 1, "", "a brief folder needs a brief.yaml")]
+    # the project: the folder that holds the briefs folder; no source may lie outside it
+    project = root.resolve().parent.parent
     positions: dict[Path, Positions] = {}
     files: dict[str, Path] = {"brief": brief_path}
 
-    brief = _read(brief_path, Brief, problems, positions)
+    def _read(path: Path, model: type[M]) -> M | None:
+        return _read_file(path, model, problems, positions, project)
+
+    brief = _read(brief_path, Brief)
     if brief is not None and brief.id != root.name:
         problems.append(
             positions[brief_path].problem(
@@ -117,9 +126,12 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     sources_path = root / "sources.yaml"
     files["sources"] = sources_path
     sources: dict[str, Source] = {}
-    if sources_path.is_file():
-        parsed = _read(sources_path, Sources, problems, positions)
-        sources = dict(parsed.root) if parsed is not None else {}
+    sources_in_error: set[str] = set()
+    sources_unread = True
+    if sources_path.exists():
+        sources_unread = not _read_sources(
+            sources_path, project, problems, positions, sources, sources_in_error
+        )
     else:
         problems.append(
             Problem(sources_path, 1, 1, "", "a brief folder needs a sources.yaml (it may be `{}`)")
@@ -128,8 +140,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     recommendations: list[Recommendation] = []
     seen: dict[str, Path] = {}
     rec_files = sorted([*root.glob("recommendations/*.yaml"), *root.glob("recommendations/*.yml")])
+    problems.extend(unread_files(root / "recommendations", rec_files))
     for path in rec_files:
-        rec = _read(path, Recommendation, problems, positions)
+        rec = _read(path, Recommendation)
         if rec is None:
             continue
         if rec.id in seen:
@@ -154,12 +167,12 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         if code in countries:
             problems.append(positions[brief_path].problem(("countries", i), f"{code} is listed twice"))
             continue
-        if not path.is_file():
+        if not path.exists():
             problems.append(
                 positions[brief_path].problem(("countries", i), f"no profile for {code}: expected {path}")
             )
             continue
-        profile = _read(path, CountryProfile, problems, positions)
+        profile = _read(path, CountryProfile)
         if profile is None:
             continue
         if profile.code != path.stem:
@@ -173,9 +186,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
 
     recipients_path = root / "recipients.yaml"
     recipients: tuple[Recipient, ...] | None = None
-    if recipients_path.is_file():
+    if recipients_path.exists():
         files["recipients"] = recipients_path
-        parsed_recipients = _read(recipients_path, Recipients, problems, positions)
+        parsed_recipients = _read(recipients_path, Recipients)
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
     if brief is None:
@@ -189,28 +202,105 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         recipients=recipients,
         files=files,
         positions=positions,
+        sources_in_error=frozenset(sources_in_error),
+        sources_unread=sources_unread,
     )
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
     return loaded, problems
 
 
-def _read(path: Path, model: type[M], problems: list[Problem], positions: dict[Path, Positions]) -> M | None:
-    document, found = read_yaml(path)
+def _read_file(
+    path: Path, model: type[M], problems: list[Problem], positions: dict[Path, Positions], project: Path
+) -> M | None:
+    document, found = read_yaml(path, within=project)
     problems.extend(found)
     if document is None:
         return None
     positions[path] = document.positions
-    return validate_document(document, model, problems)
+    return validate_document(document, model, problems, known=found)
 
 
-def validate_document(document: YamlDocument, model: type[M], problems: list[Problem]) -> M | None:
-    """Validate one file's data against `model`, turning pydantic's errors into problems."""
+def _read_sources(
+    path: Path,
+    project: Path,
+    problems: list[Problem],
+    positions: dict[Path, Positions],
+    sources: dict[str, Source],
+    in_error: set[str],
+) -> bool:
+    """Read sources.yaml work by work, so that one bad entry leaves the others usable.
+
+    Return False when the file could not be read at all.
+    """
+    document, found = read_yaml(path, within=project)
+    problems.extend(found)
+    if document is None:
+        return False
+    positions[path] = document.positions
+    if not isinstance(document.data, dict):
+        validate_document(document, Sources, problems, known=found)
+        return False
+    for key, value in document.data.items():
+        entry = YamlDocument({key: value}, document.positions)
+        parsed = validate_document(entry, Sources, problems, known=found)
+        if parsed is None:
+            in_error.add(str(key))
+        else:
+            sources.update(parsed.root)
+    return True
+
+
+def validate_document(
+    document: YamlDocument, model: type[M], problems: list[Problem], *, known: Sequence[Problem] = ()
+) -> M | None:
+    """Validate one file's data against `model`, turning pydantic's errors into problems.
+
+    A value the YAML reader already reported (in `known`) was left out; the model's complaint
+    about the same field would only repeat it, so it is not reported again.
+    """
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        problems.extend(_problems_from(exc, document, model))
+        reported = {p.field for p in known if p.severity == "error"}
+        problems.extend(
+            p for p in _problems_from(exc, document, model) if not _under_any(p.field, reported)
+        )
         return None
+
+
+def _under_any(field: str, fields: set[str]) -> bool:
+    return any(field == f or field.startswith((f + ".", f + "[")) for f in fields)
+
+
+UNREAD_HINT = "only files named *.yaml or *.yml (lower case) directly in recommendations/ are read"
+
+
+def unread_files(folder: Path, read: list[Path]) -> list[Problem]:
+    """Warn of files in `folder` that look like sources but will not be read.
+
+    `x.YAML`, `x.yaml~`, `x.yaml.bak` and files in subfolders are easy to take for
+    recommendations; silently leaving them out would drop a recommendation from the brief.
+    """
+    if not folder.is_dir():
+        return []
+    taken = set(read)
+    warnings = []
+    for entry in sorted(folder.iterdir()):
+        if entry in taken:
+            continue
+        if entry.is_dir():
+            for path in sorted(p for p in entry.rglob("*") if _looks_like_source(p.name)):
+                message = f"not read: it is in a subfolder; {UNREAD_HINT}"
+                warnings.append(Problem(path, 1, 1, "", message, "warning"))
+        elif _looks_like_source(entry.name):
+            warnings.append(Problem(entry, 1, 1, "", f"not read: {UNREAD_HINT}", "warning"))
+    return warnings
+
+
+def _looks_like_source(name: str) -> bool:
+    lower = name.lower()
+    return ".yaml" in lower or ".yml" in lower
 
 
 def _problems_from(exc: ValidationError, document: YamlDocument, model: type[BaseModel]) -> list[Problem]:

@@ -69,6 +69,10 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     sources = loaded.sources
     cited: set[str] = set()
 
+    def is_known(key: str) -> bool:
+        # a work that sources.yaml has but could not read was reported there, once
+        return key in sources or key in loaded.sources_in_error or loaded.sources_unread
+
     def source_missing(part: str, loc: Loc, key: str) -> None:
         hint = difflib.get_close_matches(key, sources, n=1)
         more = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -78,7 +82,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     for part, loc, text in text_fields(loaded):
         for item, offset in citations_in(text):
             cited.add(item.key)
-            if item.key not in sources:
+            if not is_known(item.key):
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
@@ -105,6 +109,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         )
 
     country_facts = {name for p in loaded.countries.values() for name in p.facts}
+    profiles_read = countries <= set(loaded.countries)
     scenario_facts = {name for s in brief.scenarios.values() for name in s.facts}
 
     def check_country(part: str, loc: Loc, code: str, *, key: bool = False) -> None:
@@ -127,7 +132,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             check_country(part, ("country_notes", code), code, key=True)
         for i, evidence in enumerate(rec.evidence):
             cited.add(evidence.source)
-            if evidence.source not in sources:
+            if not is_known(evidence.source):
                 source_missing(part, ("evidence", i, "source"), evidence.source)
             for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
@@ -135,6 +140,8 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
                 scope, name = test.fact.split(".", 1)
                 defined = country_facts if scope == "country" else scenario_facts
+                if scope == "country" and not profiles_read:
+                    continue  # a profile that could not be read was reported; its facts are unknown
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
                     hint = difflib.get_close_matches(name, defined, n=1, cutoff=0.5)
@@ -149,7 +156,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         for name, fact in profile.facts.items():
             if fact.source is not None:
                 cited.add(fact.source)
-                if fact.source not in sources:
+                if not is_known(fact.source):
                     source_missing(f"country:{code}", ("facts", name, "source"), fact.source)
 
     if loaded.recipients is not None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, RootModel, StringConstraints
+from pydantic import Field, RootModel, Strict, StringConstraints
 
-from briefgen.models.common import Line, Slug, SourceModel
+from briefgen.models.common import Day, Line, Slug, SourceModel
 
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 
@@ -21,7 +20,7 @@ class Source(SourceModel):
     """Personal authors as a list ("Chen, Li"), or one organisation as text ("World Bank")."""
     title: Line
     """Title of the work."""
-    year: int = Field(ge=1000, le=3000)
+    year: Annotated[int, Strict()] = Field(ge=1000, le=3000)
     """Year of publication."""
     container: Line | None = None
     """Journal, newspaper or website the work appeared in."""
@@ -29,7 +28,7 @@ class Source(SourceModel):
     """Publisher or issuing body."""
     url: Url | None = None
     """Web address (http or https)."""
-    accessed: date | None = None
+    accessed: Day | None = None
     """Date the web address was last checked."""
 
 
