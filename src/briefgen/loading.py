@@ -263,9 +263,7 @@ def validate_document(
         return model.model_validate(document.data)
     except ValidationError as exc:
         reported = {p.field for p in known if p.severity == "error"}
-        problems.extend(
-            p for p in _problems_from(exc, document, model) if not _under_any(p.field, reported)
-        )
+        problems.extend(p for p in _problems_from(exc, document, model) if not _under_any(p.field, reported))
         return None
 
 

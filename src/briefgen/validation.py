@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from briefgen.citecheck import malformed_citations
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
 from briefgen.text import citations_in
@@ -80,6 +81,12 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
 
     # citations in text
     for part, loc, text in text_fields(loaded):
+        for offset, written, meant in malformed_citations(text, sources):
+            path = loaded.files[part]
+            positions = loaded.positions.get(path)
+            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+            message = f"{written} is not a citation briefgen understands; did you mean {meant}?"
+            problems.append(Problem(path, line, col, dotted(loc), message))
         for item, offset in citations_in(text):
             cited.add(item.key)
             if not is_known(item.key):

@@ -119,6 +119,17 @@ class YamlDocument:
     positions: Positions
 
 
+class _Unreadable:
+    """Stands for a value that was reported and left out: no model field accepts it, so the
+    model's complaint lands on that field (and is not repeated), not on what holds it."""
+
+    def __repr__(self) -> str:
+        return "<unreadable value>"
+
+
+UNREADABLE = _Unreadable()
+
+
 class _BadScalar(Exception):
     """A scalar that has no value a source can hold; the message says why."""
 
@@ -177,7 +188,10 @@ def read_source_bytes(path: Path, *, within: Path | None = None) -> tuple[bytes 
         if within is not None:
             real = path.resolve(strict=True)
             if not real.is_relative_to(within.resolve()):
-                return None, f"is a link to a file outside the project folder {within}; sources must lie inside it"
+                return (
+                    None,
+                    f"is a link to a file outside the project folder {within}; sources must lie inside it",
+                )
         kind = _kind_of(os.stat(path).st_mode)
         if kind:
             return None, f"is {kind}, not a regular file; a source must be a plain file"
@@ -289,10 +303,16 @@ class _Builder:
         tag = event.ctag
         if tag is not None and str(tag) != "!" and str(tag) not in _STANDARD_TAGS:
             self.problems.append(
-                Problem(self.positions.path, line, col, dotted(loc), f"YAML tag {_short(tag)} is not allowed; only !!str, !!int, !!float, !!bool and !!null are")
+                Problem(
+                    self.positions.path,
+                    line,
+                    col,
+                    dotted(loc),
+                    f"YAML tag {_short(tag)} is not allowed; only !!str, !!int, !!float, !!bool and !!null are",
+                )
             )
             self._skip(event, events)
-            return None
+            return UNREADABLE
         if isinstance(event, MappingStartEvent):
             return self.mapping(events, loc, depth + 1)
         if isinstance(event, SequenceStartEvent):
@@ -341,7 +361,9 @@ class _Builder:
         if tag is None or str(tag) == "!":
             tag = self.yaml.resolver.resolve(ScalarNode, text, event.implicit)
         elif str(tag) in _SCALAR_KINDS and str(plain) != str(tag):
-            raise _BadScalar(f"{_shown(text)} is not {_SCALAR_KINDS[str(tag)]}, as its tag {_short(tag)} says")
+            raise _BadScalar(
+                f"{_shown(text)} is not {_SCALAR_KINDS[str(tag)]}, as its tag {_short(tag)} says"
+            )
         if str(tag) == "tag:yaml.org,2002:int" and len(text.lstrip("+-0").replace("_", "")) > 18:
             raise _BadScalar(f"{_shown(text)} is too large; numbers must lie within ±10^15")
         node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=event.style)
@@ -364,7 +386,7 @@ class _Builder:
             value = self._construct(event)
         except _BadScalar as exc:
             self.problems.append(Problem(self.positions.path, line, col, dotted(loc), str(exc)))
-            return None
+            return UNREADABLE
         if isinstance(value, str):
             self.positions.block[loc] = event.style == "|"
             bad = XML_FORBIDDEN.search(value)
