@@ -11,6 +11,7 @@ packages=(
   fonts-noto-cjk                 # Noto Sans/Serif CJK SC for the Chinese phrase
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
+  strace                         # tests: slows one system call to make races between releases reproducible
 )
 
 missing=()

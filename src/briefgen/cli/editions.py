@@ -16,7 +16,7 @@ def release(
     ),
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
-    from briefgen.editions import release as run_release
+    from briefgen.editions import release_or_finish
     from briefgen.errors import EditionError
 
     try:
@@ -24,11 +24,16 @@ def release(
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, not {date!r}") from None
     try:
-        path = run_release(brief, date=day)
+        path, finished = release_or_finish(brief, date=day)
     except EditionError as exc:
         typer.echo(f"briefgen: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
+    if finished:
+        typer.echo(
+            f"finished the interrupted release of {path}; brief.yaml is now at edition {int(path.stem) + 1}"
+        )
+    else:
+        typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
 
 
 def diff(

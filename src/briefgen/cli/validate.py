@@ -16,7 +16,7 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only."),
 ) -> None:
     """Check every source file of a brief; list every problem, with file, line and field."""
-    from briefgen.editions import edition_path, read_edition, released_editions
+    from briefgen.editions import edition_path, read_edition, release_problems, released_editions
     from briefgen.errors import EditionError, InputError, Problem
     from briefgen.fonts import check_fonts
     from briefgen.loading import load_brief
@@ -36,6 +36,7 @@ def validate(
                 read_edition(folder, number)
             except EditionError as exc:
                 problems.append(Problem(edition_path(folder, number), 1, 1, "", str(exc).split(": ", 1)[-1]))
+        problems.extend(release_problems(folder, loaded))  # an interrupted release
         summaries.append(
             {
                 "brief": loaded.id,
