@@ -137,9 +137,15 @@ def test_json_summary_for_scripts(andes: Path, tmp_path: Path) -> None:
     assert summary["failed"] == [] and summary["seconds"] >= 0
 
 
-def test_an_unknown_country_or_format_is_a_usage_error(andes: Path, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["build", str(andes), "-c", "KZ", "--out", str(tmp_path)]).exit_code == 2
-    assert runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)]).exit_code == 2
+def test_an_unknown_country_is_bad_input_and_an_unknown_format_a_usage_error(
+    andes: Path, tmp_path: Path
+) -> None:
+    from briefgen.errors import UsageError
+
+    country = runner.invoke(app, ["build", str(andes), "-c", "KZ", "--out", str(tmp_path)])
+    assert country.exit_code == 1 and "KZ: not among andes-water's countries" in str(country.exception)
+    fmt = runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)])
+    assert isinstance(fmt.exception, UsageError) and "unknown format 'odt'" in str(fmt.exception)
 
 
 def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) -> None:

@@ -49,6 +49,10 @@ class BriefgenError(Exception):
     """Base of every error briefgen raises on purpose."""
 
 
+class UsageError(BriefgenError):
+    """The command was called with arguments that cannot work (exit status 2)."""
+
+
 class InputError(BriefgenError):
     """The sources are wrong; holds every problem found, not only the first."""
 
@@ -64,6 +68,10 @@ class InputError(BriefgenError):
 
 class RenderError(BriefgenError):
     """A document could not be rendered (a template or renderer failure, not bad input)."""
+
+
+class OutputError(BriefgenError):
+    """An output file or folder cannot be written (read-only, full, or not a folder)."""
 
 
 class EditionError(BriefgenError):

@@ -29,13 +29,16 @@ app.command("outdated")(distribute.outdated)
 def main() -> None:
     """Run the command line; bad input ends with its report and exit status 1, never a traceback."""
     from briefgen.cli.common import print_problems
-    from briefgen.errors import BriefgenError, InputError
+    from briefgen.errors import BriefgenError, InputError, UsageError
 
     try:
         app()
     except InputError as exc:
         print_problems(exc.problems)
         sys.exit(1)
+    except UsageError as exc:
+        print(f"briefgen: {exc}", file=sys.stderr)
+        sys.exit(2)
     except BriefgenError as exc:
         print(f"briefgen: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders, print_problems
+from briefgen.cli.common import (
+    BRIEF_ARGUMENT,
+    brief_folders,
+    check_output_folder,
+    print_problems,
+    writing_to,
+)
 
 
 def build(
@@ -24,11 +30,18 @@ def build(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary."),
 ) -> None:
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
-    from briefgen.build import BuildError, Outcome
+    from briefgen.build import Outcome
     from briefgen.build import build as run_build
-    from briefgen.errors import EditionError
+    from briefgen.errors import EditionError, UsageError
+    from briefgen.render import FORMATS
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    if not wanted:
+        raise UsageError(f"--format names no format; give one or more of: {', '.join(FORMATS)}")
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}' (known: {', '.join(FORMATS)})")
+    check_output_folder(out, "--out")
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     progress_display = None
     callback = None
@@ -52,18 +65,19 @@ def build(
     try:
         if progress_display is not None:
             progress_display.start()
-        report = run_build(
-            brief_folders(brief),
-            countries=[c.upper() for c in country],
-            formats=wanted,
-            scenario=scenario,
-            out=out,
-            jobs=jobs,
-            force=force,
-            edition=edition,
-            progress=callback,
-        )
-    except (BuildError, EditionError) as exc:
+        with writing_to(out):
+            report = run_build(
+                brief_folders(brief),
+                countries=[c.upper() for c in country],
+                formats=wanted,
+                scenario=scenario,
+                out=out,
+                jobs=jobs,
+                force=force,
+                edition=edition,
+                progress=callback,
+            )
+    except EditionError as exc:  # an edition that is not released: a usage error
         raise typer.BadParameter(str(exc)) from None
     finally:
         if progress_display is not None:

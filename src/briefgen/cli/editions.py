@@ -52,7 +52,8 @@ def diff(
     from briefgen.changes import diff as run_diff
     from briefgen.changes import diff_data, diff_text
     from briefgen.editions import load_side, released_editions
-    from briefgen.errors import EditionError
+    from briefgen.errors import EditionError, UsageError
+    from briefgen.tailoring import TailoringError
 
     def side(value: str) -> int | str:
         if value == "working":
@@ -61,6 +62,11 @@ def diff(
             raise typer.BadParameter(f"an edition is a number or 'working', not {value!r}")
         return int(value)
 
+    codes = [c.upper() for c in country]
+    if docx is not None and docx.is_dir():
+        raise UsageError(f"--docx {docx} is a folder; give the file to write, like {docx / 'redline.docx'}")
+    if docx is not None and len(codes) != 1:
+        raise typer.BadParameter("--docx needs exactly one --country")
     released = released_editions(brief)
     old_label = side(from_) if from_ is not None else (released[-1] if released else None)
     if old_label is None:
@@ -72,18 +78,20 @@ def diff(
         old, new = load_side(brief, old_label), load_side(brief, new_label)
     except EditionError as exc:
         raise typer.BadParameter(str(exc)) from None
-    codes = [c.upper() for c in country]
+    have = list(dict.fromkeys([*old.brief.countries, *new.brief.countries]))
+    unknown = [c for c in codes if c not in have]
+    if unknown:  # asked for a country the brief does not have: bad input, like build and explain
+        raise TailoringError(f"{', '.join(unknown)}: not among {new.id}'s countries ({', '.join(have)})")
     result = run_diff(old, new, old_label=old_label, new_label=new_label, countries=codes)
     if docx is not None:
-        if len(codes) != 1:
-            raise typer.BadParameter("--docx needs exactly one --country")
         from briefgen.atomic import write_bytes_atomic
+        from briefgen.cli.common import writing_to
         from briefgen.render.redline import redline
         from briefgen.tailoring import tailor
 
-        write_bytes_atomic(
-            docx, redline(tailor(old, codes[0]), tailor(new, codes[0]), author=new.brief.organisation)
-        )
+        document = redline(tailor(old, codes[0]), tailor(new, codes[0]), author=new.brief.organisation)
+        with writing_to(docx):
+            write_bytes_atomic(docx, document)
     if as_json:
         typer.echo(json.dumps(diff_data(result), indent=2, sort_keys=True, ensure_ascii=False))
     else:

@@ -17,13 +17,10 @@ def explain(
     """Show, for one country, each recommendation as included or excluded, and exactly why."""
     from briefgen.explaining import explanation, explanation_text
     from briefgen.loading import load_brief
-    from briefgen.tailoring import TailoringError, tailor
+    from briefgen.tailoring import tailor
 
     loaded = load_brief(brief)
-    try:
-        tailored = tailor(loaded, country.upper(), scenario)
-    except TailoringError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    tailored = tailor(loaded, country.upper(), scenario)  # an unknown country or scenario: exit 1
     data = explanation(loaded, tailored)
     if as_json:
         typer.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
