@@ -6,6 +6,8 @@ recommendations, references), so pandoc converts what briefgen renders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from briefgen.doctree import (
     Block,
     BulletList,
@@ -22,8 +24,9 @@ from briefgen.doctree import (
     Strong,
     Text,
 )
-from briefgen.labels import fill, labels
-from briefgen.tailoring import TailoredBrief
+from briefgen.document.model import TailoredBrief, source_notes
+from briefgen.document.outline import Part, outline
+from briefgen.document.words import fill, words
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|^~$"})
 
@@ -70,8 +73,8 @@ def _rich(text: RichText) -> str:
 
 
 def to_markdown(brief: TailoredBrief) -> str:
-    """Return the brief as one Pandoc Markdown document."""
-    words = labels(brief.language)
+    """Return the brief as one Pandoc Markdown document, its parts in the brief's own outline."""
+    labels = words(brief.language)
     meta = [
         "---",
         f"title: {_quote(brief.title)}",
@@ -81,48 +84,91 @@ def to_markdown(brief: TailoredBrief) -> str:
         f"lang: {brief.language}",
         "---",
         "",
-        f"**{brief.prepared_for}** · {fill(words['edition'], edition=brief.edition)}"
-        + (f" · {brief.marking}" if brief.marking else ""),
-        "",
-        f"# {words['summary']}",
-        "",
-        _rich(brief.summary),
-        "",
-        f"# {fill(words['at_a_glance'], country=brief.country_name)}",
-        "",
-        f"| {words['fact']} | {words['value']} | {words['year']} | {words['source']} |",
-        "|---|---|---|---|",
-        *(
-            f"| {r.label.translate(_SPECIAL)} | {r.value.translate(_SPECIAL)} | {r.year or ''} | {r.source or ''} |"
-            for r in brief.profile
-        ),
-        "",
-        *(f"- {_rich(h)}" for h in brief.highlights),
-        "",
     ]
-    analysis = []
-    for heading, body in brief.sections:
-        analysis += [f"# {heading}", "", _rich(body), ""]
-    recs = [f"# {words['recommendations']}", ""]
-    for rec in brief.recommendations:
-        recs += [f"## {rec.number}. {_rich(rec.title)}", "", f"**{words['when']}** {_rich(rec.trigger)}", ""]
-        if rec.applies_because:
-            recs += [f"*{words['applies']}:* {'; '.join(rec.applies_because)}.", ""]
-        recs += [f"**{words['what']}** {_rich(rec.action)}", ""]
-        recs += [f"{n}. {_rich(step)}" for n, step in enumerate(rec.steps, 1)] + [""]
-        if rec.rationale is not None:
-            recs += [f"**{words['why']}** {_rich(rec.rationale)}", ""]
-        if rec.evidence:
-            recs += [f"**{words['evidence']}**", ""]
-            recs += [f"- {_inlines(e.cited())}" for e in rec.evidence] + [""]
-        if rec.country_note is not None:
+
+    def title() -> list[str]:
+        return [
+            f"**{brief.prepared_for}** · {fill(labels['edition'], edition=brief.edition)}"
+            + (f" · {brief.marking}" if brief.marking else ""),
+            "",
+        ]
+
+    def changes() -> list[str]:
+        assert brief.changes is not None
+        lines = [f"# {fill(labels['changes'], edition=brief.changes.edition)}", ""]
+        shown = brief.changes.lines or (fill(labels["no_changes"], edition=brief.changes.edition),)
+        return [*lines, *(f"- {line}" for line in shown), ""]
+
+    def summary() -> list[str]:
+        return [f"# {labels['summary']}", "", _rich(brief.summary), ""]
+
+    def profile() -> list[str]:
+        rows, sources = source_notes(brief.profile)
+        return [
+            f"# {fill(labels['at_a_glance'], country=brief.country_name)}",
+            "",
+            f"| {labels['fact']} | {labels['value']} | {labels['year']} |",
+            "|---|---|---|",
+            *(
+                f"| {r.label.translate(_SPECIAL)}{f'^{letter}^' if letter else ''} | "
+                f"{r.value.translate(_SPECIAL)} | {r.year or ''} |"
+                for r, letter in rows
+            ),
+            "",
+            *(
+                [f"{labels['sources']}: " + "; ".join(f"^{k}^ {v}" for k, v in sources) + ".", ""]
+                if sources
+                else []
+            ),
+            *(f"- {_rich(h)}" for h in brief.highlights),
+            "",
+        ]
+
+    def analysis() -> list[str]:
+        out: list[str] = []
+        for heading, body in brief.sections:
+            out += [f"# {heading}", "", _rich(body), ""]
+        return out
+
+    def recommendations() -> list[str]:
+        recs = [f"# {labels['recommendations']}", ""]
+        for rec in brief.recommendations:
             recs += [
-                f"> **{fill(words['for_country'], country=brief.country_name)}** {_rich(rec.country_note)}",
+                f"## {rec.number}. {_rich(rec.title)}",
+                "",
+                f"**{labels['when']}** {_rich(rec.trigger)}",
                 "",
             ]
-    body = analysis + recs if brief.analysis_position != "after-recommendations" else recs + analysis
-    references = [f"# {words['references']}", ""] + [f"{_inlines(r.entry)}\n" for r in brief.references]
-    return "\n".join(meta + body + references) + "\n"
+            if rec.applies_because:
+                recs += [f"*{labels['applies']}:* {'; '.join(rec.applies_because)}.", ""]
+            recs += [f"**{labels['what']}** {_rich(rec.action)}", ""]
+            recs += [f"{n}. {_rich(step)}" for n, step in enumerate(rec.steps, 1)] + [""]
+            if rec.rationale is not None:
+                recs += [f"**{labels['why']}** {_rich(rec.rationale)}", ""]
+            if rec.evidence:
+                recs += [f"**{labels['evidence']}**", ""]
+                recs += [f"- {_inlines(e.cited())}" for e in rec.evidence] + [""]
+            if rec.country_note is not None:
+                recs += [
+                    f"> **{fill(labels['for_country'], country=brief.country_name)}** {_rich(rec.country_note)}",
+                    "",
+                ]
+        return recs
+
+    def references() -> list[str]:
+        return [f"# {labels['references']}", ""] + [f"{_inlines(r.entry)}\n" for r in brief.references]
+
+    parts: dict[Part, Callable[[], list[str]]] = {
+        "title": title,
+        "changes": changes,
+        "summary": summary,
+        "profile": profile,
+        "analysis": analysis,
+        "recommendations": recommendations,
+        "references": references,
+    }
+    body = [line for part in outline(brief) for line in parts[part]()]
+    return "\n".join(meta + body) + "\n"
 
 
 def _quote(text: str) -> str:

@@ -1,10 +1,10 @@
-"""Write templates/reference.docx, the Word style reference the DOCX renderer starts from.
+"""Write src/briefgen/render/templates/reference.docx, the Word style reference the DOCX renderer starts from.
 
     .venv/bin/python scripts/make_reference_docx.py [OUT]
 
 The reference document owns the look of every DOCX brief: page size and margins, fonts, sizes,
 spacing, colours, the list numbering and the table style. The renderer only names styles. An
-office can restyle its briefs by opening templates/reference.docx in Word or LibreOffice,
+office can restyle its briefs by opening src/briefgen/render/templates/reference.docx in Word or LibreOffice,
 editing the styles and saving it over the file; this script is how the project's own design
 (shared/LOOK.md) is kept reviewable as text, and it writes the same bytes every time.
 
@@ -444,9 +444,62 @@ STYLES: tuple[Style, ...] = (
         "paragraph",
         "TableSource",
         "Table Source",
-        Para(after=0),
+        Para(before=3, after=6),
         Run(colour=GREY, size=7.5),
         based_on="TableText",
+    ),
+    # the letter that points a profile row to its source, and the "Sources:" lead-in under it
+    Style(
+        "character",
+        "SourceMark",
+        "Source Mark",
+        run=Run(colour=GREY, superscript=True),
+        based_on="DefaultParagraphFont",
+    ),
+    Style(
+        "character",
+        "LabelInline",
+        "Label Inline",
+        run=Run(font=SANS, cjk=SANS_CJK, bold=True),
+        based_on="DefaultParagraphFont",
+    ),
+    # "Changes since edition N": a box with an accent rule, as in print
+    Style(
+        "table",
+        "ChangesBox",
+        "Changes Box",
+        based_on="TableNormal",
+        ui_priority=59,
+        table=(
+            "<w:tblPr>"
+            '<w:tblInd w:w="0" w:type="dxa"/>'
+            "<w:tblBorders>"
+            + Border(ACCENT, 6).xml("top")
+            + Border(ACCENT, 6).xml("left")
+            + Border(ACCENT, 6).xml("bottom")
+            + Border(ACCENT, 6).xml("right")
+            + "</w:tblBorders>"
+            '<w:tblCellMar><w:top w:w="120" w:type="dxa"/><w:left w:w="220" w:type="dxa"/>'
+            '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="220" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr>"
+        ),
+    ),
+    Style(
+        "paragraph",
+        "BoxHeading",
+        "Box Heading",
+        Para(keep_next=True, before=0, after=4, line=1.1, outline=0),
+        replace(HEADING, size=10, colour=ACCENT),
+        based_on="Normal",
+        next_style="BoxText",
+    ),
+    Style(
+        "paragraph",
+        "BoxText",
+        "Box Text",
+        Para(after=4, line=13),
+        Run(size=9.5),
+        based_on="Normal",
     ),
     # notes, references, running heads
     Style(
@@ -462,7 +515,7 @@ STYLES: tuple[Style, ...] = (
         "character",
         "FootnoteReference",
         "footnote reference",
-        run=Run(colour=ACCENT, superscript=True),
+        run=Run(font=SANS, colour=ACCENT, superscript=True),
         based_on="DefaultParagraphFont",
         ui_priority=99,
     ),
@@ -567,7 +620,7 @@ def _p(style: str, *runs: tuple[str | None, str]) -> str:
 
 
 def _table(rows: Iterable[tuple[str, ...]]) -> str:
-    widths = (4400, 1900, 900, 2438)
+    widths = (5590, 2690, 1358)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = []
     for number, row in enumerate(rows):
@@ -603,7 +656,8 @@ def document_xml() -> str:
         _p("CountryNote", ("Label", "For the country")),
         _p("CountryNote", (None, "Country Note: what this means for one government.")),
         _p("Heading3", (None, "Heading 3")),
-        _table([("Fact", "Value", "Year", "Source"), ("Table Text", "10%", "2020", "Table Source")]),
+        _table([("Fact", "Value", "Year"), ("Table Text", "10%", "2020")]),
+        _p("TableSource", ("LabelInline", "Sources: "), ("SourceMark", "a"), (None, "Table Source")),
         _p("Reference", (None, "Reference: Author, A. (2020). A work with a hanging indent.")),
         _p("FootnoteText", (None, "Footnote Text")),
         _p("Band", (None, "Band: series\tmarking")),
@@ -714,7 +768,11 @@ def package() -> dict[str, bytes]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else REPO / "templates" / "reference.docx"
+    out = (
+        Path(argv[1])
+        if len(argv) > 1
+        else REPO / "src" / "briefgen" / "render" / "templates" / "reference.docx"
+    )
     out.write_bytes(write_package(package()))
     print(f"wrote {out}")
     return 0

@@ -11,6 +11,7 @@ packages=(
   fonts-noto-cjk                 # Noto Sans/Serif CJK SC for the Chinese phrase
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
+  python3-venv                   # python -m venv: make setup, and the wheel test's fresh environment
   strace                         # tests: slows one system call to make races between releases reproducible
 )
 

@@ -140,12 +140,10 @@ def test_json_summary_for_scripts(andes: Path, tmp_path: Path) -> None:
 def test_an_unknown_country_is_bad_input_and_an_unknown_format_a_usage_error(
     andes: Path, tmp_path: Path
 ) -> None:
-    from briefgen.errors import UsageError
-
     country = runner.invoke(app, ["build", str(andes), "-c", "KZ", "--out", str(tmp_path)])
-    assert country.exit_code == 1 and "KZ: not among andes-water's countries" in str(country.exception)
+    assert country.exit_code == 1 and "KZ: not among andes-water's countries" in country.output
     fmt = runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)])
-    assert isinstance(fmt.exception, UsageError) and "unknown format 'odt'" in str(fmt.exception)
+    assert fmt.exit_code == 2 and "unknown format 'odt'" in fmt.output
 
 
 def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) -> None:
@@ -244,12 +242,12 @@ def test_when_nothing_changed_the_build_loads_nothing(
     andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
-    import briefgen.loading
+    import briefgen.editions
 
     def refuse(*_: object) -> None:
         raise AssertionError("loaded the sources although nothing changed")
 
-    monkeypatch.setattr(briefgen.loading, "load_brief", refuse)
+    monkeypatch.setattr(briefgen.editions, "load_working", refuse)
     again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     assert sorted(o.path for o in again.outcomes) == sorted(o.path for o in first.outcomes)
     assert {o.status for o in again.outcomes} == {"skipped"} and again.manifests == first.manifests

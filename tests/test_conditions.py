@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefgen.conditions import evaluate
 from briefgen.models import AllOf, AnyOf, FactTest, NotOf
 from briefgen.models.recommendation import Trigger
+from briefgen.tailoring.conditions import evaluate
 
 
 def when(data: Any) -> Any:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.changes import diff
 from briefgen.cli import app
 from briefgen.editions import EditionError, load_edition, read_edition, release, released_editions
 from briefgen.loading import load_brief
 from briefgen.tailoring import tailor
+from briefgen.tailoring.changes import diff
 from conftest import replace_in
 
 runner = CliRunner()
@@ -170,12 +170,10 @@ def test_release_then_edit_then_release_again(andes: Path) -> None:
 
 
 def _tailored_for_build(andes: Path) -> dict[str, object]:
-    from briefgen.build import plan, previous_edition
+    from briefgen.build import plan
+    from briefgen.editions import load_working
 
-    loaded = load_brief(andes)
-    jobs = plan(
-        [loaded], previous={loaded.id: previous_edition(loaded)}, formats=["docx"], out=andes / "build"
-    )
+    jobs = plan([load_working(andes)], formats=["docx"], out=andes / "build")
     return {job.brief.country: job.brief for job in jobs}
 
 
@@ -213,16 +211,25 @@ def test_the_word_brief_shows_the_changes_section_from_edition_two(andes: Path) 
     release(andes)
     replace_in(andes.parent / "countries/PE.yaml", "value: 3.1", "value: 3.4")
     briefs = _tailored_for_build(andes)
-    paragraphs = [p.text for p in Document(io.BytesIO(DocxRenderer().render(briefs["PE"]))).paragraphs]  # type: ignore[arg-type]
-    start = paragraphs.index("Changes since edition 1")
-    assert paragraphs[start + 1] == "Profile: Water stress index is now 3.4 (2022) (was 3.1 (2022))."
-    bolivia = [p.text for p in Document(io.BytesIO(DocxRenderer().render(briefs["BO"]))).paragraphs]  # type: ignore[arg-type]
-    assert "Nothing in this brief has changed since edition 1." in bolivia
+
+    def boxed(brief: object) -> list[str]:
+        """Return the paragraphs of the changes box (a one-cell table, as print shows a box)."""
+        doc = Document(io.BytesIO(DocxRenderer().render(brief)))  # type: ignore[arg-type]
+        [box] = [t for t in doc.tables if t.style is not None and t.style.name == "Changes Box"]
+        return [p.text for p in box.rows[0].cells[0].paragraphs]
+
+    peru = boxed(briefs["PE"])
+    assert peru[0] == "Changes since edition 1"
+    assert peru[1] == "Profile: Water stress index is now 3.4 (2022) (was 3.1 (2022))."
+    assert boxed(briefs["BO"]) == [
+        "Changes since edition 1",
+        "Nothing in this brief has changed since edition 1.",
+    ]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
 def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_path: Path) -> None:
+    import html
     import re
     import subprocess
 
@@ -260,6 +267,17 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     assert sum("<text:insertion>" in r for r in regions) == 1
     assert sum("<text:deletion>" in r for r in regions) == 2  # "a third", and the whole country note
     assert "Fixture Institute" in regions[0]
+    # the changed words, and the whole note with its label, between LibreOffice's change marks
+    marked = re.findall(
+        r'<text:change-start text:change-id="([^"]+)"/>(.*?)<text:change-end text:change-id="\1"/>',
+        flat,
+        flags=re.S,
+    )
+    shown = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", words)).split()) for _, words in marked]
+    assert shown == ["a third", "42%", "For Peru Peru's glacier law is a model for the region."]
+    # it is the brief: its marking in the header, its profile table, its footnotes
+    assert "OFFICIAL-SENSITIVE" in flat.split("<office:master-styles>", 1)[1]
+    assert ">Water stress index" in flat and "<text:note " in flat
     # the same redline twice is the same bytes
     again = tmp_path / "again.docx"
     runner.invoke(app, ["diff", str(andes), "--country", "PE", "--docx", str(again)])

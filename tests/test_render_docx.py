@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -20,10 +21,12 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from briefgen.doctree import Paragraph, RichText, Text
+from briefgen.document.model import TailoredBrief
+from briefgen.formats import FORMATS
 from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render import renderer_for, templates_dir
 from briefgen.render.docx import DocxRenderer
-from briefgen.tailoring import TailoredBrief, tailor
+from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
@@ -126,11 +129,15 @@ def test_headings_are_words_built_in_heading_styles_so_the_navigation_pane_works
     assert doc.styles["Heading 2"].element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == "1"
 
 
-def test_brief_reads_summary_profile_analysis_recommendations_then_references(kazakhstan_docx: bytes) -> None:
+def test_brief_reads_summary_profile_analysis_recommendations_then_references(
+    kazakhstan_docx: bytes, kazakhstan: TailoredBrief
+) -> None:
+    # the analysis sections are top-level parts under their own headings, as in print
+    sections = [heading for heading, _ in kazakhstan.sections]
     assert texts_in(open_docx(kazakhstan_docx), "Heading 1") == [
         "Executive summary",
         "At a glance: Kazakhstan",
-        "Analysis",
+        *sections,
         "Recommendations",
         "References",
     ]
@@ -141,7 +148,7 @@ def test_analysis_follows_the_recommendations_when_the_brief_puts_actions_first(
 ) -> None:
     actions_first = dataclasses.replace(kazakhstan, analysis_position="after-recommendations")
     headings = texts_in(open_docx(renderer.render(actions_first)), "Heading 1")
-    assert headings.index("Recommendations") < headings.index("Analysis")
+    assert headings.index("Recommendations") < headings.index(kazakhstan.sections[0][0])
 
 
 def test_title_block_names_the_government_the_organisation_the_date_and_the_edition(
@@ -174,15 +181,26 @@ def test_profile_is_a_word_table_whose_header_row_repeats_on_each_page(kazakhsta
     assert table.style is not None and table.style.name == "Profile Table"
     header = table.rows[0]
     assert header._tr.trPr is not None and header._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert [c.text for c in header.cells] == ["Fact", "Value", "Year", "Source"]
-    rows = {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
-    assert rows["Trade with China"] == [
-        "Trade with China",
-        "13 USD bn",
-        "2016",
-        "General Administration of Customs of the People's Republic of China, 2020",
-    ]
-    assert rows["Remittances received"][1:3] == ["0.3%", "2019"]
+    assert [c.text for c in header.cells] == ["Fact", "Value", "Year"]
+
+    def marks(cell: Any) -> tuple[str, str]:
+        runs = cell.paragraphs[0].runs
+        label = "".join(r.text for r in runs if r.style is None or r.style.name != "Source Mark")
+        return label, "".join(r.text for r in runs if r.style is not None and r.style.name == "Source Mark")
+
+    rows = {marks(row.cells[0])[0]: row for row in table.rows[1:]}
+    row = rows["Trade with China"]
+    assert [c.text for c in row.cells[1:]] == ["13 USD bn", "2016"]
+    # each source named once, in small type under the table, the row pointing to it by letter
+    letter = marks(row.cells[0])[1]
+    assert letter
+    notes = next(p for p in doc.paragraphs if p.style is not None and p.style.name == "Table Source")
+    assert notes.text.startswith("Sources: ")
+    assert (
+        f"{letter}\u200aGeneral Administration of Customs of the People's Republic of China, 2020"
+        in notes.text
+    )
+    assert [c.text for c in rows["Remittances received"].cells[1:3]] == ["0.3%", "2019"]
     assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
 
 
@@ -416,7 +434,7 @@ def test_different_countries_give_different_documents(
 def test_docx_is_the_registered_renderer_for_the_docx_format() -> None:
     renderer = renderer_for("docx")
     assert isinstance(renderer, DocxRenderer)
-    assert (renderer.format, renderer.suffix) == ("docx", ".docx")
+    assert renderer.format == "docx" and FORMATS["docx"].suffix == ".docx"
 
 
 def test_reference_docx_is_exactly_what_its_script_writes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from briefgen.document.model import TailoredBrief
+from briefgen.document.words import words
 from briefgen.errors import RenderError
-from briefgen.labels import labels
 from briefgen.loading import load_brief
 from briefgen.render import templates_dir
 from briefgen.render.html import HtmlRenderer
-from briefgen.tailoring import TailoredBrief, tailor
+from briefgen.tailoring import tailor
 from conftest import ANDES, central_asia_edition_1, replace_in
 
 VOID = {"meta", "link", "br", "img", "hr", "input", "col", "wbr", "source"}
-WORDS = labels("en")
+WORDS = words("en")
 
 
 @pytest.fixture(scope="module")

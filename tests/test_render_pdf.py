@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefgen.document.model import TailoredBrief
 from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render.pdf import PdfRenderer
-from briefgen.tailoring import TailoredBrief, tailor
+from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
 pytestmark = [

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from briefgen.doctree import plain_inlines
+from briefgen.document.model import TailoredBrief
+from briefgen.errors import TailoringError
 from briefgen.loading import load_brief
-from briefgen.tailoring import TailoredBrief, TailoringError, tailor
+from briefgen.tailoring import tailor
 from conftest import ANDES, CENTRAL_ASIA, replace_in
 
 MONITOR, PROFESSIONALISE, BALANCE = (
@@ -181,7 +183,7 @@ def test_another_region_is_tailored_by_its_files_alone() -> None:
     andes = load_brief(ANDES)
     assert rec_ids(tailor(andes, "PE")) == ["protect-glacier-basins", "share-hydrological-data"]
     # Bolivia had a drought and records no water stress index: `not (index < 3.5)` is true when
-    # the index is missing, as documented in briefgen.conditions.
+    # the index is missing, as documented in briefgen.tailoring.conditions.
     assert rec_ids(tailor(andes, "BO")) == [
         "protect-glacier-basins",
         "prepare-drought-finance",

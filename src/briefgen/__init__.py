@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from briefgen.document.model import TailoredBrief
     from briefgen.loading import LoadedBrief
-    from briefgen.tailoring import TailoredBrief
 
 
 def load_brief(folder: Any) -> LoadedBrief:
     """Load and validate a brief folder; raise InputError listing every problem."""
-    from briefgen.loading import load_brief as _load
+    from briefgen.editions import load_working
 
-    return _load(folder)
+    return load_working(folder)
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:

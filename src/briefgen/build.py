@@ -13,30 +13,24 @@ import json
 import os
 import resource
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen import freshness
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
-from briefgen.errors import BriefgenError, Problem
-from briefgen.render import FORMATS
+from briefgen.errors import BuildError, Problem, TailoringError
+from briefgen.formats import DEFAULT_FORMATS, FORMATS, format_named
 
 if TYPE_CHECKING:  # the models and tailoring load only when something must be built
+    from briefgen.document.model import TailoredBrief
     from briefgen.loading import LoadedBrief
-    from briefgen.tailoring import TailoredBrief
 
-DEFAULT_FORMATS = ("docx", "pdf")
 MANIFEST = "manifest.json"
-SUFFIXES = {"docx": ".docx", "pdf": ".pdf", "html": ".html"}
-
-
-class BuildError(BriefgenError):
-    """The build was asked for something the sources do not have."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ def output_path(out: Path, brief: TailoredBrief, fmt: str) -> tuple[Path, str]:
         if brief.scenario_is_default or brief.scenario is None
         else f"{brief.slug}-{brief.scenario}"
     )
-    relative = f"{brief.language}/{stem}{SUFFIXES[fmt]}"
+    relative = f"{brief.language}/{stem}{FORMATS[fmt].suffix}"
     edition_dir = (out / brief.brief_id / f"e{brief.edition}").resolve()
     path = (edition_dir / relative).resolve()
     if not path.is_relative_to(out.resolve()):  # ids are slugs, so this is a second lock on the door
@@ -118,18 +112,9 @@ def output_path(out: Path, brief: TailoredBrief, fmt: str) -> tuple[Path, str]:
     return path, relative
 
 
-def previous_edition(loaded: LoadedBrief) -> LoadedBrief | None:
-    """Return the latest released edition before the one being built, if there is one."""
-    from briefgen.editions import load_edition, released_editions
-
-    earlier = [n for n in released_editions(loaded.root) if n < loaded.brief.edition]
-    return load_edition(loaded.root, earlier[-1]) if earlier else None
-
-
 def plan(
     loaded_briefs: Sequence[LoadedBrief],
     *,
-    previous: Mapping[str, LoadedBrief | None] | None = None,
     countries: Sequence[str] = (),
     formats: Sequence[str] = DEFAULT_FORMATS,
     scenario: str | None = None,
@@ -137,31 +122,27 @@ def plan(
 ) -> list[Job]:
     """Tailor every brief for every country asked for; return the documents to render.
 
-    From edition 2 on, each brief carries what changed for its country since `previous`.
+    Each tailored brief comes finished from `tailor()`, its changes since the previous
+    release included (the loaded sources carry that release).
     """
-    from briefgen.changes import country_changes
     from briefgen.tailoring import tailor
 
     for fmt in formats:
-        if fmt not in FORMATS:
-            raise BuildError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+        format_named(fmt)
     nowhere = [c for c in countries if not any(c in loaded.brief.countries for loaded in loaded_briefs)]
     if nowhere and len(loaded_briefs) > 1:  # one brief: named with its countries below
-        raise BuildError(f"{', '.join(nowhere)}: not among the countries of any brief built")
+        raise TailoringError(f"{', '.join(nowhere)}: not among the countries of any brief built")
     shared = freshness.code_fingerprint()
     jobs: list[Job] = []
     for loaded in loaded_briefs:
         wanted = list(countries) or list(loaded.brief.countries)
         unknown = [c for c in wanted if c not in loaded.brief.countries]
         if unknown and len(loaded_briefs) == 1:
-            raise BuildError(
+            raise TailoringError(
                 f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})"
             )
         for code in (c for c in wanted if c in loaded.brief.countries):
             tailored = tailor(loaded, code, scenario)
-            earlier = (previous or {}).get(loaded.id)
-            if earlier is not None:
-                tailored = replace(tailored, changes=country_changes(earlier, loaded, code, after=tailored))
             content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
             for fmt in formats:
                 path, relative = output_path(out, tailored, fmt)
@@ -205,20 +186,16 @@ def build(
             report.seconds = time.perf_counter() - started
             return report
 
-    from briefgen.editions import load_edition
+    from briefgen.editions import load_edition, load_working
     from briefgen.fonts import check_fonts
-    from briefgen.loading import load_brief
 
     # InputError stops here, before anything is written
-    loaded_briefs = [load_edition(folder, edition) if edition else load_brief(folder) for folder in folders]
+    loaded_briefs = [load_edition(folder, edition) if edition else load_working(folder) for folder in folders]
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)
         report.warnings.extend(check_fonts(loaded))  # preflight: glyphs no installed font has
-    previous = {loaded.id: previous_edition(loaded) for loaded in loaded_briefs}
-    all_jobs = plan(
-        loaded_briefs, previous=previous, countries=countries, formats=formats, scenario=scenario, out=out
-    )
+    all_jobs = plan(loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out)
     recorded = _previous_entries(all_jobs)
     _remove_stale_temporaries(all_jobs)
 

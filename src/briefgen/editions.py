@@ -1,4 +1,5 @@
-"""Editions: freeze the working sources as edition N, load a frozen edition, and compare two.
+"""Editions: freeze the working sources as edition N, and load a frozen edition (or the working
+sources) as a LoadedBrief; comparing two is `briefgen.tailoring.changes`'s job.
 
 A released edition is `briefs/<brief>/editions/<N>.json`: the brief, every recommendation, the
 profiles of its countries and its sources, fully resolved and canonical, with a content hash.
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.atomic import create_exclusive, write_bytes_atomic
-from briefgen.errors import EditionError, Problem
+from briefgen.errors import EditionError, Problem, UnknownEdition
 from briefgen.loading import LoadedBrief, load_brief
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
 
@@ -281,7 +282,9 @@ def read_edition(folder: Path, number: int) -> dict[str, Any]:
         frozen = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         have = ", ".join(str(n) for n in released_editions(folder)) or "none"
-        raise EditionError(f"edition {number} of {folder.name} is not released (released: {have})") from None
+        raise UnknownEdition(
+            f"edition {number} of {folder.name} is not released (released: {have})"
+        ) from None
     except ValueError as exc:
         raise EditionError(f"{path}: not valid JSON: {exc}") from None
     if content_hash(frozen["content"]) != frozen.get("content_hash"):
@@ -289,9 +292,28 @@ def read_edition(folder: Path, number: int) -> dict[str, Any]:
     return frozen  # type: ignore[no-any-return]
 
 
-def load_edition(folder: Path, number: int) -> LoadedBrief:
-    """Return a released edition as a LoadedBrief, ready to tailor and render."""
+def previous_release(folder: Path, edition: int) -> int | None:
+    """Return the latest released edition before `edition`, if there is one."""
+    earlier = [n for n in released_editions(folder) if n < edition]
+    return earlier[-1] if earlier else None
+
+
+def load_working(folder: Path | str) -> LoadedBrief:
+    """Return the working sources, carrying the latest release before them (for "Changes since")."""
+    folder = Path(folder)
+    loaded = load_brief(folder)
+    before = previous_release(folder, loaded.brief.edition)
+    loaded.previous = load_edition(folder, before, history=False) if before is not None else None
+    return loaded
+
+
+def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBrief:
+    """Return a released edition as a LoadedBrief, ready to tailor and render.
+
+    With `history`, it carries the release before it, so its briefs say what changed.
+    """
     content = read_edition(folder, number)["content"]
+    before = previous_release(folder, number) if history else None
     return LoadedBrief(
         root=folder,
         brief=Brief.model_validate(content["brief"]),
@@ -299,13 +321,14 @@ def load_edition(folder: Path, number: int) -> LoadedBrief:
         countries={code: CountryProfile.model_validate(p) for code, p in content["countries"].items()},
         sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
         recipients=None,
+        previous=load_edition(folder, before, history=False) if before is not None else None,
     )
 
 
 def load_side(folder: Path, which: int | str) -> LoadedBrief:
     """Return edition `which` (a number) or the working sources (`"working"`)."""
     if which == "working":
-        return load_brief(folder)
+        return load_working(folder)
     return load_edition(folder, int(which))
 
 

@@ -1,4 +1,10 @@
-"""One error hierarchy: every input problem carries file, line, column and field path."""
+"""Every exception briefgen raises on purpose, under one base, each with its exit status.
+
+The command line maps them to exit codes in one place (`briefgen.cli.BriefgenGroup`). The
+rule: exit 1 says "fix your files" (bad input) or "something failed"; exit 2 says "fix your
+command" (a `UsageError`: arguments that cannot work, or that name a country, scenario or
+edition the sources do not have). An input problem carries file, line, column and field path.
+"""
 
 from __future__ import annotations
 
@@ -46,11 +52,15 @@ class Problem:
 
 
 class BriefgenError(Exception):
-    """Base of every error briefgen raises on purpose."""
+    """Base of every error briefgen raises on purpose; the CLI prints it as one line."""
+
+    exit_code: int = 1
 
 
 class UsageError(BriefgenError):
     """The command was called with arguments that cannot work (exit status 2)."""
+
+    exit_code = 2
 
 
 class InputError(BriefgenError):
@@ -66,8 +76,17 @@ class InputError(BriefgenError):
         return [p for p in self.problems if p.severity == "error"]
 
 
+class TailoringError(BriefgenError):
+    """A country or scenario that the brief does not have was asked for: bad input (status 1),
+    the same in build, explain and diff."""
+
+
 class RenderError(BriefgenError):
     """A document could not be rendered (a template or renderer failure, not bad input)."""
+
+
+class BuildError(BriefgenError):
+    """The build was asked for something the sources do not have, or could not write."""
 
 
 class OutputError(BriefgenError):
@@ -76,3 +95,15 @@ class OutputError(BriefgenError):
 
 class EditionError(BriefgenError):
     """An edition cannot be released or read."""
+
+
+class UnknownEdition(EditionError, UsageError):
+    """An edition that is not released was asked for."""
+
+
+class DistributionError(BriefgenError):
+    """Copies cannot be prepared or distributed as asked."""
+
+
+class DeliveryError(BriefgenError):
+    """A channel could not deliver one message; the run records it and goes on."""

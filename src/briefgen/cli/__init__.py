@@ -1,15 +1,47 @@
-"""The command line: one module per command, heavy imports only inside the command that runs."""
+"""The command line: one module per command, heavy imports only inside the command that runs.
+
+Errors meet their exit status in one place, `BriefgenGroup.invoke`: a `BriefgenError` prints
+as one line (an `InputError` as its list of problems) and exits with the status its class
+carries; Ctrl-C ends any command with one line and status 130. No command maps exit codes.
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from briefgen.cli import build, distribute, editions, explain, schema, validate
 
+INTERRUPTED = 130
+"""The shell's status for a command ended by SIGINT (128 + 2)."""
+
+
+class BriefgenGroup(TyperGroup):
+    """Run a command; turn what briefgen raises on purpose into a message and an exit status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from briefgen.cli.common import print_problems
+        from briefgen.errors import BriefgenError, InputError
+
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            print_problems(exc.problems)
+            raise typer.Exit(exc.exit_code) from None
+        except BriefgenError as exc:
+            print(f"briefgen: {exc}", file=sys.stderr)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            print("briefgen: interrupted", file=sys.stderr)
+            raise typer.Exit(INTERRUPTED) from None
+
+
 app = typer.Typer(
     name="briefgen",
+    cls=BriefgenGroup,
     help="Tailored policy briefings for each government, from recommendations kept as YAML.",
     no_args_is_help=True,
     add_completion=False,
@@ -27,18 +59,9 @@ app.command("outdated")(distribute.outdated)
 
 
 def main() -> None:
-    """Run the command line; bad input ends with its report and exit status 1, never a traceback."""
-    from briefgen.cli.common import print_problems
-    from briefgen.errors import BriefgenError, InputError, UsageError
-
+    """Run the command line."""
     try:
         app()
-    except InputError as exc:
-        print_problems(exc.problems)
-        sys.exit(1)
-    except UsageError as exc:
-        print(f"briefgen: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except BriefgenError as exc:
-        print(f"briefgen: {exc}", file=sys.stderr)
-        sys.exit(1)
+    except KeyboardInterrupt:  # pressed while the command line itself was starting
+        print("briefgen: interrupted", file=sys.stderr)
+        sys.exit(INTERRUPTED)

@@ -32,15 +32,14 @@ def build(
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
     from briefgen.build import Outcome
     from briefgen.build import build as run_build
-    from briefgen.errors import EditionError, UsageError
-    from briefgen.render import FORMATS
+    from briefgen.errors import UsageError
+    from briefgen.formats import FORMATS, format_named
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     if not wanted:
         raise UsageError(f"--format names no format; give one or more of: {', '.join(FORMATS)}")
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format '{unknown[0]}' (known: {', '.join(FORMATS)})")
+    for name in wanted:
+        format_named(name)  # an unknown format is a usage error
     check_output_folder(out, "--out")
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     progress_display = None
@@ -77,8 +76,6 @@ def build(
                 edition=edition,
                 progress=callback,
             )
-    except EditionError as exc:  # an edition that is not released: a usage error
-        raise typer.BadParameter(str(exc)) from None
     finally:
         if progress_display is not None:
             progress_display.stop()

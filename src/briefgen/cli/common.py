@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.errors import Problem
+from briefgen.errors import Problem, UsageError
 
 BRIEF_ARGUMENT = typer.Argument(
     None,
@@ -27,7 +27,7 @@ def brief_folders(brief: Path | None) -> list[Path]:
 
     folders = briefs_under(Path("briefs"))
     if not folders:
-        raise typer.BadParameter("no brief given and no briefs/<id>/brief.yaml under the current folder")
+        raise UsageError("no brief given and no briefs/<id>/brief.yaml under the current folder")
     return folders
 
 

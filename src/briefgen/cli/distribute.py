@@ -29,25 +29,20 @@ def distribute(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Send each official a numbered copy of a released edition, and record it in the ledger."""
-    from briefgen.distribution import DistributionError
     from briefgen.distribution import distribute as run
 
-    try:
-        report = run(
-            brief,
-            edition=edition,
-            recipient_ids=recipient,
-            outdated=outdated_only,
-            dry_run=dry_run,
-            smtp=smtp,
-            sender=sender,
-            outbox=outbox,
-            ledger_path=ledger,
-            out=out,
-        )
-    except (DistributionError, ValueError) as exc:
-        typer.echo(f"briefgen: {exc}", err=True)
-        raise typer.Exit(1) from None
+    report = run(
+        brief,
+        edition=edition,
+        recipient_ids=recipient,
+        outdated=outdated_only,
+        dry_run=dry_run,
+        smtp=smtp,
+        sender=sender,
+        outbox=outbox,
+        ledger_path=ledger,
+        out=out,
+    )
     if as_json:
         data = {
             "brief": report.brief,

@@ -17,17 +17,13 @@ def release(
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
     from briefgen.editions import release_or_finish
-    from briefgen.errors import EditionError
+    from briefgen.errors import UsageError
 
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
-        raise typer.BadParameter(f"--date must be YYYY-MM-DD, not {date!r}") from None
-    try:
-        path, finished = release_or_finish(brief, date=day)
-    except EditionError as exc:
-        typer.echo(f"briefgen: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
+    path, finished = release_or_finish(brief, date=day)
     if finished:
         typer.echo(
             f"finished the interrupted release of {path}; brief.yaml is now at edition {int(path.stem) + 1}"
@@ -49,35 +45,29 @@ def diff(
     ),
 ) -> None:
     """Show what changed between two editions, per recommendation and per country."""
-    from briefgen.changes import diff as run_diff
-    from briefgen.changes import diff_data, diff_text
     from briefgen.editions import load_side, released_editions
-    from briefgen.errors import EditionError, UsageError
-    from briefgen.tailoring import TailoringError
+    from briefgen.errors import TailoringError, UnknownEdition, UsageError
+    from briefgen.tailoring.changes import diff as run_diff
+    from briefgen.tailoring.changes import diff_data, diff_text
 
     def side(value: str) -> int | str:
         if value == "working":
             return value
         if not value.isdigit():
-            raise typer.BadParameter(f"an edition is a number or 'working', not {value!r}")
+            raise UsageError(f"an edition is a number or 'working', not {value!r}")
         return int(value)
 
     codes = [c.upper() for c in country]
     if docx is not None and docx.is_dir():
         raise UsageError(f"--docx {docx} is a folder; give the file to write, like {docx / 'redline.docx'}")
     if docx is not None and len(codes) != 1:
-        raise typer.BadParameter("--docx needs exactly one --country")
+        raise UsageError("--docx needs exactly one --country")
     released = released_editions(brief)
     old_label = side(from_) if from_ is not None else (released[-1] if released else None)
     if old_label is None:
-        raise typer.BadParameter(
-            f"{brief} has no released edition to compare with; run `briefgen release` first"
-        )
+        raise UnknownEdition(f"{brief} has no released edition to compare with; run `briefgen release` first")
     new_label = side(to)
-    try:
-        old, new = load_side(brief, old_label), load_side(brief, new_label)
-    except EditionError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    old, new = load_side(brief, old_label), load_side(brief, new_label)
     have = list(dict.fromkeys([*old.brief.countries, *new.brief.countries]))
     unknown = [c for c in codes if c not in have]
     if unknown:  # asked for a country the brief does not have: bad input, like build and explain

@@ -15,12 +15,12 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     """Show, for one country, each recommendation as included or excluded, and exactly why."""
-    from briefgen.explaining import explanation, explanation_text
     from briefgen.loading import load_brief
     from briefgen.tailoring import tailor
+    from briefgen.tailoring.explain import explanation, explanation_text
 
     loaded = load_brief(brief)
-    tailored = tailor(loaded, country.upper(), scenario)  # an unknown country or scenario: exit 1
+    tailored = tailor(loaded, country.upper(), scenario)
     data = explanation(loaded, tailored)
     if as_json:
         typer.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))

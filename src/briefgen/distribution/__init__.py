@@ -15,14 +15,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError
+from briefgen.errors import DistributionError
 from briefgen.models import Recipient
 
 LEDGER_FILE = "ledger.sqlite"
-
-
-class DistributionError(BriefgenError):
-    """Distribution was asked for something that cannot be done."""
 
 
 @dataclass
@@ -78,11 +74,11 @@ def distribute(
 ) -> DistributionReport:
     """Prepare, deliver and record each recipient's copy of one released edition."""
     from briefgen.build import build, output_path
-    from briefgen.changes import country_changes
     from briefgen.distribution.copies import Batch, CopyTask
-    from briefgen.distribution.delivery import Channel, DeliveryError, Outbox, Smtp, SmtpSettings, message_id
+    from briefgen.distribution.delivery import Channel, Outbox, Smtp, SmtpSettings, message_id
     from briefgen.distribution.ledger import Ledger
     from briefgen.editions import load_edition, released_editions
+    from briefgen.errors import DeliveryError
     from briefgen.loading import load_brief
     from briefgen.tailoring import tailor
 
@@ -151,14 +147,12 @@ def distribute(
         built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
-        earlier = [n for n in released if n < number]
-        previous = load_edition(folder, earlier[-1]) if earlier else None
         numbers = ledger.reserve_all(brief_id, number, [(r.id, r.country, channel_of(r)) for r in todo])
 
         batches = []
         for code in countries:
             brief = tailor(frozen, code)
-            changes = country_changes(previous, frozen, code, after=brief) if previous is not None else None
+            changes = brief.changes
             sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
             tasks = [
                 CopyTask(r, numbers[r.id], message_id(brief_id, number, r.id, numbers[r.id]))

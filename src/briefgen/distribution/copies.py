@@ -23,8 +23,8 @@ from typing import Any
 from briefgen.atomic import write_bytes_atomic
 from briefgen.distribution.delivery import Letter, compose
 from briefgen.distribution.ledger import CopyFile
+from briefgen.document.model import ChangesSince, TailoredBrief
 from briefgen.models import Recipient
-from briefgen.tailoring import ChangesSince, TailoredBrief
 
 
 def stamp_line(recipient: Recipient, copy_number: int) -> str:

@@ -1,7 +1,7 @@
 """Delivery: a message per recipient (cover note as body, copies attached), by SMTP or outbox.
 
-Channels share one interface, `send(message) -> None`, raising on failure; adding a channel is
-adding a class here.
+Channels share one interface, `send(recipient_id, to_address, message) -> None` (the message
+as RFC 5322 bytes), raising DeliveryError on failure; adding a channel is adding a class here.
 """
 
 from __future__ import annotations
@@ -20,16 +20,8 @@ from pathlib import Path
 from typing import Protocol
 
 from briefgen.atomic import write_bytes_atomic
-
-MIME_TYPES = {
-    ".pdf": ("application", "pdf"),
-    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".html": ("text", "html"),
-}
-
-
-class DeliveryError(Exception):
-    """A message could not be delivered."""
+from briefgen.errors import DeliveryError, UsageError
+from briefgen.formats import format_of
 
 
 @dataclass(frozen=True)
@@ -69,7 +61,8 @@ def compose(letter: Letter, sender: str) -> bytes:
     headers = b"".join(policy.SMTP.fold_binary(name, value) for name, value in top.items())
     parts = [headers, b"\r\n--" + boundary.encode() + b"\r\n", note.as_bytes()]
     for path in letter.attachments:
-        maintype, subtype = MIME_TYPES.get(path.suffix, ("application", "octet-stream"))
+        known = format_of(path.suffix)
+        maintype, subtype = (known.media_type if known else "application/octet-stream").split("/")
         if not path.name.isascii() or '"' in path.name:
             raise ValueError(f"attachment names are ASCII slugs: {path.name!r}")
         header = (
@@ -139,7 +132,7 @@ class SmtpSettings:
             return None
         host, _, port = address.rpartition(":")
         if not host or not port.isdigit():
-            raise ValueError(f"SMTP server must be HOST:PORT, not {address!r}")
+            raise UsageError(f"SMTP server must be HOST:PORT, not {address!r}")
         return cls(
             host=host.strip("[]"),
             port=int(port),

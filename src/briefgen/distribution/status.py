@@ -73,8 +73,9 @@ class Outdated:
 
 def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
     """Return the recipients who do not hold the newest released edition, with what changed."""
-    from briefgen.changes import country_changes
     from briefgen.editions import load_edition, released_editions
+    from briefgen.tailoring import tailor
+    from briefgen.tailoring.core import changes_from
 
     released = released_editions(folder)
     if not released:
@@ -90,7 +91,7 @@ def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
             lines: tuple[str, ...] = (f"Holds no edition yet; edition {newest} would be the first.",)
         else:
             old = editions.setdefault(holding.edition, load_edition(folder, holding.edition))
-            lines = country_changes(old, newest_brief, holding.country).lines or (
+            lines = changes_from(old, tailor(newest_brief, holding.country)).lines or (
                 f"Nothing in the {holding.country} brief changed since edition {holding.edition}.",
             )
         found.append(Outdated(holding, newest, lines))

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import RootModel, StringConstraints
 
+from briefgen.formats import FormatName
 from briefgen.models.common import CountryCode, LanguageCode, Line, Slug, SourceModel
 
 Email = Annotated[
@@ -15,7 +16,6 @@ Email = Annotated[
         max_length=254,
     ),
 ]
-Format = Literal["pdf", "docx", "html"]
 
 
 class Recipient(SourceModel):
@@ -35,7 +35,7 @@ class Recipient(SourceModel):
     """Language of the copies and cover note."""
     email: Email | None = None
     """Address for delivery by email; without it copies go to the outbox."""
-    formats: list[Format] = ["pdf"]
+    formats: list[FormatName] = ["pdf"]
     """Formats sent to this recipient."""
     channel: Literal["email", "outbox"] | None = None
     """Delivery channel; default email when an address is given, else outbox."""

@@ -11,25 +11,20 @@ from __future__ import annotations
 import importlib
 import os
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-if TYPE_CHECKING:
-    from briefgen.tailoring import TailoredBrief
+from briefgen.formats import format_named
 
-FORMATS: dict[str, str] = {
-    "docx": "briefgen.render.docx:DocxRenderer",
-    "html": "briefgen.render.html:HtmlRenderer",
-    "pdf": "briefgen.render.pdf:PdfRenderer",
-}
-"""Format name -> "module:class" of its renderer."""
+if TYPE_CHECKING:
+    from briefgen.document.model import TailoredBrief
 
 
 class Renderer(Protocol):
     """What every renderer offers."""
 
     format: ClassVar[str]
-    suffix: ClassVar[str]
 
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the file for one tailored brief."""
@@ -41,15 +36,14 @@ def templates_dir() -> Path:
     override = os.environ.get("BRIEFGEN_TEMPLATES")
     if override:
         return Path(override).resolve()
-    return (Path(__file__).resolve().parents[3] / "templates").resolve()
+    # Package data: the wheel carries them, so an installed briefgen renders outside a checkout.
+    return Path(str(resources.files("briefgen.render") / "templates")).resolve()
 
 
 @cache
 def renderer_for(fmt: str) -> Renderer:
     """Return this process's renderer for `fmt`, created once and reused for every document."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
-    module_name, class_name = FORMATS[fmt].split(":")
+    module_name, class_name = format_named(fmt).renderer.split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     renderer: Renderer = cls()
     return renderer

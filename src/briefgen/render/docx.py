@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
@@ -38,22 +38,22 @@ from briefgen.doctree import (
     Strong,
     Text,
 )
-from briefgen.labels import fill, labels
+from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
+from briefgen.document.outline import Part, outline
+from briefgen.document.words import fill, pieces, words
 from briefgen.render import ooxml, templates_dir
-from briefgen.tailoring import ProfileRow, TailoredBrief, TailoredRecommendation
 
 REFERENCE_DOCX = "reference.docx"
 """The style reference, under the templates folder."""
 
 FOOTNOTE_STYLE = "footnote text"  # Word's internal name of its built-in "Footnote Text"
-PROFILE_COLUMNS = (0.40, 0.19, 0.08, 0.33)
-"""Shares of the text width for the profile table's fact, value, year and source columns."""
+PROFILE_COLUMNS = (0.58, 0.28, 0.14)
+"""Shares of the text width for the profile table's fact, value and year columns."""
 NUMBER_INDENT = Twips(567)
 """Where a recommendation's title starts, after its large number (10 mm)."""
 
 # Word and LibreOffice choose CJK fonts and line breaking by region-qualified tags.
 _WORD_LANGUAGE = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _PAGE_LOCATOR = re.compile(r"\b(pp?)\. (?=\w)")
 
 
@@ -71,7 +71,6 @@ class DocxRenderer:
     """Render a tailored brief as a Word document."""
 
     format: ClassVar[str] = "docx"
-    suffix: ClassVar[str] = ".docx"
 
     def __init__(self, reference: Path | None = None) -> None:
         path = reference if reference is not None else templates_dir() / REFERENCE_DOCX
@@ -118,24 +117,26 @@ class _BriefWriter:
         self.doc = document
         self.brief = brief
         self.styles = styles
-        self.words: Mapping[str, str] = labels(brief.language)
+        self.words: Mapping[str, str] = words(brief.language)
+        self.container: ooxml.BlockContainer = document
+        """Where paragraphs go: the body, or the cell of a box."""
 
     def write(self) -> None:
         ooxml.clear_body(self.doc)
         ooxml.set_default_language(self.doc, self.brief.language)
         self.properties()
         self.running_heads()
-        self.title_block()
-        self.changes()
-        self.summary()
-        self.profile()
-        if self.brief.analysis_position == "after-recommendations":
-            self.recommendations()
-            self.analysis()
-        else:
-            self.analysis()
-            self.recommendations()
-        self.references()
+        parts: Mapping[Part, Callable[[], None]] = {
+            "title": self.title_block,
+            "changes": self.changes,
+            "summary": self.summary,
+            "profile": self.profile,
+            "analysis": self.analysis,
+            "recommendations": self.recommendations,
+            "references": self.references,
+        }
+        for part in outline(self.brief):
+            parts[part]()
 
     # --- the parts of a brief, in reading order ---------------------------------------------------
 
@@ -187,16 +188,11 @@ class _BriefWriter:
 
     def _page_of_pages(self, paragraph: WordParagraph) -> None:
         fields = {"page": "PAGE", "pages": "NUMPAGES"}
-        template = self.words["page"]
-        position = 0
-        for match in _PLACEHOLDER.finditer(template):
-            if match.start() > position:
-                paragraph.add_run(template[position : match.start()])
-            if match.group(1) in fields:
-                ooxml.add_field(paragraph, fields[match.group(1)])
-            position = match.end()
-        if position < len(template):
-            paragraph.add_run(template[position:])
+        for text, slot in pieces(self.words["page"]):
+            if slot is None:
+                paragraph.add_run(text)
+            elif slot in fields:
+                ooxml.add_field(paragraph, fields[slot])
 
     def title_block(self) -> None:
         brief = self.brief
@@ -214,14 +210,22 @@ class _BriefWriter:
     def changes(self) -> None:
         """From edition 2 on: what changed in this country's brief, up front for those who hold it."""
         changes = self.brief.changes
-        if changes is None:
-            return
-        self.plain("Heading 1", fill(self.words["changes"], edition=changes.edition))
-        if not changes.lines:
-            self.plain("Normal", fill(self.words["no_changes"], edition=changes.edition))
-            return
-        items = tuple((Paragraph((Text(line),)),) for line in changes.lines)
-        self.blocks((BulletList(items),))
+        assert changes is not None  # the outline shows this part only when there are changes
+        # A box, as in print: a one-cell table, the form Word users know for a boxed note.
+        box = self.doc.add_table(rows=1, cols=1)
+        box.style = self.doc.styles["Changes Box"]
+        cell = box.rows[0].cells[0]
+        self.container = cell
+        try:
+            self.plain("Box Heading", fill(self.words["changes"], edition=changes.edition))
+            ooxml.drop_paragraph(cell.paragraphs[0])  # a new cell's own empty paragraph
+            if changes.lines:
+                items = tuple((Paragraph((Text(line),)),) for line in changes.lines)
+                self.blocks((BulletList(items),), "Box Text")
+            else:
+                self.plain("Box Text", fill(self.words["no_changes"], edition=changes.edition))
+        finally:
+            self.container = self.doc
 
     def summary(self) -> None:
         self.plain("Heading 1", self.words["summary"])
@@ -237,7 +241,12 @@ class _BriefWriter:
             self.blocks((BulletList(tuple(h.blocks for h in brief.highlights)),))
 
     def profile_table(self, rows: tuple[ProfileRow, ...]) -> None:
+        """Write fact, value and year, each row's source a letter; the sources in small type under it.
+
+        The same design as print: a compact table, each source named once.
+        """
         words = self.words
+        marked, sources = source_notes(rows)
         section = self.doc.sections[0]
         text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         widths = [int(text_width * share) for share in PROFILE_COLUMNS]
@@ -248,22 +257,29 @@ class _BriefWriter:
         header = table.rows[0]
         ooxml.repeat_as_header_row(header)
         ooxml.keep_row_on_one_page(header)
-        heads = (words["fact"], words["value"], words["year"], words["source"])
+        heads = (words["fact"], words["value"], words["year"])
         for cell, word in zip(header.cells, heads, strict=True):
             self._cell(cell, "Table Heading", word)
-        for row in rows:
+        for row, letter in marked:
             added = table.add_row()
             ooxml.keep_row_on_one_page(added)
             year = str(row.year) if row.year is not None else ""
-            values = (("Table Text", row.label), ("Table Text", row.value), ("Table Text", year))
-            for cell, (style, text) in zip(
-                added.cells, (*values, ("Table Source", row.source or "")), strict=True
-            ):
-                self._cell(cell, style, text)
+            fact, value, year_cell = added.cells
+            self._cell(fact, "Table Text", row.label)
+            if letter:
+                self.run(fact.paragraphs[0], letter, "Source Mark")
+            self._cell(value, "Table Text", row.value)
+            self._cell(year_cell, "Table Text", year)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
             for cell in column.cells:
                 cell.width = width
+        if sources:
+            notes = self.paragraph("Table Source")
+            self.run(notes, words["sources"] + ": ", "Label Inline")
+            for n, (letter, source) in enumerate(sources):
+                self.run(notes, letter, "Source Mark")
+                self.run(notes, "\u200a" + source + ("; " if n < len(sources) - 1 else "."))
 
     def _cell(self, cell: _Cell, style: str, text: str) -> None:
         paragraph = cell.paragraphs[0]
@@ -272,16 +288,11 @@ class _BriefWriter:
             paragraph.add_run(_text(text))
 
     def analysis(self) -> None:
-        if not self.brief.sections:
-            return
-        self.plain("Heading 1", self.words["analysis"])
         for heading, body in self.brief.sections:
-            self.plain("Heading 2", heading)
+            self.plain("Heading 1", heading)
             self.blocks(body.blocks)
 
     def recommendations(self) -> None:
-        if not self.brief.recommendations:
-            return
         self.plain("Heading 1", self.words["recommendations"])
         for rec in self.brief.recommendations:
             self.recommendation(rec)
@@ -338,8 +349,6 @@ class _BriefWriter:
             self.blocks(rec.country_note.blocks, "Country Note")
 
     def references(self) -> None:
-        if not self.brief.references:
-            return
         self.plain("Heading 1", self.words["references"])
         for reference in self.brief.references:
             self.inlines(self.paragraph("Reference"), reference.entry, "Reference")
@@ -348,7 +357,7 @@ class _BriefWriter:
 
     def paragraph(self, style: str) -> WordParagraph:
         """Append an empty paragraph in `style`."""
-        paragraph = self.doc.add_paragraph()
+        paragraph = self.container.add_paragraph()
         ooxml.set_paragraph_style(paragraph, self.styles.id(style))
         return paragraph
 

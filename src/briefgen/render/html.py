@@ -35,23 +35,22 @@ from briefgen.doctree import (
     Strong,
     Text,
 )
+from briefgen.document.model import TailoredBrief, source_notes
+from briefgen.document.outline import outline
+from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
-from briefgen.labels import fill, labels
 from briefgen.render import templates_dir
-from briefgen.tailoring import ProfileRow, TailoredBrief
 from briefgen.text import script_runs
 
 BASE_TEMPLATE = "base.html"
 STYLESHEET = "print.css"
 _SAFE_HREF = re.compile(r"^(https?://|mailto:)[^\s<>\"'`]*$", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class HtmlRenderer:
     """Render a tailored brief as one standalone UTF-8 HTML page (stylesheet inlined)."""
 
     format: ClassVar[str] = "html"
-    suffix: ClassVar[str] = ".html"
 
     def __init__(self, templates: Path | None = None) -> None:
         self.templates = (templates or templates_dir()).resolve()
@@ -75,13 +74,14 @@ class HtmlRenderer:
     def document(self, brief: TailoredBrief, *, inline_css: bool) -> str:
         """Return the brief's HTML; without `inline_css` the caller supplies the stylesheet."""
         template = self.env.get_template(BASE_TEMPLATE)
-        words = labels(brief.language)
+        labels = words(brief.language)
         try:
             return template.render(
                 brief=brief,
-                labels=words,
+                parts=outline(brief),
+                labels=labels,
                 stylesheet=Markup(self.stylesheet) if inline_css else None,
-                page_css=Markup(_page_css(words)),
+                page_css=Markup(_page_css(labels)),
                 generator=f"briefgen {__version__}",
             )
         except TemplateError as exc:
@@ -134,31 +134,6 @@ def anchor(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
     return f"{slug or 'part'}-{digest}"
-
-
-def source_notes(rows: Iterable[ProfileRow]) -> tuple[list[tuple[ProfileRow, str]], list[tuple[str, str]]]:
-    """Return the profile rows each with its source's note letter, and the list of sources.
-
-    The table stays compact (fact, value, year); each source is named once, in small grey
-    type under it, and rows point to it by letter.
-    """
-    letters: dict[str, str] = {}
-    marked: list[tuple[ProfileRow, str]] = []
-    for row in rows:
-        letter = ""
-        if row.source:
-            letter = letters.setdefault(row.source, _letter(len(letters)))
-        marked.append((row, letter))
-    return marked, [(letter, source) for source, letter in letters.items()]
-
-
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
 
 
 def _blocks(blocks: Iterable[Block]) -> Markup:
@@ -224,19 +199,15 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _page_css(words: Mapping[str, str]) -> str:
+def _page_css(labels: Mapping[str, str]) -> str:
     """Return the @page rule that writes "Page N of M" in the brief's own words."""
     parts: list[str] = []
-    pos = 0
-    label = words["page"]
-    for match in _PLACEHOLDER.finditer(label):
-        if match.start() > pos:
-            parts.append(_css_string(label[pos : match.start()]))
-        counter = {"page": "page", "pages": "pages"}.get(match.group(1))
+    for text, slot in pieces(labels["page"]):
+        if slot is None:
+            parts.append(_css_string(text))
+            continue
+        counter = {"page": "page", "pages": "pages"}.get(slot)
         if counter is None:
-            raise RenderError(f"the page label has an unknown placeholder {match.group()}")
+            raise RenderError(f"the page label has an unknown placeholder {{{slot}}}")
         parts.append(f"counter({counter})")
-        pos = match.end()
-    if pos < len(label):
-        parts.append(_css_string(label[pos:]))
     return "@page { @bottom-right { content: " + " ".join(parts) + "; } }"

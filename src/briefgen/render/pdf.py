@@ -1,8 +1,10 @@
 """PDF: the brief's HTML laid out by WeasyPrint, tagged (PDF/UA-1), every glyph embedded.
 
-This is the only module that imports WeasyPrint, and `briefgen.render` imports it only when
-PDF is asked for, so the command line starts without it. One renderer instance keeps one
-`FontConfiguration`, one parsed stylesheet and one image cache for every document it makes.
+WeasyPrint is imported here, by the URL fetcher (`render/fetcher.py`) and by the stamping of
+copies (`distribution/copies.py`, which reuses this module's font configuration and fetcher);
+none of them is imported until a PDF is made or copies are prepared, so the command line
+starts without it. One renderer instance keeps one `FontConfiguration`, one parsed stylesheet
+and one image cache for every document it makes.
 
 Same brief, same bytes: the dates come from the brief (`dcterms.created`/`modified`), the
 file identifier is a hash of the HTML, and nothing reads the clock.
@@ -20,10 +22,10 @@ from typing import Any, ClassVar
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from briefgen.document.model import TailoredBrief
 from briefgen.errors import RenderError
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
-from briefgen.tailoring import TailoredBrief
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1)."""
@@ -43,7 +45,6 @@ class PdfRenderer:
     """Render a tailored brief as a tagged, print-ready A4 PDF."""
 
     format: ClassVar[str] = "pdf"
-    suffix: ClassVar[str] = ".pdf"
 
     def __init__(self, templates: Path | None = None) -> None:
         self.html = HtmlRenderer(templates)

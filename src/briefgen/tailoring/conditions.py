@@ -22,38 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from briefgen.document.model import MISSING, LeafResult
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
 from briefgen.models.common import Scalar
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
-"""The value of a fact that is not defined."""
-
-
-@dataclass(frozen=True)
-class LeafResult:
-    """One fact test, the value the fact had, and its outcome."""
-
-    fact: str
-    operator: str
-    operand: Any
-    value: Any
-    holds: bool
-
-    @property
-    def defined(self) -> bool:
-        """Return whether the fact was defined."""
-        return self.value is not MISSING
-
-    def describe(self) -> str:
-        """Return the test in words: `country.debt_share gte 0.3 (value 0.43): true`."""
-        value = "not defined" if not self.defined else f"value {self.value!r}"
-        return f"{self.fact} {self.operator} {self.operand!r} ({value}): {'true' if self.holds else 'false'}"
 
 
 @dataclass(frozen=True)

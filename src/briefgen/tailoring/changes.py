@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from briefgen.doctree import RichText
 from briefgen.loading import LoadedBrief
-from briefgen.tailoring import ChangesSince, TailoredBrief, tailor
+from briefgen.tailoring.core import changes_from, tailor
 
 Op = Literal["equal", "insert", "delete"]
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
@@ -220,94 +219,13 @@ def diff(
                 fact_changes.append(FactChange(code, name, before_facts.get(name), after_facts.get(name)))
     wanted = list(countries) or list(new.brief.countries)
     effects = tuple(
-        CountryEffect(code, country_changes(old, new, code).lines)
+        CountryEffect(code, changes_from(old, tailor(new, code)).lines)
         for code in wanted
         if code in new.brief.countries
     )
     return BriefDiff(
         new.id, old_label, new_label, brief_fields, tuple(rec_changes), tuple(fact_changes), effects
     )
-
-
-def country_changes(
-    old: LoadedBrief, new: LoadedBrief, country: str, *, after: TailoredBrief | None = None
-) -> ChangesSince:
-    """Return what changed in `country`'s tailored brief from `old` to `new`.
-
-    `after` is the new brief when the caller has tailored it already (for a scenario of its
-    choice); the old one is tailored for the same scenario where it has it, else its active one.
-    """
-    after = after if after is not None else tailor(new, country)
-    if country not in old.brief.countries:
-        return ChangesSince(
-            old.brief.edition, (f"This is the first brief prepared for {after.country_name}.",)
-        )
-    before = tailor(old, country, after.scenario if after.scenario in old.brief.scenarios else None)
-    return ChangesSince(old.brief.edition, tuple(_effect_lines(before, after)))
-
-
-def _effect_lines(before: TailoredBrief, after: TailoredBrief) -> list[str]:
-    lines: list[str] = []
-    old_recs = {r.id: r for r in before.recommendations}
-    new_recs = {r.id: r for r in after.recommendations}
-    for rec in after.recommendations:
-        title = rec.title.plain()
-        if rec.id not in old_recs:
-            lines.append(f"New: recommendation {rec.number}, “{title}”, now applies.")
-            continue
-        prior = old_recs[rec.id]
-        if prior.number != rec.number:
-            lines.append(f"“{title}” is now recommendation {rec.number} (was {prior.number}).")
-        revised = [label for label, a, b in _compare_fields(prior, rec) if a != b]
-        if revised:
-            lines.append(f"“{title}”: revised {_join(revised)}.")
-        old_evidence = {(e.claim.plain(), e.citation.text) for e in prior.evidence}
-        new_evidence = {(e.claim.plain(), e.citation.text) for e in rec.evidence}
-        for claim, cite in sorted(new_evidence - old_evidence):
-            lines.append(f"“{title}”: new evidence: {claim} ({cite})")
-        for claim, cite in sorted(old_evidence - new_evidence):
-            lines.append(f"“{title}”: evidence withdrawn: {claim} ({cite})")
-    for rec in before.recommendations:
-        if rec.id not in new_recs:
-            lines.append(f"“{rec.title.plain()}” no longer applies to {after.country_name}.")
-    old_rows = {row.name: row for row in before.profile}
-    for row in after.profile:
-        prior_row = old_rows.get(row.name)
-        if prior_row is None:
-            lines.append(
-                f"Profile: {row.label} added: {row.value}" + (f" ({row.year})." if row.year else ".")
-            )
-        elif (prior_row.value, prior_row.year) != (row.value, row.year):
-            was = prior_row.value + (f" ({prior_row.year})" if prior_row.year else "")
-            now = row.value + (f" ({row.year})" if row.year else "")
-            lines.append(f"Profile: {row.label} is now {now} (was {was}).")
-    if before.summary != after.summary:
-        lines.append("The executive summary was revised.")
-    old_sections = dict(before.sections)
-    for heading, body in after.sections:
-        if heading not in old_sections:
-            lines.append(f"New section: {heading}.")
-        elif old_sections[heading] != body:
-            lines.append(f"Section “{heading}” was revised.")
-    return lines
-
-
-def _compare_fields(a: Any, b: Any) -> list[tuple[str, Any, Any]]:
-    def text(value: RichText | None) -> str:
-        return value.plain() if value is not None else ""
-
-    return [
-        ("the title", text(a.title), text(b.title)),
-        ("when it applies", (text(a.trigger), a.applies_because), (text(b.trigger), b.applies_because)),
-        ("the action", text(a.action), text(b.action)),
-        ("the steps", [text(s) for s in a.steps], [text(s) for s in b.steps]),
-        ("the rationale", text(a.rationale), text(b.rationale)),
-        ("the country note", text(a.country_note), text(b.country_note)),
-    ]
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def diff_text(result: BriefDiff) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from briefgen.document.model import TailoredBrief, to_data
 from briefgen.loading import LoadedBrief
-from briefgen.tailoring import TailoredBrief, to_data
 
 _OPERATOR_WORDS = {
     "equals": "=",

@@ -3,156 +3,52 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from briefgen.citations import page_locator
-from briefgen.conditions import MISSING, LeafResult, evaluate
-from briefgen.doctree import Citation, CiteItem, Inline, RichText, Text, walk_inlines
-from briefgen.errors import BriefgenError
+from briefgen.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.model import (
+    MISSING,
+    ChangesSince,
+    Decision,
+    EvidenceItem,
+    LeafResult,
+    ProfileRow,
+    Reference,
+    TailoredBrief,
+    TailoredRecommendation,
+)
+from briefgen.errors import TailoringError
 from briefgen.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.loading import LoadedBrief
 from briefgen.models import CountryProfile, Recommendation
-
-
-class TailoringError(BriefgenError):
-    """A country or scenario that the brief does not have was asked for."""
-
-
-@dataclass(frozen=True)
-class ProfileRow:
-    """One line of the "At a glance" table."""
-
-    name: str
-    label: str
-    value: str
-    year: int | None
-    source: str | None
-    """Author-date label of the source ("World Bank, 2020"), if any."""
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    """A claim kept for this country, with its citation."""
-
-    claim: RichText
-    citation: Citation
-    countries: tuple[str, ...] | None
-
-    def cited(self) -> tuple[Inline, ...]:
-        """Return the claim with its citation before the closing full stop: "… 1980s (UNESCO, 2021)."."""
-        inlines = list(self.claim.inlines())
-        last = inlines[-1] if inlines else None
-        stop = ""
-        if isinstance(last, Text) and last.text.rstrip().endswith("."):
-            stop = "."
-            inlines[-1] = Text(last.text.rstrip()[:-1], last.lang)
-        return (*inlines, Text(" "), self.citation, Text(stop))
-
-
-@dataclass(frozen=True)
-class TailoredRecommendation:
-    """A recommendation as one country's brief shows it."""
-
-    number: int
-    id: str
-    title: RichText
-    priority: int
-    horizon: str | None
-    institutions: tuple[str, ...]
-    trigger: RichText
-    applies_because: tuple[str, ...]
-    """What was found true for this country, in words; empty when it always applies."""
-    watch: tuple[RichText, ...]
-    action: RichText
-    steps: tuple[RichText, ...]
-    rationale: RichText | None
-    evidence: tuple[EvidenceItem, ...]
-    country_note: RichText | None
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Why one recommendation is in or out of one country's brief."""
-
-    recommendation: str
-    title: str
-    priority: int
-    included: bool
-    decided_by: Literal["status", "audience", "condition", "always"]
-    reason: str
-    leaves: tuple[LeafResult, ...]
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One entry of the reference list."""
-
-    key: str
-    label: str
-    entry: tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class ChangesSince:
-    """What changed in this country's brief since an earlier edition, in words."""
-
-    edition: int
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TailoredBrief:
-    """Everything one government's brief shows, format-neutral; renderers walk only this."""
-
-    brief_id: str
-    edition: int
-    language: str
-    date: dt.date
-    date_text: str
-    title: str
-    subtitle: str | None
-    series: str | None
-    organisation: str
-    authors: tuple[str, ...]
-    marking: str | None
-    country: str
-    country_name: str
-    official_name: str
-    scenario: str | None
-    scenario_label: str | None
-    scenario_is_default: bool
-    summary: RichText
-    sections: tuple[tuple[str, RichText], ...]
-    analysis_position: str
-    profile: tuple[ProfileRow, ...]
-    highlights: tuple[RichText, ...]
-    recommendations: tuple[TailoredRecommendation, ...]
-    decisions: tuple[Decision, ...]
-    references: tuple[Reference, ...]
-    changes: ChangesSince | None = None
-    """From edition 2 on: what changed for this country since the previous edition."""
-
-    @property
-    def prepared_for(self) -> str:
-        """Return "Prepared for the Government of the French Republic"-style text."""
-        return f"Prepared for the Government of {_with_article(self.official_name)}"
-
-    @property
-    def slug(self) -> str:
-        """Return the output file stem: `<brief>-<country>-e<edition>`."""
-        return f"{self.brief_id}-{self.country}-e{self.edition}"
-
-    def canonical_json(self) -> str:
-        """Return the brief as canonical JSON: same content, same bytes."""
-        return canonical_json(self)
+from briefgen.tailoring.conditions import evaluate
+from briefgen.tailoring.effects import changes_since
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
-    """Return `country`'s brief under `scenario` (default: the brief's active scenario)."""
+    """Return `country`'s finished brief under `scenario` (default: the brief's active scenario).
+
+    When the sources carry the previous released edition, the brief says what changed for this
+    country since then; nothing is added to a tailored brief after this returns.
+    """
+    tailored = _tailor(loaded, country, scenario)
+    if loaded.previous is None:
+        return tailored
+    return dataclasses.replace(tailored, changes=changes_from(loaded.previous, tailored))
+
+
+def changes_from(old: LoadedBrief, after: TailoredBrief) -> ChangesSince:
+    """Return what changed in the brief `after` since the edition whose sources are `old`."""
+    before = None
+    if after.country in old.brief.countries:
+        scenario = after.scenario if after.scenario in old.brief.scenarios else None
+        before = _tailor(old, after.country, scenario)
+    return changes_since(old.brief.edition, before, after)
+
+
+def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
     brief = loaded.brief
     if country not in brief.countries:
         raise TailoringError(f"{country} is not one of {brief.id}'s countries ({', '.join(brief.countries)})")
@@ -333,55 +229,3 @@ def _cited_keys(
             if isinstance(node, Citation):
                 keys.update(ci.key for ci in node.items)
     return keys
-
-
-def _with_article(official_name: str) -> str:
-    """Return "the French Republic" for a name that takes the article in English."""
-    first = official_name.split(" ", 1)[0]
-    takes_article = first in {
-        "Republic",
-        "Kingdom",
-        "State",
-        "Plurinational",
-        "Federal",
-        "United",
-        "Islamic",
-        "Principality",
-        "Sultanate",
-        "Democratic",
-        "People's",
-        "Commonwealth",
-        "Grand",
-    }
-    takes_article = takes_article or official_name.split(" ")[-1] in {
-        "Republic",
-        "Kingdom",
-        "Federation",
-        "Emirates",
-        "States",
-        "Islands",
-    }
-    return f"the {official_name}" if takes_article and not official_name.startswith("the ") else official_name
-
-
-def to_data(value: Any) -> Any:
-    """Return plain JSON-ready data for a tailored brief or any part of it."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {"type": type(value).__name__}
-        for f in dataclasses.fields(value):
-            data[f.name] = to_data(getattr(value, f.name))
-        return data
-    if isinstance(value, tuple | list):
-        return [to_data(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is MISSING:
-        return None
-    return value
-
-
-def canonical_json(value: Any) -> str:
-    """Return canonical JSON: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(to_data(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,229 @@
+"""The tailored brief: everything one government's brief shows, format-neutral.
+
+`tailor()` makes it, finished (the changes since the previous edition included); renderers,
+the redline, copies and `explain` read it and nothing else. It holds plain dataclasses and the
+rich-text tree only, so a renderer worker that receives one imports neither the loader nor
+pydantic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from briefgen.doctree import Citation, Inline, RichText, Text
+from briefgen.document.words import prepared_for
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __reduce__(self) -> str:
+        return "MISSING"  # one object in every process: a worker's `is MISSING` still holds
+
+
+MISSING: Any = _Missing()
+"""The value of a fact that is not defined."""
+
+
+@dataclass(frozen=True)
+class LeafResult:
+    """One fact test, the value the fact had, and its outcome."""
+
+    fact: str
+    operator: str
+    operand: Any
+    value: Any
+    holds: bool
+
+    @property
+    def defined(self) -> bool:
+        """Return whether the fact was defined."""
+        return self.value is not MISSING
+
+    def describe(self) -> str:
+        """Return the test in words: `country.debt_share gte 0.3 (value 0.43): true`."""
+        value = "not defined" if not self.defined else f"value {self.value!r}"
+        return f"{self.fact} {self.operator} {self.operand!r} ({value}): {'true' if self.holds else 'false'}"
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One line of the "At a glance" table."""
+
+    name: str
+    label: str
+    value: str
+    year: int | None
+    source: str | None
+    """Author-date label of the source ("World Bank, 2020"), if any."""
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """A claim kept for this country, with its citation."""
+
+    claim: RichText
+    citation: Citation
+    countries: tuple[str, ...] | None
+
+    def cited(self) -> tuple[Inline, ...]:
+        """Return the claim with its citation before the closing full stop: "… 1980s (UNESCO, 2021)."."""
+        inlines = list(self.claim.inlines())
+        last = inlines[-1] if inlines else None
+        stop = ""
+        if isinstance(last, Text) and last.text.rstrip().endswith("."):
+            stop = "."
+            inlines[-1] = Text(last.text.rstrip()[:-1], last.lang)
+        return (*inlines, Text(" "), self.citation, Text(stop))
+
+
+@dataclass(frozen=True)
+class TailoredRecommendation:
+    """A recommendation as one country's brief shows it."""
+
+    number: int
+    id: str
+    title: RichText
+    priority: int
+    horizon: str | None
+    institutions: tuple[str, ...]
+    trigger: RichText
+    applies_because: tuple[str, ...]
+    """What was found true for this country, in words; empty when it always applies."""
+    watch: tuple[RichText, ...]
+    action: RichText
+    steps: tuple[RichText, ...]
+    rationale: RichText | None
+    evidence: tuple[EvidenceItem, ...]
+    country_note: RichText | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why one recommendation is in or out of one country's brief."""
+
+    recommendation: str
+    title: str
+    priority: int
+    included: bool
+    decided_by: Literal["status", "audience", "condition", "always"]
+    reason: str
+    leaves: tuple[LeafResult, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the reference list."""
+
+    key: str
+    label: str
+    entry: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """What changed in this country's brief since an earlier edition, in words."""
+
+    edition: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TailoredBrief:
+    """Everything one government's brief shows, format-neutral; renderers walk only this."""
+
+    brief_id: str
+    edition: int
+    language: str
+    date: dt.date
+    date_text: str
+    title: str
+    subtitle: str | None
+    series: str | None
+    organisation: str
+    authors: tuple[str, ...]
+    marking: str | None
+    country: str
+    country_name: str
+    official_name: str
+    scenario: str | None
+    scenario_label: str | None
+    scenario_is_default: bool
+    summary: RichText
+    sections: tuple[tuple[str, RichText], ...]
+    analysis_position: str
+    profile: tuple[ProfileRow, ...]
+    highlights: tuple[RichText, ...]
+    recommendations: tuple[TailoredRecommendation, ...]
+    decisions: tuple[Decision, ...]
+    references: tuple[Reference, ...]
+    changes: ChangesSince | None = None
+    """From edition 2 on: what changed for this country since the previous edition."""
+
+    @property
+    def prepared_for(self) -> str:
+        """Return "Prepared for the Government of the French Republic", in the brief's language."""
+        return prepared_for(self.official_name, self.language)
+
+    @property
+    def slug(self) -> str:
+        """Return the output file stem: `<brief>-<country>-e<edition>`."""
+        return f"{self.brief_id}-{self.country}-e{self.edition}"
+
+    def canonical_json(self) -> str:
+        """Return the brief as canonical JSON: same content, same bytes."""
+        return canonical_json(self)
+
+
+def source_notes(rows: Iterable[ProfileRow]) -> tuple[list[tuple[ProfileRow, str]], list[tuple[str, str]]]:
+    """Return the profile rows each with its source's note letter, and the list of sources.
+
+    The table stays compact (fact, value, year); each source is named once, in small grey
+    type under it, and rows point to it by letter.
+    """
+    letters: dict[str, str] = {}
+    marked: list[tuple[ProfileRow, str]] = []
+    for row in rows:
+        letter = ""
+        if row.source:
+            letter = letters.setdefault(row.source, _letter(len(letters)))
+        marked.append((row, letter))
+    return marked, [(letter, source) for source, letter in letters.items()]
+
+
+def _letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def to_data(value: Any) -> Any:
+    """Return plain JSON-ready data for a tailored brief or any part of it."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {"type": type(value).__name__}
+        for f in dataclasses.fields(value):
+            data[f.name] = to_data(getattr(value, f.name))
+        return data
+    if isinstance(value, tuple | list):
+        return [to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is MISSING:
+        return None
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """Return canonical JSON: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(to_data(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,163 @@
+"""Every fixed word that reaches a page, a copy or a cover note, keyed, with `{placeholders}`.
+
+Renderers, the change sentences, the stamp line and the cover note take their words from here
+and never spell them out, so the DOCX and the PDF say the same thing and a translation is one
+more catalog. A phrase that holds a name ("Prepared for the Government of {government}") is
+one entry, whole, because languages order and inflect the pieces differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+ENGLISH: Mapping[str, str] = {
+    # the brief's parts and labels
+    "summary": "Executive summary",
+    "at_a_glance": "At a glance: {country}",
+    "fact": "Fact",
+    "value": "Value",
+    "year": "Year",
+    "source": "Source",
+    "sources": "Sources",
+    "highlights": "Highlights",
+    "analysis": "Analysis",
+    "recommendations": "Recommendations",
+    "recommendation": "Recommendation {number}",
+    "when": "When this applies",
+    "applies": "Applies because",
+    "watch": "Indicators to watch",
+    "what": "What to do",
+    "why": "Why",
+    "evidence": "Evidence",
+    "for_country": "For {country}",
+    "horizon": "Horizon",
+    "addressed_to": "Addressed to",
+    "references": "References",
+    "edition": "Edition {edition}",
+    "scenario": "Scenario: {scenario}",
+    "page": "Page {page} of {pages}",
+    "notes": "Notes",
+    "prepared_for": "Prepared for the Government of {government}",
+    "yes": "yes",
+    "no": "no",
+    # "Changes since edition N": the box and its sentences
+    "changes": "Changes since edition {edition}",
+    "no_changes": "Nothing in this brief has changed since edition {edition}.",
+    "change_first_brief": "This is the first brief prepared for {country}.",
+    "change_new_recommendation": "New: recommendation {number}, “{title}”, now applies.",
+    "change_renumbered": "“{title}” is now recommendation {number} (was {was}).",
+    "change_revised": "“{title}”: revised {fields}.",
+    "change_new_evidence": "“{title}”: new evidence: {claim} ({citation})",
+    "change_evidence_withdrawn": "“{title}”: evidence withdrawn: {claim} ({citation})",
+    "change_no_longer_applies": "“{title}” no longer applies to {country}.",
+    "change_fact_added": "Profile: {label} added: {value}.",
+    "change_fact_changed": "Profile: {label} is now {value} (was {was}).",
+    "change_summary_revised": "The executive summary was revised.",
+    "change_new_section": "New section: {heading}.",
+    "change_section_revised": "Section “{heading}” was revised.",
+    "field_title": "the title",
+    "field_trigger": "when it applies",
+    "field_action": "the action",
+    "field_steps": "the steps",
+    "field_rationale": "the rationale",
+    "field_country_note": "the country note",
+    "list_and": "{items} and {last}",
+    "with_year": "{value} ({year})",
+    # numbered copies and their cover notes
+    "stamp": "Copy {copy} · Prepared for {title}, {institution}",
+    "subject": "{title}: edition {edition}, copy {copy}",
+    "cover_greeting": "Dear {name},",
+    "cover_enclosed": (
+        "Please find enclosed copy {copy} of edition {edition} of “{title}”,\n"
+        "dated {date}, prepared for the Government of {government}."
+    ),
+    "cover_changes": "Changes since edition {edition}:",
+    "cover_files": "Enclosed: {files}",
+    "cover_handling": (
+        "This copy is numbered and recorded for your office. Please do not forward it beyond the\n"
+        "distribution its handling marking allows."
+    ),
+}
+"""The source language's words: the keys every catalog translates."""
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+"""A `{name}` slot in a phrase."""
+
+_CATALOGS: dict[str, Mapping[str, str]] = {"en": ENGLISH}
+
+# English puts "the" before a state's official name when it is a common noun phrase
+# ("the French Republic", "the United Kingdom") and not before a plain name ("Georgia").
+_ARTICLE_FIRST = {
+    "Republic",
+    "Kingdom",
+    "State",
+    "Plurinational",
+    "Federal",
+    "United",
+    "Islamic",
+    "Principality",
+    "Sultanate",
+    "Democratic",
+    "People's",
+    "Commonwealth",
+    "Grand",
+}
+_ARTICLE_LAST = {"Republic", "Kingdom", "Federation", "Emirates", "States", "Islands"}
+
+
+def words(language: str) -> Mapping[str, str]:
+    """Return the fixed words in `language`, English where no catalog has them."""
+    primary = language.split("-")[0].lower()
+    return _CATALOGS.get(language, _CATALOGS.get(primary, ENGLISH))
+
+
+def fill(phrase: str, **values: object) -> str:
+    """Return a phrase with its `{placeholders}` filled: fill("For {country}", country="Peru")."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), phrase)
+
+
+def say(language: str, key: str, **values: object) -> str:
+    """Return the phrase `key` in `language`, filled: say("en", "edition", edition=2)."""
+    return fill(words(language)[key], **values)
+
+
+def pieces(phrase: str) -> Iterator[tuple[str, str | None]]:
+    """Yield a phrase as (literal text, None) and ("", placeholder name) pieces, in order.
+
+    For formats that put something other than text in a slot, such as Word's PAGE field.
+    """
+    position = 0
+    for match in PLACEHOLDER.finditer(phrase):
+        if match.start() > position:
+            yield phrase[position : match.start()], None
+        yield "", match.group(1)
+        position = match.end()
+    if position < len(phrase):
+        yield phrase[position:], None
+
+
+def government(official_name: str, language: str) -> str:
+    """Return a state's official name as it follows "the Government of" in `language`."""
+    if words(language) is not ENGLISH or official_name.startswith("the "):
+        return official_name
+    first, last = official_name.split(" ", 1)[0], official_name.split(" ")[-1]
+    takes_article = first in _ARTICLE_FIRST or last in _ARTICLE_LAST
+    return f"the {official_name}" if takes_article else official_name
+
+
+def prepared_for(official_name: str, language: str) -> str:
+    """Return "Prepared for the Government of the French Republic" in `language`."""
+    return say(language, "prepared_for", government=government(official_name, language))
+
+
+def join_list(items: Sequence[str], language: str) -> str:
+    """Return "a, b and c" in `language`."""
+    if len(items) < 2:
+        return "".join(items)
+    return say(language, "list_and", items=", ".join(items[:-1]), last=items[-1])
+
+
+def with_year(value: str, year: int | None, language: str) -> str:
+    """Return "43% (2019)", or the value alone when there is no year."""
+    return say(language, "with_year", value=value, year=year) if year else value
