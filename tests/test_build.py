@@ -137,13 +137,9 @@ def test_json_summary_for_scripts(andes: Path, tmp_path: Path) -> None:
     assert summary["failed"] == [] and summary["seconds"] >= 0
 
 
-def test_an_unknown_country_is_bad_input_and_an_unknown_format_a_usage_error(
-    andes: Path, tmp_path: Path
-) -> None:
-    country = runner.invoke(app, ["build", str(andes), "-c", "KZ", "--out", str(tmp_path)])
-    assert country.exit_code == 1 and "KZ: not among andes-water's countries" in country.output
-    fmt = runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)])
-    assert fmt.exit_code == 2 and "unknown format 'odt'" in fmt.output
+def test_an_unknown_country_or_format_is_a_usage_error(andes: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["build", str(andes), "-c", "KZ", "--out", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)]).exit_code == 2
 
 
 def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) -> None:
@@ -152,7 +148,7 @@ def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) ->
 
 
 def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tmp_path: Path) -> None:
-    from briefgen.editions import release
+    from briefgen.sources.editions import release
 
     build([andes], formats=["docx", "pdf"], out=tmp_path / "at-release", jobs=2)
     release(andes)
@@ -242,12 +238,12 @@ def test_when_nothing_changed_the_build_loads_nothing(
     andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
-    import briefgen.editions
+    import briefgen.sources.loading
 
     def refuse(*_: object) -> None:
         raise AssertionError("loaded the sources although nothing changed")
 
-    monkeypatch.setattr(briefgen.editions, "load_working", refuse)
+    monkeypatch.setattr(briefgen.sources.loading, "load_brief", refuse)
     again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     assert sorted(o.path for o in again.outcomes) == sorted(o.path for o in first.outcomes)
     assert {o.status for o in again.outcomes} == {"skipped"} and again.manifests == first.manifests

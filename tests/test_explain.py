@@ -62,9 +62,9 @@ def test_explain_json_is_byte_identical_across_runs_and_complete() -> None:
     assert all(item["countries"] is None or "KG" in item["countries"] for item in prof["evidence_kept"])
 
 
-def test_an_unknown_country_is_bad_input() -> None:
+def test_an_unknown_country_is_a_usage_error() -> None:
     result = runner.invoke(app, ["explain", str(CENTRAL_ASIA), "--country", "FR"])
-    assert result.exit_code == 1 and "FR is not one of china-central-asia's countries" in result.output
+    assert result.exit_code == 2 and "FR is not one of china-central-asia's countries" in result.output
 
 
 def test_explain_on_a_broken_brief_prints_the_problems_and_exits_1(andes) -> None:

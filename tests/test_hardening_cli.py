@@ -1,7 +1,8 @@
 """Command-line honesty: a command that would do nothing because of its arguments says so.
 
-Usage problems end with exit status 2, bad input with 1; always one clear line, never a
-traceback. Each case runs the real `briefgen` program.
+Usage problems end with exit status 2 (asking for a country, scenario or edition the sources
+do not have is one, in every command alike), bad input and unwritable outputs with 1; always
+one clear line, never a traceback. Each case runs the real `briefgen` program.
 """
 
 from __future__ import annotations
@@ -30,44 +31,44 @@ def test_build_with_an_unknown_format_is_a_usage_error(andes: Path, tmp_path: Pa
     assert "unknown format 'odt'" in stderr
 
 
-def test_build_of_every_brief_for_a_country_none_has_is_bad_input(briefs_copy: Path, tmp_path: Path) -> None:
-    stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 1)
+def test_build_of_every_brief_for_a_country_none_has_is_a_usage_error(briefs_copy: Path, tmp_path: Path) -> None:
+    stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 2)
     assert "XX: not among andes-water's countries" in stderr
     assert not (tmp_path / "out").exists()
 
 
-def test_build_of_every_brief_of_several_for_a_country_none_has_is_bad_input(
+def test_build_of_every_brief_of_several_for_a_country_none_has_is_a_usage_error(
     briefs_copy: Path, tmp_path: Path
 ) -> None:
     shutil.copytree(CENTRAL_ASIA, briefs_copy / CENTRAL_ASIA.name, ignore=shutil.ignore_patterns("*.sqlite*"))
     for profile in (CENTRAL_ASIA.parent / "countries").iterdir():
         shutil.copy(profile, briefs_copy / "countries" / profile.name)
-    stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 1)
+    stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 2)
     assert "XX: not among the countries of any brief built" in stderr
 
 
-def test_build_for_a_country_the_brief_lacks_is_bad_input(andes: Path, tmp_path: Path) -> None:
-    stderr = ends_cleanly(run("build", andes, "--country", "XX", "-o", tmp_path / "out"), 1)
+def test_build_for_a_country_the_brief_lacks_is_a_usage_error(andes: Path, tmp_path: Path) -> None:
+    stderr = ends_cleanly(run("build", andes, "--country", "XX", "-o", tmp_path / "out"), 2)
     assert "XX: not among andes-water's countries (PE, BO, CL)" in stderr
 
 
 @pytest.mark.parametrize("command", ["build", "explain"])
-def test_an_unknown_scenario_is_bad_input_in_build_and_explain_alike(
+def test_an_unknown_scenario_is_the_same_usage_error_in_build_and_explain(
     andes: Path, tmp_path: Path, command: str
 ) -> None:
     args = ["-o", str(tmp_path / "out"), "-f", "html"] if command == "build" else []
-    stderr = ends_cleanly(run(command, andes, "--country", "PE", "--scenario", "nope", *args), 1)
+    stderr = ends_cleanly(run(command, andes, "--country", "PE", "--scenario", "nope", *args), 2)
     assert "andes-water has no scenario 'nope' (it has: el-nino, neutral)" in stderr
 
 
-def test_explain_for_a_country_the_brief_lacks_is_bad_input(andes: Path) -> None:
-    stderr = ends_cleanly(run("explain", andes, "--country", "XX"), 1)
+def test_explain_for_a_country_the_brief_lacks_is_a_usage_error(andes: Path) -> None:
+    stderr = ends_cleanly(run("explain", andes, "--country", "XX"), 2)
     assert "XX is not one of andes-water's countries" in stderr
 
 
-def test_diff_for_a_country_the_brief_lacks_is_bad_input(andes: Path) -> None:
+def test_diff_for_a_country_the_brief_lacks_is_a_usage_error(andes: Path) -> None:
     ends_cleanly(run("release", andes), 0)
-    stderr = ends_cleanly(run("diff", andes, "--country", "XX"), 1)
+    stderr = ends_cleanly(run("diff", andes, "--country", "XX"), 2)
     assert "XX: not among andes-water's countries (PE, BO, CL)" in stderr
 
 

@@ -18,7 +18,7 @@ from ruamel.yaml.events import ScalarEvent
 
 from briefgen import load_brief
 from briefgen.errors import InputError
-from briefgen.yamlsource import MAX_FILE_BYTES, read_yaml
+from briefgen.sources.yamlsource import MAX_FILE_BYTES, read_yaml
 from conftest import FIXTURES, replace_in
 from hardening import ends_cleanly, run
 

@@ -18,9 +18,9 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.editions import release
-from briefgen.loading import load_brief
 from briefgen.render.redline import whole_words
+from briefgen.sources.editions import release
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from briefgen.tailoring.changes import WordDiff
 from conftest import replace_in

@@ -9,7 +9,7 @@ import pytest
 from briefgen.doctree import plain_inlines
 from briefgen.document.model import TailoredBrief
 from briefgen.errors import TailoringError
-from briefgen.loading import load_brief
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import ANDES, CENTRAL_ASIA, replace_in
 

@@ -76,9 +76,8 @@ class InputError(BriefgenError):
         return [p for p in self.problems if p.severity == "error"]
 
 
-class TailoringError(BriefgenError):
-    """A country or scenario that the brief does not have was asked for: bad input (status 1),
-    the same in build, explain and diff."""
+class TailoringError(UsageError):
+    """A country or scenario that the brief does not have was asked for."""
 
 
 class RenderError(BriefgenError):

@@ -16,8 +16,8 @@ def release(
     ),
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
-    from briefgen.editions import release_or_finish
     from briefgen.errors import UsageError
+    from briefgen.sources.editions import release_or_finish
 
     try:
         day = dt.date.fromisoformat(date) if date else None
@@ -45,8 +45,8 @@ def diff(
     ),
 ) -> None:
     """Show what changed between two editions, per recommendation and per country."""
-    from briefgen.editions import load_side, released_editions
     from briefgen.errors import TailoringError, UnknownEdition, UsageError
+    from briefgen.sources.editions import load_side, released_editions
     from briefgen.tailoring.changes import diff as run_diff
     from briefgen.tailoring.changes import diff_data, diff_text
 
@@ -70,7 +70,7 @@ def diff(
     old, new = load_side(brief, old_label), load_side(brief, new_label)
     have = list(dict.fromkeys([*old.brief.countries, *new.brief.countries]))
     unknown = [c for c in codes if c not in have]
-    if unknown:  # asked for a country the brief does not have: bad input, like build and explain
+    if unknown:  # asked for a country the brief does not have: as in build and explain
         raise TailoringError(f"{', '.join(unknown)}: not among {new.id}'s countries ({', '.join(have)})")
     result = run_diff(old, new, old_label=old_label, new_label=new_label, countries=codes)
     if docx is not None:

@@ -21,8 +21,8 @@ from briefgen.document.model import (
 )
 from briefgen.errors import TailoringError
 from briefgen.formatting import fact_value, humanise, long_date, scalar_value
-from briefgen.loading import LoadedBrief
 from briefgen.models import CountryProfile, Recommendation
+from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
 

@@ -23,8 +23,9 @@ from typing import Any
 
 from briefgen.atomic import create_exclusive, write_bytes_atomic
 from briefgen.errors import EditionError, Problem, UnknownEdition
-from briefgen.loading import LoadedBrief, load_brief
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.loading import load_brief
 
 EDITIONS_DIR = "editions"
 FORMAT_VERSION = 1

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from briefgen.citecheck import malformed_citations
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.sources.citecheck import malformed_citations
+from briefgen.sources.diagnostics import did_you_mean
+from briefgen.sources.yamlsource import Loc, dotted
 from briefgen.text import citations_in
-from briefgen.yamlsource import Loc, dotted
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 
 def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
@@ -75,8 +75,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         return key in sources or key in loaded.sources_in_error or loaded.sources_unread
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
-        hint = difflib.get_close_matches(key, sources, n=1)
-        more = f"; did you mean '{hint[0]}'?" if hint else ""
+        more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
 
     # citations in text
@@ -93,8 +92,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-                hint = difflib.get_close_matches(item.key, sources, n=1)
-                more = f"; did you mean '{hint[0]}'?" if hint else ""
+                more = did_you_mean(item.key, sources)
                 problems.append(
                     Problem(
                         path,
@@ -151,8 +149,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     continue  # a profile that could not be read was reported; its facts are unknown
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
-                    hint = difflib.get_close_matches(name, defined, n=1, cutoff=0.5)
-                    more = f"; did you mean '{scope}.{hint[0]}'?" if hint else ""
+                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
                     problems.append(
                         loaded.problem(
                             part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
