@@ -31,7 +31,9 @@ def test_build_with_an_unknown_format_is_a_usage_error(andes: Path, tmp_path: Pa
     assert "unknown format 'odt'" in stderr
 
 
-def test_build_of_every_brief_for_a_country_none_has_is_a_usage_error(briefs_copy: Path, tmp_path: Path) -> None:
+def test_build_of_every_brief_for_a_country_none_has_is_a_usage_error(
+    briefs_copy: Path, tmp_path: Path
+) -> None:
     stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 2)
     assert "XX: not among andes-water's countries" in stderr
     assert not (tmp_path / "out").exists()
