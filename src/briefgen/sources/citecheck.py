@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Collection, Iterator
 
-from briefgen.text import CITE_ITEM
+from briefgen.document.text import CITE_ITEM
 
 # `[@` up to the next `]` on the same line; code spans are blanked out before the search
 _LOOKS_LIKE_CITATION = re.compile(r"\[\s*@[^\]\n]*\]")

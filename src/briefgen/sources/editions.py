@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.atomic import create_exclusive, write_bytes_atomic
+from briefgen.canonical import canonical_json
 from briefgen.errors import EditionError, Problem, UnknownEdition
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
 from briefgen.sources.aggregate import LoadedBrief
@@ -60,13 +61,9 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
     }
 
 
-def _canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def content_hash(content: dict[str, Any]) -> str:
     """Return the SHA-256 of canonical content."""
-    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
 def _substance(content: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +113,7 @@ def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Pat
         earlier = [n for n in released_editions(folder) if n < number]
         if earlier:
             previous = read_edition(folder, earlier[-1])
-            if _canonical(_substance(previous["content"])) == _canonical(_substance(content)):
+            if canonical_json(_substance(previous["content"])) == canonical_json(_substance(content)):
                 raise EditionError(
                     f"nothing changed since edition {earlier[-1]}: not releasing edition {number}"
                 )
@@ -167,7 +164,7 @@ def interrupted_release(folder: Path, loaded: LoadedBrief) -> int | None:
         frozen = read_edition(folder, number)
     except (EditionError, KeyError, TypeError):
         return None
-    same = _canonical(_substance(frozen["content"])) == _canonical(_substance(content_of(loaded)))
+    same = canonical_json(_substance(frozen["content"])) == canonical_json(_substance(content_of(loaded)))
     return number if same else None
 
 

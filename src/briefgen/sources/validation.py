@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
 from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.yamlsource import Loc, dotted
-from briefgen.text import citations_in
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief

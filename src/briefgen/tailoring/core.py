@@ -6,8 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from briefgen.citations import page_locator
-from briefgen.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.citations import page_locator
+from briefgen.document.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.document.model import (
     MISSING,
     ChangesSince,
@@ -20,7 +21,6 @@ from briefgen.document.model import (
     TailoredRecommendation,
 )
 from briefgen.errors import TailoringError
-from briefgen.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.models import CountryProfile, Recommendation
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.conditions import evaluate
