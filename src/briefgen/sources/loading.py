@@ -1,7 +1,8 @@
 """Load a brief folder into models, collecting every problem instead of stopping at the first.
 
 Layout (see DESIGN.md): `<briefs>/<brief-id>/brief.yaml`, `recommendations/*.yaml`,
-`sources.yaml`, optional `recipients.yaml`, and the shared profiles in `<briefs>/countries/`.
+`sources.yaml` (or a Zotero export: see bibliography_import), optional `recipients.yaml`, and
+the shared profiles in `<briefs>/countries/`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from briefgen.models import (
     Sources,
 )
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.bibliography_import import read_sources, sources_file
 from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
 
@@ -70,18 +72,15 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
             )
         )
 
-    sources_path = root / "sources.yaml"
+    sources_path, missing = sources_file(root)  # sources.yaml, .json (CSL) or .bib
     files["sources"] = sources_path
     sources: dict[str, Source] = {}
     sources_in_error: set[str] = set()
     sources_unread = True
-    if sources_path.exists():
+    problems.extend(missing)
+    if not missing:
         sources_unread = not _read_sources(
             sources_path, project, problems, positions, sources, sources_in_error
-        )
-    else:
-        problems.append(
-            Problem(sources_path, 1, 1, "", "a brief folder needs a sources.yaml (it may be `{}`)")
         )
 
     recommendations: list[Recommendation] = []
@@ -176,11 +175,11 @@ def _read_sources(
     sources: dict[str, Source],
     in_error: set[str],
 ) -> bool:
-    """Read sources.yaml work by work, so that one bad entry leaves the others usable.
+    """Read the bibliography work by work, so that one bad entry leaves the others usable.
 
     Return False when the file could not be read at all.
     """
-    document, found = read_yaml(path, within=project)
+    document, found = read_sources(path, within=project)
     problems.extend(found)
     if document is None:
         return False
