@@ -322,3 +322,15 @@ def test_the_size_limit_holds_for_the_bytes_read(tmp_path: Path) -> None:
     path.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES)
     document, problems = read_yaml(path)
     assert document is None and "the limit is 5 MB" in problems[0].message
+
+
+@pytest.mark.parametrize("name", ["sources.json", "sources.bib"])
+def test_an_imported_bibliography_linked_outside_the_project_is_refused(
+    central_asia_copy: Path, name: str
+) -> None:
+    (central_asia_copy / "sources.yaml").unlink()
+    (central_asia_copy / name).symlink_to("/etc/passwd")
+    result = run("validate", central_asia_copy)
+    stderr = ends_cleanly(result, 1)
+    assert f"{name}:1:1: (file): is a link to a file outside the project folder" in stderr
+    assert "root:" not in stderr + result.stdout
