@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, Strict
 
 from briefgen.models.common import (
     CountryCode,
@@ -21,7 +23,7 @@ class Fact(SourceModel):
 
     value: Scalar
     """The value: a number, true/false, or text."""
-    year: int | None = Field(default=None, ge=1000, le=3000)
+    year: Annotated[int, Strict()] | None = Field(default=None, ge=1000, le=3000)
     """The year the value refers to."""
     source: Slug | None = None
     """Key of the work in the brief's sources.yaml that the value comes from."""

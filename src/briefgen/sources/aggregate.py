@@ -32,6 +32,10 @@ class LoadedBrief:
     """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    sources_in_error: frozenset[str] = frozenset()
+    """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
+    sources_unread: bool = False
+    """True when sources.yaml could not be read at all: citations cannot be checked."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)

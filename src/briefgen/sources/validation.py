@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.yamlsource import Loc, dotted
 
@@ -70,15 +71,25 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     cited: set[str] = set()
     bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
+    def is_known(key: str) -> bool:
+        # a work that sources.yaml has but could not read was reported there, once
+        return key in sources or key in loaded.sources_in_error or loaded.sources_unread
+
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
+        for offset, written, meant in malformed_citations(text, sources):
+            path = loaded.files[part]
+            positions = loaded.positions.get(path)
+            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+            message = f"{written} is not a citation briefgen understands; did you mean {meant}?"
+            problems.append(Problem(path, line, col, dotted(loc), message))
         for item, offset in citations_in(text):
             cited.add(item.key)
-            if item.key not in sources:
+            if not is_known(item.key):
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
@@ -104,6 +115,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         )
 
     country_facts = {name for p in loaded.countries.values() for name in p.facts}
+    profiles_read = countries <= set(loaded.countries)
     scenario_facts = {name for s in brief.scenarios.values() for name in s.facts}
 
     def check_country(part: str, loc: Loc, code: str, *, key: bool = False) -> None:
@@ -126,7 +138,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             check_country(part, ("country_notes", code), code, key=True)
         for i, evidence in enumerate(rec.evidence):
             cited.add(evidence.source)
-            if evidence.source not in sources:
+            if not is_known(evidence.source):
                 source_missing(part, ("evidence", i, "source"), evidence.source)
             for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
@@ -134,6 +146,8 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
                 scope, name = test.fact.split(".", 1)
                 defined = country_facts if scope == "country" else scenario_facts
+                if scope == "country" and not profiles_read:
+                    continue  # a profile that could not be read was reported; its facts are unknown
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
                     more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
@@ -147,7 +161,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         for name, fact in profile.facts.items():
             if fact.source is not None:
                 cited.add(fact.source)
-                if fact.source not in sources:
+                if not is_known(fact.source):
                     source_missing(f"country:{code}", ("facts", name, "source"), fact.source)
 
     if loaded.recipients is not None:
