@@ -38,7 +38,7 @@ from briefgen.document.doctree import (
 
 CiteResolver = Callable[[tuple[CiteItem, ...]], str]
 
-_CITE_ITEM = re.compile(r"\s*@([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?:,\s*([^;]*?))?\s*$")
+CITE_ITEM = re.compile(r"\s*@([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?:,\s*([^;]*?))?\s*$")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # Han, CJK punctuation, kana, full-width forms: runs of these are tagged zh-Hans so that
 # renderers pick a CJK font and screen readers the right voice.
@@ -55,7 +55,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     items = []
     for part in src[pos + 1 : end].split(";"):
-        match = _CITE_ITEM.match(part)
+        match = CITE_ITEM.match(part)
         if not match:
             return False
         items.append(CiteItem(match.group(1), (match.group(2) or "").strip() or None))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 
 from briefgen.models.common import (
     CountryCode,
+    Day,
     FactName,
     LanguageCode,
     Line,
@@ -98,10 +98,10 @@ class Brief(SourceModel):
     """Publishing organisation; the document's author."""
     authors: list[Author] = []
     """Authors."""
-    date: date
+    date: Day
     """Date of the current edition."""
-    edition: int = Field(default=1, ge=1)
-    """The working edition number."""
+    edition: Annotated[int, Strict()] = Field(default=1, ge=1, le=9999)
+    """The working edition number, 1 to 9999."""
     language: LanguageCode = "en"
     """Language of this source text."""
     marking: Line | None = None

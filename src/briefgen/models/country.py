@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 
 from briefgen.models.common import (
     CountryCode,
@@ -30,7 +30,7 @@ class Fact(SourceModel):
     value: Scalar | None = None
     """The value: a number, true/false, or text; a fact with a `series` may leave it out (its
     latest point is then the value)."""
-    year: int | None = Field(default=None, ge=1000, le=3000)
+    year: Annotated[int, Strict()] | None = Field(default=None, ge=1000, le=3000)
     """The year the value refers to."""
     source: Slug | None = None
     """Key of the work in the brief's sources.yaml that the value comes from."""

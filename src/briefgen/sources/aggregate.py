@@ -34,6 +34,10 @@ class LoadedBrief:
     `shared-sources`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    sources_in_error: frozenset[str] = frozenset()
+    """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
+    sources_unread: bool = False
+    """True when sources.yaml could not be read at all: citations cannot be checked."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     shared_sources: Mapping[str, Source] = field(default_factory=dict)

@@ -139,8 +139,8 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
                     if key == fact.source
                     else ("facts", name, "sources", n - 1 if fact.source else n)
                 )
-                if key in loaded.shared_sources:
-                    continue
+                if key in loaded.shared_sources or key in loaded.sources_in_error or loaded.sources_unread:
+                    continue  # found, or in a sources file whose own problems were reported there
                 if key in loaded.sources:
                     own_cited.add(key)
                     problems.append(

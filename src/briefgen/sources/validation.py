@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.profiles import check_profiles, shown_facts, shown_highlights
 from briefgen.sources.yamlsource import Loc, dotted
@@ -72,15 +73,25 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     cited: set[str] = set()
     bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
+    def is_known(key: str) -> bool:
+        # a work that sources.yaml has but could not read was reported there, once
+        return key in sources or key in loaded.sources_in_error or loaded.sources_unread
+
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
+        for offset, written, meant in malformed_citations(text, sources):
+            path = loaded.files[part]
+            positions = loaded.positions.get(path)
+            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+            message = f"{written} is not a citation briefgen understands; did you mean {meant}?"
+            problems.append(Problem(path, line, col, dotted(loc), message))
         for item, offset in citations_in(text):
             cited.add(item.key)
-            if item.key not in sources:
+            if not is_known(item.key):
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
@@ -106,6 +117,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         )
 
     country_facts = {name for p in loaded.countries.values() for name in p.facts}
+    profiles_read = countries <= set(loaded.countries)
     scenario_facts = {name for s in brief.scenarios.values() for name in s.facts}
 
     def check_country(part: str, loc: Loc, code: str, *, key: bool = False) -> None:
@@ -128,7 +140,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             check_country(part, ("country_notes", code), code, key=True)
         for i, evidence in enumerate(rec.evidence):
             cited.add(evidence.source)
-            if evidence.source not in sources:
+            if not is_known(evidence.source):
                 source_missing(part, ("evidence", i, "source"), evidence.source)
             for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
@@ -136,6 +148,8 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
                 scope, name = test.fact.split(".", 1)
                 defined = country_facts if scope == "country" else scenario_facts
+                if scope == "country" and not profiles_read:
+                    continue  # a profile that could not be read was reported; its facts are unknown
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
                     more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
@@ -178,7 +192,27 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     severity="warning",
                 )
             )
+    problems.extend(_released_edition(loaded))
     return problems
+
+
+def _released_edition(loaded: LoadedBrief) -> list[Problem]:
+    """Refuse working sources that carry the number of an edition already released.
+
+    Built, they would land in that edition's folder over the documents it was released with.
+    """
+    frozen = loaded.root / "editions" / f"{loaded.brief.edition}.json"
+    if "brief" not in loaded.files or not frozen.is_file():
+        return []  # a frozen edition (no brief.yaml behind it) is the release itself
+    number = loaded.brief.edition
+    return [
+        loaded.problem(
+            "brief",
+            ("edition",),
+            f"edition {number} is already released (editions/{number}.json): the working sources are "
+            f"edition {number + 1} or later; `briefgen build --edition {number}` renders the release",
+        )
+    ]
 
 
 def _fact_tests(condition: Condition, loc: Loc) -> Iterator[tuple[Loc, FactTest]]:
