@@ -115,7 +115,8 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
         for e in diff(load_edition(andes, 1), load_brief(andes), old_label=1, new_label="working").countries
     }
     assert effects["CL"] == (
-        "New: recommendation 1, “Protect glacier-fed basins”, now applies.",
+        # numbers are the brief's: Protect glacier-fed basins is 2 in every country's brief
+        "New: recommendation 2, “Protect glacier-fed basins”, now applies.",
         "“Prepare drought finance before the dry season” no longer applies to Chile.",
         "Profile: Dry-season water from glaciers is now 25% (2023) (was 10% (2020)).",
     )
@@ -128,7 +129,7 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
         in effects["PE"]
     )
     assert (
-        "“Share hydrological data across the Titicaca basin” is now recommendation 1 (was 2)."
+        "“Share hydrological data across the Titicaca basin” is now recommendation 1 (was 3)."
         in effects["PE"]
     )
     assert not any("Chile" in line or "drought" in line for line in effects["PE"])

@@ -8,6 +8,7 @@ atomically, and reports its hash. The manifest is written last, atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -119,6 +120,7 @@ def plan(
     formats: Sequence[str] = DEFAULT_FORMATS,
     scenario: str | None = None,
     out: Path = Path("build"),
+    draft: bool = False,
 ) -> list[Job]:
     """Tailor every brief for every country asked for; return the documents to render.
 
@@ -140,6 +142,8 @@ def plan(
             )
         for code in (c for c in wanted if c in loaded.brief.countries):
             tailored = tailor(loaded, code, scenario)
+            if draft:  # the working edition: marked on every page until it is released
+                tailored = dataclasses.replace(tailored, draft=True)
             content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
             for fmt in formats:
                 path, relative = output_path(out, tailored, fmt)
@@ -190,7 +194,9 @@ def build(
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)  # the glyph preflight's among them
-    all_jobs = plan(loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out)
+    all_jobs = plan(
+        loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out, draft=edition is None
+    )
     recorded = _previous_entries(all_jobs)
     _remove_stale_temporaries(all_jobs)
 

@@ -147,6 +147,9 @@ def distribute(
         built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
+        drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
+        if drafts:  # only a released edition leaves the building
+            raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
         numbers = ledger.reserve_all(brief_id, number, [(r.id, r.country, channel_of(r)) for r in todo])
 
         batches = []

@@ -186,6 +186,8 @@ def cover_note(
             changes=changes,
             files=files,
             marking=brief.marking,
+            # the brief's own "Prepared for" phrase, article rule included, inside a sentence
+            prepared_for=brief.prepared_for[:1].lower() + brief.prepared_for[1:],
         )
     )
 

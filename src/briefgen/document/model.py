@@ -93,9 +93,10 @@ class TailoredRecommendation:
     priority: int
     horizon: str | None
     institutions: tuple[str, ...]
+    """The institutions addressed, as this government names them."""
     trigger: RichText
-    applies_because: tuple[str, ...]
-    """What was found true for this country, in words; empty when it always applies."""
+    applies_because: str | None
+    """The sentence saying what made it apply for this country; None when it always applies."""
     watch: tuple[RichText, ...]
     action: RichText
     steps: tuple[RichText, ...]
@@ -165,6 +166,8 @@ class TailoredBrief:
     references: tuple[Reference, ...]
     changes: ChangesSince | None = None
     """From edition 2 on: what changed for this country since the previous edition."""
+    draft: bool = False
+    """Built from the working (unreleased) sources: every page says so; a release never does."""
 
     @property
     def prepared_for(self) -> str:

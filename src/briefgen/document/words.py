@@ -39,6 +39,13 @@ ENGLISH: Mapping[str, str] = {
     "page": "Page {page} of {pages}",
     "notes": "Notes",
     "prepared_for": "Prepared for the Government of {government}",
+    "applies_facts": "Applies because {country} {facts}.",
+    "applies_facts_scenario": "Applies because {country} {facts}, under the scenario ‘{scenario}’.",
+    "applies_scenario": "Applies under the scenario ‘{scenario}’.",
+    "fact_records": "records “{label}” as {value}",
+    "institution_generic": "{name}",
+    "draft": "DRAFT – not for distribution",
+    "footer": "{title} · {country}",
     "yes": "yes",
     "no": "no",
     # "Changes since edition N": the box and its sentences

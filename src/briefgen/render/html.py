@@ -81,7 +81,7 @@ class HtmlRenderer:
                 parts=outline(brief),
                 labels=labels,
                 stylesheet=Markup(self.stylesheet) if inline_css else None,
-                page_css=Markup(_page_css(labels)),
+                page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
             )
         except TemplateError as exc:
@@ -195,12 +195,13 @@ def _css_string(text: str) -> str:
         if char.isalnum() or char in " .,:;-_()/":
             out.append(char)
         else:
-            out.append(f"\\{ord(char):06x}")
+            out.append(f"\\{ord(char):06x} ")  # the space ends the escape and is not printed
     return '"' + "".join(out) + '"'
 
 
-def _page_css(labels: Mapping[str, str]) -> str:
-    """Return the @page rule that writes "Page N of M" in the brief's own words."""
+def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> str:
+    """Return the @page rules that write the footer ("Title · Country", "Page N of M") and the
+    handling marking at the foot of every page, in the brief's own words."""
     parts: list[str] = []
     for text, slot in pieces(labels["page"]):
         if slot is None:
@@ -210,4 +211,10 @@ def _page_css(labels: Mapping[str, str]) -> str:
         if counter is None:
             raise RenderError(f"the page label has an unknown placeholder {{{slot}}}")
         parts.append(f"counter({counter})")
-    return "@page { @bottom-right { content: " + " ".join(parts) + "; } }"
+    rules = "@bottom-right { content: " + " ".join(parts) + "; }"
+    if brief is not None:
+        footer = fill(labels["footer"], title=brief.title, country=brief.country_name)
+        rules += " @bottom-left { content: " + _css_string(footer) + "; }"
+        if brief.marking:
+            rules += " @bottom-center { content: " + _css_string(brief.marking) + "; }"
+    return "@page { " + rules + " }"

@@ -9,6 +9,7 @@ from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.yamlsource import Loc, dotted
+from briefgen.tailoring.numbering import duplicate_numbers
 from briefgen.text import citations_in
 
 if TYPE_CHECKING:
@@ -141,6 +142,36 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                             part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
                         )
                     )
+
+    for rec in loaded.recommendations:
+        receiving = brief.countries if rec.audience.countries == "all" else rec.audience.countries
+        for i, institution in enumerate(rec.audience.institutions):
+            unnamed = [
+                code
+                for code in receiving
+                if code in loaded.countries and institution not in loaded.countries[code].institutions
+            ]
+            if unnamed:
+                problems.append(
+                    loaded.problem(
+                        f"rec:{rec.id}",
+                        ("audience", "institutions", i),
+                        f"institution '{institution}' has no name in the profile of {', '.join(unnamed)}; "
+                        f"the brief prints a generic name: add `institutions: {{{institution}: …}}` there",
+                        severity="warning",
+                    )
+                )
+
+    for number, ids in duplicate_numbers(loaded.recommendations).items():
+        for rec_id in ids[1:]:
+            problems.append(
+                loaded.problem(
+                    f"rec:{rec_id}",
+                    ("number",),
+                    f"number {number} is already given to '{ids[0]}'; "
+                    "each recommendation keeps its own number in every brief",
+                )
+            )
 
     for code, profile in loaded.countries.items():
         for name, fact in profile.facts.items():

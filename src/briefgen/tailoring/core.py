@@ -9,7 +9,6 @@ from typing import Any
 from briefgen.citations import page_locator
 from briefgen.doctree import Citation, CiteItem, RichText, walk_inlines
 from briefgen.document.model import (
-    MISSING,
     ChangesSince,
     Decision,
     EvidenceItem,
@@ -20,11 +19,13 @@ from briefgen.document.model import (
     TailoredRecommendation,
 )
 from briefgen.errors import TailoringError
-from briefgen.formatting import fact_value, humanise, long_date, scalar_value
+from briefgen.formatting import fact_value, humanise, long_date
 from briefgen.models import CountryProfile, Recommendation
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
+from briefgen.tailoring.numbering import brief_numbers
+from briefgen.tailoring.sentences import applies_sentence, institution_name
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
@@ -65,17 +66,20 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
 
     decisions: list[Decision] = []
     kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
+    numbers = brief_numbers(loaded.recommendations)
     for rec in sorted(loaded.recommendations, key=lambda r: (r.priority, r.id)):
         decision = _decide(rec, country, country_facts, scenario_facts)
         decisions.append(decision)
         if decision.included:
             kept.append((rec, decision.leaves))
 
+    kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
     recommendations = tuple(
         _tailor_recommendation(
             loaded, rec, number, leaves, profile, active.label if active else None, language
         )
-        for number, (rec, leaves) in enumerate(kept, 1)
+        for rec, leaves in kept
+        for number in (numbers[rec.id],)
     )
     profile_rows = tuple(
         ProfileRow(
@@ -179,11 +183,11 @@ def _tailor_recommendation(
         title=loaded.rich(rec.title),
         priority=rec.priority,
         horizon=rec.horizon,
-        institutions=tuple(rec.audience.institutions),
-        trigger=loaded.rich(rec.trigger.summary),
-        applies_because=tuple(
-            _because(leaf, profile, scenario_label, language) for leaf in leaves if leaf.holds
+        institutions=tuple(
+            dict.fromkeys(institution_name(profile, i, language) for i in rec.audience.institutions)
         ),
+        trigger=loaded.rich(rec.trigger.summary),
+        applies_because=applies_sentence(leaves, profile, scenario_label, language),
         watch=tuple(loaded.rich(w) for w in rec.trigger.watch),
         action=loaded.rich(rec.action.summary),
         steps=tuple(loaded.rich(s) for s in rec.action.steps),
@@ -191,23 +195,6 @@ def _tailor_recommendation(
         evidence=tuple(evidence),
         country_note=loaded.rich(note) if note else None,
     )
-
-
-def _because(leaf: LeafResult, profile: CountryProfile, scenario_label: str | None, language: str) -> str:
-    """Say in words what was found true: "scenario: Growth resumes"; "Debt …: 43% (2019)"."""
-    scope, name = leaf.fact.split(".", 1)
-    if scope == "scenario":
-        return f"scenario: {scenario_label}" if scenario_label else f"scenario {humanise(name).lower()}"
-    fact = profile.facts.get(name)
-    if fact is None or leaf.value is MISSING:
-        return f"{humanise(name)}: not recorded"
-    year = f" ({fact.year})" if fact.year else ""
-    label = fact.label or humanise(name)
-    if leaf.operator in ("gt", "gte", "lt", "lte"):
-        words = {"gt": "above", "gte": "at least", "lt": "below", "lte": "at most"}[leaf.operator]
-        threshold = scalar_value(leaf.operand, fact.unit, language)
-        return f"{label}: {fact_value(fact, language)}{year}, {words} {threshold}"
-    return f"{label}: {fact_value(fact, language)}{year}"
 
 
 def _cited_keys(
