@@ -42,7 +42,7 @@ NOTE_TINT = "F3F7F7"  # country note box
 # A4 with 20 mm sides, 22 mm top: all in twentieths of a point (twips)
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 1134, 1247, 1134
-HEADER_DISTANCE, FOOTER_DISTANCE = 567, 510
+HEADER_DISTANCE, FOOTER_DISTANCE = 567, 709  # the footer (and a copy stamp) 12.5 mm up
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE  # 9638 twips = 170 mm
 LIST_INDENT = 397  # 7 mm: where list text starts; the number hangs in front of it
 
