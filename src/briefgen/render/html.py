@@ -217,4 +217,8 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> 
         rules += " @bottom-left { content: " + _css_string(footer) + "; }"
         if brief.marking:
             rules += " @bottom-center { content: " + _css_string(brief.marking) + "; }"
+        if brief.draft:  # the running header says it too, so every page's text does
+            head = " · ".join(w for w in (brief.marking, labels["draft"]) if w)
+            rules += " @top-center { content: " + _css_string(head) + "; }"
+            return "@page { " + rules + " } @page :first { @top-center { content: none; } }"
     return "@page { " + rules + " }"
