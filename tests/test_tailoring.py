@@ -35,7 +35,8 @@ def evidence_sources(brief: TailoredBrief, rec_id: str) -> list[str]:
 
 
 def claims(brief: TailoredBrief) -> str:
-    return " | ".join(item.claim.plain() for r in brief.recommendations for item in r.evidence)
+    text = " | ".join(item.claim.plain() for r in brief.recommendations for item in r.evidence)
+    return text.replace("\u00a0", " ")  # "USD 808 m" is set with non-breaking spaces
 
 
 # --- the bundled brief, pinned country by country ------------------------------------------
@@ -118,7 +119,7 @@ def test_the_kyrgyz_brief_under_stalling_says_in_a_sentence_which_facts_made_it_
     rec = tailor(central_asia, "KG", "china-stalls").recommendations[1]
     assert rec.applies_because == (
         "Applies because Kyrgyzstan owes China 43% of its public external debt (2019) and receives "
-        "remittances equal to 29% of its GDP (2019), under the scenario ‘China's economy fails to recover’."
+        "remittances equal to 29% of its GDP (2019), under the scenario ‘China’s economy fails to recover’."
     )
 
 
@@ -251,7 +252,7 @@ def test_the_brief_records_the_scenario_it_was_built_for(central_asia) -> None:
     stalled = tailor(central_asia, "KZ", "china-stalls")
     assert (stalled.scenario, stalled.scenario_label, stalled.scenario_is_default) == (
         "china-stalls",
-        "China's economy fails to recover",
+        "China’s economy fails to recover",
         False,
     )
 

@@ -34,6 +34,7 @@ ENGLISH: Mapping[str, str] = {
     "horizon": "Horizon",
     "addressed_to": "Addressed to",
     "references": "References",
+    "accessed": "accessed {date}",
     "edition": "Edition {edition}",
     "scenario": "Scenario: {scenario}",
     "page": "Page {page} of {pages}",

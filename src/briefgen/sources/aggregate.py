@@ -44,7 +44,7 @@ class LoadedBrief:
     @cached_property
     def bibliography(self) -> Bibliography:
         """Return the brief's works with their author-date labels."""
-        return Bibliography.of(self.sources)
+        return Bibliography.of(self.sources, self.brief.language)
 
     def rich(self, text: str) -> RichText:
         """Return a text field parsed into the document tree; each text is parsed once."""
@@ -52,7 +52,7 @@ class LoadedBrief:
 
         parsed = self._texts.get(text)
         if parsed is None:
-            parsed = self._texts[text] = parse(text, self.bibliography.cite)
+            parsed = self._texts[text] = parse(text, self.bibliography.cite, self.brief.language)
         return parsed
 
     def problem(

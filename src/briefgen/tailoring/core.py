@@ -26,6 +26,7 @@ from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.numbering import brief_numbers
 from briefgen.tailoring.sentences import applies_sentence, institution_name
+from briefgen.typography import typeset
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
@@ -76,7 +77,13 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
     kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
     recommendations = tuple(
         _tailor_recommendation(
-            loaded, rec, number, leaves, profile, active.label if active else None, language
+            loaded,
+            rec,
+            number,
+            leaves,
+            profile,
+            typeset(active.label, language, smart_quotes=True) if active else None,
+            language,
         )
         for rec, leaves in kept
         for number in (numbers[rec.id],)
@@ -84,7 +91,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
     profile_rows = tuple(
         ProfileRow(
             name=name,
-            label=fact.label or humanise(name),
+            label=typeset(fact.label or humanise(name), language, smart_quotes=True),
             value=fact_value(fact, language),
             year=fact.year,
             source=bibliography.labels.get(fact.source) if fact.source else None,
@@ -92,7 +99,9 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         for name, fact in profile.facts.items()
     )
     summary = loaded.rich(brief.summary)
-    sections = tuple((s.heading, loaded.rich(s.body)) for s in brief.sections)
+    sections = tuple(
+        (typeset(s.heading, language, smart_quotes=True), loaded.rich(s.body)) for s in brief.sections
+    )
     highlights = tuple(loaded.rich(h) for h in profile.highlights)
 
     cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
@@ -108,8 +117,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         language=language,
         date=brief.date,
         date_text=long_date(brief.date, language),
-        title=brief.title,
-        subtitle=brief.subtitle,
+        title=typeset(brief.title, language, smart_quotes=True),
+        subtitle=typeset(brief.subtitle, language, smart_quotes=True) if brief.subtitle else None,
         series=brief.series,
         organisation=brief.organisation,
         authors=tuple(a.name for a in brief.authors),
@@ -118,7 +127,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         country_name=profile.name,
         official_name=profile.official_name,
         scenario=scenario_id,
-        scenario_label=active.label if active else None,
+        scenario_label=typeset(active.label, language, smart_quotes=True) if active else None,
         scenario_is_default=scenario_id == brief.scenario,
         summary=summary,
         sections=sections,
