@@ -149,3 +149,64 @@ def test_draft_on_working_builds_only_and_distribute_never_sends_one(andes: Path
     texts = [p.text for s in document.sections for h in (s.header, s.first_page_header) for p in h.paragraphs]
     assert not any("DRAFT" in t for t in texts)
     assert "DRAFT" not in (document.core_properties.content_status or "")
+
+
+TITLES = {
+    "monitor-domestic-drivers": "Monitor China’s domestic drivers to anticipate its regional policy",
+    "professionalise-business-environment": "Professionalise the business environment for incoming Chinese investment",
+    "deepen-balancing": "Deepen a balanced foreign policy and open regional projects to other partners",
+}
+
+
+@pytest.mark.parametrize("scenario", ["china-recovers", "china-stalls"])
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_summary_sentences_per_country_name_exactly_the_recommendations_it_contains(
+    country: str, scenario: str
+) -> None:
+    brief = tailor(load_brief(CENTRAL_ASIA), country, scenario)
+    summary = brief.summary.plain()
+    for rec_id, title in TITLES.items():
+        shown = any(r.id == rec_id for r in brief.recommendations)
+        assert (f"“{title}”" in summary) == shown, (country, scenario, rec_id)
+    numbers = [f"(recommendation {r.number})" for r in brief.recommendations]
+    assert all(n in summary for n in numbers)
+    # the debt paragraph only where the debt to China is recorded at 30% or more
+    debt = brief.country in ("KG", "TJ")
+    assert ("public external debt to China of 30% or more" in summary) == debt
+
+
+def test_explain_shows_which_paragraphs_were_kept_and_why() -> None:
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    result = CliRunner().invoke(app, ["explain", str(CENTRAL_ASIA), "-c", "UZ"])
+    assert result.exit_code == 0, result.output
+    assert "TAILORED PARAGRAPHS (1 of 2 kept)" in result.output
+    assert "summary, paragraph 3: left out: With public external debt to China" in result.output
+    assert "country.debt_to_china_share_external_debt gte 0.3 (not defined)" in result.output
+    assert "summary, paragraph 4: kept: (generated) The brief makes three recommendations" in result.output
+
+
+def test_a_passage_for_an_unknown_country_or_fact_is_a_validation_error_at_its_line(andes: Path) -> None:
+    from briefgen.sources.validate import validate
+
+    text = (andes / "brief.yaml").read_text(encoding="utf-8")
+    summary = re.search(r"^summary:.*?(?=^\w)", text, re.S | re.M)
+    assert summary is not None
+    tailored = (
+        "summary:\n"
+        "  - Plain paragraph.\n"
+        "  - text: Only for Ecuador.\n"
+        "    countries: [EC]\n"
+        "  - text: Only where glaciers matter.\n"
+        "    when: {fact: country.glacier_share, gte: 0.2}\n"
+        "  - generated: recommendations\n"
+    )
+    (andes / "brief.yaml").write_text(text.replace(summary.group(0), tailored), encoding="utf-8")
+    errors = [p for p in validate(andes).problems if p.severity == "error"]
+    messages = sorted(p.message for p in errors)
+    assert any("EC is not one of the brief's countries" in m for m in messages), messages
+    assert any("no country profile of this brief defines 'glacier_share'" in m for m in messages), messages
+    line_of = {p.message.split(" ")[0]: p.line for p in errors}
+    assert line_of["EC"] == text.count("\n", 0, summary.start()) + 4

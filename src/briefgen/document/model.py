@@ -119,6 +119,20 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class PassageDecision:
+    """Why one paragraph of the summary or of a section is in or out of one country's brief."""
+
+    part: str
+    """`summary`, or the heading of the analysis section."""
+    index: int
+    """Its place in that part's list of paragraphs, from 0."""
+    opening: str
+    """Its first words, to recognise it by."""
+    included: bool
+    reason: str
+
+
+@dataclass(frozen=True)
 class Reference:
     """One entry of the reference list."""
 
@@ -166,6 +180,8 @@ class TailoredBrief:
     references: tuple[Reference, ...]
     changes: ChangesSince | None = None
     """From edition 2 on: what changed for this country since the previous edition."""
+    passages: tuple[PassageDecision, ...] = ()
+    """Which tailored paragraphs of the summary and the sections were kept, and why."""
     draft: bool = False
     """Built from the working (unreleased) sources: every page says so; a release never does."""
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from briefgen.errors import Problem
-from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, Passage
+from briefgen.models.brief import TailoredText
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.yamlsource import Loc, dotted
 from briefgen.tailoring.numbering import duplicate_numbers
@@ -22,10 +23,10 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
     yield "brief", ("title",), brief.title
     if brief.subtitle:
         yield "brief", ("subtitle",), brief.subtitle
-    yield "brief", ("summary",), brief.summary
+    yield from _tailored_texts(brief.summary, ("summary",))
     for i, section in enumerate(brief.sections):
         yield "brief", ("sections", i, "heading"), section.heading
-        yield "brief", ("sections", i, "body"), section.body
+        yield from _tailored_texts(section.body, ("sections", i, "body"))
     for name, scenario in brief.scenarios.items():
         yield "brief", ("scenarios", name, "label"), scenario.label
     for rec in loaded.recommendations:
@@ -56,6 +57,29 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
                 yield part, ("facts", name, "label"), fact.label
             if isinstance(fact.value, str):
                 yield part, ("facts", name, "value"), fact.value
+
+
+def _tailored_texts(value: TailoredText, loc: Loc) -> Iterator[tuple[str, Loc, str]]:
+    if isinstance(value, str):
+        yield "brief", loc, value
+        return
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            yield "brief", (*loc, i), item
+        elif item.text is not None:
+            yield "brief", (*loc, i, "text"), item.text
+
+
+def _passage_conditions(loaded: LoadedBrief) -> Iterator[tuple[Loc, Passage]]:
+    """Yield every tailored paragraph of the summary and sections with where it stands."""
+    brief = loaded.brief
+    texts: list[tuple[Loc, TailoredText]] = [(("summary",), brief.summary)]
+    texts += [(("sections", i, "body"), s.body) for i, s in enumerate(brief.sections)]
+    for loc, value in texts:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Passage):
+                    yield (*loc, i), item
 
 
 def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
@@ -116,6 +140,22 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     key=key,
                 )
             )
+
+    for loc, passage in _passage_conditions(loaded):
+        for j, code in enumerate(passage.countries or []):
+            check_country("brief", (*loc, "countries", j), code)
+        if passage.when is not None:
+            for test_loc, test in _fact_tests(passage.when, (*loc, "when")):
+                scope, name = test.fact.split(".", 1)
+                defined = country_facts if scope == "country" else scenario_facts
+                if name not in defined:
+                    where = "country profile" if scope == "country" else "scenario"
+                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
+                    problems.append(
+                        loaded.problem(
+                            "brief", (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
+                        )
+                    )
 
     for rec in loaded.recommendations:
         part = f"rec:{rec.id}"

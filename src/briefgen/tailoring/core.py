@@ -13,6 +13,7 @@ from briefgen.document.model import (
     Decision,
     EvidenceItem,
     LeafResult,
+    PassageDecision,
     ProfileRow,
     Reference,
     TailoredBrief,
@@ -21,10 +22,12 @@ from briefgen.document.model import (
 from briefgen.errors import TailoringError
 from briefgen.formatting import fact_value, humanise, long_date
 from briefgen.models import CountryProfile, Recommendation
+from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.numbering import brief_numbers
+from briefgen.tailoring.passages import tailor_text
 from briefgen.tailoring.sentences import applies_sentence, institution_name
 from briefgen.typography import typeset
 
@@ -98,9 +101,27 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         )
         for name, fact in profile.facts.items()
     )
-    summary = loaded.rich(brief.summary)
+    passages: list[PassageDecision] = []
+
+    def text_for(value: TailoredText, part: str) -> RichText:
+        rich, decided = tailor_text(
+            loaded,
+            value,
+            part,
+            country,
+            country_facts,
+            scenario_facts,
+            recommendations,
+            profile.official_name,
+        )
+        passages.extend(decided)
+        return rich
+
+    summary = text_for(brief.summary, "summary")
     sections = tuple(
-        (typeset(s.heading, language, smart_quotes=True), loaded.rich(s.body)) for s in brief.sections
+        (heading, text_for(s.body, heading))
+        for s in brief.sections
+        for heading in (typeset(s.heading, language, smart_quotes=True),)
     )
     highlights = tuple(loaded.rich(h) for h in profile.highlights)
 
@@ -136,6 +157,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         highlights=highlights,
         recommendations=recommendations,
         decisions=tuple(decisions),
+        passages=tuple(passages),
         references=references,
     )
 
