@@ -594,7 +594,7 @@ def _level(level: int, fmt: str, text: str, style: str | None, run: Run) -> str:
 
 def numbering_xml() -> str:
     number = Run(font=SANS, bold=True, colour=ACCENT)
-    bullet = Run(font=SANS, colour=ACCENT)
+    bullet = Run(font=SANS, colour=ACCENT, size=7)  # a small square, as in print
     numbered = [("decimal", "%1."), ("lowerLetter", "%2."), ("lowerRoman", "%3.")]
     # one bullet style, as in print: a small accent square
     bullets = [("bullet", "\u25aa"), ("bullet", "\u2013"), ("bullet", "\u25aa")]

@@ -210,3 +210,70 @@ def test_a_passage_for_an_unknown_country_or_fact_is_a_validation_error_at_its_l
     assert any("no country profile of this brief defines 'glacier_share'" in m for m in messages), messages
     line_of = {p.message.split(" ")[0]: p.line for p in errors}
     assert line_of["EC"] == text.count("\n", 0, summary.start()) + 4
+
+
+def _with_summary(andes: Path, summary: str) -> int:
+    """Give the andes brief a new literal summary; return the line its first text line is on."""
+    text = (andes / "brief.yaml").read_text(encoding="utf-8")
+    old = re.search(r"^summary:.*?(?=^\w)", text, re.S | re.M)
+    assert old is not None
+    body = "".join("  " + line + "\n" for line in summary.split("\n"))
+    (andes / "brief.yaml").write_text(text.replace(old.group(0), "summary: |\n" + body), encoding="utf-8")
+    return text.count("\n", 0, old.start()) + 2
+
+
+def test_a_pipe_table_renders_as_a_real_table_in_both_formats(andes: Path) -> None:
+    from briefgen.render.html import HtmlRenderer
+
+    _with_summary(
+        andes,
+        "Shares of supply:\n\n| Country | Glacier share |\n|---|--:|\n| Peru | 40% |\n| Bolivia | 30% |",
+    )
+    brief = tailor(load_brief(andes), "PE")
+    html_text = HtmlRenderer().render(brief).decode()
+    assert '<table class="facts data">' in html_text
+    assert '<th scope="col">Country</th>' in html_text and "<td>Peru</td>" in html_text
+    assert "|---" not in html_text and "| Country" not in html_text
+    document = Document(io.BytesIO(DocxRenderer().render(brief)))
+    [table] = [
+        t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Country", "Glacier share"]
+    ]
+    assert table.style is not None and table.style.name == "Profile Table"
+    assert (
+        table.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader")
+        is not None
+    )
+    assert [c.text for c in table.rows[2].cells] == ["Bolivia", "30%"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("## Background", "a heading is not part of the text subset"),
+        ("![Map of the basin](map.png)", "images are not supported"),
+        ("> Water is life.", "block quotes are not supported"),
+        ("Glaciers ~~grow~~ shrink.", "strike-through is not supported"),
+        ("<div>\nboxed\n</div>", "HTML blocks are not supported"),
+    ],
+)
+def test_markdown_the_subset_does_not_support_is_a_validation_error_at_its_line(
+    andes: Path, typed: str, says: str
+) -> None:
+    from briefgen.sources.validate import validate
+
+    first = _with_summary(andes, f"A first paragraph.\n\n{typed}\n\nA last paragraph.")
+    errors = [p for p in validate(andes).problems if p.severity == "error"]
+    assert len(errors) == 1, errors
+    [error] = errors
+    assert says in error.message and ": " in error.message  # what it is, then what to write instead
+    assert error.file.name == "brief.yaml" and error.line == first + 2
+
+
+def test_raw_inline_html_is_not_an_error_and_prints_as_typed(andes: Path) -> None:
+    from briefgen.render.html import HtmlRenderer
+    from briefgen.sources.validate import validate
+
+    _with_summary(andes, 'Water <b>matters</b> and <span class="x">so</span> do "quotes".')
+    assert not [p for p in validate(andes).problems if p.severity == "error"]
+    html_text = HtmlRenderer().render(tailor(load_brief(andes), "PE")).decode()
+    assert "Water &lt;b&gt;matters&lt;/b&gt; and &lt;span class=&#34;x&#34;&gt;so&lt;/span&gt;" in html_text

@@ -33,6 +33,7 @@ from briefgen.doctree import (
     Paragraph,
     RichText,
     Strong,
+    Table,
     Text,
 )
 from briefgen.typography import quotes, typeset
@@ -71,7 +72,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def _parser(language: str = "en") -> MarkdownIt:
     """Return the subset's parser; its typographer sets `language`'s quotes and dashes."""
     md = MarkdownIt("zero", {"html": True, "linkify": False, "typographer": True, "quotes": quotes(language)})
-    md.enable(["emphasis", "list", "link", "newline", "escape", "backticks", "replacements", "smartquotes"])
+    md.enable(
+        ["emphasis", "list", "link", "newline", "escape", "backticks", "replacements", "smartquotes", "table"]
+    )
     # raw inline HTML is recognised only to be kept out of the typographer: it prints as typed
     md.enable("html_inline")
     md.use(footnote_plugin, inline=True, move_to_end=False)
@@ -128,6 +131,9 @@ def _blocks(
             inline = tokens[i + 1]
             out.append(Paragraph(_inlines(inline.children or [], footnotes, cite, language)))
             i += 3
+        elif token.type == "table_open":
+            table, i = _table(tokens, i + 1, footnotes, cite, language)
+            out.append(table)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             close = token.type.replace("_open", "_close")
             items: list[tuple[Block, ...]] = []
@@ -145,6 +151,31 @@ def _blocks(
         else:  # a token of a rule the subset leaves out: skip it
             i += 1
     return out, i
+
+
+def _table(
+    tokens: Sequence[Token], i: int, footnotes: dict[int, Any], cite: CiteResolver | None, language: str
+) -> tuple[Table, int]:
+    """Read a table from just after `table_open` to just after `table_close`."""
+    rows: list[tuple[tuple[Inline, ...], ...]] = []
+    align: list[str] = []
+    header_rows = 0
+    cells: list[tuple[Inline, ...]] = []
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            if token.type == "th_open":
+                align.append(style.removeprefix("text-align:"))
+            cells.append(_inlines(tokens[i + 1].children or [], footnotes, cite, language))
+        elif token.type == "tr_close":
+            rows.append(tuple(cells))
+            cells = []
+        elif token.type == "thead_close":
+            header_rows = len(rows)
+        i += 1
+    header = rows[0] if header_rows else ()
+    return Table(header, tuple(rows[header_rows:]), tuple(align)), i + 1
 
 
 def _inlines(

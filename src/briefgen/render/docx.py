@@ -36,6 +36,7 @@ from briefgen.doctree import (
     NumberedList,
     Paragraph,
     Strong,
+    Table,
     Text,
 )
 from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
@@ -392,6 +393,8 @@ class _BriefWriter:
         for block in blocks:
             if isinstance(block, Paragraph):
                 self.inlines(self.paragraph(style), block.children, style)
+            elif isinstance(block, Table):
+                self.table(block)
             elif isinstance(block, NumberedList):
                 num = ooxml.restart_numbering(self.doc, "List Number", block.start, depth)
                 for item in block.items:
@@ -400,6 +403,23 @@ class _BriefWriter:
                 bullets = ooxml.style_numbering(self.doc.styles["List Bullet"]) if depth else None
                 for item in block.items:
                     self._list_item(item, "List Bullet", bullets, depth)
+
+    def table(self, block: Table) -> None:
+        """Write a table from the text in the profile table's style, its header row repeating."""
+        columns = max([len(block.header), *(len(row) for row in block.rows)])
+        rows = ((block.header,) if block.header else ()) + block.rows
+        table = self.doc.add_table(rows=len(rows), cols=columns)
+        table.style = self.doc.styles["Profile Table"]
+        for n, (cells, row) in enumerate(zip(rows, table.rows, strict=True)):
+            heading = n == 0 and bool(block.header)
+            if heading:
+                ooxml.repeat_as_header_row(row)
+            ooxml.keep_row_on_one_page(row)
+            for cell, content in zip(row.cells, cells, strict=False):
+                paragraph = cell.paragraphs[0]
+                style = "Table Heading" if heading else "Table Text"
+                ooxml.set_paragraph_style(paragraph, self.styles.id(style))
+                self.inlines(paragraph, content, style)
 
     def _list_item(self, item: tuple[Block, ...], style: str, num: int | None, depth: int) -> None:
         first = True

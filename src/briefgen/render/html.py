@@ -33,7 +33,9 @@ from briefgen.doctree import (
     Paragraph,
     RichText,
     Strong,
+    Table,
     Text,
+    plain_inlines,
 )
 from briefgen.document.model import TailoredBrief, source_notes
 from briefgen.document.outline import outline
@@ -148,7 +150,28 @@ def _block(block: Block) -> Markup:
     if isinstance(block, NumberedList):
         start = Markup(' start="{}"').format(int(block.start)) if block.start != 1 else Markup("")
         return Markup("<ol{}>\n{}</ol>\n").format(start, _items(block.items))
+    if isinstance(block, Table):
+        return _table(block)
     raise RenderError(f"unknown block {type(block).__name__}")
+
+
+def _table(table: Table) -> Markup:
+    """A table in the text, styled as the profile table."""
+
+    def cells(row: tuple[tuple[Inline, ...], ...], tag: str) -> Markup:
+        out = []
+        for n, cell in enumerate(row):
+            align = table.align[n] if n < len(table.align) else ""
+            attr = Markup(' class="align-{}"').format(align) if align else Markup("")
+            scope = Markup(' scope="col"') if tag == "th" else Markup("")
+            out.append(
+                Markup("<{}{}{}>{}</{}>").format(Markup(tag), scope, attr, inline_html(cell), Markup(tag))
+            )
+        return Markup("<tr>{}</tr>\n").format(Markup("").join(out))
+
+    head = Markup("<thead>\n{}</thead>\n").format(cells(table.header, "th")) if table.header else Markup("")
+    body = Markup("").join(cells(row, "td") for row in table.rows)
+    return Markup('<table class="facts data">\n{}<tbody>\n{}</tbody>\n</table>\n').format(head, body)
 
 
 def _items(items: Iterable[tuple[Block, ...]]) -> Markup:
@@ -180,12 +203,25 @@ def _inline(node: Inline) -> Markup:
     if isinstance(node, Link):
         if not _SAFE_HREF.match(node.href):  # the parser only makes these; never trust it twice
             return inline_html(node.children)
+        shown = plain_inlines(node.children)
+        if shown == node.href:  # a printed URL: it breaks only after a slash or before a dot
+            return Markup('<a href="{}" class="url">{}</a>').format(node.href, url_html(shown))
         return Markup('<a href="{}">{}</a>').format(node.href, inline_html(node.children))
     if isinstance(node, Citation):
         return citation_html(node)
     if isinstance(node, Footnote):
         return Markup('<span class="footnote">{}</span>').format(inline_html(node.children))
     raise RenderError(f"unknown inline {type(node).__name__}")
+
+
+_URL_BREAK = re.compile(r"(?<=[^/:]/)(?=[^/])|(?<=\w)(?=\.\w)")
+
+
+def url_html(url: str) -> Markup:
+    """Return a URL as pieces that never break inside (not at a hyphen, not after "https://"),
+    with a break opportunity after each slash of the path and before each dot."""
+    pieces = [p for p in _URL_BREAK.split(url) if p]
+    return Markup("<wbr>").join(Markup('<span class="nobr">{}</span>').format(p) for p in pieces)
 
 
 def _css_string(text: str) -> str:

@@ -9,6 +9,7 @@ from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, Passage
 from briefgen.models.brief import TailoredText
 from briefgen.sources.diagnostics import did_you_mean
+from briefgen.sources.markdown_subset import unsupported
 from briefgen.sources.yamlsource import Loc, dotted
 from briefgen.tailoring.numbering import duplicate_numbers
 from briefgen.text import citations_in
@@ -59,6 +60,10 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
                 yield part, ("facts", name, "value"), fact.value
 
 
+_PLAIN_FIELDS = {"title", "subtitle", "heading", "label", "name", "official_name", "capital", "value"}
+"""Fields that are one plain line, not Markdown: they print as typed."""
+
+
 def _tailored_texts(value: TailoredText, loc: Loc) -> Iterator[tuple[str, Loc, str]]:
     if isinstance(value, str):
         yield "brief", loc, value
@@ -97,6 +102,16 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
+
+    # what the Markdown subset does not support, at its line
+    for part, loc, text in text_fields(loaded):
+        if loc and loc[-1] in _PLAIN_FIELDS:
+            continue
+        for offset, message in unsupported(text):
+            path = loaded.files[part]
+            positions = loaded.positions.get(path)
+            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+            problems.append(Problem(path, line, col, dotted(loc), message))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
