@@ -159,13 +159,13 @@ def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tm
     assert files_of(tmp_path / "later") == files_of(tmp_path / "at-release")
 
 
-def test_briefgen_help_imports_no_renderer() -> None:
+def test_briefgen_help_imports_no_renderer_and_no_pydantic() -> None:
     code = (
         "import sys\n"
         "from briefgen.cli import main\n"
         "sys.argv = ['briefgen', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'pikepdf') or m.startswith('briefgen.render.'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'pikepdf', 'pydantic') or m.startswith(('briefgen.render.', 'briefgen.sources.')))\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -20,7 +20,7 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from briefgen.doctree import Paragraph, RichText, Text
+from briefgen.document.doctree import Paragraph, RichText, Text
 from briefgen.document.model import TailoredBrief
 from briefgen.formats import FORMATS
 from briefgen.render import renderer_for, templates_dir

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.text import parse
-from briefgen.typography import NBSP, bind_last_words, typeset
+from briefgen.document.text import parse
+from briefgen.document.typography import NBSP, bind_last_words, typeset
 
 
 @pytest.mark.parametrize(

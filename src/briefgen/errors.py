@@ -102,3 +102,7 @@ class DistributionError(BriefgenError):
 
 class DeliveryError(BriefgenError):
     """A channel could not deliver one message; the run records it and goes on."""
+
+
+class ScaffoldError(BriefgenError):
+    """A starter file cannot be written: it would overwrite an existing file."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,12 +23,16 @@ from briefgen.atomic import write_bytes_atomic
 from briefgen.distribution.delivery import Letter, compose
 from briefgen.distribution.ledger import CopyFile
 from briefgen.document.model import ChangesSince, TailoredBrief
+from briefgen.document.words import fill, government, say, words
 from briefgen.models import Recipient
+from briefgen.render.stamp import PdfStamper, page_size, stamp_docx, stamp_html, stamp_pages
 
 
-def stamp_line(recipient: Recipient, copy_number: int) -> str:
-    """Return the line printed on every page of a copy."""
-    return f"Copy {copy_number:03d} · Prepared for {recipient.title}, {recipient.institution}"
+def stamp_line(recipient: Recipient, copy_number: int, language: str = "en") -> str:
+    """Return the line printed on every page of a copy, in the copy's language."""
+    return say(
+        language, "stamp", copy=f"{copy_number:03d}", title=recipient.title, institution=recipient.institution
+    )
 
 
 @cache
@@ -38,130 +41,14 @@ def _templates() -> Any:
 
     from briefgen.render import templates_dir
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "distribution"),
         autoescape=jinja2.select_autoescape(["html", "xml"]),  # the .txt note is plain text
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-
-
-def stamp_pages(lines: Sequence[str], *, width: float, height: float, language: str) -> bytes:
-    """Return a PDF with one page of `width` x `height` points per stamp line."""
-    from weasyprint import HTML
-
-    from briefgen.render import templates_dir
-    from briefgen.render.fetcher import safe_url_fetcher
-    from briefgen.render.pdf import shared_font_config
-
-    html = (
-        _templates()
-        .get_template("stamps.html")
-        .render(lines=lines, width=width, height=height, language=language)
-    )
-    document = HTML(string=html, base_url=str(templates_dir()), url_fetcher=safe_url_fetcher).render(
-        font_config=shared_font_config()
-    )
-    return bytes(document.write_pdf())
-
-
-def page_size(pdf_bytes: bytes) -> tuple[float, float]:
-    """Return the width and height, in points, of a PDF's first page."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        box = pdf.pages[0].mediabox
-        return float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
-
-
-class PdfStamper:
-    """Stamps copies of one PDF: opened once, stamped, saved, and put back for the next copy."""
-
-    def __init__(self, source: bytes) -> None:
-        import pikepdf
-
-        self._pikepdf = pikepdf
-        self.pdf = pikepdf.open(io.BytesIO(source))
-        self._contents = [page.obj.get("/Contents") for page in self.pdf.pages]
-        self._xobjects = [
-            dict(page.obj.Resources.XObject.items()) if "/XObject" in page.obj.get("/Resources", {}) else None
-            for page in self.pdf.pages
-        ]
-
-    def stamp(self, stamps: Any, index: int) -> bytes:
-        """Return the PDF with page `index` of the open `stamps` PDF over every page, as an artifact."""
-        pikepdf = self._pikepdf
-        pdf = self.pdf
-        form = pdf.copy_foreign(stamps.pages[index].as_form_xobject())
-        try:
-            for page in pdf.pages:
-                name = page.add_resource(form, pikepdf.Name.XObject, prefix="Copy")
-                # keep the page's own drawing state out of the stamp, then draw it as pagination
-                page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-                draw = (
-                    b"\nQ\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC q "
-                    + bytes(name.unparse())
-                    + b" Do Q EMC\n"
-                )
-                page.contents_add(pikepdf.Stream(pdf, draw))
-            out = io.BytesIO()
-            pdf.save(out, deterministic_id=True, compress_streams=True)
-            return out.getvalue()
-        finally:
-            self._restore()
-
-    def _restore(self) -> None:
-        """Put every page back as it was; objects no page refers to are not saved again."""
-        pikepdf = self._pikepdf
-        for page, contents, xobjects in zip(self.pdf.pages, self._contents, self._xobjects, strict=True):
-            page.obj.Contents = contents
-            if xobjects is None:
-                if "/XObject" in page.obj.Resources:
-                    del page.obj.Resources["/XObject"]
-            else:
-                page.obj.Resources.XObject = pikepdf.Dictionary(xobjects)
-
-    def close(self) -> None:
-        """Close the PDF."""
-        self.pdf.close()
-
-
-def stamp_docx(source: bytes, line: str) -> bytes:
-    """Return `source` with `line` under the footer of every page: one line, 7.5 pt grey, clear
-    of the header band and at least 12 mm inside the paper edge (the footer distance)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    from briefgen.render.ooxml import normalise_package
-
-    document = Document(io.BytesIO(source))
-    footers = {}
-    for section in document.sections:
-        for footer in (section.footer, section.first_page_footer, section.even_page_footer):
-            if not footer.is_linked_to_previous:
-                footers[id(footer._element)] = footer
-    for footer in footers.values():
-        stamp = footer.add_paragraph(style=document.styles["Footer"])
-        stamp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        stamp.paragraph_format.space_before = Pt(2)
-        stamp.add_run(line).font.size = Pt(7.5)
-    out = io.BytesIO()
-    document.save(out)
-    return normalise_package(out.getvalue())
-
-
-def stamp_html(source: bytes, line: str) -> bytes:
-    """Return `source` with `line` as a banner at the top of the body."""
-    from markupsafe import escape
-
-    text = source.decode("utf-8")
-    banner = f'<p class="copy-stamp" role="note">{escape(line)}</p>'
-    head, sep, rest = text.partition("<body")
-    if not sep:
-        return (banner + text).encode("utf-8")
-    tag_end = rest.index(">") + 1
-    return (head + sep + rest[:tag_end] + banner + rest[tag_end:]).encode("utf-8")
+    env.filters["fill"] = fill
+    return env
 
 
 def copy_path(
@@ -178,7 +65,7 @@ def cover_note(
     changes: ChangesSince | None,
     files: list[str],
 ) -> str:
-    """Return the cover note that goes with a copy, from `templates/distribution/cover-note.txt`."""
+    """Return the cover note that goes with a copy (`templates/distribution/cover-note.txt`)."""
     return str(
         _templates()
         .get_template("cover-note.txt")
@@ -189,8 +76,8 @@ def cover_note(
             changes=changes,
             files=files,
             marking=brief.marking,
-            # the brief's own "Prepared for" phrase, article rule included, inside a sentence
-            prepared_for=brief.prepared_for[:1].lower() + brief.prepared_for[1:],
+            words=words(brief.language),
+            government=government(brief.official_name, brief.language),
         )
     )
 
@@ -198,7 +85,9 @@ def cover_note(
 def subject(brief: TailoredBrief, copy_number: int) -> str:
     """Return a copy's email subject: "[OFFICIAL] Title: edition 2, copy 007"."""
     prefix = f"[{brief.marking}] " if brief.marking else ""
-    return f"{prefix}{brief.title}: edition {brief.edition}, copy {copy_number:03d}"
+    return prefix + say(
+        brief.language, "subject", title=brief.title, edition=brief.edition, copy=f"{copy_number:03d}"
+    )
 
 
 @dataclass(frozen=True)
@@ -252,7 +141,7 @@ def prepare_batch(batch: Batch) -> list[PreparedCopy]:
     stamps = stamper = None
     if pdf_tasks:
         width, height = page_size(data["pdf"])
-        lines = [stamp_line(t.recipient, t.copy_number) for t in pdf_tasks]
+        lines = [stamp_line(t.recipient, t.copy_number, brief.language) for t in pdf_tasks]
         stamps = pikepdf.open(
             io.BytesIO(stamp_pages(lines, width=width, height=height, language=brief.language))
         )
@@ -262,7 +151,7 @@ def prepare_batch(batch: Batch) -> list[PreparedCopy]:
     try:
         for task in batch.tasks:
             recipient, number = task.recipient, task.copy_number
-            line = stamp_line(recipient, number)
+            line = stamp_line(recipient, number, brief.language)
             files: list[CopyFile] = []
             paths: list[Path] = []
             for fmt in recipient.formats:

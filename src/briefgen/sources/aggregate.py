@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from briefgen.citations import Bibliography
-from briefgen.doctree import RichText
+from briefgen.document.citations import Bibliography
+from briefgen.document.doctree import RichText
 from briefgen.errors import Problem
 from briefgen.models import Brief, CountryProfile, Recipient, Recommendation, Source
 from briefgen.sources.yamlsource import Loc, Positions
@@ -48,7 +48,7 @@ class LoadedBrief:
 
     def rich(self, text: str) -> RichText:
         """Return a text field parsed into the document tree; each text is parsed once."""
-        from briefgen.text import parse
+        from briefgen.document.text import parse
 
         parsed = self._texts.get(text)
         if parsed is None:

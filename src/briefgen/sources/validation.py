@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, Passage
 from briefgen.models.brief import TailoredText
@@ -12,7 +13,6 @@ from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.markdown_subset import unsupported
 from briefgen.sources.yamlsource import Loc, dotted
 from briefgen.tailoring.numbering import duplicate_numbers
-from briefgen.text import citations_in
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
@@ -98,10 +98,11 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     countries = set(brief.countries)
     sources = loaded.sources
     cited: set[str] = set()
+    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
-        problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
+        problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # what the Markdown subset does not support, at its line
     for part, loc, text in text_fields(loaded):
@@ -128,7 +129,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         line,
                         col,
                         dotted(loc),
-                        f"citation [@{item.key}] names no work in sources.yaml{more}",
+                        f"citation [@{item.key}] names no work in {bibliography}{more}",
                     )
                 )
 

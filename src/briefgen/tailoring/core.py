@@ -6,8 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from briefgen.citations import page_locator
-from briefgen.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.citations import page_locator
+from briefgen.document.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.formatting import fact_value, humanise, long_date
 from briefgen.document.model import (
     ChangesSince,
     Decision,
@@ -19,8 +20,8 @@ from briefgen.document.model import (
     TailoredBrief,
     TailoredRecommendation,
 )
+from briefgen.document.typography import typeset
 from briefgen.errors import TailoringError
-from briefgen.formatting import fact_value, humanise, long_date
 from briefgen.models import CountryProfile, Recommendation
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
@@ -29,7 +30,6 @@ from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.numbering import brief_numbers
 from briefgen.tailoring.passages import tailor_text
 from briefgen.tailoring.sentences import applies_sentence, institution_name
-from briefgen.typography import typeset
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:

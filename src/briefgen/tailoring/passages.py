@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from briefgen.doctree import Block, Paragraph, RichText, Text
+from briefgen.document.doctree import Block, Paragraph, RichText, Text
 from briefgen.document.model import PassageDecision, TailoredRecommendation
 from briefgen.document.words import government, join_list, say, words
 from briefgen.models import Passage

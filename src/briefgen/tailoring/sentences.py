@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from briefgen.document.formatting import fact_value, humanise
 from briefgen.document.model import MISSING, LeafResult
 from briefgen.document.words import fill, join_list, say
-from briefgen.formatting import fact_value, humanise
 from briefgen.models import CountryProfile
 
 

@@ -18,7 +18,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefgen.doctree import (
+from briefgen.document.doctree import (
     Block,
     BulletList,
     Citation,
@@ -36,7 +36,7 @@ from briefgen.doctree import (
     Table,
     Text,
 )
-from briefgen.typography import quotes, typeset
+from briefgen.document.typography import quotes, typeset
 
 CiteResolver = Callable[[tuple[CiteItem, ...]], str]
 

@@ -1,4 +1,4 @@
-"""Author-date citations and reference lists, from sources.yaml."""
+"""Author-date citations and reference lists, from the brief's sources."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from string import ascii_lowercase
 
-from briefgen.doctree import CiteItem, Emphasis, Inline, Link, Text
+from briefgen.document.doctree import CiteItem, Emphasis, Inline, Link, Text
+from briefgen.document.formatting import long_date
+from briefgen.document.text import script_runs
+from briefgen.document.typography import bind_last_words, typeset
 from briefgen.document.words import say
-from briefgen.formatting import long_date
 from briefgen.models import Source
-from briefgen.text import script_runs
-from briefgen.typography import bind_last_words, typeset
 
 
 def family_name(name: str) -> str:
@@ -92,7 +92,9 @@ class Bibliography:
     def reference(self, key: str) -> tuple[Inline, ...]:
         """Return one reference-list entry, author-date style.
 
-        Author (Year). Title. *Container*. Publisher. URL (accessed date).
+        Author (Year). Title. *Container*, volume(issue), pages. Publisher. DOI or URL (accessed date).
+
+        A DOI is printed as its https://doi.org/ link and stands instead of the URL, as APA does.
         """
         source = self.sources[key]
         label = self.labels[key]
@@ -107,11 +109,17 @@ class Bibliography:
         if source.container:
             container = _typeset(source.container.rstrip("."), language)
             out.extend(_runs(container) if standalone else [Emphasis(_runs(container))])
-            out.append(Text(_stop(container)))
+            details = _details(source, in_container=True)
+            out.append(Text(details + _stop(container + details)))
+        elif details := _details(source, in_container=False):
+            out.append(Text(f"{details}. "))
         if source.publisher and source.publisher != authors:
             publisher = _typeset(source.publisher.rstrip("."), language)
             out.append(Text(publisher + _stop(publisher)))
-        if source.url:
+        if source.doi:
+            link = f"https://doi.org/{source.doi}"
+            out.append(Link(link, (Text(link),)))
+        elif source.url:
             out.append(Link(source.url, (Text(source.url),)))
             if source.accessed:  # the brief's own date format, as every date in it
                 accessed = say(language, "accessed", date=long_date(source.accessed, language))
@@ -126,6 +134,21 @@ def _stop(text: str) -> str:
 
 def _typeset(text: str, language: str) -> str:
     return typeset(text, language, smart_quotes=True)
+
+
+def _details(source: Source, *, in_container: bool) -> str:
+    """Return volume, issue and pages: ", 12(3), 45–67" after a container, else "Vol. 12, no. 3, pp. 45–67"."""
+    pages = re.sub(r"\s*-+\s*", "–", source.pages.strip()) if source.pages else None
+    if in_container:
+        volume = f"{source.volume}({source.issue})" if source.volume and source.issue else source.volume
+        parts = [volume or (f"({source.issue})" if source.issue else None), pages]
+        return "".join(f", {part}" for part in parts if part)
+    parts = [
+        f"Vol. {source.volume}" if source.volume else None,
+        f"no. {source.issue}" if source.issue else None,
+        (f"pp.\u00a0{pages}" if "–" in pages else f"p.\u00a0{pages}") if pages else None,
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 def _runs(text: str) -> tuple[Inline, ...]:
