@@ -8,7 +8,7 @@ fields (titles, labels) alike:
   a date such as 2024-01-15, nor in names such as COVID-19);
 - a non-breaking space after "p."/"pp." and between a number and its unit or currency
   ("USD 463 m", "43 %"), so a line never ends between them;
-- curly apostrophes and quotes in plain fields too ("China's" -> "China’s").
+- curly apostrophes and quotes in plain fields too ("the state's" -> "the state’s").
 """
 
 from __future__ import annotations

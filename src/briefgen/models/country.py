@@ -30,7 +30,7 @@ class Fact(SourceModel):
     unit: Line | None = None
     """Shown after the value (`USD bn`); `share` means a fraction shown as a percentage."""
     sentence: Line | None = None
-    """What the fact says, after the country's name, `{value}` for the value (`owes China {value}
+    """What the fact says, after the country's name, `{value}` for the value (`owes its largest lender {value}
     of its public external debt`): how "Applies because …" says it."""
 
 
@@ -53,4 +53,4 @@ class CountryProfile(SourceModel):
     """Short lines for the profile box."""
     institutions: dict[Slug, Line] = {}
     """The government's own names of the institutions recommendations address, by id
-    (`foreign-ministry: Ministry of Foreign Affairs of the Kyrgyz Republic`)."""
+    (`foreign-ministry: Ministry of Foreign Affairs of the Republic of Ruritania`)."""

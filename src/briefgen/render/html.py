@@ -214,7 +214,7 @@ def _inline(node: Inline) -> Markup:
     raise RenderError(f"unknown inline {type(node).__name__}")
 
 
-_URL_BREAK = re.compile(r"(?<=[^/:]/)(?=[^/])|(?<=\w)(?=\.\w)")
+_URL_BREAK = re.compile(r"(?<=[^/:]/)(?=[^/])|(?<=\w)(?=\.[^\W\d])")
 
 
 def url_html(url: str) -> Markup:

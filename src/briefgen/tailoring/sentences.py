@@ -1,8 +1,8 @@
 """Sentences a reader reads instead of the machinery: why a recommendation applies, and whom
 it addresses, in that government's own names.
 
-"Applies because Tajikistan borders Xinjiang and owes China 38% of its public external debt
-(2019), under the scenario ‘China's economy recovers’": each fact the condition found true says
+"Applies because Ruritania borders the sea and owes its largest lender 38% of its public debt
+(2019), under the scenario ‘Growth resumes’": each fact the condition found true says
 itself through its profile's `sentence` (a predicate after the country's name, `{value}` where
 the value goes), or through a generic form built from its label when it has none.
 """
@@ -18,7 +18,7 @@ from briefgen.models import CountryProfile
 
 
 def fact_clause(name: str, profile: CountryProfile, language: str) -> str:
-    """Return what a fact says about the country, as a predicate: "owes China 38% of … (2019)"."""
+    """Return what a fact says about the country, as a predicate: "owes its largest lender 38% of … (2019)"."""
     fact = profile.facts[name]
     value = fact_value(fact, language)
     if isinstance(fact.value, bool):
