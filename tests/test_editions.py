@@ -275,7 +275,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
         flags=re.S,
     )
     shown = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", words)).split()) for _, words in marked]
-    assert shown == ["a third", "42%", "For Peru Peru's glacier law is a model for the region."]
+    assert shown == ["a third", "42%", "For Peru Peru’s glacier law is a model for the region."]
     # it is the brief: its marking in the header, its profile table, its footnotes
     assert "OFFICIAL-SENSITIVE" in flat.split("<office:master-styles>", 1)[1]
     assert ">Water stress index" in flat and "<text:note " in flat
