@@ -31,6 +31,9 @@ class Fact(SourceModel):
     """How the profile table names the fact (default: its name, humanised)."""
     unit: Line | None = None
     """Shown after the value (`USD bn`); `share` means a fraction shown as a percentage."""
+    sentence: Line | None = None
+    """What the fact says, after the country's name, `{value}` for the value (`owes its largest lender {value}
+    of its public external debt`): how "Applies because …" says it."""
 
 
 class CountryProfile(SourceModel):
@@ -50,3 +53,6 @@ class CountryProfile(SourceModel):
     """Facts by name; triggers refer to them as `country.<name>`."""
     highlights: list[Markdown] = []
     """Short lines for the profile box."""
+    institutions: dict[Slug, Line] = {}
+    """The government's own names of the institutions recommendations address, by id
+    (`foreign-ministry: Ministry of Foreign Affairs of the Republic of Ruritania`)."""
