@@ -96,9 +96,10 @@ class TailoredRecommendation:
     priority: int
     horizon: str | None
     institutions: tuple[str, ...]
+    """The institutions addressed, as this government names them."""
     trigger: RichText
-    applies_because: tuple[str, ...]
-    """What was found true for this country, in words; empty when it always applies."""
+    applies_because: str | None
+    """The sentence saying what made it apply for this country; None when it always applies."""
     watch: tuple[RichText, ...]
     action: RichText
     steps: tuple[RichText, ...]
@@ -118,6 +119,20 @@ class Decision:
     decided_by: Literal["status", "audience", "condition", "always"]
     reason: str
     leaves: tuple[LeafResult, ...]
+
+
+@dataclass(frozen=True)
+class PassageDecision:
+    """Why one paragraph of the summary or of a section is in or out of one country's brief."""
+
+    part: str
+    """`summary`, or the heading of the analysis section."""
+    index: int
+    """Its place in that part's list of paragraphs, from 0."""
+    opening: str
+    """Its first words, to recognise it by."""
+    included: bool
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -145,8 +160,10 @@ class Figure:
 
     id: str
     number: int
-    caption: str
-    """"Figure 1. Exports by year"."""
+    label: str
+    """"Figure 1": printed in the label style before the title."""
+    title: str
+    """"Exports by year", typeset."""
     place: str
     """`profile`, or the heading of the analysis section it closes."""
     kind: str
@@ -154,13 +171,25 @@ class Figure:
     unit: str | None
     lines: tuple[SeriesLine, ...]
     """One a country, in the brief's order; the recipient's is `highlighted`."""
-    source_line: str
-    """"Source: World Bank, 2020"."""
+    source_label: str
+    """"Source" or "Sources": printed in the label style before `source_names`."""
+    source_names: tuple[str, ...]
+    """The author-date labels of the works drawn from: "World Bank, 2020"."""
     sources: tuple[str, ...]
     """Keys of the works cited by the source line."""
     alt: str
     """The figure in words, for a reader who cannot see it (generated from the data)."""
     language: str
+
+    @property
+    def caption(self) -> str:
+        """Return the caption as plain text: "Figure 1. Exports by year"."""
+        return f"{self.label}. {self.title}"
+
+    @property
+    def source_line(self) -> str:
+        """Return the source line as plain text: "Source: World Bank, 2020"."""
+        return f"{self.source_label}: {'; '.join(self.source_names)}"
 
 
 @dataclass(frozen=True)
@@ -204,6 +233,10 @@ class TailoredBrief:
     """From edition 2 on: what changed for this country since the previous edition."""
     figures: tuple[Figure, ...] = ()
     """Charts, numbered in reading order; each says where it stands (`place`)."""
+    passages: tuple[PassageDecision, ...] = ()
+    """Which tailored paragraphs of the summary and the sections were kept, and why."""
+    draft: bool = False
+    """Built from the working (unreleased) sources: every page says so; a release never does."""
 
     @property
     def prepared_for(self) -> str:

@@ -1,6 +1,6 @@
 """Pydantic models of the source files; no I/O."""
 
-from briefgen.models.brief import Author, Brief, FigureSpec, ProfileChoice, Scenario, Section
+from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileChoice, Scenario, Section
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
 from briefgen.models.country import CountryProfile, Fact, Highlight
 from briefgen.models.recipient import Recipient, Recipients
@@ -22,6 +22,7 @@ __all__ = [
     "FigureSpec",
     "Highlight",
     "NotOf",
+    "Passage",
     "ProfileChoice",
     "Recipient",
     "Recipients",

@@ -39,6 +39,9 @@ class Fact(SourceModel):
     unit: Line | None = None
     """Shown after the value (`USD bn`); `share` means a fraction shown as a percentage (0 to 1),
     `percent` a number from 0 to 100."""
+    sentence: Line | None = None
+    """What the fact says, after the country's name, `{value}` for the value (`owes its largest lender {value}
+    of its public external debt`): how "Applies because …" says it."""
     series: dict[Year, SeriesValue] | None = None
     """Values over time, year -> number, years in increasing order; a year with no known value is
     left out (a gap), never guessed."""
@@ -100,3 +103,6 @@ class CountryProfile(SourceModel):
     """Facts by name; triggers refer to them as `country.<name>`."""
     highlights: list[Markdown | Highlight] = []
     """Short lines for the profile box: text, or `{text, id, tags}` so that a brief can choose it."""
+    institutions: dict[Slug, Line] = {}
+    """The government's own names of the institutions recommendations address, by id
+    (`foreign-ministry: Ministry of Foreign Affairs of the Republic of Ruritania`)."""

@@ -61,6 +61,8 @@ class Recommendation(SourceModel):
     """Title, as an imperative sentence."""
     priority: Annotated[int, Strict()] = Field(ge=1, le=1000)
     """1 is most urgent; orders recommendations in each brief."""
+    number: int | None = Field(default=None, ge=1, le=1000)
+    """Its number in every country's brief; default: by priority, then id, after explicit numbers."""
     horizon: Line | None = None
     """Time frame (`12-24 months`)."""
     audience: Audience = Audience()

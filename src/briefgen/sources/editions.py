@@ -319,6 +319,7 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         countries={code: CountryProfile.model_validate(p) for code, p in content["countries"].items()},
         sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
         recipients=None,
+        released=True,
         previous=load_edition(folder, before, history=False) if before is not None else None,
     )
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from briefgen.document.citations import Bibliography
 from briefgen.document.formatting import scalar_value
 from briefgen.document.model import Figure, SeriesLine
+from briefgen.document.typography import typeset
 from briefgen.document.words import fill, join_list, words
 from briefgen.models import Brief, CountryProfile, FigureSpec
 
@@ -39,22 +40,23 @@ def tailor_figures(
             keys.update(dict.fromkeys(k for k in fact.cited if k in bibliography.labels))
         phrases = words(language)
         names = [bibliography.labels[k] for k in keys]
-        source_line = fill(
-            phrases["figure_source" if len(names) < 2 else "figure_sources"], sources="; ".join(names)
-        )
         unit = profiles[country].facts[spec.fact].unit
         number = len(figures) + 1
         figures.append(
             Figure(
                 id=spec.id,
                 number=number,
-                caption=fill(phrases["figure"], number=number, title=spec.title),
-                place=spec.place,
+                label=fill(phrases["figure"], number=number),
+                title=typeset(spec.title, language, smart_quotes=True),
+                place=spec.place
+                if spec.place == "profile"
+                else typeset(spec.place, language, smart_quotes=True),
                 kind=spec.kind,
                 years=spec.years,
                 unit=unit,
                 lines=lines,
-                source_line=source_line,
+                source_label=phrases["figure_source" if len(names) < 2 else "figure_sources"],
+                source_names=tuple(names),
                 sources=tuple(keys),
                 alt=alt_text(spec, lines, unit, language),
                 language=language,
