@@ -317,9 +317,10 @@ def test_a_series_leaf_needs_one_measure_and_years_in_order() -> None:
 
 def test_the_brief_says_in_words_why_a_series_leaf_applied(two_briefs: Path) -> None:
     tajik = tailor(load_brief(two_briefs / WATER.name), "TJ")
+    # the series fact says itself through its profile's `sentence`, with its latest point's year
     assert tajik.recommendations[0].applies_because == (
-        "Upstream on the Amu Darya or Syr Darya basin: yes",
-        "Electricity from hydropower (illustrative): 92% (2019), at least 50%",
+        "Applies because Tajikistan lies upstream on the Amu Darya or Syr Darya basin and "
+        "generates 92% of its electricity from hydropower (2019)."
     )
 
 
@@ -388,7 +389,9 @@ def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: di
     figure = re.search(r'<figure class="chart".*?</figure>', html, flags=re.DOTALL)
     assert figure is not None
     block = figure.group(0)
-    assert '<p class="figure-title">Figure 1. Trade with China</p>' in block
+    # the caption's number and the source line's word in the document's one label style
+    assert '<p class="figure-title"><span class="label-inline">Figure 1</span> Trade with China</p>' in block
+    assert '<p class="figure-source"><span class="label-inline">Source</span> General Administration' in block
     assert re.search(
         r'<svg role="img" aria-labelledby="figure-1-alt"[^>]*><title id="figure-1-alt">Line chart', block
     )

@@ -118,8 +118,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     shared_path = countries_dir / SHARED_SOURCES
     if shared_path.is_file():
         files["shared-sources"] = shared_path
-        parsed_shared = _read_file(shared_path, Sources, problems, positions, project)
-        shared_sources = dict(parsed_shared.root) if parsed_shared is not None else {}
+        # work by work, as the brief's own: one bad entry is one problem, not one per citation
+        if not _read_sources(shared_path, project, problems, positions, shared_sources, sources_in_error):
+            sources_unread = True  # reported once; the citations it would have answered are not checked
     for i, code in enumerate(brief.countries if brief else []):
         path = countries_dir / f"{code}.yaml"
         if code in countries:
