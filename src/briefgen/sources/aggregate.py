@@ -36,8 +36,9 @@ class LoadedBrief:
     """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
     sources_unread: bool = False
     """True when sources.yaml could not be read at all: citations cannot be checked."""
-    released: bool = False
-    """A frozen, released edition; the working sources are a draft until released."""
+    draft: bool = False
+    """The working edition, read to be built or previewed: until it is released, its documents
+    say DRAFT on every page. A frozen edition never is one."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)

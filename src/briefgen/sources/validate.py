@@ -56,6 +56,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
     except InputError as exc:
         return Validation(folder, None, [*problems, *exc.problems])
     if edition is None:
+        loaded.draft = True  # the working edition: a draft until it is released
         before = previous_release(folder, loaded.brief.edition)
         if before in intact:
             loaded.previous = load_edition(folder, before, history=False)
