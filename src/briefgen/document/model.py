@@ -9,6 +9,7 @@ pydantic.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 from briefgen.canonical import canonical_json as plain_canonical_json
 from briefgen.document.doctree import Citation, Inline, RichText, Text
+from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.document.words import prepared_for
 
 
@@ -165,6 +167,8 @@ class TailoredBrief:
     references: tuple[Reference, ...]
     changes: ChangesSince | None = None
     """From edition 2 on: what changed for this country since the previous edition."""
+    theme: Theme = DEFAULT_THEME
+    """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
 
     @property
     def prepared_for(self) -> str:
@@ -211,6 +215,8 @@ def to_data(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {"type": type(value).__name__}
         for f in dataclasses.fields(value):
+            if f.metadata.get("canonical") is False:
+                continue
             data[f.name] = to_data(getattr(value, f.name))
         return data
     if isinstance(value, tuple | list):
@@ -221,6 +227,8 @@ def to_data(value: Any) -> Any:
         return value.isoformat()
     if value is MISSING:
         return None
+    if isinstance(value, bytes):  # a theme's logo or Word template: its digest stands for it
+        return {"sha256": hashlib.sha256(value).hexdigest(), "size": len(value)}
     return value
 
 

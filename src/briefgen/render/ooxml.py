@@ -163,6 +163,49 @@ def set_run_style(run: Run, style_id: str) -> None:
     run._r.style = style_id
 
 
+# --- restyling a reference -------------------------------------------------------------------------
+
+_RESTYLED_PARTS = ("word/styles.xml", "word/numbering.xml")
+_COLOUR_ATTRIBUTES = (qn("w:color"), qn("w:fill"), qn("w:val"))
+_FONT_ATTRIBUTES = (qn("w:ascii"), qn("w:hAnsi"), qn("w:cs"))
+
+
+def restyle(reference: bytes, colours: Mapping[str, str], fonts: Mapping[str, str]) -> bytes:
+    """Return a style reference with its colours and font families replaced.
+
+    `colours` maps `RRGGBB` to `RRGGBB` (in colours, shading and borders of the styles and list
+    levels); `fonts` maps a family to another (in the Latin and complex-script slots; East Asian
+    faces stay). Every style keeps its name, so the writer finds it as before.
+    """
+    wanted = {old.upper(): new.upper() for old, new in colours.items()}
+    with zipfile.ZipFile(io.BytesIO(reference)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    for name in _RESTYLED_PARTS:
+        if name not in entries:
+            continue
+        root = parse_xml(entries[name])
+        for element in root.iter():
+            if element.tag == qn("w:rFonts"):
+                for attribute in _FONT_ATTRIBUTES:
+                    family = element.get(attribute)
+                    if family in fonts:
+                        element.set(attribute, fonts[family])
+                continue
+            for attribute in _COLOUR_ATTRIBUTES:
+                value = element.get(attribute)
+                if value is not None and value.upper() in wanted and (
+                    attribute != qn("w:val") or element.tag == qn("w:color")
+                ):
+                    element.set(attribute, wanted[value.upper()])
+        entries[name] = serialize_part_xml(root)
+    return write_package(entries)
+
+
+def move_before(table: Any, paragraph: Paragraph) -> None:
+    """Move a table so that it stands just before `paragraph` (python-docx only appends)."""
+    paragraph._p.addprevious(table._tbl)
+
+
 # --- footnotes ------------------------------------------------------------------------------------
 
 

@@ -124,6 +124,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         recommendations=recommendations,
         decisions=tuple(decisions),
         references=references,
+        theme=loaded.theme,
     )
 
 
