@@ -216,7 +216,8 @@ def build(
         if any(o.status == "failed" for o in mine):
             freshness.forget(out, folder)
         else:
-            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine])
+            theme = [Path(loaded.theme.folder)] if loaded.theme.folder else []  # a changed logo rebuilds
+            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine], theme)
     report.seconds = time.perf_counter() - started
     return report
 

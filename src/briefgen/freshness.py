@@ -2,7 +2,7 @@
 
 After a build that wrote every document, a record beside its outputs
 (`<out>/<brief>/.inputs.json`) keeps a digest of every input: the brief folder's files, the
-country profiles, briefgen's own code and templates, and the options asked for. A later build
+country profiles, the theme folder, briefgen's own code and templates, and the options asked for. A later build
 with the same options compares digests before it imports a model or parses a line of YAML; if
 nothing changed and every output is still the file it wrote, there is nothing to do. Anything
 else (a changed byte anywhere, a damaged output, `--force`) takes the full path, which decides
@@ -69,12 +69,19 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(folder: Path, options: Mapping[str, Any]) -> str:
-    """Return the digest of every input of a build of `folder` with `options`."""
+def inputs_digest(folder: Path, options: Mapping[str, Any], extra: Iterable[Path] = ()) -> str:
+    """Return the digest of every input of a build of `folder` with `options`.
+
+    `extra` are folders outside the brief that shaped it (its theme folder).
+    """
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     _update(digest, folder)
     _update(digest, folder.parent / "countries")
+    _update(digest, folder.parent / "theme")  # the project's theme, where one may be added later
+    for other in extra:
+        digest.update(str(other).encode() + b"\0")
+        _update(digest, other)
     return digest.hexdigest()
 
 
@@ -83,16 +90,23 @@ def _record_path(out: Path, folder: Path) -> Path:
 
 
 def record(
-    out: Path, folder: Path, options: Mapping[str, Any], outputs: Iterable[tuple[Path, str, int]]
+    out: Path,
+    folder: Path,
+    options: Mapping[str, Any],
+    outputs: Iterable[tuple[Path, str, int]],
+    extra: Iterable[Path] = (),
 ) -> None:
     """Remember that building `folder` with `options` wrote `outputs` (path, SHA-256, size).
 
     Paths are kept relative to `out`, so equal builds in two folders leave equal records.
+    `extra` folders (a theme outside the brief) count as inputs of the next check too.
     """
     base = out.resolve()
     rows = sorted((str(p.resolve().relative_to(base)), sha, size) for p, sha, size in outputs)
+    others = sorted(str(Path(p).resolve()) for p in extra)
     data = {
-        "digest": inputs_digest(folder, options),
+        "digest": inputs_digest(folder, options, [Path(p) for p in others]),
+        "extra": others,
         "outputs": [{"path": path, "sha256": sha, "size": size} for path, sha, size in rows],
     }
     write_text_atomic(_record_path(out, folder), json.dumps(data, indent=1, sort_keys=True) + "\n")
@@ -107,7 +121,8 @@ def unchanged(out: Path, folder: Path, options: Mapping[str, Any]) -> list[tuple
     """Return the outputs of the last build when nothing has changed since, else None."""
     try:
         data = json.loads(_record_path(out, folder).read_text(encoding="utf-8"))
-        if data.get("digest") != inputs_digest(folder, options):
+        extra = [Path(str(p)) for p in data.get("extra", [])]
+        if data.get("digest") != inputs_digest(folder, options, extra):
             return None
         base = out.resolve()
         outputs = [(base / o["path"], str(o["sha256"]), int(o["size"])) for o in data["outputs"]]

@@ -8,10 +8,13 @@ from pydantic import StringConstraints
 
 from briefgen.models.common import Line, SourceModel
 
-HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+HEX_COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+FONT_FAMILY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,79}$"
+
+HexColour = Annotated[str, StringConstraints(pattern=HEX_COLOUR_PATTERN)]
 """A colour as `#rrggbb` (`#0f5257`)."""
 
-FontFamily = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,79}$")]
+FontFamily = Annotated[str, StringConstraints(pattern=FONT_FAMILY_PATTERN)]
 """A font family name as fontconfig knows it (`fc-list : family`), like `DejaVu Serif`."""
 
 ThemeFile = Annotated[
