@@ -160,7 +160,9 @@ def test_a_word_template_lacking_styles_fails_with_their_names(themed: Path, tmp
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(themed), "--country", "PE", "--out", str(out)])
     assert result.exit_code == 1
-    assert re.search(r"theme\.yaml:\d+:\d+: word_template: .*lacks 2 styles.*: Country Note, Label", result.output)
+    assert re.search(
+        r"theme\.yaml:\d+:\d+: word_template: .*lacks 2 styles.*: Country Note, Label", result.output
+    )
     assert "Traceback" not in result.output
     assert not list(out.rglob("*.pdf")) and not list(out.rglob("*.docx"))  # nothing half-written
 
@@ -196,7 +198,11 @@ def reference_with_title_colour(reference: bytes, colour: str) -> bytes:
 
 def test_required_styles_are_collected_once_and_the_writer_uses_only_them() -> None:
     source = (Path(__file__).resolve().parents[1] / "src" / "briefgen" / "render" / "docx.py").read_text()
-    asked = set(re.findall(r'(?:styles\.id|self\.plain|self\.paragraph|doc\.styles\[)\("?([A-Z][A-Za-z0-9 ]+)"', source))
+    asked = set(
+        re.findall(
+            r'(?:styles\.id|self\.plain|self\.paragraph|doc\.styles\[)\("?([A-Z][A-Za-z0-9 ]+)"', source
+        )
+    )
     asked |= set(re.findall(r'\bstyles\["([A-Z][A-Za-z0-9 ]+)"\]', source))
     assert asked, "the pattern found no style names"
     assert asked <= {name for name in REQUIRED_STYLES}, asked - set(REQUIRED_STYLES)
@@ -230,7 +236,9 @@ def test_the_docx_has_the_logo_in_the_first_page_header_and_the_themes_colour_an
     docx = _built(themed, tmp_path / "out", "docx")
     with zipfile.ZipFile(docx) as archive:
         document_rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
-        first = re.search(r'<w:headerReference w:type="first" r:id="(rId\d+)"', archive.read("word/document.xml").decode())
+        first = re.search(
+            r'<w:headerReference w:type="first" r:id="(rId\d+)"', archive.read("word/document.xml").decode()
+        )
         assert first is not None
         target = re.search(rf'Id="{first.group(1)}"[^>]*Target="([^"]+)"', document_rels) or re.search(
             rf'Target="([^"]+)"[^>]*Id="{first.group(1)}"', document_rels
@@ -243,7 +251,7 @@ def test_the_docx_has_the_logo_in_the_first_page_header_and_the_themes_colour_an
     assert images and Image.open(io.BytesIO(zipfile.ZipFile(docx).read(images[0]))).format == "PNG"
     assert "9B1C31" in styles and "0F5257" not in styles
     assert 'w:ascii="DejaVu Serif"' in styles and 'w:ascii="DejaVu Sans"' in styles
-    assert "Noto Serif\"" not in styles.replace("Noto Serif CJK SC", "")
+    assert 'Noto Serif"' not in styles.replace("Noto Serif CJK SC", "")
 
 
 def test_the_html_carries_the_theme_inline(themed: Path) -> None:
@@ -329,4 +337,3 @@ def _accent_pixels(png: Path) -> int:
         data = image.convert("RGB").tobytes()
     pixels = (data[i : i + 3] for i in range(0, len(data), 3))
     return sum(1 for p in pixels if all(abs(a - b) <= 24 for a, b in zip(p, ACCENT_RGB, strict=True)))
-

@@ -19,7 +19,7 @@ from typing import ClassVar
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Twips
+from docx.shared import Length, Mm, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
@@ -99,7 +99,6 @@ class DocxRenderer:
         buffer = io.BytesIO()
         document.save(buffer)
         return ooxml.normalise_package(buffer.getvalue())
-
 
     def _reference_for(self, theme: Theme) -> tuple[bytes, _StyleBook]:
         """Return the style reference for `theme` and its styles, made once per theme.
@@ -245,7 +244,7 @@ class _BriefWriter:
             return
         section = self.doc.sections[0]
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        table = section.first_page_header.add_table(rows=1, cols=2, width=width)
+        table = section.first_page_header.add_table(rows=1, cols=2, width=Length(width))
         ooxml.move_before(table, band)
         logo_cell, address_cell = table.rows[0].cells
         if theme.logo is not None:

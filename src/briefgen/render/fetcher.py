@@ -93,7 +93,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
             raise FetchRefused(f"refused {scheme or 'relative'} URL: only template assets are loaded")
         path = self.asset_path(url)
         if path is None:
-            raise FetchRefused("refused file URL outside the templates and theme folders or of an unknown type")
+            raise FetchRefused(
+                "refused file URL outside the templates and theme folders or of an unknown type"
+            )
         body = path.read_bytes()
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": ASSET_TYPES[path.suffix.lower()]})
 

@@ -193,8 +193,10 @@ def restyle(reference: bytes, colours: Mapping[str, str], fonts: Mapping[str, st
                 continue
             for attribute in _COLOUR_ATTRIBUTES:
                 value = element.get(attribute)
-                if value is not None and value.upper() in wanted and (
-                    attribute != qn("w:val") or element.tag == qn("w:color")
+                if (
+                    value is not None
+                    and value.upper() in wanted
+                    and (attribute != qn("w:val") or element.tag == qn("w:color"))
                 ):
                     element.set(attribute, wanted[value.upper()])
         entries[name] = serialize_part_xml(root)

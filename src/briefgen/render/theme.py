@@ -46,7 +46,9 @@ def theme_css(theme: Theme) -> str:
         properties.append(f"  --accent: {theme.accent};")
         properties.append(f"  --accent-tint: #{tint(theme.accent, CSS_TINT).lower()};")
     if theme.body_font:
-        properties.append(f'  --body-font: {_family(theme.body_font)}, "Noto Serif", "Noto Serif CJK SC", serif;')
+        properties.append(
+            f'  --body-font: {_family(theme.body_font)}, "Noto Serif", "Noto Serif CJK SC", serif;'
+        )
     if theme.heading_font:
         properties.append(
             f'  --heading-font: {_family(theme.heading_font)}, "Noto Sans", "Noto Sans CJK SC", sans-serif;'
@@ -71,4 +73,3 @@ def logo_png(logo: Logo) -> bytes:
     if not isinstance(png, bytes):
         raise ValueError(f"could not draw the logo {logo.name}")
     return png
-
