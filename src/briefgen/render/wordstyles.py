@@ -13,6 +13,8 @@ import io
 import zipfile
 from xml.etree import ElementTree
 
+from briefgen.errors import NotAWordTemplate
+
 REQUIRED_STYLES: tuple[str, ...] = (
     # paragraph styles
     "Normal",
@@ -54,10 +56,6 @@ REQUIRED_STYLES: tuple[str, ...] = (
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_STYLES_XML = 20 * 1024 * 1024
-
-
-class NotAWordTemplate(ValueError):
-    """A file that is not a readable DOCX with a styles part."""
 
 
 def style_names(docx: bytes) -> set[str]:

@@ -15,10 +15,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from briefgen.document.theme import DEFAULT_THEME, Logo, Theme
-from briefgen.errors import Problem
+from briefgen.errors import NotAWordTemplate, Problem
 from briefgen.models import Brief
 from briefgen.models.theme import Theme as ThemeFile
-from briefgen.render.wordstyles import NotAWordTemplate, missing_styles
+from briefgen.render.wordstyles import missing_styles
 from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.yamlsource import Positions, read_yaml
 
