@@ -246,10 +246,13 @@ class _BriefWriter:
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         table = section.first_page_header.add_table(rows=1, cols=2, width=Length(width))
         ooxml.move_before(table, band)
+        ooxml.flush_cells(table)
         logo_cell, address_cell = table.rows[0].cells
         if theme.logo is not None:
             picture = logo_cell.paragraphs[0]
             ooxml.set_paragraph_style(picture, self.styles.id("Header"))
+            picture.alignment = WD_ALIGN_PARAGRAPH.LEFT  # the Header style centres the marking
+            picture.paragraph_format.space_after = Mm(2)
             picture.add_run().add_picture(io.BytesIO(logo_png(theme.logo)), height=Mm(LOGO_HEIGHT_MM))
         for n, line in enumerate(theme.organisation):
             paragraph = address_cell.paragraphs[0] if n == 0 else address_cell.add_paragraph()
@@ -257,8 +260,7 @@ class _BriefWriter:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run = paragraph.add_run(_text(line))
             run.bold = n == 0
-            run.font.small_caps = False  # the Header style's small caps suit a marking, not an address
-            run.font.color.rgb = None
+            ooxml.plain_letters(run)  # the Header style's spaced small caps suit a marking, not an address
 
     def _page_of_pages(self, paragraph: WordParagraph) -> None:
         fields = {"page": "PAGE", "pages": "NUMPAGES"}
