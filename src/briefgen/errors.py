@@ -104,6 +104,14 @@ class DeliveryError(BriefgenError):
     """A channel could not deliver one message; the run records it and goes on."""
 
 
+class DeliveryUnknown(DeliveryError):
+    """A message may or may not have been delivered: the connection was lost after it was handed over."""
+
+
+class LedgerError(BriefgenError):
+    """The distribution ledger cannot be used: missing when it should exist, damaged, foreign or busy."""
+
+
 class ScaffoldError(BriefgenError):
     """A starter file cannot be written: it would overwrite an existing file."""
 
