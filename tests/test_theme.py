@@ -337,3 +337,12 @@ def _accent_pixels(png: Path) -> int:
         data = image.convert("RGB").tobytes()
     pixels = (data[i : i + 3] for i in range(0, len(data), 3))
     return sum(1 for p in pixels if all(abs(a - b) <= 24 for a, b in zip(p, ACCENT_RGB, strict=True)))
+
+
+def test_a_released_edition_is_built_in_the_theme_of_today(themed: Path, tmp_path: Path) -> None:
+    from briefgen.sources.editions import release
+
+    release(themed)
+    report = build([themed], countries=["PE"], formats=["html"], out=tmp_path / "out", jobs=1, edition=1)
+    html = report.outcomes[0].path.read_text(encoding="utf-8")
+    assert "--accent: #9b1c31;" in html and "Institute for Water Policy" in html
