@@ -346,3 +346,22 @@ def test_a_released_edition_is_built_in_the_theme_of_today(themed: Path, tmp_pat
     report = build([themed], countries=["PE"], formats=["html"], out=tmp_path / "out", jobs=1, edition=1)
     html = report.outcomes[0].path.read_text(encoding="utf-8")
     assert "--accent: #9b1c31;" in html and "Institute for Water Policy" in html
+
+
+def test_a_changed_logo_of_a_theme_named_in_brief_yaml_rebuilds(
+    andes: Path, briefs_copy: Path, tmp_path: Path
+) -> None:
+    themes = briefs_copy.parent / "themes"
+    shutil.copytree(INSTITUTE, themes / "institute")
+    replace_in(
+        andes / "brief.yaml", "countries:", 'theme: "../../themes/institute"  # the house style\ncountries:'
+    )
+    out = tmp_path / "out"
+    build([andes], countries=["PE"], formats=["html"], out=out, jobs=1)
+    assert [
+        o.status for o in build([andes], countries=["PE"], formats=["html"], out=out, jobs=1).outcomes
+    ] == ["skipped"]
+    logo = themes / "institute" / "logo.svg"
+    logo.write_text(logo.read_text().replace("#9b1c31", "#1c4e9b"), encoding="utf-8")
+    changed = build([andes], countries=["PE"], formats=["html"], out=out, jobs=1)
+    assert [o.status for o in changed.outcomes] == ["written"]

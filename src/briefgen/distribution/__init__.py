@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -538,15 +537,12 @@ def _start_workers(jobs: int | None) -> ProcessPoolExecutor | None:
 
     The imports (WeasyPrint above all) then run while this process loads and plans.
     """
-    from briefgen.distribution.copies import warm_up
+    from briefgen.workers import RENDERING, start_pool
 
     workers = jobs or os.cpu_count() or 1
     if workers == 1:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
-    for _ in range(workers):
-        pool.submit(warm_up)
-    return pool
+    return start_pool(workers, preload=(*RENDERING, "pikepdf", "briefgen.distribution.copies"))
 
 
 def _prepare(batches: list[Any], pool: ProcessPoolExecutor | None) -> Iterator[list[Any]]:
