@@ -459,6 +459,9 @@ def _deliver(
         built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
+        drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
+        if drafts:  # only a released edition leaves the building
+            raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
 
         batches = []
         for code in countries:
