@@ -13,6 +13,7 @@ from pathlib import Path
 
 from briefgen.document.citations import Bibliography
 from briefgen.document.doctree import RichText
+from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.errors import Problem
 from briefgen.models import Brief, CountryProfile, Recipient, Recommendation, Source
 from briefgen.sources.yamlsource import Loc, Positions
@@ -29,7 +30,7 @@ class LoadedBrief:
     sources: Mapping[str, Source]
     recipients: tuple[Recipient, ...] | None
     files: dict[str, Path] = field(default_factory=dict)
-    """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
+    """Source file of each part: `brief`, `sources`, `recipients`, `theme`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
     sources_in_error: frozenset[str] = frozenset()
@@ -41,6 +42,8 @@ class LoadedBrief:
     say DRAFT on every page. A frozen edition never is one."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
+    theme: Theme = DEFAULT_THEME
+    """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -160,6 +160,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         passages=tuple(passages),
         references=references,
         draft=loaded.draft,
+        theme=loaded.theme,
     )
 
 
