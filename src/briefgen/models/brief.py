@@ -149,3 +149,5 @@ class Brief(SourceModel):
     """Which facts and highlights of the shared profiles this brief shows."""
     figures: list[FigureSpec] = []
     """Charts of series facts, numbered in reading order."""
+    theme: Line | None = None
+    """Theme folder, relative to this brief (`../theme`); default: the brief's `theme/`, else `briefs/theme/`."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from briefgen.document.citations import Bibliography
 from briefgen.document.doctree import RichText
+from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.errors import Problem
 from briefgen.models import Brief, CountryProfile, Recipient, Recommendation, Source
 from briefgen.sources.yamlsource import Loc, Positions
@@ -30,7 +31,7 @@ class LoadedBrief:
     """The brief's own bibliography (its sources.yaml)."""
     recipients: tuple[Recipient, ...] | None
     files: dict[str, Path] = field(default_factory=dict)
-    """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`,
+    """Source file of each part: `brief`, `sources`, `recipients`, `theme`, `rec:<id>`, `country:<CODE>`,
     `shared-sources`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
@@ -38,14 +39,17 @@ class LoadedBrief:
     """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
     sources_unread: bool = False
     """True when sources.yaml could not be read at all: citations cannot be checked."""
-    released: bool = False
-    """A frozen, released edition; the working sources are a draft until released."""
+    draft: bool = False
+    """The working edition, read to be built or previewed: until it is released, its documents
+    say DRAFT on every page. A frozen edition never is one."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     shared_sources: Mapping[str, Source] = field(default_factory=dict)
     """The bibliography shared by the country profiles (`countries/sources.yaml`)."""
     shared_used: tuple[str, ...] = ()
     """Keys of the shared works this brief cites (set by the loader once every file is read)."""
+    theme: Theme = DEFAULT_THEME
+    """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from briefgen.document.theme import Theme
 from briefgen.errors import InputError, Problem
 from briefgen.models import (
     Brief,
@@ -27,6 +28,7 @@ from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.bibliography_import import read_sources, sources_file
 from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.profiles import SHARED_SOURCES, shared_keys_used
+from briefgen.sources.theme import load_theme
 from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +79,13 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
                 ("id",), f"id '{brief.id}' must equal the folder name '{root.name}'"
             )
         )
+
+    theme: Theme | None = None
+    theme_path: Path | None = None
+    if brief is not None:
+        theme, theme_path = load_theme(root, brief, positions[brief_path], problems, positions)
+        if theme_path is not None:
+            files["theme"] = theme_path
 
     sources_path, missing = sources_file(root)  # sources.yaml, .json (CSL) or .bib
     files["sources"] = sources_path
@@ -169,6 +178,8 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         cited = [item.key for _, _, text in text_fields(loaded) for item, _ in citations_in(text)]
         cited += [item.source for rec in loaded.recommendations for item in rec.evidence]
         loaded.shared_used = tuple(shared_keys_used(loaded, cited))
+    if theme is not None:
+        loaded.theme = theme
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
     return loaded, _naming_brief(problems, countries_dir, brief.id)

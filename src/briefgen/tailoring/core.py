@@ -165,7 +165,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         passages=tuple(passages),
         references=references,
         figures=figures,
-        draft=not loaded.released,
+        draft=loaded.draft,
+        theme=loaded.theme,
     )
 
 
