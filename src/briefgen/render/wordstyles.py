@@ -31,6 +31,8 @@ REQUIRED_STYLES: tuple[str, ...] = (
     "Table Heading",
     "Table Text",
     "Table Source",
+    "Caption",
+    "Figure",
     "Country Note",
     "Reference",
     "List Bullet",

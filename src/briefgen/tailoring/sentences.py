@@ -35,7 +35,7 @@ def fact_clause(name: str, profile: CountryProfile, language: str) -> str:
 
 
 def _series_clause(leaf: LeafResult, profile: CountryProfile, language: str) -> str:
-    """Return what a series test found: "records “Trade with China” growth 2015–2019 of 12.0 USD bn"."""
+    """Return what a series test found: "records “Exports” change 2015–2019 of 12 USD bn"."""
     name = leaf.fact.split(".", 1)[1]
     fact = profile.facts[name]
     measure = leaf.measure or ""
