@@ -54,7 +54,7 @@ def test_init_makes_a_project_that_validates_and_builds_as_created(project: Path
     checked = briefgen("validate", cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr == ""  # not even a warning
-    assert "example-brief: ok, edition 1: 2 recommendations, 1 countries, 3 sources" in checked.stdout
+    assert "example-brief: ok, edition 1: 2 recommendations, 1 country, 3 sources" in checked.stdout
     built = briefgen("build", cwd=project)
     assert built.returncode == 0, built.stderr
     out = project / "build" / "example-brief" / "e1"
@@ -218,7 +218,7 @@ def test_new_country_and_new_brief_add_files_that_validate(project: Path) -> Non
     assert "example-statistics" not in (brief / "sources.yaml").read_text(encoding="utf-8")
     checked = briefgen("validate", str(Path("briefs") / "water-2030"), cwd=project)
     assert checked.returncode == 0, checked.stderr
-    assert "water-2030: ok, edition 1: 0 recommendations, 2 countries, 1 sources" in checked.stdout
+    assert "water-2030: ok, edition 1: 0 recommendations, 2 countries, 1 source" in checked.stdout
     # a recommendation added to it validates with it
     assert briefgen("new", "recommendation", "first-step", cwd=brief).returncode == 0
     assert briefgen("validate", cwd=project).returncode == 0

@@ -193,6 +193,8 @@ def test_hostile_text_in_the_sources_shows_as_text_and_runs_no_script(
     )
     tab.open(andes_server.url + "country/PE")
     page = tab.page
+    # the server may still be reading the edit when the page opens: the live update brings it
+    page.get_by_text(hostile_title).first.wait_for(timeout=UPDATE_MS)
     assert hostile_title in page.inner_text("article.brief")
     assert "[the map](javascript:window.pwned=2)" in page.inner_text("article.brief")
     assert page.locator('a[href^="javascript"], img[src="x"], article script').count() == 0

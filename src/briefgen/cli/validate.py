@@ -48,11 +48,22 @@ def validate(
         print_problems(problems)
         if not quiet:
             for s in summaries:
-                typer.echo(
-                    f"{s['brief']}: ok, edition {s['edition']}: {s['recommendations']} recommendations, "
-                    f"{s['countries']} countries, {s['sources']} sources"
+                counts = ", ".join(
+                    _count(s[key], noun)
+                    for key, noun in (
+                        ("recommendations", "recommendation"),
+                        ("countries", "country"),
+                        ("sources", "source"),
+                    )
                 )
+                typer.echo(f"{s['brief']}: ok, edition {s['edition']}: {counts}")
             if errors:
                 typer.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
     if errors:
         raise typer.Exit(1)
+
+
+def _count(n: object, noun: str) -> str:
+    """Return "1 country", "5 countries", "2 sources"."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
