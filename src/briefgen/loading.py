@@ -51,6 +51,14 @@ class LoadedBrief:
     warnings: list[Problem] = field(default_factory=list)
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
+    translations: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Each translation language's catalogs (`briefgen.translation.catalogs.LanguageCatalogs`)."""
+    government_of: dict[str, str] = field(default_factory=dict)
+    """In a translated brief: each state's name as it follows "the Government of"."""
+    institution_names: dict[str, str] = field(default_factory=dict)
+    """In a translated brief: each addressed institution's translated name."""
+    untranslated: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """In a translated brief: per country, the entries left in the source language."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -194,6 +202,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     )
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
+    from briefgen.translation.catalogs import read_translations
+
+    problems.extend(read_translations(loaded))
     return loaded, problems
 
 

@@ -165,11 +165,15 @@ class TailoredBrief:
     references: tuple[Reference, ...]
     changes: ChangesSince | None = None
     """From edition 2 on: what changed for this country since the previous edition."""
+    government_of: str | None = None
+    """The state's name as it follows "the Government of" in a translation (its genitive)."""
+    draft: bool = False
+    """A translation with passages still in the source language: every page says so."""
 
     @property
     def prepared_for(self) -> str:
         """Return "Prepared for the Government of the French Republic", in the brief's language."""
-        return prepared_for(self.official_name, self.language)
+        return prepared_for(self.official_name, self.language, self.government_of)
 
     @property
     def slug(self) -> str:

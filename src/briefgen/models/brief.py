@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from briefgen.models.common import (
     CountryCode,
@@ -65,8 +65,11 @@ class Brief(SourceModel):
     """Date of the current edition."""
     edition: int = Field(default=1, ge=1)
     """The working edition number."""
+    languages: list[LanguageCode] = []
+    """Languages the brief is published in: the first is its sources' language, the rest are
+    translations (`[en, ru]`). Default: `[language]`."""
     language: LanguageCode = "en"
-    """Language of this source text."""
+    """Language of this text: the first of `languages` (the older single-language form)."""
     marking: Line | None = None
     """Handling marking printed on every page (`OFFICIAL`)."""
     summary: Markdown
@@ -81,3 +84,29 @@ class Brief(SourceModel):
     """One tailored brief is made for each of these countries."""
     analysis_position: Literal["before-recommendations", "after-recommendations"] = "before-recommendations"
     """Where the analysis sections stand: before the recommendations, or after them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _languages(cls, data: Any) -> Any:
+        """Read the older `language: ru` as `languages: [ru]`; reject an unknown or repeated code."""
+        if not isinstance(data, dict):
+            return data
+        languages, language = data.get("languages"), data.get("language")
+        if not languages:
+            return {**data, "languages": [language or "en"]}
+        if not isinstance(languages, list) or not all(isinstance(c, str) for c in languages):
+            return data  # the field's own validation says what is wrong
+        from babel import Locale, UnknownLocaleError
+
+        for code in languages:
+            try:
+                Locale.parse(code.replace("-", "_"))
+            except (UnknownLocaleError, ValueError):
+                raise ValueError(
+                    f"unknown language code '{code}' in languages (a BCP 47 tag such as `en`, `ru`, `kk`)"
+                ) from None
+        if len(set(languages)) != len(languages):
+            raise ValueError(f"a language is listed twice in languages {languages}")
+        if language is None:
+            return {**data, "language": languages[0]}
+        return data

@@ -19,6 +19,7 @@ from briefgen.document.model import (
     TailoredBrief,
     TailoredRecommendation,
 )
+from briefgen.document.words import say, with_year
 from briefgen.errors import TailoringError
 from briefgen.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.loading import LoadedBrief
@@ -113,6 +114,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         country=country,
         country_name=profile.name,
         official_name=profile.official_name,
+        government_of=loaded.government_of.get(country),
+        draft=bool(loaded.untranslated.get(country)),
         scenario=scenario_id,
         scenario_label=active.label if active else None,
         scenario_is_default=scenario_id == brief.scenario,
@@ -179,7 +182,7 @@ def _tailor_recommendation(
         title=loaded.rich(rec.title),
         priority=rec.priority,
         horizon=rec.horizon,
-        institutions=tuple(rec.audience.institutions),
+        institutions=tuple(loaded.institution_names.get(i, i) for i in rec.audience.institutions),
         trigger=loaded.rich(rec.trigger.summary),
         applies_because=tuple(
             _because(leaf, profile, scenario_label, language) for leaf in leaves if leaf.holds
@@ -197,17 +200,17 @@ def _because(leaf: LeafResult, profile: CountryProfile, scenario_label: str | No
     """Say in words what was found true: "scenario: Growth resumes"; "Debt …: 43% (2019)"."""
     scope, name = leaf.fact.split(".", 1)
     if scope == "scenario":
-        return f"scenario: {scenario_label}" if scenario_label else f"scenario {humanise(name).lower()}"
+        label = scenario_label or humanise(name).lower()
+        return say(language, "because_scenario", scenario=label)
     fact = profile.facts.get(name)
+    label = (fact.label if fact is not None else None) or humanise(name)
     if fact is None or leaf.value is MISSING:
-        return f"{humanise(name)}: not recorded"
-    year = f" ({fact.year})" if fact.year else ""
-    label = fact.label or humanise(name)
+        return say(language, "because_not_recorded", label=label)
+    value = with_year(fact_value(fact, language), fact.year, language)
     if leaf.operator in ("gt", "gte", "lt", "lte"):
-        words = {"gt": "above", "gte": "at least", "lt": "below", "lte": "at most"}[leaf.operator]
         threshold = scalar_value(leaf.operand, fact.unit, language)
-        return f"{label}: {fact_value(fact, language)}{year}, {words} {threshold}"
-    return f"{label}: {fact_value(fact, language)}{year}"
+        return say(language, f"because_{leaf.operator}", label=label, value=value, threshold=threshold)
+    return say(language, "because_value", label=label, value=value)
 
 
 def _cited_keys(
