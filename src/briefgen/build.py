@@ -119,13 +119,17 @@ def plan(
     formats: Sequence[str] = DEFAULT_FORMATS,
     scenario: str | None = None,
     out: Path = Path("build"),
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
 ) -> list[Job]:
-    """Tailor every brief for every country asked for; return the documents to render.
+    """Tailor every brief for every country and language asked for; return the documents to render.
 
     Each tailored brief comes finished from `tailor()`, its changes since the previous
-    release included (the loaded sources carry that release).
+    release included (the loaded sources carry that release). `languages` defaults to every
+    language each brief declares; a translation must be complete unless `allow_untranslated`.
     """
     from briefgen.tailoring import tailor
+    from briefgen.translation.build import in_languages
 
     for fmt in formats:
         format_named(fmt)
@@ -138,13 +142,15 @@ def plan(
             raise TailoringError(
                 f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})"
             )
-        for code in (c for c in wanted if c in loaded.brief.countries):
-            tailored = tailor(loaded, code, scenario)
-            content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
-            for fmt in formats:
-                path, relative = output_path(out, tailored, fmt)
-                key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
-                jobs.append(Job(tailored, fmt, path, relative, key))
+        codes = [c for c in wanted if c in loaded.brief.countries]
+        for localised in in_languages(loaded, languages, codes, allow_untranslated, single=len(loaded_briefs) == 1):
+            for code in codes:
+                tailored = tailor(localised, code, scenario)
+                content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
+                for fmt in formats:
+                    path, relative = output_path(out, tailored, fmt)
+                    key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
+                    jobs.append(Job(tailored, fmt, path, relative, key))
     return jobs
 
 
@@ -159,6 +165,8 @@ def build(
     force: bool = False,
     edition: int | None = None,
     progress: Progress | None = None,
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
 ) -> BuildReport:
     """Render every brief x country x format; skip documents whose inputs have not changed.
 
@@ -172,6 +180,8 @@ def build(
         "formats": sorted(formats),
         "scenario": scenario,
         "edition": edition,
+        "languages": sorted(languages),
+        "allow_untranslated": allow_untranslated,
     }
     if not force:
         known = [freshness.unchanged(out, folder, options) for folder in folders]
@@ -192,7 +202,17 @@ def build(
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)
         report.warnings.extend(check_fonts(loaded))  # preflight: glyphs no installed font has
-    all_jobs = plan(loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out)
+    all_jobs = plan(
+        loaded_briefs,
+        countries=countries,
+        formats=formats,
+        scenario=scenario,
+        out=out,
+        languages=languages,
+        allow_untranslated=allow_untranslated,
+    )
+    for loaded in loaded_briefs:  # the translations' glyph preflight ran while planning
+        report.warnings.extend(w for w in loaded.warnings if w not in report.warnings)
     recorded = _previous_entries(all_jobs)
     _remove_stale_temporaries(all_jobs)
 

@@ -180,6 +180,9 @@ class _BriefWriter:
 
         if brief.marking:
             section.header.paragraphs[0].add_run(_text(brief.marking))
+        if brief.draft:  # a draft translation says so on every page
+            for header in (section.header, section.first_page_header):
+                header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
 
         for footer in (section.footer, section.first_page_footer):
             line = footer.paragraphs[0]

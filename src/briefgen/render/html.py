@@ -81,7 +81,7 @@ class HtmlRenderer:
                 parts=outline(brief),
                 labels=labels,
                 stylesheet=Markup(self.stylesheet) if inline_css else None,
-                page_css=Markup(_page_css(labels)),
+                page_css=Markup(_page_css(labels, draft=brief.draft)),
                 generator=f"briefgen {__version__}",
             )
         except TemplateError as exc:
@@ -199,8 +199,11 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _page_css(labels: Mapping[str, str]) -> str:
-    """Return the @page rule that writes "Page N of M" in the brief's own words."""
+def _page_css(labels: Mapping[str, str], *, draft: bool = False) -> str:
+    """Return the @page rule that writes "Page N of M" in the brief's own words.
+
+    A draft translation says so in the top right corner of every page.
+    """
     parts: list[str] = []
     for text, slot in pieces(labels["page"]):
         if slot is None:
@@ -210,4 +213,12 @@ def _page_css(labels: Mapping[str, str]) -> str:
         if counter is None:
             raise RenderError(f"the page label has an unknown placeholder {{{slot}}}")
         parts.append(f"counter({counter})")
-    return "@page { @bottom-right { content: " + " ".join(parts) + "; } }"
+    rule = "@page { @bottom-right { content: " + " ".join(parts) + "; } }"
+    if draft:
+        mark = _css_string(labels["draft_translation"])
+        box = (
+            f"@top-right {{ content: {mark}; font-family: 'Noto Sans', sans-serif; font-size: 7.5pt;"
+            " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; }"
+        )
+        rule += f"\n@page {{ {box} }}\n@page :first {{ {box} }}"
+    return rule

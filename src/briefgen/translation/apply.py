@@ -108,9 +108,12 @@ def localise(
     government_of: dict[str, str] = {}
     institutions: dict[str, str] = {}
     for status in found:
-        if status.state != "translated":
-            continue
         text = status.text
+        if status.state != "translated":
+            name = _territory_name(text, language)
+            if name is None:
+                continue
+            status = dataclasses.replace(status, translation=name)
         if text.context.endswith(GENITIVE):
             government_of[str(text.country)] = status.translation
         elif len(text.loc) == 3 and text.loc[:2] == ("audience", "institutions"):
@@ -152,6 +155,15 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
     elif language not in previous.translations and language in current.translations:
         previous = dataclasses.replace(previous, translations={language: current.translations[language]})
     return localise(previous, language, allow_untranslated=True)
+
+
+def _territory_name(text: Text, language: str) -> str | None:
+    """Return Babel's name of the state, for an untranslated name in a draft translation."""
+    if text.part.startswith("country:") and text.loc == ("name",) or text.loc == ("official_name",):
+        from briefgen.formatting import locale_for
+
+        return locale_for(language).territories.get(str(text.country))
+    return None
 
 
 def _set(data: Any, loc: Loc, value: str) -> None:
