@@ -80,9 +80,17 @@ def release(folder: Path, *, date: dt.date | None = None) -> Path:
         raise EditionError(
             f"edition {number} of {loaded.id} is already released ({target}); edit brief.yaml's edition"
         )
+    from briefgen.translation.update import check as check_translations
+
+    # no official may receive a translation older than the English: every language complete
+    check_translations(loaded, loaded.brief.languages[1:])
     brief = loaded.brief.model_copy(update={"date": date}) if date else loaded.brief
     loaded_for_release = _replace_brief(loaded, brief)
     content = content_of(loaded_for_release)
+    if loaded.translations:
+        from briefgen.translation.catalogs import freeze
+
+        content["translations"] = freeze(loaded)
     earlier = [n for n in released_editions(folder) if n < number]
     if earlier:
         previous = read_edition(folder, earlier[-1])
@@ -171,7 +179,7 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
     """
     content = read_edition(folder, number)["content"]
     before = previous_release(folder, number) if history else None
-    return LoadedBrief(
+    loaded = LoadedBrief(
         root=folder,
         brief=Brief.model_validate(content["brief"]),
         recommendations=tuple(Recommendation.model_validate(r) for r in content["recommendations"]),
@@ -180,6 +188,11 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         recipients=None,
         previous=load_edition(folder, before, history=False) if before is not None else None,
     )
+    if content.get("translations"):  # the catalogs as they were on release day
+        from briefgen.translation.catalogs import thaw
+
+        thaw(loaded, content["translations"], number)
+    return loaded
 
 
 def load_side(folder: Path, which: int | str) -> LoadedBrief:

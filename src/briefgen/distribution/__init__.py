@@ -144,20 +144,32 @@ def distribute(
         # the country briefs of this edition, built (or found unchanged) from the frozen sources
         countries = sorted({r.country for r in todo})
         formats = sorted({f for r in todo for f in r.formats})
-        built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
+        # each recipient reads their own language: the edition must have been released in it
+        languages = sorted({r.language for r in todo})
+        unpublished = [r.id for r in todo if r.language not in frozen.brief.languages]
+        if unpublished:
+            raise DistributionError(
+                f"edition {number} of {brief_id} was released in {', '.join(frozen.brief.languages)} only; "
+                f"{', '.join(unpublished)} read another language: release an edition with that translation"
+            )
+        built = build(
+            [folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number, languages=languages
+        )
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
         numbers = ledger.reserve_all(brief_id, number, [(r.id, r.country, channel_of(r)) for r in todo])
 
         batches = []
-        for code in countries:
-            brief = tailor(frozen, code)
+        from briefgen.translation.apply import localise
+
+        for code, language in sorted({(r.country, r.language) for r in todo}):
+            brief = tailor(localise(frozen, language, countries=[code]), code)
             changes = brief.changes
             sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
             tasks = [
                 CopyTask(r, numbers[r.id], message_id(brief_id, number, r.id, numbers[r.id]))
                 for r in todo
-                if r.country == code
+                if r.country == code and r.language == language
             ]
             for start in range(0, len(tasks), BATCH_SIZE):
                 batches.append(

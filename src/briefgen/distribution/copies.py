@@ -24,12 +24,19 @@ from briefgen.atomic import write_bytes_atomic
 from briefgen.distribution.delivery import Letter, compose
 from briefgen.distribution.ledger import CopyFile
 from briefgen.document.model import ChangesSince, TailoredBrief
+from briefgen.document.words import fill, say, say_count, words
 from briefgen.models import Recipient
 
 
 def stamp_line(recipient: Recipient, copy_number: int) -> str:
-    """Return the line printed on every page of a copy."""
-    return f"Copy {copy_number:03d} · Prepared for {recipient.title}, {recipient.institution}"
+    """Return the line printed on every page of a copy, in the recipient's language."""
+    return say(
+        recipient.language,
+        "stamp",
+        copy=f"{copy_number:03d}",
+        title=recipient.title,
+        institution=recipient.institution,
+    )
 
 
 @cache
@@ -38,12 +45,14 @@ def _templates() -> Any:
 
     from briefgen.render import templates_dir
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "distribution"),
         autoescape=jinja2.select_autoescape(["html", "xml"]),  # the .txt note is plain text
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["fill"] = fill  # the cover note's words come from document/words, in its language
+    return env
 
 
 def stamp_pages(lines: Sequence[str], *, width: float, height: float, language: str) -> bytes:
@@ -186,6 +195,8 @@ def cover_note(
             changes=changes,
             files=files,
             marking=brief.marking,
+            words=words(brief.language),
+            recommendations=say_count(brief.language, "cover_count", len(brief.recommendations)),
         )
     )
 
@@ -193,7 +204,8 @@ def cover_note(
 def subject(brief: TailoredBrief, copy_number: int) -> str:
     """Return a copy's email subject: "[OFFICIAL] Title: edition 2, copy 007"."""
     prefix = f"[{brief.marking}] " if brief.marking else ""
-    return f"{prefix}{brief.title}: edition {brief.edition}, copy {copy_number:03d}"
+    line = say(brief.language, "subject", title=brief.title, edition=brief.edition, copy=f"{copy_number:03d}")
+    return prefix + line
 
 
 @dataclass(frozen=True)

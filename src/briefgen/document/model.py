@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from briefgen.doctree import Citation, Inline, RichText, Text
-from briefgen.document.words import prepared_for
+from briefgen.document.words import government, prepared_for
 
 
 class _Missing:
@@ -174,6 +174,11 @@ class TailoredBrief:
     def prepared_for(self) -> str:
         """Return "Prepared for the Government of the French Republic", in the brief's language."""
         return prepared_for(self.official_name, self.language, self.government_of)
+
+    @property
+    def government_name(self) -> str:
+        """Return the state's name as it follows "the Government of" in the brief's language."""
+        return self.government_of or government(self.official_name, self.language)
 
     @property
     def slug(self) -> str:
