@@ -77,6 +77,8 @@ ENGLISH: Mapping[str, str] = {
     "field_country_note": "the country note",
     "list_and": "{items} and {last}",
     "with_year": "{value} ({year})",
+    "locator_page": "p. {pages}",
+    "locator_pages": "pp. {pages}",
     # why a recommendation applies ("Applies because …")
     "because_scenario": "scenario: {scenario}",
     "because_not_recorded": "{label}: not recorded",

@@ -167,7 +167,7 @@ def _tailor_recommendation(
     for item in rec.evidence:
         if item.countries is not None and profile.code not in item.countries:
             continue
-        cite = (CiteItem(item.source, page_locator(item.pages)),)
+        cite = (CiteItem(item.source, page_locator(item.pages, language)),)
         evidence.append(
             EvidenceItem(
                 claim=loaded.rich(item.claim),

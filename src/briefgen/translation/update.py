@@ -73,10 +73,14 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
                 auto_comments=[text.comment] if text.comment else [],
                 context=text.context,
             )
+        for message in template:
+            message.flags.discard("python-format")  # a "%" in prose is not a format string
         catalog = _existing(path, language, loaded, kind)
         before_obsolete = dict(catalog.obsolete)
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
         _carry_over(catalog)
+        for message in catalog:
+            message.flags.discard("python-format")
         if kind == COUNTRIES:  # one catalog serves every brief: keep the profiles other briefs use
             ours = {f"{code}.yaml:" for code in loaded.brief.countries}
             for key, message in list(catalog.obsolete.items()):
