@@ -108,6 +108,13 @@ def distribute(
     missing = sorted({r.country for r in chosen} - set(frozen.brief.countries))
     if missing:
         raise DistributionError(f"edition {number} has no brief for {', '.join(missing)}")
+    # each recipient reads their own language: the edition must have been released in it
+    unpublished = [r.id for r in chosen if r.language not in frozen.brief.languages]
+    if unpublished:
+        raise DistributionError(
+            f"edition {number} of {brief_id} was released in {', '.join(frozen.brief.languages)} only; "
+            f"{', '.join(unpublished)} read another language: release an edition with that translation"
+        )
 
     report = DistributionReport(brief_id, number)
     ledger = Ledger(ledger_path or default_ledger(folder))
@@ -144,14 +151,7 @@ def distribute(
         # the country briefs of this edition, built (or found unchanged) from the frozen sources
         countries = sorted({r.country for r in todo})
         formats = sorted({f for r in todo for f in r.formats})
-        # each recipient reads their own language: the edition must have been released in it
         languages = sorted({r.language for r in todo})
-        unpublished = [r.id for r in todo if r.language not in frozen.brief.languages]
-        if unpublished:
-            raise DistributionError(
-                f"edition {number} of {brief_id} was released in {', '.join(frozen.brief.languages)} only; "
-                f"{', '.join(unpublished)} read another language: release an edition with that translation"
-            )
         built = build(
             [folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number, languages=languages
         )

@@ -87,7 +87,7 @@ ENGLISH: Mapping[str, str] = {
     "because_gte": "{label}: {value}, at least {threshold}",
     "because_lt": "{label}: {value}, below {threshold}",
     "because_lte": "{label}: {value}, at most {threshold}",
-    "draft_translation": "Draft translation: some passages are still in English",
+    "draft_translation": "Draft translation",
     # numbered copies and their cover notes
     "stamp": "Copy {copy} · Prepared for {title}, {institution}",
     "subject": "{title}: edition {edition}, copy {copy}",

@@ -82,10 +82,14 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
         return catalog
     catalog.exists = True
     try:
+        bad = _syntax_error(path.read_text(encoding="utf-8"))
+        if bad is not None:
+            problems.append(Problem(path, bad[0], 1, "", f"not a valid PO file: {bad[1]}"))
+            return catalog
         with path.open("rb") as f:
             po = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
     except PoFileError as exc:
-        problems.append(Problem(path, exc.lineno, 1, "", f"not a valid PO file: {exc}"))
+        problems.append(Problem(path, exc.lineno + 1, 1, "", f"not a valid PO file: {exc}"))
         return catalog
     except (ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem(path, 1, 1, "", f"not a valid PO file: {exc}"))
@@ -100,6 +104,26 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
             for complaint in markup_changes(message.id, translation):
                 problems.append(Problem(path, message.lineno, 1, message.context, complaint))
     return catalog
+
+
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_PO_STRING}\s*$")
+
+
+def _syntax_error(text: str) -> tuple[int, str] | None:
+    """Return the first line that is neither a comment nor a keyword with a quoted string.
+
+    Babel's reader forgives an unquoted `msgstr` by dropping its first and last characters;
+    a translation must not be silently cut, so such a line is an error here.
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not _PO_LINE.match(stripped):
+            shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
+            return number, f"expected a keyword and a quoted string, or a quoted string, not {shown!r}"
+    return None
 
 
 _CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")

@@ -10,12 +10,13 @@ entry when its context (file and field) is the same, never because two texts loo
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog as PoCatalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import TranslationIncomplete
@@ -88,10 +89,9 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
                 if not any(context.startswith(prefix) for prefix in ours) and key not in before_obsolete:
                     del catalog.obsolete[key]
                     catalog[message.id] = message
-        buffer = io.BytesIO()
-        write_po(buffer, catalog, width=96, include_previous=True)
-        if not path.is_file() or path.read_bytes() != buffer.getvalue():
-            write_bytes_atomic(path, buffer.getvalue())
+        data = po_bytes(catalog)
+        if not path.is_file() or path.read_bytes() != data:
+            write_bytes_atomic(path, data)
         active = [m for m in catalog if m.id and m.context]
         out.append(
             Counts(
@@ -105,10 +105,51 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
     return out
 
 
+def read_po_file(path: Path, language: str) -> PoCatalog:
+    """Read a PO file, with each entry's previous English (`#| msgid`) as its `previous_id`.
+
+    Babel's reader keeps `#|` lines as translator comments; they are turned back here.
+    """
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
+    for message in [*catalog, *catalog.obsolete.values()]:
+        previous = [c for c in message.user_comments if c.startswith("|")]
+        if not previous:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        text = " ".join(c[1:].strip() for c in previous)
+        if text.startswith("msgid "):
+            parts = _QUOTED.findall(text.split("msgid_plural", 1)[0])
+            message.previous_id = ["".join(unescape(f'"{p}"') for p in parts)]
+    return catalog
+
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_WIDTH = 96
+
+
+def po_bytes(catalog: PoCatalog) -> bytes:
+    """Return a catalog as PO text, each fuzzy entry's previous English as `#| msgid` lines.
+
+    (Babel's writer folds a long previous msgid into one broken comment; this writes it as
+    GNU gettext does, one quoted piece per line.)
+    """
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=_WIDTH, include_previous=False)
+    text = buffer.getvalue().decode("utf-8")
+    for message in catalog:
+        if not message.previous_id or not message.context:
+            continue
+        pieces = normalize(message.previous_id[0], width=_WIDTH).split("\n")
+        lines = [f"#| msgid {pieces[0]}", *(f"#| {piece}" for piece in pieces[1:])]
+        anchor = f"msgctxt {normalize(message.context, width=_WIDTH)}\n"
+        text = text.replace(anchor, "\n".join(lines) + "\n" + anchor, 1)
+    return text.encode("utf-8")
+
+
 def _existing(path: Path, language: str, loaded: LoadedBrief, kind: str) -> PoCatalog:
     if path.is_file():
-        with path.open("rb") as f:
-            return read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
+        return read_po_file(path, language)
     name = Locale.parse(language.replace("-", "_")).english_name
     what = f"the brief {loaded.id}" if kind == BRIEF else "the shared country profiles"
     catalog = PoCatalog(
