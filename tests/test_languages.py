@@ -80,7 +80,10 @@ def test_every_shipped_catalog_translates_every_key_with_its_placeholders() -> N
         for key, english in ENGLISH.items():
             message = found[key]
             assert message.id == english and message.string and not message.fuzzy, (language, key)
-            assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(english)), (language, key)
+            assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(english)), (
+                language,
+                key,
+            )
         header = path.read_text(encoding="utf-8").split("msgid", 1)[0]
         assert ("NEEDS REVIEW BY A NATIVE SPEAKER" in header) == (language != "ru"), language
 
@@ -165,7 +168,9 @@ def test_russian_numbers_and_units_come_from_babel_and_the_catalog(russian: Path
     assert "(Xing, 1996, с. 17)" in text
 
 
-def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(russian: Path, tmp_path: Path) -> None:
+def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
+    russian: Path, tmp_path: Path
+) -> None:
     for code in COUNTRIES:
         with zipfile.ZipFile(russian / f"china-central-asia-{code}-e2.docx") as docx:
             styles = docx.read("word/styles.xml").decode("utf-8")
@@ -215,7 +220,16 @@ def test_each_state_language_prints_its_fixed_words_on_page_one(
     strict = build(str(central_asia_copy), "-l", language, "-c", "KZ", "-f", "pdf", "-o", str(out))
     assert strict.exit_code == 1  # nothing of the brief is translated yet
     result = build(
-        str(central_asia_copy), "-l", language, "-c", "KZ", "-f", "pdf", "-o", str(out), "--allow-untranslated"
+        str(central_asia_copy),
+        "-l",
+        language,
+        "-c",
+        "KZ",
+        "-f",
+        "pdf",
+        "-o",
+        str(out),
+        "--allow-untranslated",
     )
     assert result.exit_code == 0, result.output
     pdf = out / "china-central-asia" / "e2" / language / "china-central-asia-KZ-e2.pdf"
@@ -295,7 +309,10 @@ def test_changing_one_english_step_makes_exactly_that_entry_fuzzy_until_translat
     # the edition gives the bytes it gave on release day, whatever happens to the catalogs since
     po.write_text(po.read_text(encoding="utf-8").replace("перед любыми", "до любых"), encoding="utf-8")
     again = tmp_path / "again"
-    assert build(str(brief), "--edition", "2", "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(again)).exit_code == 0
+    assert (
+        build(str(brief), "--edition", "2", "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(again)).exit_code
+        == 0
+    )
     name = "china-central-asia-KZ-e2.html"
     before = (working / "china-central-asia" / "e2" / "ru" / name).read_bytes()
     assert (again / "china-central-asia" / "e2" / "ru" / name).read_bytes() == before
@@ -337,7 +354,9 @@ def test_a_po_file_that_does_not_parse_is_reported_with_its_line(central_asia_co
     assert "not a valid PO file" in result.output
 
 
-def test_translate_keeps_translations_and_rewrites_nothing_when_nothing_changed(central_asia_copy: Path) -> None:
+def test_translate_keeps_translations_and_rewrites_nothing_when_nothing_changed(
+    central_asia_copy: Path,
+) -> None:
     po = central_asia_copy / "translations" / "ru.po"
     before = po.read_bytes()
     result = runner.invoke(app, ["translate", str(central_asia_copy)])
@@ -348,9 +367,13 @@ def test_translate_keeps_translations_and_rewrites_nothing_when_nothing_changed(
 
 def test_build_defaults_to_every_declared_language_and_refuses_an_undeclared_one(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(CENTRAL_ASIA), "-c", "TM", "-f", "html", "-o", str(out), "--json"])
+    result = runner.invoke(
+        app, ["build", str(CENTRAL_ASIA), "-c", "TM", "-f", "html", "-o", str(out), "--json"]
+    )
     assert result.exit_code == 0, result.output
-    written = sorted(Path(p).relative_to(out).as_posix() for p in __import__("json").loads(result.output)["written"])
+    written = sorted(
+        Path(p).relative_to(out).as_posix() for p in __import__("json").loads(result.output)["written"]
+    )
     assert written == [
         "china-central-asia/e2/en/china-central-asia-TM-e2.html",
         "china-central-asia/e2/ru/china-central-asia-TM-e2.html",

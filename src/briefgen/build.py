@@ -143,7 +143,9 @@ def plan(
                 f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})"
             )
         codes = [c for c in wanted if c in loaded.brief.countries]
-        for localised in in_languages(loaded, languages, codes, allow_untranslated, single=len(loaded_briefs) == 1):
+        for localised in in_languages(
+            loaded, languages, codes, allow_untranslated, single=len(loaded_briefs) == 1
+        ):
             for code in codes:
                 tailored = tailor(localised, code, scenario)
                 content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()

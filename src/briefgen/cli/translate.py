@@ -10,7 +10,10 @@ import typer
 def translate(
     brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
     language: list[str] = typer.Option(
-        [], "--language", "-l", help="Translation language (repeatable; default: every one the brief declares)."
+        [],
+        "--language",
+        "-l",
+        help="Translation language (repeatable; default: every one the brief declares).",
     ),
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 while any entry is untranslated or fuzzy."
@@ -31,7 +34,9 @@ def translate(
     if check:
         for code in languages:
             if code not in loaded.brief.languages[1:]:
-                raise UsageError(f"{loaded.id} has no translation into '{code}' (languages: {', '.join(loaded.brief.languages)})")
+                raise UsageError(
+                    f"{loaded.id} has no translation into '{code}' (languages: {', '.join(loaded.brief.languages)})"
+                )
         count = run_check(loaded, languages)
         typer.echo(f"{', '.join(languages)}: all {count} entries translated")
         return

@@ -153,7 +153,13 @@ def distribute(
         formats = sorted({f for r in todo for f in r.formats})
         languages = sorted({r.language for r in todo})
         built = build(
-            [folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number, languages=languages
+            [folder],
+            countries=countries,
+            formats=formats,
+            out=out,
+            jobs=jobs,
+            edition=number,
+            languages=languages,
         )
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))

@@ -45,7 +45,11 @@ def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
         if entry is None:
             state, why, line = "untranslated", "not in the catalog yet (run `briefgen translate`)", 1
         elif entry.english != text.english:
-            state, why, line = "fuzzy", "the English changed since it was translated (run `briefgen translate`)", entry.line
+            state, why, line = (
+                "fuzzy",
+                "the English changed since it was translated (run `briefgen translate`)",
+                entry.line,
+            )
         elif entry.fuzzy:
             state, why, line = "fuzzy", "fuzzy: check the translation against the new English", entry.line
         else:
@@ -58,7 +62,7 @@ def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
 def catalogs_for(loaded: LoadedBrief, language: str) -> LanguageCatalogs:
     """Return the catalogs of a language the brief declares, read when the brief was loaded."""
     found = loaded.translations.get(language)
-    if found is not None:
+    if isinstance(found, LanguageCatalogs):
         return found
     if language not in loaded.brief.languages:
         raise UsageError(
@@ -122,7 +126,9 @@ def localise(
         else:
             _set(data[text.part], text.loc, status.translation)
     brief = Brief.model_validate(data["brief"]).model_copy(update={"language": language})
-    recommendations = tuple(Recommendation.model_validate(data[f"rec:{r.id}"]) for r in loaded.recommendations)
+    recommendations = tuple(
+        Recommendation.model_validate(data[f"rec:{r.id}"]) for r in loaded.recommendations
+    )
     profiles = {code: CountryProfile.model_validate(data[f"country:{code}"]) for code in loaded.countries}
     previous = loaded.previous
     if previous is not None:
@@ -159,7 +165,7 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
 
 def _territory_name(text: Text, language: str) -> str | None:
     """Return Babel's name of the state, for an untranslated name in a draft translation."""
-    if text.part.startswith("country:") and text.loc == ("name",) or text.loc == ("official_name",):
+    if text.part.startswith("country:") and text.loc in (("name",), ("official_name",)):
         from briefgen.formatting import locale_for
 
         return locale_for(language).territories.get(str(text.country))

@@ -98,11 +98,12 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
         if not message.id or not isinstance(message.id, str) or not message.context:
             continue
         translation = message.string if isinstance(message.string, str) else ""
-        entry = Entry(message.context, message.id, translation, message.fuzzy, message.lineno)
+        line = message.lineno or 1
+        entry = Entry(message.context, message.id, translation, message.fuzzy, line)
         catalog.entries[message.context] = entry
         if translation:
             for complaint in markup_changes(message.id, translation):
-                problems.append(Problem(path, message.lineno, 1, message.context, complaint))
+                problems.append(Problem(path, line, 1, message.context, complaint))
     return catalog
 
 
@@ -148,23 +149,19 @@ def markup_changes(english: str, translation: str) -> list[str]:
         out.append("the translation " + " and ".join(said) + " of the English")
     notes_before, notes_after = english.count("^["), translation.count("^[")
     if notes_before != notes_after:
-        out.append(
-            f"the translation has {notes_after} footnote(s) ^[…] where the English has {notes_before}"
-        )
-    links_before, links_after = Counter(_LINK_TARGET.findall(english)), Counter(_LINK_TARGET.findall(translation))
+        out.append(f"the translation has {notes_after} footnote(s) ^[…] where the English has {notes_before}")
+    links_before, links_after = (
+        Counter(_LINK_TARGET.findall(english)),
+        Counter(_LINK_TARGET.findall(translation)),
+    )
     if links_before != links_after:
         lost = sorted((links_before - links_after).elements())
-        out.append(
-            "the translation changes link targets"
-            + (f": {', '.join(lost)} missing" if lost else "")
-        )
+        out.append("the translation changes link targets" + (f": {', '.join(lost)} missing" if lost else ""))
     slots_before, slots_after = set(_PLACEHOLDER.findall(english)), set(_PLACEHOLDER.findall(translation))
     if slots_before != slots_after:
         missing = sorted(slots_before - slots_after)
         extra = sorted(slots_after - slots_before)
-        detail = "; ".join(
-            [f"missing {{{m}}}" for m in missing] + [f"unknown {{{e}}}" for e in extra]
-        )
+        detail = "; ".join([f"missing {{{m}}}" for m in missing] + [f"unknown {{{e}}}" for e in extra])
         out.append(f"the translation's placeholders differ from the English: {detail}")
     return out
 
@@ -210,7 +207,8 @@ def thaw(loaded: LoadedBrief, frozen: dict[str, Any], edition: int) -> None:
         for kind in (BRIEF, COUNTRIES):
             path = loaded.root / "editions" / f"{edition}.json"
             entries = {
-                ctx: Entry(ctx, english, translation) for ctx, (english, translation) in kinds.get(kind, {}).items()
+                ctx: Entry(ctx, english, translation)
+                for ctx, (english, translation) in kinds.get(kind, {}).items()
             }
             catalogs[kind] = Catalog(path, entries, exists=True)
         loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])

@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from briefgen.atomic import write_bytes_atomic
-from briefgen.errors import TranslationIncomplete
+from briefgen.errors import Problem, TranslationIncomplete
 from briefgen.loading import LoadedBrief
 from briefgen.translation.apply import catalogs_for, statuses
 from briefgen.translation.catalogs import catalog_paths
@@ -49,7 +49,9 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
     if language == loaded.brief.languages[0]:
         from briefgen.errors import UsageError
 
-        raise UsageError(f"'{language}' is {loaded.id}'s source language: there is nothing to translate into it")
+        raise UsageError(
+            f"'{language}' is {loaded.id}'s source language: there is nothing to translate into it"
+        )
     catalogs_for(loaded, language)  # a language the brief does not declare is a usage error
     paths = catalog_paths(loaded.root, language)
     used = texts(loaded)
@@ -183,13 +185,14 @@ def _carry_over(catalog: PoCatalog) -> None:
             continue
         message.string = old.string
         message.flags.add("fuzzy")
-        message.previous_id = [old.previous_id[0] if old.fuzzy and old.previous_id else old.id]
+        english = old.id if isinstance(old.id, str) else old.id[0]
+        message.previous_id = [old.previous_id[0] if old.fuzzy and old.previous_id else english]
         message.user_comments = list(old.user_comments)
 
 
 def check(loaded: LoadedBrief, languages: list[str]) -> int:
     """Raise TranslationIncomplete listing every untranslated or fuzzy entry; return the count checked."""
-    problems = []
+    problems: list[Problem] = []
     checked = 0
     for language in languages:
         found = statuses(loaded, language)
