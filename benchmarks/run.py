@@ -9,6 +9,7 @@ Everything is measured in one run on the same machine and content:
 (c) a no-op rebuild (nothing changed), end to end and inside the process;
 (d) a synthetic brief of 50 countries x 40 recommendations with `--jobs 1` and `--jobs 2`;
 (e) preparing 500 recipients' stamped PDF copies (outbox delivery) against (a);
+(f) one country's Russian documents against its English ones (same content, translated);
 and the peak memory of a worker. Wall-clock seconds are the median of several runs.
 """
 
@@ -38,6 +39,7 @@ TARGETS = {
     "jobs1_over_jobs2": (">=", 1.7),
     "peak_worker_rss_mb": ("<=", 400.0),
     "copies500_over_full": ("<", 2.0),
+    "russian_over_english": ("<=", 1.10),
 }
 
 
@@ -122,8 +124,20 @@ def main() -> None:
         timed(
             [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
         )  # warm caches
+        english_only = ["--language", "en"]  # (a) stays the English documents; (f) compares languages
         full, full_runs, _ = median_of(
-            3, [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--force", "--json"], cwd=work
+            3,
+            [
+                *BRIEFGEN,
+                "build",
+                str(brief),
+                "--out",
+                str(work / "build"),
+                "--force",
+                "--json",
+                *english_only,
+            ],
+            cwd=work,
         )
         results["full_build_s"] = full
         results["full_build_runs_s"] = full_runs
@@ -167,6 +181,30 @@ def main() -> None:
             results[f"synthetic_jobs{jobs}_peak_worker_rss_mb"] = summary["peak_worker_rss_mb"]
             results["synthetic_documents"] = len(summary["written"])
 
+        print("(f) Kazakhstan's DOCX + PDF in English and in Russian ...", flush=True)
+        for language in ("en", "ru"):
+            seconds, runs, _ = median_of(
+                5,
+                [
+                    *BRIEFGEN,
+                    "build",
+                    str(brief),
+                    "-c",
+                    "KZ",
+                    "-l",
+                    language,
+                    "--force",
+                    "--quiet",
+                    "--out",
+                    str(work / "languages"),
+                    "--jobs",
+                    "1",
+                ],
+                cwd=work,
+            )
+            results[f"kz_{language}_s"] = seconds
+            results[f"kz_{language}_runs_s"] = runs
+
         print("(e) 500 recipients' stamped PDF copies (outbox) ...", flush=True)
         from briefgen.loading import load_brief
 
@@ -205,6 +243,7 @@ def main() -> None:
         results["synthetic_jobs1_peak_worker_rss_mb"], results["synthetic_jobs2_peak_worker_rss_mb"]
     )  # type: ignore[type-var]
     results["copies500_over_full"] = results["copies500_s"] / results["full_build_s"]  # type: ignore[operator]
+    results["russian_over_english"] = results["kz_ru_s"] / results["kz_en_s"]  # type: ignore[operator]
     report(results)
     target = REPO / "build" / "bench" / "results.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -225,6 +264,7 @@ def report(r: dict[str, object]) -> None:
         f"--jobs 2 {r['synthetic_jobs2_s']:.1f} s"
     )
     print(f"(e) 500 stamped copies: {r['copies500_s']:.2f} s ({r['copies500_count']} messages)")
+    print(f"(f) Kazakhstan, DOCX + PDF: English {r['kz_en_s']:.2f} s, Russian {r['kz_ru_s']:.2f} s")
     print()
     print(f"{'ratio':<32}{'measured':>10}   target")
     rows = [
@@ -234,6 +274,7 @@ def report(r: dict[str, object]) -> None:
         ("jobs 1 / jobs 2", "jobs1_over_jobs2"),
         ("peak worker RSS (MB)", "peak_worker_rss_mb"),
         ("500 copies / full build", "copies500_over_full"),
+        ("Russian / English (KZ)", "russian_over_english"),
     ]
     for label, key in rows:
         value = float(r[key])  # type: ignore[arg-type]
