@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from briefgen.doctree import (
+from briefgen.document.doctree import (
     Block,
     BulletList,
     Citation,

@@ -64,7 +64,7 @@ def peer_pipeline(work: Path) -> float:
     """Convert each country's exported Markdown with pandoc, to DOCX and to PDF (WeasyPrint)."""
     import pypandoc
 
-    from briefgen.loading import load_brief
+    from briefgen.sources.loading import load_brief
     from briefgen.tailoring import tailor
 
     loaded = load_brief(work / "briefs" / "china-central-asia")
@@ -206,7 +206,7 @@ def main() -> None:
             results[f"kz_{language}_runs_s"] = runs
 
         print("(e) 500 recipients' stamped PDF copies (outbox) ...", flush=True)
-        from briefgen.loading import load_brief
+        from briefgen.sources.loading import load_brief
 
         countries = list(load_brief(brief).brief.countries)
         (brief / "recipients.yaml").write_text(

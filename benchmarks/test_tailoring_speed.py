@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.loading import load_brief
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 
 

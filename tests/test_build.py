@@ -148,7 +148,7 @@ def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) ->
 
 
 def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tmp_path: Path) -> None:
-    from briefgen.editions import release
+    from briefgen.sources.editions import release
 
     build([andes], formats=["docx", "pdf"], out=tmp_path / "at-release", jobs=2)
     release(andes)
@@ -159,13 +159,13 @@ def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tm
     assert files_of(tmp_path / "later") == files_of(tmp_path / "at-release")
 
 
-def test_briefgen_help_imports_no_renderer() -> None:
+def test_briefgen_help_imports_no_renderer_and_no_pydantic() -> None:
     code = (
         "import sys\n"
         "from briefgen.cli import main\n"
         "sys.argv = ['briefgen', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'pikepdf') or m.startswith('briefgen.render.'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'pikepdf', 'pydantic') or m.startswith(('briefgen.render.', 'briefgen.sources.')))\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -238,12 +238,12 @@ def test_when_nothing_changed_the_build_loads_nothing(
     andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
-    import briefgen.editions
+    import briefgen.sources.loading
 
     def refuse(*_: object) -> None:
         raise AssertionError("loaded the sources although nothing changed")
 
-    monkeypatch.setattr(briefgen.editions, "load_working", refuse)
+    monkeypatch.setattr(briefgen.sources.loading, "load_brief", refuse)
     again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     assert sorted(o.path for o in again.outcomes) == sorted(o.path for o in first.outcomes)
     assert {o.status for o in again.outcomes} == {"skipped"} and again.manifests == first.manifests

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.distribution import DistributionError, distribute
 from briefgen.distribution.status import holdings, outdated
-from briefgen.editions import release
+from briefgen.sources.editions import release
 from conftest import replace_in
 from smtp_server import SmtpServer
 
@@ -242,7 +242,7 @@ def test_email_recipients_without_a_server_is_a_clear_error(released: Path, tmp_
 
 
 def test_the_bundled_brief_has_a_distribution_list_of_role_titles(tmp_path: Path) -> None:
-    from briefgen.loading import load_brief
+    from briefgen.sources.loading import load_brief
     from conftest import CENTRAL_ASIA
 
     loaded = load_brief(CENTRAL_ASIA)

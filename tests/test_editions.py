@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.editions import EditionError, load_edition, read_edition, release, released_editions
-from briefgen.loading import load_brief
+from briefgen.sources.editions import EditionError, load_edition, read_edition, release, released_editions
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from briefgen.tailoring.changes import diff
 from conftest import replace_in
@@ -171,7 +171,7 @@ def test_release_then_edit_then_release_again(andes: Path) -> None:
 
 def _tailored_for_build(andes: Path) -> dict[str, object]:
     from briefgen.build import plan
-    from briefgen.editions import load_working
+    from briefgen.sources.editions import load_working
 
     jobs = plan([load_working(andes)], formats=["docx"], out=andes / "build")
     return {job.brief.country: job.brief for job in jobs}

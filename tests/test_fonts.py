@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import fonts
-from briefgen.fonts import Coverage, check_fonts, installed_coverage, package_for, shown_fields, uncovered
-from briefgen.loading import load_brief
+from briefgen.sources import fonts
+from briefgen.sources.fonts import (
+    Coverage,
+    check_fonts,
+    installed_coverage,
+    package_for,
+    shown_fields,
+    uncovered,
+)
+from briefgen.sources.loading import load_brief
 from conftest import CENTRAL_ASIA, replace_in
 
 PHRASE = "新型大国关系"

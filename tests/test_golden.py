@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.loading import load_brief
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.html import HtmlRenderer
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import ANDES
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.document.words import ENGLISH, LANGUAGES, PLACEHOLDER, PLURALS, say, say_count, words
-from briefgen.loading import load_brief
+from briefgen.sources.loading import load_brief
 from briefgen.translation.update import po_bytes
 from conftest import CENTRAL_ASIA, REPO, replace_in
 from smtp_server import SmtpServer
@@ -203,7 +203,7 @@ def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
 
 
 def test_the_glyph_preflight_covers_the_russian_strings() -> None:
-    from briefgen.fonts import check_fonts
+    from briefgen.sources.fonts import check_fonts
     from briefgen.translation.apply import localise
 
     russian = localise(load_brief(CENTRAL_ASIA), "ru")
@@ -395,7 +395,7 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     central_asia_copy: Path, tmp_path: Path
 ) -> None:
     from briefgen.distribution import distribute
-    from briefgen.editions import release
+    from briefgen.sources.editions import release
 
     (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
     release(central_asia_copy)

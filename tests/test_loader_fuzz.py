@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from briefgen.errors import InputError
-from briefgen.loading import load_brief
-from briefgen.yamlsource import parse_yaml
+from briefgen.sources.loading import load_brief
+from briefgen.sources.yamlsource import parse_yaml
 from conftest import FIXTURES
 
 scalars = st.one_of(

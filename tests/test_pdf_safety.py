@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from briefgen.loading import load_brief
 from briefgen.render import templates_dir
 from briefgen.render.fetcher import FetchRefused, SafeFetcher
 from briefgen.render.pdf import PdfRenderer
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import replace_in
 

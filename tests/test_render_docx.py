@@ -20,12 +20,13 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from briefgen.doctree import Paragraph, RichText, Text
+from briefgen.document.doctree import Paragraph, RichText, Text
 from briefgen.document.model import TailoredBrief
 from briefgen.formats import FORMATS
-from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render import renderer_for, templates_dir
 from briefgen.render.docx import DocxRenderer
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 

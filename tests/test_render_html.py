@@ -13,9 +13,9 @@ from markupsafe import escape
 from briefgen.document.model import TailoredBrief
 from briefgen.document.words import words
 from briefgen.errors import RenderError
-from briefgen.loading import load_brief
 from briefgen.render import templates_dir
 from briefgen.render.html import HtmlRenderer
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import ANDES, central_asia_edition_1, replace_in
 

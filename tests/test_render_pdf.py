@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen.document.model import TailoredBrief
-from briefgen.loading import LoadedBrief, load_brief
 from briefgen.render.pdf import PdfRenderer
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
@@ -255,7 +256,7 @@ def test_one_renderer_reuses_fonts_stylesheet_and_image_cache(
 
 def test_the_command_line_does_not_import_weasyprint() -> None:
     code = (
-        "import sys, briefgen.cli, briefgen.render, briefgen.render.html, briefgen.fonts; "
+        "import sys, briefgen.cli, briefgen.render, briefgen.render.html, briefgen.sources.fonts; "
         "assert 'weasyprint' not in sys.modules, 'weasyprint imported'"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)

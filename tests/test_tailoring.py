@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.doctree import plain_inlines
+from briefgen.document.doctree import plain_inlines
 from briefgen.document.model import TailoredBrief
 from briefgen.errors import TailoringError
-from briefgen.loading import load_brief
+from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import ANDES, CENTRAL_ASIA, replace_in
 
@@ -156,7 +156,7 @@ def test_the_title_block_names_the_government_with_its_article(central_asia) -> 
 
 def test_the_chinese_phrase_is_kept_and_tagged_as_chinese(central_asia) -> None:
     brief = tailor(central_asia, "KZ")
-    from briefgen.doctree import Text, walk_inlines
+    from briefgen.document.doctree import Text, walk_inlines
 
     runs = [
         n for _, body in brief.sections for n in walk_inlines(body.blocks) if isinstance(n, Text) and n.lang

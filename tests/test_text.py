@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefgen.citations import Bibliography, page_locator
-from briefgen.doctree import (
+from briefgen.document.citations import Bibliography, page_locator
+from briefgen.document.doctree import (
     BulletList,
     Citation,
     CiteItem,
@@ -15,8 +15,8 @@ from briefgen.doctree import (
     Strong,
     Text,
 )
+from briefgen.document.text import citations_in, parse
 from briefgen.models import Source
-from briefgen.text import citations_in, parse
 
 
 def only_paragraph(markdown: str) -> tuple:
@@ -151,7 +151,7 @@ def test_reference_entries_follow_one_author_date_style() -> None:
             ),
         }
     )
-    from briefgen.doctree import plain_inlines
+    from briefgen.document.doctree import plain_inlines
 
     assert (
         plain_inlines(bib.reference("r"))

@@ -129,7 +129,7 @@ def test_the_wheel_carries_every_template_and_asset(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         carried = {n.removeprefix(prefix) for n in archive.namelist() if n.startswith(prefix)}
         assert "briefgen/py.typed" in archive.namelist()
-    assert {"base.html", "reference.docx", "partials/title.html", "distribution/stamps.html"} <= on_disk
+    assert {"base.html", "reference.docx", "partials/title.html", "distribution/cover-note.txt"} <= on_disk
     assert carried == on_disk
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.yamlsource import MAX_FILE_BYTES, parse_yaml, read_yaml
+from briefgen.sources.yamlsource import MAX_FILE_BYTES, parse_yaml, read_yaml
 
 
 def problems_of(text: str) -> list[str]:

@@ -13,12 +13,12 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from briefgen.document.model import TailoredBrief
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 
 def load_brief(folder: Any) -> LoadedBrief:
     """Load and validate a brief folder; raise InputError listing every problem."""
-    from briefgen.editions import load_working
+    from briefgen.sources.editions import load_working
 
     return load_working(folder)
 

@@ -28,7 +28,7 @@ from briefgen.formats import DEFAULT_FORMATS, FORMATS, format_named
 
 if TYPE_CHECKING:  # the models and tailoring load only when something must be built
     from briefgen.document.model import TailoredBrief
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 MANIFEST = "manifest.json"
 
@@ -195,15 +195,13 @@ def build(
             report.seconds = time.perf_counter() - started
             return report
 
-    from briefgen.editions import load_edition, load_working
-    from briefgen.fonts import check_fonts
+    from briefgen.sources.validate import validated
 
     # InputError stops here, before anything is written
-    loaded_briefs = [load_edition(folder, edition) if edition else load_working(folder) for folder in folders]
+    loaded_briefs = [validated(folder, edition) for folder in folders]
     report = BuildReport()
     for loaded in loaded_briefs:
-        report.warnings.extend(loaded.warnings)
-        report.warnings.extend(check_fonts(loaded))  # preflight: glyphs no installed font has
+        report.warnings.extend(loaded.warnings)  # the glyph preflight's among them
     all_jobs = plan(
         loaded_briefs,
         countries=countries,

@@ -21,7 +21,7 @@ def brief_folders(brief: Path | None) -> list[Path]:
     """Return the brief folders a command works on."""
     if brief is not None:
         return [brief]
-    from briefgen.loading import briefs_under
+    from briefgen.sources.loading import briefs_under
 
     folders = briefs_under(Path("briefs"))
     if not folders:

@@ -16,8 +16,8 @@ def release(
     ),
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
-    from briefgen.editions import release as run_release
     from briefgen.errors import UsageError
+    from briefgen.sources.editions import release as run_release
 
     try:
         day = dt.date.fromisoformat(date) if date else None
@@ -40,8 +40,8 @@ def diff(
     ),
 ) -> None:
     """Show what changed between two editions, per recommendation and per country."""
-    from briefgen.editions import load_side, released_editions
     from briefgen.errors import UnknownEdition, UsageError
+    from briefgen.sources.editions import load_side, released_editions
     from briefgen.tailoring.changes import diff as run_diff
     from briefgen.tailoring.changes import diff_data, diff_text
 

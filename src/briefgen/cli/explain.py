@@ -15,7 +15,7 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     """Show, for one country, each recommendation as included or excluded, and exactly why."""
-    from briefgen.loading import load_brief
+    from briefgen.sources.loading import load_brief
     from briefgen.tailoring import tailor
     from briefgen.tailoring.explain import explanation, explanation_text
 

@@ -21,7 +21,7 @@ def translate(
 ) -> None:
     """Write briefs/<brief>/translations/<lang>.po and briefs/countries/translations/<lang>.po."""
     from briefgen.errors import UsageError
-    from briefgen.loading import load_brief
+    from briefgen.sources.loading import load_brief
     from briefgen.translation.update import check as run_check
     from briefgen.translation.update import update
 

@@ -16,26 +16,17 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only."),
 ) -> None:
     """Check every source file of a brief; list every problem, with file, line and field."""
-    from briefgen.editions import edition_path, read_edition, released_editions
-    from briefgen.errors import EditionError, InputError, Problem
-    from briefgen.fonts import check_fonts
-    from briefgen.loading import load_brief
+    from briefgen.errors import Problem
+    from briefgen.sources.validate import validate as check
 
     problems: list[Problem] = []
     summaries = []
     for folder in brief_folders(brief):
-        try:
-            loaded = load_brief(folder)
-        except InputError as exc:
-            problems.extend(exc.problems)
+        result = check(folder)
+        problems.extend(result.problems)
+        loaded = result.loaded
+        if loaded is None:
             continue
-        problems.extend(loaded.warnings)
-        problems.extend(check_fonts(loaded))  # characters no installed font can show
-        for number in released_editions(folder):  # a released edition must never be edited
-            try:
-                read_edition(folder, number)
-            except EditionError as exc:
-                problems.append(Problem(edition_path(folder, number), 1, 1, "", str(exc).split(": ", 1)[-1]))
         summaries.append(
             {
                 "brief": loaded.id,

@@ -77,9 +77,9 @@ def distribute(
     from briefgen.distribution.copies import Batch, CopyTask
     from briefgen.distribution.delivery import Channel, Outbox, Smtp, SmtpSettings, message_id
     from briefgen.distribution.ledger import Ledger
-    from briefgen.editions import load_edition, released_editions
     from briefgen.errors import DeliveryError
-    from briefgen.loading import load_brief
+    from briefgen.sources.editions import load_edition, released_editions
+    from briefgen.sources.loading import load_brief
     from briefgen.tailoring import tailor
 
     working = load_brief(folder)

@@ -27,7 +27,7 @@ class Holding:
 
 def holdings(folder: Path, ledger_path: Path) -> list[Holding]:
     """Return, for every recipient on the list, the newest edition sent to them."""
-    from briefgen.loading import load_brief
+    from briefgen.sources.loading import load_brief
 
     loaded = load_brief(folder)
     out = []
@@ -73,7 +73,7 @@ class Outdated:
 
 def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
     """Return the recipients who do not hold the newest released edition, with what changed."""
-    from briefgen.editions import load_edition, released_editions
+    from briefgen.sources.editions import load_edition, released_editions
     from briefgen.tailoring import tailor
     from briefgen.tailoring.core import changes_from
 

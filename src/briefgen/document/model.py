@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from briefgen.doctree import Citation, Inline, RichText, Text
+from briefgen.canonical import canonical_json as plain_canonical_json
+from briefgen.document.doctree import Citation, Inline, RichText, Text
 from briefgen.document.words import government, prepared_for
 
 
@@ -234,5 +234,5 @@ def to_data(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> str:
-    """Return canonical JSON: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(to_data(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Return a tailored brief (or any part of it) as canonical JSON: same content, same bytes."""
+    return plain_canonical_json(to_data(value))

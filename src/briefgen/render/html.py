@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from briefgen import __version__
-from briefgen.doctree import (
+from briefgen.document.doctree import (
     Block,
     BulletList,
     Citation,
@@ -37,10 +37,10 @@ from briefgen.doctree import (
 )
 from briefgen.document.model import TailoredBrief, source_notes
 from briefgen.document.outline import outline
+from briefgen.document.text import script_runs
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
-from briefgen.text import script_runs
 
 BASE_TEMPLATE = "base.html"
 STYLESHEET = "print.css"

@@ -30,6 +30,8 @@ from docx.styles.style import CharacterStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from briefgen.document.doctree import UNPRINTABLE
+
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.styles.style import BaseStyle
@@ -62,7 +64,6 @@ RELATIONSHIP_TYPES: Mapping[str, str] = {
 FOOTNOTE_TEXT, FOOTNOTE_REFERENCE = "FootnoteText", "FootnoteReference"
 """Style ids of Word's built-in footnote styles (names "footnote text", "footnote reference")."""
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels")
 
@@ -91,7 +92,7 @@ def drop_paragraph(paragraph: Paragraph) -> None:
 
 def xml_safe(text: str) -> str:
     """Return `text` without the control characters XML 1.0 cannot hold."""
-    return _XML_FORBIDDEN.sub("", text)
+    return UNPRINTABLE.sub("", text)
 
 
 # --- the package --------------------------------------------------------------------------------
@@ -354,7 +355,7 @@ def mark_east_asian(run: Run, language: str, font: str | None) -> None:
 
 # --- tracked changes ----------------------------------------------------------------------------
 
-_W_P, _W_R, _W_T, _W_TBL, _W_TR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr")
+_W_R, _W_T = qn("w:r"), qn("w:t")
 _W_INS, _W_DEL, _W_DEL_TEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
 _W_RPR, _W_PPR, _W_TRPR = qn("w:rPr"), qn("w:pPr"), qn("w:trPr")
 _R_ID = qn("r:id")

@@ -1,157 +1,267 @@
 """A redline: one country's brief from one edition to the next, as Word tracked changes.
 
-Both tailored briefs are read as a sequence of paragraphs (style and plain text) in the order the
-brief shows them; matching paragraphs stay as they are, changed ones carry word-level `w:ins` and
-`w:del` runs, and paragraphs added or removed are tracked as whole paragraphs. A ministry's staff
-review it in Word's (or LibreOffice's) own review pane and accept or reject each change.
+The redline is the brief itself. Both editions' tailored briefs go through the DOCX renderer, so
+the redline has everything the brief has (styles, marking, header and footer, the profile
+table, footnotes, italics, list numbering that restarts per recommendation), and then the new
+document is marked up against the old one. Their paragraphs and table rows are aligned in
+document order by style and text: paragraphs that match stay exactly as rendered; a changed
+paragraph carries word-level `w:ins` and `w:del` over its own runs; paragraphs and rows added are
+tracked as inserted, and those removed are put back where they were, tracked as deleted. A
+ministry's staff review it in Word's (or LibreOffice's) own review pane and accept or reject
+each change.
+
+Not tracked, on purpose or for now:
+
+- what a release changes by itself: the old brief is rendered as of the new edition (its
+  number, date and "Changes since" box), so the redline shows the edits, not the bookkeeping;
+- the text of footnotes (the new note is shown) and formatting changes to the same words.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import difflib
-import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from briefgen.changes import WordDiff
-from briefgen.doctree import Block, BulletList, NumberedList, Paragraph, RichText, plain_inlines
-from briefgen.labels import labels
-from briefgen.tailoring import TailoredBrief
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 
-Line = tuple[str, str]
-"""(Word style name, plain text) of one paragraph."""
+from briefgen.render import ooxml, renderer_for
+from briefgen.tailoring.changes import WordDiff
 
+if TYPE_CHECKING:
+    from briefgen.document.model import TailoredBrief
 
-def lines_of(brief: TailoredBrief) -> list[Line]:
-    """Return the brief as paragraphs in reading order, for comparison."""
-    words = labels(brief.language)
-    out: list[Line] = [("Title", brief.title)]
-    if brief.subtitle:
-        out.append(("Subtitle", brief.subtitle))
-    out.append(("Normal", brief.prepared_for))
-    out.append(("Heading 1", words["summary"]))
-    out += _blocks(brief.summary)
-    out.append(("Heading 1", words["at_a_glance"].format(country=brief.country_name)))
-    for row in brief.profile:
-        year = f" ({row.year})" if row.year else ""
-        out.append(("List Bullet", f"{row.label}: {row.value}{year}"))
-    out += [("List Bullet", h.plain()) for h in brief.highlights]
-    analysis: list[Line] = []
-    for heading, body in brief.sections:
-        analysis.append(("Heading 1", heading))
-        analysis += _blocks(body)
-    recommendations: list[Line] = [("Heading 1", words["recommendations"])]
-    for rec in brief.recommendations:
-        recommendations.append(("Heading 2", f"{rec.number}. {rec.title.plain()}"))
-        recommendations.append(("Normal", f"{words['when']}: {rec.trigger.plain()}"))
-        if rec.applies_because:
-            recommendations.append(("Normal", f"{words['applies']}: {'; '.join(rec.applies_because)}."))
-        recommendations.append(("Normal", f"{words['what']}: {rec.action.plain()}"))
-        recommendations += [("List Number", step.plain()) for step in rec.steps]
-        if rec.rationale is not None:
-            recommendations.append(("Normal", f"{words['why']}: {rec.rationale.plain()}"))
-        recommendations += [("List Bullet", plain_inlines(e.cited())) for e in rec.evidence]
-        if rec.country_note is not None:
-            recommendations.append(
-                (
-                    "Normal",
-                    f"{words['for_country'].format(country=brief.country_name)}: {rec.country_note.plain()}",
-                )
-            )
-    if brief.analysis_position == "after-recommendations":
-        out += recommendations + analysis
-    else:
-        out += analysis + recommendations
-    out.append(("Heading 1", words["references"]))
-    out += [("Normal", plain_inlines(ref.entry)) for ref in brief.references]
-    return out
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_SPACES = re.compile(r"(\s+)")
+_WORDLIKE = re.compile(r"\w")
+_SIMILAR = 0.5
+"""How alike (difflib's ratio) a changed paragraph must be to an old one to be shown as edited."""
 
-
-def _blocks(text: RichText) -> list[Line]:
-    out: list[Line] = []
-
-    def visit(block: Block, style: str) -> None:
-        if isinstance(block, Paragraph):
-            out.append((style, plain_inlines(block.children)))
-        else:
-            item_style = "List Bullet" if isinstance(block, BulletList) else "List Number"
-            assert isinstance(block, BulletList | NumberedList)
-            for item in block.items:
-                for inner in item:
-                    visit(inner, item_style)
-
-    for block in text.blocks:
-        visit(block, "Normal")
-    return out
+Aligned = tuple[str, BaseOxmlElement | None, BaseOxmlElement | None]
+"""(equal|insert|delete|replace, old element, new element), in reading order."""
 
 
 def redline(old: TailoredBrief, new: TailoredBrief, *, author: str) -> bytes:
-    """Return a DOCX showing `new` with every change from `old` as a tracked change."""
-    from docx import Document
+    """Return the DOCX of `new` with every change from `old` as a tracked change by `author`.
 
-    from briefgen.render import ooxml, templates_dir
+    Dated by the new brief, never by the clock: the same two briefs give the same bytes.
+    """
+    renderer = renderer_for("docx")
+    before = ooxml.DocxParts(renderer.render(_as_of(old, new)))
+    after = ooxml.DocxParts(renderer.render(new))
+    tracker = ooxml.ChangeTracker(author=author, date=dt.datetime.combine(new.date, dt.time()))
+    _Redline(before, after, tracker).mark()
+    after.set_core_properties(
+        title=f"{new.title}: changes from edition {old.edition} to {new.edition}", author=author
+    )
+    return after.to_bytes()
 
-    document = Document(str(templates_dir() / "reference.docx"))
-    ooxml.clear_body(document)
-    document.core_properties.title = f"{new.title}: changes from edition {old.edition} to {new.edition}"
-    document.core_properties.author = author
-    moment = dt.datetime.combine(new.date, dt.time())
-    document.core_properties.created = moment
-    document.core_properties.modified = moment
-    document.core_properties.revision = 1
-    tracker = ooxml.ChangeTracker(author=author, date=moment)
-    styles = {s.name for s in document.styles}
-    for op, before, after in _paired(lines_of(old), lines_of(new)):
-        style = (after or before or ("Normal", ""))[0]
-        paragraph = document.add_paragraph(style=style if style in styles else None)
-        if op == "equal":
-            assert after is not None
-            paragraph.add_run(ooxml.xml_safe(after[1]))
-        elif op == "insert":
-            assert after is not None
-            tracker.inserted_paragraph(paragraph, after[1])
-        elif op == "delete":
-            assert before is not None
-            tracker.deleted_paragraph(paragraph, before[1])
-        else:
-            assert before is not None and after is not None
-            for segment, text in WordDiff.of(before[1], after[1]).segments:
-                if segment == "equal":
-                    paragraph.add_run(ooxml.xml_safe(text))
-                elif segment == "insert":
-                    tracker.insert(paragraph, text)
+
+def _as_of(old: TailoredBrief, new: TailoredBrief) -> TailoredBrief:
+    """Return `old` with what a release changes by itself (edition, date, changes box) as in `new`."""
+    return dataclasses.replace(
+        old, edition=new.edition, date=new.date, date_text=new.date_text, changes=new.changes
+    )
+
+
+class _Redline:
+    """Mark up the new document's body against the old one's."""
+
+    def __init__(self, old: ooxml.DocxParts, new: ooxml.DocxParts, tracker: ooxml.ChangeTracker) -> None:
+        self.old, self.new, self.tracker = old, new, tracker
+        self.lists: dict[str, str] = {}
+        """Old list instance (numId) -> the new one, from list items found in both documents."""
+        self.put_back: list[BaseOxmlElement] = []
+        """Old elements copied into the new document as deletions."""
+
+    def mark(self) -> None:
+        body = self.new.body
+        self._merge(body, _content(self.old.body), _content(body))
+        for element in self.put_back:
+            self.new.carry_over(element, self.old, self.lists)
+        self.tracker.number(body)
+
+    def _merge(
+        self, container: BaseOxmlElement, old: list[BaseOxmlElement], new: list[BaseOxmlElement]
+    ) -> None:
+        """Mark up `container`'s elements `new` against `old`, putting deleted ones back in place."""
+        cursor: BaseOxmlElement | None = None
+        for op, before, after in _aligned(old, new):
+            if after is None:
+                assert before is not None
+                deleted = copy.deepcopy(before)
+                self._deleted(deleted)
+                self.put_back.append(deleted)
+                if cursor is not None:
+                    cursor.addnext(deleted)
+                elif new:
+                    new[0].addprevious(deleted)
                 else:
-                    tracker.delete(paragraph, text)
-    out = io.BytesIO()
-    document.save(out)
-    return ooxml.normalise_package(out.getvalue())
+                    _append(container, deleted)
+                cursor = deleted
+                continue
+            if before is None:
+                self._inserted(after)
+            else:
+                self._changed(before, after, edited=op == "replace")
+            cursor = after
+
+    def _inserted(self, element: BaseOxmlElement) -> None:
+        if element.tag == _P:
+            self.tracker.inserted_paragraph(element)
+        else:
+            for row in element.iter(_TR) if element.tag == _TBL else (element,):
+                self.tracker.inserted_row(row)
+
+    def _deleted(self, element: BaseOxmlElement) -> None:
+        if element.tag == _P:
+            self.tracker.deleted_paragraph(element)
+        else:
+            for row in element.iter(_TR) if element.tag == _TBL else (element,):
+                self.tracker.deleted_row(row)
+
+    def _changed(self, before: BaseOxmlElement, after: BaseOxmlElement, *, edited: bool) -> None:
+        if after.tag == _P:
+            old_list, new_list = _list_of(before), _list_of(after)
+            if old_list is not None and new_list is not None:
+                self.lists.setdefault(old_list, new_list)
+            if edited:
+                words = WordDiff.of(ooxml.paragraph_text(before), ooxml.paragraph_text(after))
+                self.tracker.changed_words(after, before, whole_words(words.segments))
+        elif after.tag == _TBL:
+            self._merge(after, before.findall(_TR), after.findall(_TR))
+        elif edited:  # a row: its cells side by side
+            for old_cell, new_cell in zip(before.findall(_TC), after.findall(_TC), strict=True):
+                self._merge(new_cell, _content(old_cell), _content(new_cell))
 
 
-def _paired(old: list[Line], new: list[Line]) -> Iterator[tuple[str, Line | None, Line | None]]:
-    """Yield (equal|insert|delete|replace, old line, new line) in reading order."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+def whole_words(segments: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return word-diff segments widened so that no change cuts a word (or number) in two.
+
+    A word touched by a change is deleted and inserted whole ("3.1" -> "3.4", not "3.[1->4]"),
+    except for punctuation at its ends that did not change ("basins." -> "lakes." keeps the full
+    stop). Within each stretch of changes the deleted words come before the inserted ones, as
+    Word shows them.
+    """
+    tokens = [(op, token) for op, text in segments for token in _SPACES.split(text) if token]
+    widened: list[tuple[str, str]] = []
+    n = 0
+    while n < len(tokens):
+        if tokens[n][1].isspace():
+            widened.append(tokens[n])
+            n += 1
+            continue
+        end = n
+        while end < len(tokens) and not tokens[end][1].isspace():
+            end += 1
+        word = tokens[n:end]
+        n = end
+        if not any(op != "equal" and _WORDLIKE.search(text) for op, text in word):
+            widened += word  # unchanged, or only punctuation added or taken away
+            continue
+        lead = 0
+        while word[lead][0] == "equal" and not _WORDLIKE.search(word[lead][1]):
+            lead += 1
+        tail = len(word)
+        while word[tail - 1][0] == "equal" and not _WORDLIKE.search(word[tail - 1][1]):
+            tail -= 1
+        middle = word[lead:tail]
+        widened += word[:lead]
+        widened.append(("delete", "".join(text for op, text in middle if op != "insert")))
+        widened.append(("insert", "".join(text for op, text in middle if op != "delete")))
+        widened += word[tail:]
+    return _deletions_first(widened)
+
+
+def _deletions_first(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Join neighbouring segments of one kind; in each stretch of changes, deleted text first."""
+    out: list[tuple[str, str]] = []
+    pending = {"delete": "", "insert": ""}
+    for op, text in [*segments, ("equal", "")]:
+        if op != "equal":
+            pending[op] += text
+            continue
+        out += [(kind, pending[kind]) for kind in ("delete", "insert") if pending[kind]]
+        pending = {"delete": "", "insert": ""}
+        if out and out[-1][0] == "equal":
+            out[-1] = ("equal", out[-1][1] + text)
+        elif text:
+            out.append(("equal", text))
+    return out
+
+
+def _content(container: BaseOxmlElement) -> list[BaseOxmlElement]:
+    """Return the paragraphs and tables of a body or a table cell, in order."""
+    return [child for child in container if child.tag in (_P, _TBL)]
+
+
+def _append(container: BaseOxmlElement, element: BaseOxmlElement) -> None:
+    """Append `element` to `container`, before the body's section properties if it is the body."""
+    section = container.find(qn("w:sectPr"))
+    if section is not None:
+        section.addprevious(element)
+    else:
+        container.append(element)
+
+
+def _list_of(p: BaseOxmlElement) -> str | None:
+    num = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    return None if num is None else num.get(qn("w:val"))
+
+
+def _key(element: BaseOxmlElement) -> tuple[object, ...]:
+    """Return what must be the same for two elements to count as unchanged."""
+    if element.tag == _P:
+        return ("p", ooxml.paragraph_style(element), ooxml.paragraph_text(element))
+    if element.tag == _TBL:
+        return ("tbl", ooxml.table_style(element))  # rows are compared inside
+    return ("tr", *(_key(p) for p in element.iter(_P)), len(element.findall(_TC)))
+
+
+def _text(element: BaseOxmlElement) -> str:
+    return "\n".join(ooxml.paragraph_text(p) for p in element.iter(_P))
+
+
+def _similarity(before: BaseOxmlElement, after: BaseOxmlElement) -> float:
+    """Return how alike two elements are, from 0 (not comparable) to 1."""
+    if before.tag != after.tag:
+        return 0.0
+    if before.tag == _TBL:
+        return 1.0
+    if before.tag == _P and ooxml.paragraph_style(before) != ooxml.paragraph_style(after):
+        return 0.0
+    if before.tag == _TR and len(before.findall(_TC)) != len(after.findall(_TC)):
+        return 0.0
+    return difflib.SequenceMatcher(None, _text(before), _text(after), autojunk=False).ratio()
+
+
+def _aligned(old: list[BaseOxmlElement], new: list[BaseOxmlElement]) -> Iterator[Aligned]:
+    """Yield the elements of both sides aligned, in reading order."""
+    matcher = difflib.SequenceMatcher(None, [_key(e) for e in old], [_key(e) for e in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            for k in range(i2 - i1):
-                yield "equal", old[i1 + k], new[j1 + k]
+            yield from (("equal", a, b) for a, b in zip(old[i1:i2], new[j1:j2], strict=True))
         elif tag == "delete":
-            for line in old[i1:i2]:
-                yield "delete", line, None
+            yield from (("delete", a, None) for a in old[i1:i2])
         elif tag == "insert":
-            for line in new[j1:j2]:
-                yield "insert", None, line
+            yield from (("insert", None, b) for b in new[j1:j2])
         else:
-            # a changed paragraph: pair the most similar ones so their words can be compared
+            # changed elements: pair the most similar ones so their words can be compared
             yield from _pair_replacements(old[i1:i2], new[j1:j2])
 
 
-def _pair_replacements(old: list[Line], new: list[Line]) -> Iterator[tuple[str, Line | None, Line | None]]:
+def _pair_replacements(old: list[BaseOxmlElement], new: list[BaseOxmlElement]) -> Iterator[Aligned]:
     j = 0
     for before in old:
-        best, score = None, 0.5
+        best, score = None, _SIMILAR
         for k in range(j, len(new)):
-            ratio = difflib.SequenceMatcher(None, before[1], new[k][1], autojunk=False).ratio()
-            if new[k][0] == before[0] and ratio > score:
+            ratio = _similarity(before, new[k])
+            if ratio > score:
                 best, score = k, ratio
         if best is None:
             yield "delete", before, None

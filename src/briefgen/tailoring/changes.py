@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from briefgen.loading import LoadedBrief
+from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.core import changes_from, tailor
 
 Op = Literal["equal", "insert", "delete"]

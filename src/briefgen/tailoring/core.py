@@ -6,8 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from briefgen.citations import page_locator
-from briefgen.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.citations import page_locator
+from briefgen.document.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.formatting import fact_value, humanise, long_date, scalar_value
 from briefgen.document.model import (
     MISSING,
     ChangesSince,
@@ -21,9 +22,8 @@ from briefgen.document.model import (
 )
 from briefgen.document.words import say, with_year
 from briefgen.errors import TailoringError
-from briefgen.formatting import fact_value, humanise, long_date, scalar_value
-from briefgen.loading import LoadedBrief
 from briefgen.models import CountryProfile, Recommendation
+from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefgen.doctree import RichText
+from briefgen.document.doctree import RichText
 from briefgen.document.model import ChangesSince, TailoredBrief
 from briefgen.document.words import join_list, say, with_year
 

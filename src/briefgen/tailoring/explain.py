@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from briefgen.document.model import TailoredBrief, to_data
-from briefgen.loading import LoadedBrief
+from briefgen.sources.aggregate import LoadedBrief
 
 _OPERATOR_WORDS = {
     "equals": "=",

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefgen.errors import Problem, TranslationIncomplete, UsageError
-from briefgen.loading import LoadedBrief
 from briefgen.models import Brief, CountryProfile, Recommendation
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.yamlsource import Loc
 from briefgen.translation.catalogs import LanguageCatalogs, catalog_paths
 from briefgen.translation.fields import GENITIVE, Text, texts
-from briefgen.yamlsource import Loc
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
 def _territory_name(text: Text, language: str) -> str | None:
     """Return Babel's name of the state, for an untranslated name in a draft translation."""
     if text.part.startswith("country:") and text.loc in (("name",), ("official_name",)):
-        from briefgen.formatting import locale_for
+        from briefgen.document.formatting import locale_for
 
         return locale_for(language).territories.get(str(text.country))
     return None

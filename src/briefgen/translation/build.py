@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from briefgen.errors import Problem, TranslationIncomplete, UsageError
-from briefgen.loading import LoadedBrief
+from briefgen.sources.aggregate import LoadedBrief
 
 
 def in_languages(
@@ -22,7 +22,7 @@ def in_languages(
     the build with the whole list and nothing written. A language the brief does not declare
     is a usage error when one brief is built, and skipped when several are.
     """
-    from briefgen.fonts import check_fonts
+    from briefgen.sources.fonts import check_fonts
     from briefgen.translation.apply import localise
 
     declared = loaded.brief.languages

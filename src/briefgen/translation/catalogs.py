@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Problem
-from briefgen.loading import COUNTRIES_DIR, LoadedBrief
+from briefgen.sources.aggregate import LoadedBrief
 from briefgen.translation.fields import BRIEF, COUNTRIES
 
 TRANSLATIONS_DIR = "translations"
+COUNTRIES_DIR = "countries"
+"""The shared profiles' folder beside the briefs (as the loader has it)."""
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from briefgen.document.formatting import humanise
 from briefgen.document.words import government
-from briefgen.formatting import humanise
-from briefgen.loading import LoadedBrief
-from briefgen.yamlsource import Loc
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.yamlsource import Loc
 
 BRIEF = "brief"
 COUNTRIES = "countries"

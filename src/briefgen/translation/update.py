@@ -20,7 +20,7 @@ from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import Problem, TranslationIncomplete
-from briefgen.loading import LoadedBrief
+from briefgen.sources.aggregate import LoadedBrief
 from briefgen.translation.apply import catalogs_for, statuses
 from briefgen.translation.catalogs import catalog_paths
 from briefgen.translation.fields import BRIEF, COUNTRIES, line_of, texts

@@ -1,12 +1,19 @@
 """The format-neutral document tree that every renderer walks.
 
-Text fields are parsed into this tree once (see `briefgen.text`); the DOCX and HTML renderers
+Text fields are parsed into this tree once (see `briefgen.document.text`); the DOCX and HTML renderers
 walk it and never see Markdown or YAML, so the two formats cannot drift apart.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters no document can hold: XML 1.0 forbids them (DOCX and HTML are XML or near it).
+
+The sources refuse them with a located problem; a renderer drops any that reach it anyway.
+"""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from briefgen.doctree import (
+from briefgen.document.doctree import (
     Block,
     BulletList,
     Citation,

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from string import ascii_lowercase
 
-from briefgen.doctree import CiteItem, Emphasis, Inline, Link, Text
+from briefgen.document.doctree import CiteItem, Emphasis, Inline, Link, Text
+from briefgen.document.text import script_runs
 from briefgen.models import Source
-from briefgen.text import script_runs
 
 
 def family_name(name: str) -> str:

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
+from briefgen.canonical import canonical_json
 from briefgen.errors import EditionError, UnknownEdition
-from briefgen.loading import LoadedBrief, load_brief
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.loading import load_brief
 
 EDITIONS_DIR = "editions"
 FORMAT_VERSION = 1
@@ -52,13 +54,9 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
     }
 
 
-def _canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def content_hash(content: dict[str, Any]) -> str:
     """Return the SHA-256 of canonical content."""
-    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
 def _substance(content: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +92,7 @@ def release(folder: Path, *, date: dt.date | None = None) -> Path:
     earlier = [n for n in released_editions(folder) if n < number]
     if earlier:
         previous = read_edition(folder, earlier[-1])
-        if _canonical(_substance(previous["content"])) == _canonical(_substance(content)):
+        if canonical_json(_substance(previous["content"])) == canonical_json(_substance(content)):
             raise EditionError(f"nothing changed since edition {earlier[-1]}: not releasing edition {number}")
     frozen = {
         "format": FORMAT_VERSION,

@@ -8,7 +8,6 @@ can neither expand beyond its size nor run code. What comes out is plain Python 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +27,12 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import ScalarNode
 
+from briefgen.document.doctree import UNPRINTABLE
 from briefgen.errors import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 # Characters that XML 1.0 forbids; they would make a DOCX unreadable.
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -254,7 +253,7 @@ class _Builder:
         value = self._construct(event)
         if isinstance(value, str):
             self.positions.block[loc] = event.style == "|"
-            bad = XML_FORBIDDEN.search(value)
+            bad = UNPRINTABLE.search(value)
             if bad:
                 message = f"control character U+{ord(bad.group()):04X} is not allowed in text"
                 self.problems.append(Problem(self.positions.path, line, col, dotted(loc), message))

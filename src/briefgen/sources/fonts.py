@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.errors import Problem
-from briefgen.validation import text_fields
-from briefgen.yamlsource import Loc, Positions, dotted
+from briefgen.sources.validation import text_fields
+from briefgen.sources.yamlsource import Loc, Positions, dotted
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 CJK_PACKAGE = "fonts-noto-cjk"
 EMOJI_PACKAGE = "fonts-noto-color-emoji"

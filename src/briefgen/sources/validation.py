@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from briefgen.document.text import citations_in
 from briefgen.errors import Problem
 from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
-from briefgen.text import citations_in
-from briefgen.yamlsource import Loc, dotted
+from briefgen.sources.diagnostics import did_you_mean
+from briefgen.sources.yamlsource import Loc, dotted
 
 if TYPE_CHECKING:
-    from briefgen.loading import LoadedBrief
+    from briefgen.sources.aggregate import LoadedBrief
 
 
 def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
@@ -70,8 +70,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     cited: set[str] = set()
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
-        hint = difflib.get_close_matches(key, sources, n=1)
-        more = f"; did you mean '{hint[0]}'?" if hint else ""
+        more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
 
     # citations in text
@@ -82,8 +81,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-                hint = difflib.get_close_matches(item.key, sources, n=1)
-                more = f"; did you mean '{hint[0]}'?" if hint else ""
+                more = did_you_mean(item.key, sources)
                 problems.append(
                     Problem(
                         path,
@@ -137,8 +135,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 defined = country_facts if scope == "country" else scenario_facts
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
-                    hint = difflib.get_close_matches(name, defined, n=1, cutoff=0.5)
-                    more = f"; did you mean '{scope}.{hint[0]}'?" if hint else ""
+                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
                     problems.append(
                         loaded.problem(
                             part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"

@@ -1,0 +1,73 @@
+"""The loaded sources of one brief: every file validated, with where each came from.
+
+Everything after loading (tailoring, editions, validation rules, fonts) takes this aggregate;
+none of them needs the loader for a type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from briefgen.document.citations import Bibliography
+from briefgen.document.doctree import RichText
+from briefgen.errors import Problem
+from briefgen.models import Brief, CountryProfile, Recipient, Recommendation, Source
+from briefgen.sources.yamlsource import Loc, Positions
+
+
+@dataclass
+class LoadedBrief:
+    """Every source one brief needs, validated, with where each came from."""
+
+    root: Path
+    brief: Brief
+    recommendations: tuple[Recommendation, ...]
+    countries: Mapping[str, CountryProfile]
+    sources: Mapping[str, Source]
+    recipients: tuple[Recipient, ...] | None
+    files: dict[str, Path] = field(default_factory=dict)
+    """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
+    positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
+    warnings: list[Problem] = field(default_factory=list)
+    previous: LoadedBrief | None = None
+    """The latest released edition before this one: what "Changes since edition N" compares with."""
+    translations: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Each translation language's catalogs (`briefgen.translation.catalogs.LanguageCatalogs`)."""
+    government_of: dict[str, str] = field(default_factory=dict)
+    """In a translated brief: each state's name as it follows "the Government of"."""
+    institution_names: dict[str, str] = field(default_factory=dict)
+    """In a translated brief: each addressed institution's translated name."""
+    untranslated: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """In a translated brief: per country, the entries left in the source language."""
+    _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        """Return the brief's id."""
+        return self.brief.id
+
+    @cached_property
+    def bibliography(self) -> Bibliography:
+        """Return the brief's works with their author-date labels."""
+        return Bibliography.of(self.sources)
+
+    def rich(self, text: str) -> RichText:
+        """Return a text field parsed into the document tree; each text is parsed once."""
+        from briefgen.document.text import parse
+
+        parsed = self._texts.get(text)
+        if parsed is None:
+            parsed = self._texts[text] = parse(text, self.bibliography.cite)
+        return parsed
+
+    def problem(
+        self, part: str, loc: Loc, message: str, *, key: bool = False, severity: str = "error"
+    ) -> Problem:
+        """Return a problem located at `loc` in the file of `part`."""
+        path = self.files[part]
+        positions = self.positions.get(path) or Positions(path)
+        return positions.problem(loc, message, key=key, severity=severity)

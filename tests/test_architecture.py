@@ -1,0 +1,196 @@
+"""The shape of the house: one outline for every format, light workers, no import circle, one
+error policy. Each test would fail if a second owner of a concern crept back in."""
+
+from __future__ import annotations
+
+import ast
+import io
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from briefgen.cli import app
+from briefgen.document import outline as outline_module
+from briefgen.document.model import TailoredBrief
+from briefgen.render import renderer_for
+from briefgen.render.redline import redline
+from briefgen.sources.editions import load_working
+from briefgen.tailoring import tailor
+from conftest import ANDES, REPO, replace_in
+
+SRC = REPO / "src" / "briefgen"
+runner = CliRunner()
+
+
+@pytest.fixture
+def peru() -> TailoredBrief:
+    return tailor(load_working(ANDES), "PE")
+
+
+def _references_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    order = list(outline_module.READING_ORDER)
+    order.remove("references")
+    order.insert(order.index("summary"), "references")
+    monkeypatch.setattr(outline_module, "READING_ORDER", tuple(order))
+
+
+def _docx_headings(data: bytes) -> list[str]:
+    doc = Document(io.BytesIO(data))
+    return [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+
+
+@pytest.mark.slow
+def test_moving_a_part_in_the_outline_moves_it_in_the_docx_the_html_the_pdf_and_the_redline(
+    peru: TailoredBrief, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def positions() -> dict[str, bool]:
+        """For each format: does "References" come before "Executive summary"?"""
+        docx = _docx_headings(renderer_for("docx").render(peru))
+        html = renderer_for("html").render(peru).decode()
+        pdf = tmp_path / "peru.pdf"
+        pdf.write_bytes(renderer_for("pdf").render(peru))
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        red = _docx_headings(redline(peru, peru, author="Test"))
+        return {
+            "docx": docx.index("References") < docx.index("Executive summary"),
+            "html": html.index('id="references"') < html.index('id="summary"'),
+            "pdf": text.index("References") < text.index("Executive summary"),
+            "redline": red.index("References") < red.index("Executive summary"),
+        }
+
+    assert positions() == {"docx": False, "html": False, "pdf": False, "redline": False}
+    _references_first(monkeypatch)
+    assert positions() == {"docx": True, "html": True, "pdf": True, "redline": True}
+
+
+def test_a_renderer_worker_imports_neither_the_loader_nor_pydantic(
+    peru: TailoredBrief, tmp_path: Path
+) -> None:
+    pickled = tmp_path / "brief.pickle"
+    pickled.write_bytes(pickle.dumps(peru))
+    code = (
+        "import pickle, sys\n"
+        f"brief = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
+        "from briefgen.render import renderer_for\n"
+        "for fmt in ('docx', 'html', 'pdf'):\n"
+        "    assert renderer_for(fmt).render(brief)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'"
+        " or m.startswith(('briefgen.sources', 'briefgen.models', 'briefgen.tailoring'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def _imports_of(path: Path) -> set[str]:
+    """Every briefgen module `path` imports, at the top, inside functions or for type checking."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("briefgen"):
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("briefgen"))
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_of_the_package_imports_itself_through_a_circle() -> None:
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+    graph = {
+        name: {m for m in _imports_of(path) if m in modules and m != name} for name, path in modules.items()
+    }
+
+    def circle_from(start: str) -> list[str] | None:
+        stack = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            node, trail = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    return [*trail, start]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*trail, nxt]))
+        return None
+
+    circles = [c for c in (circle_from(m) for m in sorted(graph)) if c]
+    assert circles == []
+
+
+def test_every_exception_class_lives_in_errors_under_one_base() -> None:
+    defined = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                re.search(r"(Error|Exception)$", ast.unparse(b)) for b in node.bases
+            ):
+                defined.append((path.relative_to(SRC).as_posix(), node.name))
+    elsewhere = [(f, n) for f, n in defined if f != "errors.py" and not n.startswith("_")]
+    # the URL fetcher's refusal is WeasyPrint's business: it must be a ValueError to be reported there
+    assert elsewhere == [("render/fetcher.py", "FetchRefused")]
+
+
+# --- one error policy: the same bad input, the same exit status, from every command ---------------
+
+
+@pytest.fixture
+def broken(andes: Path) -> Path:
+    replace_in(andes / "brief.yaml", "title:", "title: [unclosed\ntitlex:")
+    return andes
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    unexpected = result.exception is not None and not isinstance(result.exception, SystemExit)
+    assert not unexpected, f"{args}: {result.exception!r}"
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["build", "--format", "html"],
+        ["explain", "--country", "PE"],
+        ["release"],
+        ["diff", "--from", "working"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_broken_sources_exit_1_from_every_command(broken: Path, command: list[str]) -> None:
+    code, output = _run(command[0], str(broken), *command[1:])
+    assert code == 1
+    assert "brief.yaml:" in output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", "--format", "html", "--country", "XX"],
+        ["explain", "--country", "XX"],
+        ["build", "--format", "html", "--scenario", "nope"],
+        ["explain", "--country", "PE", "--scenario", "nope"],
+        ["build", "--format", "html", "--edition", "99"],
+        ["diff", "--from", "99"],
+        ["build", "--format", "odt"],
+        ["diff", "--from", "one"],
+    ],
+    ids=lambda c: "-".join(c),
+)
+def test_asking_for_what_the_sources_do_not_have_exits_2_from_every_command(
+    andes: Path, tmp_path: Path, command: list[str]
+) -> None:
+    extra = ["--out", str(tmp_path)] if command[0] == "build" else []
+    code, output = _run(command[0], str(andes), *command[1:], *extra)
+    assert code == 2, output
+    assert "Traceback" not in output
