@@ -82,8 +82,6 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
         before_obsolete = dict(catalog.obsolete)
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
         _carry_over(catalog)
-        for message in catalog:
-            message.flags.discard("python-format")
         if kind == COUNTRIES:  # one catalog serves every brief: keep the profiles other briefs use
             ours = {f"{code}.yaml:" for code in loaded.brief.countries}
             for key, message in list(catalog.obsolete.items()):
@@ -136,6 +134,8 @@ def po_bytes(catalog: PoCatalog) -> bytes:
     (Babel's writer folds a long previous msgid into one broken comment; this writes it as
     GNU gettext does, one quoted piece per line.)
     """
+    for message in catalog:
+        message.flags.discard("python-format")  # Babel's guess: a "%" in prose is not a format string
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=_WIDTH, include_previous=False)
     text = buffer.getvalue().decode("utf-8")
