@@ -194,3 +194,37 @@ def test_the_installed_command_renders_docx_and_pdf_from_a_folder_holding_only_b
         reader = PdfReader(io.BytesIO(pdf_bytes))
         assert len(reader.pages) >= 1
         assert "Water Security in the Andes" in reader.pages[0].extract_text()
+
+
+def test_the_installed_command_starts_a_project_in_an_empty_folder_that_validates_and_builds(
+    venv: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "new-project"
+    work.mkdir()
+    reads = tmp_path / "checkout-reads.log"
+    env = clean_env(
+        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        BRIEFGEN_TEST_CHECKOUT=str(REPO.resolve()),
+        BRIEFGEN_TEST_READS=str(reads),
+    )
+    briefgen = venv / "bin" / "briefgen"
+
+    run([briefgen, "init"], cwd=work, env=env)
+    assert "example-brief: ok" in run([briefgen, "validate"], cwd=work, env=env)
+    run([briefgen, "build", "--quiet"], cwd=work, env=env)
+    run(
+        [briefgen, "new", "recommendation", "a-second-thought"],
+        cwd=work / "briefs" / "example-brief",
+        env=env,
+    )
+    assert "3 recommendations" in run([briefgen, "validate"], cwd=work, env=env)
+
+    assert not reads.exists(), "the installed briefgen read the checkout:\n" + reads.read_text()
+    folder = work / "build" / "example-brief" / "e1" / "en"
+    assert sorted(p.name for p in folder.iterdir()) == ["example-brief-PT-e1.docx", "example-brief-PT-e1.pdf"]
+    reader = PdfReader(folder / "example-brief-PT-e1.pdf")
+    assert "Preparing for Hotter Summers" in reader.pages[0].extract_text()
+    assert (
+        "Preparing for Hotter Summers"
+        in Document(str(folder / "example-brief-PT-e1.docx")).paragraphs[0].text
+    )

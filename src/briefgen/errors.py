@@ -110,3 +110,7 @@ class TranslationIncomplete(InputError):
     def __init__(self, language: str, problems: list[Problem]) -> None:
         self.language = language
         super().__init__(problems)
+
+
+class ScaffoldError(BriefgenError):
+    """A starter file cannot be written: it would overwrite an existing file."""

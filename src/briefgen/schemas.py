@@ -30,12 +30,17 @@ def schema_for(kind: str) -> dict[str, object]:
     }
 
 
+def schema_text(kind: str) -> str:
+    """Return the JSON Schema of one source file kind as the text of its file."""
+    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_schemas(folder: Path) -> list[Path]:
     """Write `<kind>.schema.json` for every kind into `folder`; return the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for kind in KINDS:
         path = folder / f"{kind}.schema.json"
-        write_text_atomic(path, json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n")
+        write_text_atomic(path, schema_text(kind))
         paths.append(path)
     return paths

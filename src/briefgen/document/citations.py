@@ -1,4 +1,4 @@
-"""Author-date citations and reference lists, from sources.yaml."""
+"""Author-date citations and reference lists, from the brief's sources."""
 
 from __future__ import annotations
 
@@ -88,7 +88,9 @@ class Bibliography:
     def reference(self, key: str) -> tuple[Inline, ...]:
         """Return one reference-list entry, author-date style.
 
-        Author (Year). Title. *Container*. Publisher. URL (accessed date).
+        Author (Year). Title. *Container*, volume(issue), pages. Publisher. DOI or URL (accessed date).
+
+        A DOI is printed as its https://doi.org/ link and stands instead of the URL, as APA does.
         """
         source = self.sources[key]
         label = self.labels[key]
@@ -101,13 +103,33 @@ class Bibliography:
         out.append(Text(". "))
         if source.container:
             out.extend(_runs(source.container) if standalone else [Emphasis(_runs(source.container))])
-            out.append(Text(". "))
+            out.append(Text(f"{_details(source, in_container=True)}. "))
+        elif details := _details(source, in_container=False):
+            out.append(Text(f"{details}. "))
         if source.publisher and source.publisher != authors:
             out.append(Text(f"{source.publisher}. "))
-        if source.url:
+        if source.doi:
+            link = f"https://doi.org/{source.doi}"
+            out.append(Link(link, (Text(link),)))
+        elif source.url:
             out.append(Link(source.url, (Text(source.url),)))
             out.append(Text(f" (accessed {source.accessed.isoformat()})." if source.accessed else ""))
         return _trim(out)
+
+
+def _details(source: Source, *, in_container: bool) -> str:
+    """Return volume, issue and pages: ", 12(3), 45–67" after a container, else "Vol. 12, no. 3, pp. 45–67"."""
+    pages = re.sub(r"\s*-+\s*", "–", source.pages.strip()) if source.pages else None
+    if in_container:
+        volume = f"{source.volume}({source.issue})" if source.volume and source.issue else source.volume
+        parts = [volume or (f"({source.issue})" if source.issue else None), pages]
+        return "".join(f", {part}" for part in parts if part)
+    parts = [
+        f"Vol. {source.volume}" if source.volume else None,
+        f"no. {source.issue}" if source.issue else None,
+        (f"pp. {pages}" if "–" in pages else f"p. {pages}") if pages else None,
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 def _runs(text: str) -> tuple[Inline, ...]:

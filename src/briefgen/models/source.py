@@ -1,15 +1,18 @@
-"""The bibliography: `briefs/<brief>/sources.yaml`, a mapping from key to work."""
+"""The bibliography: `briefs/<brief>/sources.yaml` (or a CSL-JSON or BibTeX export), a mapping from key to work."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, RootModel, StringConstraints
+from pydantic import Field, RootModel, SerializerFunctionWrapHandler, StringConstraints, model_serializer
 
 from briefgen.models.common import Line, Slug, SourceModel
 
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/[^\s<>\"]+$", max_length=300)]
+
+_DETAILS = ("volume", "issue", "pages", "doi")
 
 
 class Source(SourceModel):
@@ -31,6 +34,24 @@ class Source(SourceModel):
     """Web address (http or https)."""
     accessed: date | None = None
     """Date the web address was last checked."""
+    volume: Line | None = None
+    """Volume of the journal or series (`12`)."""
+    issue: Line | None = None
+    """Issue or number within the volume (`3`)."""
+    pages: Line | None = None
+    """Pages of the work within its container (`45-67`)."""
+    doi: Doi | None = None
+    """Digital Object Identifier, without `https://doi.org/` (`10.5194/tc-7-81-2013`); printed as a link."""
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_details(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """Leave out the bibliographic details a work does not have, so that works written
+        before they existed keep their frozen form (and released editions their hashes)."""
+        data: dict[str, object] = handler(self)
+        for name in _DETAILS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class Sources(RootModel[dict[Slug, Source]]):

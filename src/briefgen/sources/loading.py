@@ -1,11 +1,13 @@
 """Load a brief folder into models, collecting every problem instead of stopping at the first.
 
 Layout (see DESIGN.md): `<briefs>/<brief-id>/brief.yaml`, `recommendations/*.yaml`,
-`sources.yaml`, optional `recipients.yaml`, and the shared profiles in `<briefs>/countries/`.
+`sources.yaml` (or a Zotero export: see bibliography_import), optional `recipients.yaml`, and
+the shared profiles in `<briefs>/countries/`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,8 +24,9 @@ from briefgen.models import (
     Sources,
 )
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.bibliography_import import read_sources, sources_file
 from briefgen.sources.diagnostics import validate_document
-from briefgen.sources.yamlsource import Positions, read_yaml
+from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,16 +68,13 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
             )
         )
 
-    sources_path = root / "sources.yaml"
+    sources_path, missing = sources_file(root)  # sources.yaml, .json (CSL) or .bib
     files["sources"] = sources_path
     sources: dict[str, Source] = {}
-    if sources_path.is_file():
-        parsed = _read(sources_path, Sources, problems, positions)
+    problems.extend(missing)
+    if not missing:
+        parsed = _read(sources_path, Sources, problems, positions, read_sources)
         sources = dict(parsed.root) if parsed is not None else {}
-    else:
-        problems.append(
-            Problem(sources_path, 1, 1, "", "a brief folder needs a sources.yaml (it may be `{}`)")
-        )
 
     recommendations: list[Recommendation] = []
     seen: dict[str, Path] = {}
@@ -149,8 +149,14 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     return loaded, problems
 
 
-def _read(path: Path, model: type[M], problems: list[Problem], positions: dict[Path, Positions]) -> M | None:
-    document, found = read_yaml(path)
+def _read(
+    path: Path,
+    model: type[M],
+    problems: list[Problem],
+    positions: dict[Path, Positions],
+    reader: Callable[[Path], tuple[YamlDocument | None, list[Problem]]] = read_yaml,
+) -> M | None:
+    document, found = reader(path)
     problems.extend(found)
     if document is None:
         return None

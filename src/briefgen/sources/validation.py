@@ -68,10 +68,11 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     countries = set(brief.countries)
     sources = loaded.sources
     cited: set[str] = set()
+    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
-        problems.append(loaded.problem(part, loc, f"source '{key}' is not in sources.yaml{more}"))
+        problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
     # citations in text
     for part, loc, text in text_fields(loaded):
@@ -88,7 +89,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         line,
                         col,
                         dotted(loc),
-                        f"citation [@{item.key}] names no work in sources.yaml{more}",
+                        f"citation [@{item.key}] names no work in {bibliography}{more}",
                     )
                 )
 
