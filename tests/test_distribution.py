@@ -31,6 +31,7 @@ RECIPIENTS = """\
 - {id: cl-head, name: Head of the Water Directorate, title: Director, institution: Dirección General de Aguas, country: CL, email: cl1@example.org, formats: [pdf, html]}
 - {id: cl-deputy, name: Deputy Director, title: Deputy Director, institution: Dirección General de Aguas, country: CL, email: cl2@example.org}
 """
+SENDER = "analyst@example.org"
 EMAIL_IDS = ["pe-vice-minister", "pe-env-adviser", "bo-director", "cl-head", "cl-deputy"]
 
 
@@ -42,6 +43,7 @@ def released(andes: Path) -> Path:
 
 
 def run(folder: Path, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+    options.setdefault("sender", SENDER)
     return distribute(folder, out=tmp_path / "build", jobs=1, **options)  # type: ignore[arg-type]
 
 
@@ -70,7 +72,8 @@ def test_every_recipient_gets_exactly_one_message_with_its_formats(released: Pat
     assert names["cl-head"] == ["andes-water-CL-e1-copy005.html", "andes-water-CL-e1-copy005.pdf"]
     assert names["cl-deputy"] == ["andes-water-CL-e1-copy006.pdf"]
     assert "copy 002 of edition 1" in got["pe-env-adviser"][0].get_body(("plain",)).get_content()
-    assert [d.status for d in report.deliveries].count("sent") == 6
+    assert [d.status for d in report.deliveries].count("sent") == 5
+    assert [d.recipient for d in report.by_status("in-outbox")] == ["bo-archive"]
 
 
 def test_the_stamped_pdf_names_its_recipient_and_copy_on_every_page(released: Path, tmp_path: Path) -> None:
@@ -131,7 +134,7 @@ def test_a_server_that_drops_mid_run_leaves_a_rerun_to_send_exactly_the_rest(
         server.recorder.drop_after = 3
         first = run(released, tmp_path, smtp=server.address)
         assert len(server.messages) == 3
-        assert len(first.by_status("failed")) == 2
+        assert len(first.by_status("failed")) == 2 and not first.by_status("unknown")
         server.recorder.refusing, server.recorder.drop_after = False, None
         second = run(released, tmp_path, smtp=server.address)
     got = received(server)
@@ -141,7 +144,7 @@ def test_a_server_that_drops_mid_run_leaves_a_rerun_to_send_exactly_the_rest(
     )
     db = sqlite3.connect(released / "ledger.sqlite")
     rows = dict(db.execute("SELECT recipient, message_id FROM copies WHERE status = 'sent'").fetchall())
-    assert len(rows) == 6
+    assert len(rows) == 5
     for rid, messages in got.items():
         assert rows[rid] == messages[0]["Message-ID"]
         sent = {part.get_filename(): part.get_payload(decode=True) for part in messages[0].iter_attachments()}
@@ -169,6 +172,12 @@ def test_outdated_is_right_after_a_new_release_and_outdated_distribution_clears_
 ) -> None:
     with SmtpServer() as server:
         run(released, tmp_path, smtp=server.address)
+        # the outbox holds a draft for bo-archive: written, not known to be sent
+        (waiting,) = outdated(released, released / "ledger.sqlite")
+        assert waiting.holding.recipient == "bo-archive"
+        assert waiting.holding.pending == "edition 1 written to outbox"
+        # the analyst sent the draft from their own mail client, and says so
+        run(released, tmp_path, mark_sent=["bo-archive"], recipient_ids=["bo-archive"])
         assert outdated(released, released / "ledger.sqlite") == []
         replace_in(
             released / "recommendations/protect-glacier-basins.yaml",
@@ -186,8 +195,11 @@ def test_outdated_is_right_after_a_new_release_and_outdated_distribution_clears_
         server.messages.clear()
         run(released, tmp_path, smtp=server.address, outdated=True)
         assert len(server.messages) == 5
-    assert outdated(released, released / "ledger.sqlite") == []
-    assert {h.edition for h in holdings(released, released / "ledger.sqlite")} == {2}
+    assert [o.holding.pending for o in outdated(released, released / "ledger.sqlite")] == [
+        "edition 2 written to outbox"
+    ]
+    held = {h.recipient: h.edition for h in holdings(released, released / "ledger.sqlite")}
+    assert held == {**dict.fromkeys(EMAIL_IDS, 2), "bo-archive": 1}
 
 
 def test_the_cover_note_of_a_second_edition_lists_what_changed_for_that_country(
@@ -219,18 +231,31 @@ def test_distribution_needs_a_released_edition_and_known_recipients(andes: Path,
 
 def test_ledger_and_outdated_commands(released: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["outdated", str(released)])
-    assert result.exit_code == 0 and "pe-vice-minister (PE): holds no edition, newest is 1" in result.stdout
+    assert (
+        result.exit_code == 0 and "pe-vice-minister (PE, en): holds no edition, newest is 1" in result.stdout
+    )
     with SmtpServer() as server:
         sent = runner.invoke(
-            app, ["distribute", str(released), "--smtp", server.address, "--out", str(tmp_path / "b")]
+            app,
+            [
+                "distribute",
+                str(released),
+                "--smtp",
+                server.address,
+                "--from",
+                SENDER,
+                "--out",
+                str(tmp_path / "b"),
+            ],
         )
     assert sent.exit_code == 0, sent.output
-    assert "andes-water edition 1: 6 sent" in sent.stdout
+    assert "andes-water edition 1: 5 sent, 1 written to outbox" in sent.stdout
     table = runner.invoke(app, ["ledger", str(released)]).stdout
-    assert "pe-vice-minister" in table and "edition 1, copy 001 (docx, pdf) by email" in table
-    assert (
-        runner.invoke(app, ["outdated", str(released)]).stdout.strip()
-        == "every recipient holds the newest released edition"
+    assert "pe-vice-minister" in table and "en  edition 1, copy 001 (docx, pdf) by email" in table
+    assert "bo-archive" in table and "no edition  [edition 1 written to outbox]" in table
+    assert runner.invoke(app, ["outdated", str(released)]).stdout.strip() == (
+        "bo-archive (BO, en): holds no edition, newest is 1 [edition 1 written to outbox]\n"
+        "    - Holds no edition yet; edition 1 would be the first."
     )
 
 
@@ -238,7 +263,13 @@ def test_email_recipients_without_a_server_is_a_clear_error(released: Path, tmp_
     result = runner.invoke(
         app, ["distribute", str(released), "--out", str(tmp_path / "b")], env={"BRIEFGEN_SMTP": ""}
     )
-    assert result.exit_code == 1 and "give the server with --smtp HOST:PORT" in result.stderr
+    assert result.exit_code == 1
+    assert (
+        "5 recipient(s) (pe-vice-minister, pe-env-adviser, bo-director, cl-head, cl-deputy) get email"
+        in result.stderr
+    )
+    assert "no mail server is configured: give it with --smtp HOST:PORT" in result.stderr
+    assert "--channel outbox" in result.stderr
 
 
 def test_the_bundled_brief_has_a_distribution_list_of_role_titles(tmp_path: Path) -> None:

@@ -112,5 +112,13 @@ class TranslationIncomplete(InputError):
         super().__init__(problems)
 
 
+class DeliveryUnknown(DeliveryError):
+    """A message may or may not have been delivered: the connection was lost after it was handed over."""
+
+
+class LedgerError(BriefgenError):
+    """The distribution ledger cannot be used: missing when it should exist, damaged, foreign or busy."""
+
+
 class ScaffoldError(BriefgenError):
     """A starter file cannot be written: it would overwrite an existing file."""

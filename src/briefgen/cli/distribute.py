@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
+
+
+class ChannelChoice(StrEnum):
+    """A channel that `--channel` can force on every selected recipient."""
+
+    outbox = "outbox"
 
 
 def distribute(
@@ -18,17 +25,47 @@ def distribute(
     outdated_only: bool = typer.Option(False, "--outdated", help="Only recipients who lack this edition."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say who would get what; send and record nothing."),
     smtp: str | None = typer.Option(None, "--smtp", help="SMTP server HOST:PORT (or BRIEFGEN_SMTP)."),
-    sender: str | None = typer.Option(None, "--from", help="Sender address (or BRIEFGEN_SMTP_FROM)."),
+    sender: str | None = typer.Option(
+        None, "--from", help="Sender address, needed for email (or BRIEFGEN_SMTP_FROM)."
+    ),
     outbox: Path | None = typer.Option(
-        None, "--outbox", help="Folder for .eml files (default: <brief>/outbox/e<N>)."
+        None,
+        "--outbox",
+        help="Folder for .eml drafts, inside the project (default: <brief>/outbox/e<N>). "
+        "Without a mail server, every copy goes there.",
+    ),
+    channel: ChannelChoice | None = typer.Option(
+        None, "--channel", help="Send every selected recipient by this channel, whatever their own."
+    ),
+    resend_unknown: bool = typer.Option(
+        False, "--resend-unknown", help="Send again the copies whose outcome is unknown (same Message-ID)."
+    ),
+    mark_sent: list[str] = typer.Option(
+        [],
+        "--mark-sent",
+        help="Record this recipient's copy (unknown outcome, or in the outbox) as sent, once you checked "
+        "it arrived (repeatable).",
+    ),
+    new_ledger: bool = typer.Option(
+        False, "--new-ledger", help="Start a new ledger on purpose although copies of this brief exist."
+    ),
+    wait: float = typer.Option(
+        0.0, "--wait", min=0.0, help="Seconds to wait for another distribution of this brief to finish."
     ),
     ledger: Path | None = typer.Option(
         None, "--ledger", help="Ledger database (default: <brief>/ledger.sqlite)."
     ),
     out: Path = typer.Option(Path("build"), "--out", "-o", help="Build folder for the copies."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
-    """Send each official a numbered copy of a released edition, and record it in the ledger."""
+    """Send each official a numbered copy of a released edition, exactly once, and record it in the ledger.
+
+    Exit status: 0 when every selected copy is sent, in the outbox or was already; 1 when a copy
+    failed or its outcome is unknown (it is listed with what to do), or on an error; 2 on a usage error.
+    """
     from briefgen.distribution import distribute as run
 
     report = run(
@@ -40,8 +77,14 @@ def distribute(
         smtp=smtp,
         sender=sender,
         outbox=outbox,
+        channel=channel.value if channel else None,
+        resend_unknown=resend_unknown,
+        mark_sent=mark_sent,
+        new_ledger=new_ledger,
+        wait=wait,
         ledger_path=ledger,
         out=out,
+        jobs=jobs,
     )
     if as_json:
         data = {
@@ -50,17 +93,36 @@ def distribute(
             "deliveries": [
                 {**dataclasses.asdict(d), "files": [str(p) for p in d.files]} for d in report.deliveries
             ],
+            "notes": report.notes,
         }
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
+        from briefgen.distribution.ledger import status_label
+
+        for note in report.notes:
+            typer.echo(f"note: {note}")
         for d in report.deliveries:
             copy = f"copy {d.copy_number:03d}" if d.copy_number else "copy ---"
-            extra = f": {d.error}" if d.error else ""
-            typer.echo(f"{d.status:>8}  {d.recipient} ({d.country}) {copy} by {d.channel}{extra}")
-        counts = {s: len(report.by_status(s)) for s in ("sent", "skipped", "failed", "planned")}
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do"
+            extra = (
+                f": {d.error}"
+                if d.error
+                else f" (already {d.note})"
+                if d.status == "skipped" and d.note
+                else ""
+            )
+            language = f", {d.language}" if d.language else ""
+            typer.echo(
+                f"{status_label(d.status):>17}  {d.recipient} ({d.country}{language}) {copy} by {d.channel}{extra}"
+            )
+            if d.note and d.status != "skipped":
+                typer.echo(f"{'':>19}{d.note}")
+        counts = {
+            s: len(report.by_status(s))
+            for s in ("sent", "in-outbox", "skipped", "failed", "unknown", "planned")
+        }
+        summary = ", ".join(f"{n} {status_label(s)}" for s, n in counts.items() if n) or "nothing to do"
         typer.echo(f"{report.brief} edition {report.edition}: {summary}{' (dry run)' if dry_run else ''}")
-    if report.by_status("failed"):
+    if report.needs_attention and not dry_run:
         raise typer.Exit(1)
 
 
@@ -86,7 +148,7 @@ def ledger(
             else "no edition"
         )
         pending = f"  [{h.pending}]" if h.pending else ""
-        typer.echo(f"{h.recipient:<32} {h.country}  {held}{pending}")
+        typer.echo(f"{h.recipient:<32} {h.country}  {h.language:<3} {held}{pending}")
 
 
 def outdated(
@@ -108,6 +170,10 @@ def outdated(
         typer.echo("every recipient holds the newest released edition")
     for o in rows:
         held = f"edition {o.holding.edition}" if o.holding.edition else "no edition"
-        typer.echo(f"{o.holding.recipient} ({o.holding.country}): holds {held}, newest is {o.newest}")
+        pending = f" [{o.holding.pending}]" if o.holding.pending else ""
+        typer.echo(
+            f"{o.holding.recipient} ({o.holding.country}, {o.holding.language}): holds {held}, "
+            f"newest is {o.newest}{pending}"
+        )
         for line in o.changes:
             typer.echo(f"    - {line}")

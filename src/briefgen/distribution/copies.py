@@ -98,6 +98,8 @@ class CopyTask:
     recipient: Recipient
     copy_number: int
     message_id: str
+    draft: bool = False
+    """The message goes to the outbox: mark it unsent, so mail clients open it as a draft."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ class Batch:
     """The rendered country document of each format."""
     tasks: tuple[CopyTask, ...]
     out: Path
-    sender: str
+    sender: str | None
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ class PreparedCopy:
     files: tuple[CopyFile, ...]
     message: bytes
     message_id: str
+    error: str = ""
+    """Why this recipient's copy could not be made (then nothing is sent to them)."""
 
 
 def warm_up() -> None:
@@ -151,38 +155,54 @@ def prepare_batch(batch: Batch) -> list[PreparedCopy]:
     prepared = []
     try:
         for task in batch.tasks:
-            recipient, number = task.recipient, task.copy_number
-            line = stamp_line(recipient, number, brief.language)
-            files: list[CopyFile] = []
-            paths: list[Path] = []
-            for fmt in recipient.formats:
-                if fmt == "pdf":
-                    assert stamper is not None
-                    content = stamper.stamp(stamps, index[recipient.id])
-                elif fmt == "docx":
-                    content = stamp_docx(data["docx"], line)
-                else:
-                    content = stamp_html(data["html"], line)
-                path = copy_path(
-                    batch.out, brief.brief_id, brief.edition, recipient.id, brief.slug, number, "." + fmt
+            try:
+                prepared.append(_prepare_copy(batch, task, data, stamper, stamps, index))
+            except ValueError as exc:  # this recipient's data cannot go in a copy or message
+                prepared.append(
+                    PreparedCopy(task.recipient.id, task.copy_number, (), b"", task.message_id, str(exc))
                 )
-                write_bytes_atomic(path, content)
-                files.append(CopyFile(fmt, str(path), hashlib.sha256(content).hexdigest(), len(content)))
-                paths.append(path)
-            letter = Letter(
-                recipient_id=recipient.id,
-                to_name=recipient.name,
-                to_address=recipient.email,
-                subject=subject(brief, number),
-                body=cover_note(recipient, brief, number, batch.changes, [p.name for p in paths]),
-                attachments=tuple(paths),
-                message_id=task.message_id,
-            )
-            message = compose(letter, batch.sender)
-            prepared.append(PreparedCopy(recipient.id, number, tuple(files), message, task.message_id))
     finally:
         if stamper is not None:
             stamper.close()
         if stamps is not None:
             stamps.close()
     return prepared
+
+
+def _prepare_copy(
+    batch: Batch, task: CopyTask, data: dict[str, bytes], stamper: Any, stamps: Any, index: dict[str, int]
+) -> PreparedCopy:
+    """Stamp and write one recipient's files, and wrap them in the message that delivers them."""
+    brief = batch.brief
+    recipient, number = task.recipient, task.copy_number
+    line = stamp_line(recipient, number, brief.language)
+    files: list[CopyFile] = []
+    paths: list[Path] = []
+    for fmt in recipient.formats:
+        if fmt == "pdf":
+            assert stamper is not None
+            content = stamper.stamp(stamps, index[recipient.id])
+        elif fmt == "docx":
+            content = stamp_docx(data["docx"], line)
+        else:
+            content = stamp_html(data["html"], line)
+        path = copy_path(
+            batch.out, brief.brief_id, brief.edition, recipient.id, brief.slug, number, "." + fmt
+        )
+        try:
+            write_bytes_atomic(path, content)
+        except OSError as exc:  # name the file: a full disk is reported where it struck
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        files.append(CopyFile(fmt, str(path), hashlib.sha256(content).hexdigest(), len(content)))
+        paths.append(path)
+    letter = Letter(
+        recipient_id=recipient.id,
+        to_name=recipient.name,
+        to_address=recipient.email,
+        subject=subject(brief, number),
+        body=cover_note(recipient, brief, number, batch.changes, [p.name for p in paths]),
+        attachments=tuple(paths),
+        message_id=task.message_id,
+    )
+    message = compose(letter, batch.sender, draft=task.draft)
+    return PreparedCopy(recipient.id, number, tuple(files), message, task.message_id)

@@ -1,11 +1,15 @@
-"""Who holds which edition, and who needs the newest one."""
+"""Who holds which edition, and who needs the newest one.
+
+Only a copy the mail server confirmed (or the analyst recorded with `--mark-sent`) counts as
+held; a copy written to the outbox, failed, or of unknown outcome is shown as pending.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.distribution.ledger import Ledger
+from briefgen.distribution.ledger import CopyRecord, open_existing, status_label
 
 
 @dataclass(frozen=True)
@@ -16,13 +20,18 @@ class Holding:
     name: str
     institution: str
     country: str
+    language: str
+    """The language of the copy held (as recorded), else the recipient's language."""
     edition: int | None
     copy_number: int | None
     formats: tuple[str, ...]
     sent_at: str | None
     channel: str | None
     pending: str | None
-    """Status of a copy of a newer edition that is prepared or failed, with its error."""
+    """State of a newer edition's copy that is not held yet: "edition 2 written to outbox",
+    "edition 2 unknown: …", "edition 2 failed: …"."""
+    pending_status: str | None = None
+    """The status token of that copy (`in-outbox`, `unknown`, `failed`, `prepared`…)."""
 
 
 def holdings(folder: Path, ledger_path: Path) -> list[Holding]:
@@ -30,36 +39,44 @@ def holdings(folder: Path, ledger_path: Path) -> list[Holding]:
     from briefgen.sources.loading import load_brief
 
     loaded = load_brief(folder)
+    ledger = open_existing(ledger_path)
     out = []
-    with Ledger(ledger_path) as ledger:
+    try:
         for r in loaded.recipients or ():
-            copies = ledger.copies(loaded.id, recipient=r.id)
-            sent = [c for c in copies if c.status == "sent"]
-            latest = sent[-1] if sent else None
-            newer = [
-                c for c in copies if c.status != "sent" and (latest is None or c.edition > latest.edition)
-            ]
-            pending = (
-                f"edition {newer[-1].edition} {newer[-1].status}"
-                + (f": {newer[-1].error}" if newer[-1].error else "")
-                if newer
-                else None
-            )
-            out.append(
-                Holding(
-                    r.id,
-                    r.name,
-                    r.institution,
-                    r.country,
-                    latest.edition if latest else None,
-                    latest.copy_number if latest else None,
-                    tuple(f.format for f in latest.files) if latest else (),
-                    latest.sent_at if latest else None,
-                    latest.channel if latest else None,
-                    pending,
-                )
-            )
+            copies = ledger.copies(loaded.id, recipient=r.id) if ledger is not None else []
+            out.append(_holding(r.id, r.name, r.institution, r.country, r.language, copies))
+    finally:
+        if ledger is not None:
+            ledger.close()
     return out
+
+
+def _holding(
+    rid: str, name: str, institution: str, country: str, language: str, copies: list[CopyRecord]
+) -> Holding:
+    sent = [c for c in copies if c.status == "sent"]
+    latest = sent[-1] if sent else None
+    newer = [c for c in copies if c.status != "sent" and (latest is None or c.edition > latest.edition)]
+    pending = newer[-1] if newer else None
+    return Holding(
+        rid,
+        name,
+        institution,
+        country,
+        (latest.language if latest else "") or language,
+        latest.edition if latest else None,
+        latest.copy_number if latest else None,
+        tuple(f.format for f in latest.files) if latest else (),
+        latest.sent_at if latest else None,
+        latest.channel if latest else None,
+        (
+            f"edition {pending.edition} {status_label(pending.status)}"
+            + (f": {pending.error}" if pending.error else "")
+            if pending
+            else None
+        ),
+        pending.status if pending else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,11 @@ class Outdated:
 
 
 def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
-    """Return the recipients who do not hold the newest released edition, with what changed."""
+    """Return the recipients who do not hold the newest released edition, with what changed.
+
+    A recipient whose newest copy sits in the outbox is listed (with that state): the message is
+    written, not known to be sent.
+    """
     from briefgen.sources.editions import load_edition, released_editions
     from briefgen.tailoring import tailor
     from briefgen.tailoring.core import changes_from

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import RootModel, StringConstraints
+from pydantic import AfterValidator, RootModel, StringConstraints
 
 from briefgen.formats import FormatName
 from briefgen.models.common import CountryCode, LanguageCode, Line, Slug, SourceModel
@@ -17,17 +18,34 @@ Email = Annotated[
     ),
 ]
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_printable_line(value: str) -> str:
+    found = _UNPRINTABLE.search(value)
+    if found:
+        what = "a line break" if found.group() in "\r\n\u2028\u2029" else "a control character"
+        raise ValueError(
+            f"{what} (U+{ord(found.group()):04X}) cannot go in a mail header or a copy's stamp line; "
+            "write it on one line of plain text"
+        )
+    return value
+
+
+HeaderLine = Annotated[Line, AfterValidator(_one_printable_line)]
+"""A line that reaches a mail header or the stamp on every page: no line breaks or control characters."""
+
 
 class Recipient(SourceModel):
     """An official who receives numbered copies of the brief."""
 
     id: Slug
     """Stable identifier of the recipient."""
-    name: Line
+    name: HeaderLine
     """The person's name, or a role title where no name is known."""
-    title: Line
+    title: HeaderLine
     """Position held (`Deputy Minister of Foreign Affairs`)."""
-    institution: Line
+    institution: HeaderLine
     """Ministry or office."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     """Country whose tailored brief this recipient gets; one of the brief's countries."""
