@@ -45,7 +45,7 @@ def recipients_yaml(count: int, *, outbox_every: int = 0) -> str:
         address = "" if by_outbox else f", email: r{i:03d}@example.org"
         lines.append(
             f"- {{id: r{i:03d}, name: Official {i}, title: Adviser {i}, institution: Ministry of Water,"
-            f" country: {COUNTRIES[i % 3]}, language: {'es' if i % 2 else 'en'}{address}, formats: [html]}}"
+            f" country: {COUNTRIES[i % 3]}, language: en{address}, formats: [html]}}"
         )
     return "\n".join(lines) + "\n"
 

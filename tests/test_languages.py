@@ -400,7 +400,13 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
     release(central_asia_copy)
     with SmtpServer() as server:
-        report = distribute(central_asia_copy, smtp=server.address, out=tmp_path / "build", jobs=1)
+        report = distribute(
+            central_asia_copy,
+            smtp=server.address,
+            sender="briefs@example.org",
+            out=tmp_path / "build",
+            jobs=1,
+        )
     assert [d.status for d in report.deliveries] == ["sent", "sent"]
     got = {m["X-Briefgen-Recipient"]: m for m in server.messages}
     russian = got["kz-ru"]
