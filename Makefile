@@ -28,11 +28,12 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy
 
-## Benchmarks: pytest-benchmark micro-benchmarks, then the side-by-side build benchmark.
+## Benchmarks: pytest-benchmark micro-benchmarks, the side-by-side build benchmark, the live preview's latency.
 bench: setup
 	$(PY) -m pip install -q -e '.[test,bench]'
 	$(VENV)/bin/pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/preview_latency.py
 
 ## Page images of the Kazakhstan DOCX (through LibreOffice) and the Kyrgyzstan PDF, for a look.
 preview: setup

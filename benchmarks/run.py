@@ -2,15 +2,20 @@
 
 Everything is measured in one run on the same machine and content:
 
-(a) `briefgen build --force` of the bundled brief: DOCX and PDF for its five countries;
+(a) `briefgen build --force` of the bundled brief: DOCX and PDF for its five countries, beside
+    the layout engine's floor (benchmarks/floor.py: one process imports WeasyPrint once and lays
+    out briefgen's own HTML of each country as tagged PDF); the floor is what no build on two
+    cores can beat: start-up + import + the sum of the layouts / 2;
 (b) a peer pipeline on the same tailored content: Markdown exported from each tailored brief,
     converted one country at a time by pandoc to DOCX, and to PDF through pandoc's WeasyPrint
     engine (the pypandoc-binary package);
 (c) a no-op rebuild (nothing changed), end to end and inside the process;
-(d) a synthetic brief of 50 countries x 40 recommendations with `--jobs 1` and `--jobs 2`;
+(d) a synthetic brief of 50 countries x 40 recommendations with `--jobs 1` and `--jobs 2`, and
+    its floor;
 (e) preparing 500 recipients' stamped PDF copies (outbox delivery) against (a);
 (f) one country's Russian documents against its English ones (same content, translated);
-and the peak memory of a worker. Wall-clock seconds are the median of several runs.
+and the peak memory of a worker. Wall-clock seconds are the median of several runs; a build and
+its floor are run alternately, so that both see the same load.
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ from peer_markdown import to_markdown  # noqa: E402
 from synthetic import write_synthetic_brief  # noqa: E402
 
 BRIEFGEN = [sys.executable, "-m", "briefgen"]
+FLOOR = HERE / "floor.py"
 TARGETS = {
+    "full_over_floor": ("<=", 1.25),
+    "synthetic_over_floor": ("<=", 1.25),
     "peer_over_briefgen": (">=", 4.0),
     "noop_over_full": ("<=", 0.05),
     "jobs1_over_jobs2": (">=", 1.7),
@@ -58,6 +66,48 @@ def median_of(runs: int, command: list[str], *, cwd: Path) -> tuple[float, list[
         seconds, out = timed(command, cwd=cwd)
         times.append(seconds)
     return statistics.median(times), times, out
+
+
+def floor(html: Path, out: Path) -> dict[str, float]:
+    """Run the floor once over every HTML file under `html`; return its figures.
+
+    The process is timed from outside (start-up, import, layouts, exit: `wall_s`); it reports
+    its import and each layout. On two cores the layouts could at best run two at a time, so
+    the floor is `wall_s - sum(layout_s) / 2` = start-up + import + sum(layout_s) / 2.
+    """
+    pages = sorted(str(p) for p in html.rglob("*.html"))
+    wall, stdout = timed([sys.executable, str(FLOOR), str(REPO / "templates"), str(out), *pages], cwd=REPO)
+    data = json.loads(stdout)
+    layouts = sum(data["layout_s"])
+    return {"wall_s": wall, "import_s": data["import_s"], "layouts_s": layouts, "floor_s": wall - layouts / 2}
+
+
+def build_and_floor(
+    runs: int, build: list[str], html: Path, scratch: Path, *, cwd: Path
+) -> tuple[list[float], list[dict[str, float]], str]:
+    """Time `runs` builds and `runs` floors, alternately."""
+    builds, floors, out = [], [], ""
+    for _ in range(runs):
+        seconds, out = timed(build, cwd=cwd)
+        builds.append(seconds)
+        floors.append(floor(html, scratch))
+    return builds, floors, out
+
+
+def cpu_seconds(command: list[str], *, cwd: Path) -> dict[str, float]:
+    """Run `command` under /usr/bin/time -v; return its wall, user and system seconds and peak RSS."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        timed(["/usr/bin/time", "-v", "-o", report.name, *command], cwd=cwd)
+        text = report.read()
+    fields = {}
+    for line in text.splitlines():
+        name, _, value = line.strip().rpartition(": ")
+        fields[name] = value
+    return {
+        "user_s": float(fields["User time (seconds)"]),
+        "system_s": float(fields["System time (seconds)"]),
+        "max_rss_mb": int(fields["Maximum resident set size (kbytes)"]) / 1024,
+    }
 
 
 def peer_pipeline(work: Path) -> float:
@@ -120,27 +170,48 @@ def main() -> None:
         )
         brief = work / "briefs" / "china-central-asia"
 
-        print("(a) briefgen build --force, bundled brief, DOCX + PDF, 5 countries ...", flush=True)
+        print(
+            "(a) briefgen build --force, bundled brief, DOCX + PDF, 5 countries, and the floor ...",
+            flush=True,
+        )
+        english_only = ["--language", "en"]  # (a) stays the English documents; (f) compares languages
+        build_cmd = [
+            *BRIEFGEN,
+            "build",
+            str(brief),
+            "--out",
+            str(work / "build"),
+            "--force",
+            "--json",
+            *english_only,
+        ]
         timed(
             [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
         )  # warm caches
-        english_only = ["--language", "en"]  # (a) stays the English documents; (f) compares languages
-        full, full_runs, _ = median_of(
-            3,
+        timed(
             [
                 *BRIEFGEN,
                 "build",
                 str(brief),
+                "--format",
+                "html",
                 "--out",
-                str(work / "build"),
-                "--force",
-                "--json",
+                str(work / "html"),
+                "--quiet",
                 *english_only,
             ],
             cwd=work,
         )
+        full_runs, floors, _ = build_and_floor(5, build_cmd, work / "html", work / "floor", cwd=work)
+        full = statistics.median(full_runs)
         results["full_build_s"] = full
         results["full_build_runs_s"] = full_runs
+        results["floor_s"] = statistics.median(f["floor_s"] for f in floors)
+        results["floor_runs_s"] = [f["floor_s"] for f in floors]
+        results["floor_import_s"] = statistics.median(f["import_s"] for f in floors)
+        results["floor_layouts_s"] = statistics.median(f["layouts_s"] for f in floors)
+        results["floor_wall_s"] = statistics.median(f["wall_s"] for f in floors)
+        results["full_build_main_process"] = cpu_seconds(build_cmd, cwd=work)  # workers are not its children
 
         print(
             "(b) peer pipeline: pandoc to DOCX and to PDF via WeasyPrint, one country at a time ...",
@@ -151,8 +222,9 @@ def main() -> None:
         results["peer_runs_s"] = peer_runs
 
         print("(c) no-op rebuild ...", flush=True)
+        timed([*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work)
         noop, noop_runs_s, _ = median_of(
-            3, [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
+            5, [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
         )
         results["noop_cli_s"] = noop
         results["noop_cli_runs_s"] = noop_runs_s
@@ -162,22 +234,43 @@ def main() -> None:
 
         print("(d) synthetic brief, 50 countries x 40 recommendations, --jobs 1 and --jobs 2 ...", flush=True)
         synthetic = write_synthetic_brief(work / "synthetic-briefs")
+        timed(
+            [
+                *BRIEFGEN,
+                "build",
+                str(synthetic),
+                "--format",
+                "html",
+                "--out",
+                str(work / "synthetic-html"),
+                "-q",
+            ],
+            cwd=work,
+        )
         for jobs in (1, 2):
-            seconds, out = timed(
-                [
-                    *BRIEFGEN,
-                    "build",
-                    str(synthetic),
-                    "--out",
-                    str(work / f"synthetic-{jobs}"),
-                    "--jobs",
-                    str(jobs),
-                    "--json",
-                ],
-                cwd=work,
-            )
+            command = [
+                *BRIEFGEN,
+                "build",
+                str(synthetic),
+                "--out",
+                str(work / f"synthetic-{jobs}"),
+                "--jobs",
+                str(jobs),
+                "--force",
+                "--json",
+            ]
+            if jobs == 1:
+                seconds, out = timed(command, cwd=work)
+                runs = [seconds]
+            else:
+                runs, synthetic_floors, out = build_and_floor(
+                    2, command, work / "synthetic-html", work / "synthetic-floor", cwd=work
+                )
+                results["synthetic_floor_s"] = statistics.median(f["floor_s"] for f in synthetic_floors)
+                results["synthetic_floor_runs_s"] = [f["floor_s"] for f in synthetic_floors]
             summary = json.loads(out)
-            results[f"synthetic_jobs{jobs}_s"] = seconds
+            results[f"synthetic_jobs{jobs}_s"] = statistics.median(runs)
+            results[f"synthetic_jobs{jobs}_runs_s"] = runs
             results[f"synthetic_jobs{jobs}_peak_worker_rss_mb"] = summary["peak_worker_rss_mb"]
             results["synthetic_documents"] = len(summary["written"])
 
@@ -235,6 +328,8 @@ def main() -> None:
         results["copies500_s"] = copies
         results["copies500_count"] = len(list((work / "outbox").glob("*.eml")))
 
+    results["full_over_floor"] = results["full_build_s"] / results["floor_s"]  # type: ignore[operator]
+    results["synthetic_over_floor"] = results["synthetic_jobs2_s"] / results["synthetic_floor_s"]  # type: ignore[operator]
     results["peer_over_briefgen"] = results["peer_s"] / results["full_build_s"]  # type: ignore[operator]
     results["noop_over_full"] = results["noop_cli_s"] / results["full_build_s"]  # type: ignore[operator]
     results["noop_in_process_over_full"] = results["noop_in_process_s"] / results["full_build_s"]  # type: ignore[operator]
@@ -253,7 +348,11 @@ def main() -> None:
 
 def report(r: dict[str, object]) -> None:
     print()
-    print(f"(a) briefgen build --force (5 countries, docx+pdf): {r['full_build_s']:.2f} s")
+    print(
+        f"(a) briefgen build --force (5 countries, docx+pdf): {r['full_build_s']:.2f} s; "
+        f"floor {r['floor_s']:.2f} s (import {r['floor_import_s']:.2f} s, layouts {r['floor_layouts_s']:.2f} s "
+        f"in {r['floor_wall_s']:.2f} s)"
+    )
     print(f"(b) peer pipeline (pandoc, docx + pdf via WeasyPrint):  {r['peer_s']:.2f} s")
     print(
         f"(c) no-op rebuild: {r['noop_cli_s']:.2f} s end to end (CLI start-up alone {r['cli_startup_s']:.2f} s), "
@@ -261,13 +360,15 @@ def report(r: dict[str, object]) -> None:
     )
     print(
         f"(d) synthetic 50x40 ({r['synthetic_documents']} documents): --jobs 1 {r['synthetic_jobs1_s']:.1f} s, "
-        f"--jobs 2 {r['synthetic_jobs2_s']:.1f} s"
+        f"--jobs 2 {r['synthetic_jobs2_s']:.1f} s; floor {r['synthetic_floor_s']:.1f} s"
     )
     print(f"(e) 500 stamped copies: {r['copies500_s']:.2f} s ({r['copies500_count']} messages)")
     print(f"(f) Kazakhstan, DOCX + PDF: English {r['kz_en_s']:.2f} s, Russian {r['kz_ru_s']:.2f} s")
     print()
     print(f"{'ratio':<32}{'measured':>10}   target")
     rows = [
+        ("full build / floor", "full_over_floor"),
+        ("synthetic (--jobs 2) / floor", "synthetic_over_floor"),
         ("peer / briefgen", "peer_over_briefgen"),
         ("no-op / full (end to end)", "noop_over_full"),
         ("no-op / full (in process)", "noop_in_process_over_full"),

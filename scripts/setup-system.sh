@@ -12,6 +12,7 @@ packages=(
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
   python3-venv                   # python -m venv: make setup, and the wheel test's fresh environment
+  chromium                       # the browser tests of `briefgen serve` (driven by Playwright)
 )
 
 missing=()

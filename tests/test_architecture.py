@@ -182,6 +182,7 @@ def test_broken_sources_exit_1_from_every_command(broken: Path, command: list[st
         ["explain", "--country", "PE", "--scenario", "nope"],
         ["build", "--format", "html", "--edition", "99"],
         ["diff", "--from", "99"],
+        ["distribute", "--edition", "99", "--dry-run"],
         ["build", "--format", "odt"],
         ["diff", "--from", "one"],
     ],
@@ -191,6 +192,10 @@ def test_asking_for_what_the_sources_do_not_have_exits_2_from_every_command(
     andes: Path, tmp_path: Path, command: list[str]
 ) -> None:
     extra = ["--out", str(tmp_path)] if command[0] == "build" else []
+    if command[0] == "distribute":
+        from briefgen.sources.editions import release
+
+        release(andes)
     code, output = _run(command[0], str(andes), *command[1:], *extra)
     assert code == 2, output
     assert "Traceback" not in output

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.distribution import DistributionError, distribute
 from briefgen.distribution.status import holdings, outdated
+from briefgen.errors import UsageError
 from briefgen.sources.editions import release
 from conftest import replace_in
 from smtp_server import SmtpServer
@@ -225,7 +226,7 @@ def test_distribution_needs_a_released_edition_and_known_recipients(andes: Path,
     with pytest.raises(DistributionError, match="no released edition"):
         run(andes, tmp_path)
     release(andes)
-    with pytest.raises(DistributionError, match="no recipient nobody"):
+    with pytest.raises(UsageError, match="no recipient nobody"):  # a wrong command, not wrong files
         run(andes, tmp_path, recipient_ids=["nobody"])
 
 

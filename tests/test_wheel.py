@@ -228,3 +228,17 @@ def test_the_installed_command_starts_a_project_in_an_empty_folder_that_validate
         "Preparing for Hotter Summers"
         in Document(str(folder / "example-brief-PT-e1.docx")).paragraphs[0].text
     )
+
+
+def test_the_wheel_carries_the_previews_templates_and_static_files(wheel: Path) -> None:
+    preview = REPO / "src" / "briefgen" / "preview"
+    on_disk = {
+        p.relative_to(preview.parents[1]).as_posix()
+        for folder in ("templates", "static")
+        for p in (preview / folder).rglob("*")
+        if p.is_file()
+    }
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"briefgen/preview/templates/overview.html", "briefgen/preview/static/preview.js"} <= on_disk
+    assert on_disk <= names

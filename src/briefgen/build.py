@@ -12,12 +12,11 @@ import hashlib
 import json
 import os
 import resource
+import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +25,15 @@ from briefgen.atomic import write_bytes_atomic, write_text_atomic
 from briefgen.errors import BuildError, Problem, TailoringError
 from briefgen.formats import DEFAULT_FORMATS, FORMATS, format_named
 
-if TYPE_CHECKING:  # the models and tailoring load only when something must be built
+if TYPE_CHECKING:  # the models, tailoring and the pool load only when something must be built
+    from concurrent.futures import ProcessPoolExecutor
+
     from briefgen.document.model import TailoredBrief
     from briefgen.sources.aggregate import LoadedBrief
 
 MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+"""Held (flock) by the one build writing into an output folder."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Job:
     relative: str
     """Path relative to the edition folder, as the manifest records it."""
     key: str
+    weight: int = 0
+    """Size of the brief's content, to schedule the longest documents first."""
 
 
 @dataclass
@@ -58,6 +63,8 @@ class Outcome:
     peak_rss_mb: float = 0.0
     job: Job | None = None
     """The job, when the document was planned (not when the whole build was known unchanged)."""
+    span: tuple[float, float, int] = (0.0, 0.0, 0)
+    """When it was rendered (wall-clock start and end) and by which process: for benchmarks."""
 
 
 @dataclass
@@ -148,11 +155,12 @@ def plan(
         ):
             for code in codes:
                 tailored = tailor(localised, code, scenario)
-                content = hashlib.sha256(tailored.canonical_json().encode()).hexdigest()
+                canonical = tailored.canonical_json().encode()
+                content = hashlib.sha256(canonical).hexdigest()
                 for fmt in formats:
                     path, relative = output_path(out, tailored, fmt)
                     key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
-                    jobs.append(Job(tailored, fmt, path, relative, key))
+                    jobs.append(Job(tailored, fmt, path, relative, key, len(canonical)))
     return jobs
 
 
@@ -177,7 +185,52 @@ def build(
     """
     started = time.perf_counter()
     folders = list(briefs)
-    options = {
+    options = _options(countries, formats, scenario, edition, languages, allow_untranslated)
+    if not force:
+        unchanged = unchanged_report(
+            folders,
+            countries=countries,
+            formats=formats,
+            scenario=scenario,
+            out=out,
+            edition=edition,
+            languages=languages,
+            allow_untranslated=allow_untranslated,
+        )
+        if unchanged is not None:
+            return unchanged
+
+    workers = jobs or os.cpu_count() or 1
+    # the pool's fork server imports the renderers while this process loads and tailors
+    pool = _start_pool(workers) if workers > 1 else None
+    try:
+        with output_lock(out):
+            report = _build(
+                folders, options, countries, formats, scenario, out, force, edition, progress, pool
+            )
+    except BaseException:  # Ctrl-C or an error: end the workers now, whatever they were doing
+        if pool is not None:
+            from briefgen.workers import stop_now
+
+            stop_now(pool)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _options(
+    countries: Sequence[str],
+    formats: Sequence[str],
+    scenario: str | None,
+    edition: int | None,
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
+) -> dict[str, Any]:
+    return {
         "countries": sorted(countries),
         "formats": sorted(formats),
         "scenario": scenario,
@@ -185,18 +238,50 @@ def build(
         "languages": sorted(languages),
         "allow_untranslated": allow_untranslated,
     }
-    if not force:
-        known = [freshness.unchanged(out, folder, options) for folder in folders]
-        if all(outputs is not None for outputs in known):
-            report = BuildReport(
-                manifests=sorted({p.parents[1] / MANIFEST for o in known for p, _, _ in o or ()})
-            )
-            report.outcomes = [Outcome(p, "skipped", sha, size) for o in known for p, sha, size in o or ()]
-            report.seconds = time.perf_counter() - started
-            return report
 
+
+def unchanged_report(
+    folders: Sequence[Path],
+    *,
+    countries: Sequence[str] = (),
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    scenario: str | None = None,
+    out: Path = Path("build"),
+    edition: int | None = None,
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
+) -> BuildReport | None:
+    """Return the report of a build with nothing to do, or None when something may have changed.
+
+    Loads nothing: the record of each brief's last build is compared with the disk.
+    """
+    started = time.perf_counter()
+    options = _options(countries, formats, scenario, edition, languages, allow_untranslated)
+    known = [freshness.unchanged(out, folder, options) for folder in folders]
+    if not known or any(outputs is None for outputs in known):
+        return None
+    report = BuildReport(manifests=sorted({p.parents[1] / MANIFEST for o in known for p, _, _ in o or ()}))
+    report.outcomes = [Outcome(p, "skipped", sha, size) for o in known for p, sha, size in o or ()]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    folders: list[Path],
+    options: Mapping[str, Any],
+    countries: Sequence[str],
+    formats: Sequence[str],
+    scenario: str | None,
+    out: Path,
+    force: bool,
+    edition: int | None,
+    progress: Progress | None,
+    pool: ProcessPoolExecutor | None,
+) -> BuildReport:
     from briefgen.sources.validate import validated
 
+    # what the build reads, taken before it reads it: the record must not describe later edits
+    inputs = {folder: freshness.snapshot(folder, freshness.known_inputs(out, folder)) for folder in folders}
     # InputError stops here, before anything is written
     loaded_briefs = [validated(folder, edition) for folder in folders]
     report = BuildReport()
@@ -208,8 +293,8 @@ def build(
         formats=formats,
         scenario=scenario,
         out=out,
-        languages=languages,
-        allow_untranslated=allow_untranslated,
+        languages=options["languages"],
+        allow_untranslated=options["allow_untranslated"],
     )
     for loaded in loaded_briefs:  # the translations' glyph preflight ran while planning
         report.warnings.extend(w for w in loaded.warnings if w not in report.warnings)
@@ -223,11 +308,9 @@ def build(
             report.outcomes.append(Outcome(job.path, "skipped", entry["sha256"], entry["size"], job=job))
         else:
             todo.append(job)
-    # the longest documents first, so the last worker is not left with a PDF while others idle
-    todo.sort(key=lambda j: (j.format != "pdf", j.format != "docx", str(j.path)))
     total = len(all_jobs)
     done = len(report.outcomes)
-    for outcome in _render_all(todo, jobs or os.cpu_count() or 1):
+    for outcome in _render_all(todo, pool=pool):
         report.outcomes.append(outcome)
         done += 1
         if progress is not None:
@@ -238,44 +321,108 @@ def build(
         if any(o.status == "failed" for o in mine):
             freshness.forget(out, folder)
         else:
-            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine])
-    report.seconds = time.perf_counter() - started
+            freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine], inputs[folder])
     return report
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for this build; another build of the same folder waits for it.
+
+    A lock (flock, released by the kernel however the holder ends) and not a file's existence,
+    so a killed build never leaves the folder locked.
+    """
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise BuildError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+            print(
+                f"briefgen: waiting for the build (pid {holder}) writing to {out} to finish", file=sys.stderr
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    from briefgen.workers import start_pool, take_prestarted
+
+    return take_prestarted(workers) or start_pool(workers)
 
 
 def render_job(job: Job) -> Outcome:
     """Render one document and write it atomically (runs in a worker)."""
     from briefgen.render import renderer_for
 
+    began = time.time()
     try:
         data = renderer_for(job.format).render(job.brief)
         write_bytes_atomic(job.path, data)
     except Exception as exc:  # one broken document must not stop the others
-        return Outcome(
-            job.path, "failed", error=f"{type(exc).__name__}: {exc}", peak_rss_mb=_peak_rss_mb(), job=job
-        )
-    return Outcome(
-        job.path, "written", hashlib.sha256(data).hexdigest(), len(data), peak_rss_mb=_peak_rss_mb(), job=job
-    )
+        outcome = Outcome(job.path, "failed", error=f"{type(exc).__name__}: {exc}")
+    else:
+        outcome = Outcome(job.path, "written", hashlib.sha256(data).hexdigest(), len(data))
+    outcome.peak_rss_mb = _peak_rss_mb()
+    outcome.span = (began, time.time(), os.getpid())
+    return outcome
 
 
-def _render_all(todo: list[Job], workers: int) -> Iterable[Outcome]:
+def _render_all(
+    todo: list[Job], workers: int = 1, *, pool: ProcessPoolExecutor | None = None
+) -> Iterable[Outcome]:
+    """Render every job, the longest first, in `pool` (or a new pool of `workers`, or here)."""
     if not todo:
         return
-    workers = max(1, min(workers, len(todo)))
-    if workers == 1:
-        for job in todo:
-            yield render_job(job)
+    # longest first (PDFs, the biggest briefs first), so no worker is left alone with a long one
+    todo = sorted(todo, key=_expected_cost, reverse=True)
+    if pool is None and workers > 1 and len(todo) > 1:
+        from briefgen.workers import start_pool
+
+        with start_pool(min(workers, len(todo))) as own:
+            yield from _render_in(own, todo)
         return
-    # forkserver: workers start clean (no threads inherited from the progress display)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
-        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
-                job = futures[future]
-                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
+    if pool is None:
+        for job in todo:
+            outcome = render_job(job)
+            outcome.job = job
+            yield outcome
+        return
+    yield from _render_in(pool, todo)
+
+
+def _render_in(pool: ProcessPoolExecutor, todo: list[Job]) -> Iterable[Outcome]:
+    from concurrent.futures import Future, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
+    for future in as_completed(futures):
+        try:
+            outcome = future.result()
+        except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
+            job = futures[future]
+            yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
+        else:
+            outcome.job = futures[future]  # sent, not sent back: the brief stays on this side
+            yield outcome
+
+
+_FORMAT_COST = {"pdf": 20.0, "docx": 1.0, "html": 0.5}
+"""Rough cost of a document per unit of content, by format: a PDF is laid out, the rest written."""
+
+
+def _expected_cost(job: Job) -> float:
+    return _FORMAT_COST.get(job.format, 1.0) * job.weight
 
 
 def _peak_rss_mb() -> float:

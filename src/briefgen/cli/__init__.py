@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from briefgen.cli import build, distribute, editions, explain, init, schema, translate, validate
+from briefgen.cli import build, distribute, editions, explain, init, schema, serve, translate, validate
 
 INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2)."""
@@ -59,6 +59,7 @@ app.command("ledger")(distribute.ledger)
 app.command("outdated")(distribute.outdated)
 app.command("init")(init.init)
 app.add_typer(init.new_app, name="new")
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

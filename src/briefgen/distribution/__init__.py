@@ -11,12 +11,11 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from briefgen.distribution.ledger import status_label
-from briefgen.errors import DistributionError, LedgerError
+from briefgen.errors import DistributionError, LedgerError, UnknownEdition, UsageError
 from briefgen.models import Recipient
 
 LEDGER_FILE = "ledger.sqlite"
@@ -113,7 +112,6 @@ def distribute(
     from briefgen.distribution.ledger import MAX_INTEGER, Ledger, open_existing
     from briefgen.distribution.lock import DistributionLock
     from briefgen.distribution.places import checked_outbox, default_outbox
-    from briefgen.errors import UsageError
     from briefgen.sources.editions import load_edition, released_editions
     from briefgen.sources.loading import load_brief
 
@@ -135,7 +133,7 @@ def distribute(
     if not 0 < number <= MAX_INTEGER:
         raise DistributionError(f"edition {number} is out of range: editions run from 1 to {MAX_INTEGER}")
     if number not in released:
-        raise DistributionError(
+        raise UnknownEdition(
             f"edition {number} of {working.id} is not released (released: {', '.join(map(str, released))})"
         )
     frozen = load_edition(folder, number)
@@ -144,7 +142,7 @@ def distribute(
     known = {r.id: r for r in working.recipients}
     unknown = [rid for rid in [*recipient_ids, *mark_sent] if rid not in known]
     if unknown:
-        raise DistributionError(f"no recipient {', '.join(unknown)} in recipients.yaml")
+        raise UsageError(f"no recipient {', '.join(unknown)} in recipients.yaml")
     chosen = [known[rid] for rid in recipient_ids] if recipient_ids else list(working.recipients)
     missing = sorted({r.country for r in chosen} - set(frozen.brief.countries))
     if missing:
@@ -557,15 +555,12 @@ def _start_workers(jobs: int | None) -> ProcessPoolExecutor | None:
 
     The imports (WeasyPrint above all) then run while this process loads and plans.
     """
-    from briefgen.distribution.copies import warm_up
+    from briefgen.workers import RENDERING, start_pool
 
     workers = jobs or os.cpu_count() or 1
     if workers == 1:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
-    for _ in range(workers):
-        pool.submit(warm_up)
-    return pool
+    return start_pool(workers, preload=(*RENDERING, "pikepdf", "briefgen.distribution.copies"))
 
 
 def _prepare(batches: list[Any], pool: ProcessPoolExecutor | None) -> Iterator[list[Any]]:

@@ -108,6 +108,11 @@ def explanation_text(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def reason_lines(rec: dict[str, Any]) -> list[str]:
+    """Return why one recommendation of `explanation()` is in or out, in explain's words."""
+    return [line.strip() for line in _why(rec)]
+
+
 def _why(rec: dict[str, Any]) -> list[str]:
     if rec["decided_by"] != "condition":
         return [f"       because: {rec['reason']}"]

@@ -1,0 +1,418 @@
+"""The preview's web application (Starlette): pages, documents on demand, live updates.
+
+Routes, and nothing else is served:
+  /                          the overview (`?scenario=` recomputes the matrix)
+  /country/<CODE>            one country's preview
+  /country/<CODE>/pdf|docx   that country's document, rendered on demand in this process
+  /events?page=…&digest=…    Server-Sent Events: "change" when that page's content changed
+  /static/<name>             the preview's own stylesheet and script
+  /assets/<path>             the documents' template assets (stylesheets, images, fonts)
+
+Every response carries a strict Content-Security-Policy, and a request whose Host header is
+not the address the server bound is refused (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from briefgen.preview import pages, pipeline
+from briefgen.preview.model import Page, PageKey
+from briefgen.preview.state import DOCUMENT_FORMATS, Preview
+
+ASSET_SUFFIXES = {
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+"""The template files served as assets; templates themselves (.html) and DOCX are not."""
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'{styles}; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+}
+_HEARTBEAT_SECONDS = 15.0
+
+
+@dataclass(eq=False)
+class _Listener:
+    key: PageKey
+    digest: str
+    queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
+
+
+class Hub:
+    """The open pages, each waiting for its next change."""
+
+    def __init__(self) -> None:
+        self.listeners: set[_Listener] = set()
+        self.closed = False
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def close(self) -> None:
+        """End every event stream (the server is stopping)."""
+        self.closed = True
+        for listener in self.listeners:
+            listener.queue.put_nowait(None)
+
+    def close_threadsafe(self) -> None:
+        """Call `close` on the event loop; safe from a signal handler or another thread."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.close)
+
+
+def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: bool = True) -> HostCheck:
+    """Return the preview application for `preview`, answering only the Host values `allowed`."""
+    hub = Hub()
+
+    async def publish() -> None:
+        """Tell each open page whose content changed."""
+        keys = {listener.key for listener in hub.listeners}
+        for key in keys:
+            page = await run_in_threadpool(preview.page, key)
+            for listener in [x for x in hub.listeners if x.key == key]:
+                if listener.digest != page.digest:
+                    listener.digest = page.digest
+                    listener.queue.put_nowait(_event(page, preview))
+
+    async def changed(paths: set[Path]) -> None:
+        if await run_in_threadpool(preview.apply, paths):
+            _report(preview)
+            await publish()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hub.loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        tasks = []
+        if watch:
+            from briefgen.preview.watch import watch_changes
+
+            tasks.append(asyncio.create_task(watch_changes(preview, changed, stop)))
+            threading.Thread(target=_warm, args=(preview,), name="briefgen-warm", daemon=True).start()
+        app.state.hub = hub
+        try:
+            yield
+        finally:
+            stop.set()
+            hub.close()
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def overview(request: Request) -> Response:
+        return await _page_response(preview, PageKey(None, _scenario(request)))
+
+    async def country(request: Request) -> Response:
+        return await _page_response(preview, PageKey(request.path_params["code"], _scenario(request)))
+
+    async def document(request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        if fmt not in DOCUMENT_FORMATS:
+            return _not_found(preview)
+        key = PageKey(request.path_params["code"], _scenario(request))
+        found, wall, cpu = await run_in_threadpool(_timed, preview, key, fmt)
+        if found is None:
+            return _not_found(preview)
+        data, name = found
+        return Response(
+            data,
+            media_type=pipeline.media_type(fmt),
+            headers={
+                "content-disposition": f'attachment; filename="{name}"',
+                "cache-control": "no-store",
+                # what the document cost: its wall-clock time, and the processor time it used
+                "server-timing": f"render;dur={wall * 1000:.1f}, cpu;dur={cpu * 1000:.1f}",
+            },
+        )
+
+    async def events(request: Request) -> Response:
+        key = _page_key(request.query_params.get("page", ""))
+        if key is None:
+            return _not_found(preview)
+        listener = _Listener(key, request.query_params.get("digest", ""))
+        page = await run_in_threadpool(preview.page, key)
+        if page.digest != listener.digest:  # it changed between the page's load and now
+            listener.digest = page.digest
+            listener.queue.put_nowait(_event(page, preview))
+        hub.listeners.add(listener)
+        if hub.closed:
+            listener.queue.put_nowait(None)
+
+        async def stream() -> AsyncIterator[str]:
+            try:
+                yield "retry: 1000\n\n"
+                while True:
+                    try:
+                        message = await asyncio.wait_for(listener.queue.get(), _HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        yield ": still here\n\n"
+                        continue
+                    if message is None:
+                        return
+                    yield message
+            finally:
+                hub.listeners.discard(listener)
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+        )
+
+    async def static(request: Request) -> Response:
+        path = _static_files().get(request.path_params["name"])
+        if path is None:
+            return _not_found(preview)
+        return Response(
+            path.read_bytes(), media_type=STATIC_TYPES[path.suffix], headers={"cache-control": "no-cache"}
+        )
+
+    async def asset(request: Request) -> Response:
+        path = _asset_files().get(request.path_params["path"])
+        if path is None:
+            return _not_found(preview)
+        return Response(
+            path.read_bytes(),
+            media_type=ASSET_SUFFIXES[path.suffix.lower()],
+            headers={"cache-control": "no-cache"},
+        )
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return _not_found(preview)
+
+    app = Starlette(
+        routes=[
+            Route("/", overview, methods=["GET", "HEAD"]),
+            Route("/country/{code}", country, methods=["GET", "HEAD"]),
+            Route("/country/{code}/{fmt}", document, methods=["GET", "HEAD"]),
+            Route("/events", events, methods=["GET"]),
+            Route("/static/{name}", static, methods=["GET", "HEAD"]),
+            Route("/assets/{path:path}", asset, methods=["GET", "HEAD"]),
+        ],
+        lifespan=lifespan,
+        exception_handlers={404: not_found},
+    )
+    return HostCheck(app, allowed, hub)
+
+
+class HostCheck:
+    """Refuse requests for any other Host (DNS rebinding); add the security headers to the rest."""
+
+    def __init__(self, app: ASGIApp, allowed: AllowedHosts | None, hub: Hub) -> None:
+        self.app = app
+        self.allowed = allowed
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = _header(scope, b"host")
+        if self.allowed is not None and not self.allowed.allows(host):
+            response = Response(
+                "This preview answers only at its own address.\n",
+                status_code=421 if host else 400,
+                media_type="text/plain; charset=utf-8",
+            )
+            await _secured(response)(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                for name, value in _security_headers().items():
+                    if name.encode() not in names:
+                        headers.append((name.encode(), value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
+
+
+@dataclass(frozen=True)
+class AllowedHosts:
+    """The Host header values the preview answers: its own address, never a name it did not bind.
+
+    A web page elsewhere can make its own DNS name point at 127.0.0.1 (DNS rebinding), but its
+    requests still say that name in Host; so no name is accepted but the bound one (and
+    `localhost` on loopback). Bound to every interface (0.0.0.0, ::), any IP address with the
+    right port is the preview's own: an address literal cannot be rebound.
+    """
+
+    exact: frozenset[str]
+    any_address_on_port: int | None = None
+
+    @classmethod
+    def for_address(cls, host: str, port: int) -> AllowedHosts:
+        """Return the Host values that name `host`:`port`."""
+        names = {_host_literal(host)}
+        wildcard = host.strip("[]") in ("0.0.0.0", "::")
+        if is_loopback(host) or wildcard:
+            names |= {"localhost", "127.0.0.1", "[::1]"}
+        return cls(frozenset(f"{name}:{port}" for name in names), port if wildcard else None)
+
+    def allows(self, host: str) -> bool:
+        """Return whether a request with this Host header is for this preview."""
+        if host in self.exact:
+            return True
+        if self.any_address_on_port is None:
+            return False
+        name, colon, port = host.rpartition(":")
+        if not colon or port != str(self.any_address_on_port):
+            return False
+        if ":" in name and not (name.startswith("[") and name.endswith("]")):
+            return False  # an IPv6 address in Host is always bracketed
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return True
+
+
+def is_loopback(host: str) -> bool:
+    """Return whether `host` is a loopback address or name."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_literal(host: str) -> str:
+    try:
+        if ipaddress.ip_address(host.strip("[]")).version == 6:
+            return f"[{host.strip('[]')}]"
+    except ValueError:
+        pass
+    return host
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def _security_headers(styles: tuple[str, ...] = ()) -> dict[str, str]:
+    extra = "".join(f" {s}" for s in styles)
+    return {"content-security-policy": CSP.format(styles=extra), **SECURITY_HEADERS}
+
+
+def _secured(response: Response, styles: tuple[str, ...] = ()) -> Response:
+    response.headers.update(_security_headers(styles))
+    return response
+
+
+def _scenario(request: Request) -> str | None:
+    return request.query_params.get("scenario") or None
+
+
+def _page_key(page: str) -> PageKey | None:
+    """Return the page a path names (`/` or `/country/KZ`, with its `?scenario=`)."""
+    parts = urlsplit(page)
+    scenario = next(iter(parse_qs(parts.query).get("scenario", [])), None) or None
+    if parts.path == "/":
+        return PageKey(None, scenario)
+    segments = parts.path.split("/")
+    if len(segments) == 3 and segments[1] == "country" and segments[2]:
+        return PageKey(segments[2], scenario)
+    return None
+
+
+async def _page_response(preview: Preview, key: PageKey) -> Response:
+    page: Page = await run_in_threadpool(preview.page, key)
+    response = HTMLResponse(page.html, status_code=page.status, headers={"cache-control": "no-store"})
+    return _secured(response, page.style_hashes)
+
+
+def _not_found(preview: Preview) -> Response:
+    page = pages.missing(preview.snapshot, "There is no such page in this preview.")
+    return _secured(HTMLResponse(page.html, status_code=404, headers={"cache-control": "no-store"}))
+
+
+def _event(page: Page, preview: Preview) -> str:
+    data = json.dumps({"digest": page.digest, "valid": preview.snapshot.valid})
+    return f"event: change\ndata: {data}\n\n"
+
+
+def _static_files() -> dict[str, Path]:
+    return {p.name: p for p in pages.STATIC.iterdir() if p.is_file() and p.suffix in STATIC_TYPES}
+
+
+def _asset_files() -> dict[str, Path]:
+    """Return the template assets by their path under the templates folder; nothing else."""
+    root = pipeline.templates_dir()
+    found: dict[str, Path] = {}
+    for path in root.rglob("*"):
+        if path.suffix.lower() not in ASSET_SUFFIXES or not path.is_file():
+            continue
+        real = path.resolve()
+        if real.is_relative_to(root):  # a symlink out of the folder is not an asset
+            found[path.relative_to(root).as_posix()] = real
+    return found
+
+
+def _timed(preview: Preview, key: PageKey, fmt: str) -> tuple[tuple[bytes, str] | None, float, float]:
+    """Return a document, the seconds it took, and the processor seconds this thread spent on it."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    found = preview.document(key, fmt)
+    return found, time.perf_counter() - wall, time.thread_time() - cpu
+
+
+def _warm(preview: Preview) -> None:
+    try:
+        preview.warm()
+    except Exception as exc:  # a failed warm-up only makes the first PDF slower
+        print(f"briefgen serve: could not prepare the PDF renderer: {exc}", file=sys.stderr)
+
+
+def _report(preview: Preview) -> None:
+    """Print the state of the sources on the terminal after a change."""
+    snapshot = preview.snapshot
+    if snapshot.valid:
+        print("briefgen serve: sources valid, pages updated", file=sys.stderr, flush=True)
+    else:
+        for line in snapshot.problems:
+            print(line, file=sys.stderr)
+        print(
+            f"briefgen serve: {len(snapshot.problems)} problem(s); showing the last good version",
+            file=sys.stderr,
+            flush=True,
+        )

@@ -1,0 +1,81 @@
+"""The project's own pipeline, as the preview calls it: every import of another stage is here.
+
+The preview re-implements nothing: it loads with `briefgen.load_brief` (which carries the last
+release, for the changes box), tailors with `briefgen.tailor`, takes the reasons from
+`explain`, and renders through the renderer registry. When those modules move, this file is
+the one to follow them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefgen.document.model import TailoredBrief
+    from briefgen.sources.aggregate import LoadedBrief
+
+
+def load(folder: Path) -> LoadedBrief:
+    """Load and validate a brief; raise InputError listing every problem (as `validate` does)."""
+    from briefgen import load_brief
+
+    return load_brief(folder)
+
+
+def tailored(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
+    """Return one government's finished brief, the changes since the last release included."""
+    from briefgen import tailor
+
+    return tailor(loaded, country, scenario)
+
+
+def decisions(loaded: LoadedBrief, brief: TailoredBrief) -> list[dict[str, Any]]:
+    """Return each recommendation in or out of `brief`, with explain's reason lines."""
+    from briefgen.tailoring.explain import explanation, reason_lines
+
+    items = explanation(loaded, brief)["recommendations"]
+    return [{**item, "reason_lines": reason_lines(item)} for item in items]
+
+
+def render(brief: TailoredBrief, fmt: str) -> bytes:
+    """Return the document in format `fmt`, from the renderer registry."""
+    from briefgen.render import renderer_for
+
+    return renderer_for(fmt).render(brief)
+
+
+def media_type(fmt: str) -> str:
+    """Return the media type of a format, from the formats table."""
+    from briefgen.formats import format_named
+
+    return format_named(fmt).media_type
+
+
+def forget_renderers() -> None:
+    """Drop the process's renderers, so the next document reads the templates afresh."""
+    from briefgen.render import renderer_for
+
+    renderer_for.cache_clear()
+
+
+def templates_dir() -> Path:
+    """Return the folder of the documents' templates and assets."""
+    from briefgen.render import templates_dir as _templates_dir
+
+    return _templates_dir()
+
+
+def file_name(brief: TailoredBrief, fmt: str) -> str:
+    """Return the name `build` gives this document."""
+    from briefgen.build import output_path
+
+    _, relative = output_path(Path("build"), brief, fmt)
+    return Path(relative).name
+
+
+def countries_dir(folder: Path) -> Path:
+    """Return the folder of the shared country profiles for a brief folder."""
+    from briefgen.sources.loading import COUNTRIES_DIR
+
+    return folder.parent / COUNTRIES_DIR

@@ -1,0 +1,161 @@
+"""Builds that cannot go stale or collide: what was read is recorded, one build per folder at a
+time, manifests merged, and released editions left as they were released."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import replace_in
+
+BRIEFGEN = str(Path(sys.executable).parent / "briefgen")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BRIEFGEN, *args], capture_output=True, text=True, timeout=600)
+
+
+def wait_for(condition, what: str, limit: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+def mtimes(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*.pdf")}
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.slow
+def test_a_source_edited_while_a_build_runs_is_rendered_by_the_next_build(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    recommendation = central_asia_copy / "recommendations/deepen-balancing.yaml"
+    assert run("build", str(central_asia_copy), "--out", str(out), "-j1", "-q").returncode == 0
+    before = mtimes(out)
+    running = subprocess.Popen(
+        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "-j1", "-q", "--force"]
+    )
+    # once a document is written, the sources have been read: edit one while the rest render
+    wait_for(lambda: mtimes(out) != before or running.poll() is not None, "the first document")
+    assert running.poll() is None, "the build ended before the edit"
+    text = recommendation.read_text(encoding="utf-8")
+    recommendation.write_text(
+        "".join("title: EDITED\n" if line.startswith("title:") else line for line in text.splitlines(True)),
+        encoding="utf-8",
+    )
+    assert running.wait(timeout=600) == 0
+    again = run("build", str(central_asia_copy), "--out", str(out), "-j1", "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["written"], "the edited source was taken for the one the build read"
+    assert "EDITED" in pdf_text(out / "china-central-asia/e2/en/china-central-asia-KZ-e2.pdf")
+
+
+def test_an_unchanged_source_is_not_hashed_again_but_a_changed_one_is(andes: Path, tmp_path: Path) -> None:
+    from briefgen import freshness
+
+    first = freshness.snapshot(andes)
+    # pretend the record is old, so that size and time are trusted
+    first.taken_ns += 10 * 1_000_000_000
+    profile = andes / "brief.yaml"
+    for group in first.files.values():
+        for entry in group.values():
+            entry[2] = "recorded"
+    replace_in(profile, "Droughts follow El Niño years.", "Droughts follow El Niño years, mostly.")
+    second = freshness.snapshot(andes, first)
+    assert second.files["brief"]["sources.yaml"][2] == "recorded"  # trusted by its stat
+    assert second.files["brief"]["brief.yaml"][2] not in ("recorded", "")  # changed: hashed
+
+
+@pytest.mark.slow
+def test_two_builds_of_one_output_folder_take_turns_and_the_manifest_lists_both(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = subprocess.Popen(
+        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "-c", "KZ", "-c", "TJ", "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(
+        lambda: (out / ".build.lock").is_file() and (out / ".build.lock").read_text().strip(), "the lock"
+    )
+    second = run("build", str(central_asia_copy), "--out", str(out), "-c", "KG", "-f", "pdf", "-q")
+    assert first.wait(timeout=600) == 0, first.stderr.read() if first.stderr else ""
+    assert second.returncode == 0, second.stderr
+    if "waiting" in second.stderr:  # it came while the first one wrote, as it nearly always does
+        assert f"waiting for the build (pid {first.pid}) writing to {out} to finish" in second.stderr
+    manifest = json.loads((out / "china-central-asia/e2/manifest.json").read_text())
+    assert sorted((f["country"], f["format"]) for f in manifest["files"]) == [
+        ("KG", "pdf"),
+        ("KZ", "docx"),
+        ("KZ", "pdf"),
+        ("TJ", "docx"),
+        ("TJ", "pdf"),
+    ]
+    assert manifest["failed"] == []
+
+
+def test_a_second_build_waits_for_the_one_holding_the_folder_and_says_so(tmp_path: Path) -> None:
+    from briefgen.build import output_lock
+
+    out = tmp_path / "out"
+    code = f"from pathlib import Path\nfrom briefgen.build import output_lock\nwith output_lock(Path({str(out)!r})):\n    print('got it')"
+    with output_lock(out):
+        waiting = subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert waiting.stderr is not None
+        said = waiting.stderr.readline()  # written before it blocks; it cannot finish while we hold the lock
+        assert said == f"briefgen: waiting for the build (pid {os.getpid()}) writing to {out} to finish\n"
+        assert waiting.poll() is None
+    stdout, _ = waiting.communicate(timeout=60)
+    assert stdout.strip() == "got it" and waiting.returncode == 0
+
+
+def test_working_sources_that_carry_a_released_edition_number_do_not_validate(andes: Path) -> None:
+    from briefgen.sources.editions import release
+
+    release(andes)  # edition 1 released; brief.yaml now says edition 2
+    replace_in(andes / "brief.yaml", "edition: 2", "edition: 1")
+    line = next(
+        i
+        for i, text in enumerate((andes / "brief.yaml").read_text().splitlines(), 1)
+        if text.startswith("edition:")
+    )
+    result = run("validate", str(andes))
+    assert result.returncode == 1
+    assert f"{andes / 'brief.yaml'}:{line}:" in result.stderr
+    assert "edition 1 is already released" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_build_never_writes_over_a_released_edition_except_to_reproduce_it(
+    andes: Path, tmp_path: Path
+) -> None:
+    from briefgen.sources.editions import release
+
+    out = tmp_path / "out"
+    assert run("build", str(andes), "--out", str(out), "-f", "docx,pdf", "-q").returncode == 0
+    release(andes)
+    released = {p: p.read_bytes() for p in (out / "andes-water/e1").rglob("*.*")}
+    replace_in(andes / "brief.yaml", "edition: 2", "edition: 1")
+    replace_in(andes / "brief.yaml", "Droughts follow El Niño years.", "Draft text.")
+    refused = run("build", str(andes), "--out", str(out), "-f", "docx,pdf", "--force")
+    assert refused.returncode == 1 and "already released" in refused.stderr
+    assert {p: p.read_bytes() for p in (out / "andes-water/e1").rglob("*.*")} == released
+    again = run("build", str(andes), "--edition", "1", "--out", str(out), "-f", "docx,pdf", "--force", "-q")
+    assert again.returncode == 0, again.stderr
+    assert {p: p.read_bytes() for p in (out / "andes-water/e1").rglob("*.*")} == released

@@ -1,0 +1,118 @@
+"""`briefgen build` as processes: nothing outlives a killed build, and Ctrl-C is the parent's.
+
+Processes are found by process group (each build starts in its own session), never by name,
+so these tests cannot touch a process they did not start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+BRIEFGEN = str(Path(sys.executable).parent / "briefgen")
+
+
+def alive_in_group(group: int) -> list[str]:
+    """Return `pid state command` of every live (not zombie) process of a process group."""
+    listed = subprocess.run(
+        ["ps", "-o", "pid=,stat=,args=", "-g", str(group)], capture_output=True, text=True
+    )
+    return [
+        line
+        for line in listed.stdout.splitlines()
+        if line.split()[1:2] and not line.split()[1].startswith("Z")
+    ]
+
+
+def wait_for(condition, what: str, limit: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def start_build(brief: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [BRIEFGEN, "build", str(brief), "--out", str(out), "--jobs", "2", "--quiet", *extra],
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def assert_whole(out: Path) -> None:
+    for path in out.rglob("*"):
+        if path.suffix == ".pdf":
+            assert len(PdfReader(path).pages) >= 1
+        elif path.suffix == ".docx":
+            Document(str(path))
+        elif path.name == "manifest.json":
+            json.loads(path.read_text())
+
+
+@pytest.mark.slow
+def test_a_build_killed_with_sigkill_leaves_no_process_behind_and_the_next_build_repairs_it(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    subprocess.run([BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "--quiet"], check=True)
+    build = start_build(central_asia_copy, out, "--force")
+    # kill it while it renders: the main process, the fork server, the resource tracker, two workers
+    wait_for(lambda: len(alive_in_group(build.pid)) >= 5 or build.poll() is not None, "the workers to start")
+    assert build.poll() is None, "the build ended before it could be killed"
+    time.sleep(0.5)
+    os.kill(build.pid, signal.SIGKILL)  # the main process only, as the OOM killer would
+    build.wait()
+    deadline = time.monotonic() + 5
+    while alive_in_group(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive_in_group(build.pid) == [], "processes of the killed build are still running"
+
+    assert_whole(out)
+    subprocess.run([BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "--quiet"], check=True)
+    manifest = json.loads((out / "china-central-asia/e2/manifest.json").read_text())
+    assert len(manifest["files"]) == 10 and manifest["failed"] == []
+    for entry in manifest["files"]:
+        data = (out / "china-central-asia/e2" / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    assert not list(out.rglob("*.part"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_build_without_a_traceback_from_a_worker_or_the_fork_server(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    build = start_build(central_asia_copy, tmp_path / "out", "--force")
+    wait_for(lambda: len(alive_in_group(build.pid)) >= 5 or build.poll() is not None, "the workers to start")
+    os.killpg(build.pid, signal.SIGINT)  # what the terminal sends to the whole foreground group
+    _, stderr = build.communicate(timeout=60)
+    assert "Traceback" not in stderr, stderr
+    assert build.returncode == 130
+    deadline = time.monotonic() + 5
+    while alive_in_group(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive_in_group(build.pid) == []
+
+
+@pytest.mark.slow
+def test_a_build_renders_documents_identical_to_one_rendered_in_process(andes: Path, tmp_path: Path) -> None:
+    from briefgen.build import build
+
+    build([andes], formats=["pdf", "docx"], out=tmp_path / "pool", jobs=2)
+    build([andes], formats=["pdf", "docx"], out=tmp_path / "here", jobs=1)
+    for path in (tmp_path / "here").rglob("*.*"):
+        if not path.name.startswith("."):
+            assert path.read_bytes() == (tmp_path / "pool" / path.relative_to(tmp_path / "here")).read_bytes()
+    pdf = next((tmp_path / "pool").rglob("*.pdf"))
+    assert PdfReader(io.BytesIO(pdf.read_bytes())).pages
