@@ -42,7 +42,7 @@ NOTE_TINT = "F3F7F7"  # country note box
 # A4 with 20 mm sides, 22 mm top: all in twentieths of a point (twips)
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 1134, 1247, 1134
-HEADER_DISTANCE, FOOTER_DISTANCE = 567, 510
+HEADER_DISTANCE, FOOTER_DISTANCE = 567, 709  # the footer (and a copy stamp) 12.5 mm up
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_SIDE  # 9638 twips = 170 mm
 LIST_INDENT = 397  # 7 mm: where list text starts; the number hangs in front of it
 
@@ -460,7 +460,8 @@ STYLES: tuple[Style, ...] = (
         "character",
         "LabelInline",
         "Label Inline",
-        run=Run(font=SANS, cjk=SANS_CJK, bold=True),
+        # one label style: the same small caps in the accent colour as "Label"
+        run=Run(font=SANS, cjk=SANS_CJK, bold=True, caps=True, colour=ACCENT, tracking=12, size=7),
         based_on="DefaultParagraphFont",
     ),
     # "Changes since edition N": a box with an accent rule, as in print
@@ -540,7 +541,7 @@ STYLES: tuple[Style, ...] = (
         "paragraph",
         "Footer",
         "footer",
-        Para(tabs=(("right", TEXT_WIDTH),), after=0, line=1.0),
+        Para(tabs=(("center", TEXT_WIDTH * 2 // 3), ("right", TEXT_WIDTH)), after=0, line=1.0),
         Run(font=SANS, cjk=SANS_CJK, colour=GREY, size=8),
         based_on="Normal",
         ui_priority=99,
@@ -593,9 +594,10 @@ def _level(level: int, fmt: str, text: str, style: str | None, run: Run) -> str:
 
 def numbering_xml() -> str:
     number = Run(font=SANS, bold=True, colour=ACCENT)
-    bullet = Run(font=SANS, colour=ACCENT)
+    bullet = Run(font=SANS, colour=ACCENT, size=7)  # a small square, as in print
     numbered = [("decimal", "%1."), ("lowerLetter", "%2."), ("lowerRoman", "%3.")]
-    bullets = [("bullet", "\u2022"), ("bullet", "\u2013"), ("bullet", "\u2022")]
+    # one bullet style, as in print: a small accent square
+    bullets = [("bullet", "\u25aa"), ("bullet", "\u2013"), ("bullet", "\u25aa")]
     return (
         f'{XML_HEAD}<w:numbering xmlns:w="{W_NS}">'
         '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="hybridMultilevel"/>'

@@ -13,6 +13,7 @@ packages=(
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
   python3-venv                   # python -m venv: make setup, and the wheel test's fresh environment
   chromium                       # the browser tests of `briefgen serve` (driven by Playwright)
+  strace                         # tests: slows one system call to make races between releases reproducible
 )
 
 missing=()

@@ -73,7 +73,7 @@ def test_zotero_csl_json_and_bibtex_give_the_reference_list_of_the_equivalent_so
     ) in text
     assert "Earth-Science Reviews, 176, 195–213. https://doi.org/10.1016/j.earscirev.2017.09.019" in text
     # a DOI is a link, and stands instead of the URL
-    assert '<a href="https://doi.org/10.5194/tc-7-81-2013">' in lists["sources.yaml"]
+    assert '<a href="https://doi.org/10.5194/tc-7-81-2013" class="url">' in lists["sources.yaml"]
     assert "sciencedirect" not in lists["sources.yaml"]
     # an organisation as author, and a report's series with its number
     assert (
@@ -107,7 +107,7 @@ def test_references_without_the_new_details_keep_their_form() -> None:
         Text(". "),
         Text("A Press. "),
         Link("https://example.org/a", (Text("https://example.org/a"),)),
-        Text(" (accessed 2024-01-02)."),
+        Text(" (accessed 2 January 2024)."),  # the brief's date format
     )
     # and a frozen edition's form of the work is unchanged: no new keys when the details are absent
     assert set(article.model_dump(mode="json")) == {
@@ -137,7 +137,7 @@ def test_volume_issue_and_pages_without_a_container_are_spelled_out() -> None:
         }
     )
     entry = Bibliography.of({"y": book}).reference("y")
-    assert "".join(getattr(part, "text", "") for part in entry).endswith("Vol. 2, pp. 10–12.")
+    assert "".join(getattr(part, "text", "") for part in entry).endswith("Vol. 2, pp.\u00a010–12.")
 
 
 def test_the_bundled_brief_and_its_released_edition_are_unchanged(tmp_path: Path) -> None:

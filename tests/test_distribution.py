@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -96,14 +97,42 @@ def test_the_stamped_pdf_names_its_recipient_and_copy_on_every_page(released: Pa
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+    # the stamp: one line, at least 12 mm inside the paper edge, below everything else on the page
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (float(m[1]), float(m[2]), float(m[3]), float(m[4]), m[5])
+        for m in re.finditer(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', bbox
+        )
+    ]
+    stamp = [w for w in words if w[4] in {"Copy", "002", "Senior", "Adviser,"}]
+    assert len({round(w[1]) for w in stamp}) == 1  # one line
+    mm = 72 / 25.4
+    page_height = 841.89
+    assert all(page_height - w[3] >= 12 * mm for w in stamp)
+    assert all(w[0] >= 12 * mm for w in stamp) and all(595.28 - w[2] >= 12 * mm for w in stamp)
+    top, bottom = stamp[0][1], stamp[0][3]
+    crossing = [w for w in words if round(w[1]) != round(top) and w[1] < bottom and w[3] > top]
+    assert not crossing  # nothing of the page (footer, marking) touches it
 
 
-def test_the_docx_copy_carries_the_line_in_its_header(released: Path, tmp_path: Path) -> None:
+def test_the_docx_copy_carries_the_line_in_its_footer_clear_of_the_header_band(
+    released: Path, tmp_path: Path
+) -> None:
     with SmtpServer() as server:
         report = run(released, tmp_path, smtp=server.address)
     docx = next(p for d in report.deliveries for p in d.files if p.suffix == ".docx")
-    header = Document(str(docx)).sections[0].header
-    assert header.paragraphs[0].text == "Copy 001 · Prepared for Vice-Minister, Ministry of Agriculture"
+    section = Document(str(docx)).sections[0]
+    line = "Copy 001 · Prepared for Vice-Minister, Ministry of Agriculture"
+    assert [p.text for p in section.footer.paragraphs][-1] == line
+    assert [p.text for p in section.first_page_footer.paragraphs][-1] == line
+    assert all(line not in p.text for p in section.first_page_header.paragraphs + section.header.paragraphs)
+    assert section.footer_distance is not None and section.footer_distance.mm >= 12
 
 
 def test_recipients_without_email_get_an_eml_in_the_outbox_that_mail_clients_read(
@@ -219,7 +248,9 @@ def test_the_cover_note_of_a_second_edition_lists_what_changed_for_that_country(
         "Changes since edition 1:" in notes["pe-env-adviser"]
         and "Glacier area fell by 42%" in notes["pe-env-adviser"]
     )
-    assert "Nothing in this brief has changed since edition 1." in notes["cl-deputy"]
+    # nothing changed for Chile: its note says nothing about changes
+    assert "Changes since" not in notes["cl-deputy"] and "changed" not in notes["cl-deputy"]
+    assert "prepared for the Government of the Republic of Chile." in notes["cl-deputy"]
 
 
 def test_distribution_needs_a_released_edition_and_known_recipients(andes: Path, tmp_path: Path) -> None:

@@ -118,20 +118,21 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
         for e in diff(load_edition(andes, 1), load_brief(andes), old_label=1, new_label="working").countries
     }
     assert effects["CL"] == (
-        "New: recommendation 1, “Protect glacier-fed basins”, now applies.",
+        # numbers are the brief's: Protect glacier-fed basins is 2 in every country's brief
+        "New: recommendation 2, “Protect glacier-fed basins”, now applies.",
         "“Prepare drought finance before the dry season” no longer applies to Chile.",
         "Profile: Dry-season water from glaciers is now 25% (2023) (was 10% (2020)).",
     )
     assert (
-        "“Protect glacier-fed basins”: new evidence: Glacier area fell by 42% since the 1980s. (UNESCO, 2021a, pp. 4–6)"
+        "“Protect glacier-fed basins”: new evidence: Glacier area fell by 42% since the 1980s. (UNESCO, 2021a,\u00a0pp.\u00a04–6)"
         in effects["PE"]
     )
     assert (
-        "“Protect glacier-fed basins”: evidence withdrawn: Glacier area fell by a third since the 1980s. (UNESCO, 2021a, pp. 4–6)"
+        "“Protect glacier-fed basins”: evidence withdrawn: Glacier area fell by a third since the 1980s. (UNESCO, 2021a,\u00a0pp.\u00a04–6)"
         in effects["PE"]
     )
     assert (
-        "“Share hydrological data across the Titicaca basin” is now recommendation 1 (was 2)."
+        "“Share hydrological data across the Titicaca basin” is now recommendation 1 (was 3)."
         in effects["PE"]
     )
     assert not any("Chile" in line or "drought" in line for line in effects["PE"])
@@ -198,8 +199,8 @@ def test_from_edition_two_each_brief_lists_only_what_changed_for_its_country(and
     briefs = _tailored_for_build(andes)
     assert briefs["CL"].changes.edition == 1  # type: ignore[attr-defined]
     assert briefs["CL"].changes.lines == (  # type: ignore[attr-defined]
-        "“Prepare drought finance before the dry season”: new evidence: Chile's water agency has declared scarcity decrees in most regions. (Dirección General de Aguas, 2022)",
-        "“Prepare drought finance before the dry season”: evidence withdrawn: Chile's water agency declared scarcity decrees in most regions. (Dirección General de Aguas, 2022)",
+        "“Prepare drought finance before the dry season”: new evidence: Chile’s water agency has declared scarcity decrees in most regions. (Dirección General de Aguas,\u00a02022)",
+        "“Prepare drought finance before the dry season”: evidence withdrawn: Chile’s water agency declared scarcity decrees in most regions. (Dirección General de Aguas,\u00a02022)",
     )
     assert briefs["PE"].changes.lines == ()  # type: ignore[attr-defined]
 
@@ -277,7 +278,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
         flags=re.S,
     )
     shown = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", words)).split()) for _, words in marked]
-    assert shown == ["a third", "42%", "For Peru Peru's glacier law is a model for the region."]
+    assert shown == ["a third", "42%", "For Peru Peru’s glacier law is a model for the region."]
     # it is the brief: its marking in the header, its profile table, its footnotes
     assert "OFFICIAL-SENSITIVE" in flat.split("<office:master-styles>", 1)[1]
     assert ">Water stress index" in flat and "<text:note " in flat

@@ -19,7 +19,7 @@ def test_explain_says_why_each_recommendation_is_in_or_out() -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert "brief for Kyrgyzstan (KG)" in out
-    assert 'Scenario: china-stalls, "China\'s economy fails to recover" (chosen with --scenario)' in out
+    assert 'Scenario: china-stalls, "China’s economy fails to recover" (chosen with --scenario)' in out
     assert "✓ country.debt_to_china_share_external_debt ≥ 0.3  (is 0.43)" in out
     assert "EXCLUDED (0)" in out
 

@@ -164,18 +164,19 @@ def inject(andes: Path, canary: Path) -> dict[str, str]:
         "import": "<style>@import url(http://example.invalid/x.css)</style>",
         "template": "{{ 7*7 }}",
         "pixel": "<img src='https://example.invalid/pixel.png'>",
-        "markdown": f"![chart]({url})",
     }
+    # inline, inside a sentence: markup that opens a line is an HTML block, and an image in
+    # Markdown is refused by validation before anything is rendered (tests/test_editorial.py)
     brief = andes / "brief.yaml"
     replace_in(
         brief,
         "  Andean glaciers are shrinking",
-        f"  {typed['img']} {typed['attachment']}\n\n  Andean glaciers are shrinking",
+        f"  Note {typed['img']} {typed['attachment']}\n\n  Andean glaciers are shrinking",
     )
     replace_in(
         brief,
         "body: Droughts follow El Niño years.",
-        f'body: "{typed["import"]} {typed["markdown"]} Droughts follow El Niño years."',
+        f'body: "Note {typed["import"]} Droughts follow El Niño years."',
     )
     replace_in(
         andes / "recommendations" / "protect-glacier-basins.yaml",
@@ -185,7 +186,7 @@ def inject(andes: Path, canary: Path) -> dict[str, str]:
     replace_in(
         andes.parent / "countries" / "PE.yaml",
         "  - Lima depends on",
-        f'  - "{typed["pixel"]}"\n  - Lima depends on',
+        f'  - "Note {typed["pixel"]}"\n  - Lima depends on',
     )
     return typed
 

@@ -155,7 +155,7 @@ def test_the_redline_has_the_briefs_styles_header_footer_marking_and_profile_tab
     for tag in ("office:font-face-decls", "office:styles", "office:master-styles"):
         assert _fields_unset(_section(seen, tag)) == _fields_unset(_section(plain, tag)), tag
     heads = _section(seen, "office:master-styles")
-    assert heads.count("OFFICIAL-SENSITIVE") == 2  # the first page's band and every other page's header
+    assert heads.count("OFFICIAL-SENSITIVE") == 4  # the band, every other page's header, both footers
     assert "<text:page-number" in heads and "<text:page-count>" in heads  # "Page N of M" as fields
     table = _profile_table(seen)
     assert table == _profile_table(plain)

@@ -93,7 +93,7 @@ def test_the_kyrgyz_brief_has_its_title_and_exactly_its_recommendations(
 ) -> None:
     assert [rec.id for rec in kyrgyz.recommendations] == KG_RECOMMENDATIONS
     text = flat(kyrgyz_pdf)
-    assert text.startswith("POLICY BRIEF OFFICIAL China's Pursuit of Power in Central Asia")
+    assert text.startswith("POLICY BRIEF OFFICIAL China’s Pursuit of Power in Central Asia")
     assert "Prepared for the Government of the Kyrgyz Republic" in text
     for rec in kyrgyz.recommendations:
         assert f"{rec.number} {rec.title.plain()}" in text
@@ -125,7 +125,7 @@ def test_another_region_gets_only_what_applies(renderer: PdfRenderer, tmp_path: 
 
 
 def test_the_han_phrase_is_extracted_as_han_characters(kyrgyz_pdf: Path) -> None:
-    assert f'"new type of great power relations" ({PHRASE})' in flat(kyrgyz_pdf)
+    assert f"“new type of great power relations” ({PHRASE})" in flat(kyrgyz_pdf)
 
 
 def test_every_font_is_embedded_with_a_unicode_map(kyrgyz_pdf: Path) -> None:
@@ -158,7 +158,7 @@ def test_the_marking_and_page_n_of_m_stand_on_every_page(kyrgyz_pdf: Path) -> No
     for number, page in enumerate(pages, 1):
         assert "OFFICIAL" in page, number
         assert f"Page {number} of {len(pages)}" in page
-        assert "China's Pursuit of Power in Central Asia" in page  # the running title
+        assert "China’s Pursuit of Power in Central Asia" in page  # the running title
 
 
 def test_a_recommendation_heading_is_never_parted_from_its_first_lines(
@@ -209,7 +209,7 @@ def test_tagged_with_structure_tree_language_and_metadata(kyrgyz_pdf: Path) -> N
     assert "/Metadata" in root
     meta = reader.metadata
     assert meta is not None
-    assert meta.title == "China's Pursuit of Power in Central Asia: Kyrgyzstan"
+    assert meta.title == "China’s Pursuit of Power in Central Asia: Kyrgyzstan"
     assert meta.author == "Central Asia Policy Programme"
     assert meta["/Keywords"].startswith("Kyrgyzstan, KG, china-central-asia")
     assert meta["/CreationDate"].startswith("D:20201115")

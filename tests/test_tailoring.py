@@ -35,7 +35,8 @@ def evidence_sources(brief: TailoredBrief, rec_id: str) -> list[str]:
 
 
 def claims(brief: TailoredBrief) -> str:
-    return " | ".join(item.claim.plain() for r in brief.recommendations for item in r.evidence)
+    text = " | ".join(item.claim.plain() for r in brief.recommendations for item in r.evidence)
+    return text.replace("\u00a0", " ")  # "USD 808 m" is set with non-breaking spaces
 
 
 # --- the bundled brief, pinned country by country ------------------------------------------
@@ -63,16 +64,123 @@ def test_when_china_stalls_only_the_indebted_remittance_economies_keep_the_busin
 ) -> None:
     brief = tailor(central_asia, country, "china-stalls")
     assert rec_ids(brief) == expected
-    assert [r.number for r in brief.recommendations] == list(range(1, len(expected) + 1))
 
 
-def test_the_kyrgyz_brief_under_stalling_says_which_facts_made_it_apply(central_asia) -> None:
+NUMBERS = {MONITOR: 1, PROFESSIONALISE: 2, BALANCE: 3}
+
+
+@pytest.mark.parametrize("scenario", ["china-recovers", "china-stalls"])
+@pytest.mark.parametrize("country", ["KZ", "KG", "TJ", "TM", "UZ"])
+def test_stable_numbers_a_recommendation_has_one_number_in_every_brief_and_a_gap_where_left_out(
+    central_asia, country: str, scenario: str
+) -> None:
+    brief = tailor(central_asia, country, scenario)
+    assert {r.id: r.number for r in brief.recommendations} == {
+        r.id: NUMBERS[r.id] for r in brief.recommendations
+    }
+
+
+def test_stable_numbers_an_explicit_number_is_kept_and_the_rest_fill_the_free_ones(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "andes-water"
+    shutil.copytree(ANDES, folder)
+    shutil.copytree(ANDES.parent / "countries", tmp_path / "countries")
+    replace_in(folder / "recommendations/share-hydrological-data.yaml", "priority:", "number: 1\npriority:")
+    loaded = load_brief(folder)
+    bolivia = {r.id: r.number for r in tailor(loaded, "BO").recommendations}
+    assert bolivia == {
+        "share-hydrological-data": 1,
+        "protect-glacier-basins": 2,
+        "prepare-drought-finance": 3,
+    }
+    # Chile lacks two of them: its one recommendation keeps its number, the others are a gap
+    assert [(r.id, r.number) for r in tailor(loaded, "CL").recommendations] == [
+        ("prepare-drought-finance", 3)
+    ]
+
+
+def test_stable_numbers_two_recommendations_claiming_one_number_is_a_validation_error(tmp_path: Path) -> None:
+    import shutil
+
+    from briefgen.sources.validate import validate
+
+    folder = tmp_path / "andes-water"
+    shutil.copytree(ANDES, folder)
+    shutil.copytree(ANDES.parent / "countries", tmp_path / "countries")
+    for name in ("share-hydrological-data", "protect-glacier-basins"):
+        replace_in(folder / f"recommendations/{name}.yaml", "priority:", "number: 2\npriority:")
+    errors = [p for p in validate(folder).problems if p.severity == "error"]
+    assert len(errors) == 1 and "number 2 is already given to" in errors[0].message
+    assert errors[0].file.name in {"share-hydrological-data.yaml", "protect-glacier-basins.yaml"}
+
+
+def test_the_kyrgyz_brief_under_stalling_says_in_a_sentence_which_facts_made_it_apply(central_asia) -> None:
     rec = tailor(central_asia, "KG", "china-stalls").recommendations[1]
     assert rec.applies_because == (
-        "scenario: China's economy fails to recover",
-        "Public external debt owed to China: 43% (2019), at least 30%",
-        "Remittances received: 29% (2019), at least 20%",
+        "Applies because Kyrgyzstan owes China 43% of its public external debt (2019) and receives "
+        "remittances equal to 29% of its GDP (2019), under the scenario ‘China’s economy fails to recover’."
     )
+
+
+def test_a_fact_without_a_sentence_form_is_said_from_its_label(central_asia) -> None:
+    import dataclasses
+
+    from briefgen.tailoring.sentences import fact_clause
+
+    profile = central_asia.countries["KG"]
+    fact = profile.facts["remittances_share_gdp"]
+    plain = profile.model_copy(
+        update={"facts": {"remittances_share_gdp": fact.model_copy(update={"sentence": None})}}
+    )
+    assert fact_clause("remittances_share_gdp", plain, "en") == "records “Remittances received” as 29% (2019)"
+    assert dataclasses.is_dataclass(tailor(central_asia, "KG"))
+
+
+@pytest.mark.parametrize(
+    ("country", "names"),
+    [
+        (
+            "KG",
+            (
+                "Ministry of Foreign Affairs of the Kyrgyz Republic",
+                "Presidential Administration of the Kyrgyz Republic",
+            ),
+        ),
+        (
+            "TJ",
+            (
+                "Ministry of Foreign Affairs of the Republic of Tajikistan",
+                "Executive Office of the President of the Republic of Tajikistan",
+            ),
+        ),
+    ],
+)
+def test_institutions_are_named_as_that_government_names_them(
+    central_asia, country: str, names: tuple[str, ...]
+) -> None:
+    rec = next(r for r in tailor(central_asia, country).recommendations if r.id == BALANCE)
+    assert rec.institutions == names
+
+
+def test_an_institution_without_a_name_gets_a_readable_generic_one_and_a_warning(tmp_path: Path) -> None:
+    import shutil
+
+    from briefgen.sources.validate import validate
+
+    folder = tmp_path / "andes-water"
+    shutil.copytree(ANDES, folder)
+    shutil.copytree(ANDES.parent / "countries", tmp_path / "countries")
+    replace_in(
+        tmp_path / "countries/CL.yaml",
+        "institutions:\n  environment-ministry: Ministry of the Environment of Chile\n",
+        "",
+    )
+    result = validate(folder)
+    [warning] = [p for p in result.problems if "has no name" in p.message]
+    assert warning.severity == "warning" and "CL" in warning.message
+    chile = tailor(result.loaded, "CL")  # type: ignore[arg-type]
+    assert all(r.institutions == ("Environment ministry",) for r in chile.recommendations if r.institutions)
 
 
 def test_turkmenistan_is_left_out_of_the_stalling_case_because_its_debt_is_not_recorded(central_asia) -> None:
@@ -144,7 +252,7 @@ def test_the_brief_records_the_scenario_it_was_built_for(central_asia) -> None:
     stalled = tailor(central_asia, "KZ", "china-stalls")
     assert (stalled.scenario, stalled.scenario_label, stalled.scenario_is_default) == (
         "china-stalls",
-        "China's economy fails to recover",
+        "China’s economy fails to recover",
         False,
     )
 

@@ -54,7 +54,7 @@ def test_a_wrong_type_names_the_value(andes: Path) -> None:
     _, problems, _ = validate(andes)
     assert problems == [
         "andes-water/recommendations/share-hydrological-data.yaml:3:11: priority: "
-        "Input should be a valid integer, unable to parse string as an integer (found 'high')"
+        "Input should be a valid integer (found 'high')"
     ]
 
 

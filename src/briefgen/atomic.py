@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
+_UMASK_LOCK = threading.Lock()
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk, rename it into place."""
+
+def default_mode() -> int:
+    """Return the mode a new file gets from the umask, as `open()` would give it (0644 under 022)."""
+    with _UMASK_LOCK:  # the umask can only be read by setting it; put it straight back
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to a temporary file beside `path`, flush it to disk, rename it into place.
+
+    The file gets `mode`, or by default the mode the umask gives a new file: the temporary file
+    is private (0600) only while it is being written, so colleagues can read the result.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), default_mode() if mode is None else mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -22,6 +38,39 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     """Write UTF-8 text atomically (see `write_bytes_atomic`)."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"), mode=mode)
+
+
+def create_exclusive(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` only if no file is there; return False (writing nothing) if one is.
+
+    The bytes are written and flushed under a temporary name first, then linked into place:
+    `link` fails when the name exists, so of two writers racing for one name exactly one wins,
+    and a reader never sees a half-written file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), default_mode())
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: create the name exclusively instead
+            try:
+                out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, default_mode())
+            except FileExistsError:
+                return False
+            with os.fdopen(out, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        return True
+    finally:
+        Path(tmp).unlink(missing_ok=True)

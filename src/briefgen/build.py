@@ -140,6 +140,9 @@ def plan(
 
     for fmt in formats:
         format_named(fmt)
+    nowhere = [c for c in countries if not any(c in loaded.brief.countries for loaded in loaded_briefs)]
+    if nowhere and len(loaded_briefs) > 1:  # one brief: named with its countries below
+        raise TailoringError(f"{', '.join(nowhere)}: not among the countries of any brief built")
     shared = freshness.code_fingerprint()
     jobs: list[Job] = []
     for loaded in loaded_briefs:

@@ -88,6 +88,10 @@ class BuildError(BriefgenError):
     """The build was asked for something the sources do not have, or could not write."""
 
 
+class OutputError(BriefgenError):
+    """An output file or folder cannot be written (read-only, full, or not a folder)."""
+
+
 class EditionError(BriefgenError):
     """An edition cannot be released or read."""
 

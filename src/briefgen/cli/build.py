@@ -8,7 +8,13 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders, print_problems
+from briefgen.cli.common import (
+    BRIEF_ARGUMENT,
+    brief_folders,
+    check_output_folder,
+    print_problems,
+    writing_to,
+)
 
 
 def build(
@@ -34,8 +40,15 @@ def build(
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
     from briefgen.build import Outcome
     from briefgen.build import build as run_build
+    from briefgen.errors import UsageError
+    from briefgen.formats import FORMATS, format_named
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    if not wanted:
+        raise UsageError(f"--format names no format; give one or more of: {', '.join(FORMATS)}")
+    for name in wanted:
+        format_named(name)  # an unknown format is a usage error
+    check_output_folder(out, "--out")
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     progress_display = None
     callback = None
@@ -59,19 +72,20 @@ def build(
     try:
         if progress_display is not None:
             progress_display.start()
-        report = run_build(
-            brief_folders(brief),
-            countries=[c.upper() for c in country],
-            formats=wanted,
-            scenario=scenario,
-            out=out,
-            jobs=jobs,
-            force=force,
-            edition=edition,
-            progress=callback,
-            languages=language,
-            allow_untranslated=allow_untranslated,
-        )
+        with writing_to(out):
+            report = run_build(
+                brief_folders(brief),
+                countries=[c.upper() for c in country],
+                formats=wanted,
+                scenario=scenario,
+                out=out,
+                jobs=jobs,
+                force=force,
+                edition=edition,
+                progress=callback,
+                languages=language,
+                allow_untranslated=allow_untranslated,
+            )
     finally:
         if progress_display is not None:
             progress_display.stop()

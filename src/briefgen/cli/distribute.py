@@ -137,6 +137,8 @@ def ledger(
     from briefgen.distribution import default_ledger
     from briefgen.distribution.status import holdings
 
+    _need_recipients(brief)
+
     rows = holdings(brief, ledger_path or default_ledger(brief))
     if as_json:
         typer.echo(json.dumps([dataclasses.asdict(h) for h in rows], indent=2, ensure_ascii=False))
@@ -162,6 +164,8 @@ def outdated(
     from briefgen.distribution import default_ledger
     from briefgen.distribution.status import outdated as find
 
+    _need_recipients(brief)
+
     rows = find(brief, ledger_path or default_ledger(brief))
     if as_json:
         typer.echo(json.dumps([dataclasses.asdict(o) for o in rows], indent=2, ensure_ascii=False))
@@ -177,3 +181,13 @@ def outdated(
         )
         for line in o.changes:
             typer.echo(f"    - {line}")
+
+
+def _need_recipients(brief: Path) -> None:
+    """Refuse a brief without recipients.yaml: there is nobody to list, and silence would mislead."""
+    from briefgen.errors import InputError, Problem
+
+    path = brief / "recipients.yaml"
+    if brief.is_dir() and not path.exists():
+        message = "no recipients.yaml: this brief has no distribution list, so nobody holds any edition"
+        raise InputError([Problem(path, 1, 1, "", message)])

@@ -17,14 +17,19 @@ def release(
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
     from briefgen.errors import UsageError
-    from briefgen.sources.editions import release as run_release
+    from briefgen.sources.editions import release_or_finish
 
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
-    path = run_release(brief, date=day)
-    typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
+    path, finished = release_or_finish(brief, date=day)
+    if finished:
+        typer.echo(
+            f"finished the interrupted release of {path}; brief.yaml is now at edition {int(path.stem) + 1}"
+        )
+    else:
+        typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
 
 
 def diff(
@@ -40,7 +45,7 @@ def diff(
     ),
 ) -> None:
     """Show what changed between two editions, per recommendation and per country."""
-    from briefgen.errors import UnknownEdition, UsageError
+    from briefgen.errors import TailoringError, UnknownEdition, UsageError
     from briefgen.sources.editions import load_side, released_editions
     from briefgen.tailoring.changes import diff as run_diff
     from briefgen.tailoring.changes import diff_data, diff_text
@@ -53,6 +58,8 @@ def diff(
         return int(value)
 
     codes = [c.upper() for c in country]
+    if docx is not None and docx.is_dir():
+        raise UsageError(f"--docx {docx} is a folder; give the file to write, like {docx / 'redline.docx'}")
     if docx is not None and len(codes) != 1:
         raise UsageError("--docx needs exactly one --country")
     released = released_editions(brief)
@@ -61,15 +68,20 @@ def diff(
         raise UnknownEdition(f"{brief} has no released edition to compare with; run `briefgen release` first")
     new_label = side(to)
     old, new = load_side(brief, old_label), load_side(brief, new_label)
+    have = list(dict.fromkeys([*old.brief.countries, *new.brief.countries]))
+    unknown = [c for c in codes if c not in have]
+    if unknown:  # asked for a country the brief does not have: as in build and explain
+        raise TailoringError(f"{', '.join(unknown)}: not among {new.id}'s countries ({', '.join(have)})")
     result = run_diff(old, new, old_label=old_label, new_label=new_label, countries=codes)
     if docx is not None:
         from briefgen.atomic import write_bytes_atomic
+        from briefgen.cli.common import writing_to
         from briefgen.render.redline import redline
         from briefgen.tailoring import tailor
 
-        write_bytes_atomic(
-            docx, redline(tailor(old, codes[0]), tailor(new, codes[0]), author=new.brief.organisation)
-        )
+        document = redline(tailor(old, codes[0]), tailor(new, codes[0]), author=new.brief.organisation)
+        with writing_to(docx):
+            write_bytes_atomic(docx, document)
     if as_json:
         typer.echo(json.dumps(diff_data(result), indent=2, sort_keys=True, ensure_ascii=False))
     else:

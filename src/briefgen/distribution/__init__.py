@@ -475,6 +475,9 @@ def _deliver(
         )
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
+        drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
+        if drafts:  # only a released edition leaves the building
+            raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
 
         batches = []
         from briefgen.translation.apply import localise

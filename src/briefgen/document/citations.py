@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 
 from briefgen.document.doctree import CiteItem, Emphasis, Inline, Link, Text
+from briefgen.document.formatting import long_date
 from briefgen.document.text import script_runs
+from briefgen.document.typography import bind_last_words, typeset
+from briefgen.document.words import say
 from briefgen.models import Source
 
 
@@ -55,9 +58,10 @@ class Bibliography:
 
     sources: Mapping[str, Source]
     labels: Mapping[str, str]
+    language: str = "en"
 
     @classmethod
-    def of(cls, sources: Mapping[str, Source]) -> Bibliography:
+    def of(cls, sources: Mapping[str, Source], language: str = "en") -> Bibliography:
         """Label every work; works by the same authors in the same year get a, b, c…."""
         groups: dict[tuple[str, int], list[str]] = defaultdict(list)
         for key, source in sources.items():
@@ -71,15 +75,17 @@ class Bibliography:
             for i, key in enumerate(ordered):
                 suffix = ascii_lowercase[i] if i < 26 else str(i + 1)
                 labels[key] = f"{author}, {year}{suffix}"
-        return cls(sources, labels)
+        return cls(sources, labels, language)
 
     def cite(self, items: tuple[CiteItem, ...]) -> str:
         """Return the citation text without brackets: "Chen, 2020, p. 3; Putz, 2020"."""
         parts = []
         for item in items:
             label = self.labels.get(item.key, item.key)
-            parts.append(f"{label}, {item.locator}" if item.locator else label)
-        return "; ".join(parts)
+            locator = typeset(item.locator, self.language) if item.locator else None
+            parts.append(f"{label}, {locator}" if locator else label)
+        # the last two words stay on one line: never "…2023, p." / "14)."
+        return bind_last_words("; ".join(parts))
 
     def sort_key(self, key: str) -> tuple[str, str]:
         """Return the key that orders the reference list alphabetically."""
@@ -96,25 +102,40 @@ class Bibliography:
         label = self.labels[key]
         year = label.rsplit(", ", 1)[1]
         authors = source.author if isinstance(source.author, str) else _join_names(source.author)
-        out: list[Inline] = [*_runs(f"{authors} ({year}). ")]
-        title = source.title.rstrip(".")
+        language = self.language
+        out: list[Inline] = [*_runs(f"{_typeset(authors, language)} ({year}). ")]
+        title = _typeset(source.title.rstrip("."), language)
         standalone = source.type in ("report", "book", "dataset")
         out.extend([Emphasis(_runs(title))] if standalone else _runs(title))
-        out.append(Text(". "))
+        out.append(Text(_stop(title)))
         if source.container:
-            out.extend(_runs(source.container) if standalone else [Emphasis(_runs(source.container))])
-            out.append(Text(f"{_details(source, in_container=True)}. "))
+            container = _typeset(source.container.rstrip("."), language)
+            out.extend(_runs(container) if standalone else [Emphasis(_runs(container))])
+            details = _details(source, in_container=True)
+            out.append(Text(details + _stop(container + details)))
         elif details := _details(source, in_container=False):
             out.append(Text(f"{details}. "))
         if source.publisher and source.publisher != authors:
-            out.append(Text(f"{source.publisher}. "))
+            publisher = _typeset(source.publisher.rstrip("."), language)
+            out.append(Text(publisher + _stop(publisher)))
         if source.doi:
             link = f"https://doi.org/{source.doi}"
             out.append(Link(link, (Text(link),)))
         elif source.url:
             out.append(Link(source.url, (Text(source.url),)))
-            out.append(Text(f" (accessed {source.accessed.isoformat()})." if source.accessed else ""))
+            if source.accessed:  # the brief's own date format, as every date in it
+                accessed = say(language, "accessed", date=long_date(source.accessed, language))
+                out.append(Text(f" ({accessed})."))
         return _trim(out)
+
+
+def _stop(text: str) -> str:
+    """Return the full stop that ends a piece of a reference, none after "?" or "!"."""
+    return " " if text.endswith(("?", "!", "…")) else ". "
+
+
+def _typeset(text: str, language: str) -> str:
+    return typeset(text, language, smart_quotes=True)
 
 
 def _details(source: Source, *, in_container: bool) -> str:
@@ -127,7 +148,7 @@ def _details(source: Source, *, in_container: bool) -> str:
     parts = [
         f"Vol. {source.volume}" if source.volume else None,
         f"no. {source.issue}" if source.issue else None,
-        (f"pp. {pages}" if "–" in pages else f"p. {pages}") if pages else None,
+        (f"pp.\u00a0{pages}" if "–" in pages else f"p.\u00a0{pages}") if pages else None,
     ]
     return ", ".join(part for part in parts if part)
 

@@ -106,7 +106,17 @@ class NumberedList:
     start: int = 1
 
 
-Block = Paragraph | BulletList | NumberedList
+@dataclass(frozen=True)
+class Table:
+    """A table (a GFM pipe table): a header row and body rows of inline cells."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[str, ...] = ()
+    """Each column's alignment: "left", "center", "right" or "" (the default)."""
+
+
+Block = Paragraph | BulletList | NumberedList | Table
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,8 @@ def plain_inlines(children: tuple[Inline, ...]) -> str:
 def _plain_block(block: Block) -> str:
     if isinstance(block, Paragraph):
         return plain_inlines(block.children)
+    if isinstance(block, Table):
+        return " ".join(plain_inlines(cell) for row in (block.header, *block.rows) for cell in row)
     return " ".join(_plain_block(b) for item in block.items for b in item)
 
 
@@ -166,6 +178,10 @@ def walk_inlines(blocks: tuple[Block, ...]) -> list[Inline]:
     for block in blocks:
         if isinstance(block, Paragraph):
             visit(block.children)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                for cell in row:
+                    visit(cell)
         else:
             for item in block.items:
                 for inner in walk_inlines(item):

@@ -93,9 +93,10 @@ class TailoredRecommendation:
     priority: int
     horizon: str | None
     institutions: tuple[str, ...]
+    """The institutions addressed, as this government names them."""
     trigger: RichText
-    applies_because: tuple[str, ...]
-    """What was found true for this country, in words; empty when it always applies."""
+    applies_because: str | None
+    """The sentence saying what made it apply for this country; None when it always applies."""
     watch: tuple[RichText, ...]
     action: RichText
     steps: tuple[RichText, ...]
@@ -115,6 +116,20 @@ class Decision:
     decided_by: Literal["status", "audience", "condition", "always"]
     reason: str
     leaves: tuple[LeafResult, ...]
+
+
+@dataclass(frozen=True)
+class PassageDecision:
+    """Why one paragraph of the summary or of a section is in or out of one country's brief."""
+
+    part: str
+    """`summary`, or the heading of the analysis section."""
+    index: int
+    """Its place in that part's list of paragraphs, from 0."""
+    opening: str
+    """Its first words, to recognise it by."""
+    included: bool
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -167,7 +182,11 @@ class TailoredBrief:
     """From edition 2 on: what changed for this country since the previous edition."""
     government_of: str | None = None
     """The state's name as it follows "the Government of" in a translation (its genitive)."""
+    passages: tuple[PassageDecision, ...] = ()
+    """Which tailored paragraphs of the summary and the sections were kept, and why."""
     draft: bool = False
+    """Built from the working (unreleased) sources: every page says so; a release never does."""
+    draft_translation: bool = False
     """A translation with passages still in the source language: every page says so."""
 
     @property

@@ -33,12 +33,14 @@ from briefgen.document.doctree import (
     Paragraph,
     RichText,
     Strong,
+    Table,
     Text,
 )
+from briefgen.document.typography import quotes, typeset
 
 CiteResolver = Callable[[tuple[CiteItem, ...]], str]
 
-_CITE_ITEM = re.compile(r"\s*@([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?:,\s*([^;]*?))?\s*$")
+CITE_ITEM = re.compile(r"\s*@([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?:,\s*([^;]*?))?\s*$")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # Han, CJK punctuation, kana, full-width forms: runs of these are tagged zh-Hans so that
 # renderers pick a CJK font and screen readers the right voice.
@@ -55,7 +57,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     items = []
     for part in src[pos + 1 : end].split(";"):
-        match = _CITE_ITEM.match(part)
+        match = CITE_ITEM.match(part)
         if not match:
             return False
         items.append(CiteItem(match.group(1), (match.group(2) or "").strip() or None))
@@ -66,9 +68,15 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["emphasis", "list", "link", "newline", "escape", "backticks"])
+@lru_cache(maxsize=8)
+def _parser(language: str = "en") -> MarkdownIt:
+    """Return the subset's parser; its typographer sets `language`'s quotes and dashes."""
+    md = MarkdownIt("zero", {"html": True, "linkify": False, "typographer": True, "quotes": quotes(language)})
+    md.enable(
+        ["emphasis", "list", "link", "newline", "escape", "backticks", "replacements", "smartquotes", "table"]
+    )
+    # raw inline HTML is recognised only to be kept out of the typographer: it prints as typed
+    md.enable("html_inline")
     md.use(footnote_plugin, inline=True, move_to_end=False)
     md.disable(["footnote_def", "footnote_ref"])
     md.inline.ruler.before("link", "citation", _citation_rule)
@@ -76,14 +84,16 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+"""The English parser: what validation reads citations with (typography does not move them)."""
 
 
-def parse(text: str, cite: CiteResolver | None = None) -> RichText:
-    """Parse one text field into the document tree, resolving citations with `cite`."""
+def parse(text: str, cite: CiteResolver | None = None, language: str = "en") -> RichText:
+    """Parse one text field into the document tree, resolving citations with `cite`; the
+    typography follows `language` (quotes, dashes, non-breaking spaces)."""
     env: dict[str, Any] = {}
-    tokens = _MD.parse(text, env)
+    tokens = _parser(language).parse(text, env)
     footnotes = env.get("footnotes", {}).get("list", {})
-    blocks, _ = _blocks(tokens, 0, None, footnotes, cite)
+    blocks, _ = _blocks(tokens, 0, None, footnotes, cite, language)
     return RichText(tuple(blocks))
 
 
@@ -110,6 +120,7 @@ def _blocks(
     closing: str | None,
     footnotes: dict[int, Any],
     cite: CiteResolver | None,
+    language: str = "en",
 ) -> tuple[list[Block], int]:
     out: list[Block] = []
     while i < len(tokens):
@@ -118,14 +129,17 @@ def _blocks(
             return out, i + 1
         if token.type == "paragraph_open":
             inline = tokens[i + 1]
-            out.append(Paragraph(_inlines(inline.children or [], footnotes, cite)))
+            out.append(Paragraph(_inlines(inline.children or [], footnotes, cite, language)))
             i += 3
+        elif token.type == "table_open":
+            table, i = _table(tokens, i + 1, footnotes, cite, language)
+            out.append(table)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             close = token.type.replace("_open", "_close")
             items: list[tuple[Block, ...]] = []
             i += 1
             while tokens[i].type == "list_item_open":
-                item, i = _blocks(tokens, i + 1, "list_item_close", footnotes, cite)
+                item, i = _blocks(tokens, i + 1, "list_item_close", footnotes, cite, language)
                 items.append(tuple(item))
             i += 1  # the list's closing token
             assert tokens[i - 1].type == close
@@ -139,15 +153,42 @@ def _blocks(
     return out, i
 
 
+def _table(
+    tokens: Sequence[Token], i: int, footnotes: dict[int, Any], cite: CiteResolver | None, language: str
+) -> tuple[Table, int]:
+    """Read a table from just after `table_open` to just after `table_close`."""
+    rows: list[tuple[tuple[Inline, ...], ...]] = []
+    align: list[str] = []
+    header_rows = 0
+    cells: list[tuple[Inline, ...]] = []
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            if token.type == "th_open":
+                align.append(style.removeprefix("text-align:"))
+            cells.append(_inlines(tokens[i + 1].children or [], footnotes, cite, language))
+        elif token.type == "tr_close":
+            rows.append(tuple(cells))
+            cells = []
+        elif token.type == "thead_close":
+            header_rows = len(rows)
+        i += 1
+    header = rows[0] if header_rows else ()
+    return Table(header, tuple(rows[header_rows:]), tuple(align)), i + 1
+
+
 def _inlines(
-    tokens: Sequence[Token], footnotes: dict[int, Any], cite: CiteResolver | None
+    tokens: Sequence[Token], footnotes: dict[int, Any], cite: CiteResolver | None, language: str = "en"
 ) -> tuple[Inline, ...]:
     stack: list[tuple[str, list[Inline], str]] = [("", [], "")]
     for token in tokens:
         kind = token.type
         top = stack[-1][1]
         if kind == "text":
-            top.extend(script_runs(token.content))
+            top.extend(script_runs(typeset(token.content, language)))
+        elif kind == "html_inline":  # as typed, quotes and all
+            top.append(Text(token.content))
         elif kind == "code_inline":
             top.append(Code(token.content))
         elif kind in ("softbreak",):
@@ -174,7 +215,7 @@ def _inlines(
             top.append(Citation(items, cite(items) if cite else ""))
         elif kind == "footnote_ref":
             note = footnotes.get(token.meta["id"], {})
-            top.append(Footnote(_inlines(note.get("tokens") or [], footnotes, cite)))
+            top.append(Footnote(_inlines(note.get("tokens") or [], footnotes, cite, language)))
     return _merge_text(stack[0][1])
 
 

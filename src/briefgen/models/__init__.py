@@ -1,6 +1,6 @@
 """Pydantic models of the source files; no I/O."""
 
-from briefgen.models.brief import Author, Brief, Scenario, Section
+from briefgen.models.brief import Author, Brief, Passage, Scenario, Section
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf
 from briefgen.models.country import CountryProfile, Fact
 from briefgen.models.recipient import Recipient, Recipients
@@ -20,6 +20,7 @@ __all__ = [
     "Fact",
     "FactTest",
     "NotOf",
+    "Passage",
     "Recipient",
     "Recipients",
     "Recommendation",

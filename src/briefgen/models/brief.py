@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 
 from briefgen.models.common import (
     CountryCode,
+    Day,
     FactName,
     LanguageCode,
     Line,
@@ -17,6 +17,7 @@ from briefgen.models.common import (
     Slug,
     SourceModel,
 )
+from briefgen.models.conditions import Condition
 
 
 class Author(SourceModel):
@@ -28,13 +29,38 @@ class Author(SourceModel):
     """Institution."""
 
 
+class Passage(SourceModel):
+    """One paragraph of the summary or of an analysis section, kept only where it applies."""
+
+    text: Markdown | None = None
+    """The paragraph."""
+    countries: list[CountryCode] | None = None
+    """Show only in these countries' briefs; absent means every brief."""
+    when: Condition | None = None
+    """Show only where this condition holds (as a recommendation's `when`)."""
+    generated: Literal["recommendations"] | None = None
+    """`recommendations`: a sentence naming exactly the recommendations this brief contains."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Passage:
+        if (self.text is None) == (self.generated is None):
+            raise ValueError(
+                "a passage has either `text` or `generated: recommendations`, not both or neither"
+            )
+        return self
+
+
+TailoredText = Markdown | list[Markdown | Passage]
+"""Text that is the same everywhere (Markdown), or paragraphs each tailored (a list)."""
+
+
 class Section(SourceModel):
-    """A section of analysis, common to every country's brief."""
+    """A section of analysis; its paragraphs may be tailored like the summary's."""
 
     heading: Line
     """Section heading."""
-    body: Markdown
-    """Section text."""
+    body: TailoredText
+    """Section text: Markdown, or a list of paragraphs (Markdown, or passages)."""
 
 
 class Scenario(SourceModel):
@@ -61,10 +87,10 @@ class Brief(SourceModel):
     """Publishing organisation; the document's author."""
     authors: list[Author] = []
     """Authors."""
-    date: date
+    date: Day
     """Date of the current edition."""
-    edition: int = Field(default=1, ge=1)
-    """The working edition number."""
+    edition: Annotated[int, Strict()] = Field(default=1, ge=1, le=9999)
+    """The working edition number, 1 to 9999."""
     languages: list[LanguageCode] = []
     """Languages the brief is published in: the first is its sources' language, the rest are
     translations (`[en, ru]`). Default: `[language]`."""
@@ -72,8 +98,9 @@ class Brief(SourceModel):
     """Language of this text: the first of `languages` (the older single-language form)."""
     marking: Line | None = None
     """Handling marking printed on every page (`OFFICIAL`)."""
-    summary: Markdown
-    """Executive summary."""
+    summary: TailoredText
+    """Executive summary: Markdown, or a list of paragraphs (Markdown, or passages with
+    `countries`/`when`, or `generated: recommendations`)."""
     sections: list[Section] = []
     """Analysis common to every country."""
     scenarios: dict[Slug, Scenario] = {}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -27,8 +29,37 @@ citations `[@key, p. 12]` and footnotes `^[text]`. Raw HTML is printed as text."
 Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 """A short line of plain text."""
 
-Scalar = bool | int | float | str
+MAX_NUMBER = 10**15
+"""Numbers lie strictly between -10^15 and 10^15: beyond that a value is a typing slip, and
+a decimal rendering of it would lose digits."""
+
+Integer = Annotated[int, Strict(), Field(gt=-MAX_NUMBER, lt=MAX_NUMBER)]
+"""A whole number; `true`, `"3"` and `3.0` are refused, not taken as one."""
+
+Number = Annotated[float, Strict(), Field(gt=-MAX_NUMBER, lt=MAX_NUMBER, allow_inf_nan=False)]
+"""A finite number within ±10^15; `true` and `"3"` are refused."""
+
+Scalar = bool | Integer | Number | str
 """A fact's value: a number, true/false, or text."""
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"must be a date without a time, like 2024-03-01 (found {value.isoformat()})")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    raise ValueError(f"must be a date written YYYY-MM-DD (found {value!r})")
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
+"""A calendar date written YYYY-MM-DD; a date and time, or a number, is refused."""
 
 
 class SourceModel(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from briefgen.models.common import Scalar, SourceModel
+from briefgen.models.common import Number, Scalar, SourceModel
 
 FactPath = Annotated[str, Field(pattern=r"^(country|scenario)\.[a-z][a-z0-9_]*$")]
 """`country.<fact>` (a fact of the profile being tailored for) or `scenario.<fact>`."""
@@ -23,13 +23,13 @@ class FactTest(SourceModel):
     """True when the fact equals this value."""
     in_: list[Scalar] | None = Field(default=None, alias="in")
     """True when the fact equals one of these values."""
-    gt: float | None = None
+    gt: Number | None = None
     """True when the fact is a number greater than this."""
-    gte: float | None = None
+    gte: Number | None = None
     """True when the fact is a number greater than or equal to this."""
-    lt: float | None = None
+    lt: Number | None = None
     """True when the fact is a number less than this."""
-    lte: float | None = None
+    lte: Number | None = None
     """True when the fact is a number less than or equal to this."""
     exists: bool | None = None
     """True when the fact is (true) or is not (false) defined."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, Strict
 
 from briefgen.models.common import (
     CountryCode,
@@ -21,7 +23,7 @@ class Fact(SourceModel):
 
     value: Scalar
     """The value: a number, true/false, or text."""
-    year: int | None = Field(default=None, ge=1000, le=3000)
+    year: Annotated[int, Strict()] | None = Field(default=None, ge=1000, le=3000)
     """The year the value refers to."""
     source: Slug | None = None
     """Key of the work in the brief's sources.yaml that the value comes from."""
@@ -29,6 +31,9 @@ class Fact(SourceModel):
     """How the profile table names the fact (default: its name, humanised)."""
     unit: Line | None = None
     """Shown after the value (`USD bn`); `share` means a fraction shown as a percentage."""
+    sentence: Line | None = None
+    """What the fact says, after the country's name, `{value}` for the value (`owes its largest lender {value}
+    of its public external debt`): how "Applies because …" says it."""
 
 
 class CountryProfile(SourceModel):
@@ -48,3 +53,6 @@ class CountryProfile(SourceModel):
     """Facts by name; triggers refer to them as `country.<name>`."""
     highlights: list[Markdown] = []
     """Short lines for the profile box."""
+    institutions: dict[Slug, Line] = {}
+    """The government's own names of the institutions recommendations address, by id
+    (`foreign-ministry: Ministry of Foreign Affairs of the Republic of Ruritania`)."""

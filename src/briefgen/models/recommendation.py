@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from briefgen.models.common import CountryCode, Line, Markdown, Slug, SourceModel
 from briefgen.models.conditions import Condition
@@ -59,8 +59,10 @@ class Recommendation(SourceModel):
     """Identifier, equal to the file name."""
     title: Line
     """Title, as an imperative sentence."""
-    priority: int = Field(ge=1, le=1000)
+    priority: Annotated[int, Strict()] = Field(ge=1, le=1000)
     """1 is most urgent; orders recommendations in each brief."""
+    number: int | None = Field(default=None, ge=1, le=1000)
+    """Its number in every country's brief; default: by priority, then id, after explicit numbers."""
     horizon: Line | None = None
     """Time frame (`12-24 months`)."""
     audience: Audience = Audience()

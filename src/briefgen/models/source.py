@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, RootModel, SerializerFunctionWrapHandler, StringConstraints, model_serializer
+from pydantic import (
+    Field,
+    RootModel,
+    SerializerFunctionWrapHandler,
+    Strict,
+    StringConstraints,
+    model_serializer,
+)
 
-from briefgen.models.common import Line, Slug, SourceModel
+from briefgen.models.common import Day, Line, Slug, SourceModel
 
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/[^\s<>\"]+$", max_length=300)]
@@ -24,7 +30,7 @@ class Source(SourceModel):
     """Personal authors as a list ("Chen, Li"), or one organisation as text ("World Bank")."""
     title: Line
     """Title of the work."""
-    year: int = Field(ge=1000, le=3000)
+    year: Annotated[int, Strict()] = Field(ge=1000, le=3000)
     """Year of publication."""
     container: Line | None = None
     """Journal, newspaper or website the work appeared in."""
@@ -32,7 +38,7 @@ class Source(SourceModel):
     """Publisher or issuing body."""
     url: Url | None = None
     """Web address (http or https)."""
-    accessed: date | None = None
+    accessed: Day | None = None
     """Date the web address was last checked."""
     volume: Line | None = None
     """Volume of the journal or series (`12`)."""

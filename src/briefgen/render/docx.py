@@ -36,6 +36,7 @@ from briefgen.document.doctree import (
     NumberedList,
     Paragraph,
     Strong,
+    Table,
     Text,
 )
 from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
@@ -153,8 +154,12 @@ class _BriefWriter:
         props.identifier = _text(brief.slug)
         if brief.series:
             props.category = _text(brief.series)
-        if brief.marking:
-            props.content_status = _text(brief.marking)
+        status = [brief.marking] if brief.marking else []
+        if brief.draft:  # a working build says so in its properties too
+            status.append(self.words["draft"])
+            props.title = _text(f"{brief.title} ({self.words['draft']})")
+        if status:
+            props.content_status = _text(" · ".join(status))
         if brief.subtitle:
             props.comments = _text(brief.subtitle)
         # Dated by the brief, never by the clock, so the same brief gives the same bytes.
@@ -175,18 +180,23 @@ class _BriefWriter:
         band = section.first_page_header.paragraphs[0]
         ooxml.set_paragraph_style(band, self.styles.id("Band"))
         band.add_run(_text(brief.series or ""))
-        if brief.marking:
-            band.add_run("\t" + _text(brief.marking))
+        draft = self.words["draft"] if brief.draft else None
+        right = "    ".join(w for w in (draft, brief.marking) if w)
+        if right:
+            band.add_run("\t" + _text(right))
 
-        if brief.marking:
-            section.header.paragraphs[0].add_run(_text(brief.marking))
-        if brief.draft:  # a draft translation says so on every page
-            for header in (section.header, section.first_page_header):
-                header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
+        header = " · ".join(w for w in (brief.marking, draft) if w)
+        if header:
+            section.header.paragraphs[0].add_run(_text(header))
+        if brief.draft_translation:  # a draft translation says so on every page
+            for page_header in (section.header, section.first_page_header):
+                page_header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
 
+        # "Title · Country", the marking, "Page N of M": loose pages can be sorted and handled
+        footer_words = fill(self.words["footer"], title=brief.title, country=brief.country_name)
         for footer in (section.footer, section.first_page_footer):
             line = footer.paragraphs[0]
-            line.add_run(_text(f"{brief.title} · {brief.country_name}") + "\t")
+            line.add_run(_text(footer_words) + "\t" + _text(brief.marking or "") + "\t")
             self._page_of_pages(line)
 
     def _page_of_pages(self, paragraph: WordParagraph) -> None:
@@ -279,7 +289,7 @@ class _BriefWriter:
                 cell.width = width
         if sources:
             notes = self.paragraph("Table Source")
-            self.run(notes, words["sources"] + ": ", "Label Inline")
+            self.run(notes, words["sources"] + " ", "Label Inline")
             for n, (letter, source) in enumerate(sources):
                 self.run(notes, letter, "Source Mark")
                 self.run(notes, "\u200a" + source + ("; " if n < len(sources) - 1 else "."))
@@ -314,20 +324,18 @@ class _BriefWriter:
         if rec.horizon:
             meta.append((words["horizon"], rec.horizon))
         if rec.institutions:
-            meta.append((words["addressed_to"], ", ".join(i.replace("-", " ") for i in rec.institutions)))
+            meta.append((words["addressed_to"], "; ".join(rec.institutions)))
         if meta:
             line = self.paragraph("Metadata")
             line.paragraph_format.keep_with_next = True
             for n, (label, value) in enumerate(meta):
-                self.run(line, ("\u2003" if n else "") + label + " ", "Label")
+                self.run(line, ("\u2003" if n else "") + label + " ", "Label Inline")
                 self.run(line, value)
 
         self.label_line(words["when"])
         self.blocks(rec.trigger.blocks)
         if rec.applies_because:
-            applies = self.paragraph("Normal")
-            self.run(applies, words["applies"] + " ", "Label")
-            self.run(applies, "; ".join(rec.applies_because) + ".")
+            self.plain("Normal", rec.applies_because)
         if rec.watch:
             self.label_line(words["watch"])
             self.blocks((BulletList(tuple(w.blocks for w in rec.watch)),))
@@ -388,6 +396,8 @@ class _BriefWriter:
         for block in blocks:
             if isinstance(block, Paragraph):
                 self.inlines(self.paragraph(style), block.children, style)
+            elif isinstance(block, Table):
+                self.table(block)
             elif isinstance(block, NumberedList):
                 num = ooxml.restart_numbering(self.doc, "List Number", block.start, depth)
                 for item in block.items:
@@ -396,6 +406,23 @@ class _BriefWriter:
                 bullets = ooxml.style_numbering(self.doc.styles["List Bullet"]) if depth else None
                 for item in block.items:
                     self._list_item(item, "List Bullet", bullets, depth)
+
+    def table(self, block: Table) -> None:
+        """Write a table from the text in the profile table's style, its header row repeating."""
+        columns = max([len(block.header), *(len(row) for row in block.rows)])
+        rows = ((block.header,) if block.header else ()) + block.rows
+        table = self.doc.add_table(rows=len(rows), cols=columns)
+        table.style = self.doc.styles["Profile Table"]
+        for n, (cells, row) in enumerate(zip(rows, table.rows, strict=True)):
+            heading = n == 0 and bool(block.header)
+            if heading:
+                ooxml.repeat_as_header_row(row)
+            ooxml.keep_row_on_one_page(row)
+            for cell, content in zip(row.cells, cells, strict=False):
+                paragraph = cell.paragraphs[0]
+                style = "Table Heading" if heading else "Table Text"
+                ooxml.set_paragraph_style(paragraph, self.styles.id(style))
+                self.inlines(paragraph, content, style)
 
     def _list_item(self, item: tuple[Block, ...], style: str, num: int | None, depth: int) -> None:
         first = True

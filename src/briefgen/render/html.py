@@ -33,7 +33,9 @@ from briefgen.document.doctree import (
     Paragraph,
     RichText,
     Strong,
+    Table,
     Text,
+    plain_inlines,
 )
 from briefgen.document.model import TailoredBrief, source_notes
 from briefgen.document.outline import outline
@@ -81,7 +83,7 @@ class HtmlRenderer:
                 parts=outline(brief),
                 labels=labels,
                 stylesheet=Markup(self.stylesheet) if inline_css else None,
-                page_css=Markup(_page_css(labels, draft=brief.draft)),
+                page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
             )
         except TemplateError as exc:
@@ -148,7 +150,28 @@ def _block(block: Block) -> Markup:
     if isinstance(block, NumberedList):
         start = Markup(' start="{}"').format(int(block.start)) if block.start != 1 else Markup("")
         return Markup("<ol{}>\n{}</ol>\n").format(start, _items(block.items))
+    if isinstance(block, Table):
+        return _table(block)
     raise RenderError(f"unknown block {type(block).__name__}")
+
+
+def _table(table: Table) -> Markup:
+    """A table in the text, styled as the profile table."""
+
+    def cells(row: tuple[tuple[Inline, ...], ...], tag: str) -> Markup:
+        out = []
+        for n, cell in enumerate(row):
+            align = table.align[n] if n < len(table.align) else ""
+            attr = Markup(' class="align-{}"').format(align) if align else Markup("")
+            scope = Markup(' scope="col"') if tag == "th" else Markup("")
+            out.append(
+                Markup("<{}{}{}>{}</{}>").format(Markup(tag), scope, attr, inline_html(cell), Markup(tag))
+            )
+        return Markup("<tr>{}</tr>\n").format(Markup("").join(out))
+
+    head = Markup("<thead>\n{}</thead>\n").format(cells(table.header, "th")) if table.header else Markup("")
+    body = Markup("").join(cells(row, "td") for row in table.rows)
+    return Markup('<table class="facts data">\n{}<tbody>\n{}</tbody>\n</table>\n').format(head, body)
 
 
 def _items(items: Iterable[tuple[Block, ...]]) -> Markup:
@@ -180,12 +203,25 @@ def _inline(node: Inline) -> Markup:
     if isinstance(node, Link):
         if not _SAFE_HREF.match(node.href):  # the parser only makes these; never trust it twice
             return inline_html(node.children)
+        shown = plain_inlines(node.children)
+        if shown == node.href:  # a printed URL: it breaks only after a slash or before a dot
+            return Markup('<a href="{}" class="url">{}</a>').format(node.href, url_html(shown))
         return Markup('<a href="{}">{}</a>').format(node.href, inline_html(node.children))
     if isinstance(node, Citation):
         return citation_html(node)
     if isinstance(node, Footnote):
         return Markup('<span class="footnote">{}</span>').format(inline_html(node.children))
     raise RenderError(f"unknown inline {type(node).__name__}")
+
+
+_URL_BREAK = re.compile(r"(?<=[^/:]/)(?=[^/])|(?<=\w)(?=\.[^\W\d])")
+
+
+def url_html(url: str) -> Markup:
+    """Return a URL as pieces that never break inside (not at a hyphen, not after "https://"),
+    with a break opportunity after each slash of the path and before each dot."""
+    pieces = [p for p in _URL_BREAK.split(url) if p]
+    return Markup("<wbr>").join(Markup('<span class="nobr">{}</span>').format(p) for p in pieces)
 
 
 def _css_string(text: str) -> str:
@@ -195,15 +231,14 @@ def _css_string(text: str) -> str:
         if char.isalnum() or char in " .,:;-_()/":
             out.append(char)
         else:
-            out.append(f"\\{ord(char):06x}")
+            out.append(f"\\{ord(char):06x} ")  # the space ends the escape and is not printed
     return '"' + "".join(out) + '"'
 
 
-def _page_css(labels: Mapping[str, str], *, draft: bool = False) -> str:
-    """Return the @page rule that writes "Page N of M" in the brief's own words.
-
-    A draft translation says so in the top right corner of every page.
-    """
+def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> str:
+    """Return the @page rules that write the footer ("Title · Country", "Page N of M") and the
+    handling marking at the foot of every page, in the brief's own words; a draft translation
+    says so in the top right corner of every page."""
     parts: list[str] = []
     for text, slot in pieces(labels["page"]):
         if slot is None:
@@ -213,12 +248,22 @@ def _page_css(labels: Mapping[str, str], *, draft: bool = False) -> str:
         if counter is None:
             raise RenderError(f"the page label has an unknown placeholder {{{slot}}}")
         parts.append(f"counter({counter})")
-    rule = "@page { @bottom-right { content: " + " ".join(parts) + "; } }"
-    if draft:
+    rules = "@bottom-right { content: " + " ".join(parts) + "; }"
+    extra = ""
+    if brief is not None and brief.draft_translation:
         mark = _css_string(labels["draft_translation"])
         box = (
             f"@top-right {{ content: {mark}; font-family: 'Noto Sans', sans-serif; font-size: 7.5pt;"
             " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; }"
         )
-        rule += f"\n@page {{ {box} }}\n@page :first {{ {box} }}"
-    return rule
+        extra = f"\n@page {{ {box} }}\n@page :first {{ {box} }}"
+    if brief is not None:
+        footer = fill(labels["footer"], title=brief.title, country=brief.country_name)
+        rules += " @bottom-left { content: " + _css_string(footer) + "; }"
+        if brief.marking:
+            rules += " @bottom-center { content: " + _css_string(brief.marking) + "; }"
+        if brief.draft:  # the running header says it too, so every page's text does
+            head = " · ".join(w for w in (brief.marking, labels["draft"]) if w)
+            rules += " @top-center { content: " + _css_string(head) + "; }"
+            return "@page { " + rules + " } @page :first { @top-center { content: none; } }" + extra
+    return "@page { " + rules + " }" + extra

@@ -33,6 +33,12 @@ class LoadedBrief:
     """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
+    sources_in_error: frozenset[str] = frozenset()
+    """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
+    sources_unread: bool = False
+    """True when sources.yaml could not be read at all: citations cannot be checked."""
+    released: bool = False
+    """A frozen, released edition; the working sources are a draft until released."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     translations: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -53,7 +59,7 @@ class LoadedBrief:
     @cached_property
     def bibliography(self) -> Bibliography:
         """Return the brief's works with their author-date labels."""
-        return Bibliography.of(self.sources)
+        return Bibliography.of(self.sources, self.brief.language)
 
     def rich(self, text: str) -> RichText:
         """Return a text field parsed into the document tree; each text is parsed once."""
@@ -61,7 +67,7 @@ class LoadedBrief:
 
         parsed = self._texts.get(text)
         if parsed is None:
-            parsed = self._texts[text] = parse(text, self.bibliography.cite)
+            parsed = self._texts[text] = parse(text, self.bibliography.cite, self.brief.language)
         return parsed
 
     def problem(

@@ -47,7 +47,7 @@ from typing import Any
 from briefgen.document.doctree import UNPRINTABLE
 from briefgen.errors import Problem
 from briefgen.models.common import SLUG_PATTERN
-from briefgen.sources.yamlsource import MAX_FILE_BYTES, Loc, Positions, YamlDocument
+from briefgen.sources.yamlsource import Loc, Positions, YamlDocument, read_source_bytes
 
 SOURCE_FILES = ("sources.yaml", "sources.json", "sources.bib")
 """The names a brief's bibliography may have; a brief keeps exactly one of them."""
@@ -115,7 +115,7 @@ Raw = tuple[dict[str, Any], dict[Loc, tuple[int, int]]]
 
 def sources_file(root: Path) -> tuple[Path, list[Problem]]:
     """Return the bibliography file of the brief in `root`, or the problem that there is not one."""
-    present = [root / name for name in SOURCE_FILES if (root / name).is_file()]
+    present = [root / name for name in SOURCE_FILES if (root / name).exists()]  # a FIFO too: refused by name
     if len(present) == 1:
         return present[0], []
     if not present:
@@ -128,29 +128,25 @@ def sources_file(root: Path) -> tuple[Path, list[Problem]]:
     return present[0], [Problem(present[1], 1, 1, "", message)]
 
 
-def read_sources(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read a bibliography file of any supported kind into source data with positions."""
+def read_sources(path: Path, *, within: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read a bibliography file of any supported kind into source data with positions.
+
+    As every source, only a regular file inside `within` (the project) is read.
+    """
     if path.suffix == ".yaml":
         from briefgen.sources.yamlsource import read_yaml
 
-        return read_yaml(path)
-    text, problems = _read_text(path)
+        return read_yaml(path, within=within)
+    text, problems = _read_text(path, within)
     if text is None:
         return None, problems
     return (read_csl_json if path.suffix == ".json" else read_bibtex)(text, path)
 
 
-def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = f"{size / 1e6:.1f}"
-            return None, [
-                Problem(path, 1, 1, "", f"file is {mb} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
-            ]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(path, 1, 1, "", f"cannot read file: {exc.strerror or exc}")]
+def _read_text(path: Path, within: Path | None = None) -> tuple[str | None, list[Problem]]:
+    raw, refusal = read_source_bytes(path, within=within)
+    if raw is None:
+        return None, [Problem(path, 1, 1, "", refusal)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

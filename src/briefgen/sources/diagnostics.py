@@ -6,7 +6,7 @@ The one place that words a validation error and the one "did you mean" every che
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, RootModel, ValidationError
@@ -24,13 +24,24 @@ def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6, p
     return f"; did you mean '{prefix}{close[0]}'?" if close else ""
 
 
-def validate_document(document: YamlDocument, model: type[M], problems: list[Problem]) -> M | None:
-    """Validate one file's data against `model`, turning pydantic's errors into problems."""
+def validate_document(
+    document: YamlDocument, model: type[M], problems: list[Problem], *, known: Sequence[Problem] = ()
+) -> M | None:
+    """Validate one file's data against `model`, turning pydantic's errors into problems.
+
+    A value the YAML reader already reported (in `known`) was left out; the model's complaint
+    about the same field would only repeat it, so it is not reported again.
+    """
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        problems.extend(_problems_from(exc, document, model))
+        reported = {p.field for p in known if p.severity == "error"}
+        problems.extend(p for p in _problems_from(exc, document, model) if not _under_any(p.field, reported))
         return None
+
+
+def _under_any(field: str, fields: set[str]) -> bool:
+    return any(field == f or field.startswith((f + ".", f + "[")) for f in fields)
 
 
 def _problems_from(exc: ValidationError, document: YamlDocument, model: type[BaseModel]) -> list[Problem]:

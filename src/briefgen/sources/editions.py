@@ -8,22 +8,29 @@ It is written once and never overwritten; building edition N later renders from 
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import re
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from briefgen.atomic import write_bytes_atomic, write_text_atomic
+from briefgen.atomic import create_exclusive, write_bytes_atomic
 from briefgen.canonical import canonical_json
-from briefgen.errors import EditionError, UnknownEdition
+from briefgen.errors import EditionError, Problem, UnknownEdition
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.loading import load_brief
 
 EDITIONS_DIR = "editions"
 FORMAT_VERSION = 1
+LOCK_NAME = ".release.lock"
 
 
 def edition_path(folder: Path, number: int) -> Path:
@@ -54,6 +61,17 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
     }
 
 
+def released_content(loaded: LoadedBrief) -> dict[str, Any]:
+    """Return what a release freezes: the resolved sources and, when there are any, the catalogs
+    of every language the brief is published in, so a release reproduces its translations."""
+    content = content_of(loaded)
+    if loaded.translations:
+        from briefgen.translation.catalogs import freeze
+
+        content["translations"] = freeze(loaded)
+    return content
+
+
 def content_hash(content: dict[str, Any]) -> str:
     """Return the SHA-256 of canonical content."""
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
@@ -69,73 +87,207 @@ def release(folder: Path, *, date: dt.date | None = None) -> Path:
     """Freeze the working sources as edition N, then set brief.yaml's edition to N+1.
 
     Refuses when edition N exists, or when nothing changed since edition N-1; in both cases
-    nothing is written.
+    nothing is written. A release that was interrupted is finished (see `release_or_finish`).
     """
-    loaded = load_brief(folder)
-    number = loaded.brief.edition
-    target = edition_path(folder, number)
-    if target.exists():
-        raise EditionError(
-            f"edition {number} of {loaded.id} is already released ({target}); edit brief.yaml's edition"
+    return release_or_finish(folder, date=date)[0]
+
+
+def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Path, bool]:
+    """Release the working edition, or finish a release that was interrupted; say which.
+
+    All or nothing: everything is checked (the sources, that brief.yaml's `edition:` can be
+    moved on) before a byte is written. One release runs at a time (a lock beside the
+    editions); the edition file is created exclusively, so of two racing releases one wins.
+    Then brief.yaml moves on to N+1. Should the run be killed between those two writes,
+    edition N is released and brief.yaml still says N: the next `release` sees that the frozen
+    edition holds exactly the working sources and finishes by moving brief.yaml on (it never
+    releases twice, and never rolls back a released edition). Returns (edition file, finished).
+    """
+    if not (folder / "brief.yaml").is_file():
+        load_brief(folder)  # raises: no brief here, and nothing is created
+    with release_lock(folder):
+        _remove_stale_parts(folder)
+        loaded = load_brief(folder)
+        number = loaded.brief.edition
+        brief_path = folder / "brief.yaml"
+        moved_on = bumped_brief(brief_path, number + 1)  # refuses before anything is written
+        target = edition_path(folder, number)
+        if target.exists():
+            if interrupted_release(folder, loaded) == number:
+                _write_brief(brief_path, moved_on)
+                return target, True
+            raise EditionError(
+                f"edition {number} of {loaded.id} is already released ({target}); edit brief.yaml's edition"
+            )
+        from briefgen.translation.update import check as check_translations
+
+        # no official may receive a translation older than the English: every language complete
+        check_translations(loaded, loaded.brief.languages[1:])
+        brief = loaded.brief.model_copy(update={"date": date}) if date else loaded.brief
+        content = released_content(_replace_brief(loaded, brief))
+        earlier = [n for n in released_editions(folder) if n < number]
+        if earlier:
+            previous = read_edition(folder, earlier[-1])
+            if canonical_json(_substance(previous["content"])) == canonical_json(_substance(content)):
+                raise EditionError(
+                    f"nothing changed since edition {earlier[-1]}: not releasing edition {number}"
+                )
+        frozen = {
+            "format": FORMAT_VERSION,
+            "brief": loaded.id,
+            "edition": number,
+            "released": brief.date.isoformat(),
+            "content_hash": content_hash(content),
+            "content": content,
+        }
+        # key order as in the sources (profile tables keep their order); the hash is order-free
+        data = (json.dumps(frozen, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        if not create_exclusive(target, data):
+            raise EditionError(f"edition {number} of {loaded.id} was released meanwhile ({target})")
+        _write_brief(brief_path, moved_on)
+        return target, False
+
+
+def release_problems(folder: Path, loaded: LoadedBrief) -> list[Problem]:
+    """Return what an interrupted release left: brief.yaml not moved on, temporary files."""
+    if release_running(folder):
+        return []  # a release is under way: its half-done state is no interruption
+    problems = []
+    if interrupted_release(folder, loaded) is not None:
+        number = loaded.brief.edition
+        message = (
+            f"edition {number} is released but brief.yaml was not moved on to {number + 1}: "
+            "a release was interrupted; run `briefgen release` to finish it"
         )
-    from briefgen.translation.update import check as check_translations
+        problems.append(loaded.problem("brief", ("edition",), message))
+    for part in stale_parts(folder):
+        message = "left by an interrupted release; `briefgen release` removes it"
+        problems.append(Problem(part, 1, 1, "", message, "warning"))
+    return problems
 
-    # no official may receive a translation older than the English: every language complete
-    check_translations(loaded, loaded.brief.languages[1:])
-    brief = loaded.brief.model_copy(update={"date": date}) if date else loaded.brief
-    loaded_for_release = _replace_brief(loaded, brief)
-    content = content_of(loaded_for_release)
-    if loaded.translations:
-        from briefgen.translation.catalogs import freeze
 
-        content["translations"] = freeze(loaded)
-    earlier = [n for n in released_editions(folder) if n < number]
-    if earlier:
-        previous = read_edition(folder, earlier[-1])
-        if canonical_json(_substance(previous["content"])) == canonical_json(_substance(content)):
-            raise EditionError(f"nothing changed since edition {earlier[-1]}: not releasing edition {number}")
-    frozen = {
-        "format": FORMAT_VERSION,
-        "brief": loaded.id,
-        "edition": number,
-        "released": brief.date.isoformat(),
-        "content_hash": content_hash(content),
-        "content": content,
-    }
-    # key order as in the sources (profile tables keep their order); the hash is order-free
-    write_text_atomic(target, json.dumps(frozen, indent=1, ensure_ascii=False) + "\n")
-    bump_edition(folder / "brief.yaml", number + 1)
-    return target
+def interrupted_release(folder: Path, loaded: LoadedBrief) -> int | None:
+    """Return N when edition N is released but brief.yaml was left at N by an interrupted release.
+
+    That is the case when `editions/N.json` holds exactly the working sources (edition number
+    and date aside); when the sources differ, brief.yaml's edition was set back by hand.
+    """
+    number = loaded.brief.edition
+    if not edition_path(folder, number).exists():
+        return None
+    try:
+        frozen = read_edition(folder, number)
+    except (EditionError, KeyError, TypeError):
+        return None
+    same = canonical_json(_substance(frozen["content"])) == canonical_json(
+        _substance(released_content(loaded))
+    )
+    return number if same else None
+
+
+@contextlib.contextmanager
+def release_lock(folder: Path) -> Iterator[None]:
+    """Hold the brief's release lock, or raise EditionError when another release holds it.
+
+    An advisory lock (flock) on `<brief>/.release.lock`: the system drops it when the holder
+    dies, so a killed release never leaves the brief locked.
+    """
+    path = folder / LOCK_NAME
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise EditionError(
+                f"another release of {folder.name} is running ({path}); try again when it has finished"
+            ) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file: lock the new one instead
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def release_running(folder: Path) -> bool:
+    """Return True while another process holds the brief's release lock."""
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """Remove temporary files that an interrupted release left (under the lock, none is live)."""
+    for stale in [*folder.glob(".brief.yaml.*.part"), *(folder / EDITIONS_DIR).glob(".*.json.*.part")]:
+        stale.unlink(missing_ok=True)
+
+
+def stale_parts(folder: Path) -> list[Path]:
+    """Return the temporary files an interrupted release left in the brief folder."""
+    return sorted([*folder.glob(".brief.yaml.*.part"), *(folder / EDITIONS_DIR).glob(".*.json.*.part")])
 
 
 def bump_edition(path: Path, edition: int) -> None:
-    """Set `edition:` in brief.yaml, leaving every other byte (comments, order, layout) alone.
+    """Set `edition:` in brief.yaml, leaving every other byte (comments, order, layout) alone."""
+    _write_brief(path, bumped_brief(path, edition))
+
+
+def _write_brief(path: Path, data: bytes) -> None:
+    write_bytes_atomic(path, data, mode=stat.S_IMODE(os.stat(path).st_mode))
+
+
+def bumped_brief(path: Path, edition: int) -> bytes:
+    """Return brief.yaml's bytes with `edition:` set to `edition`; write nothing.
 
     ruamel's round-trip loader finds the value's exact position; only that number is replaced,
-    or, when the key is absent, one `edition:` line is added after `date:`.
+    or, when the key is absent, one `edition:` line is added after `date:`. Line endings (LF or
+    CRLF) and a byte-order mark are kept. Raises EditionError when the value is not written as
+    a plain number (`"2"`, `+2`, `0x2`), which could not be replaced faithfully.
     """
     from ruamel.yaml import YAML
 
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    text = raw[len(bom) :].decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
     data = YAML(typ="rt").load(text)
-    lines = text.splitlines(keepends=True)
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
     if "edition" in data:
         line, column = data.lc.value("edition")
         current = lines[line]
-        number = re.match(r"\d+", current[column:])
+        number = re.match(r"[1-9][0-9]*(?=[ \t]*(#|\r?\n|$))", current[column:])
         if number is None:
-            raise EditionError(f"{path}:{line + 1}: edition is not a plain number")
+            raise EditionError(
+                f"{path}:{line + 1}: edition is not a plain number like `edition: 2`; fix it, then release"
+            )
         lines[line] = current[:column] + str(edition) + current[column + number.end() :]
     else:
         after = data.lc.key("date")[0] + 1 if "date" in data else len(lines)
-        lines.insert(after, f"edition: {edition}\n")
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += newline
+        lines.insert(after, f"edition: {edition}{newline}")
     updated = "".join(lines)
     check = YAML(typ="rt").load(updated)
     if check.get("edition") != edition or {k: v for k, v in check.items() if k != "edition"} != {
         k: v for k, v in data.items() if k != "edition"
     }:
         raise EditionError(f"{path}: could not update edition without touching anything else")
-    write_bytes_atomic(path, updated.encode("utf-8"))
+    return bom + updated.encode("utf-8")
 
 
 def read_edition(folder: Path, number: int) -> dict[str, Any]:
@@ -184,6 +336,7 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         countries={code: CountryProfile.model_validate(p) for code, p in content["countries"].items()},
         sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
         recipients=None,
+        released=True,
         previous=load_edition(folder, before, history=False) if before is not None else None,
     )
     if content.get("translations"):  # the catalogs as they were on release day

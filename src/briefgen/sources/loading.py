@@ -7,7 +7,6 @@ the shared profiles in `<briefs>/countries/`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,12 +54,17 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     brief_path = root / "brief.yaml"
     if not root.is_dir():
         return None, [Problem(root, 1, 1, "", "no such brief folder")]
-    if not brief_path.is_file():
+    if not brief_path.exists():
         return None, [Problem(brief_path, 1, 1, "", "a brief folder needs a brief.yaml")]
+    # the project: the folder that holds the briefs folder; no source may lie outside it
+    project = root.resolve().parent.parent
     positions: dict[Path, Positions] = {}
     files: dict[str, Path] = {"brief": brief_path}
 
-    brief = _read(brief_path, Brief, problems, positions)
+    def _read(path: Path, model: type[M]) -> M | None:
+        return _read_file(path, model, problems, positions, project)
+
+    brief = _read(brief_path, Brief)
     if brief is not None and brief.id != root.name:
         problems.append(
             positions[brief_path].problem(
@@ -71,16 +75,20 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     sources_path, missing = sources_file(root)  # sources.yaml, .json (CSL) or .bib
     files["sources"] = sources_path
     sources: dict[str, Source] = {}
+    sources_in_error: set[str] = set()
+    sources_unread = True
     problems.extend(missing)
     if not missing:
-        parsed = _read(sources_path, Sources, problems, positions, read_sources)
-        sources = dict(parsed.root) if parsed is not None else {}
+        sources_unread = not _read_sources(
+            sources_path, project, problems, positions, sources, sources_in_error
+        )
 
     recommendations: list[Recommendation] = []
     seen: dict[str, Path] = {}
     rec_files = sorted([*root.glob("recommendations/*.yaml"), *root.glob("recommendations/*.yml")])
+    problems.extend(unread_files(root / "recommendations", rec_files))
     for path in rec_files:
-        rec = _read(path, Recommendation, problems, positions)
+        rec = _read(path, Recommendation)
         if rec is None:
             continue
         if rec.id in seen:
@@ -105,12 +113,12 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         if code in countries:
             problems.append(positions[brief_path].problem(("countries", i), f"{code} is listed twice"))
             continue
-        if not path.is_file():
+        if not path.exists():
             problems.append(
                 positions[brief_path].problem(("countries", i), f"no profile for {code}: expected {path}")
             )
             continue
-        profile = _read(path, CountryProfile, problems, positions)
+        profile = _read(path, CountryProfile)
         if profile is None:
             continue
         if profile.code != path.stem:
@@ -124,9 +132,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
 
     recipients_path = root / "recipients.yaml"
     recipients: tuple[Recipient, ...] | None = None
-    if recipients_path.is_file():
+    if recipients_path.exists():
         files["recipients"] = recipients_path
-        parsed_recipients = _read(recipients_path, Recipients, problems, positions)
+        parsed_recipients = _read(recipients_path, Recipients)
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
     if brief is None:
@@ -140,6 +148,8 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         recipients=recipients,
         files=files,
         positions=positions,
+        sources_in_error=frozenset(sources_in_error),
+        sources_unread=sources_unread,
     )
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
@@ -149,16 +159,72 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     return loaded, problems
 
 
-def _read(
-    path: Path,
-    model: type[M],
-    problems: list[Problem],
-    positions: dict[Path, Positions],
-    reader: Callable[[Path], tuple[YamlDocument | None, list[Problem]]] = read_yaml,
+def _read_file(
+    path: Path, model: type[M], problems: list[Problem], positions: dict[Path, Positions], project: Path
 ) -> M | None:
-    document, found = reader(path)
+    document, found = read_yaml(path, within=project)
     problems.extend(found)
     if document is None:
         return None
     positions[path] = document.positions
-    return validate_document(document, model, problems)
+    return validate_document(document, model, problems, known=found)
+
+
+def _read_sources(
+    path: Path,
+    project: Path,
+    problems: list[Problem],
+    positions: dict[Path, Positions],
+    sources: dict[str, Source],
+    in_error: set[str],
+) -> bool:
+    """Read the bibliography work by work, so that one bad entry leaves the others usable.
+
+    Return False when the file could not be read at all.
+    """
+    document, found = read_sources(path, within=project)
+    problems.extend(found)
+    if document is None:
+        return False
+    positions[path] = document.positions
+    if not isinstance(document.data, dict):
+        validate_document(document, Sources, problems, known=found)
+        return False
+    for key, value in document.data.items():
+        entry = YamlDocument({key: value}, document.positions)
+        parsed = validate_document(entry, Sources, problems, known=found)
+        if parsed is None:
+            in_error.add(str(key))
+        else:
+            sources.update(parsed.root)
+    return True
+
+
+UNREAD_HINT = "only files named *.yaml or *.yml (lower case) directly in recommendations/ are read"
+
+
+def unread_files(folder: Path, read: list[Path]) -> list[Problem]:
+    """Warn of files in `folder` that look like sources but will not be read.
+
+    `x.YAML`, `x.yaml~`, `x.yaml.bak` and files in subfolders are easy to take for
+    recommendations; silently leaving them out would drop a recommendation from the brief.
+    """
+    if not folder.is_dir():
+        return []
+    taken = set(read)
+    warnings = []
+    for entry in sorted(folder.iterdir()):
+        if entry in taken:
+            continue
+        if entry.is_dir():
+            for path in sorted(p for p in entry.rglob("*") if _looks_like_source(p.name)):
+                message = f"not read: it is in a subfolder; {UNREAD_HINT}"
+                warnings.append(Problem(path, 1, 1, "", message, "warning"))
+        elif _looks_like_source(entry.name):
+            warnings.append(Problem(entry, 1, 1, "", f"not read: {UNREAD_HINT}", "warning"))
+    return warnings
+
+
+def _looks_like_source(name: str) -> bool:
+    lower = name.lower()
+    return ".yaml" in lower or ".yml" in lower

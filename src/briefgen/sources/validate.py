@@ -35,6 +35,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         load_edition,
         previous_release,
         read_edition,
+        release_problems,
         released_editions,
     )
     from briefgen.sources.fonts import check_fonts
@@ -60,6 +61,8 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
             loaded.previous = load_edition(folder, before, history=False)
     problems += loaded.warnings
     problems += check_fonts(loaded)  # characters no installed font can show
+    if edition is None:
+        problems += release_problems(folder, loaded)  # a release that was interrupted
     loaded.warnings = [p for p in problems if p.severity != "error"]
     return Validation(folder, loaded, problems)
 

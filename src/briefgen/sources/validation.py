@@ -7,9 +7,13 @@ from typing import TYPE_CHECKING
 
 from briefgen.document.text import citations_in
 from briefgen.errors import Problem
-from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf
+from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, Passage
+from briefgen.models.brief import TailoredText
+from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
+from briefgen.sources.markdown_subset import unsupported
 from briefgen.sources.yamlsource import Loc, dotted
+from briefgen.tailoring.numbering import duplicate_numbers
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
@@ -21,10 +25,10 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
     yield "brief", ("title",), brief.title
     if brief.subtitle:
         yield "brief", ("subtitle",), brief.subtitle
-    yield "brief", ("summary",), brief.summary
+    yield from _tailored_texts(brief.summary, ("summary",))
     for i, section in enumerate(brief.sections):
         yield "brief", ("sections", i, "heading"), section.heading
-        yield "brief", ("sections", i, "body"), section.body
+        yield from _tailored_texts(section.body, ("sections", i, "body"))
     for name, scenario in brief.scenarios.items():
         yield "brief", ("scenarios", name, "label"), scenario.label
     for rec in loaded.recommendations:
@@ -57,6 +61,33 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
                 yield part, ("facts", name, "value"), fact.value
 
 
+_PLAIN_FIELDS = {"title", "subtitle", "heading", "label", "name", "official_name", "capital", "value"}
+"""Fields that are one plain line, not Markdown: they print as typed."""
+
+
+def _tailored_texts(value: TailoredText, loc: Loc) -> Iterator[tuple[str, Loc, str]]:
+    if isinstance(value, str):
+        yield "brief", loc, value
+        return
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            yield "brief", (*loc, i), item
+        elif item.text is not None:
+            yield "brief", (*loc, i, "text"), item.text
+
+
+def _passage_conditions(loaded: LoadedBrief) -> Iterator[tuple[Loc, Passage]]:
+    """Yield every tailored paragraph of the summary and sections with where it stands."""
+    brief = loaded.brief
+    texts: list[tuple[Loc, TailoredText]] = [(("summary",), brief.summary)]
+    texts += [(("sections", i, "body"), s.body) for i, s in enumerate(brief.sections)]
+    for loc, value in texts:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Passage):
+                    yield (*loc, i), item
+
+
 def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     """Return every problem that only shows when the files are read together.
 
@@ -70,15 +101,35 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     cited: set[str] = set()
     bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
 
+    def is_known(key: str) -> bool:
+        # a work that sources.yaml has but could not read was reported there, once
+        return key in sources or key in loaded.sources_in_error or loaded.sources_unread
+
     def source_missing(part: str, loc: Loc, key: str) -> None:
         more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
+    # what the Markdown subset does not support, at its line
+    for part, loc, text in text_fields(loaded):
+        if loc and loc[-1] in _PLAIN_FIELDS:
+            continue
+        for offset, message in unsupported(text):
+            path = loaded.files[part]
+            positions = loaded.positions.get(path)
+            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+            problems.append(Problem(path, line, col, dotted(loc), message))
+
     # citations in text
     for part, loc, text in text_fields(loaded):
+        for offset, written, meant in malformed_citations(text, sources):
+            path = loaded.files[part]
+            positions = loaded.positions.get(path)
+            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+            message = f"{written} is not a citation briefgen understands; did you mean {meant}?"
+            problems.append(Problem(path, line, col, dotted(loc), message))
         for item, offset in citations_in(text):
             cited.add(item.key)
-            if item.key not in sources:
+            if not is_known(item.key):
                 path = loaded.files[part]
                 positions = loaded.positions.get(path)
                 line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
@@ -104,6 +155,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         )
 
     country_facts = {name for p in loaded.countries.values() for name in p.facts}
+    profiles_read = countries <= set(loaded.countries)
     scenario_facts = {name for s in brief.scenarios.values() for name in s.facts}
 
     def check_country(part: str, loc: Loc, code: str, *, key: bool = False) -> None:
@@ -117,6 +169,22 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 )
             )
 
+    for loc, passage in _passage_conditions(loaded):
+        for j, code in enumerate(passage.countries or []):
+            check_country("brief", (*loc, "countries", j), code)
+        if passage.when is not None:
+            for test_loc, test in _fact_tests(passage.when, (*loc, "when")):
+                scope, name = test.fact.split(".", 1)
+                defined = country_facts if scope == "country" else scenario_facts
+                if name not in defined:
+                    where = "country profile" if scope == "country" else "scenario"
+                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
+                    problems.append(
+                        loaded.problem(
+                            "brief", (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
+                        )
+                    )
+
     for rec in loaded.recommendations:
         part = f"rec:{rec.id}"
         if rec.audience.countries != "all":
@@ -126,7 +194,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             check_country(part, ("country_notes", code), code, key=True)
         for i, evidence in enumerate(rec.evidence):
             cited.add(evidence.source)
-            if evidence.source not in sources:
+            if not is_known(evidence.source):
                 source_missing(part, ("evidence", i, "source"), evidence.source)
             for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
@@ -134,6 +202,8 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
                 scope, name = test.fact.split(".", 1)
                 defined = country_facts if scope == "country" else scenario_facts
+                if scope == "country" and not profiles_read:
+                    continue  # a profile that could not be read was reported; its facts are unknown
                 if name not in defined:
                     where = "country profile" if scope == "country" else "scenario"
                     more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
@@ -143,11 +213,41 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         )
                     )
 
+    for rec in loaded.recommendations:
+        receiving = brief.countries if rec.audience.countries == "all" else rec.audience.countries
+        for i, institution in enumerate(rec.audience.institutions):
+            unnamed = [
+                code
+                for code in receiving
+                if code in loaded.countries and institution not in loaded.countries[code].institutions
+            ]
+            if unnamed:
+                problems.append(
+                    loaded.problem(
+                        f"rec:{rec.id}",
+                        ("audience", "institutions", i),
+                        f"institution '{institution}' has no name in the profile of {', '.join(unnamed)}; "
+                        f"the brief prints a generic name: add `institutions: {{{institution}: …}}` there",
+                        severity="warning",
+                    )
+                )
+
+    for number, ids in duplicate_numbers(loaded.recommendations).items():
+        for rec_id in ids[1:]:
+            problems.append(
+                loaded.problem(
+                    f"rec:{rec_id}",
+                    ("number",),
+                    f"number {number} is already given to '{ids[0]}'; "
+                    "each recommendation keeps its own number in every brief",
+                )
+            )
+
     for code, profile in loaded.countries.items():
         for name, fact in profile.facts.items():
             if fact.source is not None:
                 cited.add(fact.source)
-                if fact.source not in sources:
+                if not is_known(fact.source):
                     source_missing(f"country:{code}", ("facts", name, "source"), fact.source)
 
     if loaded.recipients is not None:

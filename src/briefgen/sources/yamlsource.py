@@ -8,6 +8,9 @@ can neither expand beyond its size nor run code. What comes out is plain Python 
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,17 +35,26 @@ from briefgen.errors import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
-# Characters that XML 1.0 forbids; they would make a DOCX unreadable.
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+
+# The scalar tags that may be written explicitly, and what a value so tagged must look like.
+_SCALAR_KINDS = {
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "null",
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_NUMBER = 10**15
+"""Numbers in sources lie strictly between -MAX_NUMBER and MAX_NUMBER (a quadrillion)."""
 
 Loc = tuple[str | int, ...]
 
@@ -105,6 +117,34 @@ class YamlDocument:
     positions: Positions
 
 
+class _Unreadable:
+    """Stands for a value that was reported and left out: no model field accepts it, so the
+    model's complaint lands on that field (and is not repeated), not on what holds it."""
+
+    def __repr__(self) -> str:
+        return "<unreadable value>"
+
+
+UNREADABLE = _Unreadable()
+
+
+class _BadScalar(Exception):
+    """A scalar that has no value a source can hold; the message says why."""
+
+
+def _short(tag: Any) -> str:
+    return str(tag).replace("tag:yaml.org,2002:", "!!")
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 class _Refused(Exception):
     def __init__(self, line: int, column: int, message: str) -> None:
         self.line, self.column, self.message = line, column, message
@@ -114,19 +154,20 @@ def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read `path`; return its document, or None and the problems that stopped it."""
+def read_yaml(path: Path, *, within: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read `path`; return its document, or None and the problems that stopped it.
+
+    Only a regular file is read, never a FIFO, device or socket, and, when `within` is given,
+    only one that really lies inside that folder once symbolic links are resolved. The size
+    limit holds for the bytes actually read, whatever `stat` says.
+    """
 
     def fail(line: int, column: int, message: str) -> tuple[None, list[Problem]]:
         return None, [Problem(path, line, column, "", message)]
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(1, 1, f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(1, 1, f"cannot read file: {exc.strerror or exc}")
+    raw, refusal = read_source_bytes(path, within=within)
+    if raw is None:
+        return fail(1, 1, refusal)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,6 +178,63 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[Problem]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return parse_yaml(text, path)
+
+
+def read_source_bytes(path: Path, *, within: Path | None = None) -> tuple[bytes | None, str]:
+    """Return the bytes of a source file, or None and why it is refused (never its content)."""
+    try:
+        if within is not None:
+            real = path.resolve(strict=True)
+            if not real.is_relative_to(within.resolve()):
+                return (
+                    None,
+                    f"is a link to a file outside the project folder {within}; sources must lie inside it",
+                )
+        kind = _kind_of(os.stat(path).st_mode)
+        if kind:
+            return None, f"is {kind}, not a regular file; a source must be a plain file"
+        # O_NONBLOCK: should the name become a FIFO after the check, opening it cannot hang
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    try:
+        status = os.fstat(fd)
+        kind = _kind_of(status.st_mode)
+        if kind:
+            return None, f"is {kind}, not a regular file; a source must be a plain file"
+        if status.st_size > MAX_FILE_BYTES:
+            return None, f"file is {status.st_size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        return None, f"file is larger than the limit of {MAX_FILE_BYTES // 2**20} MB"
+    return b"".join(chunks), ""
+
+
+def _kind_of(mode: int) -> str:
+    """Return what a non-regular file is ("a FIFO"), or "" for a regular file."""
+    if stat.S_ISREG(mode):
+        return ""
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def parse_yaml(text: str, path: Path) -> tuple[YamlDocument | None, list[Problem]]:
@@ -161,7 +259,9 @@ def parse_yaml(text: str, path: Path) -> tuple[YamlDocument | None, list[Problem
         return None, [Problem(path, line, col, "", f"malformed YAML: {_reader_message(exc)}")]
     if data is _EMPTY:
         return None, [Problem(path, 1, 1, "", "file is empty")]
-    return (YamlDocument(data, positions) if not problems else None), problems
+    # a bad value or key is reported and left out; the rest of the file stays usable, so one
+    # slip does not turn into a problem for everything that refers to the file
+    return YamlDocument(data, positions), problems
 
 
 _EMPTY = object()
@@ -201,10 +301,16 @@ class _Builder:
         tag = event.ctag
         if tag is not None and str(tag) != "!" and str(tag) not in _STANDARD_TAGS:
             self.problems.append(
-                Problem(self.positions.path, line, col, dotted(loc), f"YAML tag {tag} is not allowed")
+                Problem(
+                    self.positions.path,
+                    line,
+                    col,
+                    dotted(loc),
+                    f"YAML tag {_short(tag)} is not allowed; only !!str, !!int, !!float, !!bool and !!null are",
+                )
             )
             self._skip(event, events)
-            return None
+            return UNREADABLE
         if isinstance(event, MappingStartEvent):
             return self.mapping(events, loc, depth + 1)
         if isinstance(event, SequenceStartEvent):
@@ -237,20 +343,48 @@ class _Builder:
         return result
 
     def _key(self, event: Any) -> str:
-        value = self._construct(event)
+        try:
+            value = self._construct(event)
+        except _BadScalar:
+            return str(event.value)  # a key is a name; `2021-02-30:` names something all the same
         if isinstance(value, bool) or value is None:
             return str(event.value)  # `yes:` or `null:` as a key is meant as text
         return value if isinstance(value, str) else str(value)
 
     def _construct(self, event: Any) -> Any:
+        """Return the value of a scalar, or raise _BadScalar saying why it has none."""
+        text = event.value
+        plain = self.yaml.resolver.resolve(ScalarNode, text, (True, False))
         tag = event.ctag
         if tag is None or str(tag) == "!":
-            tag = self.yaml.resolver.resolve(ScalarNode, event.value, event.implicit)
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
-        return self.yaml.constructor.construct_object(node)
+            tag = self.yaml.resolver.resolve(ScalarNode, text, event.implicit)
+        elif str(tag) in _SCALAR_KINDS and str(plain) != str(tag):
+            raise _BadScalar(
+                f"{_shown(text)} is not {_SCALAR_KINDS[str(tag)]}, as its tag {_short(tag)} says"
+            )
+        if str(tag) == "tag:yaml.org,2002:int" and len(text.lstrip("+-0").replace("_", "")) > 18:
+            raise _BadScalar(f"{_shown(text)} is too large; numbers must lie within ±10^15")
+        node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=event.style)
+        try:
+            value = self.yaml.constructor.construct_object(node)
+        except (ValueError, KeyError, TypeError, ArithmeticError, YAMLError) as exc:
+            if str(tag) == _TIMESTAMP:
+                raise _BadScalar(
+                    f"{_shown(text)} is not a real date ({_reason(exc)}); write a date as YYYY-MM-DD"
+                ) from None
+            raise _BadScalar(f"cannot read the value {_shown(text)}: {_reason(exc)}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _BadScalar(f"{_shown(text)} is not a finite number; write a number, or quote it as text")
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= MAX_NUMBER:
+            raise _BadScalar(f"{_shown(text)} is too large; numbers must lie within ±10^15")
+        return value
 
     def scalar(self, event: Any, loc: Loc, line: int, col: int) -> Any:
-        value = self._construct(event)
+        try:
+            value = self._construct(event)
+        except _BadScalar as exc:
+            self.problems.append(Problem(self.positions.path, line, col, dotted(loc), str(exc)))
+            return UNREADABLE
         if isinstance(value, str):
             self.positions.block[loc] = event.style == "|"
             bad = UNPRINTABLE.search(value)

@@ -8,24 +8,28 @@ from typing import Any
 
 from briefgen.document.citations import page_locator
 from briefgen.document.doctree import Citation, CiteItem, RichText, walk_inlines
-from briefgen.document.formatting import fact_value, humanise, long_date, scalar_value
+from briefgen.document.formatting import fact_value, humanise, long_date
 from briefgen.document.model import (
-    MISSING,
     ChangesSince,
     Decision,
     EvidenceItem,
     LeafResult,
+    PassageDecision,
     ProfileRow,
     Reference,
     TailoredBrief,
     TailoredRecommendation,
 )
-from briefgen.document.words import say, with_year
+from briefgen.document.typography import typeset
 from briefgen.errors import TailoringError
 from briefgen.models import CountryProfile, Recommendation
+from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
+from briefgen.tailoring.numbering import brief_numbers
+from briefgen.tailoring.passages import tailor_text
+from briefgen.tailoring.sentences import applies_sentence, institution_name
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
@@ -66,30 +70,59 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
 
     decisions: list[Decision] = []
     kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
+    numbers = brief_numbers(loaded.recommendations)
     for rec in sorted(loaded.recommendations, key=lambda r: (r.priority, r.id)):
         decision = _decide(rec, country, country_facts, scenario_facts)
         decisions.append(decision)
         if decision.included:
             kept.append((rec, decision.leaves))
 
+    kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
     recommendations = tuple(
         _tailor_recommendation(
-            loaded, rec, number, leaves, profile, active.label if active else None, language
+            loaded,
+            rec,
+            number,
+            leaves,
+            profile,
+            typeset(active.label, language, smart_quotes=True) if active else None,
+            language,
         )
-        for number, (rec, leaves) in enumerate(kept, 1)
+        for rec, leaves in kept
+        for number in (numbers[rec.id],)
     )
     profile_rows = tuple(
         ProfileRow(
             name=name,
-            label=fact.label or humanise(name),
+            label=typeset(fact.label or humanise(name), language, smart_quotes=True),
             value=fact_value(fact, language),
             year=fact.year,
             source=bibliography.labels.get(fact.source) if fact.source else None,
         )
         for name, fact in profile.facts.items()
     )
-    summary = loaded.rich(brief.summary)
-    sections = tuple((s.heading, loaded.rich(s.body)) for s in brief.sections)
+    passages: list[PassageDecision] = []
+
+    def text_for(value: TailoredText, part: str) -> RichText:
+        rich, decided = tailor_text(
+            loaded,
+            value,
+            part,
+            country,
+            country_facts,
+            scenario_facts,
+            recommendations,
+            profile.official_name,
+        )
+        passages.extend(decided)
+        return rich
+
+    summary = text_for(brief.summary, "summary")
+    sections = tuple(
+        (heading, text_for(s.body, heading))
+        for s in brief.sections
+        for heading in (typeset(s.heading, language, smart_quotes=True),)
+    )
     highlights = tuple(loaded.rich(h) for h in profile.highlights)
 
     cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
@@ -105,8 +138,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         language=language,
         date=brief.date,
         date_text=long_date(brief.date, language),
-        title=brief.title,
-        subtitle=brief.subtitle,
+        title=typeset(brief.title, language, smart_quotes=True),
+        subtitle=typeset(brief.subtitle, language, smart_quotes=True) if brief.subtitle else None,
         series=brief.series,
         organisation=brief.organisation,
         authors=tuple(a.name for a in brief.authors),
@@ -115,9 +148,9 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         country_name=profile.name,
         official_name=profile.official_name,
         government_of=loaded.government_of.get(country),
-        draft=bool(loaded.untranslated.get(country)),
+        draft_translation=bool(loaded.untranslated.get(country)),
         scenario=scenario_id,
-        scenario_label=active.label if active else None,
+        scenario_label=typeset(active.label, language, smart_quotes=True) if active else None,
         scenario_is_default=scenario_id == brief.scenario,
         summary=summary,
         sections=sections,
@@ -126,7 +159,9 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         highlights=highlights,
         recommendations=recommendations,
         decisions=tuple(decisions),
+        passages=tuple(passages),
         references=references,
+        draft=not loaded.released,
     )
 
 
@@ -182,11 +217,11 @@ def _tailor_recommendation(
         title=loaded.rich(rec.title),
         priority=rec.priority,
         horizon=rec.horizon,
-        institutions=tuple(loaded.institution_names.get(i, i) for i in rec.audience.institutions),
-        trigger=loaded.rich(rec.trigger.summary),
-        applies_because=tuple(
-            _because(leaf, profile, scenario_label, language) for leaf in leaves if leaf.holds
+        institutions=tuple(
+            dict.fromkeys(institution_name(profile, i, language) for i in rec.audience.institutions)
         ),
+        trigger=loaded.rich(rec.trigger.summary),
+        applies_because=applies_sentence(leaves, profile, scenario_label, language),
         watch=tuple(loaded.rich(w) for w in rec.trigger.watch),
         action=loaded.rich(rec.action.summary),
         steps=tuple(loaded.rich(s) for s in rec.action.steps),
@@ -194,23 +229,6 @@ def _tailor_recommendation(
         evidence=tuple(evidence),
         country_note=loaded.rich(note) if note else None,
     )
-
-
-def _because(leaf: LeafResult, profile: CountryProfile, scenario_label: str | None, language: str) -> str:
-    """Say in words what was found true: "scenario: Growth resumes"; "Debt …: 43% (2019)"."""
-    scope, name = leaf.fact.split(".", 1)
-    if scope == "scenario":
-        label = scenario_label or humanise(name).lower()
-        return say(language, "because_scenario", scenario=label)
-    fact = profile.facts.get(name)
-    label = (fact.label if fact is not None else None) or humanise(name)
-    if fact is None or leaf.value is MISSING:
-        return say(language, "because_not_recorded", label=label)
-    value = with_year(fact_value(fact, language), fact.year, language)
-    if leaf.operator in ("gt", "gte", "lt", "lte"):
-        threshold = scalar_value(leaf.operand, fact.unit, language)
-        return say(language, f"because_{leaf.operator}", label=label, value=value, threshold=threshold)
-    return say(language, "because_value", label=label, value=value)
 
 
 def _cited_keys(

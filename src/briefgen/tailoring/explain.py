@@ -68,6 +68,16 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
         "scenario_label": tailored.scenario_label,
         "scenario_is_default": tailored.scenario_is_default,
         "recommendations": items,
+        "paragraphs": [
+            {
+                "part": p.part,
+                "index": p.index,
+                "opening": p.opening,
+                "included": p.included,
+                "reason": p.reason,
+            }
+            for p in tailored.passages
+        ],
     }
 
 
@@ -105,6 +115,16 @@ def explanation_text(data: dict[str, Any]) -> str:
         lines.extend(_why(rec))
     if not excluded:
         lines.append("  (none)")
+    paragraphs = data.get("paragraphs") or []
+    if paragraphs:
+        lines.append("")
+        lines.append(
+            f"TAILORED PARAGRAPHS ({sum(p['included'] for p in paragraphs)} of {len(paragraphs)} kept)"
+        )
+        for p in paragraphs:
+            mark = "kept" if p["included"] else "left out"
+            lines.append(f"  {p['part']}, paragraph {p['index'] + 1}: {mark}: {p['opening']}")
+            lines.append(f"       {p['reason']}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,84 @@
+"""Tailored paragraphs: the summary and analysis sections say only what concerns this country.
+
+A text field is Markdown (the same in every brief) or a list of paragraphs; a paragraph may
+carry `countries` and `when` as recommendations do, or be `generated: recommendations`, the
+sentence naming exactly the recommendations this country's brief contains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from briefgen.document.doctree import Block, Paragraph, RichText, Text
+from briefgen.document.model import PassageDecision, TailoredRecommendation
+from briefgen.document.words import government, join_list, say, words
+from briefgen.models import Passage
+from briefgen.models.brief import TailoredText
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.tailoring.conditions import evaluate
+
+
+def recommendations_sentence(
+    recommendations: Sequence[TailoredRecommendation], official_name: str, language: str
+) -> str:
+    """Return "The brief makes two recommendations to the Government of …: “…” (recommendation 1) and …"."""
+    gov = government(official_name, language)
+    items = [say(language, "summary_item", title=r.title.plain(), number=r.number) for r in recommendations]
+    if not items:
+        return say(language, "summary_no_recommendations", government=gov)
+    if len(items) == 1:
+        return say(language, "summary_recommendation", government=gov, items=items[0])
+    numbers = words(language)["number_words"].split(",")
+    count = numbers[len(items)] if len(items) < len(numbers) else str(len(items))
+    return say(
+        language, "summary_recommendations", government=gov, count=count, items=join_list(items, language)
+    )
+
+
+def tailor_text(
+    loaded: LoadedBrief,
+    value: TailoredText,
+    part: str,
+    country: str,
+    country_facts: dict[str, Any],
+    scenario_facts: dict[str, Any],
+    recommendations: Sequence[TailoredRecommendation],
+    official_name: str,
+) -> tuple[RichText, list[PassageDecision]]:
+    """Return the text as this country's brief shows it, and why each tailored paragraph is in or out."""
+    language = loaded.brief.language
+    if isinstance(value, str):
+        return loaded.rich(value), []
+    blocks: list[Block] = []
+    decisions: list[PassageDecision] = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            blocks.extend(loaded.rich(item).blocks)
+            continue
+        included, reason = _decide(item, country, country_facts, scenario_facts)
+        if item.generated == "recommendations":
+            sentence = recommendations_sentence(recommendations, official_name, language)
+            opening = "(generated) " + sentence
+            if included:
+                blocks.append(Paragraph((Text(sentence),)))
+        else:
+            rich = loaded.rich(item.text or "")
+            opening = rich.plain()
+            if included:
+                blocks.extend(rich.blocks)
+        short = opening if len(opening) <= 70 else opening[:69] + "…"
+        decisions.append(PassageDecision(part, index, short, included, reason))
+    return RichText(tuple(blocks)), decisions
+
+
+def _decide(
+    item: Passage, country: str, country_facts: dict[str, Any], scenario_facts: dict[str, Any]
+) -> tuple[bool, str]:
+    if item.countries is not None and country not in item.countries:
+        return False, f"countries are {', '.join(item.countries)}; {country} is not among them"
+    if item.when is None:
+        return True, "no condition" if item.countries is None else f"{country} is among its countries"
+    verdict = evaluate(item.when, country_facts, scenario_facts)
+    tests = "; ".join(leaf.describe() for leaf in verdict.deciding)
+    return verdict.holds, f"condition {'holds' if verdict.holds else 'fails'}: {tests}"

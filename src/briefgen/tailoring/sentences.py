@@ -1,0 +1,70 @@
+"""Sentences a reader reads instead of the machinery: why a recommendation applies, and whom
+it addresses, in that government's own names.
+
+"Applies because Ruritania borders the sea and owes its largest lender 38% of its public debt
+(2019), under the scenario ‘Growth resumes’": each fact the condition found true says
+itself through its profile's `sentence` (a predicate after the country's name, `{value}` where
+the value goes), or through a generic form built from its label when it has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from briefgen.document.formatting import fact_value, humanise
+from briefgen.document.model import MISSING, LeafResult
+from briefgen.document.words import fill, join_list, say
+from briefgen.models import CountryProfile
+
+
+def fact_clause(name: str, profile: CountryProfile, language: str) -> str:
+    """Return what a fact says about the country, as a predicate: "owes its largest lender 38% of … (2019)"."""
+    fact = profile.facts[name]
+    value = fact_value(fact, language)
+    if isinstance(fact.value, bool):
+        value = say(language, "yes" if fact.value else "no")
+    if fact.sentence and fact.value is not False:  # a yes/no fact's sentence says the "yes"
+        clause = fill(fact.sentence, value=value)
+    else:
+        clause = say(language, "fact_records", label=fact.label or humanise(name), value=value)
+    return say(language, "with_year", value=clause, year=fact.year) if fact.year else clause
+
+
+def applies_sentence(
+    leaves: Iterable[LeafResult], profile: CountryProfile, scenario_label: str | None, language: str
+) -> str | None:
+    """Return "Applies because <country> <facts>, under the scenario ‘…’." or None when it always applies."""
+    clauses: list[str] = []
+    scenario = False
+    for leaf in leaves:
+        if not leaf.holds:
+            continue
+        scope, name = leaf.fact.split(".", 1)
+        if scope == "scenario":
+            scenario = True
+        elif name in profile.facts and leaf.value is not MISSING:
+            clause = fact_clause(name, profile, language)
+            if clause not in clauses:
+                clauses.append(clause)
+    label = scenario_label if scenario else None
+    if clauses and label:
+        return say(
+            language,
+            "applies_facts_scenario",
+            country=profile.name,
+            facts=join_list(clauses, language),
+            scenario=label,
+        )
+    if clauses:
+        return say(language, "applies_facts", country=profile.name, facts=join_list(clauses, language))
+    if label:
+        return say(language, "applies_scenario", scenario=label)
+    return None
+
+
+def institution_name(profile: CountryProfile, institution: str, language: str) -> str:
+    """Return the institution as the country's government names it, or a readable generic name."""
+    named = profile.institutions.get(institution)
+    if named:
+        return named
+    return say(language, "institution_generic", name=humanise(institution.replace("-", "_")))
