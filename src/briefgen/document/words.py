@@ -59,7 +59,6 @@ ENGLISH: Mapping[str, str] = {
     "fact_records": "records “{label}” as {value}",
     "institution_generic": "{name}",
     "draft": "DRAFT – not for distribution",
-    "summary_recommendations": "The brief makes {count} recommendations to the Government of {government}: {items}.",
     "summary_recommendation": "The brief makes one recommendation to the Government of {government}: {items}.",
     "summary_no_recommendations": "The brief makes no recommendation to the Government of {government} at present.",
     "summary_item": "“{title}” (recommendation {number})",
@@ -123,8 +122,15 @@ PLURALS: Mapping[str, tuple[str, str]] = {
         "The brief makes {count} recommendation to your government.",
         "The brief makes {count} recommendations to your government.",
     ),
+    "summary_recommendations": (
+        "The brief makes {count} recommendation to the Government of {government}: {items}.",
+        "The brief makes {count} recommendations to the Government of {government}: {items}.",
+    ),
 }
-"""Phrases with a count, singular and plural English; `say_count` picks the form."""
+"""Phrases with a count, singular and plural English; `say_count` picks the form.
+
+`{count}` may be a number or its word (`number_words`, in the gender the phrase's noun takes):
+the form follows the number either way ("две рекомендации", "пять рекомендаций")."""
 
 LANGUAGES = ("en", "ru", "kk", "ky", "tg", "tk", "uz")
 """The languages whose fixed words ship with briefgen (`en` is the source)."""
@@ -202,12 +208,19 @@ def words(language: str) -> Mapping[str, str]:
     return catalog(language).words
 
 
-def say_count(language: str, key: str, count: int, **values: object) -> str:
-    """Return the plural phrase `key` for `count`, in the form `language`'s rule picks."""
+def say_count(language: str, key: str, count: int, *, spelled: bool = False, **values: object) -> str:
+    """Return the plural phrase `key` for `count`, in the form `language`'s rule picks.
+
+    `spelled`: the count in words (`number_words`) up to twelve, in digits beyond.
+    """
     found = catalog(language)
     forms = found.plurals[key]
     index = min(found.plural(count), len(forms) - 1)
-    return fill(forms[index], count=count, **values)
+    shown: object = count
+    if spelled:
+        numbers = found.words["number_words"].split(",")
+        shown = numbers[count] if 0 <= count < len(numbers) else count
+    return fill(forms[index], count=shown, **values)
 
 
 def fill(phrase: str, **values: object) -> str:

@@ -35,8 +35,12 @@ BRIEF_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("organisation",),
     ("marking",),
     ("summary",),
+    ("summary", ITEM),
+    ("summary", ITEM, "text"),
     ("sections", ITEM, "heading"),
     ("sections", ITEM, "body"),
+    ("sections", ITEM, "body", ITEM),
+    ("sections", ITEM, "body", ITEM, "text"),
     ("scenarios", KEY, "label"),
 )
 RECOMMENDATION_FIELDS: tuple[tuple[Any, ...], ...] = (
@@ -58,6 +62,8 @@ COUNTRY_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("facts", KEY, "label"),
     ("facts", KEY, "unit"),
     ("facts", KEY, "value"),
+    ("facts", KEY, "sentence"),
+    ("institutions", KEY),
     ("highlights", ITEM),
 )
 
@@ -121,6 +127,13 @@ def texts(loaded: LoadedBrief) -> list[Text]:
                 if pattern == ("audience", "institutions", ITEM):
                     english = value.replace("-", " ")
                     comment = "An institution addressed, as the brief names it."
+                elif pattern == ("facts", KEY, "sentence"):
+                    comment = (
+                        "What the fact says after the country's name (“Kyrgyzstan …”), in "
+                        "“Applies because …”; keep {value}."
+                    )
+                elif pattern == ("institutions", KEY):
+                    comment = "The government's own name of the institution, in its usual form."
                 only = country
                 if pattern == ("country_notes", KEY):
                     only = str(loc[-1])
