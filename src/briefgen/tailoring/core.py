@@ -218,7 +218,10 @@ def _tailor_recommendation(
         priority=rec.priority,
         horizon=rec.horizon,
         institutions=tuple(
-            dict.fromkeys(institution_name(profile, i, language, loaded.institution_names) for i in rec.audience.institutions)
+            dict.fromkeys(
+                institution_name(profile, i, language, loaded.institution_names)
+                for i in rec.audience.institutions
+            )
         ),
         trigger=loaded.rich(rec.trigger.summary),
         applies_because=applies_sentence(leaves, profile, scenario_label, language),
