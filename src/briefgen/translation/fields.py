@@ -1,7 +1,10 @@
 """Which texts of a brief's sources are translated, and each one's name (`msgctxt`).
 
 A text is named by its file and field path: `brief.yaml:sections[1].body`,
-`recommendations/deepen-balancing.yaml:action.steps[2]`, `KZ.yaml:facts.trade.label`. The
+`recommendations/deepen-balancing.yaml:action.steps[2]`, `KZ.yaml:facts.trade.label`; a
+summary or section body given as passages names each one's text (`brief.yaml:summary[2].text`),
+and the profiles' fact sentences and institutions' names are texts too
+(`KG.yaml:facts.borders_xinjiang.sentence`, `KG.yaml:institutions.foreign-ministry`). The
 brief's own texts go to `briefs/<brief>/translations/<lang>.po`, the shared profiles' texts
 to `briefs/countries/translations/<lang>.po`. One more entry per state is not a field: the
 official name as it follows "the Government of" (`KZ.yaml:official_name@genitive`), so the
