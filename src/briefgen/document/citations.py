@@ -48,8 +48,11 @@ def page_locator(pages: str | None, language: str = "en") -> str | None:
     if re.match(r"^(p|pp|para|ch|sec)\.", pages):
         return pages
     if re.search(r"[-–,]", pages):
-        return say(language, "locator_pages", pages=re.sub(r"\s*-\s*", "–", pages))
-    return say(language, "locator_page", pages=pages)
+        locator = say(language, "locator_pages", pages=re.sub(r"\s*-\s*", "–", pages))
+    else:
+        locator = say(language, "locator_page", pages=pages)
+    # a line never ends between "p." ("с.") and its number
+    return re.sub(r"\. (?=\d)", ".\u00a0", locator)
 
 
 @dataclass(frozen=True)

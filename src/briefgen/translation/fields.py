@@ -132,7 +132,7 @@ def texts(loaded: LoadedBrief) -> list[Text]:
                     comment = "An institution addressed, as the brief names it."
                 elif pattern == ("facts", KEY, "sentence"):
                     comment = (
-                        "What the fact says after the country's name (“Kyrgyzstan …”), in "
+                        "What the fact says after the country's name (“Ruritania …”), in "
                         "“Applies because …”; keep {value}."
                     )
                 elif pattern == ("institutions", KEY):
