@@ -9,6 +9,8 @@ packages=(
   libharfbuzz-subset0            # WeasyPrint's fast font subsetter; without it CJK subsetting is 10-20x slower
   fonts-noto-core                # Noto Serif / Noto Sans: Latin, Cyrillic, Turkic Latin
   fonts-noto-cjk                 # Noto Sans/Serif CJK SC for the Chinese phrase
+  fonts-dejavu-core              # DejaVu Serif / Sans: the tests' fixture theme uses other fonts
+  libcairo2                      # CairoSVG draws a theme's SVG logo as PNG for Word
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
   python3-venv                   # python -m venv: make setup, and the wheel test's fresh environment

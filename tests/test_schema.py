@@ -19,6 +19,7 @@ KINDS = {
     "country": ["briefs/countries/*.yaml"],
     "sources": ["briefs/*/sources.yaml"],
     "recipients": ["briefs/*/recipients.yaml"],
+    "theme": ["tests/fixtures/themes/*/theme.yaml"],
 }
 
 

@@ -337,6 +337,7 @@ def output_lock(out: Path) -> Iterator[None]:
     """
     import fcntl
 
+    created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
@@ -355,6 +356,10 @@ def output_lock(out: Path) -> Iterator[None]:
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
+        if created and [p.name for p in out.iterdir()] == [LOCK]:
+            # a build that stopped before writing anything leaves no folder behind
+            (out / LOCK).unlink(missing_ok=True)
+            out.rmdir()
         os.close(fd)  # releases the lock
 
 

@@ -126,3 +126,7 @@ class LedgerError(BriefgenError):
 
 class ScaffoldError(BriefgenError):
     """A starter file cannot be written: it would overwrite an existing file."""
+
+
+class NotAWordTemplate(BriefgenError):
+    """A Word template (a theme's reference.docx) that is not a readable DOCX with styles."""

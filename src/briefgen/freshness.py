@@ -2,7 +2,7 @@
 
 After a build that wrote every document, a record beside its outputs
 (`<out>/<brief>/.inputs.json`) keeps every input file with its size, modification time and
-SHA-256: the brief folder's files, the country profiles, briefgen's own code and templates,
+SHA-256: the brief folder's files, the country profiles, the theme folder, briefgen's own code and templates,
 plus the versions of the rendering libraries and the options asked for. A later build with the
 same options compares that record with the disk before it imports a model or parses a line of
 YAML; as make and ninja do, a file whose size and modification time are the recorded ones is
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -78,12 +79,33 @@ def _roots(folder: Path) -> dict[str, Path]:
     roots = {
         "brief": folder,
         "countries": folder.parent / "countries",
+        "theme": folder.parent / "theme",  # the project's theme (a brief's own theme/ is in its folder)
         "code": Path(briefgen.__file__).resolve().parent,  # the templates are package data
     }
+    named = _named_theme(folder)
+    if named is not None:
+        roots["named-theme"] = named
     override = os.environ.get("BRIEFGEN_TEMPLATES")  # as briefgen.render.templates_dir, without its imports
     if override:
         roots["templates"] = Path(override).resolve()
     return roots
+
+
+_THEME_LINE = re.compile(
+    r"""^theme:[ \t]*(?:"([^"]*)"|'([^']*)'|([^#\s][^#]*?))[ \t]*(?:#.*)?$""", re.MULTILINE
+)
+
+
+def _named_theme(folder: Path) -> Path | None:
+    """Return the theme folder brief.yaml names (`theme: ../themes/x`), read without a YAML parser."""
+    try:
+        text = (folder / "brief.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _THEME_LINE.search(text)
+    if found is None:
+        return None
+    return (folder / next(g for g in found.groups() if g is not None)).resolve()
 
 
 def _library_dirs() -> dict[str, int]:

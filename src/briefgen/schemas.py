@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from briefgen.atomic import write_text_atomic
 from briefgen.models import Brief, CountryProfile, Recipients, Recommendation, Sources
+from briefgen.models.theme import Theme
 
 KINDS: dict[str, type[BaseModel]] = {
     "brief": Brief,
@@ -16,6 +17,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "country": CountryProfile,
     "sources": Sources,
     "recipients": Recipients,
+    "theme": Theme,
 }
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from briefgen.canonical import canonical_json as plain_canonical_json
 from briefgen.document.doctree import Citation, Inline, RichText, Text
+from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.document.words import government, prepared_for
 
 
@@ -188,6 +190,8 @@ class TailoredBrief:
     """Built from the working (unreleased) sources: every page says so; a release never does."""
     draft_translation: bool = False
     """A translation with passages still in the source language: every page says so."""
+    theme: Theme = DEFAULT_THEME
+    """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
 
     @property
     def prepared_for(self) -> str:
@@ -239,6 +243,8 @@ def to_data(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {"type": type(value).__name__}
         for f in dataclasses.fields(value):
+            if f.metadata.get("canonical") is False:
+                continue
             data[f.name] = to_data(getattr(value, f.name))
         return data
     if isinstance(value, tuple | list):
@@ -249,6 +255,8 @@ def to_data(value: Any) -> Any:
         return value.isoformat()
     if value is MISSING:
         return None
+    if isinstance(value, bytes):  # a theme's logo or Word template: its digest stands for it
+        return {"sha256": hashlib.sha256(value).hexdigest(), "size": len(value)}
     return value
 
 

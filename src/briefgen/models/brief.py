@@ -111,6 +111,8 @@ class Brief(SourceModel):
     """One tailored brief is made for each of these countries."""
     analysis_position: Literal["before-recommendations", "after-recommendations"] = "before-recommendations"
     """Where the analysis sections stand: before the recommendations, or after them."""
+    theme: Line | None = None
+    """Theme folder, relative to this brief (`../theme`); default: the brief's `theme/`, else `briefs/theme/`."""
 
     @model_validator(mode="before")
     @classmethod

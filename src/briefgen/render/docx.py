@@ -18,7 +18,8 @@ from typing import ClassVar
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.shared import Twips
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Length, Mm, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
@@ -41,8 +42,20 @@ from briefgen.document.doctree import (
 )
 from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
 from briefgen.document.outline import Part, outline
+from briefgen.document.theme import Theme
 from briefgen.document.words import fill, pieces, words
+from briefgen.errors import RenderError
 from briefgen.render import ooxml, templates_dir
+from briefgen.render.theme import (
+    DEFAULT_ACCENT,
+    DEFAULT_BODY_FONT,
+    DEFAULT_HEADING_FONT,
+    DEFAULT_TINTS,
+    LOGO_HEIGHT_MM,
+    logo_png,
+    tint,
+)
+from briefgen.render.wordstyles import REQUIRED_STYLES
 
 REFERENCE_DOCX = "reference.docx"
 """The style reference, under the templates folder."""
@@ -77,14 +90,43 @@ class DocxRenderer:
         path = reference if reference is not None else templates_dir() / REFERENCE_DOCX
         self._reference = path.read_bytes()
         self._styles = _StyleBook(Document(io.BytesIO(self._reference)))
+        self._themed: dict[tuple[object, ...], tuple[bytes, _StyleBook]] = {}
 
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the DOCX file for `brief`: the same brief gives the same bytes."""
-        document = Document(io.BytesIO(self._reference))
-        _BriefWriter(document, brief, self._styles).write()
+        reference, styles = self._reference_for(brief.theme)
+        document = Document(io.BytesIO(reference))
+        _BriefWriter(document, brief, styles).write()
         buffer = io.BytesIO()
         document.save(buffer)
         return ooxml.normalise_package(buffer.getvalue())
+
+    def _reference_for(self, theme: Theme) -> tuple[bytes, _StyleBook]:
+        """Return the style reference for `theme` and its styles, made once per theme.
+
+        A theme's own Word template replaces the bundled reference; a theme that only names a
+        colour or fonts restyles the bundled one.
+        """
+        key = (theme.word_template, theme.accent, theme.body_font, theme.heading_font)
+        if key == (None, None, None, None):
+            return self._reference, self._styles
+        known = self._themed.get(key)
+        if known is None:
+            if theme.word_template is not None:
+                reference = theme.word_template
+            else:
+                colours: dict[str, str] = {}
+                if theme.accent:
+                    colours[DEFAULT_ACCENT] = theme.accent.lstrip("#")
+                    colours.update({old: tint(theme.accent, share) for old, share in DEFAULT_TINTS.items()})
+                fonts = {}
+                if theme.body_font:
+                    fonts[DEFAULT_BODY_FONT] = theme.body_font
+                if theme.heading_font:
+                    fonts[DEFAULT_HEADING_FONT] = theme.heading_font
+                reference = ooxml.restyle(self._reference, colours, fonts)
+            known = self._themed[key] = (reference, _StyleBook(Document(io.BytesIO(reference))))
+        return known
 
 
 class _StyleBook:
@@ -92,6 +134,10 @@ class _StyleBook:
 
     def __init__(self, reference: WordDocument) -> None:
         self._ids = ooxml.style_ids(reference)
+        lower = {name.lower() for name in self._ids}
+        missing = [name for name in REQUIRED_STYLES if name.lower() not in lower]
+        if missing:  # the theme loader refuses such a template first; this guards other callers
+            raise RenderError(f"the DOCX style reference lacks the styles: {', '.join(missing)}")
         self._cjk_fonts = {name: ooxml.east_asian_font(reference, name) for name in self._ids}
 
     def id(self, name: str) -> str:
@@ -178,6 +224,7 @@ class _BriefWriter:
         section.different_first_page_header_footer = True
 
         band = section.first_page_header.paragraphs[0]
+        self.letterhead(band)
         ooxml.set_paragraph_style(band, self.styles.id("Band"))
         band.add_run(_text(brief.series or ""))
         draft = self.words["draft"] if brief.draft else None
@@ -198,6 +245,35 @@ class _BriefWriter:
             line = footer.paragraphs[0]
             line.add_run(_text(footer_words) + "\t" + _text(brief.marking or "") + "\t")
             self._page_of_pages(line)
+
+    def letterhead(self, band: WordParagraph) -> None:
+        """Put the theme's logo and the organisation's address above page one's band.
+
+        A borderless two-cell table, the form Word letterheads take: the logo left, the
+        address right.
+        """
+        theme = self.brief.theme
+        if theme.logo is None and not theme.organisation:
+            return
+        section = self.doc.sections[0]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        table = section.first_page_header.add_table(rows=1, cols=2, width=Length(width))
+        ooxml.move_before(table, band)
+        ooxml.flush_cells(table)
+        logo_cell, address_cell = table.rows[0].cells
+        if theme.logo is not None:
+            picture = logo_cell.paragraphs[0]
+            ooxml.set_paragraph_style(picture, self.styles.id("Header"))
+            picture.alignment = WD_ALIGN_PARAGRAPH.LEFT  # the Header style centres the marking
+            picture.paragraph_format.space_after = Mm(2)
+            picture.add_run().add_picture(io.BytesIO(logo_png(theme.logo)), height=Mm(LOGO_HEIGHT_MM))
+        for n, line in enumerate(theme.organisation):
+            paragraph = address_cell.paragraphs[0] if n == 0 else address_cell.add_paragraph()
+            ooxml.set_paragraph_style(paragraph, self.styles.id("Header"))
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(_text(line))
+            run.bold = n == 0
+            ooxml.plain_letters(run)  # the Header style's spaced small caps suit a marking, not an address
 
     def _page_of_pages(self, paragraph: WordParagraph) -> None:
         fields = {"page": "PAGE", "pages": "NUMPAGES"}

@@ -3,8 +3,8 @@
 A brief's text is data, and the HTML renderer escapes it, so no markup in the data can name a
 URL. This fetcher is the second wall: whatever URL WeasyPrint is asked to load (a stylesheet,
 a font, an image, an attachment, XMP metadata), it is served only when it is a `file:` URL of a
-regular file under the templates folder, after symlinks and `..` are resolved, with a suffix of
-a known asset type, or a small `data:` URL. Everything else (`http(s)://`, `ftp://`, any file
+regular file under the templates folder (or the brief's theme folder, when it has one), after
+symlinks and `..` are resolved, with a suffix of a known asset type, or a small `data:` URL. Everything else (`http(s)://`, `ftp://`, any file
 outside the templates, a large `data:` URL) is refused without being opened, and recorded.
 """
 
@@ -45,12 +45,15 @@ class FetchRefused(ValueError):
 
 
 class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
-    """Serve template assets under `root` and small `data:` URLs; refuse everything else."""
+    """Serve template assets under `root` (and a theme's `also`) and small `data:` URLs; refuse the rest."""
 
-    def __init__(self, root: Path | None = None, *, max_data_url: int = MAX_DATA_URL) -> None:
+    def __init__(
+        self, root: Path | None = None, *, also: tuple[Path, ...] = (), max_data_url: int = MAX_DATA_URL
+    ) -> None:
         # No network handler is ever reached: `fetch` below never calls the opener.
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self._root = root.resolve() if root is not None else None
+        self._also = tuple(folder.resolve() for folder in also)
         self.max_data_url = max_data_url
         self.served: list[str] = []
         """URLs served, in order (for tests and diagnostics)."""
@@ -90,7 +93,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
             raise FetchRefused(f"refused {scheme or 'relative'} URL: only template assets are loaded")
         path = self.asset_path(url)
         if path is None:
-            raise FetchRefused("refused file URL outside the templates folder or of an unknown type")
+            raise FetchRefused(
+                "refused file URL outside the templates and theme folders or of an unknown type"
+            )
         body = path.read_bytes()
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": ASSET_TYPES[path.suffix.lower()]})
 
@@ -106,7 +111,8 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
             path = Path(raw).resolve(strict=True)
         except (OSError, RuntimeError):
             return None
-        if not path.is_relative_to(self.root.resolve()) or not path.is_file():
+        roots = (self.root.resolve(), *self._also)
+        if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
             return None
         if path.suffix.lower() not in ASSET_TYPES:
             return None

@@ -43,6 +43,7 @@ from briefgen.document.text import script_runs
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
+from briefgen.render.theme import logo_data_url, theme_css
 
 BASE_TEMPLATE = "base.html"
 STYLESHEET = "print.css"
@@ -73,16 +74,32 @@ class HtmlRenderer:
         """Return the brief as a standalone HTML page that opens on its own."""
         return self.document(brief, inline_css=True).encode("utf-8")
 
-    def document(self, brief: TailoredBrief, *, inline_css: bool) -> str:
-        """Return the brief's HTML; without `inline_css` the caller supplies the stylesheet."""
+    def document(self, brief: TailoredBrief, *, inline_css: bool, logo_src: str | None = None) -> str:
+        """Return the brief's HTML; without `inline_css` the caller supplies the stylesheets.
+
+        The theme's logo is a `data:` URL unless the caller names where it is (`logo_src`).
+        """
         template = self.env.get_template(BASE_TEMPLATE)
         labels = words(brief.language)
+        theme = brief.theme
+        letterhead = None
+        if theme.logo is not None or theme.organisation:
+            if theme.logo is not None and logo_src is None:
+                logo_src = logo_data_url(theme.logo)
+            letterhead = {
+                "logo": logo_src if theme.logo is not None else None,
+                "lines": theme.organisation,
+                "alt": theme.organisation[0] if theme.organisation else brief.organisation,
+            }
+        themed = theme_css(theme) if inline_css else ""
         try:
             return template.render(
                 brief=brief,
                 parts=outline(brief),
                 labels=labels,
+                letterhead=letterhead,
                 stylesheet=Markup(self.stylesheet) if inline_css else None,
+                theme_css=Markup(themed) if themed else None,
                 page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
             )

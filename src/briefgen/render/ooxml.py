@@ -163,6 +163,128 @@ def set_run_style(run: Run, style_id: str) -> None:
     run._r.style = style_id
 
 
+# --- restyling a reference -------------------------------------------------------------------------
+
+_RESTYLED_PARTS = ("word/styles.xml", "word/numbering.xml")
+_COLOUR_ATTRIBUTES = (qn("w:color"), qn("w:fill"), qn("w:val"))
+_FONT_ATTRIBUTES = (qn("w:ascii"), qn("w:hAnsi"), qn("w:cs"))
+
+
+def restyle(reference: bytes, colours: Mapping[str, str], fonts: Mapping[str, str]) -> bytes:
+    """Return a style reference with its colours and font families replaced.
+
+    `colours` maps `RRGGBB` to `RRGGBB` (in colours, shading and borders of the styles and list
+    levels); `fonts` maps a family to another (in the Latin and complex-script slots; East Asian
+    faces stay). Every style keeps its name, so the writer finds it as before.
+    """
+    wanted = {old.upper(): new.upper() for old, new in colours.items()}
+    with zipfile.ZipFile(io.BytesIO(reference)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    for name in _RESTYLED_PARTS:
+        if name not in entries:
+            continue
+        root = parse_xml(entries[name])
+        for element in root.iter():
+            if element.tag == qn("w:rFonts"):
+                for attribute in _FONT_ATTRIBUTES:
+                    family = element.get(attribute)
+                    if family in fonts:
+                        element.set(attribute, fonts[family])
+                continue
+            for attribute in _COLOUR_ATTRIBUTES:
+                value = element.get(attribute)
+                if (
+                    value is not None
+                    and value.upper() in wanted
+                    and (attribute != qn("w:val") or element.tag == qn("w:color"))
+                ):
+                    element.set(attribute, wanted[value.upper()])
+        entries[name] = serialize_part_xml(root)
+    return write_package(entries)
+
+
+def plain_letters(run: Run) -> None:
+    """Set `run` in plain letters: no small capitals and no added letter spacing from its style."""
+    rpr = run._r.get_or_add_rPr()
+    for tag, value in (("w:smallCaps", "0"), ("w:caps", "0"), ("w:spacing", "0")):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rpr.append(element)
+        element.set(qn("w:val"), value)
+    _order_run_properties(rpr)
+
+
+_RPR_ORDER = [
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+]
+
+
+def _order_run_properties(rpr: BaseOxmlElement) -> None:
+    """Put a run's properties in the order the schema requires (Word refuses others)."""
+    rank = {qn(tag): n for n, tag in enumerate(_RPR_ORDER)}
+    children = sorted(rpr, key=lambda child: rank.get(child.tag, len(rank)))
+    for child in children:
+        rpr.append(child)
+
+
+def flush_cells(table: Any) -> None:
+    """Give a table's cells no left or right padding, so their content lines up with the text."""
+    tblPr = table._tbl.tblPr
+    margins = parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/>'
+        '<w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+    )
+    look = tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tblPr.append(margins)
+
+
+def move_before(table: Any, paragraph: Paragraph) -> None:
+    """Move a table so that it stands just before `paragraph` (python-docx only appends)."""
+    paragraph._p.addprevious(table._tbl)
+
+
 # --- footnotes ------------------------------------------------------------------------------------
 
 

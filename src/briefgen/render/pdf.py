@@ -23,9 +23,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from briefgen.document.model import TailoredBrief
+from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
+from briefgen.render.theme import theme_css
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1)."""
@@ -59,18 +61,24 @@ class PdfRenderer:
             url_fetcher=self.fetcher,
             font_config=self.font_config,
         )
+        self._themes: dict[Theme, tuple[SafeFetcher, list[CSS]]] = {}
         for name in _WEASYPRINT_LOGGERS:  # its INFO progress lines are not the user's business
             logging.getLogger(name).setLevel(logging.WARNING)
 
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the brief as PDF bytes."""
-        markup = self.html.document(brief, inline_css=False)
+        fetcher, stylesheets = self._themed(brief.theme)
+        theme = brief.theme
+        logo_src = None
+        if theme.logo is not None and theme.folder is not None:
+            logo_src = (Path(theme.folder) / theme.logo.name).as_uri()  # served from the theme folder
+        markup = self.html.document(brief, inline_css=False, logo_src=logo_src)
         identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
         with _LAYOUT_LOCK:
             try:
-                document = HTML(string=markup, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                document = HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(
                     font_config=self.font_config,
-                    stylesheets=[self.stylesheet],
+                    stylesheets=stylesheets,
                     cache=self.image_cache,
                     pdf_variant=PDF_VARIANT,
                 )
@@ -80,3 +88,20 @@ class PdfRenderer:
         if not isinstance(pdf, bytes):
             raise RenderError(f"WeasyPrint returned no PDF for {brief.slug}")
         return pdf
+
+    def _themed(self, theme: Theme) -> tuple[SafeFetcher, list[CSS]]:
+        """Return the fetcher and stylesheets for `theme`: the theme folder served, its CSS last."""
+        if theme.folder is None or theme.is_default:
+            return self.fetcher, [self.stylesheet]
+        known = self._themes.get(theme)
+        if known is None:
+            folder = Path(theme.folder)
+            fetcher = SafeFetcher(self.templates, also=(folder,))
+            extra = CSS(
+                string=theme_css(theme),
+                base_url=folder.as_uri() + "/",  # url(...) in the theme's CSS names its own files
+                url_fetcher=fetcher,
+                font_config=self.font_config,
+            )
+            known = self._themes[theme] = (fetcher, [self.stylesheet, extra])
+        return known

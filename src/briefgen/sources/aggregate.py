@@ -14,6 +14,7 @@ from typing import Any
 
 from briefgen.document.citations import Bibliography
 from briefgen.document.doctree import RichText
+from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.errors import Problem
 from briefgen.models import Brief, CountryProfile, Recipient, Recommendation, Source
 from briefgen.sources.yamlsource import Loc, Positions
@@ -30,15 +31,16 @@ class LoadedBrief:
     sources: Mapping[str, Source]
     recipients: tuple[Recipient, ...] | None
     files: dict[str, Path] = field(default_factory=dict)
-    """Source file of each part: `brief`, `sources`, `recipients`, `rec:<id>`, `country:<CODE>`."""
+    """Source file of each part: `brief`, `sources`, `recipients`, `theme`, `rec:<id>`, `country:<CODE>`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
     sources_in_error: frozenset[str] = frozenset()
     """Keys of works that sources.yaml names but could not be read: citing them is no new error."""
     sources_unread: bool = False
     """True when sources.yaml could not be read at all: citations cannot be checked."""
-    released: bool = False
-    """A frozen, released edition; the working sources are a draft until released."""
+    draft: bool = False
+    """The working edition, read to be built or previewed: until it is released, its documents
+    say DRAFT on every page. A frozen edition never is one."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     translations: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -49,6 +51,8 @@ class LoadedBrief:
     """In a translated brief: each addressed institution's translated name."""
     untranslated: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """In a translated brief: per country, the entries left in the source language."""
+    theme: Theme = DEFAULT_THEME
+    """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
 
     @property

@@ -13,6 +13,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from briefgen.errors import Problem
 from briefgen.models.common import SLUG_PATTERN
+from briefgen.models.theme import FONT_FAMILY_PATTERN, HEX_COLOUR_PATTERN
 from briefgen.sources.yamlsource import Loc, YamlDocument
 
 M = TypeVar("M", bound=BaseModel)
@@ -84,6 +85,8 @@ _PATTERN_HINTS = {
     SLUG_PATTERN: "must be a lowercase id: letters, digits and single hyphens, like `my-id` (no `/`, `..` or spaces)",
     r"^[A-Z]{2}$": "must be an upper-case ISO 3166-1 alpha-2 country code, like `FR`",
     r"^[a-z][a-z0-9_]*$": "must be a snake_case name, like `trade_with_eu`",
+    HEX_COLOUR_PATTERN: 'must be a colour as "#rrggbb", like "#0f5257" (quoted: YAML reads # as a comment)',
+    FONT_FAMILY_PATTERN: "must be a font family name as `fc-list : family` prints it, like `DejaVu Serif`",
 }
 
 

@@ -149,15 +149,23 @@ def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Pat
 
 
 def release_problems(folder: Path, loaded: LoadedBrief) -> list[Problem]:
-    """Return what an interrupted release left: brief.yaml not moved on, temporary files."""
+    """Return what is wrong with the working edition's number: already released (an interrupted
+    release, or set back by hand), and temporary files an interrupted release left."""
     if release_running(folder):
         return []  # a release is under way: its half-done state is no interruption
     problems = []
+    number = loaded.brief.edition
     if interrupted_release(folder, loaded) is not None:
-        number = loaded.brief.edition
         message = (
             f"edition {number} is released but brief.yaml was not moved on to {number + 1}: "
             "a release was interrupted; run `briefgen release` to finish it"
+        )
+        problems.append(loaded.problem("brief", ("edition",), message))
+    elif edition_path(folder, number).exists():
+        # built, the working sources would land over the documents the edition was released with
+        message = (
+            f"edition {number} is already released (editions/{number}.json): the working sources are "
+            f"edition {number + 1} or later; `briefgen build --edition {number}` renders the release"
         )
         problems.append(loaded.problem("brief", ("edition",), message))
     for part in stale_parts(folder):
@@ -317,6 +325,7 @@ def load_working(folder: Path | str) -> LoadedBrief:
     """Return the working sources, carrying the latest release before them (for "Changes since")."""
     folder = Path(folder)
     loaded = load_brief(folder)
+    loaded.draft = True
     before = previous_release(folder, loaded.brief.edition)
     loaded.previous = load_edition(folder, before, history=False) if before is not None else None
     return loaded
@@ -336,7 +345,6 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         countries={code: CountryProfile.model_validate(p) for code, p in content["countries"].items()},
         sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
         recipients=None,
-        released=True,
         previous=load_edition(folder, before, history=False) if before is not None else None,
     )
     if content.get("translations"):  # the catalogs as they were on release day

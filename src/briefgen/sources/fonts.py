@@ -196,6 +196,9 @@ def shown_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
     for i, recipient in enumerate(loaded.recipients or ()):  # printed on every page of a copy
         for name in ("name", "title", "institution"):
             yield "recipients", (i, name), getattr(recipient, name)
+    if "theme" in loaded.files:  # the letterhead prints on page one
+        for i, line in enumerate(loaded.theme.organisation):
+            yield "theme", ("organisation", i), line
     for key, source in loaded.sources.items():
         names = [source.author] if isinstance(source.author, str) else source.author
         for i, name in enumerate(names):
@@ -207,10 +210,57 @@ def shown_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
                 yield "sources", (key, name), value
 
 
+@cache
+def installed_families() -> frozenset[str] | None:
+    """Return the font families fontconfig knows (None where `fc-list` is missing)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        result = subprocess.run(
+            [fc_list, "--format", "%{family}\\n"], capture_output=True, check=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(name.strip() for line in result.stdout.splitlines() for name in line.split(",") if name)
+
+
+def check_theme_fonts(loaded: LoadedBrief, families: frozenset[str] | None = None) -> list[Problem]:
+    """Return a warning for each font family of the brief's theme that is not installed.
+
+    The PDF would quietly fall back to the bundled faces; the warning says so, where it is named.
+    """
+    from briefgen.sources.diagnostics import did_you_mean
+
+    theme = loaded.theme
+    named = [("body", theme.body_font), ("heading", theme.heading_font)]
+    if not any(family for _, family in named) or "theme" not in loaded.files:
+        return []
+    families = installed_families() if families is None else families
+    if families is None:
+        return []
+    path = loaded.files["theme"]
+    positions = loaded.positions.get(path) or Positions(path)
+    lowered = {f.lower() for f in families}
+    problems = []
+    for slot, family in named:
+        if family and family.lower() not in lowered:
+            hint = did_you_mean(family, sorted(families))
+            message = (
+                f"no installed font family '{family}' (fc-list : family lists them){hint}: "
+                "the PDF would fall back to the bundled fonts; install it where briefs are built"
+            )
+            problems.append(positions.problem(("fonts", slot), message, severity="warning"))
+    return problems
+
+
 def check_fonts(loaded: LoadedBrief, coverage: Coverage | None = None) -> list[Problem]:
-    """Return one warning per field that holds characters no installed font covers."""
+    """Return one warning per field that holds characters no installed font covers.
+
+    The theme's font families are checked too: each must be installed.
+    """
+    problems: list[Problem] = check_theme_fonts(loaded)
     coverage = installed_coverage() if coverage is None else coverage
-    problems: list[Problem] = []
     for part, loc, text in shown_fields(loaded):
         missing = uncovered(text, coverage)
         if not missing:

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from briefgen.document.theme import Theme
 from briefgen.errors import InputError, Problem
 from briefgen.models import (
     Brief,
@@ -25,6 +26,7 @@ from briefgen.models import (
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.bibliography_import import read_sources, sources_file
 from briefgen.sources.diagnostics import validate_document
+from briefgen.sources.theme import load_theme
 from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,6 +73,13 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
                 ("id",), f"id '{brief.id}' must equal the folder name '{root.name}'"
             )
         )
+
+    theme: Theme | None = None
+    theme_path: Path | None = None
+    if brief is not None:
+        theme, theme_path = load_theme(root, brief, positions[brief_path], problems, positions)
+        if theme_path is not None:
+            files["theme"] = theme_path
 
     sources_path, missing = sources_file(root)  # sources.yaml, .json (CSL) or .bib
     files["sources"] = sources_path
@@ -151,6 +160,8 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         sources_in_error=frozenset(sources_in_error),
         sources_unread=sources_unread,
     )
+    if theme is not None:
+        loaded.theme = theme
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
     from briefgen.translation.catalogs import read_translations

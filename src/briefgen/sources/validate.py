@@ -55,7 +55,10 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         loaded = load_edition(folder, edition) if edition is not None else load_brief(folder)
     except InputError as exc:
         return Validation(folder, None, [*problems, *exc.problems])
+    if edition is not None and "theme" not in loaded.files:  # a release is content; the look is today's
+        problems += _attach_theme(loaded)
     if edition is None:
+        loaded.draft = True  # the working edition: a draft until it is released
         before = previous_release(folder, loaded.brief.edition)
         if before in intact:
             loaded.previous = load_edition(folder, before, history=False)
@@ -73,3 +76,17 @@ def validated(folder: Path | str, edition: int | None = None) -> LoadedBrief:
     if result.errors or result.loaded is None:
         raise InputError(result.problems)
     return result.loaded
+
+
+def _attach_theme(loaded: LoadedBrief) -> list[Problem]:
+    """Give a released edition the brief's theme as it is now; return the theme's problems."""
+    from briefgen.sources.theme import load_theme
+    from briefgen.sources.yamlsource import Positions
+
+    found: list[Problem] = []
+    brief_yaml = loaded.root / "brief.yaml"
+    theme, path = load_theme(loaded.root, loaded.brief, Positions(brief_yaml), found, loaded.positions)
+    loaded.theme = theme
+    if path is not None:
+        loaded.files["theme"] = path
+    return found

@@ -279,27 +279,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     severity="warning",
                 )
             )
-    problems.extend(_released_edition(loaded))
     return problems
-
-
-def _released_edition(loaded: LoadedBrief) -> list[Problem]:
-    """Refuse working sources that carry the number of an edition already released.
-
-    Built, they would land in that edition's folder over the documents it was released with.
-    """
-    frozen = loaded.root / "editions" / f"{loaded.brief.edition}.json"
-    if "brief" not in loaded.files or not frozen.is_file():
-        return []  # a frozen edition (no brief.yaml behind it) is the release itself
-    number = loaded.brief.edition
-    return [
-        loaded.problem(
-            "brief",
-            ("edition",),
-            f"edition {number} is already released (editions/{number}.json): the working sources are "
-            f"edition {number + 1} or later; `briefgen build --edition {number}` renders the release",
-        )
-    ]
 
 
 def _fact_tests(condition: Condition, loc: Loc) -> Iterator[tuple[Loc, FactTest]]:

@@ -161,7 +161,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         decisions=tuple(decisions),
         passages=tuple(passages),
         references=references,
-        draft=not loaded.released,
+        draft=loaded.draft,
+        theme=loaded.theme,
     )
 
 

@@ -1,0 +1,53 @@
+"""An organisation's look, as plain values: what a theme folder gives the renderers.
+
+`sources/theme.py` reads the folder (its `theme.yaml`, logo, extra CSS and Word template) into
+one `Theme`; the tailored brief carries it, so a renderer worker needs no loader to use it.
+The default theme holds nothing: every renderer then keeps the bundled look unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The organisation's logo: a file of the theme folder, and its bytes."""
+
+    name: str
+    """File name inside the theme folder (`logo.svg`)."""
+    media_type: str
+    """`image/svg+xml` or `image/png`."""
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The organisation's look; every field left empty keeps the bundled default."""
+
+    folder: str | None = field(default=None, metadata={"canonical": False})
+    """Absolute path of the theme folder (the PDF's fetcher serves files under it), if any.
+
+    Left out of the brief's canonical JSON: the same theme elsewhere makes the same documents."""
+    organisation: tuple[str, ...] = ()
+    """The organisation's name, then its address lines, as the letterhead prints them."""
+    accent: str | None = None
+    """Accent colour as `#rrggbb` (rules, numbers, labels, the country-note edge)."""
+    body_font: str | None = None
+    """Font family of the body text."""
+    heading_font: str | None = None
+    """Font family of headings, labels and the running heads."""
+    logo: Logo | None = None
+    css: str = ""
+    """Extra CSS for the HTML and PDF, after the bundled stylesheet."""
+    word_template: bytes | None = None
+    """A Word style reference of the organisation's own, replacing the bundled one."""
+
+    @property
+    def is_default(self) -> bool:
+        """Return whether the theme changes nothing."""
+        return self == Theme(folder=self.folder)
+
+
+DEFAULT_THEME = Theme()
+"""The bundled look."""

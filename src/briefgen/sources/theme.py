@@ -1,0 +1,176 @@
+"""Find and read a brief's theme folder: the organisation's look, without forking.
+
+Where the theme is, first found wins:
+1. the folder `theme:` in brief.yaml names, relative to the brief (`../themes/institute`);
+2. the brief's own `theme/` folder;
+3. `briefs/theme/`, beside the briefs, for every brief of the project.
+No folder: the bundled look. A theme folder holds `theme.yaml` (see `models.theme.Theme`) and
+the files it names. Every problem is reported with the file and line, like any source.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+from briefgen.document.theme import DEFAULT_THEME, Logo, Theme
+from briefgen.errors import NotAWordTemplate, Problem
+from briefgen.models import Brief
+from briefgen.models.theme import Theme as ThemeFile
+from briefgen.render.wordstyles import missing_styles
+from briefgen.sources.diagnostics import validate_document
+from briefgen.sources.yamlsource import Positions, read_yaml
+
+THEME_DIR = "theme"
+THEME_FILE = "theme.yaml"
+MAX_ASSET_BYTES = 5 * 1024 * 1024
+"""Largest logo, stylesheet or Word template a theme may hold."""
+
+_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_CSS_IMPORT = re.compile(r"@import\b|url\(\s*['\"]?\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+def theme_folder(root: Path, brief: Brief) -> tuple[Path | None, bool]:
+    """Return the brief's theme folder, if any, and whether brief.yaml named it."""
+    if brief.theme is not None:
+        return (root / brief.theme).resolve(), True
+    for candidate in (root / THEME_DIR, root.parent / THEME_DIR):
+        if (candidate / THEME_FILE).is_file():
+            return candidate.resolve(), False
+    return None, False
+
+
+def load_theme(
+    root: Path,
+    brief: Brief,
+    brief_positions: Positions,
+    problems: list[Problem],
+    positions: dict[Path, Positions],
+) -> tuple[Theme, Path | None]:
+    """Return the brief's theme (the default when it has none) and its theme.yaml, if any."""
+    folder, named = theme_folder(root, brief)
+    if folder is None:
+        return DEFAULT_THEME, None
+    path = folder / THEME_FILE
+    if not path.is_file():
+        where = f"no {THEME_FILE} in the theme folder {folder}"
+        problems.append(
+            brief_positions.problem(("theme",), where) if named else Problem(path, 1, 1, "", where)
+        )
+        return DEFAULT_THEME, None
+    document, found = read_yaml(path)
+    problems.extend(found)
+    if document is None:
+        return DEFAULT_THEME, path
+    positions[path] = document.positions
+    spec = validate_document(document, ThemeFile, problems)
+    if spec is None:
+        return DEFAULT_THEME, path
+    here = document.positions
+
+    def asset(field: str, name: str | None) -> bytes | None:
+        if name is None:
+            return None
+        file = (folder / name).resolve()
+        if not file.is_relative_to(folder) or not file.is_file():
+            problems.append(here.problem((field,), f"no file '{name}' in the theme folder {folder}"))
+            return None
+        if file.stat().st_size > MAX_ASSET_BYTES:
+            problems.append(here.problem((field,), f"'{name}' is larger than {MAX_ASSET_BYTES // 2**20} MB"))
+            return None
+        return file.read_bytes()
+
+    logo = None
+    logo_data = asset("logo", spec.logo)
+    if spec.logo is not None and logo_data is not None:
+        suffix = Path(spec.logo).suffix.lower()
+        media = _LOGO_TYPES.get(suffix)
+        wrong = _logo_problem(suffix, logo_data)
+        if media is None or wrong:
+            problems.append(here.problem(("logo",), wrong or "a logo must be an .svg or .png file"))
+        else:
+            logo = Logo(spec.logo, media, logo_data)
+
+    css = ""
+    css_data = asset("css", spec.css)
+    if spec.css is not None and css_data is not None:
+        try:
+            css = css_data.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(here.problem(("css",), f"'{spec.css}' is not UTF-8 text"))
+        else:
+            if "</" in css:  # the HTML inlines it in <style>: it must not be able to close it
+                problems.append(here.problem(("css",), f"'{spec.css}' must not contain '</'"))
+                css = ""
+            elif _CSS_IMPORT.search(css):
+                problems.append(
+                    here.problem(
+                        ("css",),
+                        f"'{spec.css}' may load files of the theme folder only (relative url(...)), "
+                        "no @import and no absolute URL",
+                    )
+                )
+                css = ""
+
+    template = asset("word_template", spec.word_template)
+    if spec.word_template is not None and template is not None:
+        try:
+            missing = missing_styles(template)
+        except NotAWordTemplate as exc:
+            problems.append(here.problem(("word_template",), f"'{spec.word_template}': {exc}"))
+            template = None
+        else:
+            if missing:
+                problems.append(
+                    here.problem(
+                        ("word_template",),
+                        f"the Word template '{spec.word_template}' lacks {len(missing)} style"
+                        f"{'s' if len(missing) > 1 else ''} the DOCX needs: {', '.join(missing)}",
+                    )
+                )
+                template = None
+
+    theme = Theme(
+        folder=str(folder),
+        organisation=tuple(spec.organisation),
+        accent=spec.accent.lower() if spec.accent else None,
+        body_font=spec.fonts.body,
+        heading_font=spec.fonts.heading,
+        logo=logo,
+        css=css,
+        word_template=template,
+    )
+    return theme, path
+
+
+def _logo_problem(suffix: str, data: bytes) -> str | None:
+    """Return what is wrong with a logo file's content, or None."""
+    if suffix == ".png":
+        return None if data.startswith(_PNG_SIGNATURE) else "the logo is not a PNG image"
+    if suffix != ".svg":
+        return None
+    if b"<!ENTITY" in data:  # no entity is ever expanded, and a logo needs none
+        return "the logo declares XML entities: a logo must be self-contained"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return f"the logo is not well-formed SVG ({exc})"
+    if _local(root.tag) != "svg":
+        return "the logo is not an SVG image (its root element is not <svg>)"
+    for element in root.iter():
+        for attribute in ("href", _XLINK):
+            target = (element.get(attribute) or "").strip()
+            if target and not target.startswith(("#", "data:")):
+                return (
+                    f"the logo refers to another file or URL ({target[:60]}): a logo must be self-contained"
+                )
+        if _local(element.tag) == "style" and _CSS_IMPORT.search(element.text or ""):
+            return "the logo's <style> loads another file or URL: a logo must be self-contained"
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
