@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.render.redline import whole_words
 from briefgen.sources.editions import release
-from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from briefgen.tailoring.changes import WordDiff
 from conftest import replace_in
@@ -41,7 +40,9 @@ def _plain_brief(andes: Path, out: Path) -> Path:
     from briefgen.render.docx import DocxRenderer
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(DocxRenderer().render(tailor(load_brief(andes), "PE")))
+    from briefgen.sources.editions import load_working
+
+    out.write_bytes(DocxRenderer().render(tailor(load_working(andes), "PE")))
     return out
 
 
