@@ -43,8 +43,7 @@ def test_build_of_every_brief_of_several_for_a_country_none_has_is_a_usage_error
     briefs_copy: Path, tmp_path: Path
 ) -> None:
     shutil.copytree(CENTRAL_ASIA, briefs_copy / CENTRAL_ASIA.name, ignore=shutil.ignore_patterns("*.sqlite*"))
-    for profile in (CENTRAL_ASIA.parent / "countries").iterdir():
-        shutil.copy(profile, briefs_copy / "countries" / profile.name)
+    shutil.copytree(CENTRAL_ASIA.parent / "countries", briefs_copy / "countries", dirs_exist_ok=True)
     stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 2)
     assert "XX: not among the countries of any brief built" in stderr
 
