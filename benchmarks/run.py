@@ -14,6 +14,7 @@ Everything is measured in one run on the same machine and content:
     its floor;
 (e) preparing 500 recipients' stamped PDF copies (outbox delivery) against (a);
 (f) the build of (a) with and without its figures (`figures_cost.py`);
+(g) one country's Russian documents against its English ones (same content, translated);
 and the peak memory of a worker. Wall-clock seconds are the median of several runs; a build and
 its floor are run alternately, so that both see the same load.
 """
@@ -48,6 +49,7 @@ TARGETS = {
     "jobs1_over_jobs2": (">=", 1.7),
     "peak_worker_rss_mb": ("<=", 400.0),
     "copies500_over_full": ("<", 2.0),
+    "russian_over_english": ("<=", 1.10),
 }
 
 
@@ -174,12 +176,32 @@ def main() -> None:
             "(a) briefgen build --force, bundled brief, DOCX + PDF, 5 countries, and the floor ...",
             flush=True,
         )
-        build_cmd = [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--force", "--json"]
+        english_only = ["--language", "en"]  # (a) stays the English documents; (g) compares languages
+        build_cmd = [
+            *BRIEFGEN,
+            "build",
+            str(brief),
+            "--out",
+            str(work / "build"),
+            "--force",
+            "--json",
+            *english_only,
+        ]
         timed(
             [*BRIEFGEN, "build", str(brief), "--out", str(work / "build"), "--quiet"], cwd=work
         )  # warm caches
         timed(
-            [*BRIEFGEN, "build", str(brief), "--format", "html", "--out", str(work / "html"), "--quiet"],
+            [
+                *BRIEFGEN,
+                "build",
+                str(brief),
+                "--format",
+                "html",
+                "--out",
+                str(work / "html"),
+                "--quiet",
+                *english_only,
+            ],
             cwd=work,
         )
         full_runs, floors, _ = build_and_floor(5, build_cmd, work / "html", work / "floor", cwd=work)
@@ -257,6 +279,30 @@ def main() -> None:
             results[f"synthetic_jobs{jobs}_peak_worker_rss_mb"] = summary["peak_worker_rss_mb"]
             results["synthetic_documents"] = len(summary["written"])
 
+        print("(g) Kazakhstan's DOCX + PDF in English and in Russian ...", flush=True)
+        for language in ("en", "ru"):
+            seconds, runs, _ = median_of(
+                5,
+                [
+                    *BRIEFGEN,
+                    "build",
+                    str(brief),
+                    "-c",
+                    "KZ",
+                    "-l",
+                    language,
+                    "--force",
+                    "--quiet",
+                    "--out",
+                    str(work / "languages"),
+                    "--jobs",
+                    "1",
+                ],
+                cwd=work,
+            )
+            results[f"kz_{language}_s"] = seconds
+            results[f"kz_{language}_runs_s"] = runs
+
         print("(e) 500 recipients' stamped PDF copies (outbox) ...", flush=True)
         from briefgen.sources.loading import load_brief
 
@@ -297,6 +343,7 @@ def main() -> None:
         results["synthetic_jobs1_peak_worker_rss_mb"], results["synthetic_jobs2_peak_worker_rss_mb"]
     )  # type: ignore[type-var]
     results["copies500_over_full"] = results["copies500_s"] / results["full_build_s"]  # type: ignore[operator]
+    results["russian_over_english"] = results["kz_ru_s"] / results["kz_en_s"]  # type: ignore[operator]
     report(results)
     target = REPO / "build" / "bench" / "results.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -322,6 +369,7 @@ def report(r: dict[str, object]) -> None:
     )
     print(f"(e) 500 stamped copies: {r['copies500_s']:.2f} s ({r['copies500_count']} messages)")
     figures_cost.report(r)
+    print(f"(g) Kazakhstan, DOCX + PDF: English {r['kz_en_s']:.2f} s, Russian {r['kz_ru_s']:.2f} s")
     print()
     print(f"{'ratio':<32}{'measured':>10}   target")
     rows = [
@@ -333,6 +381,7 @@ def report(r: dict[str, object]) -> None:
         ("jobs 1 / jobs 2", "jobs1_over_jobs2"),
         ("peak worker RSS (MB)", "peak_worker_rss_mb"),
         ("500 copies / full build", "copies500_over_full"),
+        ("Russian / English (KZ)", "russian_over_english"),
     ]
     for label, key in rows:
         value = float(r[key])  # type: ignore[arg-type]

@@ -43,10 +43,10 @@ def test_a_source_edited_while_a_build_runs_is_rendered_by_the_next_build(
 ) -> None:
     out = tmp_path / "out"
     recommendation = central_asia_copy / "recommendations/deepen-balancing.yaml"
-    assert run("build", str(central_asia_copy), "--out", str(out), "-j1", "-q").returncode == 0
+    assert run("build", str(central_asia_copy), "--out", str(out), "-j1", "-q", "-l", "en").returncode == 0
     before = mtimes(out)
     running = subprocess.Popen(
-        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "-j1", "-q", "--force"]
+        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "-j1", "-q", "--force", "-l", "en"]
     )
     # once a document is written, the sources have been read: edit one while the rest render
     wait_for(lambda: mtimes(out) != before or running.poll() is not None, "the first document")
@@ -57,7 +57,7 @@ def test_a_source_edited_while_a_build_runs_is_rendered_by_the_next_build(
         encoding="utf-8",
     )
     assert running.wait(timeout=600) == 0
-    again = run("build", str(central_asia_copy), "--out", str(out), "-j1", "--json")
+    again = run("build", str(central_asia_copy), "--out", str(out), "-j1", "--json", "-l", "en")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["written"], "the edited source was taken for the one the build read"
     assert "EDITED" in pdf_text(out / "china-central-asia/e2/en/china-central-asia-KZ-e2.pdf")
@@ -85,14 +85,29 @@ def test_two_builds_of_one_output_folder_take_turns_and_the_manifest_lists_both(
 ) -> None:
     out = tmp_path / "out"
     first = subprocess.Popen(
-        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "-c", "KZ", "-c", "TJ", "-q"],
+        [
+            BRIEFGEN,
+            "build",
+            str(central_asia_copy),
+            "--out",
+            str(out),
+            "-c",
+            "KZ",
+            "-c",
+            "TJ",
+            "-q",
+            "-l",
+            "en",
+        ],
         stderr=subprocess.PIPE,
         text=True,
     )
     wait_for(
         lambda: (out / ".build.lock").is_file() and (out / ".build.lock").read_text().strip(), "the lock"
     )
-    second = run("build", str(central_asia_copy), "--out", str(out), "-c", "KG", "-f", "pdf", "-q")
+    second = run(
+        "build", str(central_asia_copy), "--out", str(out), "-c", "KG", "-f", "pdf", "-q", "-l", "en"
+    )
     assert first.wait(timeout=600) == 0, first.stderr.read() if first.stderr else ""
     assert second.returncode == 0, second.stderr
     if "waiting" in second.stderr:  # it came while the first one wrote, as it nearly always does

@@ -44,7 +44,7 @@ def wait_for(condition, what: str, limit: float = 120.0) -> None:  # type: ignor
 
 def start_build(brief: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [BRIEFGEN, "build", str(brief), "--out", str(out), "--jobs", "2", "--quiet", *extra],
+        [BRIEFGEN, "build", str(brief), "--out", str(out), "--jobs", "2", "--quiet", "-l", "en", *extra],
         start_new_session=True,
         stderr=subprocess.PIPE,
         text=True,
@@ -66,7 +66,9 @@ def test_a_build_killed_with_sigkill_leaves_no_process_behind_and_the_next_build
     central_asia_copy: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    subprocess.run([BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "--quiet"], check=True)
+    subprocess.run(
+        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "--quiet", "-l", "en"], check=True
+    )
     build = start_build(central_asia_copy, out, "--force")
     # kill it while it renders: the main process, the fork server, the resource tracker, two workers
     wait_for(lambda: len(alive_in_group(build.pid)) >= 5 or build.poll() is not None, "the workers to start")
@@ -80,7 +82,9 @@ def test_a_build_killed_with_sigkill_leaves_no_process_behind_and_the_next_build
     assert alive_in_group(build.pid) == [], "processes of the killed build are still running"
 
     assert_whole(out)
-    subprocess.run([BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "--quiet"], check=True)
+    subprocess.run(
+        [BRIEFGEN, "build", str(central_asia_copy), "--out", str(out), "--quiet", "-l", "en"], check=True
+    )
     manifest = json.loads((out / "china-central-asia/e2/manifest.json").read_text())
     assert len(manifest["files"]) == 10 and manifest["failed"] == []
     for entry in manifest["files"]:

@@ -45,7 +45,7 @@ def recipients_yaml(count: int, *, outbox_every: int = 0) -> str:
         address = "" if by_outbox else f", email: r{i:03d}@example.org"
         lines.append(
             f"- {{id: r{i:03d}, name: Official {i}, title: Adviser {i}, institution: Ministry of Water,"
-            f" country: {COUNTRIES[i % 3]}, language: {'es' if i % 2 else 'en'}{address}, formats: [html]}}"
+            f" country: {COUNTRIES[i % 3]}, language: en{address}, formats: [html]}}"
         )
     return "\n".join(lines) + "\n"
 
@@ -548,9 +548,9 @@ def test_outbox_messages_are_drafts_and_written_to_outbox_is_not_sent(brief: Pat
         and message["To"] == "Official 1 <r001@example.org>"
     )
     code, output = cli(brief, "ledger")
-    assert code == 0 and "r001 " in output and " BO  es  no edition  [edition 1 written to outbox]" in output
+    assert code == 0 and "r001 " in output and " BO  en  no edition  [edition 1 written to outbox]" in output
     code, output = cli(brief, "outdated")
-    assert "r001 (BO, es): holds no edition, newest is 1 [edition 1 written to outbox]" in output
+    assert "r001 (BO, en): holds no edition, newest is 1 [edition 1 written to outbox]" in output
 
 
 def test_an_outbox_alone_takes_every_copy_when_no_mail_server_is_given(brief: Path) -> None:
@@ -562,9 +562,9 @@ def test_an_outbox_alone_takes_every_copy_when_no_mail_server_is_given(brief: Pa
 def test_email_needs_a_sender_and_a_server_and_the_dry_run_says_so(brief: Path) -> None:
     code, output = cli(brief, "distribute", "--dry-run")
     assert code == 0
-    assert "planned  r001 (BO, es) copy --- by email" in output
+    assert "planned  r001 (BO, en) copy --- by email" in output
     assert "needs a mail server, and none is configured (--smtp HOST:PORT or BRIEFGEN_SMTP)" in output
-    assert "planned  r003 (PE, es) copy --- by outbox" in output
+    assert "planned  r003 (PE, en) copy --- by outbox" in output
     code, output = cli(brief, "distribute", "--smtp", "127.0.0.1:9")
     assert code == 1 and "4 recipient(s) (r001, r002, r004, r005) get email, and no sender is given" in output
     code, output = cli(brief, "distribute", "--smtp", "127.0.0.1:9", "--from", "x@y\r\nBcc: z@w.org")

@@ -49,6 +49,11 @@ def test_build_of_every_brief_of_several_for_a_country_none_has_is_a_usage_error
     shared = briefs_copy / "countries" / "sources.yaml"
     central_asia_works = (CENTRAL_ASIA.parent / "countries" / "sources.yaml").read_text(encoding="utf-8")
     shared.write_text(shared.read_text(encoding="utf-8") + "\n" + central_asia_works, encoding="utf-8")
+    shutil.copytree(  # and its translations
+        CENTRAL_ASIA.parent / "countries" / "translations",
+        briefs_copy / "countries" / "translations",
+        dirs_exist_ok=True,
+    )
     stderr = ends_cleanly(run("build", "--country", "XX", "-o", tmp_path / "out", cwd=briefs_copy.parent), 2)
     assert "XX: not among the countries of any brief built" in stderr
 

@@ -126,13 +126,17 @@ def plan(
     formats: Sequence[str] = DEFAULT_FORMATS,
     scenario: str | None = None,
     out: Path = Path("build"),
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
 ) -> list[Job]:
-    """Tailor every brief for every country asked for; return the documents to render.
+    """Tailor every brief for every country and language asked for; return the documents to render.
 
     Each tailored brief comes finished from `tailor()`, its changes since the previous
-    release included (the loaded sources carry that release).
+    release included (the loaded sources carry that release). `languages` defaults to every
+    language each brief declares; a translation must be complete unless `allow_untranslated`.
     """
     from briefgen.tailoring import tailor
+    from briefgen.translation.build import in_languages
 
     for fmt in formats:
         format_named(fmt)
@@ -148,14 +152,18 @@ def plan(
             raise TailoringError(
                 f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})"
             )
-        for code in (c for c in wanted if c in loaded.brief.countries):
-            tailored = tailor(loaded, code, scenario)
-            canonical = tailored.canonical_json().encode()
-            content = hashlib.sha256(canonical).hexdigest()
-            for fmt in formats:
-                path, relative = output_path(out, tailored, fmt)
-                key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
-                jobs.append(Job(tailored, fmt, path, relative, key, len(canonical)))
+        codes = [c for c in wanted if c in loaded.brief.countries]
+        for localised in in_languages(
+            loaded, languages, codes, allow_untranslated, single=len(loaded_briefs) == 1
+        ):
+            for code in codes:
+                tailored = tailor(localised, code, scenario)
+                canonical = tailored.canonical_json().encode()
+                content = hashlib.sha256(canonical).hexdigest()
+                for fmt in formats:
+                    path, relative = output_path(out, tailored, fmt)
+                    key = hashlib.sha256(f"{content}:{shared}:{fmt}".encode()).hexdigest()
+                    jobs.append(Job(tailored, fmt, path, relative, key, len(canonical)))
     return jobs
 
 
@@ -170,6 +178,8 @@ def build(
     force: bool = False,
     edition: int | None = None,
     progress: Progress | None = None,
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
 ) -> BuildReport:
     """Render every brief x country x format; skip documents whose inputs have not changed.
 
@@ -178,10 +188,17 @@ def build(
     """
     started = time.perf_counter()
     folders = list(briefs)
-    options = _options(countries, formats, scenario, edition)
+    options = _options(countries, formats, scenario, edition, languages, allow_untranslated)
     if not force:
         unchanged = unchanged_report(
-            folders, countries=countries, formats=formats, scenario=scenario, out=out, edition=edition
+            folders,
+            countries=countries,
+            formats=formats,
+            scenario=scenario,
+            out=out,
+            edition=edition,
+            languages=languages,
+            allow_untranslated=allow_untranslated,
         )
         if unchanged is not None:
             return unchanged
@@ -209,13 +226,20 @@ def build(
 
 
 def _options(
-    countries: Sequence[str], formats: Sequence[str], scenario: str | None, edition: int | None
+    countries: Sequence[str],
+    formats: Sequence[str],
+    scenario: str | None,
+    edition: int | None,
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
 ) -> dict[str, Any]:
     return {
         "countries": sorted(countries),
         "formats": sorted(formats),
         "scenario": scenario,
         "edition": edition,
+        "languages": sorted(languages),
+        "allow_untranslated": allow_untranslated,
     }
 
 
@@ -227,13 +251,15 @@ def unchanged_report(
     scenario: str | None = None,
     out: Path = Path("build"),
     edition: int | None = None,
+    languages: Sequence[str] = (),
+    allow_untranslated: bool = False,
 ) -> BuildReport | None:
     """Return the report of a build with nothing to do, or None when something may have changed.
 
     Loads nothing: the record of each brief's last build is compared with the disk.
     """
     started = time.perf_counter()
-    options = _options(countries, formats, scenario, edition)
+    options = _options(countries, formats, scenario, edition, languages, allow_untranslated)
     known = [freshness.unchanged(out, folder, options) for folder in folders]
     if not known or any(outputs is None for outputs in known):
         return None
@@ -264,7 +290,17 @@ def _build(
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)  # the glyph preflight's among them
-    all_jobs = plan(loaded_briefs, countries=countries, formats=formats, scenario=scenario, out=out)
+    all_jobs = plan(
+        loaded_briefs,
+        countries=countries,
+        formats=formats,
+        scenario=scenario,
+        out=out,
+        languages=options["languages"],
+        allow_untranslated=options["allow_untranslated"],
+    )
+    for loaded in loaded_briefs:  # the translations' glyph preflight ran while planning
+        report.warnings.extend(w for w in loaded.warnings if w not in report.warnings)
     recorded = _previous_entries(all_jobs)
     _remove_stale_temporaries(all_jobs)
 

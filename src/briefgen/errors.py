@@ -108,6 +108,14 @@ class DeliveryError(BriefgenError):
     """A channel could not deliver one message; the run records it and goes on."""
 
 
+class TranslationIncomplete(InputError):
+    """A translation the command needs has untranslated or fuzzy entries; lists each."""
+
+    def __init__(self, language: str, problems: list[Problem]) -> None:
+        self.language = language
+        super().__init__(problems)
+
+
 class DeliveryUnknown(DeliveryError):
     """A message may or may not have been delivered: the connection was lost after it was handed over."""
 

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from briefgen.cli import build, distribute, editions, explain, init, schema, serve, validate
+from briefgen.cli import build, distribute, editions, explain, init, schema, serve, translate, validate
 
 INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2)."""
@@ -51,6 +51,7 @@ app.command("validate")(validate.validate)
 app.command("schema")(schema.schema)
 app.command("explain")(explain.explain)
 app.command("build")(build.build)
+app.command("translate")(translate.translate)
 app.command("release")(editions.release)
 app.command("diff")(editions.diff)
 app.command("distribute")(distribute.distribute)

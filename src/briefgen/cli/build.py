@@ -26,6 +26,14 @@ def build(
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: cores)."),
     force: bool = typer.Option(False, "--force", help="Render everything, even what has not changed."),
     edition: int | None = typer.Option(None, "--edition", "-e", min=1, help="Render a released edition."),
+    language: list[str] = typer.Option(
+        [], "--language", "-l", help="Only this language (repeatable; default: every one the brief declares)."
+    ),
+    allow_untranslated: bool = typer.Option(
+        False,
+        "--allow-untranslated",
+        help="Build a translation with missing or fuzzy entries: English there, marked as a draft on every page.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary."),
 ) -> None:
@@ -75,6 +83,8 @@ def build(
                 force=force,
                 edition=edition,
                 progress=callback,
+                languages=language,
+                allow_untranslated=allow_untranslated,
             )
     finally:
         if progress_display is not None:

@@ -147,6 +147,13 @@ def distribute(
     missing = sorted({r.country for r in chosen} - set(frozen.brief.countries))
     if missing:
         raise DistributionError(f"edition {number} has no brief for {', '.join(missing)}")
+    # each recipient reads their own language: the edition must have been released in it
+    unpublished = [r.id for r in chosen if r.language not in frozen.brief.languages]
+    if unpublished:
+        raise DistributionError(
+            f"edition {number} of {brief_id} was released in {', '.join(frozen.brief.languages)} only; "
+            f"{', '.join(unpublished)} read another language: release an edition with that translation"
+        )
 
     settings = _smtp_settings(smtp)
     from_address = _sender(sender, checked_sender)
@@ -456,7 +463,16 @@ def _deliver(
         # the country briefs of this edition, built (or found unchanged) from the frozen sources
         countries = sorted({r.country for r in remaining})
         formats = sorted({f for r in remaining for f in r.formats})
-        built = build([folder], countries=countries, formats=formats, out=out, jobs=jobs, edition=number)
+        languages = sorted({r.language for r in remaining})
+        built = build(
+            [folder],
+            countries=countries,
+            formats=formats,
+            out=out,
+            jobs=jobs,
+            edition=number,
+            languages=languages,
+        )
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
         drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
@@ -464,8 +480,10 @@ def _deliver(
             raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
 
         batches = []
-        for code in countries:
-            brief = tailor(frozen, code)
+        from briefgen.translation.apply import localise
+
+        for code, language in sorted({(r.country, r.language) for r in remaining}):
+            brief = tailor(localise(frozen, language, countries=[code]), code)
             changes = brief.changes
             sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
             tasks = [
@@ -476,7 +494,7 @@ def _deliver(
                     draft=plan.route[r.id] == "outbox",
                 )
                 for r in remaining
-                if r.country == code
+                if r.country == code and r.language == language
             ]
             for start in range(0, len(tasks), BATCH_SIZE):
                 batches.append(

@@ -23,7 +23,7 @@ from briefgen.atomic import write_bytes_atomic
 from briefgen.distribution.delivery import Letter, compose
 from briefgen.distribution.ledger import CopyFile
 from briefgen.document.model import ChangesSince, TailoredBrief
-from briefgen.document.words import fill, government, say, words
+from briefgen.document.words import fill, say, say_count, words
 from briefgen.models import Recipient
 from briefgen.render.stamp import PdfStamper, page_size, stamp_docx, stamp_html, stamp_pages
 
@@ -77,7 +77,8 @@ def cover_note(
             files=files,
             marking=brief.marking,
             words=words(brief.language),
-            government=government(brief.official_name, brief.language),
+            government=brief.government_name,
+            recommendations=say_count(brief.language, "cover_count", len(brief.recommendations)),
         )
     )
 

@@ -38,16 +38,21 @@ def author_label(source: Source) -> str:
     return f"{families[0]} et al."
 
 
-def page_locator(pages: str | None) -> str | None:
+def page_locator(pages: str | None, language: str = "en") -> str | None:
     """Turn an evidence item's `pages` ("3", "12-14") into a locator ("p. 3", "pp. 12–14")."""
+    from briefgen.document.words import say
+
     if not pages:
         return None
     pages = pages.strip()
     if re.match(r"^(p|pp|para|ch|sec)\.", pages):
         return pages
     if re.search(r"[-–,]", pages):
-        return "pp.\u00a0" + re.sub(r"\s*-\s*", "–", pages)
-    return "p.\u00a0" + pages
+        locator = say(language, "locator_pages", pages=re.sub(r"\s*-\s*", "–", pages))
+    else:
+        locator = say(language, "locator_page", pages=pages)
+    # a line never ends between "p." ("с.") and its number
+    return re.sub(r"\. (?=\d)", ".\u00a0", locator)
 
 
 @dataclass(frozen=True)

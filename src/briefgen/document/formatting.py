@@ -44,7 +44,9 @@ def fact_value(fact: Fact, language: str) -> str:
 def scalar_value(value: Scalar, unit: str | None, language: str) -> str:
     """Return a value with its unit: "43%", "13 USD bn", "yes"."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        from briefgen.document.words import words
+
+        return words(language)["yes" if value else "no"]
     if isinstance(value, int | float):
         if unit == "share":
             return str(format_percent(value, format="#,##0.#%", locale=locale_for(language)))

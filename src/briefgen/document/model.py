@@ -18,7 +18,7 @@ from typing import Any, Literal
 from briefgen.canonical import canonical_json as plain_canonical_json
 from briefgen.document.doctree import Citation, Inline, RichText, Text
 from briefgen.document.theme import DEFAULT_THEME, Theme
-from briefgen.document.words import prepared_for
+from briefgen.document.words import government, prepared_for
 
 
 class _Missing:
@@ -235,17 +235,26 @@ class TailoredBrief:
     """From edition 2 on: what changed for this country since the previous edition."""
     figures: tuple[Figure, ...] = ()
     """Charts, numbered in reading order; each says where it stands (`place`)."""
+    government_of: str | None = None
+    """The state's name as it follows "the Government of" in a translation (its genitive)."""
     passages: tuple[PassageDecision, ...] = ()
     """Which tailored paragraphs of the summary and the sections were kept, and why."""
     draft: bool = False
     """Built from the working (unreleased) sources: every page says so; a release never does."""
+    draft_translation: bool = False
+    """A translation with passages still in the source language: every page says so."""
     theme: Theme = DEFAULT_THEME
     """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
 
     @property
     def prepared_for(self) -> str:
         """Return "Prepared for the Government of the French Republic", in the brief's language."""
-        return prepared_for(self.official_name, self.language)
+        return prepared_for(self.official_name, self.language, self.government_of)
+
+    @property
+    def government_name(self) -> str:
+        """Return the state's name as it follows "the Government of" in the brief's language."""
+        return self.government_of or government(self.official_name, self.language)
 
     @property
     def slug(self) -> str:

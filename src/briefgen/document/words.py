@@ -1,15 +1,28 @@
 """Every fixed word that reaches a page, a copy or a cover note, keyed, with `{placeholders}`.
 
 Renderers, the change sentences, the stamp line and the cover note take their words from here
-and never spell them out, so the DOCX and the PDF say the same thing and a translation is one
-more catalog. A phrase that holds a name ("Prepared for the Government of {government}") is
-one entry, whole, because languages order and inflect the pieces differently.
+and never spell them out, so the DOCX and the PDF say the same thing. A phrase that holds a
+name ("Prepared for the Government of {government}") is one entry, whole, because languages
+order and inflect the pieces differently.
+
+The English below is the source; every other language is a GNU gettext catalog shipped in the
+package, `locale/<lang>/LC_MESSAGES/briefgen.po`, read with Babel at first use and cached.
+Each entry's `msgctxt` is its key, so the English can be reworded without losing the entry.
+A phrase with a count is a plural entry (`msgid_plural`), chosen by the catalog's own
+`Plural-Forms` rule (Russian has three forms). The `{government}` slot takes the state's name
+as it follows "the Government of" in that language: the countries' translation catalog gives
+it per state (`KZ.yaml:official_name@genitive`: «Республики Казахстан»), so translators, not
+code, decide its case; English adds "the" by the rule below.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 ENGLISH: Mapping[str, str] = {
     # the brief's parts and labels
@@ -46,7 +59,6 @@ ENGLISH: Mapping[str, str] = {
     "fact_records": "records “{label}” as {value}",
     "institution_generic": "{name}",
     "draft": "DRAFT – not for distribution",
-    "summary_recommendations": "The brief makes {count} recommendations to the Government of {government}: {items}.",
     "summary_recommendation": "The brief makes one recommendation to the Government of {government}: {items}.",
     "summary_no_recommendations": "The brief makes no recommendation to the Government of {government} at present.",
     "summary_item": "“{title}” (recommendation {number})",
@@ -95,6 +107,17 @@ ENGLISH: Mapping[str, str] = {
         "to {high} ({high_country}, {high_year})."
     ),
     "alt_gaps": "No value is recorded for {gaps}.",
+    "locator_page": "p. {pages}",
+    "locator_pages": "pp. {pages}",
+    # why a recommendation applies ("Applies because …")
+    "because_scenario": "scenario: {scenario}",
+    "because_not_recorded": "{label}: not recorded",
+    "because_value": "{label}: {value}",
+    "because_gt": "{label}: {value}, above {threshold}",
+    "because_gte": "{label}: {value}, at least {threshold}",
+    "because_lt": "{label}: {value}, below {threshold}",
+    "because_lte": "{label}: {value}, at most {threshold}",
+    "draft_translation": "Draft translation",
     # numbered copies and their cover notes
     "stamp": "Copy {copy} · Prepared for {title}, {institution}",
     "subject": "{title}: edition {edition}, copy {copy}",
@@ -112,10 +135,27 @@ ENGLISH: Mapping[str, str] = {
 }
 """The source language's words: the keys every catalog translates."""
 
+PLURALS: Mapping[str, tuple[str, str]] = {
+    "cover_count": (
+        "The brief makes {count} recommendation to your government.",
+        "The brief makes {count} recommendations to your government.",
+    ),
+    "summary_recommendations": (
+        "The brief makes {count} recommendation to the Government of {government}: {items}.",
+        "The brief makes {count} recommendations to the Government of {government}: {items}.",
+    ),
+}
+"""Phrases with a count, singular and plural English; `say_count` picks the form.
+
+`{count}` may be a number or its word (`number_words`, in the gender the phrase's noun takes):
+the form follows the number either way ("две рекомендации", "пять рекомендаций")."""
+
+LANGUAGES = ("en", "ru", "kk", "ky", "tg", "tk", "uz")
+"""The languages whose fixed words ship with briefgen (`en` is the source)."""
+
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 """A `{name}` slot in a phrase."""
 
-_CATALOGS: dict[str, Mapping[str, str]] = {"en": ENGLISH}
 
 # English puts "the" before a state's official name when it is a common noun phrase
 # ("the French Republic", "the United Kingdom") and not before a plain name ("Georgia").
@@ -137,10 +177,68 @@ _ARTICLE_FIRST = {
 _ARTICLE_LAST = {"Republic", "Kingdom", "Federation", "Emirates", "States", "Islands"}
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """One language's fixed words, read from its PO file."""
+
+    language: str
+    words: Mapping[str, str]
+    plurals: Mapping[str, tuple[str, ...]]
+    plural: Callable[[int], int]
+    """gettext's rule: the index of the plural form for a count."""
+
+
+def _english_plural(n: int) -> int:
+    return 0 if n == 1 else 1
+
+
+ENGLISH_CATALOG = Catalog("en", ENGLISH, PLURALS, _english_plural)
+
+
+@cache
+def catalog(language: str) -> Catalog:
+    """Return the fixed words of `language` (or its primary subtag); English for any other.
+
+    A missing or fuzzy entry falls back to the English of that one key.
+    """
+    primary = language.split("-")[0].lower()
+    if primary == "en" or primary not in LANGUAGES:
+        return ENGLISH_CATALOG
+    from babel.messages.pofile import read_po
+
+    with (files("briefgen.document") / "locale" / primary / "LC_MESSAGES" / "briefgen.po").open("rb") as f:
+        po = read_po(f, locale=primary, abort_invalid=True)
+    found: dict[str, str] = dict(ENGLISH)
+    plurals: dict[str, tuple[str, ...]] = dict(PLURALS)
+    for message in po:
+        if not message.id or not message.context or message.fuzzy:
+            continue
+        if isinstance(message.string, tuple | list):
+            if all(message.string):
+                plurals[message.context] = tuple(message.string)
+        elif message.string:
+            found[message.context] = message.string
+    return Catalog(primary, found, plurals, gettext.c2py(po.plural_expr))
+
+
 def words(language: str) -> Mapping[str, str]:
     """Return the fixed words in `language`, English where no catalog has them."""
-    primary = language.split("-")[0].lower()
-    return _CATALOGS.get(language, _CATALOGS.get(primary, ENGLISH))
+    return catalog(language).words
+
+
+def say_count(language: str, key: str, count: int, *, spelled: bool = False, **values: object) -> str:
+    """Return the plural phrase `key` for `count`, in the form `language`'s rule picks.
+
+    `spelled`: the count in words (`number_words`) up to twelve, in digits beyond.
+    """
+    found = catalog(language)
+    forms = found.plurals[key]
+    index = min(found.plural(count), len(forms) - 1)
+    shown: object = count
+    if spelled:
+        numbers = found.words["number_words"].split(",")
+        shown = numbers[count] if 0 <= count < len(numbers) else count
+    return fill(forms[index], count=shown, **values)
 
 
 def fill(phrase: str, **values: object) -> str:
@@ -170,16 +268,21 @@ def pieces(phrase: str) -> Iterator[tuple[str, str | None]]:
 
 def government(official_name: str, language: str) -> str:
     """Return a state's official name as it follows "the Government of" in `language`."""
-    if words(language) is not ENGLISH or official_name.startswith("the "):
+    if catalog(language) is not ENGLISH_CATALOG or official_name.startswith("the "):
         return official_name
     first, last = official_name.split(" ", 1)[0], official_name.split(" ")[-1]
     takes_article = first in _ARTICLE_FIRST or last in _ARTICLE_LAST
     return f"the {official_name}" if takes_article else official_name
 
 
-def prepared_for(official_name: str, language: str) -> str:
-    """Return "Prepared for the Government of the French Republic" in `language`."""
-    return say(language, "prepared_for", government=government(official_name, language))
+def prepared_for(official_name: str, language: str, government_of: str | None = None) -> str:
+    """Return "Prepared for the Government of the French Republic" in `language`.
+
+    `government_of` is the name as it follows "the Government of" in `language`, when a
+    translation gives it (the Russian genitive); otherwise the English rule makes it.
+    """
+    name = government_of or government(official_name, language)
+    return say(language, "prepared_for", government=name)
 
 
 def join_list(items: Sequence[str], language: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, Strict, model_validator
 
@@ -128,8 +128,11 @@ class Brief(SourceModel):
     """Date of the current edition."""
     edition: Annotated[int, Strict()] = Field(default=1, ge=1, le=9999)
     """The working edition number, 1 to 9999."""
+    languages: list[LanguageCode] = []
+    """Languages the brief is published in: the first is its sources' language, the rest are
+    translations (`[en, ru]`). Default: `[language]`."""
     language: LanguageCode = "en"
-    """Language of this source text."""
+    """Language of this text: the first of `languages` (the older single-language form)."""
     marking: Line | None = None
     """Handling marking printed on every page (`OFFICIAL`)."""
     summary: TailoredText
@@ -151,3 +154,29 @@ class Brief(SourceModel):
     """Charts of series facts, numbered in reading order."""
     theme: Line | None = None
     """Theme folder, relative to this brief (`../theme`); default: the brief's `theme/`, else `briefs/theme/`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _languages(cls, data: Any) -> Any:
+        """Read the older `language: ru` as `languages: [ru]`; reject an unknown or repeated code."""
+        if not isinstance(data, dict):
+            return data
+        languages, language = data.get("languages"), data.get("language")
+        if not languages:
+            return {**data, "languages": [language or "en"]}
+        if not isinstance(languages, list) or not all(isinstance(c, str) for c in languages):
+            return data  # the field's own validation says what is wrong
+        from babel import Locale, UnknownLocaleError
+
+        for code in languages:
+            try:
+                Locale.parse(code.replace("-", "_"))
+            except (UnknownLocaleError, ValueError):
+                raise ValueError(
+                    f"unknown language code '{code}' in languages (a BCP 47 tag such as `en`, `ru`, `kk`)"
+                ) from None
+        if len(set(languages)) != len(languages):
+            raise ValueError(f"a language is listed twice in languages {languages}")
+        if language is None:
+            return {**data, "language": languages[0]}
+        return data

@@ -237,6 +237,9 @@ class _BriefWriter:
         header = " · ".join(w for w in (brief.marking, draft) if w)
         if header:
             section.header.paragraphs[0].add_run(_text(header))
+        if brief.draft_translation:  # a draft translation says so on every page
+            for page_header in (section.header, section.first_page_header):
+                page_header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
 
         # "Title · Country", the marking, "Page N of M": loose pages can be sorted and handled
         footer_words = fill(self.words["footer"], title=brief.title, country=brief.country_name)

@@ -264,7 +264,8 @@ def _css_string(text: str) -> str:
 
 def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> str:
     """Return the @page rules that write the footer ("Title · Country", "Page N of M") and the
-    handling marking at the foot of every page, in the brief's own words."""
+    handling marking at the foot of every page, in the brief's own words; a draft translation
+    says so in the top right corner of every page."""
     parts: list[str] = []
     for text, slot in pieces(labels["page"]):
         if slot is None:
@@ -275,6 +276,14 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> 
             raise RenderError(f"the page label has an unknown placeholder {{{slot}}}")
         parts.append(f"counter({counter})")
     rules = "@bottom-right { content: " + " ".join(parts) + "; }"
+    extra = ""
+    if brief is not None and brief.draft_translation:
+        mark = _css_string(labels["draft_translation"])
+        box = (
+            f"@top-right {{ content: {mark}; font-family: 'Noto Sans', sans-serif; font-size: 7.5pt;"
+            " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; }"
+        )
+        extra = f"\n@page {{ {box} }}\n@page :first {{ {box} }}"
     if brief is not None:
         footer = fill(labels["footer"], title=brief.title, country=brief.country_name)
         rules += " @bottom-left { content: " + _css_string(footer) + "; }"
@@ -283,5 +292,5 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> 
         if brief.draft:  # the running header says it too, so every page's text does
             head = " · ".join(w for w in (brief.marking, labels["draft"]) if w)
             rules += " @top-center { content: " + _css_string(head) + "; }"
-            return "@page { " + rules + " } @page :first { @top-center { content: none; } }"
-    return "@page { " + rules + " }"
+            return "@page { " + rules + " } @page :first { @top-center { content: none; } }" + extra
+    return "@page { " + rules + " }" + extra

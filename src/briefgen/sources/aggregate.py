@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from briefgen.document.citations import Bibliography
 from briefgen.document.doctree import RichText
@@ -48,6 +49,14 @@ class LoadedBrief:
     """The bibliography shared by the country profiles (`countries/sources.yaml`)."""
     shared_used: tuple[str, ...] = ()
     """Keys of the shared works this brief cites (set by the loader once every file is read)."""
+    translations: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Each translation language's catalogs (`briefgen.translation.catalogs.LanguageCatalogs`)."""
+    government_of: dict[str, str] = field(default_factory=dict)
+    """In a translated brief: each state's name as it follows "the Government of"."""
+    institution_names: dict[str, str] = field(default_factory=dict)
+    """In a translated brief: each addressed institution's translated name."""
+    untranslated: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """In a translated brief: per country, the entries left in the source language."""
     theme: Theme = DEFAULT_THEME
     """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)

@@ -61,6 +61,17 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
     }
 
 
+def released_content(loaded: LoadedBrief) -> dict[str, Any]:
+    """Return what a release freezes: the resolved sources and, when there are any, the catalogs
+    of every language the brief is published in, so a release reproduces its translations."""
+    content = content_of(loaded)
+    if loaded.translations:
+        from briefgen.translation.catalogs import freeze
+
+        content["translations"] = freeze(loaded)
+    return content
+
+
 def content_hash(content: dict[str, Any]) -> str:
     """Return the SHA-256 of canonical content."""
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
@@ -108,8 +119,12 @@ def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Pat
             raise EditionError(
                 f"edition {number} of {loaded.id} is already released ({target}); edit brief.yaml's edition"
             )
+        from briefgen.translation.update import check as check_translations
+
+        # no official may receive a translation older than the English: every language complete
+        check_translations(loaded, loaded.brief.languages[1:])
         brief = loaded.brief.model_copy(update={"date": date}) if date else loaded.brief
-        content = content_of(_replace_brief(loaded, brief))
+        content = released_content(_replace_brief(loaded, brief))
         earlier = [n for n in released_editions(folder) if n < number]
         if earlier:
             previous = read_edition(folder, earlier[-1])
@@ -172,7 +187,9 @@ def interrupted_release(folder: Path, loaded: LoadedBrief) -> int | None:
         frozen = read_edition(folder, number)
     except (EditionError, KeyError, TypeError):
         return None
-    same = canonical_json(_substance(frozen["content"])) == canonical_json(_substance(content_of(loaded)))
+    same = canonical_json(_substance(frozen["content"])) == canonical_json(
+        _substance(released_content(loaded))
+    )
     return number if same else None
 
 
@@ -321,7 +338,7 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
     """
     content = read_edition(folder, number)["content"]
     before = previous_release(folder, number) if history else None
-    return LoadedBrief(
+    loaded = LoadedBrief(
         root=folder,
         brief=Brief.model_validate(content["brief"]),
         recommendations=tuple(Recommendation.model_validate(r) for r in content["recommendations"]),
@@ -330,6 +347,11 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         recipients=None,
         previous=load_edition(folder, before, history=False) if before is not None else None,
     )
+    if content.get("translations"):  # the catalogs as they were on release day
+        from briefgen.translation.catalogs import thaw
+
+        thaw(loaded, content["translations"], number)
+    return loaded
 
 
 def load_side(folder: Path, which: int | str) -> LoadedBrief:

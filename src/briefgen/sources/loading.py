@@ -182,6 +182,9 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         loaded.theme = theme
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
+    from briefgen.translation.catalogs import read_translations
+
+    problems.extend(read_translations(loaded))
     return loaded, _naming_brief(problems, countries_dir, brief.id)
 
 

@@ -152,6 +152,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         country=country,
         country_name=profile.name,
         official_name=profile.official_name,
+        government_of=loaded.government_of.get(country),
+        draft_translation=bool(loaded.untranslated.get(country)),
         scenario=scenario_id,
         scenario_label=typeset(active.label, language, smart_quotes=True) if active else None,
         scenario_is_default=scenario_id == brief.scenario,
@@ -211,7 +213,7 @@ def _tailor_recommendation(
     for item in rec.evidence:
         if item.countries is not None and profile.code not in item.countries:
             continue
-        cite = (CiteItem(item.source, page_locator(item.pages)),)
+        cite = (CiteItem(item.source, page_locator(item.pages, language)),)
         evidence.append(
             EvidenceItem(
                 claim=loaded.rich(item.claim),
@@ -227,7 +229,10 @@ def _tailor_recommendation(
         priority=rec.priority,
         horizon=rec.horizon,
         institutions=tuple(
-            dict.fromkeys(institution_name(profile, i, language) for i in rec.audience.institutions)
+            dict.fromkeys(
+                institution_name(profile, i, language, loaded.institution_names)
+                for i in rec.audience.institutions
+            )
         ),
         trigger=loaded.rich(rec.trigger.summary),
         applies_because=applies_sentence(leaves, profile, scenario_label, language),

@@ -12,7 +12,7 @@ from typing import Any
 
 from briefgen.document.doctree import Block, Paragraph, RichText, Text
 from briefgen.document.model import PassageDecision, TailoredRecommendation
-from briefgen.document.words import government, join_list, say, words
+from briefgen.document.words import government, join_list, say, say_count
 from briefgen.models import Passage
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
@@ -20,19 +20,29 @@ from briefgen.tailoring.conditions import evaluate
 
 
 def recommendations_sentence(
-    recommendations: Sequence[TailoredRecommendation], official_name: str, language: str
+    recommendations: Sequence[TailoredRecommendation],
+    official_name: str,
+    language: str,
+    government_of: str | None = None,
 ) -> str:
-    """Return "The brief makes two recommendations to the Government of …: “…” (recommendation 1) and …"."""
-    gov = government(official_name, language)
+    """Return "The brief makes two recommendations to the Government of …: “…” (recommendation 1) and …".
+
+    `government_of` is the state's name as it follows "the Government of" in `language`, when
+    a translation gives it (the Russian genitive); otherwise the English rule makes it.
+    """
+    gov = government_of or government(official_name, language)
     items = [say(language, "summary_item", title=r.title.plain(), number=r.number) for r in recommendations]
     if not items:
         return say(language, "summary_no_recommendations", government=gov)
     if len(items) == 1:
         return say(language, "summary_recommendation", government=gov, items=items[0])
-    numbers = words(language)["number_words"].split(",")
-    count = numbers[len(items)] if len(items) < len(numbers) else str(len(items))
-    return say(
-        language, "summary_recommendations", government=gov, count=count, items=join_list(items, language)
+    return say_count(
+        language,
+        "summary_recommendations",
+        len(items),
+        spelled=True,
+        government=gov,
+        items=join_list(items, language),
     )
 
 
@@ -58,7 +68,9 @@ def tailor_text(
             continue
         included, reason = _decide(item, country, country_facts, scenario_facts)
         if item.generated == "recommendations":
-            sentence = recommendations_sentence(recommendations, official_name, language)
+            sentence = recommendations_sentence(
+                recommendations, official_name, language, loaded.government_of.get(country)
+            )
             opening = "(generated) " + sentence
             if included:
                 blocks.append(Paragraph((Text(sentence),)))

@@ -9,7 +9,7 @@ the value goes), or through a generic form built from its label when it has none
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from briefgen.document.formatting import fact_value, humanise, scalar_value
 from briefgen.document.model import MISSING, LeafResult
@@ -79,9 +79,15 @@ def applies_sentence(
     return None
 
 
-def institution_name(profile: CountryProfile, institution: str, language: str) -> str:
-    """Return the institution as the country's government names it, or a readable generic name."""
-    named = profile.institutions.get(institution)
+def institution_name(
+    profile: CountryProfile, institution: str, language: str, translated: Mapping[str, str] | None = None
+) -> str:
+    """Return the institution as the country's government names it, or a readable generic name.
+
+    `translated`: the brief's own translations of its institution ids (a translated brief),
+    used when the profile does not name the institution.
+    """
+    named = profile.institutions.get(institution) or (translated or {}).get(institution)
     if named:
         return named
     return say(language, "institution_generic", name=humanise(institution.replace("-", "_")))

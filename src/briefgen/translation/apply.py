@@ -1,0 +1,179 @@
+"""A brief in a translation language: the same sources, every translatable text translated.
+
+Translating the sources, not the finished document, keeps one tailoring for every language:
+conditions, numbering and citations come out the same, and the fixed words and Babel's
+numbers and dates follow the brief's `language`. A text whose catalog entry is missing, fuzzy
+or made for an older English is untranslated: a strict build stops and lists each one; with
+`allow_untranslated` it keeps the English and the brief is marked as a draft translation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from briefgen.errors import Problem, TranslationIncomplete, UsageError
+from briefgen.models import Brief, CountryProfile, Recommendation
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.yamlsource import Loc
+from briefgen.translation.catalogs import LanguageCatalogs, catalog_paths
+from briefgen.translation.fields import GENITIVE, Text, texts
+
+
+@dataclasses.dataclass(frozen=True)
+class Status:
+    """Where one text stands in its catalog."""
+
+    text: Text
+    state: str
+    """`translated`, `fuzzy` or `untranslated`."""
+    translation: str
+    problem: Problem | None
+
+
+def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
+    """Return each text the brief uses with its state in `language`'s catalogs."""
+    catalogs = catalogs_for(loaded, language)
+    out = []
+    for text in texts(loaded):
+        catalog = catalogs.of(text.catalog)
+        entry = catalog.entries.get(text.context)
+        if entry is not None and entry.translation and not entry.fuzzy and entry.english == text.english:
+            out.append(Status(text, "translated", entry.translation, None))
+            continue
+        if entry is None:
+            state, why, line = "untranslated", "not in the catalog yet (run `briefgen translate`)", 1
+        elif entry.english != text.english:
+            state, why, line = (
+                "fuzzy",
+                "the English changed since it was translated (run `briefgen translate`)",
+                entry.line,
+            )
+        elif entry.fuzzy:
+            state, why, line = "fuzzy", "fuzzy: check the translation against the new English", entry.line
+        else:
+            state, why, line = "untranslated", "untranslated", entry.line
+        problem = Problem(catalog.path, line, 1, text.context, why)
+        out.append(Status(text, state, "", problem))
+    return out
+
+
+def catalogs_for(loaded: LoadedBrief, language: str) -> LanguageCatalogs:
+    """Return the catalogs of a language the brief declares, read when the brief was loaded."""
+    found = loaded.translations.get(language)
+    if isinstance(found, LanguageCatalogs):
+        return found
+    if language not in loaded.brief.languages:
+        raise UsageError(
+            f"{loaded.id} is not published in '{language}' (brief.yaml languages: "
+            f"{', '.join(loaded.brief.languages)})"
+        )
+    from briefgen.translation.catalogs import Catalog
+
+    paths = catalog_paths(loaded.root, language)
+    return LanguageCatalogs(language, Catalog(paths["brief"]), Catalog(paths["countries"]))
+
+
+def localise(
+    loaded: LoadedBrief,
+    language: str,
+    *,
+    countries: Sequence[str] = (),
+    allow_untranslated: bool = False,
+) -> LoadedBrief:
+    """Return the brief in `language`; raise TranslationIncomplete listing what is not translated.
+
+    Only the texts `countries`' briefs show must be translated (default: every country's).
+    """
+    if language == loaded.brief.languages[0] and language == loaded.brief.language:
+        return loaded
+    found = statuses(loaded, language)
+    wanted = set(countries) or set(loaded.brief.countries)
+    untranslated: dict[str, tuple[str, ...]] = {}
+    for code in loaded.brief.countries:
+        untranslated[code] = tuple(
+            s.text.context for s in found if s.state != "translated" and s.text.country in (None, code)
+        )
+    if not allow_untranslated:
+        blocking = [
+            s.problem
+            for s in found
+            if s.problem is not None and (s.text.country is None or s.text.country in wanted)
+        ]
+        if blocking:
+            raise TranslationIncomplete(language, blocking)
+
+    data: dict[str, Any] = {"brief": loaded.brief.model_dump(mode="json", by_alias=True)}
+    for rec in loaded.recommendations:
+        data[f"rec:{rec.id}"] = rec.model_dump(mode="json", by_alias=True)
+    for code, profile in loaded.countries.items():
+        data[f"country:{code}"] = profile.model_dump(mode="json", by_alias=True)
+    government_of: dict[str, str] = {}
+    institutions: dict[str, str] = {}
+    for status in found:
+        text = status.text
+        if status.state != "translated":
+            name = _territory_name(text, language)
+            if name is None:
+                continue
+            status = dataclasses.replace(status, translation=name)
+        if text.context.endswith(GENITIVE):
+            government_of[str(text.country)] = status.translation
+        elif len(text.loc) == 3 and text.loc[:2] == ("audience", "institutions"):
+            slug = data[text.part]["audience"]["institutions"][text.loc[2]]
+            institutions[slug] = status.translation
+        else:
+            _set(data[text.part], text.loc, status.translation)
+    brief = Brief.model_validate(data["brief"]).model_copy(update={"language": language})
+    recommendations = tuple(
+        Recommendation.model_validate(data[f"rec:{r.id}"]) for r in loaded.recommendations
+    )
+    profiles = {code: CountryProfile.model_validate(data[f"country:{code}"]) for code in loaded.countries}
+    previous = loaded.previous
+    if previous is not None:
+        previous = _previous_in(previous, loaded, language)
+    return dataclasses.replace(
+        loaded,
+        brief=brief,
+        recommendations=recommendations,
+        countries=profiles,
+        previous=previous,
+        government_of=government_of,
+        institution_names=institutions,
+        untranslated={c: m for c, m in untranslated.items() if m},
+        _texts={},
+    )
+
+
+def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> LoadedBrief:
+    """Return the previous release in `language`, so "Changes since" compares like with like.
+
+    Its own frozen catalogs are used when it has them, else the current ones; what neither
+    translates stays English (the box then says what changed in the words the brief had).
+    """
+    if language not in previous.brief.languages and language in current.translations:
+        previous = dataclasses.replace(
+            previous,
+            brief=previous.brief.model_copy(update={"languages": [previous.brief.language, language]}),
+            translations={language: current.translations[language]},
+        )
+    elif language not in previous.translations and language in current.translations:
+        previous = dataclasses.replace(previous, translations={language: current.translations[language]})
+    return localise(previous, language, allow_untranslated=True)
+
+
+def _territory_name(text: Text, language: str) -> str | None:
+    """Return Babel's name of the state, for an untranslated name in a draft translation."""
+    if text.part.startswith("country:") and text.loc in (("name",), ("official_name",)):
+        from briefgen.document.formatting import locale_for
+
+        return locale_for(language).territories.get(str(text.country))
+    return None
+
+
+def _set(data: Any, loc: Loc, value: str) -> None:
+    node = data
+    for step in loc[:-1]:
+        node = node[step]
+    node[loc[-1]] = value

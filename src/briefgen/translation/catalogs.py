@@ -1,0 +1,216 @@
+"""The translation catalogs of a brief: read, checked like sources, frozen into an edition.
+
+`briefs/<brief>/translations/<lang>.po` holds the brief's own texts and
+`briefs/countries/translations/<lang>.po` the shared profiles' texts. A PO file that does not
+parse, or a translation that drops or changes a citation `[@key]`, a footnote `^[…]`, a link
+target or a `{placeholder}` of its English, is a problem naming the PO file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import Problem
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.translation.fields import BRIEF, COUNTRIES
+
+TRANSLATIONS_DIR = "translations"
+COUNTRIES_DIR = "countries"
+"""The shared profiles' folder beside the briefs (as the loader has it)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a PO catalog."""
+
+    context: str
+    english: str
+    translation: str
+    fuzzy: bool = False
+    line: int = 0
+
+
+@dataclass
+class Catalog:
+    """One PO file (or its frozen copy), its entries by context."""
+
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    exists: bool = False
+
+
+@dataclass
+class LanguageCatalogs:
+    """The two catalogs of one translation language."""
+
+    language: str
+    brief: Catalog
+    countries: Catalog
+
+    def of(self, kind: str) -> Catalog:
+        """Return the catalog for `brief` or `countries` texts."""
+        return self.brief if kind == BRIEF else self.countries
+
+
+def catalog_paths(root: Path, language: str) -> dict[str, Path]:
+    """Return where a brief's two catalogs for `language` are."""
+    return {
+        BRIEF: root / TRANSLATIONS_DIR / f"{language}.po",
+        COUNTRIES: root.parent / COUNTRIES_DIR / TRANSLATIONS_DIR / f"{language}.po",
+    }
+
+
+def read_translations(loaded: LoadedBrief) -> list[Problem]:
+    """Read the catalogs of every translation language into `loaded`; return their problems."""
+    problems: list[Problem] = []
+    for language in loaded.brief.languages[1:]:
+        paths = catalog_paths(loaded.root, language)
+        catalogs = {kind: read_catalog(path, language, problems) for kind, path in paths.items()}
+        loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])
+    problems.extend(_check_recipients(loaded))
+    return problems
+
+
+def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
+    """Return the entries of one PO file (none when it is missing), adding its problems."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    catalog = Catalog(path)
+    if not path.is_file():
+        return catalog
+    catalog.exists = True
+    try:
+        bad = _syntax_error(path.read_text(encoding="utf-8"))
+        if bad is not None:
+            problems.append(Problem(path, bad[0], 1, "", f"not a valid PO file: {bad[1]}"))
+            return catalog
+        with path.open("rb") as f:
+            po = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
+    except PoFileError as exc:
+        problems.append(Problem(path, exc.lineno + 1, 1, "", f"not a valid PO file: {exc}"))
+        return catalog
+    except (ValueError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path, 1, 1, "", f"not a valid PO file: {exc}"))
+        return catalog
+    for message in po:
+        if not message.id or not isinstance(message.id, str) or not message.context:
+            continue
+        translation = message.string if isinstance(message.string, str) else ""
+        line = message.lineno or 1
+        entry = Entry(message.context, message.id, translation, message.fuzzy, line)
+        catalog.entries[message.context] = entry
+        if translation:
+            for complaint in markup_changes(message.id, translation):
+                problems.append(Problem(path, line, 1, message.context, complaint))
+    return catalog
+
+
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_PO_STRING}\s*$")
+
+
+def _syntax_error(text: str) -> tuple[int, str] | None:
+    """Return the first line that is neither a comment nor a keyword with a quoted string.
+
+    Babel's reader forgives an unquoted `msgstr` by dropping its first and last characters;
+    a translation must not be silently cut, so such a line is an error here.
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not _PO_LINE.match(stripped):
+            shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
+            return number, f"expected a keyword and a quoted string, or a quoted string, not {shown!r}"
+    return None
+
+
+_CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
+_CITATION_KEY = re.compile(r"@([a-z0-9]+(?:-[a-z0-9]+)*)")
+_LINK_TARGET = re.compile(r"\]\(\s*([^)\s]+)")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def markup_changes(english: str, translation: str) -> list[str]:
+    """Return what a translation lost or changed of its English's citations, notes, links, slots."""
+    out = []
+
+    def keys(text: str) -> Counter[str]:
+        return Counter(k for group in _CITATION_GROUP.findall(text) for k in _CITATION_KEY.findall(group))
+
+    before, after = keys(english), keys(translation)
+    if before != after:
+        lost = sorted((before - after).elements())
+        added = sorted((after - before).elements())
+        said = [f"drops citation {', '.join('[@' + k + ']' for k in lost)}"] if lost else []
+        said += [f"adds citation {', '.join('[@' + k + ']' for k in added)}"] if added else []
+        out.append("the translation " + " and ".join(said) + " of the English")
+    notes_before, notes_after = english.count("^["), translation.count("^[")
+    if notes_before != notes_after:
+        out.append(f"the translation has {notes_after} footnote(s) ^[…] where the English has {notes_before}")
+    links_before, links_after = (
+        Counter(_LINK_TARGET.findall(english)),
+        Counter(_LINK_TARGET.findall(translation)),
+    )
+    if links_before != links_after:
+        lost = sorted((links_before - links_after).elements())
+        out.append("the translation changes link targets" + (f": {', '.join(lost)} missing" if lost else ""))
+    slots_before, slots_after = set(_PLACEHOLDER.findall(english)), set(_PLACEHOLDER.findall(translation))
+    if slots_before != slots_after:
+        missing = sorted(slots_before - slots_after)
+        extra = sorted(slots_after - slots_before)
+        detail = "; ".join([f"missing {{{m}}}" for m in missing] + [f"unknown {{{e}}}" for e in extra])
+        out.append(f"the translation's placeholders differ from the English: {detail}")
+    return out
+
+
+def _check_recipients(loaded: LoadedBrief) -> list[Problem]:
+    """A recipient whose language the brief is not published in would get a copy they cannot read."""
+    problems = []
+    published = loaded.brief.languages
+    for i, recipient in enumerate(loaded.recipients or ()):
+        if recipient.language not in published:
+            problems.append(
+                loaded.problem(
+                    "recipients",
+                    (i, "language"),
+                    f"{recipient.id} reads '{recipient.language}', but the brief is published in "
+                    f"{', '.join(published)} only: add it to brief.yaml's languages and translate, "
+                    "or choose one of those",
+                )
+            )
+    return problems
+
+
+def freeze(loaded: LoadedBrief) -> dict[str, Any]:
+    """Return the translations the brief uses, per language and catalog, for an edition file."""
+    from briefgen.translation.fields import texts
+
+    used = texts(loaded)
+    frozen: dict[str, Any] = {}
+    for language, catalogs in sorted(loaded.translations.items()):
+        out: dict[str, dict[str, list[str]]] = {BRIEF: {}, COUNTRIES: {}}
+        for text in used:
+            entry = catalogs.of(text.catalog).entries.get(text.context)
+            if entry is not None and entry.translation and not entry.fuzzy and entry.english == text.english:
+                out[text.catalog][text.context] = [entry.english, entry.translation]
+        frozen[language] = out
+    return frozen
+
+
+def thaw(loaded: LoadedBrief, frozen: dict[str, Any], edition: int) -> None:
+    """Give an edition's LoadedBrief the catalogs frozen in its file."""
+    for language, kinds in frozen.items():
+        catalogs = {}
+        for kind in (BRIEF, COUNTRIES):
+            path = loaded.root / "editions" / f"{edition}.json"
+            entries = {
+                ctx: Entry(ctx, english, translation)
+                for ctx, (english, translation) in kinds.get(kind, {}).items()
+            }
+            catalogs[kind] = Catalog(path, entries, exists=True)
+        loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])

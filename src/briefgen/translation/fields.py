@@ -1,0 +1,230 @@
+"""Which texts of a brief's sources are translated, and each one's name (`msgctxt`).
+
+A text is named by its file and field path: `brief.yaml:sections[1].body`,
+`recommendations/deepen-balancing.yaml:action.steps[2]`, `KZ.yaml:facts.trade.label`; a
+summary or section body given as passages names each one's text (`brief.yaml:summary[2].text`),
+and the profiles' fact sentences and institutions' names are texts too
+(`KG.yaml:facts.borders_xinjiang.sentence`, `KG.yaml:institutions.foreign-ministry`). The
+brief's own texts go to `briefs/<brief>/translations/<lang>.po`, the shared profiles' texts
+to `briefs/countries/translations/<lang>.po`. One more entry per state is not a field: the
+official name as it follows "the Government of" (`KZ.yaml:official_name@genitive`), so the
+translator gives it in the case the phrase needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.document.formatting import humanise
+from briefgen.document.words import government
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.profiles import figure_facts, shown_facts, shown_highlights
+from briefgen.sources.yamlsource import Loc
+
+BRIEF = "brief"
+COUNTRIES = "countries"
+GENITIVE = "@genitive"
+
+ITEM = object()
+"""A pattern step: every item of a list."""
+KEY = object()
+"""A pattern step: every key of a mapping."""
+
+BRIEF_FIELDS: tuple[tuple[Any, ...], ...] = (
+    ("title",),
+    ("subtitle",),
+    ("series",),
+    ("organisation",),
+    ("marking",),
+    ("summary",),
+    ("summary", ITEM),
+    ("summary", ITEM, "text"),
+    ("sections", ITEM, "heading"),
+    ("sections", ITEM, "body"),
+    ("sections", ITEM, "body", ITEM),
+    ("sections", ITEM, "body", ITEM, "text"),
+    ("scenarios", KEY, "label"),
+    ("figures", ITEM, "title"),
+)
+RECOMMENDATION_FIELDS: tuple[tuple[Any, ...], ...] = (
+    ("title",),
+    ("horizon",),
+    ("audience", "institutions", ITEM),
+    ("trigger", "summary"),
+    ("trigger", "watch", ITEM),
+    ("action", "summary"),
+    ("action", "steps", ITEM),
+    ("rationale",),
+    ("evidence", ITEM, "claim"),
+    ("country_notes", KEY),
+)
+COUNTRY_FIELDS: tuple[tuple[Any, ...], ...] = (
+    ("name",),
+    ("official_name",),
+    ("capital",),
+    ("facts", KEY, "label"),
+    ("facts", KEY, "unit"),
+    ("facts", KEY, "value"),
+    ("facts", KEY, "sentence"),
+    ("institutions", KEY),
+    ("highlights", ITEM),
+    ("highlights", ITEM, "text"),
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """One translatable text of the sources."""
+
+    catalog: str
+    """`brief` or `countries`."""
+    context: str
+    """The `msgctxt`: file and field, `recommendations/x.yaml:action.steps[2]`."""
+    english: str
+    """The source text (the `msgid`)."""
+    part: str
+    """The loaded part it belongs to (`brief`, `rec:<id>`, `country:<CODE>`)."""
+    loc: Loc
+    """Its path in the part's data."""
+    country: str | None
+    """The one country whose brief alone shows it, if any."""
+    comment: str = ""
+    """A note for the translator."""
+
+
+def field_name(loc: Loc) -> str:
+    """Return a data path as the context writes it: `action.steps[2]`."""
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _walk(data: Any, pattern: tuple[Any, ...], loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    if not pattern:
+        yield loc, data
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step is ITEM:
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from _walk(item, rest, (*loc, i))
+    elif step is KEY:
+        if isinstance(data, dict):
+            for key, item in data.items():
+                yield from _walk(item, rest, (*loc, key))
+    elif isinstance(data, dict) and data.get(step) is not None:
+        yield from _walk(data[step], rest, (*loc, step))
+
+
+def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[Text]:
+    """Return every translatable text the brief uses, in source order, each once per context.
+
+    `printed_only` keeps, of the shared profiles, only what this brief can print: the facts its
+    table and figures show or its triggers test ("Applies because" names them) and the
+    highlights it shows, so a fact another brief adds to a profile never makes this brief's
+    translation incomplete. Extraction passes False: the countries catalog is shared, and
+    one brief's `translate` must not make another brief's entries obsolete.
+    """
+    out: list[Text] = []
+
+    def add(catalog: str, file: str, part: str, data: Any, patterns: Any, country: str | None) -> None:
+        for pattern in patterns:
+            for loc, value in _walk(data, pattern):
+                if not isinstance(value, str) or not value.strip() or value == "share":
+                    continue
+                english = value
+                comment = ""
+                if pattern == ("audience", "institutions", ITEM):
+                    english = value.replace("-", " ")
+                    comment = "An institution addressed, as the brief names it."
+                elif pattern == ("facts", KEY, "sentence"):
+                    comment = (
+                        "What the fact says after the country's name (“Ruritania …”), in "
+                        "“Applies because …”; keep {value}."
+                    )
+                elif pattern == ("institutions", KEY):
+                    comment = "The government's own name of the institution, in its usual form."
+                only = country
+                if pattern == ("country_notes", KEY):
+                    only = str(loc[-1])
+                name = field_name(loc)
+                if pattern == ("highlights", ITEM, "text") and data["highlights"][loc[1]].get("id"):
+                    # named by its id, not its place: a highlight added before it moves nothing
+                    name = f"highlights.{data['highlights'][loc[1]]['id']}.text"
+                out.append(Text(catalog, f"{file}:{name}", english, part, loc, only, comment))
+
+    brief = loaded.brief.model_dump(mode="json", by_alias=True)
+    add(BRIEF, "brief.yaml", "brief", brief, BRIEF_FIELDS, None)
+    for rec in sorted(loaded.recommendations, key=lambda r: r.id):
+        if rec.status != "active":
+            continue
+        data = rec.model_dump(mode="json", by_alias=True)
+        add(BRIEF, f"recommendations/{rec.id}.yaml", f"rec:{rec.id}", data, RECOMMENDATION_FIELDS, None)
+    tested = _facts_tested(loaded)
+    for code in loaded.brief.countries:
+        profile = loaded.countries.get(code)
+        if profile is None:
+            continue
+        data = profile.model_dump(mode="json", by_alias=True)
+        if printed_only:
+            used = {name for name, _ in shown_facts(loaded.brief, profile)}
+            used |= {name for name, _ in figure_facts(loaded.brief, profile)} | tested
+            data["facts"] = {name: fact for name, fact in data.get("facts", {}).items() if name in used}
+            shown = {index for index, _ in shown_highlights(loaded.brief, profile)}
+            highlights = data.get("highlights", [])
+            data["highlights"] = [h if i in shown else None for i, h in enumerate(highlights)]
+        for name, fact in data.get("facts", {}).items():
+            if not fact.get("label"):
+                fact["label"] = humanise(name)
+        add(COUNTRIES, f"{code}.yaml", f"country:{code}", data, COUNTRY_FIELDS, code)
+        out.append(
+            Text(
+                COUNTRIES,
+                f"{code}.yaml:official_name{GENITIVE}",
+                government(profile.official_name, "en"),
+                f"country:{code}",
+                ("official_name",),
+                code,
+                "The official name as it follows “the Government of” "
+                "(in Russian, the genitive: «Республики Казахстан»).",
+            )
+        )
+    return out
+
+
+def line_of(loaded: LoadedBrief, text: Text) -> tuple[str, int] | None:
+    """Return the YAML file (relative to the briefs folder) and line of a text, when known."""
+    path = loaded.files.get(text.part)
+    positions = loaded.positions.get(path) if path is not None else None
+    if path is None or positions is None:
+        return None
+    line, _ = positions.locate(text.loc)
+    base = loaded.root.parent
+    try:
+        shown = str(path.relative_to(base))
+    except ValueError:
+        shown = path.name
+    return shown, line
+
+
+def _facts_tested(loaded: LoadedBrief) -> set[str]:
+    """Return the names of the country facts that the active recommendations' triggers test."""
+    found: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+        elif isinstance(node, str) and node.startswith("country."):
+            found.add(node.removeprefix("country."))
+
+    for rec in loaded.recommendations:
+        if rec.status == "active" and rec.trigger.when is not None:
+            visit(rec.trigger.model_dump(mode="json", by_alias=True).get("when"))
+    return found

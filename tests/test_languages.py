@@ -1,0 +1,507 @@
+"""Every official reads the brief in their own language: catalogs, translations, builds, copies."""
+
+from __future__ import annotations
+
+import email
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+from briefgen.cli import app
+from briefgen.document.words import ENGLISH, LANGUAGES, PLACEHOLDER, PLURALS, say, say_count, words
+from briefgen.sources.loading import load_brief
+from briefgen.translation.update import po_bytes
+from conftest import CENTRAL_ASIA, REPO, replace_in
+from smtp_server import SmtpServer
+
+runner = CliRunner()
+COUNTRIES = ["KG", "KZ", "TJ", "TM", "UZ"]
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+# the English fixed words that must never reach a Russian page (the labels and phrases)
+ENGLISH_FIXED = [
+    "Executive summary",
+    "At a glance",
+    "Recommendations",
+    "When this applies",
+    "Applies because",
+    "Indicators to watch",
+    "What to do",
+    "Evidence",
+    "Horizon",
+    "Addressed to",
+    "References",
+    "Edition",
+    "Prepared for the Government",
+    "Changes since edition",
+    "Page ",
+    "Highlights",
+    "Sources",
+    "DRAFT",
+    "The brief makes",
+    "accessed",
+]
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(
+        ["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def build(*args: str) -> object:
+    return runner.invoke(app, ["build", *args, "--quiet"])
+
+
+@pytest.fixture(scope="module")
+def russian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled brief built in Russian, PDF and DOCX, every country."""
+    out = tmp_path_factory.mktemp("ru")
+    result = build(str(CENTRAL_ASIA), "--language", "ru", "--format", "pdf,docx", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out / "china-central-asia" / "e2" / "ru"
+
+
+# ---------- the fixed words ----------
+
+
+def test_every_shipped_catalog_translates_every_key_with_its_placeholders() -> None:
+    for language in LANGUAGES[1:]:
+        path = REPO / "src/briefgen/document/locale" / language / "LC_MESSAGES/briefgen.po"
+        with path.open("rb") as f:
+            catalog = read_po(f)
+        found = {m.context: m for m in catalog if m.id}
+        assert set(found) == set(ENGLISH) | set(PLURALS), language
+        for key, english in ENGLISH.items():
+            message = found[key]
+            assert message.id == english and message.string and not message.fuzzy, (language, key)
+            assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(english)), (
+                language,
+                key,
+            )
+        header = path.read_text(encoding="utf-8").split("msgid", 1)[0]
+        assert ("NEEDS REVIEW BY A NATIVE SPEAKER" in header) == (language != "ru"), language
+
+
+def test_russian_plurals_take_three_forms_by_gettext_rule() -> None:
+    assert say_count("ru", "cover_count", 1) == "В записке 1 рекомендация Вашему правительству."
+    assert say_count("ru", "cover_count", 3) == "В записке 3 рекомендации Вашему правительству."
+    assert say_count("ru", "cover_count", 5) == "В записке 5 рекомендаций Вашему правительству."
+    assert say_count("ru", "cover_count", 21).startswith("В записке 21 рекомендация")
+    assert say_count("en", "cover_count", 2) == "The brief makes 2 recommendations to your government."
+
+
+def test_words_fall_back_to_english_for_a_language_without_a_catalog() -> None:
+    assert words("de")["summary"] == "Executive summary"
+    assert say("ru-RU", "edition", edition=3) == "Издание 3"
+
+
+# ---------- brief.yaml's languages ----------
+
+
+def test_the_old_single_language_field_reads_as_a_list(andes: Path) -> None:
+    loaded = load_brief(andes)
+    assert loaded.brief.languages == [loaded.brief.language]
+
+
+def test_an_unknown_language_code_is_a_validation_error(andes: Path) -> None:
+    text = (andes / "brief.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^language: .*$", "", text) + "languages: [en, xx]\n"
+    (andes / "brief.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(andes)])
+    assert result.exit_code == 1
+    assert "brief.yaml" in result.output and "unknown language code 'xx'" in result.output
+
+
+def test_a_recipient_whose_language_the_brief_lacks_fails_validation(central_asia_copy: Path) -> None:
+    recipients = central_asia_copy / "recipients.yaml"
+    lines = recipients.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip() == "language: ru")
+    lines[index] = lines[index].replace("ru", "tk")
+    recipients.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(central_asia_copy)])
+    assert result.exit_code == 1
+    assert f"recipients.yaml:{index + 1}:" in result.output
+    assert "reads 'tk', but the brief is published in en, ru only" in result.output
+
+
+# ---------- the Russian documents ----------
+
+
+def test_russian_pdf_of_every_country_is_russian_throughout(russian: Path) -> None:
+    for code in COUNTRIES:
+        pdf = russian / f"china-central-asia-{code}-e2.pdf"
+        text = pdf_text(pdf)
+        body = text.split("Список литературы")[0]  # the works cited keep their own titles
+        pages = [page for page in body.split("\f") if page.strip()]
+        assert pages and all(CYRILLIC.search(page) for page in pages), code
+        for english in ENGLISH_FIXED:
+            assert english not in body, (code, english)
+        assert "Подготовлено для Правительства" in text
+        assert "新型大国关系" in text  # the Chinese phrase stays Chinese
+        with pikepdf.open(pdf) as document:
+            assert str(document.Root.Lang) == "ru"
+            assert "/StructTreeRoot" in document.Root
+
+
+def test_prepared_for_uses_the_translated_genitive_of_the_official_name(russian: Path) -> None:
+    expected = {
+        "KZ": "Правительства Республики Казахстан",
+        "KG": "Правительства Кыргызской Республики",
+        "TM": "Правительства Туркменистана",
+    }
+    for code, phrase in expected.items():
+        first = " ".join(pdf_text(russian / f"china-central-asia-{code}-e2.pdf", 1, 1).split())
+        assert phrase in first, code
+        assert "15 ноября 2020 г." in first and "Издание 2" in first
+
+
+def test_russian_sentences_read_as_russian_with_russian_quotes_and_names(
+    russian: Path, tmp_path: Path
+) -> None:
+    text = " ".join(pdf_text(russian / "china-central-asia-KG-e2.pdf").split())
+    assert re.search(r"В записке (две|три|четыре) рекомендации Правительству Кыргызской Республики: «", text)
+    assert "» (рекомендация 1)" in text
+    assert "Применяется при сценарии «" in text
+    assert "Министерство иностранных дел Кыргызской Республики" in text
+    assert "При внешнем государственном долге перед Китаем" in text  # the tailored passage, translated
+    for mark in ("“", "”", "‘"):
+        assert mark not in text.split("Список литературы")[0], mark
+    # where facts decide, the facts' own Russian sentences follow the country's name
+    out = tmp_path / "stalls"
+    assert (
+        build(
+            str(CENTRAL_ASIA), "-l", "ru", "-c", "KG", "-s", "china-stalls", "-f", "html", "-o", str(out)
+        ).exit_code
+        == 0
+    )
+    html = next(out.rglob("*-KG-e2-china-stalls.html")).read_text(encoding="utf-8")
+    assert (
+        "Применяется, поскольку Кыргызстан должен Китаю 43%\u00a0своего внешнего государственного долга (2019)"
+        " и получает денежные переводы в размере 29%\u00a0ВВП (2019), при сценарии «Экономика Китая не восстанавливается»."
+    ).replace("\u00a0", " ") in html.replace("\u00a0", " ")
+
+
+def test_the_new_printed_texts_are_extracted_and_untranslated_until_done(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    countries = central_asia_copy.parent / "countries"
+    replace_in(
+        countries / "KG.yaml", 'sentence: "borders Xinjiang"', 'sentence: "shares a border with Xinjiang"'
+    )
+    replace_in(
+        countries / "KG.yaml",
+        "Ministry of Economy of the Kyrgyz Republic",
+        "Ministry of Economy and Commerce of the Kyrgyz Republic",
+    )
+    replace_in(
+        central_asia_copy / "brief.yaml",
+        "other than Chinese state banks.",
+        "other than Chinese policy banks.",
+    )
+    check = runner.invoke(app, ["translate", str(central_asia_copy), "--check"])
+    assert check.exit_code == 1
+    for context in (
+        "brief.yaml:summary[2].text",
+        "KG.yaml:facts.borders_xinjiang.sentence",
+        "KG.yaml:institutions.economy-ministry",
+    ):
+        assert context in check.output, context
+    strict = build(str(central_asia_copy), "-l", "ru", "-c", "KG", "-f", "html", "-o", str(tmp_path / "o"))
+    assert strict.exit_code == 1 and "KG.yaml:facts.borders_xinjiang.sentence" in strict.output
+    result = runner.invoke(app, ["translate", str(central_asia_copy)])
+    assert result.exit_code == 0, result.output
+    _, catalog = _po_entry(countries / "translations" / "ru.po", "KG.yaml:facts.borders_xinjiang.sentence")
+    fuzzy = {m.context for m in catalog if m.fuzzy}
+    assert fuzzy == {"KG.yaml:facts.borders_xinjiang.sentence", "KG.yaml:institutions.economy-ministry"}
+
+
+def test_russian_numbers_and_units_come_from_babel_and_the_catalog(russian: Path) -> None:
+    text = " ".join(pdf_text(russian / "china-central-asia-KZ-e2.pdf").split())
+    assert "13 млрд долл. США" in text
+    assert "0,3%" in text or "0,3 %" in text
+    assert "(Xing, 1996, с. 17)" in text
+
+
+def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
+    russian: Path, tmp_path: Path
+) -> None:
+    for code in COUNTRIES:
+        with zipfile.ZipFile(russian / f"china-central-asia-{code}-e2.docx") as docx:
+            styles = docx.read("word/styles.xml").decode("utf-8")
+            document = docx.read("word/document.xml").decode("utf-8")
+            core = docx.read("docProps/core.xml").decode("utf-8")
+        assert '<w:lang w:val="ru"/>' in styles, code
+        assert "<dc:language>ru</dc:language>" in core
+        assert "Подготовлено для Правительства" in core  # the properties are translated too
+        assert 'w:eastAsia="zh-CN"' in document  # the Chinese run keeps its language
+        assert "Executive summary" not in document and "Основные выводы" in document
+    profile = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path),
+            str(russian / "china-central-asia-KZ-e2.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    with zipfile.ZipFile(tmp_path / "china-central-asia-KZ-e2.odt") as odt:
+        styles = odt.read("styles.xml").decode("utf-8")
+    assert 'fo:language="ru"' in styles
+
+
+def test_the_glyph_preflight_covers_the_russian_strings() -> None:
+    from briefgen.sources.fonts import check_fonts
+    from briefgen.translation.apply import localise
+
+    russian = localise(load_brief(CENTRAL_ASIA), "ru")
+    assert russian.brief.title.startswith("Курс Китая")
+    assert check_fonts(russian) == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ky", "tg", "tk", "uz"])
+def test_each_state_language_prints_its_fixed_words_on_page_one(
+    language: str, central_asia_copy: Path, tmp_path: Path
+) -> None:
+    replace_in(central_asia_copy / "brief.yaml", "languages: [en, ru]", f"languages: [en, ru, {language}]")
+    out = tmp_path / "out"
+    strict = build(str(central_asia_copy), "-l", language, "-c", "KZ", "-f", "pdf", "-o", str(out))
+    assert strict.exit_code == 1  # nothing of the brief is translated yet
+    result = build(
+        str(central_asia_copy),
+        "-l",
+        language,
+        "-c",
+        "KZ",
+        "-f",
+        "pdf",
+        "-o",
+        str(out),
+        "--allow-untranslated",
+    )
+    assert result.exit_code == 0, result.output
+    pdf = out / "china-central-asia" / "e2" / language / "china-central-asia-KZ-e2.pdf"
+    first = " ".join(pdf_text(pdf, 1, 1).split())
+    for key in ("summary", "draft_translation"):
+        assert say(language, key) in first, (language, key)
+    assert say(language, "edition", edition=2) in first
+    assert say(language, "yes") in " ".join(pdf_text(pdf).split())
+    every = [page for page in pdf_text(pdf).split("\f") if page.strip()]
+    assert all(" ".join(say(language, "draft_translation").split()) in " ".join(p.split()) for p in every)
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == language
+
+
+# ---------- the translation cycle ----------
+
+
+def _po_entry(path: Path, context: str):  # type: ignore[no-untyped-def]
+    from briefgen.translation.update import read_po_file
+
+    catalog = read_po_file(path, "ru")
+    return next(m for m in catalog if m.context == context), catalog
+
+
+def test_changing_one_english_step_makes_exactly_that_entry_fuzzy_until_translated(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    brief = central_asia_copy
+    po = brief / "translations" / "ru.po"
+    context = "recommendations/deepen-balancing.yaml:action.steps[1]"
+    old = "Coordinate among the Central Asian governments before negotiating with China in bilateral and SCO formats."
+    new = "Coordinate among the Central Asian governments before every negotiation with China, bilateral or in the SCO."
+    rec = brief / "recommendations" / "deepen-balancing.yaml"
+    text = rec.read_text(encoding="utf-8")
+    assert old in text
+    rec.write_text(text.replace(old, new), encoding="utf-8")
+
+    result = runner.invoke(app, ["translate", str(brief)])
+    assert result.exit_code == 0, result.output
+    assert "ru.po: 93 translated, 1 fuzzy, 0 untranslated" in result.output
+    assert "countries/translations/ru.po: 148 translated, 0 fuzzy, 0 untranslated" in result.output
+    message, catalog = _po_entry(po, context)
+    assert [m.context for m in catalog if m.fuzzy] == [context]
+    assert message.id == new and message.previous_id == [old] and message.string
+    written = po.read_text(encoding="utf-8")
+    assert '#| msgid ""\n#| "Coordinate among the Central Asian governments before negotiating' in written
+    assert written.count("#| msgid") == 1
+    line = message.lineno
+
+    check = runner.invoke(app, ["translate", str(brief), "--check"])
+    assert check.exit_code == 1
+    assert f"translations/ru.po:{line}:1: {context}:" in check.output
+    assert check.output.count("ru.po:") == 1
+
+    out = tmp_path / "out"
+    strict = build(str(brief), "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(out))
+    assert strict.exit_code == 1 and context in strict.output
+    assert not (out / "china-central-asia" / "e2" / "ru").exists()
+    refused = runner.invoke(app, ["release", str(brief)])
+    assert refused.exit_code == 1 and context in refused.output
+    assert not (brief / "editions" / "2.json").exists()
+
+    # the translator updates the entry (a PO editor clears the fuzzy flag and the old msgid)
+    message.string = "Согласовывать позиции правительств стран Центральной Азии перед любыми переговорами с Китаем — двусторонними или в ШОС."
+    message.flags.discard("fuzzy")
+    message.previous_id = []
+    po.write_bytes(po_bytes(catalog))
+
+    assert runner.invoke(app, ["translate", str(brief), "--check"]).exit_code == 0
+    released = runner.invoke(app, ["release", str(brief)])
+    assert released.exit_code == 0, released.output
+    # on release day (a build of the working sources before it would be marked a draft)
+    working = tmp_path / "working"
+    assert (
+        build(
+            str(brief), "--edition", "2", "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(working)
+        ).exit_code
+        == 0
+    )
+    frozen = (brief / "editions" / "2.json").read_text(encoding="utf-8")
+    assert "перед любыми переговорами с Китаем" in frozen
+
+    # the edition gives the bytes it gave on release day, whatever happens to the catalogs since
+    po.write_text(po.read_text(encoding="utf-8").replace("перед любыми", "до любых"), encoding="utf-8")
+    again = tmp_path / "again"
+    assert (
+        build(str(brief), "--edition", "2", "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(again)).exit_code
+        == 0
+    )
+    name = "china-central-asia-KZ-e2.html"
+    before = (working / "china-central-asia" / "e2" / "ru" / name).read_bytes()
+    assert (again / "china-central-asia" / "e2" / "ru" / name).read_bytes() == before
+    assert "перед любыми переговорами" in before.decode("utf-8")
+
+
+def test_a_translation_that_drops_a_citation_or_footnote_is_reported_with_po_file_and_line(
+    central_asia_copy: Path,
+) -> None:
+    po = central_asia_copy / "translations" / "ru.po"
+    message, catalog = _po_entry(po, "brief.yaml:sections[1].body")
+    assert "[@xing1996, с. 17]" in message.string
+    message.string = message.string.replace(" [@xing1996, с. 17]", "")
+    footnoted, _ = _po_entry(po, "brief.yaml:sections[0].body")
+    for m in catalog:
+        if m.context == footnoted.context:
+            m.string = re.sub(r"\^\[[^\]]*\[@yau2020-brief\]\.\]", "", m.string)
+    po.write_bytes(po_bytes(catalog))
+    message, _ = _po_entry(po, "brief.yaml:sections[1].body")
+    footnoted, _ = _po_entry(po, "brief.yaml:sections[0].body")
+
+    result = runner.invoke(app, ["validate", str(central_asia_copy)])
+    assert result.exit_code == 1
+    assert f"translations/ru.po:{message.lineno}:1: brief.yaml:sections[1].body:" in result.output
+    assert "drops citation [@xing1996]" in result.output
+    assert f"translations/ru.po:{footnoted.lineno}:1: brief.yaml:sections[0].body:" in result.output
+    assert "footnote" in result.output
+
+
+def test_a_po_file_that_does_not_parse_is_reported_with_its_line(central_asia_copy: Path) -> None:
+    po = central_asia_copy.parent / "countries" / "translations" / "ru.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("msgstr") and i > 30)
+    lines[index] = "msgstr Казахстан без кавычек"
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(central_asia_copy)])
+    assert result.exit_code == 1
+    assert f"countries/translations/ru.po:{index + 1}:1:" in result.output
+    assert "not a valid PO file" in result.output
+
+
+def test_translate_keeps_translations_and_rewrites_nothing_when_nothing_changed(
+    central_asia_copy: Path,
+) -> None:
+    po = central_asia_copy / "translations" / "ru.po"
+    before = po.read_bytes()
+    result = runner.invoke(app, ["translate", str(central_asia_copy)])
+    assert result.exit_code == 0
+    assert "ru.po: 94 translated, 0 fuzzy, 0 untranslated" in result.output
+    assert po.read_bytes() == before
+
+
+def test_build_defaults_to_every_declared_language_and_refuses_an_undeclared_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["build", str(CENTRAL_ASIA), "-c", "TM", "-f", "html", "-o", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(
+        Path(p).relative_to(out).as_posix() for p in __import__("json").loads(result.output)["written"]
+    )
+    assert written == [
+        "china-central-asia/e2/en/china-central-asia-TM-e2.html",
+        "china-central-asia/e2/ru/china-central-asia-TM-e2.html",
+    ]
+    refused = runner.invoke(app, ["build", str(CENTRAL_ASIA), "-l", "de", "-o", str(out)])
+    assert refused.exit_code == 2 and "not published in de" in refused.output
+
+
+# ---------- distribution ----------
+
+
+RECIPIENTS = """\
+- {id: kz-en, name: Ms Aliya Serikova, title: Deputy Minister, institution: Ministry of Foreign Affairs, country: KZ, language: en, email: en@example.org}
+- {id: kz-ru, name: Алия Серикова, title: Заместитель министра, institution: Министерство иностранных дел, country: KZ, language: ru, email: ru@example.org, formats: [pdf, docx]}
+"""
+
+
+def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    from briefgen.distribution import distribute
+    from briefgen.sources.editions import release
+
+    (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
+    release(central_asia_copy)
+    with SmtpServer() as server:
+        report = distribute(
+            central_asia_copy,
+            smtp=server.address,
+            sender="briefs@example.org",
+            out=tmp_path / "build",
+            jobs=1,
+        )
+    assert [d.status for d in report.deliveries] == ["sent", "sent"]
+    got = {m["X-Briefgen-Recipient"]: m for m in server.messages}
+    russian = got["kz-ru"]
+    body = russian.get_body(("plain",)).get_content()
+    assert "Уважаемый(-ая) Алия Серикова!" in body
+    assert "подготовленной для Правительства Республики Казахстан" in body
+    assert "Dear" not in body and "Please find" not in body
+    assert "издание 2" in russian["Subject"] and "экз. № 002" in russian["Subject"]
+    pdf = next(p for p in russian.iter_attachments() if p.get_filename().endswith(".pdf"))
+    with pikepdf.open(io.BytesIO(pdf.get_content())) as document:
+        assert str(document.Root.Lang) == "ru"
+    stamped = tmp_path / "copy.pdf"
+    stamped.write_bytes(pdf.get_content())
+    first = " ".join(pdf_text(stamped, 1, 1).split())
+    assert "Курс Китая на усиление влияния" in first and "Экз. № 002" in first
+    english = got["kz-en"].get_body(("plain",)).get_content()
+    assert "Dear Ms Aliya Serikova," in english and "the Republic of Kazakhstan" in english
+    assert isinstance(russian, email.message.Message)
+
+
+def test_distribution_refuses_an_edition_not_released_in_a_recipients_language(
+    central_asia_copy: Path, tmp_path: Path
+) -> None:
+    from briefgen.distribution import DistributionError, distribute
+
+    (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
+    shutil.rmtree(tmp_path / "build", ignore_errors=True)
+    with pytest.raises(DistributionError, match="released in en only; kz-ru"):
+        distribute(central_asia_copy, edition=1, outbox=tmp_path / "outbox", out=tmp_path / "build", jobs=1)
