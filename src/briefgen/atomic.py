@@ -24,17 +24,11 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> N
     The file gets `mode`, or by default the mode the umask gives a new file: the temporary file
     is private (0600) only while it is being written, so colleagues can read the result.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = _written_beside(path, data, default_mode() if mode is None else mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), default_mode() if mode is None else mode)
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -50,14 +44,8 @@ def create_exclusive(path: Path, data: bytes) -> bool:
     `link` fails when the name exists, so of two writers racing for one name exactly one wins,
     and a reader never sees a half-written file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = _written_beside(path, data, default_mode())
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), default_mode())
-            os.fsync(handle.fileno())
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -73,4 +61,24 @@ def create_exclusive(path: Path, data: bytes) -> bool:
                 os.fsync(handle.fileno())
         return True
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+
+
+def _written_beside(path: Path, data: bytes, mode: int) -> Path:
+    """Write `data` to a new temporary file beside `path`, with `mode`, flushed to disk; return it.
+
+    The file is private (0600) only while it is being written; a failure removes it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp

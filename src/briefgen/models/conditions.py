@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -170,3 +171,19 @@ Condition = Annotated[
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()
+
+
+def leaves(
+    condition: Condition, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], FactTest | SeriesTest]]:
+    """Yield every test of a condition (fact and series leaves) with its field path below `loc`."""
+    if isinstance(condition, FactTest | SeriesTest):
+        yield loc, condition
+    elif isinstance(condition, AllOf):
+        for i, child in enumerate(condition.all):
+            yield from leaves(child, (*loc, "all", i))
+    elif isinstance(condition, AnyOf):
+        for i, child in enumerate(condition.any):
+            yield from leaves(child, (*loc, "any", i))
+    elif isinstance(condition, NotOf):
+        yield from leaves(condition.not_, (*loc, "not"))

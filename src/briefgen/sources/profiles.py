@@ -18,16 +18,14 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import Problem
 from briefgen.models import (
-    AllOf,
-    AnyOf,
     Brief,
     Condition,
     CountryProfile,
     Fact,
     Highlight,
-    NotOf,
     SeriesTest,
 )
+from briefgen.models.conditions import leaves
 from briefgen.sources.yamlsource import Loc
 
 if TYPE_CHECKING:
@@ -98,16 +96,9 @@ def shared_keys_used(loaded: LoadedBrief, cited_in_text: Iterable[str]) -> list[
 
 def series_tests(condition: Condition, loc: Loc) -> Iterator[tuple[Loc, SeriesTest]]:
     """Yield every series leaf of a condition with its field path."""
-    if isinstance(condition, SeriesTest):
-        yield loc, condition
-    elif isinstance(condition, AllOf):
-        for i, child in enumerate(condition.all):
-            yield from series_tests(child, (*loc, "all", i))
-    elif isinstance(condition, AnyOf):
-        for i, child in enumerate(condition.any):
-            yield from series_tests(child, (*loc, "any", i))
-    elif isinstance(condition, NotOf):
-        yield from series_tests(condition.not_, (*loc, "not"))
+    for path, test in leaves(condition, loc):
+        if isinstance(test, SeriesTest):
+            yield path, test
 
 
 def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from briefgen.document.text import citations_in
 from briefgen.errors import Problem
-from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, Passage
+from briefgen.models import Condition, FactTest, Passage
 from briefgen.models.brief import TailoredText
+from briefgen.models.conditions import leaves
 from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.markdown_subset import unsupported
@@ -282,13 +283,6 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
 
 
 def _fact_tests(condition: Condition, loc: Loc) -> Iterator[tuple[Loc, FactTest]]:
-    if isinstance(condition, FactTest):
-        yield loc, condition
-    elif isinstance(condition, AllOf):
-        for i, child in enumerate(condition.all):
-            yield from _fact_tests(child, (*loc, "all", i))
-    elif isinstance(condition, AnyOf):
-        for i, child in enumerate(condition.any):
-            yield from _fact_tests(child, (*loc, "any", i))
-    elif isinstance(condition, NotOf):
-        yield from _fact_tests(condition.not_, (*loc, "not"))
+    for path, test in leaves(condition, loc):
+        if isinstance(test, FactTest):
+            yield path, test

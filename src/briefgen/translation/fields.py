@@ -19,6 +19,8 @@ from typing import Any
 
 from briefgen.document.formatting import humanise
 from briefgen.document.words import government
+from briefgen.models import FactTest
+from briefgen.models.conditions import leaves
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.profiles import figure_facts, shown_facts, shown_highlights
 from briefgen.sources.yamlsource import Loc
@@ -213,18 +215,10 @@ def line_of(loaded: LoadedBrief, text: Text) -> tuple[str, int] | None:
 def _facts_tested(loaded: LoadedBrief) -> set[str]:
     """Return the names of the country facts that the active recommendations' triggers test."""
     found: set[str] = set()
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-        elif isinstance(node, str) and node.startswith("country."):
-            found.add(node.removeprefix("country."))
-
     for rec in loaded.recommendations:
         if rec.status == "active" and rec.trigger.when is not None:
-            visit(rec.trigger.model_dump(mode="json", by_alias=True).get("when"))
+            for _, test in leaves(rec.trigger.when):
+                path = test.fact if isinstance(test, FactTest) else test.series
+                if path.startswith("country."):
+                    found.add(path.removeprefix("country."))
     return found
