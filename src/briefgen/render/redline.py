@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
-from briefgen.render import ooxml, renderer_for
+from briefgen.render import renderer_for, revisions
 from briefgen.tailoring.changes import WordDiff
 
 if TYPE_CHECKING:
@@ -52,9 +52,9 @@ def redline(old: TailoredBrief, new: TailoredBrief, *, author: str) -> bytes:
     Dated by the new brief, never by the clock: the same two briefs give the same bytes.
     """
     renderer = renderer_for("docx")
-    before = ooxml.DocxParts(renderer.render(_as_of(old, new)))
-    after = ooxml.DocxParts(renderer.render(new))
-    tracker = ooxml.ChangeTracker(author=author, date=dt.datetime.combine(new.date, dt.time()))
+    before = revisions.DocxParts(renderer.render(_as_of(old, new)))
+    after = revisions.DocxParts(renderer.render(new))
+    tracker = revisions.ChangeTracker(author=author, date=dt.datetime.combine(new.date, dt.time()))
     _Redline(before, after, tracker).mark()
     after.set_core_properties(
         title=f"{new.title}: changes from edition {old.edition} to {new.edition}", author=author
@@ -72,7 +72,9 @@ def _as_of(old: TailoredBrief, new: TailoredBrief) -> TailoredBrief:
 class _Redline:
     """Mark up the new document's body against the old one's."""
 
-    def __init__(self, old: ooxml.DocxParts, new: ooxml.DocxParts, tracker: ooxml.ChangeTracker) -> None:
+    def __init__(
+        self, old: revisions.DocxParts, new: revisions.DocxParts, tracker: revisions.ChangeTracker
+    ) -> None:
         self.old, self.new, self.tracker = old, new, tracker
         self.lists: dict[str, str] = {}
         """Old list instance (numId) -> the new one, from list items found in both documents."""
@@ -131,7 +133,7 @@ class _Redline:
             if old_list is not None and new_list is not None:
                 self.lists.setdefault(old_list, new_list)
             if edited:
-                words = WordDiff.of(ooxml.paragraph_text(before), ooxml.paragraph_text(after))
+                words = WordDiff.of(revisions.paragraph_text(before), revisions.paragraph_text(after))
                 self.tracker.changed_words(after, before, whole_words(words.segments))
         elif after.tag == _TBL:
             self._merge(after, before.findall(_TR), after.findall(_TR))
@@ -217,14 +219,14 @@ def _list_of(p: BaseOxmlElement) -> str | None:
 def _key(element: BaseOxmlElement) -> tuple[object, ...]:
     """Return what must be the same for two elements to count as unchanged."""
     if element.tag == _P:
-        return ("p", ooxml.paragraph_style(element), ooxml.paragraph_text(element))
+        return ("p", revisions.paragraph_style(element), revisions.paragraph_text(element))
     if element.tag == _TBL:
-        return ("tbl", ooxml.table_style(element))  # rows are compared inside
+        return ("tbl", revisions.table_style(element))  # rows are compared inside
     return ("tr", *(_key(p) for p in element.iter(_P)), len(element.findall(_TC)))
 
 
 def _text(element: BaseOxmlElement) -> str:
-    return "\n".join(ooxml.paragraph_text(p) for p in element.iter(_P))
+    return "\n".join(revisions.paragraph_text(p) for p in element.iter(_P))
 
 
 def _similarity(before: BaseOxmlElement, after: BaseOxmlElement) -> float:
@@ -233,7 +235,7 @@ def _similarity(before: BaseOxmlElement, after: BaseOxmlElement) -> float:
         return 0.0
     if before.tag == _TBL:
         return 1.0
-    if before.tag == _P and ooxml.paragraph_style(before) != ooxml.paragraph_style(after):
+    if before.tag == _P and revisions.paragraph_style(before) != revisions.paragraph_style(after):
         return 0.0
     if before.tag == _TR and len(before.findall(_TC)) != len(after.findall(_TC)):
         return 0.0

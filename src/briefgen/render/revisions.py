@@ -1,0 +1,469 @@
+"""Word revisions: tracked insertions and deletions (`w:ins`/`w:del`) laid into a document's
+XML, and the parts of a rendered DOCX that the redline reads and rewrites.
+
+Raw XML that python-docx has no API for, as in `ooxml`; the redline (`render/redline.py`)
+calls it by intent: a paragraph inserted, a row deleted, the words changed within a paragraph.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+from briefgen.render.ooxml import write_package, xml_safe
+
+# --- tracked changes ----------------------------------------------------------------------------
+
+_W_R, _W_T = qn("w:r"), qn("w:t")
+_W_INS, _W_DEL, _W_DEL_TEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
+_W_RPR, _W_PPR, _W_TRPR = qn("w:rPr"), qn("w:pPr"), qn("w:trPr")
+_R_ID = qn("r:id")
+_RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "\u2011"}
+"""What the run content other than text shows, as characters; anything else shows nothing."""
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DC = "http://purl.org/dc/elements/1.1/"
+
+
+def paragraph_text(p: BaseOxmlElement) -> str:
+    """Return what a `w:p` says (tabs and line breaks as characters; notes and field codes aside)."""
+    return "".join(_shown(child) for run in p.iter(_W_R) for child in run)
+
+
+def paragraph_style(p: BaseOxmlElement) -> str | None:
+    """Return the style id of a `w:p`, if it names one."""
+    style = p.find(f"{_W_PPR}/{qn('w:pStyle')}")
+    return None if style is None else style.get(qn("w:val"))
+
+
+def table_style(tbl: BaseOxmlElement) -> str | None:
+    """Return the style id of a `w:tbl`, if it names one."""
+    style = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+    return None if style is None else style.get(qn("w:val"))
+
+
+def _shown(child: BaseOxmlElement) -> str:
+    if child.tag in (_W_T, _W_DEL_TEXT):
+        return child.text or ""
+    return _RUN_TEXT.get(child.tag, "")
+
+
+class ChangeTracker:
+    """Marks parts of a document as inserted (`w:ins`) or deleted (`w:del`), by one author at one moment.
+
+    Works on the XML of a finished document, so whatever the document holds around a change
+    (styles, footnote marks, hyperlinks, list numbering) stays as it is. Call `number` once the
+    document is complete: revision ids then count up from 1 in document order, so the same
+    redline gives the same bytes.
+    """
+
+    def __init__(self, *, author: str, date: dt.datetime) -> None:
+        self.author = xml_safe(author)
+        self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _mark(self, tag: str) -> BaseOxmlElement:
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), "0")
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        return element
+
+    # --- whole paragraphs and table rows ----------------------------------------------------------
+
+    def inserted_paragraph(self, p: BaseOxmlElement) -> None:
+        """Track a `w:p` of the document, its text and its paragraph mark, as inserted."""
+        self.inserted_runs(p)
+        self._mark_paragraph(p, "w:ins")
+
+    def deleted_paragraph(self, p: BaseOxmlElement) -> None:
+        """Track a `w:p` (the old paragraph, put back in its place) as deleted."""
+        self.deleted_runs(p)
+        self._mark_paragraph(p, "w:del")
+
+    def inserted_row(self, tr: BaseOxmlElement) -> None:
+        """Track a table row `w:tr` and the text of its cells as inserted."""
+        self._mark_row(tr, "w:ins")
+        self.inserted_runs(tr)
+
+    def deleted_row(self, tr: BaseOxmlElement) -> None:
+        """Track a table row `w:tr` (the old row, put back in its place) and its text as deleted."""
+        self._mark_row(tr, "w:del")
+        self.deleted_runs(tr)
+
+    def inserted_runs(self, element: BaseOxmlElement) -> None:
+        """Track every run inside `element` as inserted."""
+        self._wrap([r for r in element.iter(_W_R) if r.getparent().tag not in (_W_INS, _W_DEL)], "w:ins")
+
+    def deleted_runs(self, element: BaseOxmlElement) -> None:
+        """Track every run inside `element` as deleted (its text becomes deleted text)."""
+        runs = [r for r in element.iter(_W_R) if r.getparent().tag not in (_W_INS, _W_DEL)]
+        for run in runs:
+            for child in run:
+                if child.tag == _W_T:
+                    child.tag = _W_DEL_TEXT
+                elif child.tag == qn("w:instrText"):
+                    child.tag = qn("w:delInstrText")
+        self._wrap(runs, "w:del")
+
+    def _wrap(self, runs: list[BaseOxmlElement], tag: str) -> None:
+        """Wrap `runs` in marks: one mark around each stretch of runs that are next to each other."""
+        groups: list[list[BaseOxmlElement]] = []
+        for run in runs:
+            if groups and run.getprevious() is groups[-1][-1]:
+                groups[-1].append(run)
+            else:
+                groups.append([run])
+        for group in groups:
+            wrapper = self._mark(tag)
+            group[0].addprevious(wrapper)
+            wrapper.extend(group)
+
+    def _mark_paragraph(self, p: BaseOxmlElement, tag: str) -> None:
+        ppr = p.find(_W_PPR)
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        rpr = ppr.find(_W_RPR)
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            later = [c for c in ppr if c.tag in (qn("w:sectPr"), qn("w:pPrChange"))]
+            if later:
+                later[0].addprevious(rpr)
+            else:
+                ppr.append(rpr)
+        rpr.insert(0, self._mark(tag))
+
+    def _mark_row(self, tr: BaseOxmlElement, tag: str) -> None:
+        trpr = tr.find(_W_TRPR)
+        if trpr is None:
+            trpr = OxmlElement("w:trPr")
+            tr.insert(1 if len(tr) and tr[0].tag == qn("w:tblPrEx") else 0, trpr)
+        change = trpr.find(qn("w:trPrChange"))
+        if change is not None:
+            change.addprevious(self._mark(tag))
+        else:
+            trpr.append(self._mark(tag))
+
+    # --- words within a paragraph -----------------------------------------------------------------
+
+    def changed_words(
+        self, p: BaseOxmlElement, old: BaseOxmlElement, segments: Iterable[tuple[str, str]]
+    ) -> None:
+        """Track the word-level changes from paragraph `old` to `p` (a `w:p` of the document).
+
+        `segments` are (equal|insert|delete, text) in reading order: equal and inserted text
+        spell `p`'s text, equal and deleted text `old`'s. Runs of `p` are split where a change
+        starts or ends (each piece keeps its formatting); inserted pieces are wrapped in `w:ins`,
+        and deleted text comes back from `old`'s runs, with their formatting, as `w:del`. Runs
+        that show no text (footnote marks, fields) stay untracked unless inside inserted text.
+        """
+        atoms = _atoms(p)
+        old_atoms = _atoms(copy.deepcopy(old))
+        segments = list(segments)
+        cuts, pos = set(), 0
+        for op, text in segments:
+            if op != "delete":
+                pos += len(text)
+                cuts.add(pos)
+        atoms = _split(atoms, cuts)
+        if pos != sum(len(a.text) for a in atoms):
+            raise ValueError("the word changes do not spell the paragraph's text")
+
+        inserted: list[BaseOxmlElement] = []
+        deletions: list[tuple[int, BaseOxmlElement]] = []
+        pos = old_pos = 0
+        for op, text in segments:
+            end = pos + len(text)
+            if op == "delete":
+                deletions.append((pos, self._deleted_text(old_atoms, old_pos, old_pos + len(text))))
+                old_pos += len(text)
+                continue
+            if op == "insert":
+                inserted += [a.run for a in atoms if a.within(pos, end)]
+            else:
+                old_pos += len(text)
+            pos = end
+        self._wrap(inserted, "w:ins")
+        for at, deleted in deletions:
+            _place_at(atoms, at, deleted, p)
+
+    def _deleted_text(self, atoms: list[_Atom], start: int, end: int) -> BaseOxmlElement:
+        """Return a `w:del` holding the text of `atoms` from `start` to `end`, formatted as it was."""
+        wrapper = self._mark("w:del")
+        for atom in atoms:
+            if not atom.text or atom.end <= start or atom.start >= end:
+                continue
+            run = OxmlElement("w:r")
+            rpr = atom.run.find(_W_RPR)
+            if rpr is not None:
+                run.append(copy.deepcopy(rpr))
+            content = atom.content
+            if content is not None and content.tag == _W_T:
+                text = OxmlElement("w:delText")
+                text.set(qn("xml:space"), "preserve")
+                text.text = atom.text[max(start - atom.start, 0) : end - atom.start]
+                run.append(text)
+            elif content is not None:
+                run.append(copy.deepcopy(content))
+            wrapper.append(run)
+        return wrapper
+
+    def number(self, root: BaseOxmlElement) -> None:
+        """Number every change mark under `root` 1, 2, 3 in document order."""
+        for n, mark in enumerate(root.iter(_W_INS, _W_DEL), start=1):
+            mark.set(qn("w:id"), str(n))
+
+
+class _Atom:
+    """A run that holds at most one piece of content, at a place in its paragraph's text."""
+
+    def __init__(self, run: BaseOxmlElement, start: int) -> None:
+        self.run = run
+        self.start = start
+        self.text = "".join(_shown(child) for child in run)
+        self.end = start + len(self.text)
+
+    @property
+    def content(self) -> BaseOxmlElement | None:
+        return next((child for child in self.run if child.tag != _W_RPR), None)
+
+    def within(self, start: int, end: int) -> bool:
+        """Tell whether the run lies in the text from `start` to `end` (a mark: strictly inside)."""
+        if self.text:
+            return start <= self.start and self.end <= end
+        return start < self.start < end
+
+
+def _atoms(p: BaseOxmlElement) -> list[_Atom]:
+    """Split each run of `p` with several pieces of content (text, tab, break) into one run each."""
+    atoms: list[_Atom] = []
+    position = 0
+    for run in list(p.iter(_W_R)):
+        content = [child for child in run if child.tag != _W_RPR]
+        pieces = [run]
+        if len(content) > 1:
+            rpr = run.find(_W_RPR)
+            pieces = []
+            for child in content:
+                piece = OxmlElement("w:r")
+                if rpr is not None:
+                    piece.append(copy.deepcopy(rpr))
+                piece.append(child)
+                run.addprevious(piece)
+                pieces.append(piece)
+            run.getparent().remove(run)
+        for piece in pieces:
+            atoms.append(_Atom(piece, position))
+            position = atoms[-1].end
+    return atoms
+
+
+def _split(atoms: list[_Atom], cuts: set[int]) -> list[_Atom]:
+    """Split text runs so that every position in `cuts` falls between two runs."""
+    out: list[_Atom] = []
+    for atom in atoms:
+        inner = sorted(c for c in cuts if atom.start < c < atom.end)
+        content = atom.content
+        if not inner or content is None or content.tag != _W_T:
+            out.append(atom)
+            continue
+        run, text = atom.run, atom.text
+        bounds = [atom.start, *inner, atom.end]
+        for n, (a, b) in enumerate(itertools.pairwise(bounds)):
+            piece = run if n == 0 else copy.deepcopy(run)
+            t = piece.find(_W_T)
+            t.text = text[a - atom.start : b - atom.start]
+            t.set(qn("xml:space"), "preserve")
+            if n:
+                out[-1].run.addnext(piece)
+            out.append(_Atom(piece, a))
+    return out
+
+
+def _place_at(atoms: list[_Atom], position: int, element: BaseOxmlElement, p: BaseOxmlElement) -> None:
+    """Put `element` at `position` of the paragraph's text: after the text that ends there."""
+
+    def outermost(run: BaseOxmlElement) -> BaseOxmlElement:
+        parent = run.getparent()
+        return parent if parent.tag in (_W_INS, _W_DEL) else run
+
+    before = [a for a in atoms if a.text and a.end <= position]
+    after = [a for a in atoms if a.text and a.start >= position]
+    if before:
+        outermost(before[-1].run).addnext(element)
+    elif after:
+        outermost(after[0].run).addprevious(element)
+    else:
+        p.append(element)
+
+
+# --- a document made of two: the redline's package ------------------------------------------------
+
+
+class DocxParts:
+    """A DOCX's parts, the XML ones parsed when asked for, to change it with pieces of another.
+
+    The redline is the new brief's own DOCX with the old brief's deleted paragraphs put back; a
+    paragraph copied from the other document still points at that document's footnotes,
+    hyperlink relationships and list instances, and `carry_over` makes it point at this one's.
+    """
+
+    DOCUMENT = "word/document.xml"
+    FOOTNOTES = "word/footnotes.xml"
+    NUMBERING = "word/numbering.xml"
+    CORE = "docProps/core.xml"
+
+    def __init__(self, data: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self._entries = {name: archive.read(name) for name in archive.namelist()}
+        self._parsed: dict[str, BaseOxmlElement] = {}
+        self._copied_notes: dict[str, str] = {}
+        self._copied_lists: dict[str, str] = {}
+
+    def xml(self, name: str) -> BaseOxmlElement | None:
+        """Return part `name` as XML (changes to it are saved), or None if there is no such part."""
+        if name not in self._parsed:
+            if name not in self._entries:
+                return None
+            self._parsed[name] = parse_xml(self._entries[name])
+        return self._parsed[name]
+
+    @property
+    def body(self) -> BaseOxmlElement:
+        """Return the document's `w:body`."""
+        document = self.xml(self.DOCUMENT)
+        assert document is not None
+        body: BaseOxmlElement = document.find(qn("w:body"))
+        return body
+
+    def to_bytes(self) -> bytes:
+        """Return the package, parts changed or not, as `write_package` writes it."""
+        entries = dict(self._entries)
+        for name, element in self._parsed.items():
+            entries[name] = serialize_part_xml(element)
+        return write_package(entries)
+
+    def set_core_properties(self, *, title: str, author: str) -> None:
+        """Set the document's title and author (Dublin Core title and creator)."""
+        core = self.xml(self.CORE)
+        if core is None:
+            return
+        for tag, value in (("title", title), ("creator", author)):
+            element = core.find(f"{{{_DC}}}{tag}")
+            if element is None:
+                element = core.makeelement(f"{{{_DC}}}{tag}", {})
+                core.append(element)
+            element.text = xml_safe(value)
+
+    def carry_over(self, element: BaseOxmlElement, source: DocxParts, lists: Mapping[str, str]) -> None:
+        """Make `element`, copied from `source`, point at this document's notes, links and lists.
+
+        A footnote it refers to is copied over (as a new note, not tracked); a hyperlink gets a
+        relationship of its own; a list item joins the list instance `lists` maps its old one to,
+        else the same instance if both documents define it alike, else a copy of its old one.
+        """
+        self._carry_links(element, source, self.DOCUMENT)
+        notes = self.xml(self.FOOTNOTES)
+        for reference in list(element.iter(qn("w:footnoteReference"))):
+            old_id = reference.get(qn("w:id"))
+            note = self._copied_note(old_id, source) if notes is not None else None
+            if note is None:  # nowhere to put the note: the deleted text goes without its mark
+                run = reference.getparent()
+                run.getparent().remove(run)
+            else:
+                reference.set(qn("w:id"), note)
+        for num_id in element.iter(qn("w:numId")):
+            old = num_id.get(qn("w:val"))
+            num_id.set(qn("w:val"), lists.get(old) or self._copied_list(old, source))
+
+    def _copied_note(self, old_id: str, source: DocxParts) -> str | None:
+        if old_id in self._copied_notes:
+            return self._copied_notes[old_id]
+        notes, old_notes = self.xml(self.FOOTNOTES), source.xml(self.FOOTNOTES)
+        assert notes is not None
+        found = None if old_notes is None else _with_id(old_notes, "w:footnote", "w:id", old_id)
+        if found is None:
+            return None
+        note = copy.deepcopy(found)
+        new_id = str(1 + max(int(n.get(qn("w:id"))) for n in notes.findall(qn("w:footnote"))))
+        note.set(qn("w:id"), new_id)
+        self._carry_links(note, source, self.FOOTNOTES)
+        notes.append(note)
+        self._copied_notes[old_id] = new_id
+        return new_id
+
+    def _copied_list(self, old_id: str, source: DocxParts) -> str:
+        numbering, old_numbering = self.xml(self.NUMBERING), source.xml(self.NUMBERING)
+        if numbering is None or old_numbering is None:
+            return old_id
+        old = _with_id(old_numbering, "w:num", "w:numId", old_id)
+        same = _with_id(numbering, "w:num", "w:numId", old_id)
+        if old is None:
+            return old_id
+        if same is not None and old.find(qn("w:lvlOverride")) is None and _alike(same, old):
+            return old_id  # a list style's own instance, the same in both documents
+        if old_id not in self._copied_lists:
+            nums = numbering.findall(qn("w:num"))
+            num = copy.deepcopy(old)
+            new_id = str(1 + max((int(n.get(qn("w:numId"))) for n in nums), default=0))
+            num.set(qn("w:numId"), new_id)
+            if nums:
+                nums[-1].addnext(num)
+            else:
+                numbering.append(num)
+            self._copied_lists[old_id] = new_id
+        return self._copied_lists[old_id]
+
+    def _carry_links(self, element: BaseOxmlElement, source: DocxParts, part: str) -> None:
+        """Give each relationship `element` uses (hyperlinks) a relationship of this part's."""
+        for user in [e for e in element.iter() if e.get(_R_ID) is not None]:
+            old = source._relationship(part, user.get(_R_ID))
+            if old is None or old.get("TargetMode") != "External":
+                del user.attrib[_R_ID]  # a link into the other package cannot come along
+                continue
+            user.set(_R_ID, self._relate_external(part, old.get("Type"), old.get("Target")))
+
+    def _rels_name(self, part: str) -> str:
+        folder, _, name = part.rpartition("/")
+        return f"{folder}/_rels/{name}.rels"
+
+    def _relationship(self, part: str, rid: str) -> BaseOxmlElement | None:
+        rels = self.xml(self._rels_name(part))
+        return None if rels is None else _with_id(rels, f"{{{_PACKAGE_RELS}}}Relationship", "Id", rid)
+
+    def _relate_external(self, part: str, kind: str, target: str) -> str:
+        name = self._rels_name(part)
+        rels = self.xml(name)
+        if rels is None:
+            self._entries[name] = b""
+            rels = self._parsed[name] = parse_xml(f'<Relationships xmlns="{_PACKAGE_RELS}"/>')
+        relationships = rels.findall(f"{{{_PACKAGE_RELS}}}Relationship")
+        for rel in relationships:
+            if (rel.get("Type"), rel.get("Target"), rel.get("TargetMode")) == (kind, target, "External"):
+                return str(rel.get("Id"))
+        numbers = [int(r.get("Id")[3:]) for r in relationships if re.fullmatch(r"rId\d+", r.get("Id", ""))]
+        rid = f"rId{1 + max(numbers, default=0)}"
+        attributes = {"Id": rid, "Type": kind, "Target": target, "TargetMode": "External"}
+        rels.append(rels.makeelement(f"{{{_PACKAGE_RELS}}}Relationship", attributes))
+        return rid
+
+
+def _alike(a: BaseOxmlElement, b: BaseOxmlElement) -> bool:
+    return bool(serialize_part_xml(a) == serialize_part_xml(b))
+
+
+def _with_id(root: BaseOxmlElement, tag: str, attribute: str, value: str) -> BaseOxmlElement | None:
+    """Return the child of `root` called `tag` whose `attribute` is `value`."""
+    name = tag if tag.startswith("{") else qn(tag)
+    key = qn(attribute) if ":" in attribute else attribute
+    return next((child for child in root.iter(name) if child.get(key) == value), None)
