@@ -5,7 +5,8 @@ Everything is measured in one run on the same machine and content:
 (a) `briefgen build --force` of the bundled brief: DOCX and PDF for its five countries, beside
     the layout engine's floor (benchmarks/floor.py: one process imports WeasyPrint once and lays
     out briefgen's own HTML of each country as tagged PDF); the floor is what no build on two
-    cores can beat: start-up + import + the sum of the layouts / 2;
+    cores can beat: start-up + import + the sum of the layouts / 2; and the same for a copy of
+    the brief without its figures, against its own floor;
 (b) a peer pipeline on the same tailored content: Markdown exported from each tailored brief,
     converted one country at a time by pandoc to DOCX, and to PDF through pandoc's WeasyPrint
     engine (the pypandoc-binary package);
@@ -13,7 +14,7 @@ Everything is measured in one run on the same machine and content:
 (d) a synthetic brief of 50 countries x 40 recommendations with `--jobs 1` and `--jobs 2`, and
     its floor;
 (e) preparing 500 recipients' stamped PDF copies (outbox delivery) against (a);
-(f) the build of (a) with and without its figures (`figures_cost.py`);
+(f) the full build (every language) with and without its figures (`figures_cost.py`);
 (g) one country's Russian documents against its English ones (same content, translated);
 and the peak memory of a worker. Wall-clock seconds are the median of several runs; a build and
 its floor are run alternately, so that both see the same load.
@@ -43,6 +44,7 @@ BRIEFGEN = [sys.executable, "-m", "briefgen"]
 FLOOR = HERE / "floor.py"
 TARGETS = {
     "full_over_floor": ("<=", 1.25),
+    "no_figures_full_over_floor": ("<=", 1.25),
     "synthetic_over_floor": ("<=", 1.25),
     "peer_over_briefgen": (">=", 4.0),
     "noop_over_full": ("<=", 0.05),
@@ -78,7 +80,9 @@ def floor(html: Path, out: Path) -> dict[str, float]:
     the floor is `wall_s - sum(layout_s) / 2` = start-up + import + sum(layout_s) / 2.
     """
     pages = sorted(str(p) for p in html.rglob("*.html"))
-    wall, stdout = timed([sys.executable, str(FLOOR), str(REPO / "templates"), str(out), *pages], cwd=REPO)
+    from briefgen.render import templates_dir
+
+    wall, stdout = timed([sys.executable, str(FLOOR), str(templates_dir()), str(out), *pages], cwd=REPO)
     data = json.loads(stdout)
     layouts = sum(data["layout_s"])
     return {"wall_s": wall, "import_s": data["import_s"], "layouts_s": layouts, "floor_s": wall - layouts / 2}
@@ -213,6 +217,45 @@ def main() -> None:
         results["floor_import_s"] = statistics.median(f["import_s"] for f in floors)
         results["floor_layouts_s"] = statistics.median(f["layouts_s"] for f in floors)
         results["floor_wall_s"] = statistics.median(f["wall_s"] for f in floors)
+
+        # the same brief with its figures taken out, against its own floor: what the pipeline
+        # costs beyond the layout engine, apart from drawing charts (measured in (f))
+        bare = work / "bare"
+        shutil.copytree(
+            work / "briefs", bare / "briefs", ignore=shutil.ignore_patterns("ledger.sqlite*", "outbox")
+        )
+        bare_brief = bare / "briefs" / brief.name
+        figures_cost.without_figures(bare_brief / "brief.yaml")
+        bare_cmd = [
+            *BRIEFGEN,
+            "build",
+            str(bare_brief),
+            "--out",
+            str(bare / "build"),
+            "--force",
+            "--json",
+            *english_only,
+        ]
+        timed([*BRIEFGEN, "build", str(bare_brief), "--out", str(bare / "build"), "--quiet"], cwd=work)
+        timed(
+            [
+                *BRIEFGEN,
+                "build",
+                str(bare_brief),
+                "--format",
+                "html",
+                "--out",
+                str(bare / "html"),
+                "--quiet",
+                *english_only,
+            ],
+            cwd=work,
+        )
+        bare_runs, bare_floors, _ = build_and_floor(5, bare_cmd, bare / "html", bare / "floor", cwd=work)
+        results["no_figures_full_build_s"] = statistics.median(bare_runs)
+        results["no_figures_full_build_runs_s"] = bare_runs
+        results["no_figures_floor_s"] = statistics.median(f["floor_s"] for f in bare_floors)
+        results["no_figures_floor_runs_s"] = [f["floor_s"] for f in bare_floors]
         results["full_build_main_process"] = cpu_seconds(build_cmd, cwd=work)  # workers are not its children
 
         print("(f) the same build with and without its figures ...", flush=True)
@@ -334,6 +377,7 @@ def main() -> None:
         results["copies500_count"] = len(list((work / "outbox").glob("*.eml")))
 
     results["full_over_floor"] = results["full_build_s"] / results["floor_s"]  # type: ignore[operator]
+    results["no_figures_full_over_floor"] = results["no_figures_full_build_s"] / results["no_figures_floor_s"]  # type: ignore[operator]
     results["synthetic_over_floor"] = results["synthetic_jobs2_s"] / results["synthetic_floor_s"]  # type: ignore[operator]
     results["peer_over_briefgen"] = results["peer_s"] / results["full_build_s"]  # type: ignore[operator]
     results["noop_over_full"] = results["noop_cli_s"] / results["full_build_s"]  # type: ignore[operator]
@@ -358,6 +402,10 @@ def report(r: dict[str, object]) -> None:
         f"floor {r['floor_s']:.2f} s (import {r['floor_import_s']:.2f} s, layouts {r['floor_layouts_s']:.2f} s "
         f"in {r['floor_wall_s']:.2f} s)"
     )
+    print(
+        f"    the same brief without its figures: {r['no_figures_full_build_s']:.2f} s; "
+        f"its floor {r['no_figures_floor_s']:.2f} s"
+    )
     print(f"(b) peer pipeline (pandoc, docx + pdf via WeasyPrint):  {r['peer_s']:.2f} s")
     print(
         f"(c) no-op rebuild: {r['noop_cli_s']:.2f} s end to end (CLI start-up alone {r['cli_startup_s']:.2f} s), "
@@ -374,6 +422,7 @@ def report(r: dict[str, object]) -> None:
     print(f"{'ratio':<32}{'measured':>10}   target")
     rows = [
         ("full build / floor", "full_over_floor"),
+        ("  the same without figures", "no_figures_full_over_floor"),
         ("synthetic (--jobs 2) / floor", "synthetic_over_floor"),
         ("peer / briefgen", "peer_over_briefgen"),
         ("no-op / full (end to end)", "noop_over_full"),

@@ -353,6 +353,37 @@ def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None
     assert tailor(loaded, "TM").figures[0].alt != figure.alt
 
 
+def test_workers_never_load_matplotlib_and_draw_the_same_bytes(tmp_path: Path) -> None:
+    """The build process draws every figure once and hands the drawings to its workers.
+
+    Traced with strace, process by process: the one that opens matplotlib is the `briefgen
+    build` command itself (it was exec'd); the workers, forked from their server without an
+    exec, open no file of it. What the two workers wrote is what one process writes alone.
+    """
+    brief = REPO / "briefs" / "china-central-asia"
+    trace = tmp_path / "trace"
+    command = [sys.executable, "-m", "briefgen", "build", str(brief), "-c", "KG", "-c", "TJ"]
+    command += ["-f", "pdf,docx,html", "--out", str(tmp_path / "pool"), "--jobs", "2", "--quiet"]
+    strace = shutil.which("strace") or "strace"
+    subprocess.run(
+        [strace, "-f", "-ff", "-qq", "-o", str(trace), "-e", "trace=execve,openat", *command], check=True
+    )
+    loads_matplotlib = re.compile(r"site-packages/matplotlib/(__pycache__/)?__init__")
+    writes_pdf = re.compile(r'openat\(AT_FDCWD, "[^"]*\.pdf[^"]*", [^)]*O_CREAT')
+    drew, workers = [], []  # one log per process (and per thread) under -ff
+    for log in tmp_path.glob("trace.*"):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if writes_pdf.search(text):
+            workers.append(text)
+        if loads_matplotlib.search(text):
+            drew.append(text)
+    assert len(workers) == 2, "two workers wrote the PDFs"
+    assert not any(loads_matplotlib.search(text) for text in workers)
+    assert len(drew) == 1 and re.search(r'^execve\(.*"build"', drew[0], flags=re.MULTILINE)
+    alone = build_one(brief, tmp_path / "alone", ("KG", "TJ"), ("pdf", "docx", "html"))
+    assert files_of(tmp_path / "pool" / brief.name) == alone
+
+
 def test_two_builds_with_figures_give_identical_bytes(tmp_path: Path) -> None:
     brief = REPO / "briefs" / "china-central-asia"
     first = build_one(brief, tmp_path / "one", ("KG",), ("pdf", "docx", "html"))

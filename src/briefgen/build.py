@@ -28,7 +28,7 @@ from briefgen.formats import DEFAULT_FORMATS, FORMATS, format_named
 if TYPE_CHECKING:  # the models, tailoring and the pool load only when something must be built
     from concurrent.futures import ProcessPoolExecutor
 
-    from briefgen.document.model import TailoredBrief
+    from briefgen.document.model import Figure, TailoredBrief
     from briefgen.sources.aggregate import LoadedBrief
 
 MANIFEST = "manifest.json"
@@ -49,6 +49,8 @@ class Job:
     key: str
     weight: int = 0
     """Size of the brief's content, to schedule the longest documents first."""
+    drawings: Mapping[tuple[Figure, str], bytes] = field(default_factory=dict)
+    """Its figures, drawn by the build process before the job goes to a worker (see `_drawn`)."""
 
 
 @dataclass
@@ -209,7 +211,7 @@ def build(
     try:
         with output_lock(out):
             report = _build(
-                folders, options, countries, formats, scenario, out, force, edition, progress, pool
+                folders, options, countries, formats, scenario, out, force, edition, progress, pool, workers
             )
     except BaseException:  # Ctrl-C or an error: end the workers now, whatever they were doing
         if pool is not None:
@@ -280,6 +282,7 @@ def _build(
     edition: int | None,
     progress: Progress | None,
     pool: ProcessPoolExecutor | None,
+    workers: int,
 ) -> BuildReport:
     from briefgen.sources.validate import validated
 
@@ -313,7 +316,7 @@ def _build(
             todo.append(job)
     total = len(all_jobs)
     done = len(report.outcomes)
-    for outcome in _render_all(todo, pool=pool):
+    for outcome in _render_all(todo, workers, pool=pool):
         report.outcomes.append(outcome)
         done += 1
         if progress is not None:
@@ -375,7 +378,13 @@ def render_job(job: Job) -> Outcome:
 
     began = time.time()
     try:
-        data = renderer_for(job.format).render(job.brief)
+        if job.drawings:
+            from briefgen.render import charts
+
+            with charts.given(job.drawings):
+                data = renderer_for(job.format).render(job.brief)
+        else:
+            data = renderer_for(job.format).render(job.brief)
         write_bytes_atomic(job.path, data)
     except Exception as exc:  # one broken document must not stop the others
         outcome = Outcome(job.path, "failed", error=f"{type(exc).__name__}: {exc}")
@@ -398,7 +407,7 @@ def _render_all(
         from briefgen.workers import start_pool
 
         with start_pool(min(workers, len(todo))) as own:
-            yield from _render_in(own, todo)
+            yield from _render_in(own, todo, workers)
         return
     if pool is None:
         for job in todo:
@@ -406,31 +415,62 @@ def _render_all(
             outcome.job = job
             yield outcome
         return
-    yield from _render_in(pool, todo)
+    yield from _render_in(pool, todo, workers)
 
 
-def _render_in(pool: ProcessPoolExecutor, todo: list[Job]) -> Iterable[Outcome]:
-    from concurrent.futures import Future, as_completed
+def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iterable[Outcome]:
+    """Render `todo` (longest first) with the pool's workers; draw their figures here meanwhile.
+
+    Jobs go to the pool a few at a time, each with its figures drawn (`_drawn`). While no
+    worker has finished, this process draws the figures of the jobs still queued, so that a
+    worker never waits for a drawing.
+    """
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in todo}
-    for future in as_completed(futures):
-        try:
-            outcome = future.result()
-        except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
-            job = futures[future]
-            yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
-        else:
-            outcome.job = futures[future]  # sent, not sent back: the brief stays on this side
-            yield outcome
+    queue = deque(todo)
+    ahead = 2 * workers  # enough that no worker waits for this process to hand it the next job
+    futures: dict[Future[Outcome], Job] = {}
+    while queue or futures:
+        while queue and len(futures) < ahead:
+            job = _drawn(queue.popleft())
+            futures[pool.submit(render_job, job)] = job
+        finished = [future for future in futures if future.done()]
+        if not finished:
+            undrawn = next((n for n, job in enumerate(queue) if job.brief.figures and not job.drawings), None)
+            if undrawn is not None:
+                queue[undrawn] = _drawn(queue[undrawn])
+                continue
+            finished = list(wait(futures, return_when=FIRST_COMPLETED).done)
+        for future in finished:
+            job = futures.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
+                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
+            else:
+                outcome.job = job  # sent, not sent back: the brief stays on this side
+                yield outcome
 
 
-_FORMAT_COST = {"pdf": 20.0, "docx": 1.0, "html": 0.5}
-"""Rough cost of a document per unit of content, by format: a PDF is laid out, the rest written."""
+def _drawn(job: Job) -> Job:
+    """Return `job` with its figures drawn, here, for the worker that will render it.
+
+    matplotlib is then loaded once, by this process, and each figure drawn once, while the
+    workers (which would each load it) only lay out.
+    """
+    if not job.brief.figures or job.drawings:
+        return job
+    from dataclasses import replace
+
+    from briefgen.render import charts
+
+    return replace(job, drawings=charts.drawings(job.brief.figures, job.format))
 
 
 def _expected_cost(job: Job) -> float:
-    return _FORMAT_COST.get(job.format, 1.0) * job.weight
+    return FORMATS[job.format].cost * job.weight
 
 
 def _peak_rss_mb() -> float:

@@ -21,6 +21,9 @@ class Format:
     media_type: str
     renderer: str
     """"module:Class" of its renderer, imported only when a document of this format is made."""
+    cost: float
+    """Rough time to make a document of this format, per unit of its content (a PDF is laid out,
+    the rest written): the build starts the longest documents first."""
 
 
 FORMATS: dict[str, Format] = {
@@ -31,9 +34,10 @@ FORMATS: dict[str, Format] = {
             ".docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "briefgen.render.docx:DocxRenderer",
+            cost=1.0,
         ),
-        Format("html", ".html", "text/html", "briefgen.render.html:HtmlRenderer"),
-        Format("pdf", ".pdf", "application/pdf", "briefgen.render.pdf:PdfRenderer"),
+        Format("html", ".html", "text/html", "briefgen.render.html:HtmlRenderer", cost=0.5),
+        Format("pdf", ".pdf", "application/pdf", "briefgen.render.pdf:PdfRenderer", cost=20.0),
     )
 }
 assert set(FORMATS) == set(get_args(FormatName)), "every format name has one row"

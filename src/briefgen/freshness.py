@@ -38,7 +38,16 @@ from briefgen.atomic import write_text_atomic
 
 RECORD = ".inputs.json"
 _VERSION = 2
-_RENDERING_LIBRARIES = ("weasyprint", "pydyf", "python-docx", "markdown-it-py", "babel", "jinja2")
+_RENDERING_LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "python-docx",
+    "markdown-it-py",
+    "babel",
+    "jinja2",
+    "matplotlib",  # draws the figures
+    "pillow",  # encodes their PNG for Word
+)
 _SKIPPED_PARTS = {"outbox", "__pycache__"}
 """Parts of a brief folder that never shape a document (distribution output, caches)."""
 _RACY_NS = 2_000_000_000

@@ -1,12 +1,14 @@
 """Imported by a worker pool's fork server only (see `briefgen.workers`), before anything else.
 
-A worker that fails before its first job (its parent was interrupted or killed while starting
+The server itself ends at once when its work is done (see the end of this module). A worker that fails before its first job (its parent was interrupted or killed while starting
 it, so the queues it should attach to are gone) must not print a traceback on the user's
 terminal: the parent either reports the broken pool itself or is no longer there to care.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from types import TracebackType
 
@@ -16,3 +18,10 @@ def _quiet(kind: type[BaseException], value: BaseException, traceback: Traceback
 
 
 sys.excepthook = _quiet
+
+
+# The server ends when the last process using it is gone. Tearing down its modules object by
+# object would take a tenth of a second, during which it still holds the terminal's (or a
+# pipe's) output open, so `briefgen build | tee log` would wait for it. Its workers end with
+# os._exit themselves and never run this.
+atexit.register(os._exit, 0)
