@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from briefgen.build import build
 from briefgen.cli import app
-from conftest import replace_in
+from conftest import REPO, replace_in
 
 runner = CliRunner()
 
@@ -235,6 +235,26 @@ def test_a_worker_that_dies_is_reported_as_a_failed_document_not_a_traceback(tmp
     assert [o.status for o in outcomes] == ["failed", "failed"]
     assert all(o.error.startswith("the worker rendering it stopped") for o in outcomes)
     assert not (tmp_path / "doomed.html").exists()
+
+
+def test_a_figure_the_build_process_cannot_draw_is_left_to_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build process draws figures for its workers; when it cannot, the worker draws."""
+    from briefgen.build import _render_all, plan
+    from briefgen.render import charts
+    from briefgen.sources.validate import validated
+
+    loaded = validated(REPO / "briefs" / "china-central-asia", None)
+    jobs = plan([loaded], countries=["KG", "TJ"], formats=["html"], out=tmp_path, languages=["en"])
+
+    def cannot(*_: object) -> None:
+        raise RuntimeError("no drawing in this process")
+
+    monkeypatch.setattr(charts, "drawings", cannot)  # here only: the workers are other processes
+    outcomes = list(_render_all(jobs, workers=2))
+    assert sorted(o.status for o in outcomes) == ["written", "written"]
+    assert all("<svg" in job.path.read_text(encoding="utf-8") for job in jobs)
 
 
 def test_when_nothing_changed_the_build_loads_nothing(

@@ -432,14 +432,16 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
     queue = deque(todo)
     ahead = 2 * workers  # enough that no worker waits for this process to hand it the next job
     futures: dict[Future[Outcome], Job] = {}
+    tried: set[int] = set()
     while queue or futures:
         while queue and len(futures) < ahead:
             job = _drawn(queue.popleft())
             futures[pool.submit(render_job, job)] = job
         finished = [future for future in futures if future.done()]
         if not finished:
-            undrawn = next((n for n, job in enumerate(queue) if job.brief.figures and not job.drawings), None)
+            undrawn = next((n for n, job in enumerate(queue) if _undrawn(job) and id(job) not in tried), None)
             if undrawn is not None:
+                tried.add(id(queue[undrawn]))  # a figure that cannot be drawn here is tried once
                 queue[undrawn] = _drawn(queue[undrawn])
                 continue
             finished = list(wait(futures, return_when=FIRST_COMPLETED).done)
@@ -454,19 +456,27 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
                 yield outcome
 
 
+def _undrawn(job: Job) -> bool:
+    return bool(job.brief.figures) and not job.drawings
+
+
 def _drawn(job: Job) -> Job:
     """Return `job` with its figures drawn, here, for the worker that will render it.
 
     matplotlib is then loaded once, by this process, and each figure drawn once, while the
     workers (which would each load it) only lay out.
     """
-    if not job.brief.figures or job.drawings:
+    if not _undrawn(job):
         return job
     from dataclasses import replace
 
     from briefgen.render import charts
 
-    return replace(job, drawings=charts.drawings(job.brief.figures, job.format))
+    try:
+        drawn = charts.drawings(job.brief.figures, job.format)
+    except Exception:  # the worker draws it again and reports the failure against the document
+        return job
+    return replace(job, drawings=drawn)
 
 
 def _expected_cost(job: Job) -> float:

@@ -182,6 +182,10 @@ class Figure:
     alt: str
     """The figure in words, for a reader who cannot see it (generated from the data)."""
     language: str
+    accent: str | None = None
+    """The theme's accent colour (`#rrggbb`) for the recipient's series; None keeps the bundled one."""
+    font: str | None = None
+    """The theme's label font for the chart's text; None keeps the bundled sans."""
 
     @property
     def caption(self) -> str:

@@ -1,16 +1,18 @@
 """Draw a figure of a tailored brief: SVG for HTML and PDF, PNG at 300 dpi for Word (matplotlib).
 
-The look is LOOK.md's: the body's sans (Noto Sans) at 8-9 pt; the recipient's series in the
+The look is LOOK.md's: the labels' sans (Noto Sans) at 8-9 pt; the recipient's series in the
 accent colour, labelled at the end of its line; the other countries in light grey; a light
-horizontal grid and nothing else (no box, no legend). Same figure, same bytes: no dates, a fixed
-hash salt for the SVG's ids, glyphs drawn as paths (no font lookups at display time), fixed
-metadata. matplotlib is imported inside the drawing functions only, so a process that draws
-nothing never loads it.
+horizontal grid and nothing else (no box, no legend). A brief with a theme gets the theme's
+accent and label font. Same figure, same bytes: no dates, a fixed hash salt for the SVG's ids,
+fixed metadata; the SVG keeps its text as text, set by the PDF in the brief's own font.
+matplotlib is imported inside the drawing functions only, so a process that draws nothing never
+loads it.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -177,7 +179,11 @@ def _render(figure: Figure, fmt: str) -> bytes:
     from matplotlib.figure import Figure as Canvas
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    with rc_context(_STYLE):  # type: ignore[arg-type]  # keys are checked by matplotlib at run time
+    style = dict(_STYLE)
+    if figure.font:  # the theme's label font first; a family matplotlib lacks falls back quietly
+        style["font.sans-serif"] = [figure.font, *SANS]
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    with rc_context(style):  # type: ignore[arg-type]  # keys are checked by matplotlib at run time
         canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54))
         ax = canvas.add_axes((0.075, 0.11, 0.77, 0.82))
         if figure.kind == "bar":
@@ -206,6 +212,11 @@ def _render(figure: Figure, fmt: str) -> bytes:
                 pil_kwargs={"compress_level": 1},  # zlib at its fastest: encoding was half the time
             )
     return buffer.getvalue()
+
+
+def _accent(figure: Figure) -> str:
+    """Return the recipient's colour: the theme's accent, or the bundled one."""
+    return figure.accent or ACCENT
 
 
 def _tick_formatter(figure: Figure) -> Any:
@@ -239,7 +250,7 @@ def _lines(ax: Any, figure: Figure) -> None:
         # a year with no value is a gap in the line (NaN), never an invented point
         ys = [values.get(y, math.nan) for y in years]
         top = max(top, *values.values())
-        colour, width, order = (ACCENT, 2.0, 3) if line.highlighted else (OTHERS, 1.1, 2)
+        colour, width, order = (_accent(figure), 2.0, 3) if line.highlighted else (OTHERS, 1.1, 2)
         ax.plot(years, ys, color=colour, linewidth=width, zorder=order, solid_capstyle="round")
         # the recipient's points are marked; another country's only where a point stands alone
         # between gaps (a line cannot show it). Fewer markers also keep the SVG light to lay out.
@@ -267,7 +278,7 @@ def _lines(ax: Any, figure: Figure) -> None:
                 textcoords="offset points",
                 va="center",
                 ha="left",
-                color=ACCENT,
+                color=_accent(figure),
                 fontsize=8.5,
                 fontweight="bold",
                 annotation_clip=False,
@@ -283,17 +294,17 @@ def _bars(ax: Any, figure: Figure) -> None:
     if len(figure.lines) > 1:  # one bar per country: its latest value in the range
         names = [line.name for line in figure.lines]
         values = [line.points[-1][1] for line in figure.lines]
-        colours = [ACCENT if line.highlighted else OTHERS for line in figure.lines]
+        colours = [_accent(figure) if line.highlighted else OTHERS for line in figure.lines]
         ax.bar(range(len(names)), values, color=colours, width=0.6)
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels(names)
         for tick, line in zip(ax.get_xticklabels(), figure.lines, strict=True):
             if line.highlighted:
-                tick.set_color(ACCENT)
+                tick.set_color(_accent(figure))
                 tick.set_fontweight("bold")
     else:
         line = figure.lines[0]
-        ax.bar([y for y, _ in line.points], [v for _, v in line.points], color=ACCENT, width=0.6)
+        ax.bar([y for y, _ in line.points], [v for _, v in line.points], color=_accent(figure), width=0.6)
         start, end = figure.years
         ax.set_xlim(start - 0.6, end + 0.6)
         ax.set_xticks(list(range(start, end + 1)))

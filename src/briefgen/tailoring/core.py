@@ -127,7 +127,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         for heading in (typeset(s.heading, language, smart_quotes=True),)
     )
     highlights = tuple(loaded.rich(text) for _, text in shown_highlights(brief, profile))
-    figures = tailor_figures(brief, country, loaded.countries, bibliography, language)
+    figures = tailor_figures(brief, country, loaded.countries, bibliography, language, loaded.theme)
 
     cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
     cited.update(key for _, fact in shown_facts(brief, profile) for key in fact.cited)

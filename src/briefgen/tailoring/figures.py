@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from briefgen.document.citations import Bibliography
 from briefgen.document.formatting import scalar_value
 from briefgen.document.model import Figure, SeriesLine
+from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.document.typography import typeset
 from briefgen.document.words import fill, join_list, words
 from briefgen.models import Brief, CountryProfile, FigureSpec
@@ -24,8 +25,11 @@ def tailor_figures(
     profiles: Mapping[str, CountryProfile],
     bibliography: Bibliography,
     language: str,
+    theme: Theme = DEFAULT_THEME,
 ) -> tuple[Figure, ...]:
-    """Return `country`'s figures, numbered in reading order; one with no value for it is left out."""
+    """Return `country`'s figures, numbered in reading order; one with no value for it is left out.
+
+    They are drawn in the theme's accent colour and label font, as the rest of the brief is."""
     headings = [s.heading for s in brief.sections]
     order = {"profile": -1, **{h: i for i, h in enumerate(headings)}}
     specs = sorted(brief.figures, key=lambda f: order.get(f.place, len(headings)))
@@ -60,6 +64,8 @@ def tailor_figures(
                 sources=tuple(keys),
                 alt=alt_text(spec, lines, unit, language),
                 language=language,
+                accent=theme.accent,
+                font=theme.heading_font,
             )
         )
     return tuple(figures)
