@@ -231,8 +231,8 @@ def test_a_worker_that_dies_is_reported_as_a_failed_document_not_a_traceback(tmp
     from briefgen.build import Job, _render_all
 
     doomed = Job(_DiesWhenUnpickled(), "html", tmp_path / "doomed.html", "en/doomed.html", "k")  # type: ignore[arg-type]
-    outcomes = list(_render_all([doomed, doomed], workers=2))
-    assert [o.status for o in outcomes] == ["failed", "failed"]
+    outcomes = list(_render_all([doomed] * 6, workers=2))  # more than are handed out at once
+    assert [o.status for o in outcomes] == ["failed"] * 6
     assert all(o.error.startswith("the worker rendering it stopped") for o in outcomes)
     assert not (tmp_path / "doomed.html").exists()
 

@@ -80,3 +80,20 @@ def test_explain_on_a_broken_brief_prints_the_problems_and_exits_1(andes) -> Non
     assert proc.returncode == 1
     assert "sources.yaml:2:1: (file): malformed YAML" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_leaf_prints_its_numbers_as_the_analyst_wrote_them() -> None:
+    from briefgen.tailoring.explain import _leaf_text
+
+    leaf = {
+        "fact": "country.population_m",
+        "operator": "gte",
+        "operand": 10.0,
+        "value": 12.0,
+        "defined": True,
+    }
+    assert _leaf_text(leaf) == "country.population_m ≥ 10  (is 12)"
+    leaf |= {"operator": "in", "operand": ["KZ", "KG"], "value": "TJ"}
+    assert _leaf_text(leaf) == "country.population_m in ['KZ', 'KG']  (is 'TJ')"
+    leaf |= {"operator": "lt", "operand": 0.25, "value": 0.5}
+    assert _leaf_text(leaf) == "country.population_m < 0.25  (is 0.5)"

@@ -436,7 +436,10 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
     while queue or futures:
         while queue and len(futures) < ahead:
             job = _drawn(queue.popleft())
-            futures[pool.submit(render_job, job)] = job
+            try:
+                futures[pool.submit(render_job, job)] = job
+            except BrokenProcessPool as exc:  # a worker died before this job could be handed out
+                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
         finished = [future for future in futures if future.done()]
         if not finished:
             undrawn = next((n for n, job in enumerate(queue) if _undrawn(job) and id(job) not in tried), None)

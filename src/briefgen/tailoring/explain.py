@@ -145,8 +145,17 @@ def _why(rec: dict[str, Any]) -> list[str]:
 
 def _leaf_text(leaf: dict[str, Any]) -> str:
     op = _OPERATOR_WORDS[leaf["operator"]]
-    value = f"is {leaf['value']!r}" if leaf["defined"] else "is not defined"
-    return f"{leaf['fact']} {op} {leaf['operand']!r}  ({value})"
+    value = f"is {_as_written(leaf['value'])}" if leaf["defined"] else "is not defined"
+    return f"{leaf['fact']} {op} {_as_written(leaf['operand'])}  ({value})"
+
+
+def _as_written(value: Any) -> str:
+    """Return a value as an analyst writes it in YAML: `10`, not the `10.0` it was read as."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_as_written(v) for v in value) + "]"
+    return repr(value)
 
 
 def _short(text: str, width: int = 90) -> str:
