@@ -57,6 +57,12 @@ def _effect_lines(before: TailoredBrief, after: TailoredBrief) -> list[str]:
         now = with_year(row.value, row.year, language)
         if prior_row is None:
             lines.append(say(language, "change_fact_added", label=row.label, value=now))
+        elif prior_row.year == row.year and prior_row.value != row.value:
+            # a value revised for the same year: the year once, after the label, not twice
+            label = with_year(row.label, row.year, language)
+            lines.append(
+                say(language, "change_fact_changed", label=label, value=row.value, was=prior_row.value)
+            )
         elif (prior_row.value, prior_row.year) != (row.value, row.year):
             was = with_year(prior_row.value, prior_row.year, language)
             lines.append(say(language, "change_fact_changed", label=row.label, value=now, was=was))
