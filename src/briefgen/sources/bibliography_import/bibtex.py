@@ -1,0 +1,254 @@
+"""BibTeX and BibLaTeX (`sources.bib`, from Zotero or any other manager) to source data (bibtexparser 2)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import Problem
+from briefgen.sources.bibliography_import.entries import (
+    YEAR,
+    Entries,
+    Report,
+    first_line,
+    forbidden,
+    iso_date,
+    page_range,
+    people_or_organisations,
+    plain_text,
+    put_doi,
+)
+from briefgen.sources.yamlsource import YamlDocument
+
+_BIBTEX_TYPES = {
+    "article": "article",
+    "inproceedings": "article",
+    "conference": "article",
+    "incollection": "article",
+    "inbook": "article",
+    "book": "book",
+    "mvbook": "book",
+    "booklet": "book",
+    "collection": "book",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "report",
+    "mastersthesis": "report",
+    "thesis": "report",
+    "dataset": "dataset",
+    "data": "dataset",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+}
+"""BibTeX/BibLaTeX entry types and the kind of work briefgen makes of them. `@misc` is a
+webpage when it has a URL and a report otherwise; any other type is a report; an `@article`
+whose `entrysubtype` is `newspaper` or `magazine` is news."""
+
+
+def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Problem]]:
+    """Map a BibTeX or BibLaTeX file to source data, parsed by bibtexparser 2."""
+    from bibtexparser.entrypoint import parse_string
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    quiet = logging.getLogger("bibtexparser")  # its syntax warnings become our problems, once
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        library = parse_string(text)  # @string macros resolved, enclosing braces and quotes removed
+    finally:
+        quiet.setLevel(level)
+    entries = Entries(path)
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            entries.problem(line, block.key, f"duplicate key '{block.key}'")
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            owner = getattr(block.ignore_error_block, "key", "")
+            entries.problem(line, owner, f"duplicate field {names} in entry '{owner}'")
+        else:
+            reason = getattr(block.error, "abort_reason", None) or getattr(block.error, "message", None)
+            entries.problem(line, "", f"malformed BibTeX entry: {first_line(str(reason or block.error))}")
+    latex = LatexNodes2Text()
+
+    def decode(value: str) -> str | None:
+        try:
+            return plain_text(latex.latex_to_text(value))
+        except Exception:  # pylatexenc's parse errors have no common base; keep the raw text
+            return plain_text(value)
+
+    for entry in library.entries:
+        line = (entry.start_line or 0) + 1
+        key = entries.key(entry.key, line, entry.key)
+        if key is None:
+            continue
+        fields = {f.key.lower(): f for f in entry.fields if isinstance(f.value, str)}
+        raw = {name: f.value for name, f in fields.items()}
+        bad = forbidden(raw)
+        if bad:
+            entries.problem(line, key, bad)
+            continue
+        values = {
+            name: (plain_text(value) if name in _VERBATIM_FIELDS else decode(value))
+            for name, value in raw.items()
+        }
+        lines = {name: (f.start_line or 0) + 1 for name, f in fields.items() if f.start_line is not None}
+        taken_from: dict[str, str] = {}
+
+        def report(
+            field: str, message: str, key: str = key, line: int = line, lines: dict[str, int] = lines
+        ) -> None:
+            entries.problem(lines.get(field, line), f"{key}.{field}", message)
+
+        def authors(field: str, raw: dict[str, str] = raw) -> list[str] | str | None:
+            return _bibtex_names(raw[field], decode, field, report)
+
+        work = _from_bibtex(entry.entry_type.lower(), values, authors, report, taken_from)
+        if work is not None:
+            field_lines = {name: lines[field] for name, field in taken_from.items() if field in lines}
+            entries.add(key, work, line, field_lines)
+    return entries.document()
+
+
+_VERBATIM_FIELDS = {"url", "doi", "urldate", "date", "year"}
+"""BibTeX fields read as typed, not as LaTeX (a `%` in a URL is not a comment)."""
+
+
+def _from_bibtex(
+    entry_type: str,
+    values: dict[str, str | None],
+    authors: Callable[[str], list[str] | str | None],
+    report: Report,
+    sources: dict[str, str],
+) -> dict[str, Any] | None:
+    """Map one entry's decoded fields; `sources` records which BibTeX field gave each field."""
+    work: dict[str, Any] = {}
+    ok = True
+
+    def take(name: str, *candidates: str) -> None:
+        for candidate in candidates:
+            value = values.get(candidate)
+            if isinstance(value, str) and value:
+                work[name] = value
+                sources[name] = candidate
+                return
+
+    kind = _BIBTEX_TYPES.get(entry_type)
+    if kind is None:
+        kind = "webpage" if entry_type == "misc" and values.get("url") else "report"
+    if kind == "article" and str(values.get("entrysubtype", "")).lower() in ("newspaper", "magazine"):
+        kind = "news"
+    work["type"] = kind
+
+    author: list[str] | str | None = None
+    for field in ("author", "editor"):
+        if field in values:
+            author = authors(field)
+            sources["author"] = field
+            if author is None:
+                ok = False
+            break
+    else:
+        organisation = next(
+            (
+                values[f]
+                for f in ("institution", "organization", "publisher")
+                if isinstance(values.get(f), str)
+            ),
+            None,
+        )
+        if organisation:
+            author = organisation
+        else:
+            report("author", "no author, editor, institution or publisher: give the work an author")
+            ok = False
+    if author is not None:
+        work["author"] = author
+
+    take("title", "title")
+    if "title" not in work:
+        report("title", "no title")
+        ok = False
+    year_text = values.get("year") or values.get("date")
+    found = YEAR.search(year_text) if isinstance(year_text, str) else None
+    if found:
+        work["year"] = int(found.group(1))
+        sources["year"] = "year" if "year" in values else "date"
+    else:
+        report("year", "no year: give the work a `year` (or a BibLaTeX `date`)")
+        ok = False
+
+    take("container", "journal", "journaltitle", "booktitle")
+    if "container" not in work and kind == "report":
+        label = " ".join(
+            str(values[f]) for f in ("type", "number") if isinstance(values.get(f), str) and values[f]
+        )
+        if label:
+            work["container"] = label
+    take("publisher", "publisher", "institution", "organization", "school")
+    take("volume", "volume")
+    if kind != "report":
+        take("issue", "number", "issue")
+    else:
+        take("issue", "issue")
+    take("pages", "pages")
+    if "pages" in work:
+        work["pages"] = page_range(work["pages"])
+    ok &= put_doi(work, values.get("doi"), lambda message: report("doi", message))
+    if "doi" in work:
+        sources["doi"] = "doi"
+    take("url", "url")
+    if isinstance(values.get("urldate"), str) and "url" in work:
+        accessed = iso_date(values["urldate"])
+        if accessed is None:
+            report("urldate", f"urldate {values['urldate']!r} is not a date (YYYY-MM-DD)")
+            ok = False
+        else:
+            work["accessed"] = accessed
+            sources["accessed"] = "urldate"
+    return work if ok else None
+
+
+def _bibtex_names(
+    value: str, decode: Callable[[str], str | None], field: str, report: Report
+) -> list[str] | str | None:
+    """Return people as ["Family, Given", …]; a name wholly in braces is an organisation."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+    people: list[str] = []
+    organisations: list[str] = []
+    for name in split_multiple_persons_names(value):
+        name = name.strip()
+        if _wholly_braced(name):
+            text = decode(name[1:-1])
+            if text:
+                organisations.append(text)
+            continue
+        try:
+            parts = parse_single_name_into_parts(name, strict=False)
+        except ValueError as exc:
+            report(field, f"cannot read the name {name!r}: {exc}")
+            return None
+        text = decode(parts.merge_last_name_first)
+        if text:
+            people.append(text)
+    if not people and not organisations:
+        report(field, "the name list is empty")
+        return None
+    return people_or_organisations(people, organisations, field, report)
+
+
+def _wholly_braced(text: str) -> bool:
+    """Return whether `text` is one `{…}` group (BibTeX's way to keep a name whole)."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, char in enumerate(text):
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
