@@ -42,20 +42,13 @@ from briefgen.document.doctree import (
 )
 from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
 from briefgen.document.outline import Part, outline
-from briefgen.document.theme import Theme
 from briefgen.document.words import fill, pieces, words
-from briefgen.errors import RenderError
 from briefgen.render import ooxml, templates_dir
 from briefgen.render.theme import (
-    DEFAULT_ACCENT,
-    DEFAULT_BODY_FONT,
-    DEFAULT_HEADING_FONT,
-    DEFAULT_TINTS,
     LOGO_HEIGHT_MM,
     logo_png,
-    tint,
 )
-from briefgen.render.wordstyles import REQUIRED_STYLES
+from briefgen.render.wordreference import StyleBook, StyleReferences
 
 REFERENCE_DOCX = "reference.docx"
 """The style reference, under the templates folder."""
@@ -90,68 +83,16 @@ class DocxRenderer:
 
     def __init__(self, reference: Path | None = None) -> None:
         path = reference if reference is not None else templates_dir() / REFERENCE_DOCX
-        self._reference = path.read_bytes()
-        self._styles = _StyleBook(Document(io.BytesIO(self._reference)))
-        self._themed: dict[tuple[object, ...], tuple[bytes, _StyleBook]] = {}
+        self._references = StyleReferences(path.read_bytes())
 
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the DOCX file for `brief`: the same brief gives the same bytes."""
-        reference, styles = self._reference_for(brief.theme)
+        reference, styles = self._references.for_theme(brief.theme)
         document = Document(io.BytesIO(reference))
         _BriefWriter(document, brief, styles).write()
         buffer = io.BytesIO()
         document.save(buffer)
         return ooxml.normalise_package(buffer.getvalue())
-
-    def _reference_for(self, theme: Theme) -> tuple[bytes, _StyleBook]:
-        """Return the style reference for `theme` and its styles, made once per theme.
-
-        A theme's own Word template replaces the bundled reference; a theme that only names a
-        colour or fonts restyles the bundled one.
-        """
-        key = (theme.word_template, theme.accent, theme.body_font, theme.heading_font)
-        if key == (None, None, None, None):
-            return self._reference, self._styles
-        known = self._themed.get(key)
-        if known is None:
-            if theme.word_template is not None:
-                reference = theme.word_template
-            else:
-                colours: dict[str, str] = {}
-                if theme.accent:
-                    colours[DEFAULT_ACCENT] = theme.accent.lstrip("#")
-                    colours.update({old: tint(theme.accent, share) for old, share in DEFAULT_TINTS.items()})
-                fonts = {}
-                if theme.body_font:
-                    fonts[DEFAULT_BODY_FONT] = theme.body_font
-                if theme.heading_font:
-                    fonts[DEFAULT_HEADING_FONT] = theme.heading_font
-                reference = ooxml.restyle(self._reference, colours, fonts)
-            known = self._themed[key] = (reference, _StyleBook(Document(io.BytesIO(reference))))
-        return known
-
-
-class _StyleBook:
-    """The reference document's styles, looked up once per renderer rather than per paragraph."""
-
-    def __init__(self, reference: WordDocument) -> None:
-        self._ids = ooxml.style_ids(reference)
-        lower = {name.lower() for name in self._ids}
-        missing = [name for name in REQUIRED_STYLES if name.lower() not in lower]
-        if missing:  # the theme loader refuses such a template first; this guards other callers
-            raise RenderError(f"the DOCX style reference lacks the styles: {', '.join(missing)}")
-        self._cjk_fonts = {name: ooxml.east_asian_font(reference, name) for name in self._ids}
-
-    def id(self, name: str) -> str:
-        """Return the id of the style called `name`."""
-        try:
-            return self._ids[name]
-        except KeyError:
-            raise KeyError(f"the DOCX style reference has no style '{name}'") from None
-
-    def cjk_font(self, name: str) -> str | None:
-        """Return the East Asian font of paragraph style `name`."""
-        return self._cjk_fonts.get(name)
 
 
 def _text(value: str) -> str:
@@ -162,7 +103,7 @@ def _text(value: str) -> str:
 class _BriefWriter:
     """Write one brief into a fresh copy of the reference document, top to bottom."""
 
-    def __init__(self, document: WordDocument, brief: TailoredBrief, styles: _StyleBook) -> None:
+    def __init__(self, document: WordDocument, brief: TailoredBrief, styles: StyleBook) -> None:
         self.doc = document
         self.brief = brief
         self.styles = styles
