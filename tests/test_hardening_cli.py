@@ -147,3 +147,17 @@ def test_schema_into_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
     )
     stderr = ends_cleanly(result, 1)
     assert f"cannot write to {locked / 'schemas'}: {locked} is read-only" in stderr
+
+
+def test_dot_inside_a_brief_folder_is_that_brief_for_every_command(andes: Path, tmp_path: Path) -> None:
+    """`briefgen validate .` from inside the folder: its name is the brief's id, the project above it."""
+    validated = run("validate", ".", cwd=andes)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "andes-water: ok" in validated.stdout
+    built = run("build", ".", "-f", "html", "-c", "PE", "--out", tmp_path / "out", cwd=andes)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (tmp_path / "out" / "andes-water" / "e1" / "en" / "andes-water-PE-e1.html").is_file()
+    again = run("build", ".", "-f", "html", "-c", "PE", "--out", tmp_path / "out", cwd=andes)
+    assert "0 written, 1 unchanged" in again.stdout  # the record of the first build is found again
+    explained = run("explain", ".", "-c", "PE", cwd=andes)
+    assert explained.returncode == 0 and "brief for Peru (PE)" in explained.stdout

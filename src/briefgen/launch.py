@@ -85,7 +85,7 @@ def parse_build(args: list[str]) -> BuildRequest | None:
     if (jobs is not None and jobs < 1) or (edition is not None and edition < 1):
         return None
     return BuildRequest(
-        brief=Path(briefs[0]),
+        brief=Path(os.path.realpath(briefs[0])),  # as the command line reads it (see cli.common)
         countries=list(values.get("countries", [])),
         formats=str(values.get("formats", "docx,pdf")),
         scenario=str(values["scenario"]) if "scenario" in values else None,

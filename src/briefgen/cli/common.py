@@ -12,11 +12,15 @@ import typer
 
 from briefgen.errors import Problem, UsageError
 
+# Brief folders are made absolute (and symlinks followed) as they are read: `.` inside a brief
+# folder is that folder, with its name and the project above it, for every command alike.
 BRIEF_ARGUMENT = typer.Argument(
     None,
     help="A brief folder (briefs/<id>). Left out: every brief under ./briefs.",
     show_default=False,
+    resolve_path=True,
 )
+ONE_BRIEF = typer.Argument(..., help="A brief folder (briefs/<id>).", resolve_path=True)
 
 
 def brief_folders(brief: Path | None) -> list[Path]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from briefgen.cli.common import ONE_BRIEF
+
 
 class ChannelChoice(StrEnum):
     """A channel that `--channel` can force on every selected recipient."""
@@ -17,7 +19,7 @@ class ChannelChoice(StrEnum):
 
 
 def distribute(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     edition: int | None = typer.Option(
         None, "--edition", "-e", min=1, help="Edition to send (default: newest release)."
     ),
@@ -127,7 +129,7 @@ def distribute(
 
 
 def ledger(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     ledger_path: Path | None = typer.Option(
         None, "--ledger", help="Ledger database (default: <brief>/ledger.sqlite)."
     ),
@@ -154,7 +156,7 @@ def ledger(
 
 
 def outdated(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     ledger_path: Path | None = typer.Option(
         None, "--ledger", help="Ledger database (default: <brief>/ledger.sqlite)."
     ),

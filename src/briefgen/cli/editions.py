@@ -8,9 +8,11 @@ from pathlib import Path
 
 import typer
 
+from briefgen.cli.common import ONE_BRIEF
+
 
 def release(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     date: str | None = typer.Option(
         None, "--date", help="Release date, YYYY-MM-DD (default: brief.yaml's date)."
     ),
@@ -33,7 +35,7 @@ def release(
 
 
 def diff(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     from_: str | None = typer.Option(
         None, "--from", help="Edition to compare from (default: the latest released)."
     ),

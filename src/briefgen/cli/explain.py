@@ -7,9 +7,11 @@ from pathlib import Path
 
 import typer
 
+from briefgen.cli.common import ONE_BRIEF
+
 
 def explain(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     country: str = typer.Option(..., "--country", "-c", help="Country code, e.g. KG."),
     scenario: str | None = typer.Option(None, "--scenario", "-s", help="Scenario to tailor for."),
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),

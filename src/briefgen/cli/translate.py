@@ -6,9 +6,11 @@ from pathlib import Path
 
 import typer
 
+from briefgen.cli.common import ONE_BRIEF
+
 
 def translate(
-    brief: Path = typer.Argument(..., help="A brief folder (briefs/<id>)."),
+    brief: Path = ONE_BRIEF,
     language: list[str] = typer.Option(
         [],
         "--language",
