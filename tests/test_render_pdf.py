@@ -261,3 +261,45 @@ def test_the_command_line_does_not_import_weasyprint() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+_LOADED_LIBRARIES = (
+    "import re, sys; {imports}; "
+    "maps = open('/proc/self/maps').read(); "
+    "print(sorted(set(re.findall(r'/\\S*/lib(?:pango|harfbuzz|fontconfig|gobject)\\S*', maps))))"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the compiler runs only on Linux")
+def test_the_layout_engine_finds_its_libraries_without_running_a_compiler(tmp_path: Path) -> None:
+    """WeasyPrint tries several names per library; cffi asks `find_library`, which on Linux runs
+    ldconfig, the C compiler and the linker for each name that is not there. Imported through
+    `render/engine.py`, it runs ldconfig once and no compiler or linker, and loads exactly the
+    libraries it loads when imported on its own; `find_library` is itself again afterwards.
+    """
+    strace = shutil.which("strace")
+    assert strace is not None, "strace is installed by scripts/setup-system.sh"
+
+    def run(imports: str, trace: Path) -> tuple[list[str], str]:
+        code = _LOADED_LIBRARIES.format(imports=imports)
+        result = subprocess.run(
+            [strace, "-f", "-qq", "-o", str(trace), "-e", "trace=execve", sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+        )
+        programs = re.findall(r'execve\("([^"]+)"', trace.read_text(encoding="utf-8"))
+        return [Path(p).name for p in programs[1:]], result.stdout  # after the python itself
+
+    plain, plain_libraries = run("import weasyprint", tmp_path / "plain")
+    ours, our_libraries = run(
+        "import ctypes.util; original = ctypes.util.find_library; import briefgen.render.engine; "
+        "assert ctypes.util.find_library is original",
+        tmp_path / "ours",
+    )
+    # the check can fail: alone, WeasyPrint runs ldconfig per name (and gcc and ld, where installed)
+    assert plain.count("ldconfig") >= 5
+    assert ours == ["ldconfig"]
+    assert our_libraries == plain_libraries and "libpango-1.0.so" in our_libraries
+    assert "libharfbuzz-subset.so" in our_libraries  # the optional one: subsetting stays on

@@ -17,9 +17,8 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from briefgen.render import templates_dir
+from briefgen.render.engine import URLFetcher, URLFetcherResponse
 
 ASSET_TYPES: dict[str, str] = {
     ".css": "text/css",

@@ -1,9 +1,8 @@
 """PDF: the brief's HTML laid out by WeasyPrint, tagged (PDF/UA-1), every glyph embedded.
 
-WeasyPrint is imported here, by the URL fetcher (`render/fetcher.py`) and by the stamping of
-copies (`distribution/copies.py`, which reuses this module's font configuration and fetcher);
-none of them is imported until a PDF is made or copies are prepared, so the command line
-starts without it. One renderer instance keeps one `FontConfiguration`, one parsed stylesheet
+WeasyPrint (imported through `render/engine.py`, for this module, the URL fetcher and the
+stamping of copies, which reuses this module's font configuration and fetcher) is not imported
+until a PDF is made or copies are prepared, so the command line starts without it. One renderer instance keeps one `FontConfiguration`, one parsed stylesheet
 and one image cache for every document it makes.
 
 Same brief, same bytes: the dates come from the brief (`dcterms.created`/`modified`), the
@@ -19,12 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from briefgen.document.model import TailoredBrief
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
+from briefgen.render.engine import CSS, HTML, FontConfiguration
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
 from briefgen.render.theme import theme_css

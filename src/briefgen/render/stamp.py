@@ -32,9 +32,8 @@ def _stamp_template() -> Any:
 
 def stamp_pages(lines: Sequence[str], *, width: float, height: float, language: str) -> bytes:
     """Return a PDF with one page of `width` x `height` points per stamp line."""
-    from weasyprint import HTML
-
     from briefgen.render import templates_dir
+    from briefgen.render.engine import HTML
     from briefgen.render.fetcher import safe_url_fetcher
     from briefgen.render.pdf import shared_font_config
 

@@ -1,0 +1,78 @@
+"""WeasyPrint, the layout engine: the one place briefgen imports it, without running a compiler.
+
+WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names for each library, for
+every platform: `gobject-2.0-0`, `gobject-2.0`, ... and only then `libgobject-2.0.so.0`. cffi
+hands each name without a dot to `ctypes.util.find_library`, which on Linux runs `ldconfig -p`,
+then the C compiler and then the linker, to look for a library that is not there: about sixty
+processes, 0.2 s of the 0.55 s the import takes (WeasyPrint#1125). Every name list ends in the
+library's file name (`libpango-1.0.so.0`), which the dynamic loader opens directly, and which is
+the name the rest of the system links against.
+
+So while WeasyPrint is imported on Linux, a name without a dot is looked up in the loader's
+cache alone (one `ldconfig -p`, read once), the first step `find_library` itself would take;
+the compiler and the linker are not run. Anything the loader's cache does not know is then
+opened by its file name, as before; a library that is missing is as missing as it was. The
+original `find_library` is back in place as soon as the import is done.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+_ABI = {"x86_64": "libc6,x86-64"}
+"""How `ldconfig -p` labels this machine's own libraries, where it also lists others (32-bit)."""
+
+
+@cache
+def _loader_cache() -> bytes:
+    """Return what `ldconfig -p` lists (the libraries the dynamic loader knows), read once."""
+    try:
+        return subprocess.run(
+            ["/sbin/ldconfig", "-p"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env={"LC_ALL": "C", "LANG": "C"},
+            check=False,
+        ).stdout
+    except OSError:
+        return b""
+
+
+def find_in_loader_cache(name: str) -> str | None:
+    """Return the file name the loader's cache lists for library `name` (`pango-1.0`), or None.
+
+    The same answer as the first of `ctypes.util.find_library`'s three ways, without the other
+    two (the C compiler and the linker).
+    """
+    abi = _ABI.get(os.uname().machine, "libc6")
+    pattern = rb"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(os.fsencode(name)), re.escape(abi.encode()))
+    found = re.search(pattern, _loader_cache())
+    return os.fsdecode(found.group(1)) if found else None
+
+
+@contextmanager
+def _libraries_found_by_the_loader() -> Iterator[None]:
+    if not sys.platform.startswith("linux"):  # elsewhere find_library runs no compiler
+        yield
+        return
+    original = ctypes.util.find_library
+    ctypes.util.find_library = find_in_loader_cache
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+with _libraries_found_by_the_loader():
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+__all__ = ["CSS", "HTML", "FontConfiguration", "URLFetcher", "URLFetcherResponse", "find_in_loader_cache"]
