@@ -353,6 +353,27 @@ def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None
     assert tailor(loaded, "TM").figures[0].alt != figure.alt
 
 
+def test_one_canvas_gives_each_format_the_bytes_a_canvas_of_its_own_gives() -> None:
+    """A figure's SVG and PNG are saved from one matplotlib canvas, in either order: each is
+    byte for byte what a fresh canvas gives, and the PNG is 300 dpi whatever came before."""
+    from PIL import Image
+
+    from briefgen.render import charts
+
+    figure = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "TJ").figures[0]
+    fresh = {}
+    for kind in ("svg", "png"):
+        charts._canvas.cache_clear()
+        fresh[kind] = charts._render(figure, kind)
+    for order in (("svg", "png", "svg"), ("png", "svg", "png")):
+        charts._canvas.cache_clear()
+        for kind in order:
+            assert charts._render(figure, kind) == fresh[kind], (order, kind)
+    assert charts._canvas.cache_info().misses == 1  # the second order drew on one canvas
+    image = Image.open(io.BytesIO(fresh["png"]))
+    assert image.size == (1889, 826) and round(image.info["dpi"][0]) == 300
+
+
 def test_workers_never_load_matplotlib_and_draw_the_same_bytes(tmp_path: Path) -> None:
     """The build process draws every figure once and hands the drawings to its workers.
 
