@@ -12,7 +12,11 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# Bytecode for briefgen's own modules, as a regular (not editable) install has it: with
+# PYTHONDONTWRITEBYTECODE set (as on this project's machines), every command would otherwise
+# compile them again; Python checks each file's date, so an edited module is never run stale.
 setup: $(STAMP)
+	$(PY) -m compileall -q src
 
 ## Set everything up, validate the bundled brief and build its ten documents.
 demo: setup
