@@ -1,13 +1,17 @@
 """The layout engine's floor: one process lays out briefgen's own HTML of each brief as tagged PDF.
 
-Run as `python benchmarks/floor.py TEMPLATES OUT HTML...`: imports WeasyPrint once, then lays
+Run as `python benchmarks/floor.py [--tuned] TEMPLATES OUT HTML...`: imports WeasyPrint once, then lays
 out each HTML file (briefgen's `--format html` output, stylesheet inlined) with the options the
 PDF renderer uses (PDF/UA-1, one shared font configuration, the templates folder as base URL)
 and writes the PDF to OUT. Prints one JSON line: `import_s` and each document's `layout_s`
 (render + write_pdf), measured with time.perf_counter. The caller times the whole process, so
 start-up and exit are counted too; see `floor()` in run.py for the figure derived from it.
 
-Standard library and WeasyPrint only: nothing of briefgen is imported.
+Standard library and WeasyPrint only: nothing of briefgen is imported, except with `--tuned`:
+then the process runs as briefgen's own do, with its cycle-collector thresholds
+(`briefgen.launch.GC_THRESHOLDS`) and WeasyPrint imported through `briefgen.render.engine`
+(without a compiler run per library name). The plain floor is the yardstick; the tuned one says
+how much of a build's lead over it is those two settings rather than the pipeline.
 """
 
 from __future__ import annotations
@@ -19,8 +23,15 @@ import time
 from pathlib import Path
 
 
-def main(templates: Path, out: Path, pages: list[Path]) -> None:
+def main(templates: Path, out: Path, pages: list[Path], *, tuned: bool = False) -> None:
     started = time.perf_counter()
+    if tuned:
+        import gc
+
+        from briefgen.launch import GC_THRESHOLDS
+
+        gc.set_threshold(*GC_THRESHOLDS)
+        import briefgen.render.engine  # noqa: F401  (WeasyPrint, imported as briefgen imports it)
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -44,4 +55,7 @@ def main(templates: Path, out: Path, pages: list[Path]) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]])
+    arguments = sys.argv[1:]
+    tuned = arguments[:1] == ["--tuned"]
+    arguments = arguments[1:] if tuned else arguments
+    main(Path(arguments[0]), Path(arguments[1]), [Path(p) for p in arguments[2:]], tuned=tuned)
