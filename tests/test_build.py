@@ -276,3 +276,22 @@ def test_when_nothing_changed_the_build_loads_nothing(
     (andes / "sources.yaml").write_text((andes / "sources.yaml").read_text() + "\n")
     with pytest.raises(AssertionError, match="loaded the sources"):
         build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
+
+
+def test_each_document_frees_its_cycles_before_the_next(andes: Path, tmp_path: Path) -> None:
+    """The command runs its cycle collector seldom; a build collects after each document instead.
+
+    In a fresh process at the command's thresholds, a build of every document in-process leaves
+    almost nothing for a collection afterwards (3,500 unreachable objects without the collection
+    after each document), and what survived the documents is frozen, not walked again.
+    """
+    code = (
+        "import gc; from pathlib import Path; from briefgen.launch import GC_THRESHOLDS; "
+        "gc.set_threshold(*GC_THRESHOLDS); from briefgen.build import build; "
+        f"build([Path({str(andes)!r})], out=Path({str(tmp_path / 'out')!r}), jobs=1); "
+        "print(gc.collect(), gc.get_freeze_count())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    unreachable, frozen = (int(n) for n in result.stdout.split())
+    assert unreachable < 1000
+    assert frozen > 10_000

@@ -120,3 +120,22 @@ def test_a_build_renders_documents_identical_to_one_rendered_in_process(andes: P
             assert path.read_bytes() == (tmp_path / "pool" / path.relative_to(tmp_path / "here")).read_bytes()
     pdf = next((tmp_path / "pool").rglob("*.pdf"))
     assert PdfReader(io.BytesIO(pdf.read_bytes())).pages
+
+
+def test_the_command_and_its_workers_collect_cycles_at_briefgen_thresholds() -> None:
+    """The command (launch) and the fork server set the collector's thresholds; workers inherit
+    them. Python's default (700) ran the collector hundreds of times per document."""
+    import gc
+
+    from briefgen.launch import GC_THRESHOLDS
+    from briefgen.workers import start_pool
+
+    assert GC_THRESHOLDS != (700, 10, 10) and GC_THRESHOLDS[0] > 700
+    with start_pool(2) as pool:
+        assert {pool.submit(gc.get_threshold).result() for _ in range(4)} == {GC_THRESHOLDS}
+    code = (
+        "import gc, sys; sys.argv = ['briefgen', '--version']; from briefgen import launch, cli; "
+        "cli.main = lambda: print(gc.get_threshold()); launch.main()"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == str(GC_THRESHOLDS)

@@ -40,8 +40,9 @@ GC_THRESHOLDS = (10_000, 20, 20)
 Laying out a document makes millions of short-lived objects that reference counting frees as
 they go; at Python's default the collector ran some 570 times for one country's two
 documents, walking everything loaded each time it reached the older generations: 0.3 s of a
-2.5 s build. At 10,000 it runs 35 times and never walks everything (0.09 s); what it collects
-is the same, a little later. Set by this command and by its workers' fork server."""
+2.5 s build. At 10,000 it runs 35 times and never walks everything (0.09 s). A build also
+collects after each document (`build._collect_after_a_document`), so garbage does not pile up
+between collections. Set by this command and by its workers' fork server."""
 
 
 @dataclass
