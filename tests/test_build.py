@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -295,3 +296,15 @@ def test_each_document_frees_its_cycles_before_the_next(andes: Path, tmp_path: P
     unreachable, frozen = (int(n) for n in result.stdout.split())
     assert unreachable < 1000
     assert frozen > 10_000
+
+
+def test_a_process_that_embeds_briefgen_keeps_its_own_collector(andes: Path, tmp_path: Path) -> None:
+    """An application (or this test run) calling `build` at Python's own thresholds: nothing of
+    its heap is frozen, and its collector runs as it would without briefgen."""
+    code = (
+        "import gc; from pathlib import Path; from briefgen.build import build; "
+        f"build([Path({str(andes)!r})], out=Path({str(tmp_path / 'out')!r}), jobs=1); "
+        "print(gc.get_freeze_count(), gc.get_threshold())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().split(maxsplit=1) == ["0", str(gc.get_threshold())]

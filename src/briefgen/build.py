@@ -403,10 +403,16 @@ def _collect_after_a_document() -> None:
     several documents' garbage at once (300 MB at the synthetic brief's 50 documents a worker,
     instead of 130 MB): a document is the moment to collect. What survives it (fonts, caches,
     modules loaded for it) is frozen, so the next collection walks only the next document's
-    objects, here and in a process that renders in-process (`--jobs 1`) alike.
+    objects, in a worker and in the command rendering in-process (`--jobs 1`) alike. A process
+    that merely embeds briefgen (an application, the tests) keeps its own collector's rhythm:
+    nothing of it is frozen.
     """
     import gc
 
+    from briefgen.launch import GC_THRESHOLDS
+
+    if gc.get_threshold() != GC_THRESHOLDS:
+        return
     gc.collect()
     gc.freeze()
 

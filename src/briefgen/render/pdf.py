@@ -2,8 +2,9 @@
 
 WeasyPrint (imported through `render/engine.py`, for this module, the URL fetcher and the
 stamping of copies, which reuses this module's font configuration and fetcher) is not imported
-until a PDF is made or copies are prepared, so the command line starts without it. One renderer instance keeps one `FontConfiguration`, one parsed stylesheet
-and one image cache for every document it makes.
+until a PDF is made or copies are prepared, so the command line starts without it. One
+renderer instance keeps one `FontConfiguration`, one parsed stylesheet and one image cache for
+every document it makes.
 
 Same brief, same bytes: the dates come from the brief (`dcterms.created`/`modified`), the
 file identifier is a hash of the HTML, and nothing reads the clock.
