@@ -9,7 +9,7 @@ start-up and exit are counted too; see `floor()` in run.py for the figure derive
 
 Standard library and WeasyPrint only: nothing of briefgen is imported, except with `--tuned`:
 then the process runs as briefgen's own do, with its cycle-collector thresholds
-(`briefgen.launch.GC_THRESHOLDS`) and WeasyPrint imported through `briefgen.render.engine`
+(`briefgen.collector.GC_THRESHOLDS`) and WeasyPrint imported through `briefgen.render.engine`
 (without a compiler run per library name). The plain floor is the yardstick; the tuned one says
 how much of a build's lead over it is those two settings rather than the pipeline.
 """
@@ -28,7 +28,7 @@ def main(templates: Path, out: Path, pages: list[Path], *, tuned: bool = False) 
     if tuned:
         import gc
 
-        from briefgen.launch import GC_THRESHOLDS
+        from briefgen.collector import GC_THRESHOLDS
 
         gc.set_threshold(*GC_THRESHOLDS)
         import briefgen.render.engine  # noqa: F401  (WeasyPrint, imported as briefgen imports it)

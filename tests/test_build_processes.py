@@ -127,7 +127,7 @@ def test_the_command_and_its_workers_collect_cycles_at_briefgen_thresholds() -> 
     them. Python's default (700) ran the collector hundreds of times per document."""
     import gc
 
-    from briefgen.launch import GC_THRESHOLDS
+    from briefgen.collector import GC_THRESHOLDS
     from briefgen.workers import start_pool
 
     assert GC_THRESHOLDS != (700, 10, 10) and GC_THRESHOLDS[0] > 700

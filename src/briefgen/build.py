@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen import freshness
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
+from briefgen.collector import collect_after_a_document
 from briefgen.errors import BuildError, Problem, TailoringError
 from briefgen.formats import DEFAULT_FORMATS, FORMATS, format_named
 
@@ -390,31 +391,10 @@ def render_job(job: Job) -> Outcome:
         outcome = Outcome(job.path, "failed", error=f"{type(exc).__name__}: {exc}")
     else:
         outcome = Outcome(job.path, "written", hashlib.sha256(data).hexdigest(), len(data))
-    _collect_after_a_document()
+    collect_after_a_document()
     outcome.peak_rss_mb = _peak_rss_mb()
     outcome.span = (began, time.time(), os.getpid())
     return outcome
-
-
-def _collect_after_a_document() -> None:
-    """Free the cycles a layout left (its boxes), then set what survived aside for good.
-
-    The command runs its collector seldom (`launch.GC_THRESHOLDS`), so a worker would carry
-    several documents' garbage at once (300 MB at the synthetic brief's 50 documents a worker,
-    instead of 130 MB): a document is the moment to collect. What survives it (fonts, caches,
-    modules loaded for it) is frozen, so the next collection walks only the next document's
-    objects, in a worker and in the command rendering in-process (`--jobs 1`) alike. A process
-    that merely embeds briefgen (an application, the tests) keeps its own collector's rhythm:
-    nothing of it is frozen.
-    """
-    import gc
-
-    from briefgen.launch import GC_THRESHOLDS
-
-    if gc.get_threshold() != GC_THRESHOLDS:
-        return
-    gc.collect()
-    gc.freeze()
 
 
 def _render_all(

@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.collector import GC_THRESHOLDS
+
 _VALUED = {
     "--country": "countries",
     "-c": "countries",
@@ -33,16 +35,6 @@ _VALUED = {
     "-e": "edition",
 }
 _FLAGS = {"--force": "force", "--quiet": "quiet", "-q": "quiet", "--json": "as_json"}
-
-GC_THRESHOLDS = (10_000, 20, 20)
-"""When the cycle collector runs: after 10,000 new objects, not Python's 700.
-
-Laying out a document makes millions of short-lived objects that reference counting frees as
-they go; at Python's default the collector ran some 570 times for one country's two
-documents, walking everything loaded each time it reached the older generations: 0.3 s of a
-2.5 s build. At 10,000 it runs 35 times and never walks everything (0.09 s). A build also
-collects after each document (`build._collect_after_a_document`), so garbage does not pile up
-between collections. Set by this command and by its workers' fork server."""
 
 
 @dataclass

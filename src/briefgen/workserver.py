@@ -1,7 +1,7 @@
 """Imported by a worker pool's fork server only (see `briefgen.workers`), before anything else.
 
 The server itself ends at once when its work is done (see the end of this module), and runs its
-cycle collector as seldom as the command does (`briefgen.launch.GC_THRESHOLDS`), which its
+cycle collector as seldom as the command does (`briefgen.collector.GC_THRESHOLDS`), which its
 workers inherit. A worker that fails before its first job (its parent was interrupted or killed
 while starting it, so the queues it should attach to are gone) must not print a traceback on the
 user's terminal: the parent either reports the broken pool itself or is no longer there to care.
@@ -15,7 +15,7 @@ import os
 import sys
 from types import TracebackType
 
-from briefgen.launch import GC_THRESHOLDS
+from briefgen.collector import GC_THRESHOLDS
 
 
 def _quiet(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
