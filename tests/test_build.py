@@ -287,8 +287,8 @@ def test_each_document_frees_its_cycles_before_the_next(andes: Path, tmp_path: P
     after each document), and what survived the documents is frozen, not walked again.
     """
     code = (
-        "import gc; from pathlib import Path; from briefgen.collector import GC_THRESHOLDS; "
-        "gc.set_threshold(*GC_THRESHOLDS); from briefgen.build import build; "
+        "import gc; from pathlib import Path; from briefgen.collector import take_charge; "
+        "take_charge(); from briefgen.build import build; "
         f"build([Path({str(andes)!r})], out=Path({str(tmp_path / 'out')!r}), jobs=1); "
         "print(gc.collect(), gc.get_freeze_count())"
     )

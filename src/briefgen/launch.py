@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.collector import GC_THRESHOLDS
+from briefgen.collector import take_charge
 
 _VALUED = {
     "--country": "countries",
@@ -138,7 +138,7 @@ def nothing_to_do(request: BuildRequest) -> bool:
 
 def main() -> None:
     """Run `briefgen`: a build with nothing to do ends here; everything else goes to the CLI."""
-    gc.set_threshold(*GC_THRESHOLDS)
+    take_charge()
     try:
         _main()
     except KeyboardInterrupt:  # pressed before the command line's own handling is in place

@@ -1,7 +1,7 @@
 """Imported by a worker pool's fork server only (see `briefgen.workers`), before anything else.
 
 The server itself ends at once when its work is done (see the end of this module), and runs its
-cycle collector as seldom as the command does (`briefgen.collector.GC_THRESHOLDS`), which its
+cycle collector as the command does (`briefgen.collector.take_charge`), which its
 workers inherit. A worker that fails before its first job (its parent was interrupted or killed
 while starting it, so the queues it should attach to are gone) must not print a traceback on the
 user's terminal: the parent either reports the broken pool itself or is no longer there to care.
@@ -10,12 +10,11 @@ user's terminal: the parent either reports the broken pool itself or is no longe
 from __future__ import annotations
 
 import atexit
-import gc
 import os
 import sys
 from types import TracebackType
 
-from briefgen.collector import GC_THRESHOLDS
+from briefgen.collector import take_charge
 
 
 def _quiet(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
@@ -23,7 +22,7 @@ def _quiet(kind: type[BaseException], value: BaseException, traceback: Traceback
 
 
 sys.excepthook = _quiet
-gc.set_threshold(*GC_THRESHOLDS)  # as the command's own (see there); its workers inherit it
+take_charge()  # the collector run as the command's own (see there); its workers inherit it
 
 
 # The server ends when the last process using it is gone. Tearing down its modules object by
