@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from briefgen.build import build
 from briefgen.cli import app
+from briefgen.document.model import Figure
 from briefgen.models import SeriesTest
 from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
@@ -353,6 +355,19 @@ def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None
     assert tailor(loaded, "TM").figures[0].alt != figure.alt
 
 
+def _drawn_alone(figure: Figure, kind: str) -> bytes:
+    """Return `figure` drawn on a canvas of its own, as a figure shared by no recipient is."""
+    from briefgen.render import charts
+
+    charts._canvas.cache_clear()
+    canvas, style = charts._canvas(figure)
+    buffer = io.BytesIO()
+    with charts._DRAWING, charts._rc_context(style):
+        (charts._save_svg if kind == "svg" else charts._save_png)(canvas, buffer)
+    charts._canvas.cache_clear()
+    return buffer.getvalue()
+
+
 def test_one_canvas_gives_each_format_the_bytes_a_canvas_of_its_own_gives() -> None:
     """A figure's SVG and PNG are saved from one matplotlib canvas, in either order: each is
     byte for byte what a fresh canvas gives, and the PNG is 300 dpi whatever came before."""
@@ -360,11 +375,11 @@ def test_one_canvas_gives_each_format_the_bytes_a_canvas_of_its_own_gives() -> N
 
     from briefgen.render import charts
 
-    figure = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "TJ").figures[0]
-    fresh = {}
-    for kind in ("svg", "png"):
-        charts._canvas.cache_clear()
-        fresh[kind] = charts._render(figure, kind)
+    compared = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "TJ").figures[0]
+    own = next(line for line in compared.lines if line.highlighted)
+    figure = replace(compared, lines=(own,))  # one country's series: drawn on a canvas of its own
+    assert charts._family_key(figure) is None
+    fresh = {kind: _drawn_alone(figure, kind) for kind in ("svg", "png")}
     for order in (("svg", "png", "svg"), ("png", "svg", "png")):
         charts._canvas.cache_clear()
         for kind in order:
@@ -372,6 +387,28 @@ def test_one_canvas_gives_each_format_the_bytes_a_canvas_of_its_own_gives() -> N
     assert charts._canvas.cache_info().misses == 1  # the second order drew on one canvas
     image = Image.open(io.BytesIO(fresh["png"]))
     assert image.size == (1889, 826) and round(image.info["dpi"][0]) == 300
+
+
+def test_a_chart_shared_by_the_recipients_draws_each_one_as_a_canvas_of_its_own_would() -> None:
+    """A line chart comparing the region is set up once for every recipient (`charts._Family`):
+    each recipient's SVG and PNG are still byte for byte what a canvas drawn for that recipient
+    alone gives, whichever recipient and format come first."""
+    from briefgen.render import charts
+
+    loaded = load_brief(REPO / "briefs" / "china-central-asia")
+    figures = [tailor(loaded, country).figures[0] for country in ("TM", "KG", "TJ")]
+    alone = {
+        (n, kind): _drawn_alone(figure, kind) for n, figure in enumerate(figures) for kind in ("svg", "png")
+    }
+    assert len(set(alone.values())) == 6  # each recipient's drawing is its own
+    for order in ((0, 1, 2), (2, 0, 1)):
+        charts._family.cache_clear()
+        for kinds in (("png", "svg"), ("svg", "png")):
+            for n in order:
+                for kind in kinds:
+                    assert charts._render(figures[n], kind) == alone[n, kind], (order, n, kind)
+    assert charts._family.cache_info().currsize == 1  # one family, three recipients
+    assert charts._family_key(figures[0]) == charts._family_key(figures[2])
 
 
 def test_workers_never_load_matplotlib_and_draw_the_same_bytes(tmp_path: Path) -> None:

@@ -18,12 +18,13 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
-    from briefgen.document.model import Figure
+    from briefgen.document.model import Figure, SeriesLine
 
 ACCENT = "#0f5257"
 """The brief's accent colour (deep teal): the recipient's series and its label."""
@@ -173,17 +174,21 @@ def given(drawn: Mapping[tuple[Figure, str], bytes]) -> Iterator[None]:
 
 
 def _render(figure: Figure, fmt: str) -> bytes:
+    family = _family_key(figure)
+    if family is not None:  # a chart every recipient shares but for its highlighted series
+        recipient = next(n for n, line in enumerate(figure.lines) if line.highlighted)
+        return _family(family).draw(recipient, fmt)
     canvas, style = _canvas(figure)
     with _DRAWING, _rc_context(style):  # the style counts when saving, too (the SVG's hash salt)
         buffer = io.BytesIO()
         if fmt == "svg":
-            canvas.savefig(buffer, format="svg", metadata={"Date": None, "Creator": CREATOR})
+            _save_svg(canvas, buffer)
         else:
             _save_png(canvas, buffer)
     return buffer.getvalue()
 
 
-_DRAWING = threading.Lock()
+_DRAWING = threading.RLock()
 """One drawing at a time per process: matplotlib's settings (rcParams) are global, and a canvas
 is shared by the formats of its figure (the live preview draws from several threads)."""
 
@@ -197,6 +202,20 @@ def _canvas(figure: Figure) -> tuple[Any, dict[str, Any]]:
     canvas as it was (the PNG's resolution is the save's, not the canvas's), and keeps no
     raster of it, so a cached canvas is small.
     """
+
+    def series(ax: Any) -> None:
+        if figure.kind == "bar":
+            _bars(ax, figure)
+        else:
+            for line in figure.lines:
+                _series(ax, figure, line, highlighted=line.highlighted)
+            _line_axes(ax, figure)
+
+    return _set_up(figure, series)
+
+
+def _set_up(figure: Figure, series: Any, dpi: float = 100) -> tuple[Any, dict[str, Any]]:
+    """Return a matplotlib canvas with `figure`'s axes, `series(ax)` drawn on them, and the style."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display, ever; the call is harmless when already set
@@ -208,12 +227,9 @@ def _canvas(figure: Figure) -> tuple[Any, dict[str, Any]]:
         style["font.sans-serif"] = [figure.font, *SANS]
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     with _DRAWING, _rc_context(style):
-        canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54))
+        canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=dpi)
         ax = canvas.add_axes((0.075, 0.11, 0.77, 0.82))
-        if figure.kind == "bar":
-            _bars(ax, figure)
-        else:
-            _lines(ax, figure)
+        series(ax)
         for side in ("top", "right", "left", "bottom"):
             ax.spines[side].set_visible(False)
         ax.yaxis.grid(True, color=GRID, linewidth=0.6)
@@ -227,6 +243,114 @@ def _canvas(figure: Figure) -> tuple[Any, dict[str, Any]]:
     return canvas, style
 
 
+def _family_key(figure: Figure) -> tuple[Any, ...] | None:
+    """Return what a line chart comparing countries shares with every recipient's, or None.
+
+    That is everything drawn but which series is highlighted: the same figure in another
+    country's brief differs only there.
+    """
+    if figure.kind != "line" or len(figure.lines) < 2 or sum(line.highlighted for line in figure.lines) != 1:
+        return None
+    lines = tuple(replace(line, highlighted=False) for line in figure.lines)
+    return (figure.years, figure.unit, lines, figure.language, figure.accent, figure.font)
+
+
+@lru_cache(maxsize=8)
+def _family(key: tuple[Any, ...]) -> _Family:
+    return _Family(_FamilyFigure(*key))  # type: ignore[arg-type]  # it has every field drawing reads
+
+
+@dataclass(frozen=True)
+class _FamilyFigure:
+    """The fields of a `Figure` its drawing reads, without a recipient."""
+
+    years: tuple[int, int]
+    unit: str | None
+    lines: tuple[SeriesLine, ...]
+    language: str
+    accent: str | None
+    font: str | None
+    kind: str = "line"
+
+
+class _Family:
+    """A line chart drawn once for every recipient: only the series are drawn per recipient.
+
+    Every series is set up twice on a canvas, in grey and highlighted, all hidden; a
+    recipient's drawing shows the others' series in grey and its own highlighted, drawn in
+    the order a canvas of its own would draw them, so each drawing has the bytes that canvas
+    gives (tested). For the 300-dpi PNG, everything but the series (axes, grid, labels, title)
+    is rastered once and copied under each recipient's series (matplotlib's blitting); the SVG
+    is saved whole, from one canvas. Each format's canvas is set up when first drawn.
+    """
+
+    def __init__(self, figure: Figure) -> None:
+        self.figure = figure
+        self.canvases: dict[str, tuple[Any, list[tuple[list[Any], list[Any]]]]] = {}
+        self.style: dict[str, Any] = {}
+        self.background: Any = None
+
+    def _canvas(self, fmt: str) -> tuple[Any, list[tuple[list[Any], list[Any]]]]:
+        if fmt not in self.canvases:
+            layers: list[tuple[list[Any], list[Any]]] = []
+
+            def series(ax: Any) -> None:
+                for line in self.figure.lines:
+                    grey = _series(ax, self.figure, line, highlighted=False)
+                    own = _series(ax, self.figure, line, highlighted=True)
+                    layers.append((grey, own))
+                _line_axes(ax, self.figure)
+
+            canvas, self.style = _set_up(self.figure, series, dpi=PNG_DPI if fmt == "png" else 100)
+            self.canvases[fmt] = (canvas, layers)
+        return self.canvases[fmt]
+
+    def _shown(self, recipient: int, fmt: str) -> list[Any]:
+        """Show the recipient's series highlighted and the others grey; return them in drawing order."""
+        canvas, layers = self._canvas(fmt)
+        shown = []
+        for n, (grey, own) in enumerate(layers):
+            for artist in grey:
+                artist.set_visible(n != recipient)
+            for artist in own:
+                artist.set_visible(n == recipient)
+            shown.extend(own if n == recipient else grey)
+        # the axes draw their children by z-order, then in the order they were added
+        added = {id(artist): n for n, artist in enumerate(canvas.axes[0].get_children())}
+        return sorted(shown, key=lambda artist: (artist.get_zorder(), added[id(artist)]))
+
+    def draw(self, recipient: int, fmt: str) -> bytes:
+        buffer = io.BytesIO()
+        with _DRAWING:
+            self._canvas(fmt)
+            with _rc_context(self.style):
+                if fmt == "svg":
+                    self._shown(recipient, fmt)
+                    _save_svg(self.canvases[fmt][0], buffer)
+                else:
+                    self._draw_png(recipient, buffer)
+        return buffer.getvalue()
+
+    def _draw_png(self, recipient: int, buffer: io.BytesIO) -> None:
+        figure, layers = self._canvas("png")
+        if self.background is None:  # everything but the series, rastered once
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(figure)  # the figure's canvas from now on
+            for grey, own in layers:
+                for artist in (*grey, *own):
+                    artist.set_visible(False)
+            figure.canvas.draw()
+            self.background = figure.canvas.copy_from_bbox(figure.bbox)
+        canvas = figure.canvas
+        canvas.restore_region(self.background)
+        ax = figure.axes[0]
+        for artist in self._shown(recipient, "png"):
+            ax.draw_artist(artist)
+        width, height = canvas.get_width_height()
+        _encode_png(bytes(canvas.buffer_rgba()), width, height, buffer)
+
+
 def _rc_context(style: Mapping[str, Any]) -> Any:
     """matplotlib's `rc_context` (imported when first drawing, not with this module)."""
     from matplotlib import rc_context as context
@@ -234,8 +358,20 @@ def _rc_context(style: Mapping[str, Any]) -> Any:
     return context(style)  # type: ignore[arg-type]  # keys are checked by matplotlib at run time
 
 
+def _save_svg(canvas: Any, buffer: io.BytesIO) -> None:
+    canvas.savefig(buffer, format="svg", metadata={"Date": None, "Creator": CREATOR})
+
+
 def _save_png(canvas: Any, buffer: io.BytesIO) -> None:
-    """Write the drawn figure as a palette PNG at 300 dpi.
+    """Write the drawn figure as a palette PNG at 300 dpi (see `_encode_png`)."""
+    raw = io.BytesIO()
+    canvas.savefig(raw, format="rgba", dpi=PNG_DPI)  # matplotlib's Agg raster, not kept after
+    width, height = (int(inches * PNG_DPI) for inches in canvas.get_size_inches())
+    _encode_png(raw.getvalue(), width, height, buffer)
+
+
+def _encode_png(pixels: bytes, width: int, height: int, buffer: io.BytesIO) -> None:
+    """Write an RGBA raster as a palette PNG at 300 dpi.
 
     A chart is a handful of colours and their anti-aliased edges: 64 colours show it as the
     full-colour image does, in a file a third the size (30 KB instead of 110 KB in every
@@ -244,10 +380,6 @@ def _save_png(canvas: Any, buffer: io.BytesIO) -> None:
     """
     from PIL import Image, PngImagePlugin
 
-    raw = io.BytesIO()
-    canvas.savefig(raw, format="rgba", dpi=PNG_DPI)  # matplotlib's Agg raster, not kept after
-    width, height = (int(inches * PNG_DPI) for inches in canvas.get_size_inches())
-    pixels = raw.getvalue()
     if len(pixels) != width * height * 4:
         raise ValueError(f"the figure's raster is not {width} x {height} pixels")
     rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
@@ -284,36 +416,31 @@ def _tick_formatter(figure: Figure) -> Any:
     return tick
 
 
-def _lines(ax: Any, figure: Figure) -> None:
+def _series(ax: Any, figure: Figure, line: SeriesLine, *, highlighted: bool) -> list[Any]:
+    """Draw one country's series (highlighted: the recipient's); return its artists."""
+    values = dict(line.points)
     start, end = figure.years
     years = list(range(start, end + 1))
-    top = 0.0
-    for line in figure.lines:
-        values = dict(line.points)
-        # a year with no value is a gap in the line (NaN), never an invented point
-        ys = [values.get(y, math.nan) for y in years]
-        top = max(top, *values.values())
-        colour, width, order = (_accent(figure), 2.0, 3) if line.highlighted else (OTHERS, 1.1, 2)
-        ax.plot(years, ys, color=colour, linewidth=width, zorder=order, solid_capstyle="round")
-        # the recipient's points are marked; another country's only where a point stands alone
-        # between gaps (a line cannot show it). Fewer markers also keep the SVG light to lay out.
-        marked = [
-            (y, v)
-            for y, v in line.points
-            if line.highlighted or (y - 1 not in values and y + 1 not in values)
-        ]
-        if marked:
-            ax.plot(
-                [y for y, _ in marked],
-                [v for _, v in marked],
-                linestyle="none",
-                marker="o",
-                markersize=2.6 if line.highlighted else 2.2,
-                color=colour,
-                zorder=order,
-            )
-        if line.highlighted:
-            last_year, last = line.points[-1]
+    # a year with no value is a gap in the line (NaN), never an invented point
+    ys = [values.get(y, math.nan) for y in years]
+    colour, width, order = (_accent(figure), 2.0, 3) if highlighted else (OTHERS, 1.1, 2)
+    artists = ax.plot(years, ys, color=colour, linewidth=width, zorder=order, solid_capstyle="round")
+    # the recipient's points are marked; another country's only where a point stands alone
+    # between gaps (a line cannot show it). Fewer markers also keep the SVG light to lay out.
+    marked = [(y, v) for y, v in line.points if highlighted or (y - 1 not in values and y + 1 not in values)]
+    if marked:
+        artists += ax.plot(
+            [y for y, _ in marked],
+            [v for _, v in marked],
+            linestyle="none",
+            marker="o",
+            markersize=2.6 if highlighted else 2.2,
+            color=colour,
+            zorder=order,
+        )
+    if highlighted:
+        last_year, last = line.points[-1]
+        artists.append(
             ax.annotate(
                 line.name,
                 xy=(last_year, last),
@@ -326,6 +453,15 @@ def _lines(ax: Any, figure: Figure) -> None:
                 fontweight="bold",
                 annotation_clip=False,
             )
+        )
+    return list(artists)
+
+
+def _line_axes(ax: Any, figure: Figure) -> None:
+    """Set a line chart's axes: every year of its range, and room above its highest value."""
+    start, end = figure.years
+    years = list(range(start, end + 1))
+    top = max([0.0, *(value for line in figure.lines for _, value in line.points)])
     ax.set_xlim(start - 0.3, end + 0.3)
     ax.set_ylim(0, top * 1.08 if top > 0 else 1)
     step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
