@@ -139,3 +139,45 @@ def test_the_command_and_its_workers_collect_cycles_at_briefgen_thresholds() -> 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == str(GC_THRESHOLDS)
+
+
+def test_a_build_of_one_language_with_nothing_to_do_answers_before_the_command_line_loads(
+    tmp_path: Path,
+) -> None:
+    """`--language` (and `--allow-untranslated`) are read by the command's first step too: a
+    build of one language with nothing to do is answered without loading the command line
+    (Typer, pydantic), as the full command would answer it; another language still builds."""
+    from conftest import CENTRAL_ASIA
+
+    out = tmp_path / "out"
+    args = ["build", str(CENTRAL_ASIA), "-f", "html", "-c", "KG", "--language", "ru", "--out", str(out)]
+    first = subprocess.run([BRIEFGEN, *args], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "1 written, 0 unchanged" in first.stdout
+    again = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", *args], capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0 written, 1 unchanged" in again.stdout
+    imported = {
+        line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert "briefgen.launch" in imported and not {"typer", "pydantic", "briefgen.cli"} & imported
+    full = subprocess.run(  # the same question asked of the full command line
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.argv = {['briefgen', *args]!r}; from briefgen.cli import main; main()",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert full.returncode == 0, full.stderr
+    assert again.stdout.splitlines()[:-1] == full.stdout.splitlines()[:-1]  # the last line says how long
+    english = subprocess.run(
+        [BRIEFGEN, *args[:-4], "-l", "en", "--allow-untranslated", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert english.returncode == 0, english.stderr
+    assert "1 written, 0 unchanged" in english.stdout

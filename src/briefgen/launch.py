@@ -33,8 +33,17 @@ _VALUED = {
     "-j": "jobs",
     "--edition": "edition",
     "-e": "edition",
+    "--language": "languages",
+    "-l": "languages",
 }
-_FLAGS = {"--force": "force", "--quiet": "quiet", "-q": "quiet", "--json": "as_json"}
+_REPEATED = {"countries", "languages"}
+_FLAGS = {
+    "--force": "force",
+    "--quiet": "quiet",
+    "-q": "quiet",
+    "--json": "as_json",
+    "--allow-untranslated": "allow_untranslated",
+}
 
 
 @dataclass
@@ -48,6 +57,8 @@ class BuildRequest:
     out: Path = Path("build")
     jobs: int | None = None
     edition: int | None = None
+    languages: list[str] = field(default_factory=list)
+    allow_untranslated: bool = False
     force: bool = False
     quiet: bool = False
     as_json: bool = False
@@ -66,9 +77,9 @@ def parse_build(args: list[str]) -> BuildRequest | None:
             if value is None or (not eq and value.startswith("-")):
                 return None
             key = _VALUED[name]
-            if key == "countries":
+            if key in _REPEATED:
                 values.setdefault(key, [])
-                values[key].append(value.upper())  # type: ignore[union-attr]
+                values[key].append(value.upper() if key == "countries" else value)  # type: ignore[union-attr]
             else:
                 values[key] = value
         elif arg in _FLAGS:
@@ -94,6 +105,8 @@ def parse_build(args: list[str]) -> BuildRequest | None:
         out=Path(str(values.get("out", "build"))),
         jobs=jobs,
         edition=edition,
+        languages=list(values.get("languages", [])),
+        allow_untranslated="allow_untranslated" in flags,
         force="force" in flags,
         quiet="quiet" in flags,
         as_json="as_json" in flags,
@@ -121,6 +134,8 @@ def nothing_to_do(request: BuildRequest) -> bool:
         scenario=request.scenario,
         out=request.out,
         edition=request.edition,
+        languages=request.languages,
+        allow_untranslated=request.allow_untranslated,
     )
     if report is None:
         return False
