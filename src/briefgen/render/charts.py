@@ -236,10 +236,24 @@ def _set_up(figure: Figure, series: Any, dpi: float = 100) -> tuple[Any, dict[st
         ax.xaxis.grid(False)
         ax.set_axisbelow(True)
         ax.tick_params(axis="both", bottom=False, left=False, pad=3)  # labels, no tick marks
+        for axis in (ax.xaxis, ax.yaxis):  # no axis titles: placed, matplotlib measures no labels for them
+            axis.set_label_coords(0.5, 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
         ax.yaxis.set_major_formatter(FuncFormatter(_tick_formatter(figure)))
         if figure.unit and figure.unit not in ("share", "percent"):
-            ax.set_title(figure.unit, loc="left", fontsize=8, color=INK, pad=6)
+            # where `set_title(loc="left", pad=6)` puts it, without matplotlib working out at
+            # every drawing whether a title must dodge labels above the axes (there are none)
+            ax.annotate(
+                figure.unit,
+                xy=(0, 1),
+                xycoords="axes fraction",
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="left",
+                va="baseline",
+                fontsize=8,
+                color=INK,
+            )
     return canvas, style
 
 
