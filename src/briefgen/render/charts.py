@@ -362,7 +362,7 @@ class _Family:
         for artist in self._shown(recipient, "png"):
             ax.draw_artist(artist)
         width, height = canvas.get_width_height()
-        _encode_png(bytes(canvas.buffer_rgba()), width, height, buffer)
+        _encode_png(canvas.buffer_rgba(), width, height, buffer)  # read in place, not copied
 
 
 def _rc_context(style: Mapping[str, Any]) -> Any:
@@ -384,7 +384,7 @@ def _save_png(canvas: Any, buffer: io.BytesIO) -> None:
     _encode_png(raw.getvalue(), width, height, buffer)
 
 
-def _encode_png(pixels: bytes, width: int, height: int, buffer: io.BytesIO) -> None:
+def _encode_png(pixels: bytes | memoryview, width: int, height: int, buffer: io.BytesIO) -> None:
     """Write an RGBA raster as a palette PNG at 300 dpi.
 
     A chart is a handful of colours and their anti-aliased edges: 64 colours show it as the
@@ -394,7 +394,7 @@ def _encode_png(pixels: bytes, width: int, height: int, buffer: io.BytesIO) -> N
     """
     from PIL import Image, PngImagePlugin
 
-    if len(pixels) != width * height * 4:
+    if memoryview(pixels).nbytes != width * height * 4:
         raise ValueError(f"the figure's raster is not {width} x {height} pixels")
     rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
     image = rgba.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
