@@ -396,7 +396,8 @@ def _encode_png(pixels: bytes | memoryview, width: int, height: int, buffer: io.
 
     if memoryview(pixels).nbytes != width * height * 4:
         raise ValueError(f"the figure's raster is not {width} x {height} pixels")
-    rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    # any buffer will do (Pillow reads it through the buffer protocol; its stubs name fewer)
+    rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)  # type: ignore[arg-type]
     image = rgba.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", CREATOR)
