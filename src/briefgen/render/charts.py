@@ -271,6 +271,9 @@ def _family_key(figure: Figure) -> tuple[Any, ...] | None:
 
 @lru_cache(maxsize=8)
 def _family(key: tuple[Any, ...]) -> _Family:
+    """Return the shared chart for `key` (`_family_key`). A family keeps its 300-dpi raster and
+    the copy of its background, about 12 MB: eight at most (a build draws one per figure and
+    language; the preview, one per figure and language as the data stands after each save)."""
     return _Family(_FamilyFigure(*key))  # type: ignore[arg-type]  # it has every field drawing reads
 
 
