@@ -322,9 +322,9 @@ class _Family:
             self.canvases[fmt] = (canvas, layers)
         return self.canvases[fmt]
 
-    def _shown(self, recipient: int, fmt: str) -> list[Any]:
-        """Show the recipient's series highlighted and the others grey; return them in drawing order."""
-        canvas, layers = self._canvas(fmt)
+    def _show(self, recipient: int, fmt: str) -> list[Any]:
+        """Show the recipient's series highlighted and the others grey; return what is shown."""
+        _, layers = self._canvas(fmt)
         shown = []
         for n, (grey, own) in enumerate(layers):
             for artist in grey:
@@ -332,9 +332,7 @@ class _Family:
             for artist in own:
                 artist.set_visible(n == recipient)
             shown.extend(own if n == recipient else grey)
-        # the axes draw their children by z-order, then in the order they were added
-        added = {id(artist): n for n, artist in enumerate(canvas.axes[0].get_children())}
-        return sorted(shown, key=lambda artist: (artist.get_zorder(), added[id(artist)]))
+        return shown
 
     def draw(self, recipient: int, fmt: str) -> bytes:
         buffer = io.BytesIO()
@@ -342,7 +340,7 @@ class _Family:
             self._canvas(fmt)
             with _rc_context(self.style):
                 if fmt == "svg":
-                    self._shown(recipient, fmt)
+                    self._show(recipient, fmt)
                     _save_svg(self.canvases[fmt][0], buffer)
                 else:
                     self._draw_png(recipient, buffer)
@@ -362,7 +360,9 @@ class _Family:
         canvas = figure.canvas
         canvas.restore_region(self.background)
         ax = figure.axes[0]
-        for artist in self._shown(recipient, "png"):
+        # drawn as the axes draw their children: by z-order, then in the order they were added
+        added = {id(artist): n for n, artist in enumerate(ax.get_children())}
+        for artist in sorted(self._show(recipient, "png"), key=lambda a: (a.get_zorder(), added[id(a)])):
             ax.draw_artist(artist)
         width, height = canvas.get_width_height()
         _encode_png(canvas.buffer_rgba(), width, height, buffer)  # read in place, not copied
