@@ -181,3 +181,90 @@ def test_a_build_of_one_language_with_nothing_to_do_answers_before_the_command_l
     )
     assert english.returncode == 0, english.stderr
     assert "1 written, 0 unchanged" in english.stdout
+
+
+def _imported(stderr: str) -> set[str]:
+    """The modules `python -X importtime` says the process imported."""
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+def _through_the_command_line(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run `briefgen ARGS` through the full command line (Typer), skipping the first step."""
+    code = f"import sys; sys.argv = {['briefgen', *args]!r}; from briefgen.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_a_build_with_plain_arguments_runs_without_the_command_line_and_reports_as_it_does(
+    tmp_path: Path,
+) -> None:
+    """A plain `briefgen build BRIEF [options]` that has work to do runs from the command's first
+    step (Typer is never imported: a tenth of a second before the first document), and prints
+    what the command line prints for the same build."""
+    from conftest import CENTRAL_ASIA
+
+    args = ["build", str(CENTRAL_ASIA), "-f", "html", "-c", "KG", "-c", "TJ", "-l", "en", "--force"]
+    fast = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", *args, "--out", str(tmp_path / "fast")],
+        capture_output=True,
+        text=True,
+    )
+    assert fast.returncode == 0, fast.stderr
+    imported = _imported(fast.stderr)
+    assert "briefgen.build_command" in imported and not {"typer", "click", "briefgen.cli"} & imported
+    full = _through_the_command_line(*args, "--out", str(tmp_path / "full"))
+    assert full.returncode == 0, full.stderr
+    assert fast.stdout.count("written  ") == full.stdout.count("written  ") == 2
+    assert fast.stdout.replace("fast", "full").splitlines()[:-1] == full.stdout.splitlines()[:-1]
+    assert (tmp_path / "fast").rglob("*.html") and sorted(
+        p.read_bytes() for p in (tmp_path / "fast").rglob("*.html")
+    ) == sorted(p.read_bytes() for p in (tmp_path / "full").rglob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "says"),
+    [
+        (["-f", "odt"], 2, "briefgen: unknown format 'odt'"),
+        (["-f", "html", "-c", "XX"], 2, "XX"),
+        (["-f", "html", "-l", "xx"], 2, "is not published in xx"),
+        (["-f", "html", "--edition", "99"], 2, "99"),
+        (["-f", "html", "BROKEN"], 1, "brief.yaml:"),
+    ],
+    ids=["format", "country", "language", "edition", "broken-sources"],
+)
+def test_a_build_run_without_the_command_line_fails_as_the_command_line_does(
+    andes: Path, tmp_path: Path, extra: list[str], status: int, says: str
+) -> None:
+    """One error policy: the same bad request gives the same message and exit status whether the
+    first step or the command line ran it, and writes nothing."""
+    from conftest import replace_in
+
+    if "BROKEN" in extra:
+        extra = [e for e in extra if e != "BROKEN"]
+        replace_in(andes / "brief.yaml", "title:", "title: [unclosed\ntitlex:")
+    args = ["build", str(andes), *extra]
+    fast = subprocess.run([BRIEFGEN, *args, "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    full = _through_the_command_line(*args, "--out", str(tmp_path / "out"))
+    assert (fast.returncode, fast.stderr) == (full.returncode, full.stderr)
+    assert fast.returncode == status and says in fast.stderr, fast.stderr
+    assert "Traceback" not in fast.stderr and fast.stdout == ""
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
+
+
+def test_a_build_whose_reader_has_gone_ends_without_a_traceback(andes: Path, tmp_path: Path) -> None:
+    """`briefgen build | head`, the reader gone before the report is printed: the build is done
+    and recorded, the command ends with status 1 and no traceback about the closed pipe."""
+    out = tmp_path / "out"
+    args = [BRIEFGEN, "build", str(andes), "-f", "html", "--out", str(out)]
+    first = subprocess.run(args, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    for forced in ([], ["--force"]):  # the answer of a build with nothing to do, and a real build
+        process = subprocess.Popen(
+            [*args, *forced], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone before anything is printed
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 1, errors
+        assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+    again = subprocess.run(args, capture_output=True, text=True)
+    assert again.returncode == 0 and "0 written" in again.stdout

@@ -1,14 +1,18 @@
 """Every exception briefgen raises on purpose, under one base, each with its exit status.
 
-The command line maps them to exit codes in one place (`briefgen.cli.BriefgenGroup`). The
-rule: exit 1 says "fix your files" (bad input) or "something failed"; exit 2 says "fix your
+How one reaches the user is decided here too (`reported`): the command line (its Typer
+group) and the build that runs without it (`briefgen.launch`) both end with it. The rule:
+exit 1 says "fix your files" (bad input) or "something failed"; exit 2 says "fix your
 command" (a `UsageError`: arguments that cannot work, or that name a country, scenario or
 edition the sources do not have). An input problem carries file, line, column and field path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -130,3 +134,45 @@ class ScaffoldError(BriefgenError):
 
 class NotAWordTemplate(BriefgenError):
     """A Word template (a theme's reference.docx) that is not a readable DOCX with styles."""
+
+
+INTERRUPTED = 130
+"""The shell's status for a command ended by SIGINT (128 + 2)."""
+
+
+def reported(exc: BriefgenError) -> int:
+    """Print `exc` as a command ends with it (an `InputError` as its problems) and return its exit status."""
+    if isinstance(exc, InputError):
+        print_problems(exc.problems)
+    else:
+        print(f"briefgen: {exc}", file=sys.stderr)
+    return exc.exit_code
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """Print each problem as FILE:LINE:COL: field: message, on standard error."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def check_output_folder(folder: Path, option: str) -> None:
+    """Refuse, before any work, an output folder that is a file or cannot be written."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option} {folder} is a file; it must name a folder")
+    existing = next((p for p in (folder, *folder.absolute().parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise UsageError(f"{option} {folder} lies under {existing}, which is a file")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to {folder}: {existing} is read-only")
+
+
+@contextlib.contextmanager
+def writing_to(target: Path) -> Iterator[None]:
+    """Turn a failure to write under `target` into one clear line (exit status 1)."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or target
+        if str(where).endswith(".part"):  # a temporary file beside the real one: name the real one
+            where = Path(str(where)).parent
+        raise OutputError(f"cannot write to {where}: {exc.strerror or exc}") from None

@@ -1,24 +1,29 @@
-"""The `briefgen` command's first step: answer a build with nothing to do before anything loads.
+"""The `briefgen` command's first step: a plain `briefgen build` runs without the command line.
 
-The command line (Typer, and through it pydantic) takes several times longer to import than a
-build with nothing to do takes to find that out. So `briefgen build BRIEF [options]` is looked
-at here first, with the standard library only: when its arguments are plain and the record of
-the last build (`briefgen.freshness`) shows nothing changed, the report is printed here, as the
-full command would print it, and the process ends. Anything else goes to the full command line,
-unchanged; a build that will render starts its worker pool here first, so the pool's fork
-server imports the renderers while the command line loads.
+The command line (Typer) takes a tenth of a second to import and parse, and a build with
+nothing to do takes less than that to find it out. So `briefgen build BRIEF [options]` is read
+here first, with the standard library only. When its arguments are plain:
+
+- and the record of the last build (`briefgen.freshness`) shows nothing changed, the report is
+  printed here and the process ends, before pydantic or Typer is loaded;
+- otherwise the worker pool is started (its fork server imports the renderers while this
+  process loads and tailors) and the build runs here, through `briefgen.build_command` as the
+  command line's `build` runs it, printing the same report, ending with the same status.
+
+Anything else (`--help`, a short-option cluster, no brief named, another command) goes to the
+command line, unchanged.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.build_command import BuildRequest, nothing_to_do, run_build
 from briefgen.collector import take_charge
+from briefgen.errors import INTERRUPTED, BriefgenError, reported
 
 _VALUED = {
     "--country": "countries",
@@ -44,24 +49,6 @@ _FLAGS = {
     "--json": "as_json",
     "--allow-untranslated": "allow_untranslated",
 }
-
-
-@dataclass
-class BuildRequest:
-    """The arguments of `briefgen build`, when they are plain enough to read without Typer."""
-
-    brief: Path
-    countries: list[str] = field(default_factory=list)
-    formats: str = "docx,pdf"
-    scenario: str | None = None
-    out: Path = Path("build")
-    jobs: int | None = None
-    edition: int | None = None
-    languages: list[str] = field(default_factory=list)
-    allow_untranslated: bool = False
-    force: bool = False
-    quiet: bool = False
-    as_json: bool = False
 
 
 def parse_build(args: list[str]) -> BuildRequest | None:
@@ -98,7 +85,7 @@ def parse_build(args: list[str]) -> BuildRequest | None:
     if (jobs is not None and jobs < 1) or (edition is not None and edition < 1):
         return None
     return BuildRequest(
-        brief=Path(os.path.realpath(briefs[0])),  # as the command line reads it (see cli.common)
+        briefs=[Path(os.path.realpath(briefs[0]))],  # as the command line reads it (see cli.common)
         countries=list(values.get("countries", [])),
         formats=str(values.get("formats", "docx,pdf")),
         scenario=str(values["scenario"]) if "scenario" in values else None,
@@ -113,52 +100,17 @@ def parse_build(args: list[str]) -> BuildRequest | None:
     )
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def nothing_to_do(request: BuildRequest) -> bool:
-    """Print the report of a build with nothing to do and return True; or return False."""
-    from briefgen.build import unchanged_report
-
-    if request.force:
-        return False
-    wanted = [f.strip() for f in request.formats.split(",") if f.strip()]
-    report = unchanged_report(
-        [request.brief],
-        countries=request.countries,
-        formats=wanted,
-        scenario=request.scenario,
-        out=request.out,
-        edition=request.edition,
-        languages=request.languages,
-        allow_untranslated=request.allow_untranslated,
-    )
-    if report is None:
-        return False
-    if request.as_json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-    elif not request.quiet:
-        for outcome in sorted(report.outcomes, key=lambda o: str(o.path)):
-            print(f"{outcome.status:>7}  {_shown(outcome.path)}")
-        print(
-            f"0 written, {len(report.outcomes)} unchanged, 0 failed in {report.seconds:.1f} s; "
-            f"manifest: {', '.join(_shown(p) for p in report.manifests)}"
-        )
-    return True
-
-
 def main() -> None:
-    """Run `briefgen`: a build with nothing to do ends here; everything else goes to the CLI."""
+    """Run `briefgen`: a plain build runs here; everything else goes to the command line."""
     take_charge()
     try:
         _main()
-    except KeyboardInterrupt:  # pressed before the command line's own handling is in place
+    except KeyboardInterrupt:  # pressed during a build run here, or before the command line's own handling
         print("briefgen: interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
+    except BrokenPipeError:  # `briefgen build | head`: the reader has gone; no traceback about it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        sys.exit(1)
     finally:
         # Everything the command made is about to be let go of at once: keep the collector from
         # walking it all first (a twentieth of a second after a build, with nothing to find).
@@ -170,13 +122,17 @@ def _main() -> None:
     request = parse_build(args[1:]) if args[:1] == ["build"] else None
     if request is not None:
         if nothing_to_do(request):
-            sys.stdout.flush()
             return
         workers = request.jobs or os.cpu_count() or 1
         if workers > 1:
             from briefgen.workers import prestart
 
             prestart(workers)
+        try:
+            status = run_build(request)
+        except BriefgenError as exc:
+            status = reported(exc)
+        sys.exit(status)
     from briefgen.cli import main as command_line
 
     command_line()

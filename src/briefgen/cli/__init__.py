@@ -1,8 +1,9 @@
 """The command line: one module per command, heavy imports only inside the command that runs.
 
-Errors meet their exit status in one place, `BriefgenGroup.invoke`: a `BriefgenError` prints
-as one line (an `InputError` as its list of problems) and exits with the status its class
-carries; Ctrl-C ends any command with one line and status 130. No command maps exit codes.
+Errors meet their exit status in one place, `briefgen.errors.reported`, which
+`BriefgenGroup.invoke` calls: a `BriefgenError` prints as one line (an `InputError` as its list
+of problems) and exits with the status its class carries; Ctrl-C ends any command with one line
+and status 130. No command maps exit codes.
 """
 
 from __future__ import annotations
@@ -14,26 +15,19 @@ import typer
 from typer.core import TyperGroup
 
 from briefgen.cli import build, distribute, editions, explain, init, schema, serve, translate, validate
-
-INTERRUPTED = 130
-"""The shell's status for a command ended by SIGINT (128 + 2)."""
+from briefgen.errors import INTERRUPTED
 
 
 class BriefgenGroup(TyperGroup):
     """Run a command; turn what briefgen raises on purpose into a message and an exit status."""
 
     def invoke(self, ctx: Any) -> Any:
-        from briefgen.cli.common import print_problems
-        from briefgen.errors import BriefgenError, InputError
+        from briefgen.errors import BriefgenError, reported
 
         try:
             return super().invoke(ctx)
-        except InputError as exc:
-            print_problems(exc.problems)
-            raise typer.Exit(exc.exit_code) from None
         except BriefgenError as exc:
-            print(f"briefgen: {exc}", file=sys.stderr)
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(reported(exc)) from None
         except KeyboardInterrupt:
             print("briefgen: interrupted", file=sys.stderr)
             raise typer.Exit(INTERRUPTED) from None

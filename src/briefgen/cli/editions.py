@@ -77,7 +77,7 @@ def diff(
     result = run_diff(old, new, old_label=old_label, new_label=new_label, countries=codes)
     if docx is not None:
         from briefgen.atomic import write_bytes_atomic
-        from briefgen.cli.common import writing_to
+        from briefgen.errors import writing_to
         from briefgen.render.redline import redline
         from briefgen.tailoring import tailor
 

@@ -11,7 +11,7 @@ def schema(
     out: Path = typer.Option(Path("schemas"), "--out", help="Folder to write the schemas to."),
 ) -> None:
     """Write a JSON Schema for each source file kind, for editors with the YAML language server."""
-    from briefgen.cli.common import check_output_folder, writing_to
+    from briefgen.errors import check_output_folder, writing_to
     from briefgen.schemas import write_schemas
 
     check_output_folder(out, "--out")

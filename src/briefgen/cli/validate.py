@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders, print_problems
+from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders
+from briefgen.errors import print_problems
 
 
 def validate(
