@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 
 class Renderer(Protocol):
-    """What every renderer offers."""
+    """What every renderer offers.
+
+    A renderer may also offer `warm_up()`, doing what its first document would do once (the PDF
+    renderer compiles its templates): a worker pool's fork server calls it (`render.warm`).
+    """
 
     format: ClassVar[str]
 

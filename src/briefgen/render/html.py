@@ -70,6 +70,12 @@ class HtmlRenderer:
             self._stylesheet = css
         return self._stylesheet
 
+    def compile_templates(self) -> None:
+        """Compile the page's templates now, as the first document would."""
+        self.env.get_template(BASE_TEMPLATE)
+        for name in self.env.list_templates(filter_func=lambda name: name.startswith("partials/")):
+            self.env.get_template(name)
+
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the brief as a standalone HTML page that opens on its own."""
         return self.document(brief, inline_css=True).encode("utf-8")

@@ -63,6 +63,10 @@ class PdfRenderer:
         for name in _WEASYPRINT_LOGGERS:  # its INFO progress lines are not the user's business
             logging.getLogger(name).setLevel(logging.WARNING)
 
+    def warm_up(self) -> None:
+        """Do now what the first document would do once: compile the page's templates (0.03 s)."""
+        self.html.compile_templates()
+
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the brief as PDF bytes."""
         fetcher, stylesheets = self._themed(brief.theme)

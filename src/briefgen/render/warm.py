@@ -21,6 +21,8 @@ with contextlib.suppress(
     Exception
 ):  # a renderer that cannot start fails again in the worker, with its message
     for _format in FORMATS:
-        renderer_for(_format)
+        warm_up = getattr(renderer_for(_format), "warm_up", None)
+        if warm_up is not None:  # done here once, not in each worker at its first document
+            warm_up()
 
 gc.freeze()
