@@ -343,11 +343,11 @@ def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None
     )
     assert figure.alt.startswith("Line chart: Trade with China, 2010–2019. Kyrgyzstan is highlighted;")
     assert (
-        "Kyrgyzstan: 4.2 USD bn in 2010; highest 6.35 USD bn in 2019, lowest 4.2 USD bn in 2010."
+        "Kyrgyzstan: USD 4.2 bn in 2010; highest USD 6.35 bn in 2019, lowest USD 4.2 bn in 2010."
         in figure.alt
     )
-    assert "Latest value: 6.35 USD bn in 2019." in figure.alt
-    assert "from 1.37 USD bn (Tajikistan, 2017) to 28.6 USD bn (Kazakhstan, 2013)" in figure.alt
+    assert "Latest value: USD 6.35 bn in 2019." in figure.alt
+    assert "from USD 1.37 bn (Tajikistan, 2017) to USD 28.6 bn (Kazakhstan, 2013)" in figure.alt
     assert figure.alt.endswith("No value is recorded for Turkmenistan (2011).")
     # a gap stays a gap: no point is drawn for Turkmenistan in 2011
     turkmen = next(line for line in figure.lines if line.country == "TM")

@@ -118,7 +118,7 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
         # numbers are the brief's: Protect glacier-fed basins is 2 in every country's brief
         "New: recommendation 2, “Protect glacier-fed basins”, now applies.",
         "“Prepare drought finance before the dry season” no longer applies to Chile.",
-        "Profile: Dry-season water from glaciers is now 25% (2023) (was 10% (2020)).",
+        "Profile: Dry-season water from glaciers is now 25% (2023), previously 10% (2020).",
     )
     assert (
         "“Protect glacier-fed basins”: new evidence: Glacier area fell by 42% since the 1980s. (UNESCO, 2021a,\u00a0pp.\u00a04–6)"
@@ -221,7 +221,7 @@ def test_the_word_brief_shows_the_changes_section_from_edition_two(andes: Path) 
 
     peru = boxed(briefs["PE"])
     assert peru[0] == "Changes since edition 1"
-    assert peru[1] == "Profile: Water stress index (2022) is now 3.4 (was 3.1)."
+    assert peru[1] == "Profile: Water stress index (2022) is now 3.4, previously 3.1."
     assert boxed(briefs["BO"]) == [
         "Changes since edition 1",
         "Nothing in this brief has changed since edition 1.",
@@ -295,7 +295,7 @@ def test_the_html_and_pdf_brief_show_the_changes_section_from_edition_two(andes:
     html = HtmlRenderer().render(_tailored_for_build(andes)["PE"]).decode()  # type: ignore[arg-type]
     section = html.split('<section class="changes"', 1)[1].split("</section>", 1)[0]
     assert "Changes since edition 1" in section
-    assert "<li>Profile: Water stress index (2022) is now 3.4 (was 3.1).</li>" in section
+    assert "<li>Profile: Water stress index (2022) is now 3.4, previously 3.1.</li>" in section
     assert html.index('class="changes"') < html.index('class="summary"')
 
 

@@ -231,6 +231,20 @@ def test_russian_numbers_and_units_come_from_babel_and_the_catalog(russian: Path
     assert "(Xing, 1996, с. 17)" in text
 
 
+def test_a_currency_unit_goes_where_the_language_writes_its_currency() -> None:
+    """English writes "USD 13 bn", as the briefs' own prose does; Russian and the states'
+    languages write the currency after the number (Babel's currency formats). Any other unit
+    follows the number."""
+    from briefgen.document.formatting import scalar_value
+
+    assert scalar_value(21.99, "USD bn", "en") == "USD 21.99 bn"
+    assert scalar_value(21.99, "USD bn", "ru") == "21,99 USD bn"
+    assert scalar_value(21.99, "USD bn", "kk") == "21,99 USD bn"
+    assert scalar_value(5, "EUR", "en") == "EUR 5"
+    assert scalar_value(120, "km", "en") == "120 km"
+    assert scalar_value(3, "bn tonnes", "en") == "3 bn tonnes"
+
+
 def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
     russian: Path, tmp_path: Path
 ) -> None:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, list_currencies
 
 from briefgen.models import Fact
 from briefgen.models.common import Scalar
@@ -42,7 +42,7 @@ def fact_value(fact: Fact, language: str) -> str:
 
 
 def scalar_value(value: Scalar, unit: str | None, language: str) -> str:
-    """Return a value with its unit: "43%", "13 USD bn", "yes"."""
+    """Return a value with its unit: "43%", "USD 13 bn" (in English; "13 USD bn" in Russian), "yes"."""
     if isinstance(value, bool):
         from briefgen.document.words import words
 
@@ -53,8 +53,32 @@ def scalar_value(value: Scalar, unit: str | None, language: str) -> str:
         text = number(value, language)
         if unit == "percent":
             return f"{text}%"
-        return f"{text} {unit}" if unit else text
+        return with_unit(text, unit, language) if unit else text
     return f"{value} {unit}" if unit and unit != "share" else value
+
+
+def with_unit(text: str, unit: str, language: str) -> str:
+    """Return a number written with its unit, where the language puts it.
+
+    A unit that starts with a currency code ("USD bn") goes where the language's own currency
+    format (Babel's) puts the currency: "USD 13 bn" in English, as prose writes it; after the
+    number elsewhere ("13 USD bn"). Any other unit follows the number: "120 km".
+    """
+    code, _, rest = unit.partition(" ")
+    if code in _currency_codes() and _currency_first(language):
+        return f"{code} {text} {rest}" if rest else f"{code} {text}"
+    return f"{text} {unit}"
+
+
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@lru_cache(maxsize=64)
+def _currency_first(language: str) -> bool:
+    pattern = locale_for(language).currency_formats["standard"]
+    return "\u00a4" in pattern.prefix[0]  # ¤, the currency's place in the pattern
 
 
 def humanise(name: str) -> str:

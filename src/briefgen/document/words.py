@@ -77,7 +77,7 @@ ENGLISH: Mapping[str, str] = {
     "change_evidence_withdrawn": "“{title}”: evidence withdrawn: {claim} ({citation})",
     "change_no_longer_applies": "“{title}” no longer applies to {country}.",
     "change_fact_added": "Profile: {label} added: {value}.",
-    "change_fact_changed": "Profile: {label} is now {value} (was {was}).",
+    "change_fact_changed": "Profile: {label} is now {value}, previously {was}.",
     "change_summary_revised": "The executive summary was revised.",
     "change_new_section": "New section: {heading}.",
     "change_section_revised": "Section “{heading}” was revised.",
