@@ -201,6 +201,78 @@ def test_files_that_are_not_sources_are_ignored_and_a_template_change_rerenders_
         pipeline.forget_renderers()
 
 
+INSTITUTE = Path(__file__).parent / "fixtures" / "themes" / "institute"
+
+
+def test_a_theme_beside_the_brief_is_watched_and_its_files_reload_the_brief(andes: Path) -> None:
+    """The project's theme (`briefs/theme/`, outside the brief's folder) is watched, and a save
+    of any of its files (here its stylesheet, which is not YAML) updates the pages."""
+    theme = andes.parent / "theme"
+    shutil.copytree(INSTITUTE, theme)
+    preview = Preview(andes)
+    assert theme.resolve() in preview.watched_paths()
+    page = preview.page(PageKey("PE", None))
+    assert "letter-spacing: -0.01em" in page.html
+    css = theme / "theme.css"
+    (theme / "theme.css~").write_text("an editor's backup", encoding="utf-8")
+    assert not preview.apply({(theme / "theme.css~").resolve()})
+    css.write_text("h1.title { letter-spacing: 0.02em; }\n", encoding="utf-8")
+    assert preview.apply({css.resolve()})
+    again = preview.page(PageKey("PE", None))
+    assert "letter-spacing: 0.02em" in again.html and "-0.01em" not in again.html
+
+
+def test_the_watcher_follows_the_brief_to_another_theme_folder(andes: Path) -> None:
+    """Real file events (watchfiles): a save in the theme folder reaches the preview; after
+    brief.yaml names another theme folder, saves there do, and the old folder no longer matters."""
+    import asyncio
+
+    from briefgen.preview.watch import watch_changes
+
+    first, second = andes.parent / "theme", andes.parent.parent / "themes" / "other"
+    shutil.copytree(INSTITUTE, first)
+    shutil.copytree(INSTITUTE, second)
+    preview = Preview(andes)
+    seen: list[set[Path]] = []
+
+    async def handler(paths: set[Path]) -> None:
+        preview.apply(paths)
+        seen.append(paths)
+
+    async def until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(200):
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"gave up waiting for {what}")
+
+    def html() -> str:
+        return preview.page(PageKey("PE", None)).html
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(watch_changes(preview, handler, stop))
+        try:
+            await asyncio.sleep(0.5)  # the watch is set up
+            (first / "theme.css").write_text("h1.title { letter-spacing: 0.03em; }\n", encoding="utf-8")
+            await until(lambda: "0.03em" in html(), "the first theme's save")
+            brief_yaml = andes / "brief.yaml"
+            brief_yaml.write_text(
+                brief_yaml.read_text(encoding="utf-8") + "theme: ../../themes/other\n", encoding="utf-8"
+            )
+            await until(lambda: preview.watched_paths().count(second.resolve()) == 1, "the new theme")
+            await until(lambda: "-0.01em" in html(), "the brief with the other theme")
+            await asyncio.sleep(0.5)  # the watch has started again, on the new folders
+            (second / "theme.css").write_text("h1.title { letter-spacing: 0.04em; }\n", encoding="utf-8")
+            await until(lambda: "0.04em" in html(), "the other theme's save")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+    asyncio.run(scenario())
+    assert first.resolve() not in preview.watched_paths()
+
+
 def test_hostile_text_in_the_sources_prints_as_text(andes: Path) -> None:
     rec = andes / "recommendations" / "protect-glacier-basins.yaml"
     replace_in(rec, "title: Protect glacier-fed basins", 'title: "<script>alert(1)</script> {{ 7*7 }}"')

@@ -54,13 +54,31 @@ class Preview:
     # ---- what to watch, and what a change means
 
     def watched_paths(self) -> list[Path]:
-        """Return the folders to watch: the brief, the shared profiles and the templates."""
+        """Return the folders to watch: the brief, the shared profiles, the templates, the theme.
+
+        The theme folder is the one the last brief that loaded uses: the brief's own `theme/`,
+        `briefs/theme/` beside it, or wherever brief.yaml's `theme:` points.
+        """
         roots = [self.folder, pipeline.countries_dir(self.folder), pipeline.templates_dir()]
-        return [p.resolve() for p in roots if p.is_dir()]
+        theme = self._theme_folder()
+        if theme is not None:
+            roots.append(theme)
+        found = [p.resolve() for p in roots if p.is_dir()]
+        # a folder inside another is watched with it (the brief's own theme/)
+        return [p for p in found if not any(p != q and p.is_relative_to(q) for q in found)]
 
     def is_source(self, path: Path) -> bool:
-        """Return whether a change to `path` means the brief must be read again."""
-        if path.suffix.lower() not in SOURCE_SUFFIXES or path.name.startswith("."):
+        """Return whether a change to `path` means the brief must be read again.
+
+        Every file of the theme folder is one (its theme.yaml, logo, stylesheet, Word
+        template): the brief reads them all when it loads.
+        """
+        if path.name.startswith((".", "#")) or path.name.endswith("~"):  # editors' backups and locks
+            return False
+        theme = self._theme_folder()
+        if theme is not None and path.is_relative_to(theme):
+            return True
+        if path.suffix.lower() not in SOURCE_SUFFIXES:
             return False
         return any(path.is_relative_to(root) for root in self._source_roots())
 
@@ -77,6 +95,12 @@ class Preview:
 
     def _source_roots(self) -> list[Path]:
         return [self.folder.resolve(), pipeline.countries_dir(self.folder).resolve()]
+
+    def _theme_folder(self) -> Path | None:
+        loaded = self.snapshot.loaded
+        if loaded is None or loaded.theme.folder is None:
+            return None
+        return Path(loaded.theme.folder).resolve()
 
     def apply(self, paths: Iterable[Path]) -> bool:
         """Take in changed files; return whether any page may have changed."""

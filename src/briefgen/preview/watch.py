@@ -1,4 +1,8 @@
-"""Watch the brief's folder, the shared profiles and the templates; report each batch of saves."""
+"""Watch the brief's folder, the shared profiles, the templates and the theme; report each batch of saves.
+
+What is watched follows the brief: when a save makes it use another theme folder (brief.yaml's
+`theme:` edited, a `theme/` folder added), the watch starts again on the new folders.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,15 @@ async def watch_changes(preview: Preview, handler: Handler, stop: asyncio.Event)
     def wanted(change: object, path: str) -> bool:
         return default(change, path) and preview.relevant(Path(path))  # type: ignore[arg-type]
 
-    async for changes in awatch(
-        *preview.watched_paths(),
-        watch_filter=wanted,
-        stop_event=stop,
-        step=STEP_MS,
-        rust_timeout=500,
-    ):
-        await handler({Path(path) for _, path in changes})
+    while not stop.is_set():
+        watched = preview.watched_paths()
+        async for changes in awatch(
+            *watched,
+            watch_filter=wanted,
+            stop_event=stop,
+            step=STEP_MS,
+            rust_timeout=500,
+        ):
+            await handler({Path(path) for _, path in changes})
+            if preview.watched_paths() != watched:
+                break  # the brief now uses another theme folder: watch that one instead
