@@ -493,3 +493,89 @@ def test_libreoffice_opens_every_country_brief_and_converts_it_to_pdf(
         pdf = out / source.with_suffix(".pdf").name
         assert pdf.exists(), f"no PDF for {source.name}: {completed.stdout} {completed.stderr}"
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def _watermarks(docx: bytes) -> list[str]:
+    """The strings of the Word watermarks (text-path shapes) in each header part of a DOCX."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        for name in sorted(n for n in archive.namelist() if n.startswith("word/header")):
+            xml = archive.read(name).decode("utf-8")
+            for shape in re.findall(
+                r'<v:shape [^>]*id="PowerPlusWaterMarkObject\d+".*?</v:shape>', xml, re.S
+            ):
+                assert "rotation:315" in shape and 'type="#_x0000_t136"' in shape
+                found.extend(re.findall(r'<v:textpath [^>]*string="([^"]*)"', shape))
+    return found
+
+
+def _reddish_middle(pdf: Path, page: int, tmp_path: Path) -> int:
+    """Count the faintly red pixels in the middle of a page (below the running head)."""
+    from PIL import Image
+
+    stem = tmp_path / f"{pdf.stem}-{page}"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
+    )
+    image = Image.open(stem.with_suffix(".png")).convert("RGB")
+    width, height = image.size
+    middle = image.crop((0, height // 5, width, height * 4 // 5))
+    pixels = middle.tobytes()
+    return sum(
+        1
+        for r, g, b in zip(pixels[0::3], pixels[1::3], pixels[2::3], strict=True)
+        if r > 200 and r - b > 8 and r - g > 5
+    )
+
+
+@pytest.mark.slow
+def test_a_working_draft_docx_carries_the_draft_mark_across_every_page_and_a_release_does_not(
+    renderer: DocxRenderer, kazakhstan: TailoredBrief, tmp_path: Path
+) -> None:
+    """As the PDF does: the draft words diagonally across every page (a Word watermark, in the
+    first page's header and the others'), in the brief's language; none on a released edition.
+    LibreOffice draws it: faint red in the middle of the page, which the release does not have."""
+    from briefgen.document.words import words
+
+    draft = dataclasses.replace(kazakhstan, draft=True)
+    released = dataclasses.replace(kazakhstan, draft=False)
+    assert _watermarks(renderer.render(draft)) == [words("en")["draft"]] * 2
+    assert _watermarks(renderer.render(released)) == []
+    russian = dataclasses.replace(draft, language="ru")
+    assert _watermarks(renderer.render(russian)) == [words("ru")["draft"]] * 2
+    sources = []
+    for name, brief in (("draft", draft), ("released", released)):
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(renderer.render(brief))
+        sources.append(path)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    for page in (1, 3):
+        assert _reddish_middle(tmp_path / "draft.pdf", page, tmp_path) > 200, page
+        assert _reddish_middle(tmp_path / "released.pdf", page, tmp_path) == 0, page

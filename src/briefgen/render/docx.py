@@ -45,6 +45,7 @@ from briefgen.document.outline import Part, outline
 from briefgen.document.words import fill, pieces, words
 from briefgen.render import ooxml, templates_dir
 from briefgen.render.theme import (
+    DEFAULT_HEADING_FONT,
     LOGO_HEIGHT_MM,
     logo_png,
 )
@@ -57,6 +58,12 @@ FOOTNOTE_STYLE = "footnote text"  # Word's internal name of its built-in "Footno
 PROFILE_COLUMNS = (0.58, 0.28, 0.14)
 """Shares of the text width for the profile table's fact, value and year columns."""
 FIGURE_WIDTH_CM = 16.0
+DRAFT_COLOUR = "#a23b2a"
+"""The draft mark's red, as print.css has it (the diagonal is this at 13% of its strength)."""
+_DIAGONAL_TYPE_PT = 30.0
+_DIAGONAL_EM_PER_CHARACTER = 0.56
+_DIAGONAL_MAX_PT = 620.0
+"""About the diagonal of an A4 page's text block less a margin: a longer mark gets smaller type."""
 """Width of a figure in Word (LOOK.md)."""
 NUMBER_INDENT = Twips(567)
 """Where a recommendation's title starts, after its large number (10 mm)."""
@@ -178,6 +185,9 @@ class _BriefWriter:
         header = " · ".join(w for w in (brief.marking, draft) if w)
         if header:
             section.header.paragraphs[0].add_run(_text(header))
+        if draft:  # across every page too, as the PDF has it, behind the text
+            for number, page_header in enumerate((section.first_page_header, section.header), start=1):
+                self.draft_diagonal(page_header.paragraphs[-1], draft, number)
         if brief.draft_translation:  # a draft translation says so on every page
             for page_header in (section.header, section.first_page_header):
                 page_header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
@@ -188,6 +198,22 @@ class _BriefWriter:
             line = footer.paragraphs[0]
             line.add_run(_text(footer_words) + "\t" + _text(brief.marking or "") + "\t")
             self._page_of_pages(line)
+
+    def draft_diagonal(self, paragraph: WordParagraph, text: str, number: int) -> None:
+        """Put the draft mark across the page from the header that `paragraph` ends.
+
+        The box is sized to the text so the letters keep their shape: about 0.56 em per
+        character in the heading face, 30 pt high (the PDF's diagonal is 34 pt type), and never
+        wider than the diagonal of a page's text block.
+        """
+        height = _DIAGONAL_TYPE_PT
+        width = min(_DIAGONAL_EM_PER_CHARACTER * len(text) * height, _DIAGONAL_MAX_PT)
+        if width == _DIAGONAL_MAX_PT:  # a long translation: smaller letters, same proportions
+            height = width / (_DIAGONAL_EM_PER_CHARACTER * len(text))
+        font = self.brief.theme.heading_font or DEFAULT_HEADING_FONT
+        ooxml.add_watermark(
+            paragraph, text, number=number, font=font, colour=DRAFT_COLOUR, width_pt=width, height_pt=height
+        )
 
     def letterhead(self, band: WordParagraph) -> None:
         """Put the theme's logo and the organisation's address above page one's band.

@@ -476,3 +476,65 @@ def add_picture(paragraph: Paragraph, image: bytes, width: int, description: str
     run = paragraph.add_run()
     shape = run.add_picture(io.BytesIO(image), width=width)
     shape._inline.docPr.set("descr", xml_safe(description))
+
+
+_VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+_TEXT_PATH_TYPE = (  # Word's own definition of a text-path shape (WordArt), as its watermarks use it
+    '<v:shapetype {vml} id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
+    ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(
+        f'<v:f eqn="{eqn}"/>'
+        for eqn in (
+            "sum #0 0 10800",
+            "prod #0 2 1",
+            "sum 21600 0 @1",
+            "sum 0 0 @2",
+            "sum 21600 0 @3",
+            "if @0 @3 0",
+            "if @0 21600 @1",
+            "if @0 0 @2",
+            "if @0 @4 21600",
+            "mid @5 @6",
+            "mid @8 @5",
+            "mid @7 @8",
+            "mid @6 @7",
+            "sum @6 0 @5",
+        )
+    )
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom"'
+    ' o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/>'
+    '</v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+)
+
+
+def add_watermark(
+    paragraph: Paragraph, text: str, *, number: int, font: str, colour: str, width_pt: float, height_pt: float
+) -> None:
+    """Put `text` across the middle of every page the paragraph's header heads, diagonally, faint.
+
+    The form Word gives its own watermarks (Design > Watermark): a text-path shape in the
+    header, behind the text, centred on the page's margins, rotated 315 degrees, filled with
+    `colour` at 13% of its strength (as print.css draws the PDF's) and not stroked. Its id starts `PowerPlusWaterMarkObject`,
+    which is how Word recognises a watermark (and offers to remove it). The text is stretched to
+    the `width_pt` x `height_pt` box: give the box the text's own proportions. `number` tells
+    the shapes of one document apart.
+    """
+    from xml.sax.saxutils import quoteattr
+
+    style = (
+        f"position:absolute;margin-left:0;margin-top:0;width:{width_pt:.1f}pt;height:{height_pt:.1f}pt;"
+        "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+        "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+        "mso-position-vertical-relative:margin"
+    )
+    text_style = quoteattr(f'font-family:"{font}";font-size:1pt')
+    shape = (
+        f'<v:shape {_VML} id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{2048 + number}"'
+        f' type="#_x0000_t136" style="{style}" o:allowincell="f" fillcolor="{colour}" stroked="f">'
+        '<v:fill opacity=".13"/>'
+        f"<v:textpath style={text_style} string={quoteattr(xml_safe(text))}/></v:shape>"
+    )
+    pict = parse_xml(f"<w:pict {nsdecls('w')}>{_TEXT_PATH_TYPE.format(vml=_VML)}{shape}</w:pict>")
+    run = paragraph.add_run()
+    run._r.append(pict)
