@@ -279,6 +279,37 @@ def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
     assert 'fo:language="ru"' in styles
 
 
+def test_a_long_russian_title_in_the_docx_footer_wraps_clear_of_the_marking(
+    russian: Path, tmp_path: Path
+) -> None:
+    """The Russian title and country are longer than half a page's foot: in Word's layout (here
+    LibreOffice's) they wrap in their own box and never run into the marking, on any page."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(russian / "china-central-asia-KZ-e2.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pages = pdf_text(tmp_path / "china-central-asia-KZ-e2.pdf").split("\f")
+    feet = [page for page in pages if "Стр." in page]
+    assert len(feet) >= 8
+    for page in feet:
+        words = page.split()
+        assert "ПОЛЬЗОВАНИЯ" in words and "Казахстан" in words
+        # the marking and the page number each start a word of their own: nothing runs into them
+        assert all(word.startswith("ДЛЯ") for word in words if "ДЛЯ" in word), page[-300:]
+        assert all(word.startswith("Стр.") for word in words if "Стр." in word), page[-300:]
+
+
 def test_the_glyph_preflight_covers_the_russian_strings() -> None:
     from briefgen.sources.fonts import check_fonts
     from briefgen.translation.apply import localise

@@ -19,7 +19,8 @@ from typing import ClassVar
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Length, Mm, Twips
+from docx.section import _Footer
+from docx.shared import Cm, Length, Mm, Pt, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
@@ -58,6 +59,8 @@ FOOTNOTE_STYLE = "footnote text"  # Word's internal name of its built-in "Footno
 PROFILE_COLUMNS = (0.58, 0.28, 0.14)
 """Shares of the text width for the profile table's fact, value and year columns."""
 FIGURE_WIDTH_CM = 16.0
+_FOOTER_SHARES = (0.49, 0.33, 0.18)
+"""The widths of a page foot's three boxes (title and country, marking, page number), as shares."""
 DRAFT_COLOUR = "#a23b2a"
 """The draft mark's red, as print.css has it (the diagonal is this at 13% of its strength)."""
 _DIAGONAL_TYPE_PT = 30.0
@@ -195,9 +198,43 @@ class _BriefWriter:
         # "Title · Country", the marking, "Page N of M": loose pages can be sorted and handled
         footer_words = fill(self.words["footer"], title=brief.title, country=brief.country_name)
         for footer in (section.footer, section.first_page_footer):
-            line = footer.paragraphs[0]
-            line.add_run(_text(footer_words) + "\t" + _text(brief.marking or "") + "\t")
-            self._page_of_pages(line)
+            self.footer_line(footer, footer_words)
+
+    def footer_line(self, footer: _Footer, title_and_country: str) -> None:
+        """Put the foot of a page in three boxes, as the PDF's page margins have them.
+
+        The title and country on the left (wrapping onto a second line when they are long, as a
+        Russian title is), the marking in the middle, "Page N of M" on the right: a borderless
+        one-row table, so a long title never runs into the marking as text before a tab would.
+        The footer's own paragraph stays below it, empty and 1 pt high (a footer ends with a
+        paragraph; a copy's stamp is added under it).
+        """
+        section = self.doc.sections[0]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        line = footer.paragraphs[0]
+        table = footer.add_table(rows=1, cols=3, width=Length(width))
+        ooxml.move_before(table, line)
+        ooxml.flush_cells(table)
+        boxes = (
+            (_FOOTER_SHARES[0], WD_ALIGN_PARAGRAPH.LEFT),
+            (_FOOTER_SHARES[1], WD_ALIGN_PARAGRAPH.CENTER),
+            (_FOOTER_SHARES[2], WD_ALIGN_PARAGRAPH.RIGHT),
+        )
+        paragraphs = []
+        for column, cell, (share, alignment) in zip(table.columns, table.rows[0].cells, boxes, strict=True):
+            column.width = cell.width = Length(
+                int(width * share)
+            )  # the grid, and the cell, as Word writes both
+            paragraph = cell.paragraphs[0]
+            ooxml.set_paragraph_style(paragraph, self.styles.id("Footer"))
+            paragraph.alignment = alignment
+            paragraphs.append(paragraph)
+        left, middle, right = paragraphs
+        left.add_run(_text(title_and_country))
+        middle.add_run(_text(self.brief.marking or ""))
+        self._page_of_pages(right)
+        line.paragraph_format.space_before = line.paragraph_format.space_after = Pt(0)
+        line.paragraph_format.line_spacing = Pt(1)
 
     def draft_diagonal(self, paragraph: WordParagraph, text: str, number: int) -> None:
         """Put the draft mark across the page from the header that `paragraph` ends.
