@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,26 @@ def central_asia_copy(tmp_path: Path) -> Path:
     target = tmp_path / "briefs"
     shutil.copytree(REPO / "briefs", target, ignore=shutil.ignore_patterns("*.sqlite*"))
     return target / "china-central-asia"
+
+
+def libreoffice(fmt: str, out: Path, *documents: Path, profile: Path) -> None:
+    """Convert `documents` to `fmt` ("pdf", "odt") into `out` with LibreOffice, headless, in a
+    profile of its own (two conversions at once must not share one)."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out),
+            *map(str, documents),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

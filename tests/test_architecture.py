@@ -69,22 +69,28 @@ def test_moving_a_part_in_the_outline_moves_it_in_the_docx_the_html_the_pdf_and_
     assert positions() == {"docx": True, "html": True, "pdf": True, "redline": True}
 
 
+def _as_a_worker(brief: TailoredBrief, tmp_path: Path, code: str) -> str:
+    """Run `code` in a new process that has `brief` (unpickled, as a worker gets it); return its output."""
+    pickled = tmp_path / "brief.pickle"
+    pickled.write_bytes(pickle.dumps(brief))
+    prelude = f"import pickle, sys\nbrief = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
+    result = subprocess.run(
+        [sys.executable, "-c", prelude + code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
 def test_a_renderer_worker_imports_neither_the_loader_nor_pydantic(
     peru: TailoredBrief, tmp_path: Path
 ) -> None:
-    pickled = tmp_path / "brief.pickle"
-    pickled.write_bytes(pickle.dumps(peru))
     code = (
-        "import pickle, sys\n"
-        f"brief = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
         "from briefgen.render import renderer_for\n"
         "for fmt in ('docx', 'html', 'pdf'):\n"
         "    assert renderer_for(fmt).render(brief)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'"
         " or m.startswith(('briefgen.sources', 'briefgen.models', 'briefgen.tailoring'))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert _as_a_worker(peru, tmp_path, code) == "[]"
 
 
 def test_a_worker_forked_from_the_warm_server_compiles_no_template(
@@ -92,13 +98,9 @@ def test_a_worker_forked_from_the_warm_server_compiles_no_template(
 ) -> None:
     """The fork server (`render.warm`) compiles the page's templates once; a worker's first PDF
     compiles none (each worker used to spend 0.03 s on it)."""
-    pickled = tmp_path / "brief.pickle"
-    pickled.write_bytes(pickle.dumps(peru))
     code = (
-        "import pickle\n"
         "import briefgen.render.warm\n"
         "from briefgen.render import renderer_for\n"
-        f"brief = pickle.loads(open({str(pickled)!r}, 'rb').read())\n"
         "env = renderer_for('pdf').html.env\n"
         "compiled, compile = [], env.compile\n"
         "env.compile = lambda source, name=None, *rest, **named: (compiled.append(name), "
@@ -106,8 +108,7 @@ def test_a_worker_forked_from_the_warm_server_compiles_no_template(
         "assert renderer_for('pdf').render(brief).startswith(b'%PDF')\n"
         "print(compiled)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert _as_a_worker(peru, tmp_path, code) == "[]"
 
 
 def _imports_of(path: Path) -> set[str]:

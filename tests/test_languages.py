@@ -19,7 +19,7 @@ from briefgen.cli import app
 from briefgen.document.words import ENGLISH, LANGUAGES, PLACEHOLDER, PLURALS, say, say_count, words
 from briefgen.sources.loading import load_brief
 from briefgen.translation.update import po_bytes
-from conftest import CENTRAL_ASIA, REPO, replace_in
+from conftest import CENTRAL_ASIA, REPO, libreoffice, replace_in
 from smtp_server import SmtpServer
 
 runner = CliRunner()
@@ -258,22 +258,7 @@ def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
         assert "Подготовлено для Правительства" in core  # the properties are translated too
         assert 'w:eastAsia="zh-CN"' in document  # the Chinese run keeps its language
         assert "Executive summary" not in document and "Основные выводы" in document
-    profile = tmp_path / "lo"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(tmp_path),
-            str(russian / "china-central-asia-KZ-e2.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice("odt", tmp_path, russian / "china-central-asia-KZ-e2.docx", profile=tmp_path / "lo")
     with zipfile.ZipFile(tmp_path / "china-central-asia-KZ-e2.odt") as odt:
         styles = odt.read("styles.xml").decode("utf-8")
     assert 'fo:language="ru"' in styles
@@ -284,21 +269,7 @@ def test_a_long_russian_title_in_the_docx_footer_wraps_clear_of_the_marking(
 ) -> None:
     """The Russian title and country are longer than half a page's foot: in Word's layout (here
     LibreOffice's) they wrap in their own box and never run into the marking, on any page."""
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(russian / "china-central-asia-KZ-e2.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice("pdf", tmp_path, russian / "china-central-asia-KZ-e2.docx", profile=tmp_path / "profile")
     pages = pdf_text(tmp_path / "china-central-asia-KZ-e2.pdf").split("\f")
     feet = [page for page in pages if "Стр." in page]
     assert len(feet) >= 8

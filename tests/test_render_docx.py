@@ -28,7 +28,7 @@ from briefgen.render.docx import DocxRenderer
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
-from conftest import ANDES, REPO, central_asia_edition_1, replace_in
+from conftest import ANDES, REPO, central_asia_edition_1, libreoffice, replace_in
 
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -562,21 +562,7 @@ def test_a_working_draft_docx_carries_the_draft_mark_across_every_page_and_a_rel
         path = tmp_path / f"{name}.docx"
         path.write_bytes(renderer.render(brief))
         sources.append(path)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    libreoffice("pdf", tmp_path, *sources, profile=tmp_path / "profile")
     for page in (1, 3):
         assert _reddish_middle(tmp_path / "draft.pdf", page, tmp_path) > 200, page
         assert _reddish_middle(tmp_path / "released.pdf", page, tmp_path) == 0, page
