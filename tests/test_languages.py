@@ -237,12 +237,14 @@ def test_a_currency_unit_goes_where_the_language_writes_its_currency() -> None:
     follows the number."""
     from briefgen.document.formatting import scalar_value
 
-    assert scalar_value(21.99, "USD bn", "en") == "USD 21.99 bn"
-    assert scalar_value(21.99, "USD bn", "ru") == "21,99 USD bn"
-    assert scalar_value(21.99, "USD bn", "kk") == "21,99 USD bn"
-    assert scalar_value(5, "EUR", "en") == "EUR 5"
-    assert scalar_value(120, "km", "en") == "120 km"
-    assert scalar_value(3, "bn tonnes", "en") == "3 bn tonnes"
+    nb = "\u00a0"  # the number bound to its unit (and currency) by no-break spaces
+    assert scalar_value(21.99, "USD bn", "en") == f"USD{nb}21.99{nb}bn"
+    assert scalar_value(21.99, "USD bn", "ru") == f"21,99{nb}USD bn"
+    assert scalar_value(21.99, "USD bn", "kk") == f"21,99{nb}USD bn"
+    assert scalar_value(5, "EUR", "en") == f"EUR{nb}5"
+    assert scalar_value(120, "km", "en") == f"120{nb}km"
+    assert scalar_value(3, "bn tonnes", "en") == f"3{nb}bn tonnes"
+    assert scalar_value(21.99, "млрд долл. США", "ru") == f"21,99{nb}млрд долл. США"
 
 
 def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(

@@ -18,6 +18,9 @@ from briefgen.document.typography import NBSP, bind_last_words, typeset
         ("USD 463 m", f"USD{NBSP}463{NBSP}m"),
         ("43 % of GDP", f"43{NBSP}% of GDP"),
         ("10 km away", f"10{NBSP}km away"),
+        ("до 13 млрд долл. США", f"до 13{NBSP}млрд долл. США"),  # Russian scale words too
+        ("5 тыс. человек", f"5{NBSP}тыс. человек"),
+        ("2 mlrd dollar", f"2{NBSP}mlrd dollar"),  # Uzbek and Turkmen in Latin letters
         # left alone: names, dates and versions
         ("COVID-19", "COVID-19"),
         ("on 2024-01-15", "on 2024-01-15"),

@@ -9,6 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, list_currencies
 
+from briefgen.document.typography import NBSP
 from briefgen.models import Fact
 from briefgen.models.common import Scalar
 
@@ -62,12 +63,13 @@ def with_unit(text: str, unit: str, language: str) -> str:
 
     A unit that starts with a currency code ("USD bn") goes where the language's own currency
     format (Babel's) puts the currency: "USD 13 bn" in English, as prose writes it; after the
-    number elsewhere ("13 USD bn"). Any other unit follows the number: "120 km".
+    number elsewhere ("13 USD bn"). Any other unit follows the number: "120 km". The number
+    is bound to its neighbours with no-break spaces, so a line never separates them.
     """
     code, _, rest = unit.partition(" ")
     if code in _currency_codes() and _currency_first(language):
-        return f"{code} {text} {rest}" if rest else f"{code} {text}"
-    return f"{text} {unit}"
+        return f"{code}{NBSP}{text}{NBSP}{rest}" if rest else f"{code}{NBSP}{text}"
+    return f"{text}{NBSP}{unit}"  # a line never ends between a number and its unit
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,8 @@ _RANGE = re.compile(r"(?<![\w\-–./])(\d{1,4})-(\d{1,4})(?![\w\-–/]|\.\d)")
 _PAGE = re.compile(r"\b(pp?|para|ch|sec)\. (?=[\dIVXivx])")
 _UNITS = (
     r"%|‰|bn|m|km|km²|km2|m³|m3|kg|t|Mt|MW|GW|GWh|TWh|kWh|°C|ha|mm|cm|mln|million|billion|"
-    r"USD|EUR|RUB|CNY|KZT|KGS|TJS|UZS|TMT|PEN|CLP|BOB"
+    r"USD|EUR|RUB|CNY|KZT|KGS|TJS|UZS|TMT|PEN|CLP|BOB|"
+    r"трлн|млрд|млн|тыс\.|км|кг|mlrd|trln"  # the scale words of Russian and the states' languages
 )
 _BEFORE_UNIT = re.compile(rf"(\d) (?=(?:{_UNITS})(?![\w]))")
 _CURRENCY = re.compile(r"\b(USD|EUR|RUB|CNY|US\$|\$|€|£) (?=\d)")
