@@ -268,3 +268,40 @@ def test_a_build_whose_reader_has_gone_ends_without_a_traceback(andes: Path, tmp
         assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
     again = subprocess.run(args, capture_output=True, text=True)
     assert again.returncode == 0 and "0 written" in again.stdout
+
+
+def test_a_build_with_no_brief_named_builds_every_brief_under_briefs_without_the_command_line(
+    briefs_copy: Path,
+) -> None:
+    """`briefgen build` in a project (the README's first command) finds the briefs under ./briefs
+    as the command line does, builds them without loading it, and answers the next build with
+    nothing to do before pydantic is loaded; with no ./briefs it fails as the command line does."""
+    project = briefs_copy.parent
+    args = ["build", "-f", "html", "-c", "PE", "--out", "out"]
+    fast = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert fast.returncode == 0, fast.stderr
+    assert not {"typer", "briefgen.cli"} & _imported(fast.stderr)
+    built = sorted(p.relative_to(project / "out").as_posix() for p in (project / "out").rglob("*.html"))
+    assert built == ["andes-water/e1/en/andes-water-PE-e1.html"]
+    again = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0 and "0 written, 1 unchanged" in again.stdout, again.stderr
+    assert not {"typer", "pydantic", "briefgen.cli"} & _imported(again.stderr)
+    code = f"import sys; sys.argv = {['briefgen', *args]!r}; from briefgen.cli import main; main()"
+    full = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    assert full.returncode == 0 and full.stdout.splitlines()[:-1] == again.stdout.splitlines()[:-1]
+    elsewhere = project / "empty"
+    elsewhere.mkdir()
+    fast = subprocess.run([BRIEFGEN, *args], cwd=elsewhere, capture_output=True, text=True)
+    full = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True)
+    assert (fast.returncode, fast.stderr) == (full.returncode, full.stderr) == (2, fast.stderr)
+    assert "no brief given and no briefs/<id>/brief.yaml" in fast.stderr

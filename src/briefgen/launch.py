@@ -1,7 +1,7 @@
 """The `briefgen` command's first step: a plain `briefgen build` runs without the command line.
 
 The command line (Typer) takes a tenth of a second to import and parse, and a build with
-nothing to do takes less than that to find it out. So `briefgen build BRIEF [options]` is read
+nothing to do takes less than that to find it out. So `briefgen build [BRIEF] [options]` is read
 here first, with the standard library only. When its arguments are plain:
 
 - and the record of the last build (`briefgen.freshness`) shows nothing changed, the report is
@@ -10,8 +10,9 @@ here first, with the standard library only. When its arguments are plain:
   process loads and tailors) and the build runs here, through `briefgen.build_command` as the
   command line's `build` runs it, printing the same report, ending with the same status.
 
-Anything else (`--help`, a short-option cluster, no brief named, another command) goes to the
-command line, unchanged.
+Anything else (`--help`, a short-option cluster, two briefs, another command) goes to the
+command line, unchanged. With no brief named, the briefs are every one under ./briefs, found
+here as the command line finds them (`sources.layout`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from briefgen.build_command import BuildRequest, nothing_to_do, run_build
 from briefgen.collector import take_charge
 from briefgen.errors import INTERRUPTED, BriefgenError, reported
+from briefgen.sources.layout import brief_folders
 
 _VALUED = {
     "--country": "countries",
@@ -75,8 +78,6 @@ def parse_build(args: list[str]) -> BuildRequest | None:
             return None  # --help, a short-option cluster, a second folder: the full parser's job
         else:
             briefs.append(arg)
-    if not briefs:
-        return None
     try:
         jobs = int(str(values["jobs"])) if "jobs" in values else None
         edition = int(str(values["edition"])) if "edition" in values else None
@@ -85,7 +86,8 @@ def parse_build(args: list[str]) -> BuildRequest | None:
     if (jobs is not None and jobs < 1) or (edition is not None and edition < 1):
         return None
     return BuildRequest(
-        briefs=[Path(os.path.realpath(briefs[0]))],  # as the command line reads it (see cli.common)
+        # as the command line reads it (see cli.common); none named: every brief under ./briefs
+        briefs=[Path(os.path.realpath(brief)) for brief in briefs],
         countries=list(values.get("countries", [])),
         formats=str(values.get("formats", "docx,pdf")),
         scenario=str(values["scenario"]) if "scenario" in values else None,
@@ -121,14 +123,16 @@ def _main() -> None:
     args = sys.argv[1:]
     request = parse_build(args[1:]) if args[:1] == ["build"] else None
     if request is not None:
-        if nothing_to_do(request):
-            return
-        workers = request.jobs or os.cpu_count() or 1
-        if workers > 1:
-            from briefgen.workers import prestart
-
-            prestart(workers)
         try:
+            if not request.briefs:  # none named: every brief under ./briefs, as the command line finds them
+                request = replace(request, briefs=brief_folders(None))
+            if nothing_to_do(request):
+                return
+            workers = request.jobs or os.cpu_count() or 1
+            if workers > 1:
+                from briefgen.workers import prestart
+
+                prestart(workers)
             status = run_build(request)
         except BriefgenError as exc:
             status = reported(exc)

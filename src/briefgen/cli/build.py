@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders
+from briefgen.cli.common import BRIEF_ARGUMENT
 
 
 def build(
@@ -31,6 +31,7 @@ def build(
 ) -> None:
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
     from briefgen.build_command import BuildRequest, run_build
+    from briefgen.sources.layout import brief_folders
 
     request = BuildRequest(
         briefs=brief_folders(brief),

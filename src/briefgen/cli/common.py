@@ -1,4 +1,4 @@
-"""What every command shares: the brief folder arguments, and finding briefs.
+"""What every command shares: the brief folder arguments (`sources.layout` finds the briefs).
 
 Reporting problems and refusing an output folder are `briefgen.errors`' (the build also runs
 without the command line; see `briefgen.launch`).
@@ -6,11 +6,7 @@ without the command line; see `briefgen.launch`).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
-
-from briefgen.errors import UsageError
 
 # Brief folders are made absolute (and symlinks followed) as they are read: `.` inside a brief
 # folder is that folder, with its name and the project above it, for every command alike.
@@ -21,15 +17,3 @@ BRIEF_ARGUMENT = typer.Argument(
     resolve_path=True,
 )
 ONE_BRIEF = typer.Argument(..., help="A brief folder (briefs/<id>).", resolve_path=True)
-
-
-def brief_folders(brief: Path | None) -> list[Path]:
-    """Return the brief folders a command works on."""
-    if brief is not None:
-        return [brief]
-    from briefgen.sources.loading import briefs_under
-
-    folders = briefs_under(Path("briefs"))
-    if not folders:
-        raise UsageError("no brief given and no briefs/<id>/brief.yaml under the current folder")
-    return folders

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders
+from briefgen.cli.common import BRIEF_ARGUMENT
 
 
 def serve(
@@ -19,6 +19,7 @@ def serve(
 ) -> None:
     """Preview a brief in the browser: the matrix of who gets what, and each country's brief, live."""
     from briefgen.errors import InputError, Problem, UsageError
+    from briefgen.sources.layout import brief_folders
 
     folders = brief_folders(brief)
     if len(folders) != 1:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import BRIEF_ARGUMENT, brief_folders
+from briefgen.cli.common import BRIEF_ARGUMENT
 from briefgen.errors import print_problems
 
 
@@ -18,6 +18,7 @@ def validate(
 ) -> None:
     """Check every source file of a brief; list every problem, with file, line and field."""
     from briefgen.errors import Problem
+    from briefgen.sources.layout import brief_folders
     from briefgen.sources.validate import validate as check
 
     problems: list[Problem] = []

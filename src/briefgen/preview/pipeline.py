@@ -76,6 +76,6 @@ def file_name(brief: TailoredBrief, fmt: str) -> str:
 
 def countries_dir(folder: Path) -> Path:
     """Return the folder of the shared country profiles for a brief folder."""
-    from briefgen.sources.loading import COUNTRIES_DIR
+    from briefgen.sources.layout import COUNTRIES_DIR
 
     return folder.parent / COUNTRIES_DIR

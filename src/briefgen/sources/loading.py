@@ -27,18 +27,12 @@ from briefgen.models import (
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.bibliography_import import read_sources, sources_file
 from briefgen.sources.diagnostics import validate_document
+from briefgen.sources.layout import COUNTRIES_DIR
 from briefgen.sources.profiles import SHARED_SOURCES, shared_keys_used
 from briefgen.sources.theme import load_theme
 from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
-
-COUNTRIES_DIR = "countries"
-
-
-def briefs_under(folder: Path) -> list[Path]:
-    """Return every brief folder (one holding brief.yaml) directly under `folder`."""
-    return sorted(p.parent for p in folder.glob("*/brief.yaml") if p.parent.name != COUNTRIES_DIR)
 
 
 def load_brief(folder: Path | str) -> LoadedBrief:

@@ -16,11 +16,10 @@ from typing import Any
 
 from briefgen.errors import Problem
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.layout import COUNTRIES_DIR
 from briefgen.translation.fields import BRIEF, COUNTRIES
 
 TRANSLATIONS_DIR = "translations"
-COUNTRIES_DIR = "countries"
-"""The shared profiles' folder beside the briefs (as the loader has it)."""
 
 
 @dataclass(frozen=True)
