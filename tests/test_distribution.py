@@ -20,7 +20,7 @@ from briefgen.distribution import DistributionError, distribute
 from briefgen.distribution.status import holdings, outdated
 from briefgen.errors import UsageError
 from briefgen.sources.editions import release
-from conftest import replace_in
+from conftest import libreoffice, replace_in
 from smtp_server import SmtpServer
 
 runner = CliRunner()
@@ -129,8 +129,14 @@ def test_the_docx_copy_carries_the_line_in_its_footer_clear_of_the_header_band(
     docx = next(p for d in report.deliveries for p in d.files if p.suffix == ".docx")
     section = Document(str(docx)).sections[0]
     line = "Copy 001 · Prepared for Vice-Minister, Ministry of Agriculture"
-    assert [p.text for p in section.footer.paragraphs][-1] == line
-    assert [p.text for p in section.first_page_footer.paragraphs][-1] == line
+    for footer in (section.footer, section.first_page_footer):  # a row of its own, under the page foot
+        assert [cell.text for cell in footer.tables[-1].rows[-1].cells] == [line] * 3  # one merged cell
+    # and LibreOffice shows it, under the page foot, on every page
+    libreoffice("pdf", tmp_path / "lo", docx, profile=tmp_path / "profile")
+    pages = pdf_page_texts(tmp_path / "lo" / docx.with_suffix(".pdf").name)
+    for page in pages:
+        foot = [row.strip() for row in page.splitlines() if row.strip()][-2:]
+        assert foot[0].startswith("Water Security in the Andes · Peru") and foot[1] == line, foot
     assert all(line not in p.text for p in section.first_page_header.paragraphs + section.header.paragraphs)
     assert section.footer_distance is not None and section.footer_distance.mm >= 12
 
