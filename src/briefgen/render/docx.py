@@ -59,6 +59,7 @@ FOOTNOTE_STYLE = "footnote text"  # Word's internal name of its built-in "Footno
 PROFILE_COLUMNS = (0.58, 0.28, 0.14)
 """Shares of the text width for the profile table's fact, value and year columns."""
 FIGURE_WIDTH_CM = 16.0
+"""Width of a figure in Word (LOOK.md)."""
 _FOOTER_SHARES = (0.49, 0.33, 0.18)
 """The widths of a page foot's three boxes (title and country, marking, page number), as shares."""
 DRAFT_COLOUR = "#a23b2a"
@@ -67,7 +68,6 @@ _DIAGONAL_TYPE_PT = 30.0
 _DIAGONAL_EM_PER_CHARACTER = 0.56
 _DIAGONAL_MAX_PT = 620.0
 """About the diagonal of an A4 page's text block less a margin: a longer mark gets smaller type."""
-"""Width of a figure in Word (LOOK.md)."""
 NUMBER_INDENT = Twips(567)
 """Where a recommendation's title starts, after its large number (10 mm)."""
 
@@ -207,7 +207,7 @@ class _BriefWriter:
         Russian title is), the marking in the middle, "Page N of M" on the right: a borderless
         one-row table, so a long title never runs into the marking as text before a tab would.
         The footer's own paragraph stays below it, empty and 1 pt high (a footer ends with a
-        paragraph; a copy's stamp is added under it).
+        paragraph). A copy's stamp is a row of its own under the boxes (`render.stamp`).
         """
         section = self.doc.sections[0]
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
@@ -222,9 +222,8 @@ class _BriefWriter:
         )
         paragraphs = []
         for column, cell, (share, alignment) in zip(table.columns, table.rows[0].cells, boxes, strict=True):
-            column.width = cell.width = Length(
-                int(width * share)
-            )  # the grid, and the cell, as Word writes both
+            box = Length(int(width * share))
+            column.width = cell.width = box  # the grid's width and the cell's, as Word writes both
             paragraph = cell.paragraphs[0]
             ooxml.set_paragraph_style(paragraph, self.styles.id("Footer"))
             paragraph.alignment = alignment

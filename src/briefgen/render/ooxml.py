@@ -515,10 +515,10 @@ def add_watermark(
 
     The form Word gives its own watermarks (Design > Watermark): a text-path shape in the
     header, behind the text, centred on the page's margins, rotated 315 degrees, filled with
-    `colour` at 13% of its strength (as print.css draws the PDF's) and not stroked. Its id starts `PowerPlusWaterMarkObject`,
-    which is how Word recognises a watermark (and offers to remove it). The text is stretched to
-    the `width_pt` x `height_pt` box: give the box the text's own proportions. `number` tells
-    the shapes of one document apart.
+    `colour` at 13% of its strength (as print.css draws the PDF's) and not stroked. Its id
+    starts `PowerPlusWaterMarkObject`, which is how Word recognises a watermark (and offers to
+    remove it). The text is stretched to the `width_pt` x `height_pt` box: give the box the
+    text's own proportions. `number` tells the shapes of one document apart.
     """
     from xml.sax.saxutils import quoteattr
 
