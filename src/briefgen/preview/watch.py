@@ -1,7 +1,8 @@
 """Watch the brief's folder, the shared profiles, the templates and the theme; report each batch of saves.
 
 What is watched follows the brief: when a save makes it use another theme folder (brief.yaml's
-`theme:` edited, a `theme/` folder added), the watch starts again on the new folders.
+`theme:` edited, a `theme/` folder added inside the brief), the watch starts again on the new
+folders. A `briefs/theme/` created while the preview runs is seen at the next reload.
 """
 
 from __future__ import annotations
