@@ -3,7 +3,9 @@
 The look (page, fonts, sizes, spacing, colours, list numbering, the profile table's rules) lives
 in `templates/reference.docx`; this module only says which named style each part of a brief
 takes, so an office restyles every brief by editing that one file. The raw XML python-docx has
-no API for (footnotes, fields, list restarts, repeating header rows) is `briefgen.render.ooxml`'s.
+no API for (footnotes, fields, list restarts, repeating header rows) is `briefgen.render.ooxml`'s;
+what stands around the text on every page (headers, footers, letterhead, draft mark) is
+`briefgen.render.wordpage`'s.
 """
 
 from __future__ import annotations
@@ -18,9 +20,7 @@ from typing import ClassVar
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.section import _Footer
-from docx.shared import Cm, Length, Mm, Pt, Twips
+from docx.shared import Cm, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
@@ -43,13 +43,9 @@ from briefgen.document.doctree import (
 )
 from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
 from briefgen.document.outline import Part, outline
-from briefgen.document.words import fill, pieces, words
+from briefgen.document.words import fill, words
 from briefgen.render import ooxml, templates_dir
-from briefgen.render.theme import (
-    DEFAULT_HEADING_FONT,
-    LOGO_HEIGHT_MM,
-    logo_png,
-)
+from briefgen.render.wordpage import PageFurniture
 from briefgen.render.wordreference import StyleBook, StyleReferences
 
 REFERENCE_DOCX = "reference.docx"
@@ -60,14 +56,6 @@ PROFILE_COLUMNS = (0.58, 0.28, 0.14)
 """Shares of the text width for the profile table's fact, value and year columns."""
 FIGURE_WIDTH_CM = 16.0
 """Width of a figure in Word (LOOK.md)."""
-_FOOTER_SHARES = (0.49, 0.33, 0.18)
-"""The widths of a page foot's three boxes (title and country, marking, page number), as shares."""
-DRAFT_COLOUR = "#a23b2a"
-"""The draft mark's red, as print.css has it (the diagonal is this at 13% of its strength)."""
-_DIAGONAL_TYPE_PT = 30.0
-_DIAGONAL_EM_PER_CHARACTER = 0.56
-_DIAGONAL_MAX_PT = 620.0
-"""About the diagonal of an A4 page's text block less a margin: a longer mark gets smaller type."""
 NUMBER_INDENT = Twips(567)
 """Where a recommendation's title starts, after its large number (10 mm)."""
 
@@ -125,7 +113,7 @@ class _BriefWriter:
         ooxml.clear_body(self.doc)
         ooxml.set_default_language(self.doc, self.brief.language)
         self.properties()
-        self.running_heads()
+        PageFurniture(self.doc, self.brief, self.styles, self.words).write()
         parts: Mapping[Part, Callable[[], None]] = {
             "title": self.title_block,
             "changes": self.changes,
@@ -165,128 +153,6 @@ class _BriefWriter:
         midnight = dt.datetime.combine(brief.date, dt.time(), tzinfo=dt.UTC)
         props.created = midnight
         props.modified = midnight
-
-    def running_heads(self) -> None:
-        """Put the marking in every page's header and "Page N of M" in every footer.
-
-        Page one has a header of its own: the band that opens the title block, with the series
-        on the left and the marking on the right.
-        """
-        brief = self.brief
-        section = self.doc.sections[0]
-        section.different_first_page_header_footer = True
-
-        band = section.first_page_header.paragraphs[0]
-        self.letterhead(band)
-        ooxml.set_paragraph_style(band, self.styles.id("Band"))
-        band.add_run(_text(brief.series or ""))
-        draft = self.words["draft"] if brief.draft else None
-        right = "    ".join(w for w in (draft, brief.marking) if w)
-        if right:
-            band.add_run("\t" + _text(right))
-
-        header = " · ".join(w for w in (brief.marking, draft) if w)
-        if header:
-            section.header.paragraphs[0].add_run(_text(header))
-        if draft:  # across every page too, as the PDF has it, behind the text
-            for number, page_header in enumerate((section.first_page_header, section.header), start=1):
-                self.draft_diagonal(page_header.paragraphs[-1], draft, number)
-        if brief.draft_translation:  # a draft translation says so on every page
-            for page_header in (section.header, section.first_page_header):
-                page_header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
-
-        # "Title · Country", the marking, "Page N of M": loose pages can be sorted and handled
-        footer_words = fill(self.words["footer"], title=brief.title, country=brief.country_name)
-        for footer in (section.footer, section.first_page_footer):
-            self.footer_line(footer, footer_words)
-
-    def footer_line(self, footer: _Footer, title_and_country: str) -> None:
-        """Put the foot of a page in three boxes, as the PDF's page margins have them.
-
-        The title and country on the left (wrapping onto a second line when they are long, as a
-        Russian title is), the marking in the middle, "Page N of M" on the right: a borderless
-        one-row table, so a long title never runs into the marking as text before a tab would.
-        The footer's own paragraph stays below it, empty and 1 pt high (a footer ends with a
-        paragraph). A copy's stamp is a row of its own under the boxes (`render.stamp`).
-        """
-        section = self.doc.sections[0]
-        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        line = footer.paragraphs[0]
-        table = footer.add_table(rows=1, cols=3, width=Length(width))
-        ooxml.move_before(table, line)
-        ooxml.flush_cells(table)
-        boxes = (
-            (_FOOTER_SHARES[0], WD_ALIGN_PARAGRAPH.LEFT),
-            (_FOOTER_SHARES[1], WD_ALIGN_PARAGRAPH.CENTER),
-            (_FOOTER_SHARES[2], WD_ALIGN_PARAGRAPH.RIGHT),
-        )
-        paragraphs = []
-        for column, cell, (share, alignment) in zip(table.columns, table.rows[0].cells, boxes, strict=True):
-            box = Length(int(width * share))
-            column.width = cell.width = box  # the grid's width and the cell's, as Word writes both
-            paragraph = cell.paragraphs[0]
-            ooxml.set_paragraph_style(paragraph, self.styles.id("Footer"))
-            paragraph.alignment = alignment
-            paragraphs.append(paragraph)
-        left, middle, right = paragraphs
-        left.add_run(_text(title_and_country))
-        middle.add_run(_text(self.brief.marking or ""))
-        self._page_of_pages(right)
-        line.paragraph_format.space_before = line.paragraph_format.space_after = Pt(0)
-        line.paragraph_format.line_spacing = Pt(1)
-
-    def draft_diagonal(self, paragraph: WordParagraph, text: str, number: int) -> None:
-        """Put the draft mark across the page from the header that `paragraph` ends.
-
-        The box is sized to the text so the letters keep their shape: about 0.56 em per
-        character in the heading face, 30 pt high (the PDF's diagonal is 34 pt type), and never
-        wider than the diagonal of a page's text block.
-        """
-        height = _DIAGONAL_TYPE_PT
-        width = min(_DIAGONAL_EM_PER_CHARACTER * len(text) * height, _DIAGONAL_MAX_PT)
-        if width == _DIAGONAL_MAX_PT:  # a long translation: smaller letters, same proportions
-            height = width / (_DIAGONAL_EM_PER_CHARACTER * len(text))
-        font = self.brief.theme.heading_font or DEFAULT_HEADING_FONT
-        ooxml.add_watermark(
-            paragraph, text, number=number, font=font, colour=DRAFT_COLOUR, width_pt=width, height_pt=height
-        )
-
-    def letterhead(self, band: WordParagraph) -> None:
-        """Put the theme's logo and the organisation's address above page one's band.
-
-        A borderless two-cell table, the form Word letterheads take: the logo left, the
-        address right.
-        """
-        theme = self.brief.theme
-        if theme.logo is None and not theme.organisation:
-            return
-        section = self.doc.sections[0]
-        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        table = section.first_page_header.add_table(rows=1, cols=2, width=Length(width))
-        ooxml.move_before(table, band)
-        ooxml.flush_cells(table)
-        logo_cell, address_cell = table.rows[0].cells
-        if theme.logo is not None:
-            picture = logo_cell.paragraphs[0]
-            ooxml.set_paragraph_style(picture, self.styles.id("Header"))
-            picture.alignment = WD_ALIGN_PARAGRAPH.LEFT  # the Header style centres the marking
-            picture.paragraph_format.space_after = Mm(2)
-            picture.add_run().add_picture(io.BytesIO(logo_png(theme.logo)), height=Mm(LOGO_HEIGHT_MM))
-        for n, line in enumerate(theme.organisation):
-            paragraph = address_cell.paragraphs[0] if n == 0 else address_cell.add_paragraph()
-            ooxml.set_paragraph_style(paragraph, self.styles.id("Header"))
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(_text(line))
-            run.bold = n == 0
-            ooxml.plain_letters(run)  # the Header style's spaced small caps suit a marking, not an address
-
-    def _page_of_pages(self, paragraph: WordParagraph) -> None:
-        fields = {"page": "PAGE", "pages": "NUMPAGES"}
-        for text, slot in pieces(self.words["page"]):
-            if slot is None:
-                paragraph.add_run(text)
-            elif slot in fields:
-                ooxml.add_field(paragraph, fields[slot])
 
     def title_block(self) -> None:
         brief = self.brief
