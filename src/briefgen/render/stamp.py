@@ -112,7 +112,8 @@ def stamp_docx(source: bytes, line: str) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from briefgen.render.ooxml import drop_paragraph, normalise_package
+    from briefgen.render.ooxml import normalise_package
+    from briefgen.render.wordpage import line_under_foot
 
     document = Document(io.BytesIO(source))
     footers = {}
@@ -121,15 +122,8 @@ def stamp_docx(source: bytes, line: str) -> bytes:
             if not footer.is_linked_to_previous:
                 footers[id(footer._element)] = footer
     for footer in footers.values():
-        if footer.tables:  # the page foot's boxes (render.docx): the line is a row of its own under them
-            row = footer.tables[-1].add_row()  # (LibreOffice shows no paragraph after a footer's table)
-            cell = row.cells[0].merge(row.cells[-1])
-            for extra in cell.paragraphs[1:]:
-                drop_paragraph(extra)
-            stamp = cell.paragraphs[0]
-            stamp.style = document.styles["Footer"]
-        else:
-            stamp = footer.add_paragraph(style=document.styles["Footer"])
+        stamp = line_under_foot(footer)
+        stamp.style = document.styles["Footer"]
         stamp.alignment = WD_ALIGN_PARAGRAPH.CENTER
         stamp.paragraph_format.space_before = Pt(2)
         stamp.add_run(line).font.size = Pt(7.5)

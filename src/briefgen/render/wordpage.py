@@ -16,6 +16,7 @@ from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.section import Section, _Footer
 from docx.shared import Length, Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from briefgen.document.model import TailoredBrief
@@ -169,3 +170,19 @@ class PageFurniture:
                 paragraph.add_run(text)
             elif slot in fields:
                 ooxml.add_field(paragraph, fields[slot])
+
+
+def line_under_foot(footer: _Footer) -> WordParagraph:
+    """Return a new, empty line under the foot that `PageFurniture` wrote in `footer`.
+
+    It is a row of its own under the three boxes, spanning them: LibreOffice shows no paragraph
+    that follows a table in a footer. A footer without the boxes gets a paragraph at its end.
+    """
+    if not footer.tables:
+        return footer.add_paragraph()
+    row = footer.tables[-1].add_row()
+    cell: _Cell = row.cells[0].merge(row.cells[-1])
+    for extra in cell.paragraphs[1:]:
+        ooxml.drop_paragraph(extra)
+    line: WordParagraph = cell.paragraphs[0]
+    return line
