@@ -266,12 +266,21 @@ def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
     assert 'fo:language="ru"' in styles
 
 
-def test_a_long_russian_title_in_the_docx_footer_wraps_clear_of_the_marking(
-    russian: Path, tmp_path: Path
-) -> None:
-    """The Russian title and country are longer than half a page's foot: in Word's layout (here
-    LibreOffice's) they wrap in their own box and never run into the marking, on any page."""
+def test_the_russian_docx_band_and_footer_keep_the_marking_whole(russian: Path, tmp_path: Path) -> None:
+    """Russian words are long: in Word's layout (here LibreOffice's) page one's band keeps the
+    marking whole with the draft's words under it, and the title and country, longer than half
+    a page's foot, wrap in their own box and never run into the marking, on any page."""
     libreoffice("pdf", tmp_path, russian / "china-central-asia-KZ-e2.docx", profile=tmp_path / "profile")
+    first = subprocess.run(
+        ["pdftotext", "-layout", "-l", "1", str(tmp_path / "china-central-asia-KZ-e2.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    # page one's band: the marking whole on its line, the draft's words on the next
+    marking = next(n for n, line in enumerate(first) if "ДЛЯ СЛУЖЕБНОГО" in line)
+    assert first[marking].rstrip().endswith("ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ"), first[:4]
+    assert first[marking + 1].strip() == "ЧЕРНОВИК – НЕ ДЛЯ РАСПРОСТРАНЕНИЯ", first[:4]
     pages = pdf_text(tmp_path / "china-central-asia-KZ-e2.pdf").split("\f")
     feet = [page for page in pages if "Стр." in page]
     assert len(feet) >= 8

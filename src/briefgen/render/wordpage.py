@@ -66,9 +66,13 @@ class PageFurniture:
         ooxml.set_paragraph_style(band, self.styles.id("Band"))
         band.add_run(_text(brief.series or ""))
         draft = self.words["draft"] if brief.draft else None
-        right = "    ".join(w for w in (draft, brief.marking) if w)
-        if right:
-            band.add_run("\t" + _text(right))
+        # the marking on the right and a draft's words under it, as the PDF's band has them
+        # (side by side, a long pair, as in Russian, wrapped under the series)
+        for n, words in enumerate(w for w in (brief.marking, draft) if w):
+            run = band.add_run()
+            if n:
+                run.add_break()
+            run.add_text("\t" + _text(words))
 
         header = " · ".join(w for w in (brief.marking, draft) if w)
         if header:
