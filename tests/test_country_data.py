@@ -412,8 +412,8 @@ def test_a_chart_shared_by_the_recipients_draws_each_one_as_a_canvas_of_its_own_
 def test_workers_never_load_matplotlib_and_draw_the_same_bytes(tmp_path: Path) -> None:
     """The build process draws every figure once and hands the drawings to its workers.
 
-    Traced with strace, process by process: the one that opens matplotlib is the `briefgen
-    build` command itself (it was exec'd); the workers, forked from their server without an
+    Traced with strace, thread by thread: what opens matplotlib is the `briefgen build` command
+    itself (it was exec'd) or a thread of it; the workers, forked from their server without an
     exec, open no file of it. What the two workers wrote is what one process writes alone.
     """
     brief = REPO / "briefs" / "china-central-asia"
@@ -422,20 +422,27 @@ def test_workers_never_load_matplotlib_and_draw_the_same_bytes(tmp_path: Path) -
     command += ["-f", "pdf,docx,html", "--out", str(tmp_path / "pool"), "--jobs", "2", "--quiet"]
     strace = shutil.which("strace") or "strace"
     subprocess.run(
-        [strace, "-f", "-ff", "-qq", "-o", str(trace), "-e", "trace=execve,openat", *command], check=True
+        [strace, "-f", "-ff", "-qq", "-o", str(trace), "-e", "trace=execve,openat,clone,clone3", *command],
+        check=True,
     )
     loads_matplotlib = re.compile(r"site-packages/matplotlib/(__pycache__/)?__init__")
     writes_pdf = re.compile(r'openat\(AT_FDCWD, "[^"]*\.pdf[^"]*", [^)]*O_CREAT')
-    drew, workers = [], []  # one log per process (and per thread) under -ff
-    for log in tmp_path.glob("trace.*"):
-        text = log.read_text(encoding="utf-8", errors="replace")
-        if writes_pdf.search(text):
-            workers.append(text)
-        if loads_matplotlib.search(text):
-            drew.append(text)
+    logs = {
+        int(log.suffix[1:]): log.read_text(encoding="utf-8", errors="replace")
+        for log in tmp_path.glob("trace.*")
+    }
+    workers = [text for text in logs.values() if writes_pdf.search(text)]  # one log per thread under -ff
+    drew = {tid for tid, text in logs.items() if loads_matplotlib.search(text)}
     assert len(workers) == 2, "two workers wrote the PDFs"
     assert not any(loads_matplotlib.search(text) for text in workers)
-    assert len(drew) == 1 and re.search(r'^execve\(.*"build"', drew[0], flags=re.MULTILINE)
+    command_tid = next(
+        tid for tid, text in logs.items() if re.search(r'^execve\(.*"build"', text, flags=re.M)
+    )
+    its_threads = {
+        int(tid)
+        for tid in re.findall(r"^clone3?\(.*CLONE_THREAD.*\) = (\d+)$", logs[command_tid], flags=re.M)
+    }
+    assert drew and drew <= {command_tid} | its_threads, "only the command's own process drew"
     alone = build_one(brief, tmp_path / "alone", ("KG", "TJ"), ("pdf", "docx", "html"))
     pooled = files_of(tmp_path / "pool" / brief.name)
     # the documents; not the manifests, whose cache keys carry each process's view of the code

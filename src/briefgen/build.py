@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the models, tailoring and the pool load only when something
     from concurrent.futures import ProcessPoolExecutor
 
     from briefgen.document.model import Figure, TailoredBrief
+    from briefgen.figurepost import Post, Promise
     from briefgen.sources.aggregate import LoadedBrief
 
 MANIFEST = "manifest.json"
@@ -52,6 +53,8 @@ class Job:
     """Size of the brief's content, to schedule the longest documents first."""
     drawings: Mapping[tuple[Figure, str], bytes] = field(default_factory=dict)
     """Its figures, drawn by the build process before the job goes to a worker (see `_drawn`)."""
+    promise: Promise | None = None
+    """Or where the worker collects them, drawn while it lays the document out (see `_render_in`)."""
 
 
 @dataclass
@@ -379,10 +382,10 @@ def render_job(job: Job) -> Outcome:
 
     began = time.time()
     try:
-        if job.drawings:
+        if job.drawings or job.promise:
             from briefgen.render import charts
 
-            with charts.given(job.drawings):
+            with charts.given(job.drawings, promise=job.promise):
                 data = renderer_for(job.format).render(job.brief)
         else:
             data = renderer_for(job.format).render(job.brief)
@@ -423,12 +426,14 @@ def _render_all(
 def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iterable[Outcome]:
     """Render `todo` (longest first) with the pool's workers, each job with its figures drawn.
 
-    A job's figures are drawn here (`_drawn`) when it is handed out, and a job is handed out
-    when a worker takes the one queued before it: one job waits in the pool, so a worker never
-    waits for this process, and this process draws the next job's figures while both workers
-    lay out. Drawing no earlier puts the Word documents' 300-dpi pictures (drawn last, as the
-    short documents go last) where a worker would otherwise sit idle, waiting for the last PDF
-    of the other, instead of slowing the first PDFs down.
+    A PDF goes to a worker at once, with a promise of its figures (`briefgen.figurepost`): the
+    worker lays it out while a thread of this process draws them, in the order the PDFs went
+    out, and collects them when it is ready to paint. Other documents need their drawings from
+    the start: this process draws them (`_drawn`) when it hands the job out, which is when a
+    worker takes the one queued before it. One job waits in the pool, so a worker never waits
+    for this process to hand it one. Drawing a Word picture no earlier puts it (the most
+    expensive drawing, and the Word documents go last) where a worker would otherwise sit idle,
+    waiting for the last PDF of the other, instead of beside the first PDFs.
     """
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -437,22 +442,73 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
     queue = deque(todo)
     ahead = workers + 1  # one job queued in the pool: no worker waits for this process to hand it one
     futures: dict[Future[Outcome], Job] = {}
-    while queue or futures:
-        while queue and len(futures) < ahead:
-            job = _drawn(queue.popleft())
+    with _Drawer.for_jobs(todo) as drawer:
+        while queue or futures:
+            while queue and len(futures) < ahead:
+                job = queue.popleft()
+                try:
+                    futures[pool.submit(render_job, drawer.promised(job) if drawer else _drawn(job))] = job
+                except BrokenProcessPool as exc:  # a worker died before this job could be handed out
+                    yield Outcome(
+                        job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job
+                    )
+            for future in wait(futures, return_when=FIRST_COMPLETED).done:
+                job = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
+                    yield Outcome(
+                        job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job
+                    )
+                else:
+                    outcome.job = job  # sent, not sent back: the brief stays on this side
+                    yield outcome
+
+
+class _Drawer:
+    """A thread of the build process drawing the figures promised to the workers, in order."""
+
+    def __init__(self, post: Post) -> None:
+        import queue
+        import threading
+
+        self.post = post
+        self.jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._draw, name="briefgen-drawer", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    @contextmanager
+    def for_jobs(cls, todo: list[Job]) -> Iterator[_Drawer | None]:
+        """Yield a drawer if a job of `todo` can take its figures late, else None."""
+        if not any(FORMATS[job.format].figures_late and _undrawn(job) for job in todo):
+            yield None
+            return
+        from briefgen.figurepost import Post
+
+        with Post() as post:
+            drawer = cls(post)
             try:
-                futures[pool.submit(render_job, job)] = job
-            except BrokenProcessPool as exc:  # a worker died before this job could be handed out
-                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
-        for future in wait(futures, return_when=FIRST_COMPLETED).done:
-            job = futures.pop(future)
+                yield drawer
+            finally:
+                drawer.jobs.put(None)
+
+    def promised(self, job: Job) -> Job:
+        """Return `job` to hand out now: with a promise of its drawings, or (other formats) drawn."""
+        if not (FORMATS[job.format].figures_late and _undrawn(job)):
+            return _drawn(job)
+        self.jobs.put(job)
+        return replace(job, promise=self.post.promise(job.key))
+
+    def _draw(self) -> None:
+        from briefgen.render import charts
+
+        while (job := self.jobs.get()) is not None:
             try:
-                outcome = future.result()
-            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): say which
-                yield Outcome(job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job)
-            else:
-                outcome.job = job  # sent, not sent back: the brief stays on this side
-                yield outcome
+                drawn = charts.drawings(job.brief.figures, job.format)
+            except Exception:  # the worker draws it again and reports the failure against the document
+                drawn = None
+            self.post.post(job.key, drawn)
 
 
 def _undrawn(job: Job) -> bool:
@@ -467,8 +523,6 @@ def _drawn(job: Job) -> Job:
     """
     if not _undrawn(job):
         return job
-    from dataclasses import replace
-
     from briefgen.render import charts
 
     try:

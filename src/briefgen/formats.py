@@ -24,6 +24,9 @@ class Format:
     cost: float
     """Rough time to make a document of this format, per unit of its content (a PDF is laid out,
     the rest written): the build starts the longest documents first."""
+    figures_late: bool = False
+    """Its renderer lays the document out before it needs the figures' drawings, so a worker
+    can start it while the build process still draws them (see `briefgen.figurepost`)."""
 
 
 FORMATS: dict[str, Format] = {
@@ -37,7 +40,9 @@ FORMATS: dict[str, Format] = {
             cost=1.0,
         ),
         Format("html", ".html", "text/html", "briefgen.render.html:HtmlRenderer", cost=0.5),
-        Format("pdf", ".pdf", "application/pdf", "briefgen.render.pdf:PdfRenderer", cost=20.0),
+        Format(
+            "pdf", ".pdf", "application/pdf", "briefgen.render.pdf:PdfRenderer", cost=20.0, figures_late=True
+        ),
     )
 }
 assert set(FORMATS) == set(get_args(FormatName)), "every format name has one row"

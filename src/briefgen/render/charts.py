@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
@@ -73,27 +73,54 @@ def inline_svg(figure: Figure) -> str:
 
     The title is what a screen reader announces and what WeasyPrint writes as the /Alt of the
     PDF's Figure structure element. The element scales to the width of its container.
+
+    Within `given(..., promise=...)`, a figure not yet drawn is its `placeholder` instead, and
+    is noted (`placeholders`) for the renderer to put the drawing in before it paints.
     """
+    if _promise is not None and (figure, "svg") not in _given:
+        if figure not in _placeholders:
+            _placeholders.append(figure)
+        return placeholder(figure)
     text = svg(figure).decode("utf-8")
     start = text.index("<svg")
     text = text[start:]
     text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
     opening_end = text.index(">") + 1
-    opening = text[:opening_end]
-    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening, count=2)
+    viewbox = re.search(r'\sviewBox="([^"]*)"', text[:opening_end])
     # No CSS inside the figure: a page whose Content-Security-Policy refuses inline styles (the
     # live preview's) shows it all the same. matplotlib's one rule goes on the root, and each
     # `style` becomes the SVG presentation attributes it spells.
-    opening = opening.replace(
-        "<svg",
-        f'<svg role="img" aria-labelledby="figure-{figure.number}-alt" '
-        'stroke-linejoin="round" stroke-linecap="butt"',
-        1,
-    )
     body = re.sub(r'\s*<defs>\s*<style type="text/css">[^<]*</style>\s*</defs>', "", text[opening_end:])
     body = re.sub(r'style="([^"]*)"', _attributes, body)
-    title = f'<title id="figure-{figure.number}-alt">{escape(figure.alt)}</title>'
-    return opening + title + _lean(body).strip()
+    return _opening(figure, viewbox.group(1) if viewbox else VIEWBOX) + _lean(body).strip()
+
+
+def _points(cm: float) -> str:
+    """Return a length in cm as matplotlib's SVG writes it in points ("453.543307")."""
+    return f"{cm / 2.54 * 72:f}".rstrip("0").rstrip(".")
+
+
+VIEWBOX = f"0 0 {_points(WIDTH_CM)} {_points(HEIGHT_CM)}"
+"""The drawing's coordinates, in points, as matplotlib's SVG of a WIDTH_CM x HEIGHT_CM figure says."""
+
+
+def _opening(figure: Figure, viewbox: str) -> str:
+    """Return the `<svg>` start tag and `<title>` of `figure` inline, scaled to its container."""
+    return (
+        f'<svg role="img" aria-labelledby="figure-{figure.number}-alt" stroke-linejoin="round" '
+        f'stroke-linecap="butt" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="{viewbox}" '
+        'xmlns="http://www.w3.org/2000/svg" version="1.1">'
+        f'<title id="figure-{figure.number}-alt">{escape(figure.alt)}</title>'
+    )
+
+
+def placeholder(figure: Figure) -> str:
+    """Return `figure` inline as an empty drawing: what `inline_svg` gives but for what it draws.
+
+    Laid out, it takes the very space the drawing takes, and is tagged as the drawing is, so a
+    renderer can lay the page out before the drawing exists and paint the drawing in its place.
+    """
+    return _opening(figure, VIEWBOX) + "</svg>"
 
 
 _GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
@@ -161,18 +188,53 @@ def drawings(figures: Iterable[Figure], document_format: str) -> dict[tuple[Figu
     return {(figure, kind): _draw(figure, kind) for figure in figures}
 
 
+_promise: Promise | None = None
+"""Where this document's drawings will come from, while they are being drawn (see `given`)."""
+_placeholders: list[Figure] = []
+
+
+class Promise(Protocol):
+    """Drawings another process is making, to be collected when they are needed."""
+
+    def collect(self) -> Mapping[tuple[Figure, str], bytes] | None:
+        """Wait for the drawings and return them (None: they could not be made there)."""
+        ...
+
+
 @contextmanager
-def given(drawn: Mapping[tuple[Figure, str], bytes]) -> Iterator[None]:
+def given(drawn: Mapping[tuple[Figure, str], bytes], promise: Promise | None = None) -> Iterator[None]:
     """Use the drawings in `drawn` instead of drawing these figures again, within the block.
 
     The build process draws every figure once and sends the drawings with the documents, so
-    a worker that lays a document out never loads matplotlib.
+    a worker that lays a document out never loads matplotlib. With a `promise`, the drawings
+    are still being made: `inline_svg` gives placeholders the size of the drawings, which the
+    renderer lays out, and `keep_promise` waits for the drawings before the page is painted.
     """
+    global _promise
     _given.update(drawn)
+    _promise = promise
     try:
         yield
     finally:
         _given.clear()
+        _placeholders.clear()
+        _promise = None
+
+
+def placeholders() -> list[Figure]:
+    """Return the figures `inline_svg` gave as placeholders within this `given` block, in order."""
+    return list(_placeholders)
+
+
+def keep_promise() -> None:
+    """Wait for the promised drawings and use them from now on (any not made: drawn here)."""
+    global _promise
+    if _promise is None:
+        return
+    drawn = _promise.collect()
+    _promise = None
+    if drawn:
+        _given.update(drawn)
 
 
 def _render(figure: Figure, fmt: str) -> bytes:

@@ -22,9 +22,11 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
+from xml.etree import ElementTree
 
 _ABI = {"x86_64": "libc6,x86-64"}
 """How `ldconfig -p` labels this machine's own libraries, where it also lists others (32-bit)."""
@@ -72,7 +74,45 @@ def _libraries_found_by_the_loader() -> Iterator[None]:
 
 with _libraries_found_by_the_loader():
     from weasyprint import CSS, HTML
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import SVGImage
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-__all__ = ["CSS", "HTML", "FontConfiguration", "URLFetcher", "URLFetcherResponse", "find_in_loader_cache"]
+__all__ = [
+    "CSS",
+    "HTML",
+    "FontConfiguration",
+    "URLFetcher",
+    "URLFetcherResponse",
+    "find_in_loader_cache",
+    "replace_inline_svgs",
+]
+
+
+def replace_inline_svgs(document: Any, drawings: Mapping[str, str]) -> int:
+    """Put new drawings in the place of inline SVGs already laid out, before the pages are painted.
+
+    `drawings` maps the `aria-labelledby` of an `<svg>` element of the document to the markup of
+    the drawing to paint there instead (a whole `<svg>` element with the same viewBox, so the
+    space laid out is the space it needs). WeasyPrint lays out an inline SVG by its size alone
+    and draws its content only when the page is painted (`write_pdf`), so the document that
+    results is the one laid out from the new drawings themselves (tested, byte for byte).
+    Returns how many elements were replaced; the caller lays the document out again if that is
+    not one per drawing (a WeasyPrint whose boxes are not as this one's).
+    """
+    replaced = 0
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if not isinstance(box, ReplacedBox) or element is None:
+                continue
+            markup = drawings.get(element.get("aria-labelledby", ""))
+            if markup is None or not isinstance(box.replacement, SVGImage):
+                continue
+            laid_out = box.replacement
+            box.replacement = SVGImage(
+                ElementTree.fromstring(markup), laid_out._base_url, laid_out._url_fetcher, laid_out._context
+            )
+            replaced += 1
+    return replaced

@@ -22,7 +22,8 @@ from typing import Any, ClassVar
 from briefgen.document.model import TailoredBrief
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
-from briefgen.render.engine import CSS, HTML, FontConfiguration
+from briefgen.render import charts
+from briefgen.render.engine import CSS, HTML, FontConfiguration, replace_inline_svgs
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
 from briefgen.render.theme import theme_css
@@ -68,28 +69,62 @@ class PdfRenderer:
         self.html.compile_templates()
 
     def render(self, brief: TailoredBrief) -> bytes:
-        """Return the brief as PDF bytes."""
+        """Return the brief as PDF bytes.
+
+        Figures whose drawings are promised, not given (see `charts.given`), are laid out as
+        placeholders of their size; the drawings are waited for only when the layout is done,
+        and painted in their place.
+        """
         fetcher, stylesheets = self._themed(brief.theme)
         theme = brief.theme
         logo_src = None
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()  # served from the theme folder
         markup = self.html.document(brief, inline_css=False, logo_src=logo_src)
-        identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
         with _LAYOUT_LOCK:
             try:
-                document = HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(
-                    font_config=self.font_config,
-                    stylesheets=stylesheets,
-                    cache=self.image_cache,
-                    pdf_variant=PDF_VARIANT,
-                )
+                document = self._laid_out(markup, fetcher, stylesheets)
+                if charts.placeholders():
+                    markup, document = self._with_drawings(markup, document, fetcher, stylesheets)
+                identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
                 pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+            except RenderError:
+                raise
             except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
                 raise RenderError(f"could not lay out {brief.slug} as PDF: {exc}") from exc
         if not isinstance(pdf, bytes):
             raise RenderError(f"WeasyPrint returned no PDF for {brief.slug}")
         return pdf
+
+    def _laid_out(self, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]) -> Any:
+        return HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(
+            font_config=self.font_config,
+            stylesheets=stylesheets,
+            cache=self.image_cache,
+            pdf_variant=PDF_VARIANT,
+        )
+
+    def _with_drawings(
+        self, markup: str, document: Any, fetcher: SafeFetcher, stylesheets: list[CSS]
+    ) -> tuple[str, Any]:
+        """Return the markup and the layout with the promised drawings where their placeholders are.
+
+        The markup is then the one drawn from the start (its hash is the file's identifier),
+        and so is the document; where a drawing does not fit its placeholder exactly, the page
+        is laid out again from that markup.
+        """
+        late = charts.placeholders()
+        charts.keep_promise()
+        drawn: dict[str, str] = {}
+        fits = True
+        for figure in late:
+            stand_in, drawing = charts.placeholder(figure), charts.inline_svg(figure)
+            fits = fits and drawing.startswith(stand_in.removesuffix("</svg>"))
+            markup = markup.replace(stand_in, drawing)
+            drawn[f"figure-{figure.number}-alt"] = drawing
+        if fits and replace_inline_svgs(document, drawn) == len(drawn):
+            return markup, document
+        return markup, self._laid_out(markup, fetcher, stylesheets)
 
     def _themed(self, theme: Theme) -> tuple[SafeFetcher, list[CSS]]:
         """Return the fetcher and stylesheets for `theme`: the theme folder served, its CSS last."""

@@ -1,0 +1,174 @@
+"""A PDF laid out while its figures are still being drawn (`briefgen.figurepost`, `charts.given`).
+
+The worker lays the page out around placeholders and paints the drawings in when they come:
+the file must be the very one laid out from the drawings, and the handover between the build
+process and its workers must hold when a drawing fails, a stranger knocks, or the build ends.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from multiprocessing.connection import AuthenticationError, Client
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefgen.document.model import TailoredBrief
+from briefgen.figurepost import Post, Promise
+from briefgen.render import charts, renderer_for
+from briefgen.render.pdf import PdfRenderer
+from briefgen.sources.loading import load_brief
+from briefgen.tailoring import tailor
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def brief() -> TailoredBrief:
+    return tailor(load_brief(REPO / "briefs" / "china-central-asia"), "KG")
+
+
+@pytest.fixture(scope="module")
+def drawn(brief: TailoredBrief) -> dict[tuple[Any, str], bytes]:
+    return charts.drawings(brief.figures, "pdf")
+
+
+@pytest.fixture(scope="module")
+def painted_from_the_start(brief: TailoredBrief, drawn: Mapping[Any, bytes]) -> bytes:
+    with charts.given(drawn):
+        return renderer_for("pdf").render(brief)
+
+
+class Handed:
+    """A promise kept at once, noting how far the layout was when it was asked for."""
+
+    def __init__(self, drawings: Mapping[Any, bytes] | None, layouts: list[str]) -> None:
+        self.drawings, self.layouts, self.asked_after = drawings, layouts, -1
+
+    def collect(self) -> Mapping[Any, bytes] | None:
+        self.asked_after = len(self.layouts)
+        return self.drawings
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Count the layouts of a PDF (each a whole WeasyPrint `render`), noting their markup."""
+    seen: list[str] = []
+    laid_out = PdfRenderer._laid_out
+
+    def counted(self: PdfRenderer, markup: str, *args: Any) -> Any:
+        seen.append(markup)
+        return laid_out(self, markup, *args)
+
+    monkeypatch.setattr(PdfRenderer, "_laid_out", counted)
+    yield seen
+
+
+def test_a_pdf_laid_out_before_its_figure_is_drawn_is_the_pdf_drawn_from_the_start(
+    brief: TailoredBrief, drawn: Mapping[Any, bytes], painted_from_the_start: bytes, layouts: list[str]
+) -> None:
+    promise = Handed(drawn, layouts)
+    with charts.given({}, promise=promise):
+        late = renderer_for("pdf").render(brief)
+    assert late == painted_from_the_start  # byte for byte, the file identifier included
+    assert len(layouts) == 1 and promise.asked_after == 1  # asked for once laid out; not laid out again
+    figure = brief.figures[0]
+    assert charts.placeholder(figure) in layouts[0] and charts.inline_svg(figure) not in layouts[0]
+
+
+def test_the_placeholder_takes_the_drawings_place_exactly(brief: TailoredBrief) -> None:
+    """Same start tag, same title: the same box is laid out, and tagged with the same /Alt."""
+    figure = brief.figures[0]
+    stand_in = charts.placeholder(figure)
+    assert stand_in.endswith("</title></svg>")
+    assert charts.inline_svg(figure).startswith(stand_in.removesuffix("</svg>"))
+
+
+def test_a_drawing_that_does_not_fit_its_placeholder_is_laid_out_again(
+    brief: TailoredBrief,
+    drawn: Mapping[Any, bytes],
+    painted_from_the_start: bytes,
+    layouts: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(charts, "VIEWBOX", "0 0 400 300")  # as if matplotlib drew another size
+    with charts.given({}, promise=Handed(drawn, layouts)):
+        late = renderer_for("pdf").render(brief)
+    assert len(layouts) == 2 and "0 0 400 300" not in layouts[1]
+    assert late == painted_from_the_start
+
+
+def test_a_promise_that_brings_nothing_is_drawn_by_the_worker_itself(
+    brief: TailoredBrief, painted_from_the_start: bytes, layouts: list[str]
+) -> None:
+    """The build process could not draw it: the worker does, and a failure would be its own."""
+    with charts.given({}, promise=Handed(None, layouts)):
+        late = renderer_for("pdf").render(brief)
+    assert late == painted_from_the_start and len(layouts) == 1
+
+
+def _collect(promise: Promise, answers: Any) -> None:
+    try:
+        answers.put(("drawings", promise.collect()))
+    except Exception as exc:
+        answers.put(("error", type(exc).__name__))
+
+
+def _other_process(promise: Promise) -> tuple[multiprocessing.Process, Any]:
+    context = multiprocessing.get_context("spawn")  # nothing inherited: what it knows, it was sent
+    answers = context.Queue()
+    process = context.Process(target=_collect, args=(promise, answers))
+    process.start()
+    return process, answers
+
+
+def test_a_worker_that_asks_before_the_drawing_is_posted_gets_it_when_it_is(tmp_path: Path) -> None:
+    with Post() as post:
+        process, answers = _other_process(post.promise("KG.pdf"))
+        time.sleep(1.0)  # the worker has asked by now, and waits
+        assert process.is_alive() and answers.empty()
+        post.post("TJ.pdf", {("other", "svg"): b"<svg/>"})  # another document's: not its answer
+        post.post("KG.pdf", {("figure", "svg"): b"<svg>KG</svg>"})
+        assert answers.get(timeout=30) == ("drawings", {("figure", "svg"): b"<svg>KG</svg>"})
+        process.join(30)
+    assert process.exitcode == 0
+
+
+def test_a_stranger_gets_nothing_and_holds_no_one_up() -> None:
+    """Another local process can find the socket; without the build's key it learns nothing,
+    and one that connects and never speaks does not keep a worker waiting."""
+    with Post() as post:
+        post.post("KG.pdf", {("figure", "svg"): b"<svg>KG</svg>"})
+        with pytest.raises(AuthenticationError), Client(post.address, family="AF_UNIX", authkey=b"guessed"):
+            pass  # refused during the handshake, before a word is said
+        silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        silent.connect(post.address)
+        try:
+            process, answers = _other_process(post.promise("KG.pdf"))
+            assert answers.get(timeout=30) == ("drawings", {("figure", "svg"): b"<svg>KG</svg>"})
+            process.join(30)
+        finally:
+            silent.close()
+
+
+def test_a_worker_still_waiting_when_the_build_ends_is_answered_none() -> None:
+    post = Post()
+    process, answers = _other_process(post.promise("KG.pdf"))
+    time.sleep(1.0)
+    post.close()
+    assert answers.get(timeout=30) == ("drawings", None)  # it draws the figure itself
+    process.join(30)
+    late = Promise(post.address, b"x" * 32, "KG.pdf")  # and the socket is gone
+    with pytest.raises(OSError):
+        late.collect()
+
+
+def test_the_socket_is_no_file(tmp_path: Path) -> None:
+    """In Linux's abstract namespace (briefgen's platform): nothing on disk, so nothing left behind
+    by a killed build."""
+    with Post() as post:
+        assert post.address.startswith("\0")
+        assert not Path(post.address.lstrip("\0")).exists()
