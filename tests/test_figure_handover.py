@@ -1,12 +1,15 @@
-"""A PDF laid out while its figures are still being drawn (`briefgen.figurepost`, `charts.given`).
+"""A PDF laid out around placeholders of its figures, and a worker's figures drawn meanwhile.
 
-The worker lays the page out around placeholders and paints the drawings in when they come:
-the file must be the very one laid out from the drawings, and the handover between the build
-process and its workers must hold when a drawing fails, a stranger knocks, or the build ends.
+The PDF renderer lays the page out with empty drawings of the figures' size and paints the
+drawings in (`PdfRenderer._with_drawings`); in a build, a worker does so while the build
+process is still drawing them (`briefgen.figurepost`). The file must be the very one laid out
+from the drawings, and the handover must hold when a drawing fails, a stranger knocks, or the
+build ends.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import socket
 import time
@@ -20,7 +23,8 @@ import pytest
 from briefgen.document.model import TailoredBrief
 from briefgen.figurepost import Post, Promise
 from briefgen.render import charts, renderer_for
-from briefgen.render.pdf import PdfRenderer
+from briefgen.render.engine import HTML
+from briefgen.render.pdf import PDF_VARIANT, PdfRenderer
 from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from conftest import REPO
@@ -38,8 +42,19 @@ def drawn(brief: TailoredBrief) -> dict[tuple[Any, str], bytes]:
 
 @pytest.fixture(scope="module")
 def painted_from_the_start(brief: TailoredBrief, drawn: Mapping[Any, bytes]) -> bytes:
+    """The PDF WeasyPrint makes of the page with its drawings inline from the start."""
+    renderer = renderer_for("pdf")
+    assert isinstance(renderer, PdfRenderer)
     with charts.given(drawn):
-        return renderer_for("pdf").render(brief)
+        markup = renderer.html.document(brief, inline_css=False)
+    assert charts.inline_svg(brief.figures[0]) in markup
+    fetcher, stylesheets = renderer._themed(brief.theme)
+    document = HTML(string=markup, base_url=renderer.base_url, url_fetcher=fetcher).render(
+        font_config=renderer.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT
+    )
+    identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+    return pdf
 
 
 class Handed:
@@ -67,16 +82,22 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield seen
 
 
-def test_a_pdf_laid_out_before_its_figure_is_drawn_is_the_pdf_drawn_from_the_start(
+def test_a_pdf_laid_out_around_placeholders_is_the_pdf_laid_out_with_its_drawings(
     brief: TailoredBrief, drawn: Mapping[Any, bytes], painted_from_the_start: bytes, layouts: list[str]
 ) -> None:
+    """Drawings given, or promised and collected after the layout: the same file, byte for byte
+    (the file identifier included), from one layout whose figures were placeholders."""
+    with charts.given(drawn):
+        given = renderer_for("pdf").render(brief)
+    assert given == painted_from_the_start
     promise = Handed(drawn, layouts)
     with charts.given({}, promise=promise):
         late = renderer_for("pdf").render(brief)
-    assert late == painted_from_the_start  # byte for byte, the file identifier included
-    assert len(layouts) == 1 and promise.asked_after == 1  # asked for once laid out; not laid out again
+    assert late == painted_from_the_start
+    assert len(layouts) == 2 and promise.asked_after == 2  # asked for once laid out; not laid out again
     figure = brief.figures[0]
-    assert charts.placeholder(figure) in layouts[0] and charts.inline_svg(figure) not in layouts[0]
+    for markup in layouts:
+        assert charts.placeholder(figure) in markup and charts.inline_svg(figure) not in markup
 
 
 def test_the_placeholder_takes_the_drawings_place_exactly(brief: TailoredBrief) -> None:

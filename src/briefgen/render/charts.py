@@ -73,14 +73,7 @@ def inline_svg(figure: Figure) -> str:
 
     The title is what a screen reader announces and what WeasyPrint writes as the /Alt of the
     PDF's Figure structure element. The element scales to the width of its container.
-
-    Within `given(..., promise=...)`, a figure not yet drawn is its `placeholder` instead, and
-    is noted (`placeholders`) for the renderer to put the drawing in before it paints.
     """
-    if _promise is not None and (figure, "svg") not in _given:
-        if figure not in _placeholders:
-            _placeholders.append(figure)
-        return placeholder(figure)
     text = svg(figure).decode("utf-8")
     start = text.index("<svg")
     text = text[start:]
@@ -190,7 +183,6 @@ def drawings(figures: Iterable[Figure], document_format: str) -> dict[tuple[Figu
 
 _promise: Promise | None = None
 """Where this document's drawings will come from, while they are being drawn (see `given`)."""
-_placeholders: list[Figure] = []
 
 
 class Promise(Protocol):
@@ -207,8 +199,8 @@ def given(drawn: Mapping[tuple[Figure, str], bytes], promise: Promise | None = N
 
     The build process draws every figure once and sends the drawings with the documents, so
     a worker that lays a document out never loads matplotlib. With a `promise`, the drawings
-    are still being made: `inline_svg` gives placeholders the size of the drawings, which the
-    renderer lays out, and `keep_promise` waits for the drawings before the page is painted.
+    are still being made: a renderer that lays out around placeholders (the PDF's) calls
+    `keep_promise` when it needs them, which waits for them.
     """
     global _promise
     _given.update(drawn)
@@ -217,13 +209,7 @@ def given(drawn: Mapping[tuple[Figure, str], bytes], promise: Promise | None = N
         yield
     finally:
         _given.clear()
-        _placeholders.clear()
         _promise = None
-
-
-def placeholders() -> list[Figure]:
-    """Return the figures `inline_svg` gave as placeholders within this `given` block, in order."""
-    return list(_placeholders)
 
 
 def keep_promise() -> None:

@@ -80,10 +80,19 @@ class HtmlRenderer:
         """Return the brief as a standalone HTML page that opens on its own."""
         return self.document(brief, inline_css=True).encode("utf-8")
 
-    def document(self, brief: TailoredBrief, *, inline_css: bool, logo_src: str | None = None) -> str:
+    def document(
+        self,
+        brief: TailoredBrief,
+        *,
+        inline_css: bool,
+        logo_src: str | None = None,
+        figure_placeholders: bool = False,
+    ) -> str:
         """Return the brief's HTML; without `inline_css` the caller supplies the stylesheets.
 
         The theme's logo is a `data:` URL unless the caller names where it is (`logo_src`).
+        With `figure_placeholders`, each figure is an empty `<svg>` of its drawing's size
+        (`charts.placeholder`), for a caller that puts the drawings in after laying out.
         """
         template = self.env.get_template(BASE_TEMPLATE)
         labels = words(brief.language)
@@ -108,6 +117,7 @@ class HtmlRenderer:
                 theme_css=Markup(themed) if themed else None,
                 page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
+                figure_placeholders=figure_placeholders,
             )
         except TemplateError as exc:
             raise RenderError(f"template error rendering {brief.slug}: {exc}") from exc
@@ -155,13 +165,13 @@ def citation_html(citation: Citation) -> Markup:
     return Markup('<span class="citation">({})</span>').format(citation.text)
 
 
-def chart_svg(figure: Figure) -> Markup:
-    """Return a figure as inline SVG; matplotlib draws it (and is imported) only here."""
+def chart_svg(figure: Figure, *, placeholder: bool = False) -> Markup:
+    """Return a figure as inline SVG (or its placeholder); matplotlib draws it, imported only here."""
     from briefgen.render import charts
 
-    # The SVG is matplotlib's, text drawn as paths; the one text from the data, the alt text,
-    # is escaped into its <title>.
-    return Markup(charts.inline_svg(figure))
+    # The SVG is matplotlib's; the one text from the data, the alt text, is escaped into its
+    # <title>.
+    return Markup(charts.placeholder(figure) if placeholder else charts.inline_svg(figure))
 
 
 def anchor(text: str) -> str:
