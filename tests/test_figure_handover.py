@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from multiprocessing.connection import AuthenticationError, Client
@@ -193,3 +195,40 @@ def test_the_socket_is_no_file(tmp_path: Path) -> None:
     with Post() as post:
         assert post.address.startswith("\0")
         assert not Path(post.address.lstrip("\0")).exists()
+
+
+def test_a_chart_that_cannot_be_drawn_fails_its_own_document_and_no_other(tmp_path: Path) -> None:
+    """A real build on two workers, its charts broken for Kyrgyzstan in every process (the
+    command's and, through the fork server that imports the main script, the workers'): the
+    build process cannot keep its promise for KG's PDF, the worker then draws the chart itself
+    and fails with the drawing's own error, and every other document is written."""
+    script = tmp_path / "broken_chart.py"
+    script.write_text(
+        "from briefgen.render import charts\n"
+        "real = charts._render\n"
+        "def broken(figure, fmt):\n"
+        "    if any(line.highlighted and line.country == 'KG' for line in figure.lines):\n"
+        "        raise RuntimeError('no ink left for this chart')\n"
+        "    return real(figure, fmt)\n"
+        "charts._render = broken\n"
+        "if __name__ == '__main__':\n"
+        "    import sys\n"
+        "    from briefgen.launch import main\n"
+        "    sys.argv = ['briefgen', *sys.argv[1:]]\n"
+        "    main()\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    brief = REPO / "briefs" / "china-central-asia"
+    command = [sys.executable, str(script), "build", str(brief), "-c", "KG", "-c", "TJ", "-c", "KZ"]
+    result = subprocess.run(
+        [*command, "-f", "pdf", "--out", str(out), "--jobs", "2", "--language", "en"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    failed = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("failed")]
+    assert len(failed) == 1 and "KG" in failed[0] and "no ink left for this chart" in failed[0]
+    written = sorted(path.name for path in out.rglob("*.pdf"))
+    assert written == ["china-central-asia-KZ-e2.pdf", "china-central-asia-TJ-e2.pdf"]

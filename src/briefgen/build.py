@@ -504,11 +504,13 @@ class _Drawer:
         from briefgen.render import charts
 
         while (job := self.jobs.get()) is not None:
+            drawn = None
             try:
                 drawn = charts.drawings(job.brief.figures, job.format)
             except Exception:  # the worker draws it again and reports the failure against the document
-                drawn = None
-            self.post.post(job.key, drawn)
+                pass
+            finally:  # whatever happened, the worker waiting for it is answered
+                self.post.post(job.key, drawn)
 
 
 def _undrawn(job: Job) -> bool:
