@@ -381,22 +381,24 @@ class _FamilyFigure:
 class _Family:
     """A line chart drawn once for every recipient: only the series are drawn per recipient.
 
-    Every series is set up twice on a canvas, in grey and highlighted, all hidden; a
+    Every series is set up twice on one canvas, in grey and highlighted, all hidden; a
     recipient's drawing shows the others' series in grey and its own highlighted, drawn in
     the order a canvas of its own would draw them, so each drawing has the bytes that canvas
-    gives (tested). For the 300-dpi PNG, everything but the series (axes, grid, labels, title)
-    is rastered once and copied under each recipient's series (matplotlib's blitting); the SVG
-    is saved whole, from one canvas. Each format's canvas is set up when first drawn.
+    gives (tested). The canvas is set up once, when first drawn, at the PNG's 300 dpi: the SVG
+    saved from it is the SVG a 100-dpi canvas gives (matplotlib writes SVG in points), byte for
+    byte (tested). For the PNG, everything but the series (axes, grid, labels, title) is
+    rastered once and copied under each recipient's series (matplotlib's blitting); the SVG is
+    saved whole.
     """
 
     def __init__(self, figure: Figure) -> None:
         self.figure = figure
-        self.canvases: dict[str, tuple[Any, list[tuple[list[Any], list[Any]]]]] = {}
+        self.canvas: tuple[Any, list[tuple[list[Any], list[Any]]]] | None = None
         self.style: dict[str, Any] = {}
         self.background: Any = None
 
-    def _canvas(self, fmt: str) -> tuple[Any, list[tuple[list[Any], list[Any]]]]:
-        if fmt not in self.canvases:
+    def _canvas(self) -> tuple[Any, list[tuple[list[Any], list[Any]]]]:
+        if self.canvas is None:
             layers: list[tuple[list[Any], list[Any]]] = []
 
             def series(ax: Any) -> None:
@@ -406,13 +408,13 @@ class _Family:
                     layers.append((grey, own))
                 _line_axes(ax, self.figure)
 
-            canvas, self.style = _set_up(self.figure, series, dpi=PNG_DPI if fmt == "png" else 100)
-            self.canvases[fmt] = (canvas, layers)
-        return self.canvases[fmt]
+            canvas, self.style = _set_up(self.figure, series, dpi=PNG_DPI)
+            self.canvas = (canvas, layers)
+        return self.canvas
 
-    def _show(self, recipient: int, fmt: str) -> list[Any]:
+    def _show(self, recipient: int) -> list[Any]:
         """Show the recipient's series highlighted and the others grey; return what is shown."""
-        _, layers = self._canvas(fmt)
+        _, layers = self._canvas()
         shown = []
         for n, (grey, own) in enumerate(layers):
             for artist in grey:
@@ -425,17 +427,17 @@ class _Family:
     def draw(self, recipient: int, fmt: str) -> bytes:
         buffer = io.BytesIO()
         with _DRAWING:
-            self._canvas(fmt)
+            canvas, _ = self._canvas()
             with _rc_context(self.style):
                 if fmt == "svg":
-                    self._show(recipient, fmt)
-                    _save_svg(self.canvases[fmt][0], buffer)
+                    self._show(recipient)
+                    _save_svg(canvas, buffer)
                 else:
                     self._draw_png(recipient, buffer)
         return buffer.getvalue()
 
     def _draw_png(self, recipient: int, buffer: io.BytesIO) -> None:
-        figure, layers = self._canvas("png")
+        figure, layers = self._canvas()
         if self.background is None:  # everything but the series, rastered once
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -450,7 +452,7 @@ class _Family:
         ax = figure.axes[0]
         # drawn as the axes draw their children: by z-order, then in the order they were added
         added = {id(artist): n for n, artist in enumerate(ax.get_children())}
-        for artist in sorted(self._show(recipient, "png"), key=lambda a: (a.get_zorder(), added[id(a)])):
+        for artist in sorted(self._show(recipient), key=lambda a: (a.get_zorder(), added[id(a)])):
             ax.draw_artist(artist)
         width, height = canvas.get_width_height()
         # read in place, not copied
