@@ -544,9 +544,10 @@ def test_a_render_without_figures_never_imports_matplotlib() -> None:
 
 
 def test_matplotlib_loaded_for_drawing_skips_only_what_no_drawing_uses() -> None:
-    """The charts import matplotlib without writing its artists' `set()` docstrings and without
-    its 3-D toolkit (a third of the import): the drawings are byte for byte those of a process
-    that imported matplotlib whole, and afterwards matplotlib is as it always is."""
+    """The charts import matplotlib without working out its artists' `set()` signatures and
+    docstrings and without its 3-D toolkit (a third of the import): the drawings are byte for
+    byte those of a process that imported matplotlib whole, `set()` works, and afterwards
+    matplotlib is as it always is."""
     draw = (
         "import hashlib, sys\n"
         "from briefgen.sources.loading import load_brief\n"
@@ -558,19 +559,25 @@ def test_matplotlib_loaded_for_drawing_skips_only_what_no_drawing_uses() -> None
     after = (
         "import matplotlib.artist, matplotlib.lines\n"
         "print('mpl_toolkits.mplot3d' in sys.modules, sys.modules.get('mpl_toolkits.mplot3d', 0) is None)\n"
-        "print(matplotlib.artist.kwdoc.__name__ == 'kwdoc', "
+        "documents = matplotlib.artist.Artist._update_set_signature_and_docstring\n"
+        "print(documents.__name__ == '_update_set_signature_and_docstring', "
         "'linewidth' in matplotlib.artist.kwdoc(matplotlib.lines.Line2D))\n"
+        "line = matplotlib.lines.Line2D([0, 1], [0, 1])\n"
+        "line.set(linewidth=3, color='red')\n"
+        "class Later(matplotlib.lines.Line2D): pass\n"
+        "print(line.get_linewidth(), 'linewidth' in (Later.set.__doc__ or ''))\n"
         "import mpl_toolkits.mplot3d\n"
         "print('3d works')\n"
     )
     whole = "import matplotlib.figure, matplotlib.artist\nassert 'linewidth' in matplotlib.lines.Line2D.set.__doc__\n"
     quick = subprocess.run([sys.executable, "-c", draw + after], capture_output=True, text=True, check=True)
     full = subprocess.run([sys.executable, "-c", whole + draw], capture_output=True, text=True, check=True)
-    drawn, skipped_3d, kwdoc, works = quick.stdout.splitlines()
+    drawn, skipped_3d, documenting, works, three_d = quick.stdout.splitlines()
     assert drawn == full.stdout.strip()
     assert skipped_3d == "False False"  # never imported, and no trace of the skip left behind
-    assert kwdoc == "True True"  # the docstring writer is matplotlib's own again
-    assert works == "3d works"
+    assert documenting == "True True"  # matplotlib's own again
+    assert works == "3.0 True"  # set() takes its keywords; a class defined later is documented again
+    assert three_d == "3d works"
 
 
 def test_the_word_picture_keeps_every_pixel_within_six_levels_and_the_white_white() -> None:
