@@ -232,3 +232,14 @@ def test_a_chart_that_cannot_be_drawn_fails_its_own_document_and_no_other(tmp_pa
     assert len(failed) == 1 and "KG" in failed[0] and "no ink left for this chart" in failed[0]
     written = sorted(path.name for path in out.rglob("*.pdf"))
     assert written == ["china-central-asia-KZ-e2.pdf", "china-central-asia-TJ-e2.pdf"]
+
+
+def test_a_layout_whose_boxes_are_not_weasyprints_own_is_left_for_a_second_layout() -> None:
+    """`replace_inline_svgs` reads WeasyPrint's layout boxes, which are not its public API: a
+    document it cannot read gets nothing replaced (and so a second layout), not an error."""
+    from types import SimpleNamespace
+
+    from briefgen.render.engine import replace_inline_svgs
+
+    unlike = SimpleNamespace(pages=[SimpleNamespace(boxes=[])])  # a page without `_page_box`
+    assert replace_inline_svgs(unlike, {"figure-1-alt": "<svg/>"}) == 0

@@ -74,8 +74,6 @@ def _libraries_found_by_the_loader() -> Iterator[None]:
 
 with _libraries_found_by_the_loader():
     from weasyprint import CSS, HTML
-    from weasyprint.formatting_structure.boxes import ReplacedBox
-    from weasyprint.images import SVGImage
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -99,20 +97,31 @@ def replace_inline_svgs(document: Any, drawings: Mapping[str, str]) -> int:
     and draws its content only when the page is painted (`write_pdf`), so the document that
     results is the one laid out from the new drawings themselves (tested, byte for byte).
     Returns how many elements were replaced; the caller lays the document out again if that is
-    not one per drawing (a WeasyPrint whose boxes are not as this one's).
+    not one per drawing. This reads WeasyPrint's layout boxes, which are not its public API: a
+    WeasyPrint whose boxes differ from version 70's gets 0 here, and so a second layout, never
+    a wrong page (a test pins the one-layout path to the WeasyPrint briefgen installs).
     """
-    replaced = 0
-    for page in document.pages:
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if not isinstance(box, ReplacedBox) or element is None:
-                continue
-            markup = drawings.get(element.get("aria-labelledby", ""))
-            if markup is None or not isinstance(box.replacement, SVGImage):
-                continue
-            laid_out = box.replacement
-            box.replacement = SVGImage(
-                ElementTree.fromstring(markup), laid_out._base_url, laid_out._url_fetcher, laid_out._context
-            )
-            replaced += 1
+    try:
+        from weasyprint.formatting_structure.boxes import ReplacedBox
+        from weasyprint.images import SVGImage
+
+        replaced = 0
+        for page in document.pages:
+            for box in page._page_box.descendants():
+                element = getattr(box, "element", None)
+                if not isinstance(box, ReplacedBox) or element is None:
+                    continue
+                markup = drawings.get(element.get("aria-labelledby", ""))
+                if markup is None or not isinstance(box.replacement, SVGImage):
+                    continue
+                laid_out = box.replacement
+                box.replacement = SVGImage(
+                    ElementTree.fromstring(markup),
+                    laid_out._base_url,
+                    laid_out._url_fetcher,
+                    laid_out._context,
+                )
+                replaced += 1
+    except (ImportError, AttributeError, TypeError):
+        return 0
     return replaced
