@@ -591,18 +591,18 @@ def test_the_word_picture_keeps_every_pixel_within_six_levels_and_the_white_whit
 
     figure = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "UZ").figures[0]
     captured: list[Any] = []
-    encode = charts._encode_png
+    encode = charts.palette_png
 
-    def keep(pixels: Any, width: int, height: int, buffer: io.BytesIO, accent: str) -> None:
+    def keep(pixels: Any, width: int, height: int, buffer: io.BytesIO, *args: Any, **kwargs: Any) -> None:
         captured.append(np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(height, width, 4)[:, :, :3])
-        encode(pixels, width, height, buffer, accent)
+        encode(pixels, width, height, buffer, *args, **kwargs)
 
     charts._family.cache_clear()
     try:
-        charts._encode_png = keep  # type: ignore[assignment]
+        charts.palette_png = keep  # type: ignore[assignment]
         drawn = charts._render(figure, "png")
     finally:
-        charts._encode_png = encode  # type: ignore[assignment]
+        charts.palette_png = encode  # type: ignore[assignment]
         charts._family.cache_clear()
     image = Image.open(io.BytesIO(drawn))
     assert image.mode == "P"

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from briefgen.document.model import TailoredBrief
-from briefgen.figurepost import Post, Promise
-from briefgen.render import charts, renderer_for
+from briefgen.figurepost import Drawer, Post, Promise
+from briefgen.render import charts, inlinesvg, renderer_for
 from briefgen.render.engine import HTML
 from briefgen.render.pdf import PDF_VARIANT, PdfRenderer
 from briefgen.sources.loading import load_brief
@@ -49,7 +49,7 @@ def painted_from_the_start(brief: TailoredBrief, drawn: Mapping[Any, bytes]) -> 
     assert isinstance(renderer, PdfRenderer)
     with charts.given(drawn):
         markup = renderer.html.document(brief, inline_css=False)
-    assert charts.inline_svg(brief.figures[0]) in markup
+    assert inlinesvg.inline_svg(brief.figures[0]) in markup
     fetcher, stylesheets = renderer._themed(brief.theme)
     document = HTML(string=markup, base_url=renderer.base_url, url_fetcher=fetcher).render(
         font_config=renderer.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT
@@ -99,15 +99,15 @@ def test_a_pdf_laid_out_around_placeholders_is_the_pdf_laid_out_with_its_drawing
     assert len(layouts) == 2 and promise.asked_after == 2  # asked for once laid out; not laid out again
     figure = brief.figures[0]
     for markup in layouts:
-        assert charts.placeholder(figure) in markup and charts.inline_svg(figure) not in markup
+        assert inlinesvg.placeholder(figure) in markup and inlinesvg.inline_svg(figure) not in markup
 
 
 def test_the_placeholder_takes_the_drawings_place_exactly(brief: TailoredBrief) -> None:
     """Same start tag, same title: the same box is laid out, and tagged with the same /Alt."""
     figure = brief.figures[0]
-    stand_in = charts.placeholder(figure)
+    stand_in = inlinesvg.placeholder(figure)
     assert stand_in.endswith("</title></svg>")
-    assert charts.inline_svg(figure).startswith(stand_in.removesuffix("</svg>"))
+    assert inlinesvg.inline_svg(figure).startswith(stand_in.removesuffix("</svg>"))
 
 
 def test_a_drawing_that_does_not_fit_its_placeholder_is_laid_out_again(
@@ -117,7 +117,7 @@ def test_a_drawing_that_does_not_fit_its_placeholder_is_laid_out_again(
     layouts: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(charts, "VIEWBOX", "0 0 400 300")  # as if matplotlib drew another size
+    monkeypatch.setattr(inlinesvg, "VIEWBOX", "0 0 400 300")  # as if matplotlib drew another size
     with charts.given({}, promise=Handed(drawn, layouts)):
         late = renderer_for("pdf").render(brief)
     assert len(layouts) == 2 and "0 0 400 300" not in layouts[1]
@@ -243,3 +243,23 @@ def test_a_layout_whose_boxes_are_not_weasyprints_own_is_left_for_a_second_layou
 
     unlike = SimpleNamespace(pages=[SimpleNamespace(boxes=[])])  # a page without `_page_box`
     assert replace_inline_svgs(unlike, {"figure-1-alt": "<svg/>"}) == 0
+
+
+def test_the_drawer_answers_every_promise_in_order_even_when_a_drawing_fails() -> None:
+    """The build process's drawing thread: each promise is kept once its drawing is done; a
+    drawing that raises is answered None (the worker draws it itself), and the ones after it
+    are still drawn."""
+    drawn: list[str] = []
+
+    def draw(item: str) -> dict[tuple[str, str], bytes]:
+        drawn.append(item)
+        if item == "broken":
+            raise RuntimeError("no ink")
+        return {(item, "svg"): item.encode()}
+
+    with Drawer(draw) as drawer:
+        first, broken, last = (drawer.promise(key, key) for key in ("first", "broken", "last"))
+        assert last.collect() == {("last", "svg"): b"last"}
+        assert broken.collect() is None
+        assert first.collect() == {("first", "svg"): b"first"}
+    assert drawn == ["first", "broken", "last"]

@@ -368,7 +368,7 @@ def test_a_changed_logo_of_a_theme_named_in_brief_yaml_rebuilds(
 
 
 def test_a_themed_briefs_figure_is_drawn_in_the_themes_accent_and_label_font(tmp_path: Path) -> None:
-    from briefgen.render import charts
+    from briefgen.render import charts, inlinesvg
 
     briefs = tmp_path / "briefs"
     shutil.copytree(CENTRAL_ASIA.parent, briefs, ignore=shutil.ignore_patterns("ledger.sqlite*", "outbox"))
@@ -376,10 +376,10 @@ def test_a_themed_briefs_figure_is_drawn_in_the_themes_accent_and_label_font(tmp
     shutil.copytree(INSTITUTE, briefs / "theme")
     themed = tailor(load_brief(briefs / CENTRAL_ASIA.name), "KG").figures[0]
     assert (themed.accent, themed.font) == ("#9b1c31", "DejaVu Sans")
-    svg = charts.inline_svg(themed)
+    svg = inlinesvg.inline_svg(themed)
     assert 'stroke="#9b1c31"' in svg and "#0f5257" not in svg
     assert "'DejaVu Sans'" in svg.split("<text", 2)[1]  # the labels ask for the theme's font first
-    assert 'stroke="#0f5257"' in charts.inline_svg(plain)
+    assert 'stroke="#0f5257"' in inlinesvg.inline_svg(plain)
     png = tmp_path / "figure.png"
     png.write_bytes(charts.png(themed))
     assert _accent_pixels(png) > 1000  # the recipient's line, in the theme's colour

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the models, tailoring and the pool load only when something
     from concurrent.futures import ProcessPoolExecutor
 
     from briefgen.document.model import Figure, TailoredBrief
-    from briefgen.figurepost import Post, Promise
+    from briefgen.figurepost import Drawer, Promise
     from briefgen.sources.aggregate import LoadedBrief
 
 MANIFEST = "manifest.json"
@@ -442,12 +442,12 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
     queue = deque(todo)
     ahead = workers + 1  # one job queued in the pool: no worker waits for this process to hand it one
     futures: dict[Future[Outcome], Job] = {}
-    with _Drawer.for_jobs(todo) as drawer:
+    with _drawer_for(todo) as drawer:
         while queue or futures:
             while queue and len(futures) < ahead:
                 job = queue.popleft()
                 try:
-                    futures[pool.submit(render_job, drawer.promised(job) if drawer else _drawn(job))] = job
+                    futures[pool.submit(render_job, _handed(job, drawer))] = job
                 except BrokenProcessPool as exc:  # a worker died before this job could be handed out
                     yield Outcome(
                         job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job
@@ -465,52 +465,28 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
                     yield outcome
 
 
-class _Drawer:
-    """A thread of the build process drawing the figures promised to the workers, in order."""
+@contextmanager
+def _drawer_for(todo: list[Job]) -> Iterator[Drawer | None]:
+    """Yield a drawer of promised figures if a job of `todo` can take its figures late, else None."""
+    if not any(_takes_figures_late(job) for job in todo):
+        yield None
+        return
+    from briefgen.figurepost import Drawer
+    from briefgen.render import charts
 
-    def __init__(self, post: Post) -> None:
-        import queue
-        import threading
+    with Drawer(lambda job: charts.drawings(job.brief.figures, job.format)) as drawer:
+        yield drawer
 
-        self.post = post
-        self.jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._draw, name="briefgen-drawer", daemon=True)
-        self.thread.start()
 
-    @classmethod
-    @contextmanager
-    def for_jobs(cls, todo: list[Job]) -> Iterator[_Drawer | None]:
-        """Yield a drawer if a job of `todo` can take its figures late, else None."""
-        if not any(FORMATS[job.format].figures_late and _undrawn(job) for job in todo):
-            yield None
-            return
-        from briefgen.figurepost import Post
+def _handed(job: Job, drawer: Drawer | None) -> Job:
+    """Return `job` as it goes to a worker: with a promise of its drawings, or with them drawn."""
+    if drawer is not None and _takes_figures_late(job):
+        return replace(job, promise=drawer.promise(job.key, job))
+    return _drawn(job)
 
-        with Post() as post:
-            drawer = cls(post)
-            try:
-                yield drawer
-            finally:
-                drawer.jobs.put(None)
 
-    def promised(self, job: Job) -> Job:
-        """Return `job` to hand out now: with a promise of its drawings, or (other formats) drawn."""
-        if not (FORMATS[job.format].figures_late and _undrawn(job)):
-            return _drawn(job)
-        self.jobs.put(job)
-        return replace(job, promise=self.post.promise(job.key))
-
-    def _draw(self) -> None:
-        from briefgen.render import charts
-
-        while (job := self.jobs.get()) is not None:
-            drawn = None
-            try:
-                drawn = charts.drawings(job.brief.figures, job.format)
-            except Exception:  # the worker draws it again and reports the failure against the document
-                pass
-            finally:  # whatever happened, the worker waiting for it is answered
-                self.post.post(job.key, drawn)
+def _takes_figures_late(job: Job) -> bool:
+    return FORMATS[job.format].figures_late and _undrawn(job)
 
 
 def _undrawn(job: Job) -> bool:

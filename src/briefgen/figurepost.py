@@ -3,11 +3,12 @@
 A PDF is laid out first and painted last, and only the painting needs the figures' drawings.
 So the build process hands a PDF to a worker as soon as a worker is free, with a `Promise`
 instead of its drawings, and draws the figures meanwhile; the worker lays the page out around
-placeholders of the same size (`charts.placeholder`) and collects the drawings when it is about
+placeholders of the same size (`inlinesvg.placeholder`) and collects the drawings when it is about
 to paint. The first PDFs of a build then start when the workers do, not after matplotlib has
 been imported and the first chart drawn (about 0.35 s later).
 
-The handover is a Unix socket of the build process's own (in Linux's abstract namespace: no
+`Drawer` is the build process's side: a thread that draws what was promised, in the order it
+was promised, and posts each document's drawings as they are done (`Post`). The handover is a Unix socket of the build process's own (in Linux's abstract namespace: no
 file, nothing to clean up after a kill), one short connection per document, each answered
 only after multiprocessing's challenge with a key of this build that the socket never carries
 (the workers have it from their jobs). A worker asks for its document's drawings by the job's
@@ -21,11 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import secrets
 import socket
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Client, Connection, Listener, answer_challenge, deliver_challenge
 from typing import Any
@@ -122,3 +124,41 @@ class Post:
                 self._changed.wait_for(lambda: key in self._posted or self._closed)
                 drawings = self._posted.get(key)
             connection.send(drawings)
+
+
+class Drawer:
+    """A thread drawing the documents promised to workers, in the order promised.
+
+    `draw(item)` returns one document's drawings; whatever it raises, the worker waiting for
+    them is answered (None: it draws them itself, and a failure is reported against its
+    document). Use as a context manager: leaving it stops the thread and closes the post.
+    """
+
+    def __init__(self, draw: Callable[[Any], Drawings]) -> None:
+        self._draw = draw
+        self._post = Post()
+        self._todo: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="briefgen-drawer", daemon=True).start()
+
+    def promise(self, key: str, item: Any) -> Promise:
+        """Draw `item` next (after what was promised before) and return the promise of it."""
+        self._todo.put((key, item))
+        return self._post.promise(key)
+
+    def __enter__(self) -> Drawer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._todo.put(None)
+        self._post.close()
+
+    def _run(self) -> None:
+        while (next_up := self._todo.get()) is not None:
+            key, item = next_up
+            drawn = None
+            try:
+                drawn = self._draw(item)
+            except Exception:  # the worker draws it again and reports the failure against the document
+                pass
+            finally:  # whatever happened, the worker waiting for it is answered
+                self._post.post(key, drawn)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import re
 import sys
 import threading
 import warnings
@@ -23,7 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
-from xml.sax.saxutils import escape
+
+from briefgen.render.pngpalette import ChartColours, palette_png
 
 if TYPE_CHECKING:
     from briefgen.document.model import Figure, SeriesLine
@@ -66,94 +66,6 @@ def svg(figure: Figure) -> bytes:
 def png(figure: Figure) -> bytes:
     """Return the figure as a 300-dpi PNG, 16 cm wide."""
     return _draw(figure, "png")
-
-
-def inline_svg(figure: Figure) -> str:
-    """Return the figure as an `<svg>` element for HTML, its alt text as its `<title>`.
-
-    The title is what a screen reader announces and what WeasyPrint writes as the /Alt of the
-    PDF's Figure structure element. The element scales to the width of its container.
-    """
-    text = svg(figure).decode("utf-8")
-    start = text.index("<svg")
-    text = text[start:]
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
-    opening_end = text.index(">") + 1
-    viewbox = re.search(r'\sviewBox="([^"]*)"', text[:opening_end])
-    # No CSS inside the figure: a page whose Content-Security-Policy refuses inline styles (the
-    # live preview's) shows it all the same. matplotlib's one rule goes on the root, and each
-    # `style` becomes the SVG presentation attributes it spells.
-    body = re.sub(r'\s*<defs>\s*<style type="text/css">[^<]*</style>\s*</defs>', "", text[opening_end:])
-    body = re.sub(r'style="([^"]*)"', _attributes, body)
-    return _opening(figure, viewbox.group(1) if viewbox else VIEWBOX) + _lean(body).strip()
-
-
-def _points(cm: float) -> str:
-    """Return a length in cm as matplotlib's SVG writes it in points ("453.543307")."""
-    return f"{cm / 2.54 * 72:f}".rstrip("0").rstrip(".")
-
-
-VIEWBOX = f"0 0 {_points(WIDTH_CM)} {_points(HEIGHT_CM)}"
-"""The drawing's coordinates, in points, as matplotlib's SVG of a WIDTH_CM x HEIGHT_CM figure says."""
-
-
-def _opening(figure: Figure, viewbox: str) -> str:
-    """Return the `<svg>` start tag and `<title>` of `figure` inline, scaled to its container."""
-    return (
-        f'<svg role="img" aria-labelledby="figure-{figure.number}-alt" stroke-linejoin="round" '
-        f'stroke-linecap="butt" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="{viewbox}" '
-        'xmlns="http://www.w3.org/2000/svg" version="1.1">'
-        f'<title id="figure-{figure.number}-alt">{escape(figure.alt)}</title>'
-    )
-
-
-def placeholder(figure: Figure) -> str:
-    """Return `figure` inline as an empty drawing: what `inline_svg` gives but for what it draws.
-
-    Laid out, it takes the very space the drawing takes, and is tagged as the drawing is, so a
-    renderer can lay the page out before the drawing exists and paint the drawing in its place.
-    """
-    return _opening(figure, VIEWBOX) + "</svg>"
-
-
-_GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
-_BARE_GROUP = re.compile(r'<g id="([^"]*)">')
-
-
-def _lean(body: str) -> str:
-    """Return matplotlib's SVG body without what draws nothing, for a lighter PDF layout.
-
-    Dropped: the RDF metadata (the title says what the figure is), rotations by 0 degrees,
-    whitespace between tags, and the groups matplotlib opens around every artist only to name
-    it (`<g id="xtick_3">` with nothing else, its id referred to by nothing). WeasyPrint walks
-    every element of an inline SVG: this takes away a third of its time on a chart.
-    """
-    body = re.sub(r"<metadata>.*?</metadata>", "", body, flags=re.DOTALL)
-    body = re.sub(r' transform="rotate\(-?0 [-\d.e]+ [-\d.e]+\)"', "", body)
-    referenced = set(re.findall(r'(?:url\(#|href="#)([^)"]+)', body))
-    pieces: list[str] = []
-    kept: list[bool] = []  # for each open group: whether its tags stay
-    position = 0
-    for tag in _GROUP_TAG.finditer(body):
-        pieces.append(body[position : tag.start()])
-        position = tag.end()
-        if tag.group() == "</g>":
-            if kept.pop():
-                pieces.append(tag.group())
-            continue
-        bare = _BARE_GROUP.fullmatch(tag.group())
-        keep = bare is None or bare.group(1) in referenced
-        kept.append(keep)
-        if keep:
-            pieces.append(tag.group())
-    pieces.append(body[position:])
-    return re.sub(r">\s+<", "><", "".join(pieces))
-
-
-def _attributes(match: re.Match[str]) -> str:
-    """Return `style="fill: #fff; stroke: none"` as `fill="#fff" stroke="none"`."""
-    pairs = (d.split(":", 1) for d in match.group(1).split(";") if ":" in d)
-    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
 
 
 @lru_cache(maxsize=32)
@@ -466,7 +378,15 @@ class _Family:
             ax.draw_artist(artist)
         width, height = canvas.get_width_height()
         # read in place, not copied
-        _encode_png(canvas.buffer_rgba(), width, height, buffer, _accent(self.figure))
+        palette_png(
+            canvas.buffer_rgba(),
+            width,
+            height,
+            buffer,
+            _colours(_accent(self.figure)),
+            dpi=PNG_DPI,
+            software=CREATOR,
+        )
 
 
 def _rc_context(style: Mapping[str, Any]) -> Any:
@@ -482,67 +402,15 @@ def _save_svg(canvas: Any, buffer: io.BytesIO) -> None:
 
 
 def _save_png(canvas: Any, buffer: io.BytesIO, accent: str) -> None:
-    """Write the drawn figure as a palette PNG at 300 dpi (see `_encode_png`)."""
+    """Write the drawn figure as a palette PNG at 300 dpi (see `pngpalette`)."""
     raw = io.BytesIO()
     canvas.savefig(raw, format="rgba", dpi=PNG_DPI)  # matplotlib's Agg raster, not kept after
     width, height = (int(inches * PNG_DPI) for inches in canvas.get_size_inches())
-    _encode_png(raw.getvalue(), width, height, buffer, accent)
+    palette_png(raw.getvalue(), width, height, buffer, _colours(accent), dpi=PNG_DPI, software=CREATOR)
 
 
-def _encode_png(pixels: bytes | memoryview, width: int, height: int, buffer: io.BytesIO, accent: str) -> None:
-    """Write an RGBA raster as a palette PNG at 300 dpi.
-
-    A chart is a handful of colours and their anti-aliased edges, so a palette of those shows
-    it as the full-colour image does, in a file a third the size (36 KB instead of 110 KB in
-    every DOCX). The palette is the chart's own colours and their blends (`_palette`), not
-    one computed from the pixels: mapping to it is a sixth of the time (2 ms against 12 ms),
-    the white stays white, and an edge pixel moves by a few levels of 255 at most (6 in the
-    bundled colours, tested; up to 9 with the theme accents tried), where the computed
-    palette moved them by up to 14.
-    """
-    from PIL import Image, PngImagePlugin
-
-    if memoryview(pixels).nbytes != width * height * 4:
-        raise ValueError(f"the figure's raster is not {width} x {height} pixels")
-    # any buffer will do (Pillow reads it through the buffer protocol; its stubs name fewer)
-    rgba = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)  # type: ignore[arg-type]
-    image = rgba.convert("RGB").quantize(palette=_palette(accent), dither=Image.Dither.NONE)
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Software", CREATOR)
-    image.save(buffer, format="png", dpi=(PNG_DPI, PNG_DPI), pnginfo=info, compress_level=1)
-
-
-_NEAR_WHITE = 10
-"""Blends closer than this to white (in every channel) are left out of the palette: Pillow maps
-a colour to its palette through a coarse cache, which would give the white background a
-near-white neighbour instead of white."""
-
-
-@lru_cache(maxsize=8)
-def _palette(accent: str) -> Any:
-    """Return a palette image of a chart's colours: white, and each colour the chart draws in
-    blended with the white under it, and with the grid it crosses (and the grey it crosses,
-    for the recipient's colour), as anti-aliasing mixes them."""
-    from PIL import Image
-
-    def rgb(colour: str) -> tuple[int, int, int]:
-        return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
-
-    def blends(a: tuple[int, int, int], b: tuple[int, int, int], steps: int) -> list[tuple[int, ...]]:
-        return [tuple(round(a[i] + (b[i] - a[i]) * k / steps) for i in range(3)) for k in range(1, steps + 1)]
-
-    white, grid, grey, ink, own = (255, 255, 255), rgb(GRID), rgb(OTHERS), rgb(INK), rgb(accent)
-    colours: list[tuple[int, ...]] = []
-    for colour in (ink, grid, grey, own):
-        colours += blends(white, colour, 40)
-    for colour in (own, grey, ink):
-        colours += blends(grid, colour, 20)
-    colours += blends(grey, own, 20)
-    kept = [c for c in dict.fromkeys(colours) if c != white and max(255 - v for v in c) >= _NEAR_WHITE]
-    entries = [white, *kept][:256]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette([v for colour in entries for v in colour])
-    return palette
+def _colours(accent: str) -> ChartColours:
+    return ChartColours(ink=INK, grid=GRID, grey=OTHERS, own=accent)
 
 
 def _accent(figure: Figure) -> str:

@@ -92,7 +92,7 @@ class HtmlRenderer:
 
         The theme's logo is a `data:` URL unless the caller names where it is (`logo_src`).
         With `figure_placeholders`, each figure is an empty `<svg>` of its drawing's size
-        (`charts.placeholder`), for a caller that puts the drawings in after laying out.
+        (`inlinesvg.placeholder`), for a caller that puts the drawings in after laying out.
         """
         template = self.env.get_template(BASE_TEMPLATE)
         labels = words(brief.language)
@@ -167,11 +167,11 @@ def citation_html(citation: Citation) -> Markup:
 
 def chart_svg(figure: Figure, *, placeholder: bool = False) -> Markup:
     """Return a figure as inline SVG (or its placeholder); matplotlib draws it, imported only here."""
-    from briefgen.render import charts
+    from briefgen.render import inlinesvg
 
     # The SVG is matplotlib's; the one text from the data, the alt text, is escaped into its
     # <title>.
-    return Markup(charts.placeholder(figure) if placeholder else charts.inline_svg(figure))
+    return Markup(inlinesvg.placeholder(figure) if placeholder else inlinesvg.inline_svg(figure))
 
 
 def anchor(text: str) -> str:

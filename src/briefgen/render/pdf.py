@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from briefgen.document.model import TailoredBrief
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
-from briefgen.render import charts
+from briefgen.render import charts, inlinesvg
 from briefgen.render.engine import CSS, HTML, FontConfiguration, replace_inline_svgs
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
@@ -118,10 +118,10 @@ class PdfRenderer:
         drawn: dict[str, str] = {}
         fits = True
         for figure in brief.figures:
-            stand_in = charts.placeholder(figure)
+            stand_in = inlinesvg.placeholder(figure)
             if stand_in not in markup:  # not shown in this document
                 continue
-            drawing = charts.inline_svg(figure)
+            drawing = inlinesvg.inline_svg(figure)
             fits = fits and drawing.startswith(stand_in.removesuffix("</svg>"))
             markup = markup.replace(stand_in, drawing)
             drawn[f"figure-{figure.number}-alt"] = drawing
