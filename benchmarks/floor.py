@@ -8,7 +8,7 @@ and writes the PDF to OUT. Prints one JSON line: `import_s` and each document's 
 start-up and exit are counted too; see `floor()` in run.py for the figure derived from it.
 
 Standard library and WeasyPrint only: nothing of briefgen is imported, except with `--tuned`:
-then the process runs as briefgen's own do, with its cycle collector (`briefgen.collector`:
+then the process runs as briefgen's own do, with its cycle collector (`briefgen.build.collector`:
 seldom, and after each document) and WeasyPrint imported through `briefgen.render.engine`
 (without a compiler run per library name). The plain floor is the yardstick; the tuned one says
 how much of a build's lead over it is those two settings rather than the pipeline.
@@ -27,9 +27,9 @@ def main(templates: Path, out: Path, pages: list[Path], *, tuned: bool = False) 
     started = time.perf_counter()
     after_a_document = None
     if tuned:
-        from briefgen.collector import collect_after_a_document, take_charge
+        from briefgen.build.collector import collect_after_a_document, tune_for_documents
 
-        take_charge()
+        tune_for_documents()
         after_a_document = collect_after_a_document
         import briefgen.render.engine  # noqa: F401  (WeasyPrint, imported as briefgen imports it)
     from weasyprint import HTML

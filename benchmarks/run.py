@@ -175,13 +175,14 @@ def recipients_yaml(countries: list[str], per_country: int) -> str:
 
 
 def in_process_noop(brief: Path, out: Path) -> float:
-    from briefgen.build import build
+    from briefgen.build import BuildRequest, build
 
-    build([brief], out=out)
+    request = BuildRequest(briefs=(brief,), out=out)
+    build(request)
     times = []
     for _ in range(5):
         started = time.perf_counter()
-        build([brief], out=out)
+        build(request)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 

@@ -36,6 +36,16 @@ def central_asia_copy(tmp_path: Path) -> Path:
     return target / "china-central-asia"
 
 
+def build(briefs: list[Path], **options: object):  # type: ignore[no-untyped-def]
+    """Build `briefs` as `briefgen.build.build` does, options as keywords (lists allowed): the
+    tests' shorthand for `build(BuildRequest(...))`."""
+    from briefgen.build import BuildRequest
+    from briefgen.build import build as run
+
+    given = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
+    return run(BuildRequest(briefs=tuple(briefs), **given))  # type: ignore[arg-type]
+
+
 def libreoffice(fmt: str, out: Path, *documents: Path, profile: Path) -> None:
     """Convert `documents` to `fmt` ("pdf", "odt") into `out` with LibreOffice, headless, in a
     profile of its own (two conversions at once must not share one)."""

@@ -19,9 +19,8 @@ from docx import Document
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from briefgen.build import build
 from briefgen.cli import app
-from conftest import REPO, replace_in
+from conftest import REPO, build, replace_in
 
 runner = CliRunner()
 
@@ -229,10 +228,13 @@ class _DiesWhenUnpickled:
 
 
 def test_a_worker_that_dies_is_reported_as_a_failed_document_not_a_traceback(tmp_path: Path) -> None:
-    from briefgen.build import Job, _render_all
+    from briefgen.build.plan import Job
+    from briefgen.build.pool import start_pool
+    from briefgen.build.schedule import render_all
 
     doomed = Job(_DiesWhenUnpickled(), "html", tmp_path / "doomed.html", "en/doomed.html", "k")  # type: ignore[arg-type]
-    outcomes = list(_render_all([doomed] * 6, workers=2))  # more than are handed out at once
+    with start_pool(2) as pool:
+        outcomes = list(render_all([doomed] * 6, pool, workers=2))  # more than are handed out at once
     assert [o.status for o in outcomes] == ["failed"] * 6
     assert all(o.error.startswith("the worker rendering it stopped") for o in outcomes)
     assert not (tmp_path / "doomed.html").exists()
@@ -242,18 +244,23 @@ def test_a_figure_the_build_process_cannot_draw_is_left_to_the_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The build process draws figures for its workers; when it cannot, the worker draws."""
-    from briefgen.build import _render_all, plan
+    from briefgen.build import BuildRequest
+    from briefgen.build.plan import plan
+    from briefgen.build.pool import start_pool
+    from briefgen.build.schedule import render_all
     from briefgen.render import charts
     from briefgen.sources.validate import validated
 
     loaded = validated(REPO / "briefs" / "china-central-asia", None)
-    jobs = plan([loaded], countries=["KG", "TJ"], formats=["html"], out=tmp_path, languages=["en"])
+    request = BuildRequest(countries=("KG", "TJ"), formats=("html",), out=tmp_path, languages=("en",))
+    jobs = plan([loaded], request)
 
     def cannot(*_: object) -> None:
         raise RuntimeError("no drawing in this process")
 
     monkeypatch.setattr(charts, "drawings", cannot)  # here only: the workers are other processes
-    outcomes = list(_render_all(jobs, workers=2))
+    with start_pool(2) as pool:
+        outcomes = list(render_all(jobs, pool, workers=2))
     assert sorted(o.status for o in outcomes) == ["written", "written"]
     assert all("<svg" in job.path.read_text(encoding="utf-8") for job in jobs)
 
@@ -287,9 +294,9 @@ def test_each_document_frees_its_cycles_before_the_next(andes: Path, tmp_path: P
     after each document), and what survived the documents is frozen, not walked again.
     """
     code = (
-        "import gc; from pathlib import Path; from briefgen.collector import take_charge; "
-        "take_charge(); from briefgen.build import build; "
-        f"build([Path({str(andes)!r})], out=Path({str(tmp_path / 'out')!r}), jobs=1); "
+        "import gc; from pathlib import Path; from briefgen.build.collector import tune_for_documents; "
+        "tune_for_documents(); from briefgen.build import BuildRequest, build; "
+        f"build(BuildRequest(briefs=(Path({str(andes)!r}),), out=Path({str(tmp_path / 'out')!r}), jobs=1)); "
         "print(gc.collect(), gc.get_freeze_count())"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -302,8 +309,8 @@ def test_a_process_that_embeds_briefgen_keeps_its_own_collector(andes: Path, tmp
     """An application (or this test run) calling `build` at Python's own thresholds: nothing of
     its heap is frozen, and its collector runs as it would without briefgen."""
     code = (
-        "import gc; from pathlib import Path; from briefgen.build import build; "
-        f"build([Path({str(andes)!r})], out=Path({str(tmp_path / 'out')!r}), jobs=1); "
+        "import gc; from pathlib import Path; from briefgen.build import BuildRequest, build; "
+        f"build(BuildRequest(briefs=(Path({str(andes)!r}),), out=Path({str(tmp_path / 'out')!r}), jobs=1)); "
         "print(gc.get_freeze_count(), gc.get_threshold())"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -64,7 +64,7 @@ def test_a_source_edited_while_a_build_runs_is_rendered_by_the_next_build(
 
 
 def test_an_unchanged_source_is_not_hashed_again_but_a_changed_one_is(andes: Path, tmp_path: Path) -> None:
-    from briefgen import freshness
+    from briefgen.build import freshness
 
     first = freshness.snapshot(andes)
     # pretend the record is old, so that size and time are trusted
@@ -124,10 +124,10 @@ def test_two_builds_of_one_output_folder_take_turns_and_the_manifest_lists_both(
 
 
 def test_a_second_build_waits_for_the_one_holding_the_folder_and_says_so(tmp_path: Path) -> None:
-    from briefgen.build import output_lock
+    from briefgen.build.flow import output_lock
 
     out = tmp_path / "out"
-    code = f"from pathlib import Path\nfrom briefgen.build import output_lock\nwith output_lock(Path({str(out)!r})):\n    print('got it')"
+    code = f"from pathlib import Path\nfrom briefgen.build.flow import output_lock\nwith output_lock(Path({str(out)!r})):\n    print('got it')"
     with output_lock(out):
         waiting = subprocess.Popen(
             [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -111,7 +111,7 @@ def test_ctrl_c_stops_the_build_without_a_traceback_from_a_worker_or_the_fork_se
 
 @pytest.mark.slow
 def test_a_build_renders_documents_identical_to_one_rendered_in_process(andes: Path, tmp_path: Path) -> None:
-    from briefgen.build import build
+    from conftest import build
 
     build([andes], formats=["pdf", "docx"], out=tmp_path / "pool", jobs=2)
     build([andes], formats=["pdf", "docx"], out=tmp_path / "here", jobs=1)
@@ -127,8 +127,8 @@ def test_the_command_and_its_workers_collect_cycles_at_briefgen_thresholds() -> 
     them. Python's default (700) ran the collector hundreds of times per document."""
     import gc
 
-    from briefgen.collector import GC_THRESHOLDS
-    from briefgen.workers import start_pool
+    from briefgen.build.collector import GC_THRESHOLDS
+    from briefgen.build.pool import start_pool
 
     assert GC_THRESHOLDS != (700, 10, 10) and GC_THRESHOLDS[0] > 700
     with start_pool(2) as pool:
@@ -210,7 +210,7 @@ def test_a_build_with_plain_arguments_runs_without_the_command_line_and_reports_
     )
     assert fast.returncode == 0, fast.stderr
     imported = _imported(fast.stderr)
-    assert "briefgen.build_command" in imported and not {"typer", "click", "briefgen.cli"} & imported
+    assert "briefgen.build.command" in imported and not {"typer", "click", "briefgen.cli"} & imported
     full = _through_the_command_line(*args, "--out", str(tmp_path / "full"))
     assert full.returncode == 0, full.stderr
     assert fast.stdout.count("written  ") == full.stdout.count("written  ") == 2

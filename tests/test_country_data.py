@@ -17,14 +17,13 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.build import build
 from briefgen.cli import app
 from briefgen.document.model import Figure
 from briefgen.models import SeriesTest
 from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
 from briefgen.tailoring.conditions import evaluate
-from conftest import ANDES, FIXTURES, REPO, replace_in
+from conftest import ANDES, FIXTURES, REPO, build, replace_in
 
 runner = CliRunner()
 WATER = FIXTURES / "shared-profiles" / "water-energy-central-asia"

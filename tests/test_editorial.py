@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from briefgen.build import build
 from briefgen.document.model import TailoredBrief
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.editions import release
 from briefgen.sources.loading import load_brief
 from briefgen.tailoring import tailor
-from conftest import CENTRAL_ASIA
+from conftest import CENTRAL_ASIA, build
 
 COUNTRIES = ("KZ", "KG", "TJ", "TM", "UZ")
 MM = 72 / 25.4

@@ -2,7 +2,7 @@
 
 The PDF renderer lays the page out with empty drawings of the figures' size and paints the
 drawings in (`PdfRenderer._with_drawings`); in a build, a worker does so while the build
-process is still drawing them (`briefgen.figurepost`). The file must be the very one laid out
+process is still drawing them (`briefgen.build.figures`). The file must be the very one laid out
 from the drawings, and the handover must hold when a drawing fails, a stranger knocks, or the
 build ends.
 """
@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
+from briefgen.build.figures import Drawer, DrawingServer, Promise
 from briefgen.document.model import TailoredBrief
-from briefgen.figurepost import Drawer, Post, Promise
 from briefgen.render import charts, inlinesvg, renderer_for
 from briefgen.render.engine import HTML
 from briefgen.render.pdf import PDF_VARIANT, PdfRenderer
@@ -47,7 +47,7 @@ def painted_from_the_start(brief: TailoredBrief, drawn: Mapping[Any, bytes]) -> 
     """The PDF WeasyPrint makes of the page with its drawings inline from the start."""
     renderer = renderer_for("pdf")
     assert isinstance(renderer, PdfRenderer)
-    with charts.given(drawn):
+    with charts.using_drawings(drawn):
         markup = renderer.html.document(brief, inline_css=False)
     assert inlinesvg.inline_svg(brief.figures[0]) in markup
     fetcher, stylesheets = renderer._themed(brief.theme)
@@ -89,11 +89,11 @@ def test_a_pdf_laid_out_around_placeholders_is_the_pdf_laid_out_with_its_drawing
 ) -> None:
     """Drawings given, or promised and collected after the layout: the same file, byte for byte
     (the file identifier included), from one layout whose figures were placeholders."""
-    with charts.given(drawn):
+    with charts.using_drawings(drawn):
         given = renderer_for("pdf").render(brief)
     assert given == painted_from_the_start
     promise = Handed(drawn, layouts)
-    with charts.given({}, promise=promise):
+    with charts.using_drawings({}, promise=promise):
         late = renderer_for("pdf").render(brief)
     assert late == painted_from_the_start
     assert len(layouts) == 2 and promise.asked_after == 2  # asked for once laid out; not laid out again
@@ -118,7 +118,7 @@ def test_a_drawing_that_does_not_fit_its_placeholder_is_laid_out_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(inlinesvg, "VIEWBOX", "0 0 400 300")  # as if matplotlib drew another size
-    with charts.given({}, promise=Handed(drawn, layouts)):
+    with charts.using_drawings({}, promise=Handed(drawn, layouts)):
         late = renderer_for("pdf").render(brief)
     assert len(layouts) == 2 and "0 0 400 300" not in layouts[1]
     assert late == painted_from_the_start
@@ -128,7 +128,7 @@ def test_a_promise_that_brings_nothing_is_drawn_by_the_worker_itself(
     brief: TailoredBrief, painted_from_the_start: bytes, layouts: list[str]
 ) -> None:
     """The build process could not draw it: the worker does, and a failure would be its own."""
-    with charts.given({}, promise=Handed(None, layouts)):
+    with charts.using_drawings({}, promise=Handed(None, layouts)):
         late = renderer_for("pdf").render(brief)
     assert late == painted_from_the_start and len(layouts) == 1
 
@@ -149,7 +149,7 @@ def _other_process(promise: Promise) -> tuple[multiprocessing.Process, Any]:
 
 
 def test_a_worker_that_asks_before_the_drawing_is_posted_gets_it_when_it_is(tmp_path: Path) -> None:
-    with Post() as post:
+    with DrawingServer() as post:
         process, answers = _other_process(post.promise("KG.pdf"))
         time.sleep(1.0)  # the worker has asked by now, and waits
         assert process.is_alive() and answers.empty()
@@ -163,7 +163,7 @@ def test_a_worker_that_asks_before_the_drawing_is_posted_gets_it_when_it_is(tmp_
 def test_a_stranger_gets_nothing_and_holds_no_one_up() -> None:
     """Another local process can find the socket; without the build's key it learns nothing,
     and one that connects and never speaks does not keep a worker waiting."""
-    with Post() as post:
+    with DrawingServer() as post:
         post.post("KG.pdf", {("figure", "svg"): b"<svg>KG</svg>"})
         with pytest.raises(AuthenticationError), Client(post.address, family="AF_UNIX", authkey=b"guessed"):
             pass  # refused during the handshake, before a word is said
@@ -178,7 +178,7 @@ def test_a_stranger_gets_nothing_and_holds_no_one_up() -> None:
 
 
 def test_a_worker_still_waiting_when_the_build_ends_is_answered_none() -> None:
-    post = Post()
+    post = DrawingServer()
     process, answers = _other_process(post.promise("KG.pdf"))
     time.sleep(1.0)
     post.close()
@@ -192,7 +192,7 @@ def test_a_worker_still_waiting_when_the_build_ends_is_answered_none() -> None:
 def test_the_socket_is_no_file(tmp_path: Path) -> None:
     """In Linux's abstract namespace (briefgen's platform): nothing on disk, so nothing left behind
     by a killed build."""
-    with Post() as post:
+    with DrawingServer() as post:
         assert post.address.startswith("\0")
         assert not Path(post.address.lstrip("\0")).exists()
 

@@ -19,7 +19,6 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from briefgen.build import build
 from briefgen.cli import app
 from briefgen.document.theme import DEFAULT_THEME
 from briefgen.render import templates_dir
@@ -30,7 +29,7 @@ from briefgen.render.wordstyles import REQUIRED_STYLES, missing_styles
 from briefgen.sources.loading import load_brief
 from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor
-from conftest import CENTRAL_ASIA, FIXTURES, replace_in
+from conftest import CENTRAL_ASIA, FIXTURES, build, replace_in
 
 INSTITUTE = FIXTURES / "themes" / "institute"
 ACCENT_RGB = (0x9B, 0x1C, 0x31)

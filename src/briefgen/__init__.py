@@ -1,15 +1,15 @@
 """briefgen: tailored policy briefings for each government, from recommendations kept as YAML.
 
 The public API: `load_brief(folder)` reads and validates a brief, `tailor(loaded, country)`
-makes one government's brief, and `briefgen.build.build(...)` renders briefs to files (a
-module, not re-exported here, so that `briefgen.build` always names it).
+makes one government's brief, and `briefgen.build.build(request)` renders briefs to files (a
+package, not re-exported here, so that `briefgen.build` always names it).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from briefgen.version import __version__
 
 if TYPE_CHECKING:
     from briefgen.document.model import TailoredBrief

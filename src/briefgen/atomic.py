@@ -1,11 +1,21 @@
-"""Write files so that a reader only ever sees the old complete file or the new one."""
+"""Write files so that a reader only ever sees the old complete file or the new one; hold locks.
+
+Every file briefgen writes is written beside its target and renamed into place; the
+temporary files a killed process left are found and removed here (`leftovers`). Every lock
+between processes (one build per output folder, one release per brief, one distribution per
+ledger) is `locked`, with the waiting policy its caller chooses.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from briefgen.errors import LockBusy
 
 _UMASK_LOCK = threading.Lock()
 
@@ -82,3 +92,125 @@ def _written_beside(path: Path, data: bytes, mode: int) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+PART_SUFFIX = ".part"
+
+
+def leftovers(folder: Path, name: str = "*", *, recursive: bool = False) -> list[Path]:
+    """Return the temporary files that writes of `name` (a glob) into `folder` left unfinished.
+
+    Every write here goes through a `.<name>.<random>.part` file beside its target; one that is
+    still there was cut short (the process was killed, the disk filled), unless a write is under
+    way. Call it, and `remove_leftovers`, only while holding the lock that keeps writers out.
+    """
+    if not folder.is_dir():
+        return []
+    pattern = f".{name}.*{PART_SUFFIX}"
+    found = folder.rglob(pattern) if recursive else folder.glob(pattern)
+    return sorted(p for p in found if p.is_file() and not p.is_symlink())
+
+
+def remove_leftovers(folder: Path, name: str = "*", *, recursive: bool = False) -> list[Path]:
+    """Delete the unfinished temporary files of `leftovers(folder, name)`; return them."""
+    found = leftovers(folder, name, recursive=recursive)
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
+
+
+@contextlib.contextmanager
+def locked(
+    path: Path,
+    *,
+    wait: float | None = 0.0,
+    waiting: Callable[[str], None] | None = None,
+    remove: bool = False,
+) -> Iterator[None]:
+    """Hold the lock `path` for the block: one holder at a time, across processes.
+
+    The operating system's lock (`flock`) on the file, so it is released when its holder ends,
+    however it ends: a killed process never leaves a stale lock. The holder writes its process
+    id into the file, for whoever has to wait to say whom for.
+
+    `wait`: None waits as long as it takes (calling `waiting(holder)` once first); a number of
+    seconds waits at most that long; 0 does not wait. When the lock is not had in time, `LockBusy`
+    is raised with the holder's process id (or "unknown"). `remove` deletes the file when the
+    lock is let go; a process that got the lock on a file its holder has just removed then
+    locks the new file instead.
+    """
+    import fcntl
+    import time
+
+    deadline = None if wait is None else time.monotonic() + wait
+    while True:
+        path.parent.mkdir(parents=True, exist_ok=True)  # (again, if its holder removed the folder)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                if deadline is None:
+                    if waiting is not None:
+                        waiting(_holder(fd))
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                else:
+                    while True:
+                        if time.monotonic() >= deadline:
+                            raise LockBusy(path, _holder(fd)) from None
+                        time.sleep(0.05)
+                        try:
+                            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                            break
+                        except BlockingIOError:
+                            continue
+            except BaseException:
+                os.close(fd)
+                raise
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path, follow_symlinks=False).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file: lock a new one instead
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        if remove:
+            path.unlink(missing_ok=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+        os.close(fd)  # closing the file releases the lock
+
+
+def held(path: Path) -> bool:
+    """Return whether another process holds the lock `path` now."""
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _holder(fd: int) -> str:
+    """Return the process id the lock file names ("unknown" while its holder has not written it)."""
+    import time
+
+    for _ in range(10):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return text
+        time.sleep(0.02)
+    return "unknown"

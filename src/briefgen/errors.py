@@ -1,6 +1,6 @@
 """Every exception briefgen raises on purpose, under one base, each with its exit status.
 
-How one reaches the user is decided here too (`reported`): the command line (its Typer
+How one reaches the user is decided here too (`exit_status`): the command line (its Typer
 group) and the build that runs without it (`briefgen.launch`) both end with it. The rule:
 exit 1 says "fix your files" (bad input) or "something failed"; exit 2 says "fix your
 command" (a `UsageError`: arguments that cannot work, or that name a country, scenario or
@@ -132,6 +132,15 @@ class ScaffoldError(BriefgenError):
     """A starter file cannot be written: it would overwrite an existing file."""
 
 
+class LockBusy(BriefgenError):
+    """Another process holds a lock (`briefgen.atomic.locked`) longer than the caller would wait."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        super().__init__(f"{path} is held by another process (pid {holder})")
+        self.path = path
+        self.holder = holder
+
+
 class NotAWordTemplate(BriefgenError):
     """A Word template (a theme's reference.docx) that is not a readable DOCX with styles."""
 
@@ -147,6 +156,37 @@ def reported(exc: BriefgenError) -> int:
     else:
         print(f"briefgen: {exc}", file=sys.stderr)
     return exc.exit_code
+
+
+def exit_status(exc: BaseException) -> int | None:
+    """Say how a command ends with `exc`, and return its exit status; None for an unexpected error.
+
+    The one mapping for every command, on every path (the command line's group and the plain
+    build that runs without it): a `BriefgenError` prints as one line (an `InputError` as its
+    problems) with the status its class carries; Ctrl-C prints one line, status 130; a reader
+    that has gone (`briefgen build | head`) ends the command quietly, status 1. Anything else is
+    a bug, and its traceback is the report.
+    """
+    if isinstance(exc, BriefgenError):
+        return reported(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        print("briefgen: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        # nothing left to flush at exit into the pipe that has gone: no second error about it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return None
+
+
+@contextlib.contextmanager
+def ending() -> Iterator[None]:
+    """Run a command; end the process with the status `exit_status` gives what it raised."""
+    try:
+        yield
+    except (BriefgenError, KeyboardInterrupt, BrokenPipeError) as exc:
+        status = exit_status(exc)
+        sys.exit(1 if status is None else status)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:

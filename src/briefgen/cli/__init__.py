@@ -1,36 +1,36 @@
 """The command line: one module per command, heavy imports only inside the command that runs.
 
-Errors meet their exit status in one place, `briefgen.errors.reported`, which
-`BriefgenGroup.invoke` calls: a `BriefgenError` prints as one line (an `InputError` as its list
-of problems) and exits with the status its class carries; Ctrl-C ends any command with one line
-and status 130. No command maps exit codes.
+A command returns its exit status (nothing: 0; 1 when something it reports failed) or raises.
+How a command ends is decided in one place, `briefgen.errors.exit_status`, which
+`BriefgenGroup.invoke` calls for what a command raises and `briefgen.errors.ending` for what
+happens around the command line: a `BriefgenError` prints as one line (an `InputError` as its
+list of problems) and exits with the status its class carries; Ctrl-C ends any command with one
+line and status 130. No command maps exit codes or handles Ctrl-C itself.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from briefgen.cli import build, distribute, editions, explain, init, schema, serve, translate, validate
-from briefgen.errors import INTERRUPTED
 
 
 class BriefgenGroup(TyperGroup):
-    """Run a command; turn what briefgen raises on purpose into a message and an exit status."""
+    """Run a command; turn its status, and what briefgen raises on purpose, into an exit status."""
 
     def invoke(self, ctx: Any) -> Any:
-        from briefgen.errors import BriefgenError, reported
+        from briefgen.errors import BriefgenError, exit_status
 
         try:
-            return super().invoke(ctx)
-        except BriefgenError as exc:
-            raise typer.Exit(reported(exc)) from None
-        except KeyboardInterrupt:
-            print("briefgen: interrupted", file=sys.stderr)
-            raise typer.Exit(INTERRUPTED) from None
+            status = super().invoke(ctx)
+        except (BriefgenError, KeyboardInterrupt, BrokenPipeError) as exc:
+            raise typer.Exit(exit_status(exc) or 1) from None
+        if isinstance(status, int) and status:
+            raise typer.Exit(status)
+        return status
 
 
 app = typer.Typer(
@@ -57,9 +57,8 @@ app.command("serve")(serve.serve)
 
 
 def main() -> None:
-    """Run the command line."""
-    try:
+    """Run the command line; end the process as `briefgen.errors.ending` says."""
+    from briefgen.errors import ending
+
+    with ending():
         app()
-    except KeyboardInterrupt:  # pressed while the command line itself was starting
-        print("briefgen: interrupted", file=sys.stderr)
-        sys.exit(INTERRUPTED)

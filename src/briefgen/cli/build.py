@@ -1,52 +1,48 @@
-"""`briefgen build`: render every brief, country and format; incremental and parallel."""
+"""`briefgen build`: render every brief, country and format; incremental and parallel.
+
+The command's options are made from `briefgen.build.request.OPTIONS`, the table the command's
+first step reads plain arguments with, so the two readers cannot disagree.
+"""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from briefgen.build.request import OPTIONS, Option, default_of, request_from
 from briefgen.cli.common import BRIEF_ARGUMENT
 
 
-def build(
-    brief: Path | None = BRIEF_ARGUMENT,
-    country: list[str] = typer.Option([], "--country", "-c", help="Only this country (repeatable)."),
-    formats: str = typer.Option("docx,pdf", "--format", "-f", help="Comma-separated: docx, pdf, html."),
-    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Tailor for this scenario."),
-    out: Path = typer.Option(Path("build"), "--out", "-o", help="Output folder."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: cores)."),
-    force: bool = typer.Option(False, "--force", help="Render everything, even what has not changed."),
-    edition: int | None = typer.Option(None, "--edition", "-e", min=1, help="Render a released edition."),
-    language: list[str] = typer.Option(
-        [], "--language", "-l", help="Only this language (repeatable; default: every one the brief declares)."
-    ),
-    allow_untranslated: bool = typer.Option(
-        False,
-        "--allow-untranslated",
-        help="Build a translation with missing or fuzzy entries: English there, marked as a draft on every page.",
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON summary."),
-) -> None:
+def _parameter(option: Option) -> inspect.Parameter:
+    """Return the Typer parameter of one row of the table."""
+    default = default_of(option.field)
+    kind: Any
+    if option.flag:
+        kind, shown = bool, default
+    elif option.repeated:
+        kind, shown = list[str], list(default)
+    elif option.read is int:
+        kind, shown = int | None, default
+    elif option.read is Path:
+        kind, shown = Path, default
+    else:
+        kind = str | None if default is None else str
+        shown = default if option.shown_default is None else option.shown_default
+    info = typer.Option(shown, *option.flags, help=option.help, min=option.at_least)
+    return inspect.Parameter(option.field, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=kind)
+
+
+def build(brief: Path | None = BRIEF_ARGUMENT, **values: Any) -> int:
     """Build the tailored briefs: every brief x country x format, skipping what has not changed."""
-    from briefgen.build_command import BuildRequest, run_build
+    from briefgen.build.command import run_command
     from briefgen.sources.layout import brief_folders
 
-    request = BuildRequest(
-        briefs=brief_folders(brief),
-        countries=[c.upper() for c in country],
-        formats=formats,
-        scenario=scenario,
-        out=out,
-        jobs=jobs,
-        edition=edition,
-        languages=language,
-        allow_untranslated=allow_untranslated,
-        force=force,
-        quiet=quiet,
-        as_json=as_json,
-    )
-    status = run_build(request)  # what `briefgen build` runs when it is not read by Typer (see there)
-    if status:
-        raise typer.Exit(status)
+    return run_command(request_from(values, tuple(brief_folders(brief))))
+
+
+_brief = inspect.signature(build).parameters["brief"].replace(annotation=Path | None)
+build.__signature__ = inspect.Signature([_brief, *map(_parameter, OPTIONS)])  # type: ignore[attr-defined]
+build.__annotations__ = {p.name: p.annotation for p in build.__signature__.parameters.values()}  # type: ignore[attr-defined]

@@ -411,7 +411,8 @@ def _deliver(
     progress: Callable[[Delivery], None] | None,
 ) -> None:
     """Build the country briefs, prepare each copy in the workers, and deliver each as it comes."""
-    from briefgen.build import build, output_path
+    from briefgen.build import BuildRequest, build
+    from briefgen.build.plan import output_path
     from briefgen.distribution.copies import Batch, CopyTask
     from briefgen.distribution.delivery import Channel, Outbox, Smtp
     from briefgen.errors import DeliveryError, DeliveryUnknown
@@ -465,13 +466,15 @@ def _deliver(
         formats = sorted({f for r in remaining for f in r.formats})
         languages = sorted({r.language for r in remaining})
         built = build(
-            [folder],
-            countries=countries,
-            formats=formats,
-            out=out,
-            jobs=jobs,
-            edition=number,
-            languages=languages,
+            BuildRequest(
+                briefs=(folder,),
+                countries=tuple(countries),
+                formats=tuple(formats),
+                out=out,
+                jobs=jobs,
+                edition=number,
+                languages=tuple(languages),
+            )
         )
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
@@ -558,12 +561,9 @@ def _start_workers(jobs: int | None) -> ProcessPoolExecutor | None:
 
     The imports (WeasyPrint above all) then run while this process loads and plans.
     """
-    from briefgen.workers import RENDERING, start_pool
+    from briefgen.build.pool import COPYING, pool_for
 
-    workers = jobs or os.cpu_count() or 1
-    if workers == 1:
-        return None
-    return start_pool(workers, preload=(*RENDERING, "pikepdf", "briefgen.distribution.copies"))
+    return pool_for(jobs, preload=COPYING)
 
 
 def _prepare(batches: list[Any], pool: ProcessPoolExecutor | None) -> Iterator[list[Any]]:

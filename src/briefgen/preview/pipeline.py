@@ -68,7 +68,7 @@ def templates_dir() -> Path:
 
 def file_name(brief: TailoredBrief, fmt: str) -> str:
     """Return the name `build` gives this document."""
-    from briefgen.build import output_path
+    from briefgen.build.plan import output_path
 
     _, relative = output_path(Path("build"), brief, fmt)
     return Path(relative).name

@@ -73,12 +73,12 @@ def _cached(figure: Figure, fmt: str) -> bytes:
     return _render(figure, fmt)
 
 
-_given: dict[tuple[Figure, str], bytes] = {}
-"""Drawings another process made and handed over with the document (see `given`)."""
+_handed_over: dict[tuple[Figure, str], bytes] = {}
+"""Drawings another process made and handed over with the document (see `using_drawings`)."""
 
 
 def _draw(figure: Figure, fmt: str) -> bytes:
-    handed = _given.get((figure, fmt))
+    handed = _handed_over.get((figure, fmt))
     return handed if handed is not None else _cached(figure, fmt)
 
 
@@ -88,13 +88,13 @@ def image_format(document_format: str) -> str:
 
 
 def drawings(figures: Iterable[Figure], document_format: str) -> dict[tuple[Figure, str], bytes]:
-    """Draw `figures` as a document of `document_format` shows them, to hand to `given`."""
+    """Draw `figures` as a document of `document_format` shows them, to hand to `using_drawings`."""
     kind = image_format(document_format)
     return {(figure, kind): _draw(figure, kind) for figure in figures}
 
 
 _promise: Promise | None = None
-"""Where this document's drawings will come from, while they are being drawn (see `given`)."""
+"""Where this document's drawings will come from, while they are being drawn (see `using_drawings`)."""
 
 
 class Promise(Protocol):
@@ -106,7 +106,9 @@ class Promise(Protocol):
 
 
 @contextmanager
-def given(drawn: Mapping[tuple[Figure, str], bytes], promise: Promise | None = None) -> Iterator[None]:
+def using_drawings(
+    drawn: Mapping[tuple[Figure, str], bytes], promise: Promise | None = None
+) -> Iterator[None]:
     """Use the drawings in `drawn` instead of drawing these figures again, within the block.
 
     The build process draws every figure once and sends the drawings with the documents, so
@@ -115,12 +117,12 @@ def given(drawn: Mapping[tuple[Figure, str], bytes], promise: Promise | None = N
     `keep_promise` when it needs them, which waits for them.
     """
     global _promise
-    _given.update(drawn)
+    _handed_over.update(drawn)
     _promise = promise
     try:
         yield
     finally:
-        _given.clear()
+        _handed_over.clear()
         _promise = None
 
 
@@ -132,7 +134,7 @@ def keep_promise() -> None:
     drawn = _promise.collect()
     _promise = None
     if drawn:
-        _given.update(drawn)
+        _handed_over.update(drawn)
 
 
 def _render(figure: Figure, fmt: str) -> bytes:

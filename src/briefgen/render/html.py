@@ -18,7 +18,6 @@ from typing import ClassVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
-from briefgen import __version__
 from briefgen.document.doctree import (
     Block,
     BulletList,
@@ -44,6 +43,7 @@ from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
 from briefgen.render.theme import logo_data_url, theme_css
+from briefgen.version import __version__
 
 BASE_TEMPLATE = "base.html"
 STYLESHEET = "print.css"

@@ -74,7 +74,7 @@ class PdfRenderer:
         The page is laid out with placeholders of the figures' size and the drawings painted in
         their place (`_with_drawings`): the figures' SVG elements are then never styled by the
         page's CSS, which cost 0.05 s a document and changed nothing, and drawings a worker was
-        promised (see `charts.given`) are waited for only when the layout is done.
+        promised (see `charts.using_drawings`) are waited for only when the layout is done.
         """
         fetcher, stylesheets = self._themed(brief.theme)
         theme = brief.theme

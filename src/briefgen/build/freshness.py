@@ -33,8 +33,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import briefgen
 from briefgen.atomic import write_text_atomic
+from briefgen.version import __version__
 
 RECORD = ".inputs.json"
 _VERSION = 2
@@ -89,7 +89,7 @@ def _roots(folder: Path) -> dict[str, Path]:
         "brief": folder,
         "countries": folder.parent / "countries",
         "theme": folder.parent / "theme",  # the project's theme (a brief's own theme/ is in its folder)
-        "code": Path(briefgen.__file__).resolve().parent,  # the templates are package data
+        "code": Path(__file__).resolve().parents[1],  # the templates are package data
     }
     named = _named_theme(folder)
     if named is not None:
@@ -206,7 +206,7 @@ def code_fingerprint() -> str:
     briefgen's version, its own code (tailoring and renderers alike), the templates, and the
     versions of the libraries that lay documents out.
     """
-    digest = hashlib.sha256(briefgen.__version__.encode())
+    digest = hashlib.sha256(__version__.encode())
     digest.update(library_versions().encode())
     roots = _roots(Path("."))
     for name in ("code", "templates"):

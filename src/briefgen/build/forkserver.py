@@ -1,7 +1,7 @@
-"""Imported by a worker pool's fork server only (see `briefgen.workers`), before anything else.
+"""Imported by a worker pool's fork server only (see `briefgen.build.pool`), before anything else.
 
 The server itself ends at once when its work is done (see the end of this module), and runs its
-cycle collector as the command does (`briefgen.collector.take_charge`), which its
+cycle collector as the command does (`briefgen.build.collector.tune_for_documents`), which its
 workers inherit. A worker that fails before its first job (its parent was interrupted or killed
 while starting it, so the queues it should attach to are gone) must not print a traceback on the
 user's terminal: the parent either reports the broken pool itself or is no longer there to care.
@@ -14,7 +14,7 @@ import os
 import sys
 from types import TracebackType
 
-from briefgen.collector import take_charge
+from briefgen.build.collector import tune_for_documents
 
 
 def _quiet(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
@@ -22,7 +22,7 @@ def _quiet(kind: type[BaseException], value: BaseException, traceback: Traceback
 
 
 sys.excepthook = _quiet
-take_charge()  # the collector run as the command's own (see there); its workers inherit it
+tune_for_documents()  # the collector run as the command's own (see there); its workers inherit it
 
 
 # The server ends when the last process using it is gone. Tearing down its modules object by

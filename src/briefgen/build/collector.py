@@ -15,21 +15,21 @@ they go; at Python's default the collector ran some 570 times for one country's 
 documents, walking everything loaded each time it reached the older generations: 0.3 s of a
 2.5 s build. At 10,000 it runs 35 times and never walks everything (0.09 s). A build also
 collects after each document (`collect_after_a_document`), so garbage does not pile up
-between collections. Set by this command and by its workers' fork server (`take_charge`)."""
+between collections. Set by this command and by its workers' fork server (`tune_for_documents`)."""
 
-_in_charge = False
-"""Whether this is one of briefgen's own processes (see `take_charge`)."""
+_tuned = False
+"""Whether this is one of briefgen's own processes (see `tune_for_documents`)."""
 
 
-def take_charge() -> None:
+def tune_for_documents() -> None:
     """Run this process's collector as briefgen's own processes do: seldom, and after each document.
 
     Called first thing by the `briefgen` command and by its workers' fork server, whose workers
     inherit it. A process that merely imports briefgen (an application, the tests) never is.
     """
-    global _in_charge
+    global _tuned
     gc.set_threshold(*GC_THRESHOLDS)
-    _in_charge = True
+    _tuned = True
 
 
 def collect_after_a_document() -> None:
@@ -43,7 +43,7 @@ def collect_after_a_document() -> None:
     that merely embeds briefgen (an application, the tests) keeps its own collector's rhythm:
     nothing of it is frozen.
     """
-    if not _in_charge:
+    if not _tuned:
         return
     gc.collect()
     gc.freeze()

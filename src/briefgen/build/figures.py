@@ -8,12 +8,13 @@ to paint. The first PDFs of a build then start when the workers do, not after ma
 been imported and the first chart drawn (about 0.35 s later).
 
 `Drawer` is the build process's side: a thread that draws what was promised, in the order it
-was promised, and posts each document's drawings as they are done (`Post`). The handover is a Unix socket of the build process's own (in Linux's abstract namespace: no
+was promised, and posts each document's drawings as they are done (`DrawingServer`). The handover is
+a Unix socket of the build process's own (in Linux's abstract namespace: no
 file, nothing to clean up after a kill), one short connection per document, each answered
 only after multiprocessing's challenge with a key of this build that the socket never carries
 (the workers have it from their jobs). A worker asks for its document's drawings by the job's
 key; the answer waits until they are drawn. If the build process is gone, the worker's
-connection fails, as the worker itself ends (see `briefgen.workers`); if a drawing failed
+connection fails, as the worker itself ends (see `briefgen.build.pool`); if a drawing failed
 there, the answer is None and the worker draws the figure itself, which reports the failure
 against the document as a build in one process does.
 """
@@ -38,7 +39,7 @@ Drawings = Mapping[Any, bytes]
 
 @dataclass(frozen=True)
 class Promise:
-    """Where a worker collects one document's drawings (sent with the job; see `Post.promise`)."""
+    """Where a worker collects one document's drawings (sent with the job; see `DrawingServer.promise`)."""
 
     address: str
     authkey: bytes
@@ -52,7 +53,7 @@ class Promise:
         return answer
 
 
-class Post:
+class DrawingServer:
     """The build process's side: drawings posted by job key, answered to the workers that ask.
 
     Use as a context manager; leaving it closes the socket and answers every worker still
@@ -99,7 +100,7 @@ class Post:
         with contextlib.suppress(OSError):
             self._listener.close()
 
-    def __enter__(self) -> Post:
+    def __enter__(self) -> DrawingServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -136,7 +137,7 @@ class Drawer:
 
     def __init__(self, draw: Callable[[Any], Drawings]) -> None:
         self._draw = draw
-        self._post = Post()
+        self._post = DrawingServer()
         self._todo: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
         threading.Thread(target=self._run, name="briefgen-drawer", daemon=True).start()
 

@@ -1,6 +1,7 @@
-"""Worker pools that start warm and never outlive the process that started them.
+"""Worker processes: how many, started warm, and never outliving the process that started them.
 
-`start_pool(n, preload=...)` returns a `ProcessPoolExecutor` whose workers are forked from a
+This module is the only place that starts processes for work and decides their number
+(`worker_count`). `start_pool(n, preload=...)` returns a `ProcessPoolExecutor` whose workers are forked from a
 fork server. The server starts at once and imports the `preload` modules (WeasyPrint, the
 renderers) in the background, while this process goes on loading and tailoring; each worker is
 then a fork of a process that is already warm, so no worker imports anything after it starts.
@@ -35,6 +36,15 @@ from typing import Any
 RENDERING: tuple[str, ...] = ("briefgen.render.warm",)
 """What a pool that renders documents preloads: every renderer, created and ready."""
 
+COPYING: tuple[str, ...] = (*RENDERING, "pikepdf", "briefgen.distribution.copies")
+"""What a pool that also stamps numbered copies preloads (the documents are built first)."""
+
+
+def worker_count(jobs: int | None) -> int:
+    """Return how many workers to use: `jobs` when given, else one per core."""
+    return jobs or os.cpu_count() or 1
+
+
 _lifeline: tuple[Connection, int, int] | None = None
 """This process's lifeline: the read end, the write end, and the process that made it."""
 _lock = threading.Lock()
@@ -61,7 +71,7 @@ def start_pool(workers: int, *, preload: Sequence[str] = RENDERING) -> ProcessPo
     context = get_context("forkserver")
     # only the first server of a process uses it; "__main__" as multiprocessing does, so that a
     # worker finds the main script (the `briefgen` command, a test) imported already
-    context.set_forkserver_preload(["briefgen.workserver", *preload, "__main__"])
+    context.set_forkserver_preload(["briefgen.build.forkserver", *preload, "__main__"])
     _start_server()
     return ProcessPoolExecutor(
         max_workers=workers,
@@ -95,6 +105,17 @@ def prestart(workers: int, *, preload: Sequence[str] = RENDERING) -> None:
 def take_prestarted(workers: int) -> ProcessPoolExecutor | None:
     """Return the pool `prestart` started with `workers` workers (once), or None."""
     return _prestarted.pop(workers, None)
+
+
+def pool_for(jobs: int | None, *, preload: Sequence[str] = RENDERING) -> ProcessPoolExecutor | None:
+    """Return a pool of `worker_count(jobs)` workers (the prestarted one, if any), or None for one.
+
+    With one worker, the work is done in this process: no pool, no fork server.
+    """
+    workers = worker_count(jobs)
+    if workers == 1:
+        return None
+    return take_prestarted(workers) or start_pool(workers, preload=preload)
 
 
 def _start_server() -> None:

@@ -1,0 +1,94 @@
+"""What a build did, document by document, and how the command prints it (text or JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefgen.errors import Problem, print_problems
+
+if TYPE_CHECKING:
+    from briefgen.build.plan import Job
+    from briefgen.build.request import BuildRequest
+
+
+@dataclass
+class Outcome:
+    """What became of one document."""
+
+    path: Path
+    status: str  # "written", "skipped" or "failed"
+    sha256: str = ""
+    size: int = 0
+    error: str = ""
+    peak_rss_mb: float = 0.0
+    job: Job | None = None
+    """The job, when the document was planned (not when the whole build was known unchanged)."""
+    span: tuple[float, float, int] = (0.0, 0.0, 0)
+    """When it was rendered (wall-clock start and end) and by which process: for benchmarks."""
+
+
+Progress = Callable[[Outcome, int, int], None]
+"""Called after each document: its outcome, how many are done, and how many there are."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    manifests: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def by_status(self, status: str) -> list[Outcome]:
+        """Return the outcomes with `status`."""
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Return the documents that could not be rendered."""
+        return self.by_status("failed")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON summary `--json` prints."""
+        return {
+            "written": [str(o.path) for o in self.by_status("written")],
+            "skipped": [str(o.path) for o in self.by_status("skipped")],
+            "failed": [{"path": str(o.path), "error": o.error} for o in self.failed],
+            "manifests": [str(p) for p in self.manifests],
+            "seconds": round(self.seconds, 3),
+            "peak_worker_rss_mb": round(max((o.peak_rss_mb for o in self.outcomes), default=0.0), 1),
+        }
+
+
+def print_report(report: BuildReport, request: BuildRequest) -> None:
+    """Print what a build did: one JSON summary, or its warnings, failures, outputs and totals."""
+    if request.as_json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    if not request.quiet:
+        print_problems(report.warnings)
+    for outcome in report.failed:
+        print(f"failed: {outcome.path}: {outcome.error}", file=sys.stderr)
+    if not request.quiet:
+        written, skipped = report.by_status("written"), report.by_status("skipped")
+        for outcome in sorted(report.outcomes, key=lambda o: str(o.path)):
+            if outcome.status != "failed":
+                print(f"{outcome.status:>7}  {_shown(outcome.path)}")
+        print(
+            f"{len(written)} written, {len(skipped)} unchanged, {len(report.failed)} failed "
+            f"in {report.seconds:.1f} s; manifest: {', '.join(_shown(p) for p in report.manifests)}"
+        )
+    sys.stdout.flush()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
