@@ -7,6 +7,7 @@ recommendations, references), so pandoc converts what briefgen renders.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from briefgen.document.doctree import (
     Block,
@@ -25,7 +26,7 @@ from briefgen.document.doctree import (
     Text,
 )
 from briefgen.document.model import TailoredBrief, source_notes
-from briefgen.document.outline import Part, outline
+from briefgen.document.outline import Part, card, outline
 from briefgen.document.words import fill, words
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|^~$"})
@@ -130,29 +131,43 @@ def to_markdown(brief: TailoredBrief) -> str:
             out += [f"# {heading}", "", _rich(body), ""]
         return out
 
+    def card_parts(rec: Any) -> dict[str, Callable[[], list[str]]]:
+        """One Markdown block per card part, walked in `card(rec)`'s order like every format."""
+        return {
+            "heading": lambda: [f"## {rec.number}. {_rich(rec.title)}", ""],
+            "meta": lambda: [
+                " · ".join(
+                    [f"*{labels['horizon']}* {rec.horizon}"] * bool(rec.horizon)
+                    + [f"*{labels['addressed_to']}* {'; '.join(rec.institutions)}"] * bool(rec.institutions)
+                ),
+                "",
+            ],
+            "when": lambda: (
+                [f"**{labels['when']}** {_rich(rec.trigger)}", ""]
+                + ([rec.applies_because, ""] if rec.applies_because else [])
+            ),
+            "watch": lambda: [f"**{labels['watch']}**", ""] + [f"- {_rich(w)}" for w in rec.watch] + [""],
+            "what": lambda: (
+                [f"**{labels['what']}** {_rich(rec.action)}", ""]
+                + [f"{n}. {_rich(step)}" for n, step in enumerate(rec.steps, 1)]
+                + [""]
+            ),
+            "why": lambda: [f"**{labels['why']}** {_rich(rec.rationale)}", ""],
+            "evidence": lambda: (
+                [f"**{labels['evidence']}**", ""] + [f"- {_inlines(e.cited())}" for e in rec.evidence] + [""]
+            ),
+            "country_note": lambda: [
+                f"> **{fill(labels['for_country'], country=brief.country_name)}** {_rich(rec.country_note)}",
+                "",
+            ],
+        }
+
     def recommendations() -> list[str]:
         recs = [f"# {labels['recommendations']}", ""]
         for rec in brief.recommendations:
-            recs += [
-                f"## {rec.number}. {_rich(rec.title)}",
-                "",
-                f"**{labels['when']}** {_rich(rec.trigger)}",
-                "",
-            ]
-            if rec.applies_because:
-                recs += [f"*{labels['applies']}:* {'; '.join(rec.applies_because)}.", ""]
-            recs += [f"**{labels['what']}** {_rich(rec.action)}", ""]
-            recs += [f"{n}. {_rich(step)}" for n, step in enumerate(rec.steps, 1)] + [""]
-            if rec.rationale is not None:
-                recs += [f"**{labels['why']}** {_rich(rec.rationale)}", ""]
-            if rec.evidence:
-                recs += [f"**{labels['evidence']}**", ""]
-                recs += [f"- {_inlines(e.cited())}" for e in rec.evidence] + [""]
-            if rec.country_note is not None:
-                recs += [
-                    f"> **{fill(labels['for_country'], country=brief.country_name)}** {_rich(rec.country_note)}",
-                    "",
-                ]
+            blocks = card_parts(rec)
+            for part in card(rec):
+                recs += blocks[part]()
         return recs
 
     def references() -> list[str]:

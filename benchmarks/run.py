@@ -139,10 +139,10 @@ def peer_pipeline(work: Path) -> float:
     """Convert each country's exported Markdown with pandoc, to DOCX and to PDF (WeasyPrint)."""
     import pypandoc
 
-    from briefgen.sources.loading import load_brief
+    from briefgen.sources.loading import load_sources
     from briefgen.tailoring import tailor
 
-    loaded = load_brief(work / "briefs" / "china-central-asia")
+    loaded = load_sources(work / "briefs" / "china-central-asia")
     exports = []
     for code in loaded.brief.countries:
         path = work / "peer" / f"{code}.md"
@@ -258,7 +258,7 @@ def main() -> None:
         results["no_figures_floor_runs_s"] = bare_floor
 
         # every other language the brief declares, against the floor of its own HTML
-        from briefgen.sources.loading import load_brief as _load
+        from briefgen.sources.loading import load_sources as _load
 
         others = [code for code in _load(brief).brief.languages if code != "en"]
         results["other_languages"] = others
@@ -363,9 +363,9 @@ def main() -> None:
             results[f"kz_{language}_runs_s"] = runs
 
         print("(e) 500 recipients' stamped PDF copies (outbox) ...", flush=True)
-        from briefgen.sources.loading import load_brief
+        from briefgen.sources.loading import load_sources
 
-        countries = list(load_brief(brief).brief.countries)
+        countries = list(load_sources(brief).brief.countries)
         (brief / "recipients.yaml").write_text(
             recipients_yaml(countries, 500 // len(countries)), encoding="utf-8"
         )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 
 
 def test_tailor_50_countries_by_40_recommendations(benchmark, synthetic_brief: Path) -> None:
-    loaded = load_brief(synthetic_brief)
+    loaded = load_sources(synthetic_brief)
     assert len(loaded.brief.countries) == 50 and len(loaded.recommendations) == 40
 
     def tailor_all() -> int:
@@ -21,5 +21,5 @@ def test_tailor_50_countries_by_40_recommendations(benchmark, synthetic_brief: P
 
 
 def test_load_and_validate_the_synthetic_brief(benchmark, synthetic_brief: Path) -> None:
-    loaded = benchmark(load_brief, synthetic_brief)
+    loaded = benchmark(load_sources, synthetic_brief)
     assert loaded.warnings == []

@@ -76,6 +76,6 @@ def replace_in(path: Path, old: str, new: str) -> None:
 def central_asia_edition_1():  # type: ignore[no-untyped-def]
     """The bundled brief as released in edition 1: frozen, so tests of what the documents show
     do not move when analysts edit the working sources."""
-    from briefgen.sources.editions import load_edition
+    from briefgen.sources.frozen import load_edition
 
     return load_edition(CENTRAL_ASIA, 1)

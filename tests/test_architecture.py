@@ -20,7 +20,7 @@ from briefgen.document import outline as outline_module
 from briefgen.document.model import TailoredBrief
 from briefgen.render import renderer_for
 from briefgen.render.redline import redline
-from briefgen.sources.editions import load_working
+from briefgen.sources.frozen import load_working
 from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, replace_in
 
@@ -151,6 +151,120 @@ def test_no_module_of_the_package_imports_itself_through_a_circle() -> None:
     assert circles == []
 
 
+LAYERS: tuple[str, ...] = (
+    "version",
+    "errors",
+    "formats",
+    "canonical",
+    "atomic",
+    "models",
+    "document",
+    "sources",
+    "tailoring",
+    "render",
+    "translation",
+    "editions",
+    "briefgen",  # the public API (`load_brief`, `tailor`), for code outside the package and the preview
+    "build",
+    "distribution",
+    "preview",
+    "schemas",
+    "scaffold",
+    "cli",
+    "launch",
+    "__main__",
+)
+"""Every package (and module at the top of `briefgen/`), lowest first: each imports only what
+stands before it. docs/architecture.md says the same; the tests below keep the two true."""
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "briefgen"
+
+
+def _package_imports() -> dict[tuple[str, str], set[str]]:
+    """Every import from one package into another, at the top or inside functions: why, by edge."""
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+    edges: dict[tuple[str, str], set[str]] = {}
+    for name, path in modules.items():
+        for target in _imports_of(path):
+            if target in modules and _package(target) != _package(name):
+                edges.setdefault((_package(name), _package(target)), set()).add(f"{name} -> {target}")
+    return edges
+
+
+def _circles(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """Return the strongly connected groups of more than one package (Tarjan's algorithm)."""
+    graph: dict[str, set[str]] = {}
+    for a, b in edges:
+        graph.setdefault(a, set()).add(b)
+        graph.setdefault(b, set())
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_circle_finder_finds_a_circle_of_three_packages() -> None:
+    assert _circles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
+    assert _circles({("a", "b"), ("b", "c")}) == []
+
+
+def test_no_package_imports_another_that_imports_it_back_even_inside_a_function() -> None:
+    edges = _package_imports()
+    circles = _circles(set(edges))
+    why = {
+        tuple(group): sorted(w for (a, b), ws in edges.items() if a in group and b in group for w in ws)
+        for group in circles
+    }
+    assert circles == [], why
+
+
+def test_every_package_imports_only_the_layers_below_it() -> None:
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    edges = _package_imports()
+    assert set(rank) >= {a for a, _ in edges} | {b for _, b in edges}, "a package missing from LAYERS"
+    upward = sorted(w for (a, b), ws in edges.items() if rank[b] >= rank[a] for w in ws)
+    assert upward == []
+
+
+def test_the_layers_are_written_down_in_the_architecture_doc() -> None:
+    doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = re.search(r"<!-- layers -->\n```\n(.*?)```", doc, re.DOTALL)
+    assert listed is not None, (
+        "docs/architecture.md lists the layers between <!-- layers --> and a code block"
+    )
+    written = [
+        w.strip(" ,") for line in listed.group(1).splitlines() for w in line.split("<") if w.strip(" ,")
+    ]
+    assert tuple(written) == LAYERS
+
+
 def test_every_exception_class_lives_in_errors_under_one_base() -> None:
     defined = []
     for path in SRC.rglob("*.py"):
@@ -217,7 +331,7 @@ def test_asking_for_what_the_sources_do_not_have_exits_2_from_every_command(
 ) -> None:
     extra = ["--out", str(tmp_path)] if command[0] == "build" else []
     if command[0] == "distribute":
-        from briefgen.sources.editions import release
+        from briefgen.editions.release import release
 
         release(andes)
     code, output = _run(command[0], str(andes), *command[1:], *extra)

@@ -14,7 +14,7 @@ import pytest
 from briefgen.errors import InputError
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.html import HtmlRenderer
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import FIXTURES
 
@@ -44,7 +44,7 @@ def references_html(html: str) -> str:
 
 def problems_of(brief: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
-        load_brief(brief)
+        load_sources(brief)
     return [str(p) for p in caught.value.errors]
 
 
@@ -53,7 +53,7 @@ def test_zotero_csl_json_and_bibtex_give_the_reference_list_of_the_equivalent_so
 ) -> None:
     html, docx, lists = {}, {}, {}
     for form in FORMS:
-        loaded = load_brief(brief_with(tmp_path, form))
+        loaded = load_sources(brief_with(tmp_path, form))
         assert loaded.files["sources"].name == form
         assert not [w for w in loaded.warnings if "never cited" in w.message]
         peru = tailor(loaded, "PE")
@@ -153,7 +153,7 @@ def test_the_bundled_brief_and_its_released_edition_are_unchanged(tmp_path: Path
 
 
 def test_non_slug_keys_are_normalised_and_cited_by_their_slug(tmp_path: Path) -> None:
-    loaded = load_brief(brief_with(tmp_path, "sources.bib"))
+    loaded = load_sources(brief_with(tmp_path, "sources.bib"))
     # `UNESCO-2021-atlas` and `Vuille_Bradley2018` in the file are cited as their slugs
     assert {"unesco-2021-atlas", "vuille-bradley2018"} <= set(loaded.sources)
     from briefgen.sources.bibliography_import import normalise_key
@@ -256,7 +256,7 @@ def test_a_brief_keeps_its_sources_in_one_file(tmp_path: Path) -> None:
 def test_warnings_and_citations_point_into_the_imported_file(tmp_path: Path) -> None:
     bib = (ZOTERO / "sources.bib").read_text(encoding="utf-8")
     bib += "\n@book{uncited,\n  title = {Never cited},\n  author = {Doe, Jane},\n  year = {2001},\n}\n"
-    loaded = load_brief(brief_with(tmp_path, "sources.bib", bib))
+    loaded = load_sources(brief_with(tmp_path, "sources.bib", bib))
     line = bib.splitlines().index("@book{uncited,") + 1
     assert [str(w).split("sources.bib:")[1] for w in loaded.warnings if "never cited" in w.message] == [
         f"{line}:1: uncited: warning: source 'uncited' is never cited"

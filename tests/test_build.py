@@ -148,7 +148,7 @@ def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) ->
 
 
 def test_a_released_edition_rebuilds_to_the_bytes_of_its_release(andes: Path, tmp_path: Path) -> None:
-    from briefgen.sources.editions import release
+    from briefgen.editions.release import release
 
     release(andes)
     # built from the frozen release (a working build before it is a draft, marked as one)
@@ -274,7 +274,7 @@ def test_when_nothing_changed_the_build_loads_nothing(
     def refuse(*_: object) -> None:
         raise AssertionError("loaded the sources although nothing changed")
 
-    monkeypatch.setattr(briefgen.sources.loading, "load_brief", refuse)
+    monkeypatch.setattr(briefgen.sources.loading, "load_sources", refuse)
     again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     assert sorted(o.path for o in again.outcomes) == sorted(o.path for o in first.outcomes)
     assert {o.status for o in again.outcomes} == {"skipped"} and again.manifests == first.manifests

@@ -141,7 +141,7 @@ def test_a_second_build_waits_for_the_one_holding_the_folder_and_says_so(tmp_pat
 
 
 def test_working_sources_that_carry_a_released_edition_number_do_not_validate(andes: Path) -> None:
-    from briefgen.sources.editions import release
+    from briefgen.editions.release import release
 
     release(andes)  # edition 1 released; brief.yaml now says edition 2
     replace_in(andes / "brief.yaml", "edition: 2", "edition: 1")
@@ -163,7 +163,7 @@ def test_working_sources_that_carry_a_released_edition_number_do_not_validate(an
 def test_a_build_never_writes_over_a_released_edition_except_to_reproduce_it(
     andes: Path, tmp_path: Path
 ) -> None:
-    from briefgen.sources.editions import release
+    from briefgen.editions.release import release
 
     out = tmp_path / "out"
     release(andes)

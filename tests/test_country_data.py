@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from briefgen.cli import app
 from briefgen.document.model import Figure
 from briefgen.models import SeriesTest
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from briefgen.tailoring.conditions import evaluate
 from conftest import ANDES, FIXTURES, REPO, build, replace_in
@@ -146,7 +146,7 @@ def test_adding_a_fact_and_a_highlight_to_a_profile_leaves_the_other_brief_byte_
 
 
 def test_a_brief_that_chooses_nothing_shows_every_fact_and_highlight_as_before() -> None:
-    loaded = load_brief(ANDES)
+    loaded = load_sources(ANDES)
     assert loaded.brief.profile is None
     peru = tailor(loaded, "PE")
     profile = loaded.countries["PE"]
@@ -171,7 +171,7 @@ def test_a_profile_fact_citing_the_briefs_own_sources_still_resolves_with_a_warn
         "(loading brief 'china-central-asia')"
     )
     assert len(problems) == 5 and all("warning: source 'customs-china'" in p for p in problems)
-    kyrgyz = tailor(load_brief(two_briefs / "china-central-asia"), "KG")
+    kyrgyz = tailor(load_sources(two_briefs / "china-central-asia"), "KG")
     assert "customs-china" in [r.key for r in kyrgyz.references]
 
 
@@ -319,7 +319,7 @@ def test_a_series_leaf_needs_one_measure_and_years_in_order() -> None:
 
 
 def test_the_brief_says_in_words_why_a_series_leaf_applied(two_briefs: Path) -> None:
-    tajik = tailor(load_brief(two_briefs / WATER.name), "TJ")
+    tajik = tailor(load_sources(two_briefs / WATER.name), "TJ")
     # the series fact says itself through its profile's `sentence`, with its latest point's year
     assert tajik.recommendations[0].applies_because == (
         "Applies because Tajikistan lies upstream on the Amu Darya or Syr Darya basin and "
@@ -331,7 +331,7 @@ def test_the_brief_says_in_words_why_a_series_leaf_applied(two_briefs: Path) -> 
 
 
 def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None:
-    loaded = load_brief(REPO / "briefs" / "china-central-asia")
+    loaded = load_sources(REPO / "briefs" / "china-central-asia")
     kyrgyz = tailor(loaded, "KG").figures
     assert [(f.number, f.caption, f.place) for f in kyrgyz] == [(1, "Figure 1. Trade with China", "profile")]
     figure = kyrgyz[0]
@@ -376,7 +376,7 @@ def test_one_canvas_gives_each_format_the_bytes_a_canvas_of_its_own_gives() -> N
 
     from briefgen.render import charts
 
-    compared = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "TJ").figures[0]
+    compared = tailor(load_sources(REPO / "briefs" / "china-central-asia"), "TJ").figures[0]
     own = next(line for line in compared.lines if line.highlighted)
     figure = replace(compared, lines=(own,))  # one country's series: drawn on a canvas of its own
     assert charts._family_key(figure) is None
@@ -396,7 +396,7 @@ def test_a_chart_shared_by_the_recipients_draws_each_one_as_a_canvas_of_its_own_
     alone gives, whichever recipient and format come first."""
     from briefgen.render import charts
 
-    loaded = load_brief(REPO / "briefs" / "china-central-asia")
+    loaded = load_sources(REPO / "briefs" / "china-central-asia")
     figures = [tailor(loaded, country).figures[0] for country in ("TM", "KG", "TJ")]
     alone = {
         (n, kind): _drawn_alone(figure, kind) for n, figure in enumerate(figures) for kind in ("svg", "png")
@@ -526,15 +526,15 @@ def test_the_docx_picture_is_a_300_dpi_png_16_cm_wide_with_its_description(
 def test_a_render_without_figures_never_imports_matplotlib() -> None:
     script = (
         "import sys\n"
-        "from briefgen.sources.loading import load_brief\n"
+        "from briefgen.sources.loading import load_sources\n"
         "from briefgen.tailoring import tailor\n"
         "from briefgen.render import renderer_for\n"
-        f"brief = tailor(load_brief({str(ANDES)!r}), 'PE')\n"
+        f"brief = tailor(load_sources({str(ANDES)!r}), 'PE')\n"
         "assert not brief.figures\n"
         "for fmt in ('docx', 'pdf', 'html'):\n"
         "    renderer_for(fmt).render(brief)\n"
         "print('matplotlib' in sys.modules)\n"
-        f"brief = tailor(load_brief({str(REPO / 'briefs' / 'china-central-asia')!r}), 'KG')\n"
+        f"brief = tailor(load_sources({str(REPO / 'briefs' / 'china-central-asia')!r}), 'KG')\n"
         "renderer_for('docx').render(brief)\n"
         "print('matplotlib' in sys.modules)\n"
     )
@@ -549,10 +549,10 @@ def test_matplotlib_loaded_for_drawing_skips_only_what_no_drawing_uses() -> None
     matplotlib is as it always is."""
     draw = (
         "import hashlib, sys\n"
-        "from briefgen.sources.loading import load_brief\n"
+        "from briefgen.sources.loading import load_sources\n"
         "from briefgen.tailoring import tailor\n"
         "from briefgen.render import charts\n"
-        f"figure = tailor(load_brief({str(REPO / 'briefs' / 'china-central-asia')!r}), 'KZ').figures[0]\n"
+        f"figure = tailor(load_sources({str(REPO / 'briefs' / 'china-central-asia')!r}), 'KZ').figures[0]\n"
         "print(hashlib.sha256(charts.svg(figure) + charts.png(figure)).hexdigest())\n"
     )
     after = (
@@ -588,7 +588,7 @@ def test_the_word_picture_keeps_every_pixel_within_six_levels_and_the_white_whit
 
     from briefgen.render import charts
 
-    figure = tailor(load_brief(REPO / "briefs" / "china-central-asia"), "UZ").figures[0]
+    figure = tailor(load_sources(REPO / "briefs" / "china-central-asia"), "UZ").figures[0]
     captured: list[Any] = []
     encode = charts.palette_png
 

@@ -16,10 +16,10 @@ from docx import Document
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.distribution import DistributionError, distribute
+from briefgen.distribution import DistributionRequest, distribute
 from briefgen.distribution.status import holdings, outdated
-from briefgen.errors import UsageError
-from briefgen.sources.editions import release
+from briefgen.editions.release import release
+from briefgen.errors import DistributionError, UsageError
 from conftest import libreoffice, replace_in
 from smtp_server import SmtpServer
 
@@ -46,7 +46,8 @@ def released(andes: Path) -> Path:
 
 def run(folder: Path, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
     options.setdefault("sender", SENDER)
-    return distribute(folder, out=tmp_path / "build", jobs=1, **options)  # type: ignore[arg-type]
+    given = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
+    return distribute(DistributionRequest(folder, out=tmp_path / "build", jobs=1, **given))  # type: ignore[arg-type]
 
 
 def pdf_page_texts(path: Path) -> list[str]:
@@ -213,7 +214,7 @@ def test_outdated_is_right_after_a_new_release_and_outdated_distribution_clears_
         assert waiting.holding.recipient == "bo-archive"
         assert waiting.holding.pending == "edition 1 written to outbox"
         # the analyst sent the draft from their own mail client, and says so
-        run(released, tmp_path, mark_sent=["bo-archive"], recipient_ids=["bo-archive"])
+        run(released, tmp_path, mark_sent=["bo-archive"], recipients=["bo-archive"])
         assert outdated(released, released / "ledger.sqlite") == []
         replace_in(
             released / "recommendations/protect-glacier-basins.yaml",
@@ -248,7 +249,7 @@ def test_the_cover_note_of_a_second_edition_lists_what_changed_for_that_country(
     )
     release(released)
     with SmtpServer() as server:
-        run(released, tmp_path, smtp=server.address, recipient_ids=["pe-env-adviser", "cl-deputy"])
+        run(released, tmp_path, smtp=server.address, recipients=["pe-env-adviser", "cl-deputy"])
     notes = {m["X-Briefgen-Recipient"]: m.get_body(("plain",)).get_content() for m in server.messages}
     assert (
         "Changes since edition 1:" in notes["pe-env-adviser"]
@@ -264,7 +265,7 @@ def test_distribution_needs_a_released_edition_and_known_recipients(andes: Path,
         run(andes, tmp_path)
     release(andes)
     with pytest.raises(UsageError, match="no recipient nobody"):  # a wrong command, not wrong files
-        run(andes, tmp_path, recipient_ids=["nobody"])
+        run(andes, tmp_path, recipients=["nobody"])
 
 
 def test_ledger_and_outdated_commands(released: Path, tmp_path: Path) -> None:
@@ -306,15 +307,15 @@ def test_email_recipients_without_a_server_is_a_clear_error(released: Path, tmp_
         "5 recipient(s) (pe-vice-minister, pe-env-adviser, bo-director, cl-head, cl-deputy) get email"
         in result.stderr
     )
-    assert "no mail server is configured: give it with --smtp HOST:PORT" in result.stderr
+    assert "no mail server is given: give it with --smtp HOST:PORT" in result.stderr
     assert "--channel outbox" in result.stderr
 
 
 def test_the_bundled_brief_has_a_distribution_list_of_role_titles(tmp_path: Path) -> None:
-    from briefgen.sources.loading import load_brief
+    from briefgen.sources.loading import load_sources
     from conftest import CENTRAL_ASIA
 
-    loaded = load_brief(CENTRAL_ASIA)
+    loaded = load_sources(CENTRAL_ASIA)
     assert loaded.recipients is not None
     per_country: dict[str, int] = {}
     for r in loaded.recipients:

@@ -25,9 +25,9 @@ import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.distribution import distribute
-from briefgen.distribution.delivery import message_id
-from briefgen.sources.editions import release
+from briefgen.distribution import DistributionRequest, distribute
+from briefgen.distribution.message import message_id
+from briefgen.editions.release import release
 from conftest import FIXTURES
 from smtp_server import SmtpServer
 
@@ -211,7 +211,8 @@ def test_a_copy_has_the_same_message_id_every_time_and_each_copy_its_own() -> No
 
 def run(brief: Path, **options: object):  # type: ignore[no-untyped-def]
     options.setdefault("sender", SENDER)
-    return distribute(brief, out=brief.parent.parent / "build", jobs=1, **options)  # type: ignore[arg-type]
+    given = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
+    return distribute(DistributionRequest(brief, out=brief.parent.parent / "build", jobs=1, **given))  # type: ignore[arg-type]
 
 
 def test_a_refused_address_is_that_recipients_failure_and_the_rest_go(brief: Path) -> None:
@@ -563,10 +564,13 @@ def test_email_needs_a_sender_and_a_server_and_the_dry_run_says_so(brief: Path) 
     code, output = cli(brief, "distribute", "--dry-run")
     assert code == 0
     assert "planned  r001 (BO, en) copy --- by email" in output
-    assert "needs a mail server, and none is configured (--smtp HOST:PORT or BRIEFGEN_SMTP)" in output
+    assert "needs a mail server, and none is given (--smtp HOST:PORT or BRIEFGEN_SMTP)" in output
     assert "planned  r003 (PE, en) copy --- by outbox" in output
     code, output = cli(brief, "distribute", "--smtp", "127.0.0.1:9")
-    assert code == 1 and "4 recipient(s) (r001, r002, r004, r005) get email, and no sender is given" in output
+    assert (
+        code == 1
+        and "4 recipient(s) (r001, r002, r004, r005) get email, and no sender address is given" in output
+    )
     code, output = cli(brief, "distribute", "--smtp", "127.0.0.1:9", "--from", "x@y\r\nBcc: z@w.org")
     assert code == 2 and "contains a line break or control character" in output
     assert not (brief / "outbox").exists()

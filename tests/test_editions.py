@@ -9,10 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.sources.editions import EditionError, load_edition, read_edition, release, released_editions
-from briefgen.sources.loading import load_brief
+from briefgen.editions.diff import diff
+from briefgen.editions.release import release
+from briefgen.sources.frozen import EditionError, load_edition, read_edition, released_editions
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
-from briefgen.tailoring.changes import diff
 from conftest import replace_in
 
 runner = CliRunner()
@@ -70,7 +71,7 @@ def test_an_edited_frozen_edition_is_refused(andes: Path) -> None:
 
 
 def test_a_frozen_edition_tailors_exactly_like_the_sources_it_froze(andes: Path) -> None:
-    working = load_brief(andes)
+    working = load_sources(andes)
     release(andes)
     frozen = load_edition(andes, 1)
     for code in ("PE", "BO", "CL"):
@@ -93,7 +94,7 @@ def _second_edition(andes: Path) -> None:
 
 def test_diff_reports_evidence_priority_retirement_and_facts_with_word_changes(andes: Path) -> None:
     _second_edition(andes)
-    result = diff(load_edition(andes, 1), load_brief(andes), old_label=1, new_label="working")
+    result = diff(load_edition(andes, 1), load_sources(andes), old_label=1, new_label="working")
     changes = {r.id: r for r in result.recommendations}
     assert changes["prepare-drought-finance"].kind == "retired"
     assert (
@@ -112,7 +113,7 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
     _second_edition(andes)
     effects = {
         e.country: e.lines
-        for e in diff(load_edition(andes, 1), load_brief(andes), old_label=1, new_label="working").countries
+        for e in diff(load_edition(andes, 1), load_sources(andes), old_label=1, new_label="working").countries
     }
     assert effects["CL"] == (
         # numbers are the brief's: Protect glacier-fed basins is 2 in every country's brief
@@ -172,7 +173,7 @@ def test_release_then_edit_then_release_again(andes: Path) -> None:
 
 def _tailored_for_build(andes: Path) -> dict[str, object]:
     from briefgen.build import plan
-    from briefgen.sources.editions import load_working
+    from briefgen.sources.frozen import load_working
 
     jobs = plan([load_working(andes)], formats=["docx"], out=andes / "build")
     return {job.brief.country: job.brief for job in jobs}

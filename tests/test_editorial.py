@@ -13,10 +13,10 @@ import pytest
 from docx import Document
 
 from briefgen.document.model import TailoredBrief
+from briefgen.editions.release import release
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.pdf import PdfRenderer
-from briefgen.sources.editions import release
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import CENTRAL_ASIA, build
 
@@ -28,7 +28,7 @@ DRAFT = "DRAFT – not for distribution"
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[TailoredBrief, Path]]:
     """Each country's brief of the bundled brief, tailored and printed to PDF once."""
-    loaded = load_brief(CENTRAL_ASIA)
+    loaded = load_sources(CENTRAL_ASIA)
     renderer = PdfRenderer()
     folder = tmp_path_factory.mktemp("bundled")
     out = {}
@@ -117,7 +117,7 @@ def test_stable_numbers_are_printed_the_same_in_every_country_s_brief(
     for brief, _ in bundled.values():
         for rec in brief.recommendations:
             assert seen.setdefault(rec.id, rec.number) == rec.number
-    stalled = tailor(load_brief(CENTRAL_ASIA), "KZ", "china-stalls")
+    stalled = tailor(load_sources(CENTRAL_ASIA), "KZ", "china-stalls")
     assert [r.number for r in stalled.recommendations] == [seen[r.id] for r in stalled.recommendations]
     assert len(stalled.recommendations) < len(seen)  # Kazakhstan sees a gap, not a renumbering
 
@@ -162,7 +162,7 @@ TITLES = {
 def test_summary_sentences_per_country_name_exactly_the_recommendations_it_contains(
     country: str, scenario: str
 ) -> None:
-    brief = tailor(load_brief(CENTRAL_ASIA), country, scenario)
+    brief = tailor(load_sources(CENTRAL_ASIA), country, scenario)
     summary = brief.summary.plain()
     for rec_id, title in TITLES.items():
         shown = any(r.id == rec_id for r in brief.recommendations)
@@ -228,7 +228,7 @@ def test_a_pipe_table_renders_as_a_real_table_in_both_formats(andes: Path) -> No
         andes,
         "Shares of supply:\n\n| Country | Glacier share |\n|---|--:|\n| Peru | 40% |\n| Bolivia | 30% |",
     )
-    brief = tailor(load_brief(andes), "PE")
+    brief = tailor(load_sources(andes), "PE")
     html_text = HtmlRenderer().render(brief).decode()
     assert '<table class="facts data">' in html_text
     assert '<th scope="col">Country</th>' in html_text and "<td>Peru</td>" in html_text
@@ -274,5 +274,5 @@ def test_raw_inline_html_is_not_an_error_and_prints_as_typed(andes: Path) -> Non
 
     _with_summary(andes, 'Water <b>matters</b> and <span class="x">so</span> do "quotes".')
     assert not [p for p in validate(andes).problems if p.severity == "error"]
-    html_text = HtmlRenderer().render(tailor(load_brief(andes), "PE")).decode()
+    html_text = HtmlRenderer().render(tailor(load_sources(andes), "PE")).decode()
     assert "Water &lt;b&gt;matters&lt;/b&gt; and &lt;span class=&#34;x&#34;&gt;so&lt;/span&gt;" in html_text

@@ -27,14 +27,14 @@ from briefgen.document.model import TailoredBrief
 from briefgen.render import charts, inlinesvg, renderer_for
 from briefgen.render.engine import HTML
 from briefgen.render.pdf import PDF_VARIANT, PdfRenderer
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import REPO
 
 
 @pytest.fixture(scope="module")
 def brief() -> TailoredBrief:
-    return tailor(load_brief(REPO / "briefs" / "china-central-asia"), "KG")
+    return tailor(load_sources(REPO / "briefs" / "china-central-asia"), "KG")
 
 
 @pytest.fixture(scope="module")

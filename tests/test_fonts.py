@@ -16,7 +16,7 @@ from briefgen.sources.fonts import (
     shown_fields,
     uncovered,
 )
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from conftest import CENTRAL_ASIA, replace_in
 
 PHRASE = "新型大国关系"
@@ -47,11 +47,11 @@ def test_the_installed_fonts_cover_latin_cyrillic_turkic_and_han() -> None:
 
 
 def test_the_bundled_brief_has_no_character_without_a_font() -> None:
-    assert check_fonts(load_brief(CENTRAL_ASIA)) == []
+    assert check_fonts(load_sources(CENTRAL_ASIA)) == []
 
 
 def test_a_missing_han_font_is_a_warning_naming_file_line_field_and_package() -> None:
-    loaded = load_brief(CENTRAL_ASIA)
+    loaded = load_sources(CENTRAL_ASIA)
     problems = check_fonts(loaded, LATIN)
     brief_yaml = CENTRAL_ASIA / "brief.yaml"
     phrase_line = next(
@@ -73,7 +73,7 @@ def test_a_missing_han_font_is_a_warning_naming_file_line_field_and_package() ->
 
 def test_a_missing_cyrillic_font_names_the_core_package(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "organisation: Fixture Institute", "organisation: Институт")
-    problems = check_fonts(load_brief(andes), LATIN)
+    problems = check_fonts(load_sources(andes), LATIN)
     assert [(p.file.name, p.field) for p in problems] == [("brief.yaml", "organisation")]
     assert "'И' (U+0418 CYRILLIC CAPITAL LETTER I)" in problems[0].message
     assert "fonts-noto-core" in problems[0].message
@@ -82,7 +82,7 @@ def test_a_missing_cyrillic_font_names_the_core_package(andes: Path) -> None:
 
 def test_a_private_use_character_is_flagged_even_with_every_font_installed(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "subtitle: Glaciers, drought", "subtitle: Glaciers \U0010fffd, drought")
-    problems = check_fonts(load_brief(andes))
+    problems = check_fonts(load_sources(andes))
     assert [(p.field, p.severity) for p in problems] == [("subtitle", "warning")]
     assert "U+10FFFD" in problems[0].message
     assert "private-use or unassigned" in problems[0].message
@@ -103,7 +103,7 @@ def test_the_debian_package_follows_the_script() -> None:
 
 
 def test_every_printed_field_is_checked_not_only_markdown(andes: Path) -> None:
-    fields = {(part, ".".join(map(str, loc))) for part, loc, _ in shown_fields(load_brief(andes))}
+    fields = {(part, ".".join(map(str, loc))) for part, loc, _ in shown_fields(load_sources(andes))}
     for expected in [
         ("brief", "organisation"),
         ("brief", "series"),
@@ -139,5 +139,5 @@ def test_recipients_lines_are_checked_because_every_copy_prints_them(andes) -> N
     replace_in(
         andes / "recipients.yaml", "institution: Dirección General de Aguas", "institution: Dirección \ue000"
     )
-    problems = check_fonts(load_brief(andes), Coverage.of_ranges([(0x20, 0x2FFF)]))
+    problems = check_fonts(load_sources(andes), Coverage.of_ranges([(0x20, 0x2FFF)]))
     assert [(p.file.name, p.field) for p in problems] == [("recipients.yaml", "[2].institution")]

@@ -17,7 +17,7 @@ import pytest
 
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.html import HtmlRenderer
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES
 
@@ -39,7 +39,7 @@ def _pretty_xml(xml: str) -> str:
 
 @pytest.fixture(scope="module")
 def peru():  # type: ignore[no-untyped-def]
-    return tailor(load_brief(ANDES), "PE")
+    return tailor(load_sources(ANDES), "PE")
 
 
 def test_the_html_of_the_peru_fixture_brief_is_unchanged(peru) -> None:  # type: ignore[no-untyped-def]

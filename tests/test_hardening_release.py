@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.atomic import create_exclusive, write_bytes_atomic
-from briefgen.sources.editions import read_edition, released_editions
+from briefgen.sources.frozen import read_edition, released_editions
 from conftest import replace_in
 from hardening import BRIEFGEN, ends_cleanly, run
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.document.words import ENGLISH, LANGUAGES, PLACEHOLDER, PLURALS, say, say_count, words
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.translation.update import po_bytes
 from conftest import CENTRAL_ASIA, REPO, libreoffice, replace_in
 from smtp_server import SmtpServer
@@ -108,7 +108,7 @@ def test_words_fall_back_to_english_for_a_language_without_a_catalog() -> None:
 
 
 def test_the_old_single_language_field_reads_as_a_list(andes: Path) -> None:
-    loaded = load_brief(andes)
+    loaded = load_sources(andes)
     assert loaded.brief.languages == [loaded.brief.language]
 
 
@@ -296,7 +296,7 @@ def test_the_glyph_preflight_covers_the_russian_strings() -> None:
     from briefgen.sources.fonts import check_fonts
     from briefgen.translation.apply import localise
 
-    russian = localise(load_brief(CENTRAL_ASIA), "ru")
+    russian = localise(load_sources(CENTRAL_ASIA), "ru")
     assert russian.brief.title.startswith("Курс Китая")
     assert check_fonts(russian) == []
 
@@ -490,18 +490,20 @@ RECIPIENTS = """\
 def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     central_asia_copy: Path, tmp_path: Path
 ) -> None:
-    from briefgen.distribution import distribute
-    from briefgen.sources.editions import release
+    from briefgen.distribution import DistributionRequest, distribute
+    from briefgen.editions.release import release
 
     (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
     release(central_asia_copy)
     with SmtpServer() as server:
         report = distribute(
-            central_asia_copy,
-            smtp=server.address,
-            sender="briefs@example.org",
-            out=tmp_path / "build",
-            jobs=1,
+            DistributionRequest(
+                central_asia_copy,
+                smtp=server.address,
+                sender="briefs@example.org",
+                out=tmp_path / "build",
+                jobs=1,
+            )
         )
     assert [d.status for d in report.deliveries] == ["sent", "sent"]
     got = {m["X-Briefgen-Recipient"]: m for m in server.messages}
@@ -526,9 +528,14 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
 def test_distribution_refuses_an_edition_not_released_in_a_recipients_language(
     central_asia_copy: Path, tmp_path: Path
 ) -> None:
-    from briefgen.distribution import DistributionError, distribute
+    from briefgen.distribution import DistributionRequest, distribute
+    from briefgen.errors import DistributionError
 
     (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
     shutil.rmtree(tmp_path / "build", ignore_errors=True)
     with pytest.raises(DistributionError, match="released in en only; kz-ru"):
-        distribute(central_asia_copy, edition=1, outbox=tmp_path / "outbox", out=tmp_path / "build", jobs=1)
+        distribute(
+            DistributionRequest(
+                central_asia_copy, edition=1, outbox=tmp_path / "outbox", out=tmp_path / "build", jobs=1
+            )
+        )

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from briefgen.errors import InputError
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.sources.yamlsource import parse_yaml
 from conftest import FIXTURES
 
@@ -95,7 +95,7 @@ def test_random_documents_in_every_source_file_get_a_report(
     }[kind]
     target.write_text(_dump(data), encoding="utf-8")
     try:
-        load_brief(root / "andes-water")
+        load_sources(root / "andes-water")
     except InputError as exc:
         assert exc.problems
         assert all(str(p).count(":") >= 3 for p in exc.problems)

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from briefgen.render import templates_dir
 from briefgen.render.fetcher import FetchRefused, SafeFetcher
 from briefgen.render.pdf import PdfRenderer
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import replace_in
 
@@ -196,7 +196,7 @@ def test_hostile_markup_in_the_data_is_printed_and_nothing_is_fetched(
     andes: Path, canary: Path, tripwires: Tripwires, tmp_path: Path
 ) -> None:
     typed = inject(andes, canary)
-    brief = tailor(load_brief(andes), "PE")
+    brief = tailor(load_sources(andes), "PE")
     renderer = PdfRenderer()
     renderer.html.render(brief)  # the HTML file too
     pdf = renderer.render(brief)
@@ -225,7 +225,7 @@ def test_hostile_markup_stays_text_in_the_html(andes: Path, canary: Path) -> Non
     from briefgen.render.html import HtmlRenderer
 
     inject(andes, canary)
-    html = HtmlRenderer().render(tailor(load_brief(andes), "PE")).decode()
+    html = HtmlRenderer().render(tailor(load_sources(andes), "PE")).decode()
     assert f"&lt;img src=&#34;{canary.as_uri()}&#34;&gt;" in html
     assert "&lt;link rel=attachment href=" in html
     assert "&lt;style&gt;@import url(http://example.invalid/x.css)&lt;/style&gt;" in html
@@ -262,7 +262,7 @@ def test_a_template_that_points_outside_is_refused_by_the_fetcher(
         f'{{{{ brief.summary | rich }}}}<img src="{url}" alt=""><img src="../secret.css" alt="">',
     )
     renderer = PdfRenderer(templates)
-    pdf = renderer.render(tailor(load_brief(andes), "PE"))
+    pdf = renderer.render(tailor(load_sources(andes), "PE"))
 
     assert tripwires.connects == [] and tripwires.lookups == []
     assert tripwires.opened == []

@@ -18,10 +18,10 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from typer.testing import CliRunner
 
 from briefgen.cli import app
+from briefgen.editions.diff import WordDiff
+from briefgen.editions.release import release
 from briefgen.render.redline import whole_words
-from briefgen.sources.editions import release
 from briefgen.tailoring import tailor
-from briefgen.tailoring.changes import WordDiff
 from conftest import replace_in
 
 runner = CliRunner()
@@ -40,7 +40,7 @@ def _plain_brief(andes: Path, out: Path) -> Path:
     from briefgen.render.docx import DocxRenderer
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    from briefgen.sources.editions import load_working
+    from briefgen.sources.frozen import load_working
 
     out.write_bytes(DocxRenderer().render(tailor(load_working(andes), "PE")))
     return out

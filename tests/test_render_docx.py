@@ -26,7 +26,7 @@ from briefgen.formats import FORMATS
 from briefgen.render import renderer_for, templates_dir
 from briefgen.render.docx import DocxRenderer
 from briefgen.sources.aggregate import LoadedBrief
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, libreoffice, replace_in
 
@@ -47,7 +47,7 @@ def central_asia() -> LoadedBrief:
 
 @pytest.fixture(scope="module")
 def andes_water() -> LoadedBrief:
-    return load_brief(ANDES)
+    return load_sources(ANDES)
 
 
 @pytest.fixture(scope="module")
@@ -387,7 +387,7 @@ def test_cyrillic_and_turkic_letters_come_through_intact(renderer: DocxRenderer,
         "PE: Peru's glacier law",
         f"PE: {CYRILLIC_AND_TURKIC.upper()}. Peru's glacier law",
     )
-    brief = dataclasses.replace(tailor(load_brief(andes), "PE"), title=f"Title {CYRILLIC_AND_TURKIC}")
+    brief = dataclasses.replace(tailor(load_sources(andes), "PE"), title=f"Title {CYRILLIC_AND_TURKIC}")
     data = renderer.render(brief)
     doc = open_docx(data)
     assert f"Droughts follow El Niño years, {CYRILLIC_AND_TURKIC}." in texts_in(doc, "Normal")

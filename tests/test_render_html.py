@@ -15,7 +15,7 @@ from briefgen.document.words import words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
 from briefgen.render.html import HtmlRenderer
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES, central_asia_edition_1, replace_in
 
@@ -136,7 +136,7 @@ def test_content_comes_in_the_docx_order(kyrgyz: TailoredBrief, kyrgyz_html: str
 
 def test_analysis_can_follow_the_recommendations(andes: Path, renderer: HtmlRenderer) -> None:
     replace_in(andes / "brief.yaml", "sections:", "analysis_position: after-recommendations\nsections:")
-    text = body_text(renderer.render(tailor(load_brief(andes), "BO")).decode())
+    text = body_text(renderer.render(tailor(load_sources(andes), "BO")).decode())
     assert (
         text.find("Recommendations")
         < text.find("Protect glacier-fed basins")
@@ -215,7 +215,7 @@ def test_references_list_the_works_cited(kyrgyz: TailoredBrief, kyrgyz_html: str
 
 
 def test_the_fixture_brief_on_another_region_renders(renderer: HtmlRenderer) -> None:
-    brief = tailor(load_brief(ANDES), "CL")
+    brief = tailor(load_sources(ANDES), "CL")
     text = body_text(renderer.render(brief).decode())
     assert "Prepare drought finance before the dry season" in text
     assert "Protect glacier-fed basins" not in text
@@ -240,7 +240,7 @@ def test_markup_in_the_data_prints_as_text(
     quoted = "'" + typed.replace("'", "''") + "'"
     replace_in(andes / "brief.yaml", "title: Water Security in the Andes", f"title: {quoted}")
     replace_in(andes / "brief.yaml", "series: Test Brief", f"series: {quoted}")
-    html = renderer.render(tailor(load_brief(andes), "PE")).decode()
+    html = renderer.render(tailor(load_sources(andes), "PE")).decode()
     assert f'<h1 class="title">{printed}</h1>' in html
     assert f'<span class="series">{printed}</span>' in html
     assert ">49<" not in html
@@ -255,7 +255,7 @@ def test_markup_in_a_markdown_field_prints_as_text(andes: Path, renderer: HtmlRe
         "  Andean glaciers are shrinking",
         "  Andean <style>@import url(http://example.invalid/x.css)</style> glaciers are shrinking",
     )
-    html = renderer.render(tailor(load_brief(andes), "PE")).decode()
+    html = renderer.render(tailor(load_sources(andes), "PE")).decode()
     assert "Andean &lt;style&gt;@import url(http://example.invalid/x.css)&lt;/style&gt; glaciers" in html
     assert "<style>@import" not in html
 

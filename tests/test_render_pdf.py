@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from briefgen.document.model import TailoredBrief
 from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.aggregate import LoadedBrief
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
@@ -116,7 +116,7 @@ def test_a_scenario_removes_the_recommendations_it_should(
 
 
 def test_another_region_gets_only_what_applies(renderer: PdfRenderer, tmp_path: Path) -> None:
-    brief = tailor(load_brief(ANDES), "CL")
+    brief = tailor(load_sources(ANDES), "CL")
     text = flat(write(tmp_path, renderer.render(brief)))
     assert "Prepare drought finance before the dry season" in text
     assert "Protect glacier-fed basins" not in text
@@ -147,7 +147,7 @@ def test_cyrillic_and_turkic_letters_are_printed_and_embedded(
     profile = andes.parent / "countries" / "CL.yaml"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(text.replace("highlights:\n", f'highlights:\n  - "{words}"\n', 1), encoding="utf-8")
-    pdf = write(tmp_path, renderer.render(tailor(load_brief(andes), "CL")))
+    pdf = write(tmp_path, renderer.render(tailor(load_sources(andes), "CL")))
     assert words in flat(pdf)
     assert {f["emb"] for f in pdffonts(pdf)} == {"yes"}
 
@@ -171,7 +171,7 @@ def test_a_recommendation_heading_is_never_parted_from_its_first_lines(
             "body: Droughts follow El Niño years.",
             "body: Droughts follow El Niño years." + " Rains fail." * 22,
         )
-        brief = tailor(load_brief(andes), "BO")
+        brief = tailor(load_sources(andes), "BO")
         pages = pages_text(write(tmp_path, renderer.render(brief), f"bo-{filler}.pdf"))
         for rec in brief.recommendations:
             title = f"{rec.number} {rec.title.plain()}"
@@ -241,7 +241,7 @@ def test_same_inputs_give_the_same_bytes(
 def test_the_file_identifier_is_derived_from_the_content(kyrgyz_pdf: Path, renderer: PdfRenderer) -> None:
     reader = PdfReader(io.BytesIO(kyrgyz_pdf.read_bytes()))
     identifier = reader.trailer["/ID"][0]
-    other = PdfReader(io.BytesIO(renderer.render(tailor(load_brief(ANDES), "PE")))).trailer["/ID"][0]
+    other = PdfReader(io.BytesIO(renderer.render(tailor(load_sources(ANDES), "PE")))).trailer["/ID"][0]
     assert identifier and identifier != other
 
 
@@ -249,7 +249,7 @@ def test_one_renderer_reuses_fonts_stylesheet_and_image_cache(
     renderer: PdfRenderer, kyrgyz_pdf: Path
 ) -> None:
     fonts, stylesheet, cache = renderer.font_config, renderer.stylesheet, renderer.image_cache
-    renderer.render(tailor(load_brief(ANDES), "BO"))
+    renderer.render(tailor(load_sources(ANDES), "BO"))
     assert renderer.font_config is fonts and renderer.stylesheet is stylesheet
     assert renderer.image_cache is cache and cache  # the footnote rule, loaded once
 

@@ -9,7 +9,7 @@ import pytest
 from briefgen.document.doctree import plain_inlines
 from briefgen.document.model import TailoredBrief
 from briefgen.errors import TailoringError
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES, CENTRAL_ASIA, replace_in
 
@@ -22,7 +22,7 @@ MONITOR, PROFESSIONALISE, BALANCE = (
 
 @pytest.fixture(scope="module")
 def central_asia():  # type: ignore[no-untyped-def]
-    return load_brief(CENTRAL_ASIA)
+    return load_sources(CENTRAL_ASIA)
 
 
 def rec_ids(brief: TailoredBrief) -> list[str]:
@@ -87,7 +87,7 @@ def test_stable_numbers_an_explicit_number_is_kept_and_the_rest_fill_the_free_on
     shutil.copytree(ANDES, folder)
     shutil.copytree(ANDES.parent / "countries", tmp_path / "countries")
     replace_in(folder / "recommendations/share-hydrological-data.yaml", "priority:", "number: 1\npriority:")
-    loaded = load_brief(folder)
+    loaded = load_sources(folder)
     bolivia = {r.id: r.number for r in tailor(loaded, "BO").recommendations}
     assert bolivia == {
         "share-hydrological-data": 1,
@@ -274,7 +274,7 @@ def test_the_chinese_phrase_is_kept_and_tagged_as_chinese(central_asia) -> None:
 
 def test_tailoring_is_pure_same_input_same_output(central_asia) -> None:
     assert tailor(central_asia, "UZ").canonical_json() == tailor(central_asia, "UZ").canonical_json()
-    assert tailor(load_brief(CENTRAL_ASIA), "UZ") == tailor(central_asia, "UZ")
+    assert tailor(load_sources(CENTRAL_ASIA), "UZ") == tailor(central_asia, "UZ")
 
 
 def test_an_unknown_country_or_scenario_is_a_clear_error(central_asia) -> None:
@@ -288,7 +288,7 @@ def test_an_unknown_country_or_scenario_is_a_clear_error(central_asia) -> None:
 
 
 def test_another_region_is_tailored_by_its_files_alone() -> None:
-    andes = load_brief(ANDES)
+    andes = load_sources(ANDES)
     assert rec_ids(tailor(andes, "PE")) == ["protect-glacier-basins", "share-hydrological-data"]
     # Bolivia had a drought and records no water stress index: `not (index < 3.5)` is true when
     # the index is missing, as documented in briefgen.tailoring.conditions.
@@ -306,7 +306,7 @@ def test_another_region_is_tailored_by_its_files_alone() -> None:
 
 
 def test_equal_priorities_are_ordered_by_id_and_retired_ones_never_show() -> None:
-    andes = load_brief(ANDES)
+    andes = load_sources(ANDES)
     decisions = tailor(andes, "PE", "el-nino").decisions
     assert [(d.recommendation, d.included, d.decided_by) for d in decisions] == [
         ("old-idea", False, "status"),
@@ -318,13 +318,15 @@ def test_equal_priorities_are_ordered_by_id_and_retired_ones_never_show() -> Non
 
 def test_a_recommendation_for_named_countries_says_so_when_it_leaves_one_out() -> None:
     decision = next(
-        d for d in tailor(load_brief(ANDES), "CL").decisions if d.recommendation == "share-hydrological-data"
+        d
+        for d in tailor(load_sources(ANDES), "CL").decisions
+        if d.recommendation == "share-hydrological-data"
     )
     assert (decision.included, decision.reason) == (False, "audience is PE, BO; CL is not in it")
 
 
 def test_the_profile_table_formats_values_with_units_years_and_sources() -> None:
-    rows = {row.name: row for row in tailor(load_brief(ANDES), "PE").profile}
+    rows = {row.name: row for row in tailor(load_sources(ANDES), "PE").profile}
     glacier = rows["glacier_share_water_supply"]
     assert (glacier.label, glacier.value, glacier.year, glacier.source) == (
         "Dry-season water from glaciers",
@@ -337,9 +339,9 @@ def test_the_profile_table_formats_values_with_units_years_and_sources() -> None
 
 
 def test_editing_one_profile_changes_only_that_country(andes: Path) -> None:
-    before = {c: tailor(load_brief(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
+    before = {c: tailor(load_sources(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
     replace_in(andes.parent / "countries/BO.yaml", "value: 0.3,", "value: 0.1,")
-    after = {c: tailor(load_brief(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
+    after = {c: tailor(load_sources(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
     assert [c for c in before if before[c] != after[c]] == ["BO"]
-    first = tailor(load_brief(andes), "BO").recommendations[0]
+    first = tailor(load_sources(andes), "BO").recommendations[0]
     assert plain_inlines(first.title.inlines()) == "Prepare drought finance before the dry season"

@@ -21,12 +21,12 @@ from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.document.theme import DEFAULT_THEME
+from briefgen.document.wordstyles import REQUIRED_STYLES, missing_styles
 from briefgen.render import templates_dir
 from briefgen.render.fetcher import FetchRefused, SafeFetcher
 from briefgen.render.html import HtmlRenderer
 from briefgen.render.pdf import PdfRenderer
-from briefgen.render.wordstyles import REQUIRED_STYLES, missing_styles
-from briefgen.sources.loading import load_brief
+from briefgen.sources.loading import load_sources
 from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor
 from conftest import CENTRAL_ASIA, FIXTURES, build, replace_in
@@ -74,13 +74,13 @@ def _without_styles(reference: bytes, names: tuple[str, ...]) -> bytes:
 
 
 def test_the_bundled_brief_keeps_the_default_theme() -> None:
-    loaded = load_brief(CENTRAL_ASIA)
+    loaded = load_sources(CENTRAL_ASIA)
     assert loaded.theme == DEFAULT_THEME
     assert "theme" not in loaded.files
 
 
 def test_the_project_theme_applies_to_every_brief(themed: Path) -> None:
-    theme = load_brief(themed).theme
+    theme = load_sources(themed).theme
     assert theme.accent == "#9b1c31"
     assert (theme.body_font, theme.heading_font) == ("DejaVu Serif", "DejaVu Sans")
     assert theme.organisation[0] == "Institute for Water Policy"
@@ -91,13 +91,13 @@ def test_the_project_theme_applies_to_every_brief(themed: Path) -> None:
 def test_a_brief_names_its_theme_folder_relative_to_itself(andes: Path, briefs_copy: Path) -> None:
     shutil.copytree(INSTITUTE, briefs_copy.parent / "themes" / "institute")
     replace_in(andes / "brief.yaml", "countries:", "theme: ../../themes/institute\ncountries:")
-    assert load_brief(andes).theme.accent == "#9b1c31"
+    assert load_sources(andes).theme.accent == "#9b1c31"
 
 
 def test_a_briefs_own_theme_folder_wins_over_the_projects(themed: Path) -> None:
     shutil.copytree(INSTITUTE, themed / "theme")
     replace_in(themed / "theme" / "theme.yaml", '"#9b1c31"', '"#1c4e9b"')
-    assert load_brief(themed).theme.accent == "#1c4e9b"
+    assert load_sources(themed).theme.accent == "#1c4e9b"
 
 
 def test_a_theme_folder_named_but_missing_is_an_error_at_the_brief_line(andes: Path) -> None:
@@ -254,7 +254,7 @@ def test_the_docx_has_the_logo_in_the_first_page_header_and_the_themes_colour_an
 
 
 def test_the_html_carries_the_theme_inline(themed: Path) -> None:
-    html = HtmlRenderer().render(tailor(load_brief(themed), "PE")).decode("utf-8")
+    html = HtmlRenderer().render(tailor(load_sources(themed), "PE")).decode("utf-8")
     assert "--accent: #9b1c31;" in html and '--body-font: "DejaVu Serif"' in html
     assert 'src="data:image/svg+xml;base64,' in html
     assert "12 Rue des Sources" in html
@@ -314,7 +314,7 @@ def test_a_theme_cannot_make_the_pdf_read_etc_passwd_or_reach_the_network(themed
         ".band { background: url(passwd.svg) } .title { background: url(../../../../../etc/passwd.png) }",
         encoding="utf-8",
     )
-    brief = tailor(load_brief(themed), "PE")
+    brief = tailor(load_sources(themed), "PE")
     renderer = PdfRenderer()
     pdf = renderer.render(brief)
     fetcher, _ = renderer._themed(brief.theme)
@@ -339,7 +339,7 @@ def _accent_pixels(png: Path) -> int:
 
 
 def test_a_released_edition_is_built_in_the_theme_of_today(themed: Path, tmp_path: Path) -> None:
-    from briefgen.sources.editions import release
+    from briefgen.editions.release import release
 
     release(themed)
     report = build([themed], countries=["PE"], formats=["html"], out=tmp_path / "out", jobs=1, edition=1)
@@ -371,9 +371,9 @@ def test_a_themed_briefs_figure_is_drawn_in_the_themes_accent_and_label_font(tmp
 
     briefs = tmp_path / "briefs"
     shutil.copytree(CENTRAL_ASIA.parent, briefs, ignore=shutil.ignore_patterns("ledger.sqlite*", "outbox"))
-    plain = tailor(load_brief(briefs / CENTRAL_ASIA.name), "KG").figures[0]
+    plain = tailor(load_sources(briefs / CENTRAL_ASIA.name), "KG").figures[0]
     shutil.copytree(INSTITUTE, briefs / "theme")
-    themed = tailor(load_brief(briefs / CENTRAL_ASIA.name), "KG").figures[0]
+    themed = tailor(load_sources(briefs / CENTRAL_ASIA.name), "KG").figures[0]
     assert (themed.accent, themed.font) == ("#9b1c31", "DejaVu Sans")
     svg = inlinesvg.inline_svg(themed)
     assert 'stroke="#9b1c31"' in svg and "#0f5257" not in svg

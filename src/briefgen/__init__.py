@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def load_brief(folder: Any) -> LoadedBrief:
     """Load and validate a brief folder; raise InputError listing every problem."""
-    from briefgen.sources.editions import load_working
+    from briefgen.sources.frozen import load_working
 
     return load_working(folder)
 

@@ -141,6 +141,14 @@ class LockBusy(BriefgenError):
         self.holder = holder
 
 
+class PoSyntaxError(BriefgenError):
+    """A PO file that does not parse: the line and what is wrong there."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 class NotAWordTemplate(BriefgenError):
     """A Word template (a theme's reference.docx) that is not a readable DOCX with styles."""
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from briefgen.atomic import write_text_atomic
 from briefgen.models import Brief, CountryProfile, Recipients, Recommendation, Sources
-from briefgen.models.theme import Theme
+from briefgen.models.theme import ThemeSettings
 
 KINDS: dict[str, type[BaseModel]] = {
     "brief": Brief,
@@ -17,7 +17,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "country": CountryProfile,
     "sources": Sources,
     "recipients": Recipients,
-    "theme": Theme,
+    "theme": ThemeSettings,
 }
 
 

@@ -62,31 +62,34 @@ def distribute(
         None, "--jobs", "-j", min=1, help="Worker processes (default: one per CPU)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
-) -> None:
+) -> int:
     """Send each official a numbered copy of a released edition, exactly once, and record it in the ledger.
 
     Exit status: 0 when every selected copy is sent, in the outbox or was already; 1 when a copy
     failed or its outcome is unknown (it is listed with what to do), or on an error; 2 on a usage error.
     """
+    from briefgen.distribution import DistributionRequest
     from briefgen.distribution import distribute as run
 
     report = run(
-        brief,
-        edition=edition,
-        recipient_ids=recipient,
-        outdated=outdated_only,
-        dry_run=dry_run,
-        smtp=smtp,
-        sender=sender,
-        outbox=outbox,
-        channel=channel.value if channel else None,
-        resend_unknown=resend_unknown,
-        mark_sent=mark_sent,
-        new_ledger=new_ledger,
-        wait=wait,
-        ledger_path=ledger,
-        out=out,
-        jobs=jobs,
+        DistributionRequest(
+            brief,
+            edition=edition,
+            recipients=tuple(recipient),
+            outdated=outdated_only,
+            dry_run=dry_run,
+            smtp=smtp,
+            sender=sender,
+            outbox=outbox,
+            channel=channel.value if channel else None,
+            resend_unknown=resend_unknown,
+            mark_sent=tuple(mark_sent),
+            new_ledger=new_ledger,
+            wait=wait,
+            ledger=ledger,
+            out=out,
+            jobs=jobs,
+        )
     )
     if as_json:
         data = {
@@ -124,8 +127,7 @@ def distribute(
         }
         summary = ", ".join(f"{n} {status_label(s)}" for s, n in counts.items() if n) or "nothing to do"
         typer.echo(f"{report.brief} edition {report.edition}: {summary}{' (dry run)' if dry_run else ''}")
-    if report.needs_attention and not dry_run:
-        raise typer.Exit(1)
+    return 1 if report.needs_attention and not dry_run else 0
 
 
 def ledger(

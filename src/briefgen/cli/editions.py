@@ -18,8 +18,8 @@ def release(
     ),
 ) -> None:
     """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
+    from briefgen.editions.release import release_or_finish
     from briefgen.errors import UsageError
-    from briefgen.sources.editions import release_or_finish
 
     try:
         day = dt.date.fromisoformat(date) if date else None
@@ -47,10 +47,10 @@ def diff(
     ),
 ) -> None:
     """Show what changed between two editions, per recommendation and per country."""
+    from briefgen.editions.diff import diff as run_diff
+    from briefgen.editions.diff import diff_data, diff_text
     from briefgen.errors import TailoringError, UnknownEdition, UsageError
-    from briefgen.sources.editions import load_side, released_editions
-    from briefgen.tailoring.changes import diff as run_diff
-    from briefgen.tailoring.changes import diff_data, diff_text
+    from briefgen.sources.frozen import load_side, released_editions
 
     def side(value: str) -> int | str:
         if value == "working":

@@ -17,11 +17,11 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     """Show, for one country, each recommendation as included or excluded, and exactly why."""
-    from briefgen.sources.loading import load_brief
+    from briefgen.sources.loading import load_sources
     from briefgen.tailoring import tailor
     from briefgen.tailoring.explain import explanation, explanation_text
 
-    loaded = load_brief(brief)
+    loaded = load_sources(brief)
     tailored = tailor(loaded, country.upper(), scenario)
     data = explanation(loaded, tailored)
     if as_json:

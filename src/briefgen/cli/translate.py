@@ -23,11 +23,11 @@ def translate(
 ) -> None:
     """Write briefs/<brief>/translations/<lang>.po and briefs/countries/translations/<lang>.po."""
     from briefgen.errors import UsageError
-    from briefgen.sources.loading import load_brief
+    from briefgen.sources.loading import load_sources
     from briefgen.translation.update import check as run_check
     from briefgen.translation.update import update
 
-    loaded = load_brief(brief)
+    loaded = load_sources(brief)
     languages = language or loaded.brief.languages[1:]
     if not languages:
         raise UsageError(

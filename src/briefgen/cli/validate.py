@@ -15,7 +15,7 @@ def validate(
     brief: Path | None = BRIEF_ARGUMENT,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only."),
-) -> None:
+) -> int:
     """Check every source file of a brief; list every problem, with file, line and field."""
     from briefgen.errors import Problem
     from briefgen.sources.layout import brief_folders
@@ -61,8 +61,7 @@ def validate(
                 typer.echo(f"{s['brief']}: ok, edition {s['edition']}: {counts}")
             if errors:
                 typer.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
-    if errors:
-        raise typer.Exit(1)
+    return 1 if errors else 0
 
 
 def _count(n: object, noun: str) -> str:

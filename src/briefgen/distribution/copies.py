@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.atomic import write_bytes_atomic
-from briefgen.distribution.delivery import Letter, compose
 from briefgen.distribution.ledger import CopyFile
+from briefgen.distribution.message import Letter, compose
 from briefgen.document.model import ChangesSince, TailoredBrief
 from briefgen.document.words import fill, say, say_count, words
 from briefgen.models import Recipient

@@ -335,7 +335,7 @@ class Ledger:
         `recipients` holds (recipient id, country, language, channel, Message-ID domain); a
         recipient who already has a number for this edition keeps it, and its Message-ID.
         """
-        from briefgen.distribution.delivery import message_id
+        from briefgen.distribution.message import message_id
 
         reserved: dict[str, Reservation] = {}
         with self.transaction() as db:

@@ -36,9 +36,9 @@ class Holding:
 
 def holdings(folder: Path, ledger_path: Path) -> list[Holding]:
     """Return, for every recipient on the list, the newest edition sent to them."""
-    from briefgen.sources.loading import load_brief
+    from briefgen.sources.loading import load_sources
 
-    loaded = load_brief(folder)
+    loaded = load_sources(folder)
     ledger = open_existing(ledger_path)
     out = []
     try:
@@ -94,7 +94,7 @@ def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
     A recipient whose newest copy sits in the outbox is listed (with that state): the message is
     written, not known to be sent.
     """
-    from briefgen.sources.editions import load_edition, released_editions
+    from briefgen.sources.frozen import load_edition, released_editions
     from briefgen.tailoring import tailor
     from briefgen.tailoring.core import changes_from
 

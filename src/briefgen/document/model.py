@@ -267,7 +267,7 @@ class TailoredBrief:
 
     def canonical_json(self) -> str:
         """Return the brief as canonical JSON: same content, same bytes."""
-        return canonical_json(self)
+        return tailored_json(self)
 
 
 def source_notes(rows: Iterable[ProfileRow]) -> tuple[list[tuple[ProfileRow, str]], list[tuple[str, str]]]:
@@ -317,6 +317,6 @@ def to_data(value: Any) -> Any:
     return value
 
 
-def canonical_json(value: Any) -> str:
+def tailored_json(value: Any) -> str:
     """Return a tailored brief (or any part of it) as canonical JSON: same content, same bytes."""
     return plain_canonical_json(to_data(value))

@@ -1,8 +1,8 @@
-"""The order of a brief's parts: written here once, followed by every format.
+"""The order of a brief's parts, and of a recommendation card's: written here once, followed by every format.
 
 The DOCX writer, the HTML templates (one partial per part), the redline (the DOCX writer's
-output compared) and the benchmark's peer export all walk `outline(brief)`; a part is added or
-moved here and nowhere else.
+output compared) and the benchmark's peer export all walk `outline(brief)` and, inside each
+recommendation, `card(rec)`; a part is added or moved here and nowhere else.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from briefgen.document.model import TailoredBrief
+    from briefgen.document.model import TailoredBrief, TailoredRecommendation
 
 Part = Literal["title", "changes", "summary", "profile", "analysis", "recommendations", "references"]
 
@@ -42,3 +42,35 @@ def outline(brief: TailoredBrief) -> tuple[Part, ...]:
         "references": bool(brief.references),
     }
     return tuple(part for part in order if shown.get(part, True))
+
+
+CardPart = Literal["heading", "meta", "when", "watch", "what", "why", "evidence", "country_note"]
+
+CARD_ORDER: tuple[CardPart, ...] = (
+    "heading",
+    "meta",
+    "when",
+    "watch",
+    "what",
+    "why",
+    "evidence",
+    "country_note",
+)
+"""A recommendation card's parts in reading order: its number and title; horizon and addressees;
+when it applies (and why here); indicators to watch; what to do (action and steps); why;
+evidence; the note for this country."""
+
+CARD_OPENING: tuple[CardPart, ...] = ("heading", "meta", "when")
+"""The parts a page never separates: a card's heading stays with its first lines."""
+
+
+def card(rec: TailoredRecommendation) -> tuple[CardPart, ...]:
+    """Return the parts a recommendation's card shows, in reading order."""
+    shown = {
+        "meta": bool(rec.horizon or rec.institutions),
+        "watch": bool(rec.watch),
+        "why": rec.rationale is not None,
+        "evidence": bool(rec.evidence),
+        "country_note": rec.country_note is not None,
+    }
+    return tuple(part for part in CARD_ORDER if shown.get(part, True))

@@ -178,7 +178,7 @@ _ARTICLE_LAST = {"Republic", "Kingdom", "Federation", "Emirates", "States", "Isl
 
 
 @dataclass(frozen=True)
-class Catalog:
+class FixedWords:
     """One language's fixed words, read from its PO file."""
 
     language: str
@@ -192,11 +192,11 @@ def _english_plural(n: int) -> int:
     return 0 if n == 1 else 1
 
 
-ENGLISH_CATALOG = Catalog("en", ENGLISH, PLURALS, _english_plural)
+ENGLISH_CATALOG = FixedWords("en", ENGLISH, PLURALS, _english_plural)
 
 
 @cache
-def catalog(language: str) -> Catalog:
+def catalog(language: str) -> FixedWords:
     """Return the fixed words of `language` (or its primary subtag); English for any other.
 
     A missing or fuzzy entry falls back to the English of that one key.
@@ -204,10 +204,10 @@ def catalog(language: str) -> Catalog:
     primary = language.split("-")[0].lower()
     if primary == "en" or primary not in LANGUAGES:
         return ENGLISH_CATALOG
-    from babel.messages.pofile import read_po
+    from briefgen.document.pofile import read_po
 
-    with (files("briefgen.document") / "locale" / primary / "LC_MESSAGES" / "briefgen.po").open("rb") as f:
-        po = read_po(f, locale=primary, abort_invalid=True)
+    catalog_file = files("briefgen.document") / "locale" / primary / "LC_MESSAGES" / "briefgen.po"
+    po = read_po(catalog_file.read_bytes(), primary)
     found: dict[str, str] = dict(ENGLISH)
     plurals: dict[str, tuple[str, ...]] = dict(PLURALS)
     for message in po:
@@ -218,7 +218,7 @@ def catalog(language: str) -> Catalog:
                 plurals[message.context] = tuple(message.string)
         elif message.string:
             found[message.context] = message.string
-    return Catalog(primary, found, plurals, gettext.c2py(po.plural_expr))
+    return FixedWords(primary, found, plurals, gettext.c2py(po.plural_expr))
 
 
 def words(language: str) -> Mapping[str, str]:

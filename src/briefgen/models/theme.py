@@ -32,7 +32,7 @@ class Fonts(SourceModel):
     """Family of headings, labels, tables and the running heads (default `Noto Sans`)."""
 
 
-class Theme(SourceModel):
+class ThemeSettings(SourceModel):
     """An organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
 
     organisation: list[Line] = []

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
-
-TRANSLATIONS_DIR = "translations"
 
 
 @dataclass(frozen=True)
@@ -23,7 +20,7 @@ class Language:
     translated: int = 0
     total: int = 0
     catalog: bool = False
-    """Whether `translations/<code>.po` exists."""
+    """Whether a catalog of the language exists (the brief's or the profiles')."""
 
     @property
     def percent(self) -> int:
@@ -32,31 +29,24 @@ class Language:
 
 
 def languages(loaded: LoadedBrief) -> list[Language]:
-    """Return the brief's languages: the source one first, then each translation's progress."""
+    """Return the brief's languages: the source one first, then each translation's progress.
+
+    A translation's progress counts both of its catalogs, the brief's and the shared country
+    profiles' (`translations/<code>.po` beside the brief and beside the profiles), as loaded.
+    """
     brief = loaded.brief
     codes = list(getattr(brief, "languages", None) or [brief.language])
     out = [Language(codes[0], _name(codes[0]), source=True)]
     for code in codes[1:]:
-        out.append(_catalog(loaded.root / TRANSLATIONS_DIR / f"{code}.po", code))
+        catalogs = loaded.translations.get(code)
+        if catalogs is None:
+            out.append(Language(code, _name(code), source=False))
+            continue
+        entries = [e for c in (catalogs.brief, catalogs.countries) for e in c.entries.values()]
+        done = [e for e in entries if e.translation and not e.fuzzy]
+        exists = catalogs.brief.exists or catalogs.countries.exists
+        out.append(Language(code, _name(code), False, len(done), len(entries), catalog=exists))
     return out
-
-
-def _catalog(path: Path, code: str) -> Language:
-    if not path.is_file():
-        return Language(code, _name(code), source=False)
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    messages = [m for m in catalog if m.id]
-    done = [m for m in messages if _translated(m.string) and not m.fuzzy]
-    return Language(code, _name(code), source=False, translated=len(done), total=len(messages), catalog=True)
-
-
-def _translated(string: object) -> bool:
-    if isinstance(string, (tuple, list)):  # plural forms: every form must be there
-        return bool(string) and all(string)
-    return bool(string)
 
 
 def _name(code: str) -> str:

@@ -42,7 +42,7 @@ from briefgen.document.doctree import (
     Text,
 )
 from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
-from briefgen.document.outline import Part, outline
+from briefgen.document.outline import Part, card, outline
 from briefgen.document.words import fill, words
 from briefgen.render import ooxml, templates_dir
 from briefgen.render.wordpage import PageFurniture
@@ -275,8 +275,11 @@ class _BriefWriter:
             self.recommendation(rec)
 
     def recommendation(self, rec: TailoredRecommendation) -> None:
-        """Write one recommendation as a card whose heading never ends a page."""
-        words = self.words
+        """Write one recommendation as a card whose heading never ends a page, part by part."""
+        for part in card(rec):
+            getattr(self, f"card_{part}")(rec)
+
+    def card_heading(self, rec: TailoredRecommendation) -> None:
         heading = self.paragraph("Heading 2")
         heading.paragraph_format.left_indent = NUMBER_INDENT
         heading.paragraph_format.first_line_indent = -NUMBER_INDENT
@@ -284,44 +287,49 @@ class _BriefWriter:
         heading.add_run("\t")
         self.inlines(heading, rec.title.inlines(), "Heading 2")
 
+    def card_meta(self, rec: TailoredRecommendation) -> None:
         meta: list[tuple[str, str]] = []
         if rec.horizon:
-            meta.append((words["horizon"], rec.horizon))
+            meta.append((self.words["horizon"], rec.horizon))
         if rec.institutions:
-            meta.append((words["addressed_to"], "; ".join(rec.institutions)))
-        if meta:
-            line = self.paragraph("Metadata")
-            line.paragraph_format.keep_with_next = True
-            for n, (label, value) in enumerate(meta):
-                self.run(line, ("\u2003" if n else "") + label + " ", "Label Inline")
-                self.run(line, value)
+            meta.append((self.words["addressed_to"], "; ".join(rec.institutions)))
+        line = self.paragraph("Metadata")
+        line.paragraph_format.keep_with_next = True
+        for n, (label, value) in enumerate(meta):
+            self.run(line, ("\u2003" if n else "") + label + " ", "Label Inline")
+            self.run(line, value)
 
-        self.label_line(words["when"])
+    def card_when(self, rec: TailoredRecommendation) -> None:
+        self.label_line(self.words["when"])
         self.blocks(rec.trigger.blocks)
         if rec.applies_because:
             self.plain("Normal", rec.applies_because)
-        if rec.watch:
-            self.label_line(words["watch"])
-            self.blocks((BulletList(tuple(w.blocks for w in rec.watch)),))
 
-        self.label_line(words["what"])
+    def card_watch(self, rec: TailoredRecommendation) -> None:
+        self.label_line(self.words["watch"])
+        self.blocks((BulletList(tuple(w.blocks for w in rec.watch)),))
+
+    def card_what(self, rec: TailoredRecommendation) -> None:
+        self.label_line(self.words["what"])
         self.blocks(rec.action.blocks)
         if rec.steps:
             self.blocks((NumberedList(tuple(s.blocks for s in rec.steps)),))
 
-        if rec.rationale is not None:
-            self.label_line(words["why"])
-            self.blocks(rec.rationale.blocks)
+    def card_why(self, rec: TailoredRecommendation) -> None:
+        assert rec.rationale is not None  # the card shows this part only when there is one
+        self.label_line(self.words["why"])
+        self.blocks(rec.rationale.blocks)
 
-        if rec.evidence:
-            self.label_line(words["evidence"])
-            self.blocks((BulletList(tuple((Paragraph(item.cited()),) for item in rec.evidence)),))
+    def card_evidence(self, rec: TailoredRecommendation) -> None:
+        self.label_line(self.words["evidence"])
+        self.blocks((BulletList(tuple((Paragraph(item.cited()),) for item in rec.evidence)),))
 
-        if rec.country_note is not None:
-            opening = self.paragraph("Country Note")
-            opening.paragraph_format.keep_with_next = True
-            self.run(opening, fill(words["for_country"], country=self.brief.country_name), "Label")
-            self.blocks(rec.country_note.blocks, "Country Note")
+    def card_country_note(self, rec: TailoredRecommendation) -> None:
+        assert rec.country_note is not None  # the card shows this part only when there is one
+        opening = self.paragraph("Country Note")
+        opening.paragraph_format.keep_with_next = True
+        self.run(opening, fill(self.words["for_country"], country=self.brief.country_name), "Label")
+        self.blocks(rec.country_note.blocks, "Country Note")
 
     def references(self) -> None:
         self.plain("Heading 1", self.words["references"])

@@ -37,7 +37,7 @@ from briefgen.document.doctree import (
     plain_inlines,
 )
 from briefgen.document.model import Figure, TailoredBrief, source_notes
-from briefgen.document.outline import outline
+from briefgen.document.outline import CARD_OPENING, card, outline
 from briefgen.document.text import script_runs
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
@@ -140,8 +140,10 @@ def _environment(templates: Path) -> Environment:
         "source_notes": source_notes,
         "anchor": anchor,
         "chart": chart_svg,
+        "card": card,
     }
     env.filters.update(filters)
+    env.globals["CARD_OPENING"] = CARD_OPENING
     return env
 
 

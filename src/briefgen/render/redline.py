@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
+from briefgen.document.worddiff import WordDiff
 from briefgen.render import renderer_for, revisions
-from briefgen.tailoring.changes import WordDiff
 
 if TYPE_CHECKING:
     from briefgen.document.model import TailoredBrief

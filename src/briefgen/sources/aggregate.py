@@ -50,7 +50,7 @@ class LoadedBrief:
     shared_used: tuple[str, ...] = ()
     """Keys of the shared works this brief cites (set by the loader once every file is read)."""
     translations: dict[str, Any] = field(default_factory=dict, repr=False)
-    """Each translation language's catalogs (`briefgen.translation.catalogs.LanguageCatalogs`)."""
+    """Each translation language's catalogs (`briefgen.sources.catalogs.LanguageCatalogs`)."""
     government_of: dict[str, str] = field(default_factory=dict)
     """In a translated brief: each state's name as it follows "the Government of"."""
     institution_names: dict[str, str] = field(default_factory=dict)

@@ -35,7 +35,7 @@ from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_brief(folder: Path | str) -> LoadedBrief:
+def load_sources(folder: Path | str) -> LoadedBrief:
     """Load and validate one brief folder; raise InputError listing every problem."""
     loaded, problems = _load(Path(folder))
     errors = [p for p in problems if p.severity == "error"]
@@ -176,7 +176,7 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         loaded.theme = theme
     complete = not any(p.severity == "error" for p in problems)
     problems.extend(check_brief(loaded, complete=complete))
-    from briefgen.translation.catalogs import read_translations
+    from briefgen.sources.catalogs import read_translations
 
     problems.extend(read_translations(loaded))
     return loaded, _naming_brief(problems, countries_dir, brief.id)

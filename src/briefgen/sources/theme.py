@@ -15,10 +15,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from briefgen.document.theme import DEFAULT_THEME, Logo, Theme
+from briefgen.document.wordstyles import missing_styles
 from briefgen.errors import NotAWordTemplate, Problem
 from briefgen.models import Brief
-from briefgen.models.theme import Theme as ThemeFile
-from briefgen.render.wordstyles import missing_styles
+from briefgen.models.theme import ThemeSettings
 from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.yamlsource import Positions, read_yaml
 
@@ -66,7 +66,7 @@ def load_theme(
     if document is None:
         return DEFAULT_THEME, path
     positions[path] = document.positions
-    spec = validate_document(document, ThemeFile, problems)
+    spec = validate_document(document, ThemeSettings, problems)
     if spec is None:
         return DEFAULT_THEME, path
     here = document.positions

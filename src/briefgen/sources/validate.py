@@ -30,7 +30,8 @@ class Validation:
 
 def validate(folder: Path | str, edition: int | None = None) -> Validation:
     """Check the working sources of the brief in `folder` (or its released `edition`)."""
-    from briefgen.sources.editions import (
+    from briefgen.sources.fonts import check_fonts
+    from briefgen.sources.frozen import (
         edition_path,
         load_edition,
         previous_release,
@@ -38,8 +39,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         release_problems,
         released_editions,
     )
-    from briefgen.sources.fonts import check_fonts
-    from briefgen.sources.loading import load_brief
+    from briefgen.sources.loading import load_sources
 
     folder = Path(folder)
     problems: list[Problem] = []
@@ -52,7 +52,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         else:
             intact.add(number)
     try:
-        loaded = load_edition(folder, edition) if edition is not None else load_brief(folder)
+        loaded = load_edition(folder, edition) if edition is not None else load_sources(folder)
     except InputError as exc:
         return Validation(folder, None, [*problems, *exc.problems])
     if edition is not None and "theme" not in loaded.files:  # a release is content; the look is today's

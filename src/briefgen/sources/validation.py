@@ -13,9 +13,9 @@ from briefgen.models.conditions import leaves
 from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.markdown_subset import unsupported
+from briefgen.sources.numbering import duplicate_numbers
 from briefgen.sources.profiles import check_profiles, shown_facts, shown_highlights
 from briefgen.sources.yamlsource import Loc, dotted
-from briefgen.tailoring.numbering import duplicate_numbers
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief

@@ -25,11 +25,11 @@ from briefgen.errors import TailoringError
 from briefgen.models import CountryProfile, Recommendation
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.numbering import brief_numbers
 from briefgen.sources.profiles import shown_facts, shown_highlights
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
-from briefgen.tailoring.numbering import brief_numbers
 from briefgen.tailoring.passages import tailor_text
 from briefgen.tailoring.sentences import applies_sentence, institution_name
 

@@ -16,16 +16,16 @@ from typing import Any
 from briefgen.errors import Problem, TranslationIncomplete, UsageError
 from briefgen.models import Brief, CountryProfile, Recommendation
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.catalogs import LanguageCatalogs, catalog_paths
+from briefgen.sources.texts import GENITIVE, SourceText, texts
 from briefgen.sources.yamlsource import Loc
-from briefgen.translation.catalogs import LanguageCatalogs, catalog_paths
-from briefgen.translation.fields import GENITIVE, Text, texts
 
 
 @dataclasses.dataclass(frozen=True)
 class Status:
     """Where one text stands in its catalog."""
 
-    text: Text
+    text: SourceText
     state: str
     """`translated`, `fuzzy` or `untranslated`."""
     translation: str
@@ -69,10 +69,12 @@ def catalogs_for(loaded: LoadedBrief, language: str) -> LanguageCatalogs:
             f"{loaded.id} is not published in '{language}' (brief.yaml languages: "
             f"{', '.join(loaded.brief.languages)})"
         )
-    from briefgen.translation.catalogs import Catalog
+    from briefgen.sources.catalogs import TranslationCatalog
 
     paths = catalog_paths(loaded.root, language)
-    return LanguageCatalogs(language, Catalog(paths["brief"]), Catalog(paths["countries"]))
+    return LanguageCatalogs(
+        language, TranslationCatalog(paths["brief"]), TranslationCatalog(paths["countries"])
+    )
 
 
 def localise(
@@ -163,7 +165,7 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
     return localise(previous, language, allow_untranslated=True)
 
 
-def _territory_name(text: Text, language: str) -> str | None:
+def _territory_name(text: SourceText, language: str) -> str | None:
     """Return Babel's name of the state, for an untranslated name in a draft translation."""
     if text.part.startswith("country:") and text.loc in (("name",), ("official_name",)):
         from briefgen.document.formatting import locale_for

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog as PoCatalog
-from babel.messages.pofile import normalize, read_po, unescape, write_po
+from babel.messages.pofile import normalize, write_po
 
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import Problem, TranslationIncomplete
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.catalogs import catalog_paths
+from briefgen.sources.texts import BRIEF, COUNTRIES, line_of, texts
 from briefgen.translation.apply import catalogs_for, statuses
-from briefgen.translation.catalogs import catalog_paths
-from briefgen.translation.fields import BRIEF, COUNTRIES, line_of, texts
 
 
 @dataclass(frozen=True)
@@ -106,22 +106,10 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
 
 
 def read_po_file(path: Path, language: str) -> PoCatalog:
-    """Read a PO file, with each entry's previous English (`#| msgid`) as its `previous_id`.
+    """Read a PO file, with each entry's previous English (`#| msgid`) as its `previous_id`."""
+    from briefgen.document.pofile import read_po
 
-    Babel's reader keeps `#|` lines as translator comments; they are turned back here.
-    """
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
-    for message in [*catalog, *catalog.obsolete.values()]:
-        previous = [c for c in message.user_comments if c.startswith("|")]
-        if not previous:
-            continue
-        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-        text = " ".join(c[1:].strip() for c in previous)
-        if text.startswith("msgid "):
-            parts = _QUOTED.findall(text.split("msgid_plural", 1)[0])
-            message.previous_id = ["".join(unescape(f'"{p}"') for p in parts)]
-    return catalog
+    return read_po(path.read_bytes(), language)
 
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')

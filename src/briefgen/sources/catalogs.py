@@ -17,7 +17,7 @@ from typing import Any
 from briefgen.errors import Problem
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.layout import COUNTRIES_DIR
-from briefgen.translation.fields import BRIEF, COUNTRIES
+from briefgen.sources.texts import BRIEF, COUNTRIES
 
 TRANSLATIONS_DIR = "translations"
 
@@ -34,7 +34,7 @@ class Entry:
 
 
 @dataclass
-class Catalog:
+class TranslationCatalog:
     """One PO file (or its frozen copy), its entries by context."""
 
     path: Path
@@ -47,10 +47,10 @@ class LanguageCatalogs:
     """The two catalogs of one translation language."""
 
     language: str
-    brief: Catalog
-    countries: Catalog
+    brief: TranslationCatalog
+    countries: TranslationCatalog
 
-    def of(self, kind: str) -> Catalog:
+    def of(self, kind: str) -> TranslationCatalog:
         """Return the catalog for `brief` or `countries` texts."""
         return self.brief if kind == BRIEF else self.countries
 
@@ -74,26 +74,18 @@ def read_translations(loaded: LoadedBrief) -> list[Problem]:
     return problems
 
 
-def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
+def read_catalog(path: Path, language: str, problems: list[Problem]) -> TranslationCatalog:
     """Return the entries of one PO file (none when it is missing), adding its problems."""
-    from babel.messages.pofile import PoFileError, read_po
+    from briefgen.document.pofile import PoSyntaxError, read_po
 
-    catalog = Catalog(path)
+    catalog = TranslationCatalog(path)
     if not path.is_file():
         return catalog
     catalog.exists = True
     try:
-        bad = _syntax_error(path.read_text(encoding="utf-8"))
-        if bad is not None:
-            problems.append(Problem(path, bad[0], 1, "", f"not a valid PO file: {bad[1]}"))
-            return catalog
-        with path.open("rb") as f:
-            po = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
-    except PoFileError as exc:
-        problems.append(Problem(path, exc.lineno + 1, 1, "", f"not a valid PO file: {exc}"))
-        return catalog
-    except (ValueError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path, 1, 1, "", f"not a valid PO file: {exc}"))
+        po = read_po(path.read_bytes(), language)
+    except PoSyntaxError as exc:
+        problems.append(Problem(path, exc.line, 1, "", f"not a valid PO file: {exc}"))
         return catalog
     for message in po:
         if not message.id or not isinstance(message.id, str) or not message.context:
@@ -106,26 +98,6 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
             for complaint in markup_changes(message.id, translation):
                 problems.append(Problem(path, line, 1, message.context, complaint))
     return catalog
-
-
-_PO_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_PO_STRING}\s*$")
-
-
-def _syntax_error(text: str) -> tuple[int, str] | None:
-    """Return the first line that is neither a comment nor a keyword with a quoted string.
-
-    Babel's reader forgives an unquoted `msgstr` by dropping its first and last characters;
-    a translation must not be silently cut, so such a line is an error here.
-    """
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if not _PO_LINE.match(stripped):
-            shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
-            return number, f"expected a keyword and a quoted string, or a quoted string, not {shown!r}"
-    return None
 
 
 _CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
@@ -187,7 +159,7 @@ def _check_recipients(loaded: LoadedBrief) -> list[Problem]:
 
 def freeze(loaded: LoadedBrief) -> dict[str, Any]:
     """Return the translations the brief uses, per language and catalog, for an edition file."""
-    from briefgen.translation.fields import texts
+    from briefgen.sources.texts import texts
 
     used = texts(loaded)
     frozen: dict[str, Any] = {}
@@ -211,5 +183,5 @@ def thaw(loaded: LoadedBrief, frozen: dict[str, Any], edition: int) -> None:
                 ctx: Entry(ctx, english, translation)
                 for ctx, (english, translation) in kinds.get(kind, {}).items()
             }
-            catalogs[kind] = Catalog(path, entries, exists=True)
+            catalogs[kind] = TranslationCatalog(path, entries, exists=True)
         loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])

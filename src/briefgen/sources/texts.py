@@ -77,7 +77,7 @@ COUNTRY_FIELDS: tuple[tuple[Any, ...], ...] = (
 
 
 @dataclass(frozen=True)
-class Text:
+class SourceText:
     """One translatable text of the sources."""
 
     catalog: str
@@ -121,7 +121,7 @@ def _walk(data: Any, pattern: tuple[Any, ...], loc: Loc = ()) -> Iterator[tuple[
         yield from _walk(data[step], rest, (*loc, step))
 
 
-def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[Text]:
+def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]:
     """Return every translatable text the brief uses, in source order, each once per context.
 
     `printed_only` keeps, of the shared profiles, only what this brief can print: the facts its
@@ -130,7 +130,7 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[Text]:
     translation incomplete. Extraction passes False: the countries catalog is shared, and
     one brief's `translate` must not make another brief's entries obsolete.
     """
-    out: list[Text] = []
+    out: list[SourceText] = []
 
     def add(catalog: str, file: str, part: str, data: Any, patterns: Any, country: str | None) -> None:
         for pattern in patterns:
@@ -156,7 +156,7 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[Text]:
                 if pattern == ("highlights", ITEM, "text") and data["highlights"][loc[1]].get("id"):
                     # named by its id, not its place: a highlight added before it moves nothing
                     name = f"highlights.{data['highlights'][loc[1]]['id']}.text"
-                out.append(Text(catalog, f"{file}:{name}", english, part, loc, only, comment))
+                out.append(SourceText(catalog, f"{file}:{name}", english, part, loc, only, comment))
 
     brief = loaded.brief.model_dump(mode="json", by_alias=True)
     add(BRIEF, "brief.yaml", "brief", brief, BRIEF_FIELDS, None)
@@ -183,7 +183,7 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[Text]:
                 fact["label"] = humanise(name)
         add(COUNTRIES, f"{code}.yaml", f"country:{code}", data, COUNTRY_FIELDS, code)
         out.append(
-            Text(
+            SourceText(
                 COUNTRIES,
                 f"{code}.yaml:official_name{GENITIVE}",
                 government(profile.official_name, "en"),
@@ -197,7 +197,7 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[Text]:
     return out
 
 
-def line_of(loaded: LoadedBrief, text: Text) -> tuple[str, int] | None:
+def line_of(loaded: LoadedBrief, text: SourceText) -> tuple[str, int] | None:
     """Return the YAML file (relative to the briefs folder) and line of a text, when known."""
     path = loaded.files.get(text.part)
     positions = loaded.positions.get(path) if path is not None else None

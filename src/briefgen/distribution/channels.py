@@ -1,135 +1,93 @@
-"""Delivery: a message per recipient (cover note as body, copies attached), by SMTP or outbox.
+"""Delivery channels: how a recipient's message leaves, and how the ledger records it.
 
-Channels share one interface, `send(recipient_id, to_address, message) -> None`, raising
-`DeliveryError` when the message certainly did not go (safe to try again) and `DeliveryUnknown`
-when it may have gone (the connection was lost after the message was handed over). Adding a
-channel is adding a class here.
+A channel is a class here: its name (as recipients.yaml and the ledger write it), what a run
+needs to use it (`lacks`), how it delivers one message and records what happened (`deliver`),
+and how it recognises a message a stopped run already delivered (`recovered`). Adding a channel
+is adding a class here and its name to `CHANNELS` (and to the `channel` field of recipients).
+
+A message certainly not delivered is `DeliveryError` (safe to try again); one that may have been
+(the connection was lost after the message was handed over) is `DeliveryUnknown`: the ledger
+records it as unknown, never as something to send again without the analyst's word.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import os
 import re
 import smtplib
 import ssl
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from email import policy
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import DeliveryError, DeliveryUnknown, UsageError
-from briefgen.formats import format_of
+
+if TYPE_CHECKING:
+    from briefgen.distribution.ledger import Ledger, Reservation
+    from briefgen.models import Recipient
 
 
 @dataclass(frozen=True)
-class Letter:
-    """What goes to one recipient: who, the cover note, and the copies."""
+class Route:
+    """Where a run's messages may go: the mail server and sender (if any) and the outbox."""
 
-    recipient_id: str
-    to_name: str
-    to_address: str | None
-    subject: str
-    body: str
-    attachments: tuple[Path, ...]
-    message_id: str
+    settings: SmtpSettings | None
+    sender: str | None
+    outbox: Path
 
 
-def compose(letter: Letter, sender: str | None, *, draft: bool = False) -> bytes:
-    """Return the letter as an RFC 5322 message (CRLF line ends): cover note, then the copies.
+@dataclass(frozen=True)
+class Lack:
+    """Something a run needs to use a channel, and how to give it."""
 
-    A `draft` is for the outbox: it carries `X-Unsent: 1`, so Outlook and other clients open it
-    as a message to send, not as one received; without a sender its From is left to the client.
-
-    The headers and the cover note are written by the email package; each attachment is written
-    directly as a base64 MIME part, because the package's generator walks base64 line by line in
-    Python and dominated the time to prepare hundreds of copies.
-    """
-    boundary = "briefgen-" + hashlib.sha256(letter.message_id.encode()).hexdigest()[:32]
-    top = EmailMessage(policy=policy.SMTP)
-    if sender:
-        top["From"] = sender
-    if letter.to_address:
-        top["To"] = formataddr((letter.to_name, letter.to_address))
-    top["Subject"] = letter.subject
-    top["Date"] = formatdate(localtime=False, usegmt=True)
-    top["Message-ID"] = letter.message_id
-    top["X-Briefgen-Recipient"] = letter.recipient_id
-    if draft:
-        top["X-Unsent"] = "1"
-    top["MIME-Version"] = "1.0"
-    top["Content-Type"] = f'multipart/mixed; boundary="{boundary}"'
-    note = EmailMessage(policy=policy.SMTP)
-    note.set_content(letter.body, cte="quoted-printable")  # 7-bit clean for any server
-    del note["MIME-Version"]
-    headers = b"".join(policy.SMTP.fold_binary(name, value) for name, value in top.items())
-    parts = [headers, b"\r\n--" + boundary.encode() + b"\r\n", note.as_bytes()]
-    for path in letter.attachments:
-        known = format_of(path.suffix)
-        maintype, subtype = (known.media_type if known else "application/octet-stream").split("/")
-        if not path.name.isascii() or '"' in path.name:
-            raise ValueError(f"attachment names are ASCII slugs: {path.name!r}")
-        header = (
-            f"\r\n--{boundary}\r\n"
-            f"Content-Type: {maintype}/{subtype}\r\n"
-            "Content-Transfer-Encoding: base64\r\n"
-            f'Content-Disposition: attachment; filename="{path.name}"\r\n\r\n'
-        )
-        parts.append(header.encode("ascii"))
-        parts.append(base64.encodebytes(path.read_bytes()).replace(b"\n", b"\r\n"))
-    parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
-    return b"".join(parts)
+    what: str
+    how: str
 
 
-DEFAULT_DOMAIN = "briefgen.invalid"
-"""The Message-ID domain when no sender address gives one (`.invalid` is reserved: RFC 2606)."""
+@dataclass(frozen=True)
+class Sent:
+    """What became of one message: a delivery status, and the error or advice that goes with it."""
 
-_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-
-
-def message_id(
-    brief: str, edition: int, recipient: str, copy_number: int, domain: str = DEFAULT_DOMAIN
-) -> str:
-    """Return the Message-ID of a copy: the same for every call, so a mail system can drop a duplicate."""
-    key = "\0".join((brief, str(edition), recipient, str(copy_number)))
-    return f"<briefgen.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}@{domain}>"
+    status: str
+    error: str = ""
 
 
-def message_domain(sender: str | None) -> str:
-    """Return the domain of the sender's address, for Message-IDs; `briefgen.invalid` without one."""
-    if not sender:
-        return DEFAULT_DOMAIN
-    domain = parseaddr(sender)[1].rpartition("@")[2].lower()
-    return domain if _DOMAIN.match(domain) else DEFAULT_DOMAIN
+class Channel(ABC):
+    """One way a message leaves; opened once per run (`Channel(route)`), closed at its end."""
+
+    name: ClassVar[str]
+    """The channel's name, as recipients.yaml, the ledger and the report write it."""
+    drafts: ClassVar[bool] = False
+    """Whether its messages are drafts the analyst sends from a mail client (marked unsent)."""
+
+    def __init__(self, route: Route) -> None:
+        self.route = route
+
+    @staticmethod
+    @abstractmethod
+    def lacks(route: Route) -> Lack | None:
+        """Return what a run lacks to deliver by this channel (a mail server, a sender), or None."""
+
+    @abstractmethod
+    def deliver(self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, message: bytes) -> Sent:
+        """Deliver one message, recording each step in the ledger; return what became of it."""
+
+    def recovered(
+        self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, reserved: Reservation
+    ) -> bool:
+        """Return whether a stopped run delivered this copy without recording it (now recorded)."""
+        return False
+
+    def close(self) -> None:  # noqa: B027 (most channels hold no connection)
+        """End the channel's connections, if it has any."""
 
 
-def checked_sender(sender: str) -> str:
-    """Return the sender (`addr@example.org` or `Name <addr@example.org>`), or raise UsageError."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in sender):
-        raise UsageError(f"the sender {sender!r} contains a line break or control character")
-    name, address = parseaddr(sender)
-    if not _ADDRESS.match(address):
-        raise UsageError(f"the sender {sender!r} is not an email address (like analyst@example.org)")
-    return formataddr((name, address)) if name else address
-
-
-class Channel(Protocol):
-    """A way to deliver a message."""
-
-    name: str
-
-    def send(self, recipient_id: str, to_address: str | None, message: bytes) -> None:
-        """Deliver the message (RFC 5322 bytes) or raise DeliveryError."""
-        ...
-
-
-class Outbox:
+class Outbox(Channel):
     """Writes each message as a standard `.eml` draft, for the analyst's own mail client.
 
     The file name is the recipient's id, so writing a message again replaces it: the outbox
@@ -138,21 +96,33 @@ class Outbox:
     """
 
     name = "outbox"
+    drafts = True
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    @staticmethod
+    def lacks(route: Route) -> Lack | None:
+        return None
 
     def path_for(self, recipient_id: str) -> Path:
         """Return the file a recipient's message is written to."""
-        return self.folder / f"{recipient_id}.eml"
+        return self.route.outbox / f"{recipient_id}.eml"
 
-    def send(self, recipient_id: str, to_address: str | None, message: bytes) -> None:
-        """Write the message atomically."""
-        path = self.path_for(recipient_id)
+    def deliver(self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, message: bytes) -> Sent:
+        """Write the message atomically, and record it as in the outbox."""
+        path = self.path_for(recipient.id)
         try:
             write_bytes_atomic(path, message)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from None
+        ledger.record_in_outbox(brief, edition, recipient.id, path)
+        return Sent("in-outbox")
+
+    def recovered(
+        self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, reserved: Reservation
+    ) -> bool:
+        if reserved.status != "written" or not self.holds(recipient.id, reserved.message_id):
+            return False
+        ledger.record_in_outbox(brief, edition, recipient.id, self.path_for(recipient.id))
+        return True
 
     def holds(self, recipient_id: str, message_id: str) -> bool:
         """Return whether the outbox holds this recipient's message with this Message-ID, complete."""
@@ -165,6 +135,59 @@ class Outbox:
         except OSError:
             return False
         return str(headers.get("Message-ID", "")).strip() == message_id
+
+
+class Email(Channel):
+    """Sends each message by SMTP, recording it as sending before it leaves.
+
+    A run killed during the send leaves "sending", which the next run turns into "unknown",
+    never into a second copy.
+    """
+
+    name = "email"
+
+    def __init__(self, route: Route) -> None:
+        super().__init__(route)
+        self._connection: SmtpConnection | None = None
+
+    @staticmethod
+    def lacks(route: Route) -> Lack | None:
+        if route.settings is None:
+            return Lack("mail server", "--smtp HOST:PORT or BRIEFGEN_SMTP")
+        if route.sender is None:
+            return Lack("sender address", "--from ADDRESS or BRIEFGEN_SMTP_FROM")
+        return None
+
+    def deliver(self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, message: bytes) -> Sent:
+        """Send the message; record it as sent, failed or of unknown outcome."""
+        if self._connection is None:
+            assert self.route.settings is not None and self.route.sender is not None, "checked by lacks()"
+            self._connection = SmtpConnection(self.route.settings, self.route.sender)
+        ledger.record_sending(brief, edition, recipient.id, self.name, recipient.email)
+        try:
+            self._connection.send(recipient.id, recipient.email, message)
+        except DeliveryUnknown as exc:
+            ledger.record_unknown(brief, edition, recipient.id, str(exc))
+            return Sent("unknown", str(exc))
+        except DeliveryError as exc:
+            ledger.record_failed(brief, edition, recipient.id, str(exc))
+            return Sent("failed", str(exc))
+        ledger.record_sent(brief, edition, recipient.id, self.name)
+        return Sent("sent")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+CHANNELS: dict[str, type[Channel]] = {channel.name: channel for channel in (Email, Outbox)}
+"""Every channel, by name."""
+
+
+def channel_of(recipient: Recipient) -> str:
+    """Return the recipient's own channel: as set, else email when it has an address, else the outbox."""
+    return recipient.channel or (Email.name if recipient.email else Outbox.name)
 
 
 @dataclass(frozen=True)
@@ -196,12 +219,12 @@ class SmtpSettings:
         )
 
 
-class _Lost(Exception):  # control flow inside Smtp, never seen outside it
+class _Lost(Exception):  # control flow inside SmtpConnection, never seen outside it
     """The connection was found closed before the message was handed over: safe to try again."""
 
 
-class Smtp:
-    """Sends messages through one SMTP connection.
+class SmtpConnection:
+    """Sends messages through one SMTP connection (the email channel's transport).
 
     What happened to each message decides what may be done again: a refusal (a 4xx or 5xx
     reply) means it did not go; a connection lost before the message was handed over is retried
@@ -209,8 +232,6 @@ class Smtp:
     server's reply, is `DeliveryUnknown`, never retried here. A server that cannot be reached is
     not waited for again in the same run.
     """
-
-    name = "email"
 
     def __init__(self, settings: SmtpSettings, sender: str) -> None:
         self.settings = settings

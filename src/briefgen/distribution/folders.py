@@ -1,4 +1,4 @@
-"""Where a distribution writes, checked before it writes: the outbox, the copies, the ledger's traces."""
+"""Where a distribution writes, checked before it writes: the outbox, the copies, and what earlier runs left."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from briefgen.atomic import remove_leftovers
 from briefgen.errors import DistributionError
 
 
@@ -59,19 +60,11 @@ def _copy_folders(out: Path, brief_id: str) -> list[Path]:
 
 
 def remove_stale_parts(folders: Iterable[Path]) -> list[Path]:
-    """Delete the half-written `.part` files a killed run left in `folders`; return them.
+    """Delete the half-written files a killed run left in `folders`; return them.
 
     Only called while holding the distribution lock, so no other run is writing there.
     """
-    removed = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for part in folder.rglob(".*.part"):
-            if part.is_file() and not part.is_symlink():
-                part.unlink(missing_ok=True)
-                removed.append(part)
-    return removed
+    return [part for folder in folders for part in remove_leftovers(folder, recursive=True)]
 
 
 def stale_part_folders(out: Path, brief_id: str, outbox: Path) -> list[Path]:

@@ -1,0 +1,193 @@
+"""Released editions read back: a frozen edition (or the working sources with their last release)
+as a LoadedBrief, ready to tailor; and what is wrong with the working edition's number.
+
+A released edition is `briefs/<brief>/editions/<N>.json`: the brief, every recommendation, the
+profiles of its countries, its sources and its translations, fully resolved and canonical, with
+a content hash. It is written once by `briefgen.editions.release` and never overwritten;
+building edition N later renders from it. Comparing two is `briefgen.editions.diff`'s job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from briefgen.atomic import held, leftovers
+from briefgen.canonical import canonical_json
+from briefgen.errors import EditionError, Problem, UnknownEdition
+from briefgen.models import Brief, CountryProfile, Recommendation, Source
+from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.loading import load_sources
+
+EDITIONS_DIR = "editions"
+FORMAT_VERSION = 1
+LOCK_NAME = ".release.lock"
+
+
+def edition_path(folder: Path, number: int) -> Path:
+    """Return where edition `number` of the brief in `folder` is frozen."""
+    return folder / EDITIONS_DIR / f"{number}.json"
+
+
+def released_editions(folder: Path) -> list[int]:
+    """Return the numbers of the released editions, oldest first."""
+    numbers = []
+    for path in (folder / EDITIONS_DIR).glob("*.json"):
+        if path.stem.isdigit():
+            numbers.append(int(path.stem))
+    return sorted(numbers)
+
+
+def content_of(loaded: LoadedBrief) -> dict[str, Any]:
+    """Return the brief's resolved content as plain, canonical data."""
+
+    def dump(model: Any) -> Any:
+        return model.model_dump(mode="json", by_alias=True, exclude_defaults=False)
+
+    return {
+        "brief": dump(loaded.brief),
+        "recommendations": [dump(r) for r in sorted(loaded.recommendations, key=lambda r: r.id)],
+        "countries": {code: dump(loaded.countries[code]) for code in sorted(loaded.countries)},
+        "sources": {key: dump(loaded.works[key]) for key in sorted(loaded.works)},  # shared ones it uses too
+    }
+
+
+def released_content(loaded: LoadedBrief) -> dict[str, Any]:
+    """Return what a release freezes: the resolved sources and, when there are any, the catalogs
+    of every language the brief is published in, so a release reproduces its translations."""
+    content = content_of(loaded)
+    if loaded.translations:
+        from briefgen.sources.catalogs import freeze
+
+        content["translations"] = freeze(loaded)
+    return content
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """Return the SHA-256 of canonical content."""
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def substance(content: dict[str, Any]) -> dict[str, Any]:
+    """Return content without what changes at every release (edition number and date)."""
+    brief = {k: v for k, v in content["brief"].items() if k not in ("edition", "date")}
+    return {**content, "brief": brief}
+
+
+def release_problems(folder: Path, loaded: LoadedBrief) -> list[Problem]:
+    """Return what is wrong with the working edition's number: already released (an interrupted
+    release, or set back by hand), and temporary files an interrupted release left."""
+    if held(folder / LOCK_NAME):
+        return []  # a release is under way: its half-done state is no interruption
+    problems = []
+    number = loaded.brief.edition
+    if interrupted_release(folder, loaded) is not None:
+        message = (
+            f"edition {number} is released but brief.yaml was not moved on to {number + 1}: "
+            "a release was interrupted; run `briefgen release` to finish it"
+        )
+        problems.append(loaded.problem("brief", ("edition",), message))
+    elif edition_path(folder, number).exists():
+        # built, the working sources would land over the documents the edition was released with
+        message = (
+            f"edition {number} is already released (editions/{number}.json): the working sources are "
+            f"edition {number + 1} or later; `briefgen build --edition {number}` renders the release"
+        )
+        problems.append(loaded.problem("brief", ("edition",), message))
+    for part in stale_parts(folder):
+        message = "left by an interrupted release; `briefgen release` removes it"
+        problems.append(Problem(part, 1, 1, "", message, "warning"))
+    return problems
+
+
+def interrupted_release(folder: Path, loaded: LoadedBrief) -> int | None:
+    """Return N when edition N is released but brief.yaml was left at N by an interrupted release.
+
+    That is the case when `editions/N.json` holds exactly the working sources (edition number
+    and date aside); when the sources differ, brief.yaml's edition was set back by hand.
+    """
+    number = loaded.brief.edition
+    if not edition_path(folder, number).exists():
+        return None
+    try:
+        frozen = read_edition(folder, number)
+    except (EditionError, KeyError, TypeError):
+        return None
+    same = canonical_json(substance(frozen["content"])) == canonical_json(substance(released_content(loaded)))
+    return number if same else None
+
+
+def stale_parts(folder: Path) -> list[Path]:
+    """Return the temporary files an interrupted release left in the brief folder."""
+    return [*leftovers(folder, "brief.yaml"), *leftovers(folder / EDITIONS_DIR, "*.json")]
+
+
+def read_edition(folder: Path, number: int) -> dict[str, Any]:
+    """Return the frozen file of edition `number`, checked against its content hash."""
+    path = edition_path(folder, number)
+    try:
+        frozen = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        have = ", ".join(str(n) for n in released_editions(folder)) or "none"
+        raise UnknownEdition(
+            f"edition {number} of {folder.name} is not released (released: {have})"
+        ) from None
+    except ValueError as exc:
+        raise EditionError(f"{path}: not valid JSON: {exc}") from None
+    if content_hash(frozen["content"]) != frozen.get("content_hash"):
+        raise EditionError(f"{path}: content does not match its hash; a released edition must not be edited")
+    return frozen  # type: ignore[no-any-return]
+
+
+def previous_release(folder: Path, edition: int) -> int | None:
+    """Return the latest released edition before `edition`, if there is one."""
+    earlier = [n for n in released_editions(folder) if n < edition]
+    return earlier[-1] if earlier else None
+
+
+def load_working(folder: Path | str) -> LoadedBrief:
+    """Return the working sources, carrying the latest release before them (for "Changes since")."""
+    folder = Path(folder)
+    loaded = load_sources(folder)
+    loaded.draft = True
+    before = previous_release(folder, loaded.brief.edition)
+    loaded.previous = load_edition(folder, before, history=False) if before is not None else None
+    return loaded
+
+
+def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBrief:
+    """Return a released edition as a LoadedBrief, ready to tailor and render.
+
+    With `history`, it carries the release before it, so its briefs say what changed.
+    """
+    content = read_edition(folder, number)["content"]
+    before = previous_release(folder, number) if history else None
+    loaded = LoadedBrief(
+        root=folder,
+        brief=Brief.model_validate(content["brief"]),
+        recommendations=tuple(Recommendation.model_validate(r) for r in content["recommendations"]),
+        countries={code: CountryProfile.model_validate(p) for code, p in content["countries"].items()},
+        sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
+        recipients=None,
+        previous=load_edition(folder, before, history=False) if before is not None else None,
+    )
+    if content.get("translations"):  # the catalogs as they were on release day
+        from briefgen.sources.catalogs import thaw
+
+        thaw(loaded, content["translations"], number)
+    return loaded
+
+
+def load_side(folder: Path, which: int | str) -> LoadedBrief:
+    """Return edition `which` (a number) or the working sources (`"working"`)."""
+    if which == "working":
+        return load_working(folder)
+    return load_edition(folder, int(which))
+
+
+def replace_brief(loaded: LoadedBrief, brief: Brief) -> LoadedBrief:
+    from dataclasses import replace
+
+    return replace(loaded, brief=brief, _texts={})
