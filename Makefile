@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench preview clean
+.PHONY: setup demo test test-fast lint bench preview clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -26,6 +26,10 @@ demo: setup
 ## Set everything up, lint, type-check and run the test suite.
 test: setup lint
 	$(VENV)/bin/pytest -q
+
+## The fast lane: the unit tests alone (no process started, no real program), in under a minute.
+test-fast: setup
+	$(VENV)/bin/pytest -q -m unit
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks scripts

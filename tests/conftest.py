@@ -1,9 +1,20 @@
-"""Shared fixtures: the bundled brief, the small Andes fixture brief, and copies to break."""
+"""Shared fixtures and helpers: the fixture briefs and copies to break, the real programs the tests
+run (found, not assumed), and the lanes.
+
+The lanes: a test marked `unit` starts no process and runs no real program (an autouse fixture
+below refuses any attempt, so the mark cannot lie), and `make test-fast` runs them alone; a test
+marked `slow` renders real documents, starts processes or drives a real program; the rest sit
+between. `make test` runs every lane, as CI does.
+"""
 
 from __future__ import annotations
 
+import os
+import random
 import shutil
 import subprocess
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,12 +57,37 @@ def build(briefs: list[Path], **options: object):  # type: ignore[no-untyped-def
     return run(BuildRequest(briefs=tuple(briefs), **given))  # type: ignore[arg-type]
 
 
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> random.Random:
+    """A random generator for the test, seeded and the seed printed (shown with a failure).
+
+    The seed is the test's own (a hash of its id), so a run is repeatable; set
+    BRIEFGEN_TEST_SEED to replay another.
+    """
+    seed = int(os.environ.get("BRIEFGEN_TEST_SEED") or zlib.crc32(request.node.nodeid.encode()))
+    print(f"random seed {seed} (replay: BRIEFGEN_TEST_SEED={seed})")
+    return random.Random(seed)
+
+
+def program(*names: str) -> str:
+    """Return the path of the first of `names` on PATH; fail (never skip) when none is installed.
+
+    `make test` installs every program the tests need (scripts/setup-system.sh); a missing one
+    is a broken setup, which a test must say rather than pass over.
+    """
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(f"none of {', '.join(names)} is installed; run `make setup` (scripts/setup-system.sh)")
+
+
 def libreoffice(fmt: str, out: Path, *documents: Path, profile: Path) -> None:
     """Convert `documents` to `fmt` ("pdf", "odt") into `out` with LibreOffice, headless, in a
     profile of its own (two conversions at once must not share one)."""
     subprocess.run(
         [
-            "soffice",
+            program("soffice", "libreoffice"),
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
@@ -79,3 +115,50 @@ def central_asia_edition_1():  # type: ignore[no-untyped-def]
     from briefgen.sources.frozen import load_edition
 
     return load_edition(CENTRAL_ASIA, 1)
+
+
+# --- the lanes ----------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test is in one lane at most: `unit` and `slow` exclude each other."""
+    both = [
+        item.nodeid for item in items if item.get_closest_marker("unit") and item.get_closest_marker("slow")
+    ]
+    if both:
+        raise pytest.UsageError(f"marked both unit and slow: {', '.join(both)}")
+
+
+@pytest.fixture(autouse=True)
+def _a_unit_test_starts_no_process(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Refuse, in a test marked `unit`, every way of starting a process (and so any real program)."""
+    if request.node.get_closest_marker("unit") is None:
+        yield
+        return
+    import _posixsubprocess
+    import multiprocessing.util
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError(
+            f"{request.node.nodeid} is marked unit but starts a process: mark it slow instead"
+        )
+
+    monkeypatch.setattr(_posixsubprocess, "fork_exec", refused)
+    monkeypatch.setattr(subprocess, "_fork_exec", refused, raising=False)
+    monkeypatch.setattr(multiprocessing.util, "spawnv_passfds", refused)
+    for name in (
+        "fork",
+        "forkpty",
+        "posix_spawn",
+        "posix_spawnp",
+        "system",
+        "spawnv",
+        "spawnve",
+        "execv",
+        "execve",
+    ):
+        if hasattr(os, name):
+            monkeypatch.setattr(os, name, refused)
+    yield

@@ -17,7 +17,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "build" / "test-screenshots"
-CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium() -> str:
+    """Return the Chromium to drive: BRIEFGEN_CHROMIUM, else the first of Debian's names on PATH."""
+    import os
+    import shutil
+
+    for candidate in (os.environ.get("BRIEFGEN_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        found = candidate and shutil.which(candidate)
+        if found:
+            return found
+    raise RuntimeError("Chromium is not installed; run `make setup` (scripts/setup-system.sh installs it)")
+
+
 _URL = re.compile(r"at (http://\S+/) ")
 
 

@@ -22,7 +22,7 @@ from briefgen.editions.diff import WordDiff
 from briefgen.editions.release import release
 from briefgen.render.redline import whole_words
 from briefgen.tailoring import tailor
-from conftest import replace_in
+from conftest import program, replace_in
 
 runner = CliRunner()
 GLACIERS = "recommendations/protect-glacier-basins.yaml"
@@ -50,7 +50,7 @@ def _libreoffice(document: Path, fmt: str, profile: Path) -> Path:
     """Convert `document` with LibreOffice (its own profile) and return the converted file."""
     subprocess.run(
         [
-            "soffice",
+            program("soffice", "libreoffice"),
             f"-env:UserInstallation=file://{profile}",
             "--headless",
             "--convert-to",

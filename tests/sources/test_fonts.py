@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from briefgen.sources.fonts import (
     uncovered,
 )
 from briefgen.sources.loading import load_sources
-from conftest import CENTRAL_ASIA, replace_in
+from conftest import CENTRAL_ASIA, program, replace_in
 
 PHRASE = "新型大国关系"
 LATIN_CYRILLIC_TURKIC = (
@@ -39,8 +40,8 @@ def test_fontconfig_charsets_are_parsed_as_inclusive_hex_ranges() -> None:
     assert ranges == [(0x20, 0x7E), (0xA0, 0xA0), (0x400, 0x4FF), (0x4E00, 0x9FFF)]
 
 
-@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list is not installed")
 def test_the_installed_fonts_cover_latin_cyrillic_turkic_and_han() -> None:
+    program("fc-list")  # installed by make setup (fontconfig): the preflight asks it first
     coverage = installed_coverage()
     assert uncovered(LATIN_CYRILLIC_TURKIC + PHRASE, coverage) == []
     assert installed_coverage() is coverage  # read once per process
@@ -118,9 +119,16 @@ def test_every_printed_field_is_checked_not_only_markdown(andes: Path) -> None:
 
 
 def test_without_fc_list_the_font_folders_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    source = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
-    if not source.is_file():
-        pytest.skip("Noto Sans is not installed where Debian puts it")
+    found = subprocess.run(
+        [program("fc-match"), "--format=%{file}", "Noto Sans:style=Regular"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    source = Path(found)
+    assert source.name == "NotoSans-Regular.ttf", (
+        f"fontconfig found {found!r} for Noto Sans (make setup installs it)"
+    )
     (tmp_path / "fonts").mkdir()
     shutil.copy(source, tmp_path / "fonts" / source.name)
     (tmp_path / "fonts" / "broken.ttf").write_bytes(b"not a font")

@@ -7,7 +7,6 @@ import datetime as dt
 import importlib.util
 import io
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -28,7 +27,7 @@ from briefgen.render.docx import DocxRenderer
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
-from conftest import ANDES, REPO, central_asia_edition_1, libreoffice, replace_in
+from conftest import ANDES, REPO, central_asia_edition_1, libreoffice, program, replace_in
 
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -460,7 +459,6 @@ def test_reference_docx_is_exactly_what_its_script_writes(monkeypatch: pytest.Mo
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_every_country_brief_and_converts_it_to_pdf(
     renderer: DocxRenderer, central_asia: LoadedBrief, tmp_path: Path
 ) -> None:
@@ -471,8 +469,7 @@ def test_libreoffice_opens_every_country_brief_and_converts_it_to_pdf(
         path.write_bytes(renderer.render(brief))
         sources.append(path)
     out = tmp_path / "pdf"
-    soffice = shutil.which("soffice")
-    assert soffice is not None
+    soffice = program("soffice", "libreoffice")
     completed = subprocess.run(
         [
             soffice,

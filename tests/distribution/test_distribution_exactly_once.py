@@ -326,10 +326,12 @@ def test_a_run_killed_while_the_server_takes_a_message_leaves_it_unknown_never_s
     assert {r["status"] for r in ledger_rows(brief).values()} == {"sent", "in-outbox"}
 
 
-def test_runs_killed_at_random_moments_are_finished_by_the_next_with_each_copy_once(tmp_path: Path) -> None:
+def test_runs_killed_at_random_moments_are_finished_by_the_next_with_each_copy_once(
+    tmp_path: Path, rng: random.Random
+) -> None:
     brief = make_project(tmp_path, 24, outbox_every=2)
     outbox = brief / "outbox" / "e1"
-    chance = random.Random(13)
+    chance = rng
     with SmtpServer() as server:
         for _ in range(4):
             process = start(brief, "--smtp", server.address, "--from", SENDER)

@@ -21,7 +21,7 @@ from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 
 def _check(name: str, actual: str) -> None:

@@ -25,7 +25,7 @@ from briefgen.preview.app import AllowedHosts, create_app
 from briefgen.preview.model import PageKey
 from briefgen.preview.state import Preview
 from briefgen.render import templates_dir
-from conftest import replace_in
+from conftest import FIXTURES, replace_in
 from serving import served
 
 TEST_HOST = "testserver"  # the Host header Starlette's TestClient sends
@@ -201,7 +201,7 @@ def test_files_that_are_not_sources_are_ignored_and_a_template_change_rerenders_
         pipeline.forget_renderers()
 
 
-INSTITUTE = Path(__file__).parent / "fixtures" / "themes" / "institute"
+INSTITUTE = FIXTURES / "themes" / "institute"
 
 
 def test_a_theme_beside_the_brief_is_watched_and_its_files_reload_the_brief(andes: Path) -> None:

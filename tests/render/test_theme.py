@@ -29,7 +29,7 @@ from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.loading import load_sources
 from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor
-from conftest import CENTRAL_ASIA, FIXTURES, build, replace_in
+from conftest import CENTRAL_ASIA, FIXTURES, REPO, build, replace_in
 
 INSTITUTE = FIXTURES / "themes" / "institute"
 ACCENT_RGB = (0x9B, 0x1C, 0x31)
@@ -196,7 +196,7 @@ def reference_with_title_colour(reference: bytes, colour: str) -> bytes:
 
 
 def test_required_styles_are_collected_once_and_the_writer_uses_only_them() -> None:
-    source = (Path(__file__).resolve().parents[1] / "src" / "briefgen" / "render" / "docx.py").read_text()
+    source = (REPO / "src" / "briefgen" / "render" / "docx.py").read_text()
     asked = set(
         re.findall(
             r'(?:styles\.id|self\.plain|self\.paragraph|doc\.styles\[)\("?([A-Z][A-Za-z0-9 ]+)"', source

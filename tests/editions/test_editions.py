@@ -14,7 +14,7 @@ from briefgen.editions.release import release
 from briefgen.sources.frozen import EditionError, load_edition, read_edition, released_editions
 from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
-from conftest import replace_in
+from conftest import program, replace_in
 
 runner = CliRunner()
 
@@ -172,10 +172,11 @@ def test_release_then_edit_then_release_again(andes: Path) -> None:
 
 
 def _tailored_for_build(andes: Path) -> dict[str, object]:
-    from briefgen.build import plan
+    from briefgen.build import BuildRequest
+    from briefgen.build.plan import plan
     from briefgen.sources.frozen import load_working
 
-    jobs = plan([load_working(andes)], formats=["docx"], out=andes / "build")
+    jobs = plan([load_working(andes)], BuildRequest(formats=("docx",), out=andes / "build"))
     return {job.brief.country: job.brief for job in jobs}
 
 
@@ -251,7 +252,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     assert result.exit_code == 0, result.output
     subprocess.run(
         [
-            "soffice",
+            program("soffice", "libreoffice"),
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--headless",
             "--convert-to",

@@ -19,13 +19,7 @@ from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from conftest import ANDES, REPO, central_asia_edition_1, replace_in
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-        reason="poppler-utils (pdftotext, pdffonts) is not installed",
-    ),
-]
+pytestmark = pytest.mark.slow
 
 KG_RECOMMENDATIONS = ["monitor-domestic-drivers", "professionalise-business-environment", "deepen-balancing"]
 PHRASE = "新型大国关系"
@@ -270,7 +264,6 @@ _LOADED_LIBRARIES = (
 )
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the compiler runs only on Linux")
 def test_the_layout_engine_finds_its_libraries_without_running_a_compiler(tmp_path: Path) -> None:
     """WeasyPrint tries several names per library; cffi asks `find_library`, which on Linux runs
     ldconfig, the C compiler and the linker for each name that is not there. Imported through

@@ -75,7 +75,8 @@ def _dump(data: object) -> str:
 @given(st.text(max_size=200))
 def test_random_text_gets_a_report_never_an_exception(text: str) -> None:
     document, problems = parse_yaml(text, Path("random.yaml"))
-    assert document is not None or problems
+    if document is None:  # refused whole: then it says why
+        assert [p for p in problems if p.severity == "error"]
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
 
 
