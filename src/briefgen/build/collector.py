@@ -11,11 +11,11 @@ GC_THRESHOLDS = (10_000, 20, 20)
 """When the cycle collector runs: after 10,000 new objects, not Python's 700.
 
 Laying out a document makes millions of short-lived objects that reference counting frees as
-they go; at Python's default the collector ran some 570 times for one country's two
-documents, walking everything loaded each time it reached the older generations: 0.3 s of a
-2.5 s build. At 10,000 it runs 35 times and never walks everything (0.09 s). A build also
-collects after each document (`collect_after_a_document`), so garbage does not pile up
-between collections. Set by this command and by its workers' fork server (`tune_for_documents`)."""
+they go; at Python's default the collector runs hundreds of times for one country's documents,
+walking everything loaded each time it reaches the older generations (docs/performance.md has
+the figures). A build also collects after each document (`collect_after_a_document`), so
+garbage does not pile up between collections. Set by this command and by its workers' fork
+server (`tune_for_documents`)."""
 
 _tuned = False
 """Whether this is one of briefgen's own processes (see `tune_for_documents`)."""
@@ -36,8 +36,7 @@ def collect_after_a_document() -> None:
     """Free the cycles a layout left (its boxes), then set what survived aside for good.
 
     The command runs its collector seldom (`GC_THRESHOLDS`), so a worker would carry
-    several documents' garbage at once (300 MB at the synthetic brief's 50 documents a worker,
-    instead of 130 MB): a document is the moment to collect. What survives it (fonts, caches,
+    several documents' garbage at once: a document is the moment to collect. What survives it (fonts, caches,
     modules loaded for it) is frozen, so the next collection walks only the next document's
     objects, in a worker and in the command rendering in-process (`--jobs 1`) alike. A process
     that merely embeds briefgen (an application, the tests) keeps its own collector's rhythm:

@@ -5,11 +5,11 @@ So the build process hands a PDF to a worker as soon as a worker is free, with a
 instead of its drawings, and draws the figures meanwhile; the worker lays the page out around
 placeholders of the same size (`inlinesvg.placeholder`) and collects the drawings when it is about
 to paint. The first PDFs of a build then start when the workers do, not after matplotlib has
-been imported and the first chart drawn (about 0.35 s later).
+been imported and the first chart drawn.
 
 `Drawer` is the build process's side: a thread that draws what was promised, in the order it
-was promised, and posts each document's drawings as they are done (`DrawingServer`). The handover is
-a Unix socket of the build process's own (in Linux's abstract namespace: no
+was promised, and posts each document's drawings as they are done (`DrawingServer`). The
+handover is a Unix socket of the build process's own (in Linux's abstract namespace: no
 file, nothing to clean up after a kill), one short connection per document, each answered
 only after multiprocessing's challenge with a key of this build that the socket never carries
 (the workers have it from their jobs). A worker asks for its document's drawings by the job's

@@ -166,11 +166,11 @@ def _load_matplotlib() -> None:
     - As each of its ~100 artist classes is defined, matplotlib works out the signature of the
       class's `set()` and writes the table of its properties into its docstring
       (`Artist._update_set_signature_and_docstring`, `matplotlib.artist.kwdoc`), for `help()`
-      and editors: a third of the import, 0.11 s of 0.35 s on the build machine, on the way to
-      a build's first PDF. While this imports it, each `set()` is only marked as matplotlib's
+      and editors (measured: a third of the import; upstream: not reported yet, see
+      docs/performance.md), on the way to a build's first PDF. While this imports it, each `set()` is only marked as matplotlib's
       own, which is all matplotlib itself reads of it; `set()` takes the same keywords.
-    - `matplotlib.projections` imports the 3-D toolkit to register its projection (0.03 s);
-      these charts are flat. The toolkit stays importable afterwards.
+    - `matplotlib.projections` imports the 3-D toolkit to register its projection; these
+      charts are flat. The toolkit stays importable afterwards.
 
     Both are put back once the import is done, and the drawings are the same bytes either way
     (tested). Called before every first use of matplotlib in this module; the second call

@@ -65,7 +65,7 @@ class PdfRenderer:
             logging.getLogger(name).setLevel(logging.WARNING)
 
     def warm_up(self) -> None:
-        """Do now what the first document would do once: compile the page's templates (0.03 s)."""
+        """Do now what the first document would do once: compile the page's templates."""
         self.html.compile_templates()
 
     def render(self, brief: TailoredBrief) -> bytes:
@@ -73,7 +73,7 @@ class PdfRenderer:
 
         The page is laid out with placeholders of the figures' size and the drawings painted in
         their place (`_with_drawings`): the figures' SVG elements are then never styled by the
-        page's CSS, which cost 0.05 s a document and changed nothing, and drawings a worker was
+        page's CSS, which took time and changed nothing, and drawings a worker was
         promised (see `charts.using_drawings`) are waited for only when the layout is done.
         """
         fetcher, stylesheets = self._themed(brief.theme)
