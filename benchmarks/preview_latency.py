@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from serving import chromium, served  # noqa: E402
+from serving import CHROMIUM_ARGS, chromium, served  # noqa: E402
 
 SAVES = 25
 TARGETS = {"html_median_ms": 300.0, "html_p95_ms": 1000.0, "pdf_max_s": 1.5}
@@ -98,7 +98,7 @@ def main() -> None:
         if PHRASE not in text or TITLE not in text:
             raise SystemExit(f"the benchmark edits {PHRASE!r} and {TITLE!r} in {REC}; one is gone")
         with served("briefs/china-central-asia", root) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+            browser = playwright.chromium.launch(executable_path=chromium(), args=list(CHROMIUM_ARGS))
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             country = latencies(page, server.url + "country/KG", folder, PHRASE, "kg")
             overview = latencies(page, server.url, folder, TITLE, "overview")

@@ -19,6 +19,20 @@ REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "build" / "test-screenshots"
 
 
+CHROMIUM_ARGS = (
+    "--no-sandbox",  # as root, Chromium refuses to start without it
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # no connections of its own: on a closed network its look-ups of Google's hosts and updates
+    # stall and fail at every start, and a page load could wait behind them
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""How the tests and the latency benchmark start Chromium (headless, through Playwright)."""
+
+
 def chromium() -> str:
     """Return the Chromium to drive: BRIEFGEN_CHROMIUM, else the first of Debian's names on PATH."""
     import os

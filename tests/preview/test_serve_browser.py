@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from conftest import replace_in
-from serving import SCREENSHOTS, Served, chromium, served
+from serving import CHROMIUM_ARGS, SCREENSHOTS, Served, chromium, served
 
 UPDATE_MS = 15_000  # generous: the machine is shared; speed is measured by `make bench`
 
@@ -25,7 +25,7 @@ UPDATE_MS = 15_000  # generous: the machine is shared; speed is measured by `mak
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium(), args=list(CHROMIUM_ARGS))
         yield browser
         browser.close()
 
