@@ -14,7 +14,6 @@ import multiprocessing
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from multiprocessing.connection import AuthenticationError, Client
 from pathlib import Path
@@ -151,7 +150,7 @@ def _other_process(promise: Promise) -> tuple[multiprocessing.Process, Any]:
 def test_a_worker_that_asks_before_the_drawing_is_posted_gets_it_when_it_is(tmp_path: Path) -> None:
     with DrawingServer() as post:
         process, answers = _other_process(post.promise("KG.pdf"))
-        time.sleep(1.0)  # the worker has asked by now, and waits
+        assert post.wait_until_asked("KG.pdf", timeout=60)  # the worker has asked, and waits
         assert process.is_alive() and answers.empty()
         post.post("TJ.pdf", {("other", "svg"): b"<svg/>"})  # another document's: not its answer
         post.post("KG.pdf", {("figure", "svg"): b"<svg>KG</svg>"})
@@ -180,7 +179,7 @@ def test_a_stranger_gets_nothing_and_holds_no_one_up() -> None:
 def test_a_worker_still_waiting_when_the_build_ends_is_answered_none() -> None:
     post = DrawingServer()
     process, answers = _other_process(post.promise("KG.pdf"))
-    time.sleep(1.0)
+    assert post.wait_until_asked("KG.pdf", timeout=60)
     post.close()
     assert answers.get(timeout=30) == ("drawings", None)  # it draws the figure itself
     process.join(30)

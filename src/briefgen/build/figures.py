@@ -70,6 +70,7 @@ class DrawingServer:
         self._listener = Listener(address, family="AF_UNIX")
         self.address: str = address or self._listener.address  # (the listener's own says bytes if abstract)
         self._posted: dict[str, Drawings | None] = {}
+        self._asked: list[str] = []
         self._closed = False
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._serve, name="briefgen-drawings", daemon=True)
@@ -78,6 +79,11 @@ class DrawingServer:
     def promise(self, key: str) -> Promise:
         """Return the promise of the drawings to be posted under `key`."""
         return Promise(self.address, self._authkey, key)
+
+    def wait_until_asked(self, key: str, timeout: float) -> bool:
+        """Wait until a worker has asked for `key` (it may still be waiting); say whether one did."""
+        with self._changed:
+            return self._changed.wait_for(lambda: key in self._asked, timeout)
 
     def post(self, key: str, drawings: Drawings | None) -> None:
         """Post the drawings for `key` (None: they could not be drawn; the worker draws them)."""
@@ -122,6 +128,8 @@ class DrawingServer:
             answer_challenge(connection, self._authkey)
             key = connection.recv()
             with self._changed:
+                self._asked.append(key)
+                self._changed.notify_all()
                 self._changed.wait_for(lambda: key in self._posted or self._closed)
                 drawings = self._posted.get(key)
             connection.send(drawings)
