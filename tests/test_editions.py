@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx
 from briefgen.cli import app
 from briefgen.sources.editions import EditionError, load_edition, read_edition, release, released_editions
 from briefgen.sources.loading import load_brief
@@ -248,6 +249,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     out = tmp_path / "pe-redline.docx"
     result = runner.invoke(app, ["diff", str(andes), "--country", "PE", "--docx", str(out)])
     assert result.exit_code == 0, result.output
+    assert_accessible_docx(out)  # a redline is a Word brief too: its checklist holds, changes and all
     subprocess.run(
         [
             "soffice",
