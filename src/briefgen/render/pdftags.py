@@ -91,8 +91,8 @@ def _furniture_as_artifacts(objects: list[Any], root: Any) -> None:
     if parent_tree is None:
         return
     in_tree = _reachable(objects, root)
-    nums = parent_tree.get("Nums", ())
-    for entry in nums[1::2]:
+    streams: dict[int, list[Any]] | None = None
+    for entry in parent_tree.get("Nums", ())[1::2]:
         if not isinstance(entry, list):
             continue  # an annotation's entry: one element, not a page's marked content
         left_out: dict[int, Any] = {}
@@ -101,8 +101,10 @@ def _furniture_as_artifacts(objects: list[Any], root: Any) -> None:
                 left_out[mcid] = _deref(objects, reference)
                 entry[mcid] = "null"
         pages = {id(page): page for e in left_out.values() if (page := _deref(objects, e.get("Pg")))}
+        if pages and streams is None:
+            streams = _streams_by_register(objects)
         for page in pages.values():
-            for stream in _content_streams(objects, page):
+            for stream in _content_streams(objects, page, streams or {}):
                 _mark_as_artifacts(stream, set(left_out))
 
 
@@ -129,18 +131,27 @@ def _kids(node: Any) -> Iterator[bytes]:
             yield kid
 
 
-def _content_streams(objects: list[Any], page: Any) -> list[Any]:
-    """Return the page's content stream and the groups drawn from it (which share its MCIDs)."""
+def _streams_by_register(objects: list[Any]) -> dict[int, list[Any]]:
+    """Return the content streams by the register of marked content they count in.
+
+    WeasyPrint draws a group (opacity, a clip) in a stream of its own that keeps counting the
+    page's MCIDs in the page's register; the resources are every page's, so that register, not
+    the resources, says which groups are a page's.
+    """
+    registers: dict[int, list[Any]] = {}
+    for obj in objects:
+        register = getattr(obj, "_tags", None)
+        if register is not None:
+            registers.setdefault(id(register), []).append(obj)
+    return registers
+
+
+def _content_streams(objects: list[Any], page: Any, registers: dict[int, list[Any]]) -> list[Any]:
+    """Return the page's content streams and the groups drawn from them (which share its MCIDs)."""
     contents = page.get("Contents")
-    streams = [
-        s for s in (_deref(objects, r) for r in (contents if isinstance(contents, list) else [contents]))
-    ]
-    streams = [s for s in streams if hasattr(s, "stream")]
-    # WeasyPrint draws a group (opacity, a clip) in a stream of its own that keeps counting the
-    # page's MCIDs in the same register; the page's resources are every page's, so that
-    # register, not the resources, says which groups are this page's.
-    registers = [r for s in streams if (r := getattr(s, "_tags", None)) is not None]
-    groups = [o for o in objects if any(getattr(o, "_tags", None) is r for r in registers)]
+    references = contents if isinstance(contents, list) else [contents]
+    streams = [s for s in (_deref(objects, r) for r in references) if hasattr(s, "stream")]
+    groups = [g for s in streams for g in registers.get(id(getattr(s, "_tags", None)), ())]
     return streams + [g for g in groups if all(g is not s for s in streams)]
 
 
