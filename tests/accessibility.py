@@ -51,8 +51,8 @@ def _total_as_integer(value: object) -> int | None:
     return int(value)
 
 
-def _heading_rule_runs() -> bool:
-    """Make pdfua's UA-14-001 able to run on our headings (see the module's docstring)."""
+def _let_the_heading_rule_run() -> None:
+    """Make pdfua's UA-14-001 able to run on our headings, while its own `as_integer` raises."""
     from pdfua import document
     from pdfua.rules import structure
 
@@ -60,12 +60,9 @@ def _heading_rule_runs() -> bool:
         document.as_integer(pikepdf.Array([0]))
     except ValueError:
         structure.as_integer = _total_as_integer
-        return False
-    return True
 
 
-PDFUA_HEADING_RULE_FIXED_UPSTREAM = _heading_rule_runs()
-"""Whether the installed pdfua runs UA-14-001 on an array /K without help."""
+_let_the_heading_rule_run()
 
 
 def pdf_findings(pdf: Path | bytes) -> list[str]:

@@ -37,7 +37,7 @@ from briefgen.render import charts, templates_dir
 from briefgen.render.docx import DocxRenderer
 from briefgen.render.html import _page_css
 from briefgen.render.pdf import PdfRenderer
-from briefgen.render.theme import CSS_TINT, theme_css, tint
+from briefgen.render.theme import theme_css
 from briefgen.render.wordreference import StyleReferences
 from briefgen.sources.editions import load_working
 from briefgen.sources.loading import load_brief
@@ -71,21 +71,23 @@ def peru_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _headers(pdf: pikepdf.Pdf) -> tuple[dict[str, Any], list[Any]]:
-    """Return the /TH elements by /ID and the /TD elements of the structure tree."""
-    headers, cells = {}, []
-    todo = [pdf.Root.StructTreeRoot]
-    while todo:
-        node = todo.pop()
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                if kid.S == "/TH":
-                    headers[str(kid.ID)] = kid
-                elif kid.S == "/TD":
-                    cells.append(kid)
-                todo.append(kid)
-    return headers, cells
+def _elements(node: Any, role: str | None = None) -> list[Any]:
+    """Return the structure elements under `node` (of `role`, if given), in reading order."""
+    found = []
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            if role is None or role == kid.S:
+                found.append(kid)
+            found += _elements(kid, role)
+    return found
+
+
+def _children(node: Any) -> list[Any]:
+    kids = node.get("/K")
+    return [
+        k for k in (kids if isinstance(kids, pikepdf.Array) else [kids]) if isinstance(k, pikepdf.Dictionary)
+    ]
 
 
 @pytest.mark.slow
@@ -96,22 +98,28 @@ def test_the_independent_checker_finds_nothing_in_a_draft_with_a_table_in_its_te
 @pytest.mark.slow
 def test_table_headers_say_whether_they_head_a_column_or_a_row(peru_pdf: Path) -> None:
     with pikepdf.open(peru_pdf) as pdf:
-        headers, cells = _headers(pdf)
-        scopes = {key: str(header.A.Scope) for key, header in headers.items()}
-        tables = {key.split("-")[0] for key in headers}
-        assert len(tables) == 2  # the pipe table in the summary and "At a glance"
-        # the first row of each table heads its columns; the first cell of each later row of
-        # the profile table heads its row
-        for key, scope in scopes.items():
-            _, row, column = key.split("-")
-            assert scope == ("/Column" if row == "0" else "/Row"), (key, scope)
-            assert column == "0" or row == "0"
-        assert list(scopes.values()).count("/Row") >= 3
-        # every header a data cell names is found through the tree's ID tree
+        tables = _elements(pdf.Root.StructTreeRoot, "/Table")
+        assert len(tables) == 2  # the pipe table in the summary, and "At a glance"
+        rows_headed = 0
+        for table in tables:
+            for group in _children(table):  # THead, TBody
+                for row in _children(group):
+                    for n, cell in enumerate(_children(row)):
+                        if cell.S != "/TH":
+                            continue
+                        # the header row heads columns; a body row's first cell heads its row
+                        expected = "/Column" if group.S == "/THead" else "/Row"
+                        assert str(cell.A.Scope) == expected, (group.S, n)
+                        assert group.S == "/THead" or n == 0
+                        rows_headed += group.S == "/TBody"
+        assert rows_headed >= 3  # the profile's facts
+        # every header a data cell names is found through the tree's ID tree, and is a TH
         named = pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree)
+        cells = _elements(pdf.Root.StructTreeRoot, "/TD")
+        assert cells and all(len(cell.A.Headers) >= 1 for cell in cells)
         for cell in cells:
             for key in cell.A.Headers:
-                assert named[str(key)].objgen == headers[str(key)].objgen
+                assert named[str(key)].S == "/TH" and str(named[str(key)].ID) == str(key)
 
 
 def _marked_text(pdf: Path) -> list[tuple[str, str]]:
@@ -280,14 +288,10 @@ NOT_UNDER_TEXT = {"var(--accent)", "#f4f5f5", "#fff"}
 def test_every_text_colour_of_the_pdf_reads_on_white_and_on_the_tinted_boxes(
     theme: str, tmp_path: Path
 ) -> None:
-    accent, css = "#0f5257", ""
-    if theme == "institute":
-        loaded = load_brief(_andes_with_theme(tmp_path))
-        accent, css = loaded.theme.accent or "", theme_css(loaded.theme)
-    tint_ = "#e9f2f2" if theme == "default" else "#" + tint(accent, CSS_TINT).lower()
+    css = theme_css(load_brief(_andes_with_theme(tmp_path)).theme) if theme == "institute" else ""
     sources = [
         (templates_dir() / "print.css").read_text(encoding="utf-8"),
-        css,
+        css,  # the theme's :root (its accent and tint) and its own CSS, after the bundled
         _page_css(
             words("kk"),
             SimpleNamespace(draft_translation=True, draft=True, marking="X", title="T", country_name="C"),
@@ -297,6 +301,9 @@ def test_every_text_colour_of_the_pdf_reads_on_white_and_on_the_tinted_boxes(
     declarations = [
         d for source in sources for d in _declarations(tinycss2.parse_stylesheet(source, True, True))
     ]
+    root = {p: v for s, p, v in declarations if s == ":root"}  # the last word wins, as in CSS
+    accent, tint_ = root["--accent"], root["--accent-tint"]
+    assert (accent == "#9b1c31") == (theme == "institute")
     backgrounds = {v for _, p, v in declarations if p in ("background", "background-color")}
     backgrounds = {b.split()[0] for b in backgrounds if not b.startswith("url(")}
     assert backgrounds - NOT_UNDER_TEXT == {"var(--accent-tint)"}, "text on a new background: measure it here"
@@ -317,7 +324,7 @@ def test_every_text_colour_of_the_pdf_reads_on_white_and_on_the_tinted_boxes(
                 contrast(colour, ground),
             )
             measured += 1
-    assert measured >= 2 * 25  # every colour rule of print.css, the page furniture and the stamp
+    assert measured >= 2 * 30  # each colour rule of print.css, the page furniture and the stamp, twice
     for chart_text in (charts.INK, accent):  # axis labels, the recipient's label: on white
         assert contrast(chart_text, "#ffffff") >= NORMAL_TEXT
 
