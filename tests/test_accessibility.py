@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -93,6 +95,16 @@ def _children(node: Any) -> list[Any]:
 @pytest.mark.slow
 def test_the_independent_checker_finds_nothing_in_a_draft_with_a_table_in_its_text(peru_pdf: Path) -> None:
     assert_accessible_pdf(peru_pdf)
+
+
+@pytest.mark.slow
+def test_pdfuas_own_command_line_reports_no_findings(peru_pdf: Path) -> None:
+    """As a buyer would run it: `pdfua check FILE` exits 0 (no finding at any severity)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", str(peru_pdf)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "result: PASS (no findings)" in done.stdout
 
 
 @pytest.mark.slow
