@@ -158,9 +158,14 @@ def _content_streams(objects: list[Any], page: Any, registers: dict[int, list[An
 def _mark_as_artifacts(stream: Any, mcids: set[int]) -> None:
     """Turn the marked-content sequences of `mcids` in `stream` into pagination artifacts."""
     items = stream.stream
-    for i in range(1, len(items) - 1):
-        properties = items[i]
-        if items[i + 1] == b"BDC" and isinstance(properties, dict) and properties.get("MCID") in mcids:
-            items[i - 1] = "/Artifact"
+    at = 0
+    while True:
+        try:  # list.index compares in C: a page's stream holds thousands of items
+            at = items.index(b"BDC", at + 1)
+        except ValueError:
+            return
+        properties = items[at - 1]
+        if isinstance(properties, dict) and properties.get("MCID") in mcids:
+            items[at - 2] = "/Artifact"
             properties.clear()
             properties["Type"] = "/" + PAGINATION
