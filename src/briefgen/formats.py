@@ -26,7 +26,7 @@ class Format:
     the rest written): the build starts the longest documents first."""
     figures_late: bool = False
     """Its renderer lays the document out before it needs the figures' drawings, so a worker
-    can start it while the build process still draws them (see `briefgen.figurepost`)."""
+    can start it while the build process still draws them (see `briefgen.build.figures`)."""
 
 
 FORMATS: dict[str, Format] = {

@@ -19,6 +19,7 @@ from docx import Document
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx, assert_accessible_pdf
 from briefgen.cli import app
 from conftest import REPO, build, replace_in
 
@@ -93,6 +94,10 @@ def test_force_renders_everything_to_the_same_bytes(andes: Path, tmp_path: Path)
     report = build([andes], formats=["docx", "pdf", "html"], out=tmp_path / "a", jobs=1, force=True)
     assert len(report.by_status("written")) == 9
     assert files_of(tmp_path / "a") == first
+    for document in sorted((tmp_path / "a").rglob("*.pdf")):  # every country of the fixture brief
+        assert_accessible_pdf(document)
+    for document in sorted((tmp_path / "a").rglob("*.docx")):
+        assert_accessible_docx(document)
 
 
 def test_two_builds_in_separate_folders_are_byte_identical_manifests_included(

@@ -23,7 +23,7 @@ import pytest
 
 from briefgen.build.figures import Drawer, DrawingServer, Promise
 from briefgen.document.model import TailoredBrief
-from briefgen.render import charts, inlinesvg, renderer_for
+from briefgen.render import charts, inlinesvg, pdftags, renderer_for
 from briefgen.render.engine import HTML
 from briefgen.render.pdf import PDF_VARIANT, PdfRenderer
 from briefgen.sources.loading import load_sources
@@ -43,7 +43,8 @@ def drawn(brief: TailoredBrief) -> dict[tuple[Any, str], bytes]:
 
 @pytest.fixture(scope="module")
 def painted_from_the_start(brief: TailoredBrief, drawn: Mapping[Any, bytes]) -> bytes:
-    """The PDF WeasyPrint makes of the page with its drawings inline from the start."""
+    """The PDF WeasyPrint makes of the page with its drawings inline from the start (its
+    structure tree finished as every brief's is)."""
     renderer = renderer_for("pdf")
     assert isinstance(renderer, PdfRenderer)
     with charts.using_drawings(drawn):
@@ -54,7 +55,9 @@ def painted_from_the_start(brief: TailoredBrief, drawn: Mapping[Any, bytes]) -> 
         font_config=renderer.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT
     )
     identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+    pdf: bytes = document.write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_identifier=identifier, finisher=pdftags.finish
+    )
     return pdf
 
 

@@ -15,6 +15,7 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx, assert_accessible_pdf
 from briefgen.cli import app
 from briefgen.distribution import DistributionRequest, distribute
 from briefgen.distribution.status import holdings, outdated
@@ -84,6 +85,7 @@ def test_the_stamped_pdf_names_its_recipient_and_copy_on_every_page(released: Pa
         report = run(released, tmp_path, smtp=server.address)
     delivery = next(d for d in report.deliveries if d.recipient == "pe-env-adviser")
     pdf = next(p for p in delivery.files if p.suffix == ".pdf")
+    assert_accessible_pdf(pdf)  # the stamp is an artifact over the brief's own tagged pages
     pages = pdf_page_texts(pdf)
     assert len(pages) >= 2
     for page in pages:
@@ -128,6 +130,7 @@ def test_the_docx_copy_carries_the_line_in_its_footer_clear_of_the_header_band(
     with SmtpServer() as server:
         report = run(released, tmp_path, smtp=server.address)
     docx = next(p for d in report.deliveries for p in d.files if p.suffix == ".docx")
+    assert_accessible_docx(docx)
     section = Document(str(docx)).sections[0]
     line = "Copy 001 · Prepared for Vice-Minister, Ministry of Agriculture"
     for footer in (section.footer, section.first_page_footer):  # a row of its own, under the page foot

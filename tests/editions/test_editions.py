@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx
 from briefgen.cli import app
 from briefgen.editions.diff import diff
 from briefgen.editions.release import release
@@ -250,6 +251,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     out = tmp_path / "pe-redline.docx"
     result = runner.invoke(app, ["diff", str(andes), "--country", "PE", "--docx", str(out)])
     assert result.exit_code == 0, result.output
+    assert_accessible_docx(out)  # a redline is a Word brief too: its checklist holds, changes and all
     subprocess.run(
         [
             program("soffice", "libreoffice"),

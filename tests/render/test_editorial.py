@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from accessibility import assert_accessible_pdf
 from briefgen.document.model import TailoredBrief
 from briefgen.editions.release import release
 from briefgen.render.docx import DocxRenderer
@@ -78,6 +79,14 @@ def test_no_page_of_the_bundled_brief_is_more_than_30_percent_blank_except_the_l
         shares = [blank_share(height, words) for height, words in pages[:-1]]
         assert len(pages) >= 3
         assert max(shares) <= 0.30, (code, [round(s, 2) for s in shares])
+
+
+@pytest.mark.slow
+def test_every_countrys_working_brief_passes_an_independent_pdf_ua_checker(
+    bundled: dict[str, tuple[TailoredBrief, Path]],
+) -> None:
+    for _, pdf in bundled.values():
+        assert_accessible_pdf(pdf)
 
 
 def test_footer_per_country_says_title_country_page_n_of_m_and_the_marking(

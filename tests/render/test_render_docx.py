@@ -19,6 +19,7 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from accessibility import assert_accessible_docx
 from briefgen.document.doctree import Paragraph, RichText, Text
 from briefgen.document.model import TailoredBrief
 from briefgen.formats import FORMATS
@@ -467,6 +468,7 @@ def test_libreoffice_opens_every_country_brief_and_converts_it_to_pdf(
         brief = tailor(central_asia, code)
         path = tmp_path / f"{brief.slug}.docx"
         path.write_bytes(renderer.render(brief))
+        assert_accessible_docx(path)  # Section 508's checklist for Word, before LibreOffice's look
         sources.append(path)
     out = tmp_path / "pdf"
     soffice = program("soffice", "libreoffice")
@@ -558,6 +560,7 @@ def test_a_working_draft_docx_carries_the_draft_mark_across_every_page_and_a_rel
     for name, brief in (("draft", draft), ("released", released)):
         path = tmp_path / f"{name}.docx"
         path.write_bytes(renderer.render(brief))
+        assert_accessible_docx(path)  # the watermark is in the page header, Word's own form
         sources.append(path)
     libreoffice("pdf", tmp_path, *sources, profile=tmp_path / "profile")
     for page in (1, 3):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from accessibility import assert_accessible_pdf
 from briefgen.document.model import TailoredBrief
 from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.aggregate import LoadedBrief
@@ -210,6 +211,10 @@ def test_tagged_with_structure_tree_language_and_metadata(kyrgyz_pdf: Path) -> N
     assert meta["/ModDate"].startswith("D:20201115")
     xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfuaid:part" in xmp
+
+
+def test_an_independent_pdf_ua_checker_finds_nothing_in_a_released_brief(kyrgyz_pdf: Path) -> None:
+    assert_accessible_pdf(kyrgyz_pdf)
 
 
 def test_bookmarks_follow_the_headings(kyrgyz: TailoredBrief, kyrgyz_pdf: Path) -> None:

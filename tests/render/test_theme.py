@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx, assert_accessible_pdf
 from briefgen.cli import app
 from briefgen.document.theme import DEFAULT_THEME
 from briefgen.document.wordstyles import REQUIRED_STYLES, missing_styles
@@ -177,6 +178,7 @@ def test_a_themes_own_word_template_gives_the_docx_its_styles(themed: Path, tmp_
     with zipfile.ZipFile(docx) as archive:
         styles = archive.read("word/styles.xml").decode("utf-8")
     assert "123456" in styles
+    assert_accessible_docx(docx)
 
 
 def reference_with_title_colour(reference: bytes, colour: str) -> bytes:
@@ -215,6 +217,7 @@ def test_the_pdf_has_the_logo_on_page_one_and_the_themes_colour_and_fonts(
     themed: Path, tmp_path: Path
 ) -> None:
     pdf = _built(themed, tmp_path / "out", "pdf")
+    assert_accessible_pdf(pdf)  # the logo is a figure with its alt text; the letterhead is text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "DejaVu-Serif" in fonts and "DejaVu-Sans" in fonts, fonts
     assert "NotoSerif-Regular" not in fonts.replace(" ", ""), fonts
@@ -233,6 +236,7 @@ def test_the_docx_has_the_logo_in_the_first_page_header_and_the_themes_colour_an
     themed: Path, tmp_path: Path
 ) -> None:
     docx = _built(themed, tmp_path / "out", "docx")
+    assert_accessible_docx(docx)  # the logo in the header has its alt text, the accent its contrast
     with zipfile.ZipFile(docx) as archive:
         document_rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
         first = re.search(

@@ -17,6 +17,7 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx, assert_accessible_pdf
 from briefgen.cli import app
 from briefgen.document.model import Figure
 from briefgen.models import SeriesTest
@@ -485,6 +486,14 @@ def test_the_pdf_structure_tree_holds_the_figure_with_its_alt_text(kyrgyz_output
     walk(pdf.Root.StructTreeRoot)
     assert len(figures) == 1
     assert figures[0].startswith("Line chart: Trade with China, 2010–2019. Kyrgyzstan is highlighted")
+
+
+@pytest.mark.slow
+def test_a_working_brief_with_a_figure_passes_pdf_ua_and_word_accessibility_checks(
+    kyrgyz_outputs: dict[str, bytes],
+) -> None:
+    assert_accessible_pdf(kyrgyz_outputs["e2/en/china-central-asia-KG-e2.pdf"])
+    assert_accessible_docx(kyrgyz_outputs["e2/en/china-central-asia-KG-e2.docx"])
 
 
 def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: dict[str, bytes]) -> None:

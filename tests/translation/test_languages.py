@@ -15,6 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
+from accessibility import assert_accessible_docx, assert_accessible_pdf
 from briefgen.cli import app
 from briefgen.document.words import ENGLISH, LANGUAGES, PLACEHOLDER, PLURALS, say, say_count, words
 from briefgen.sources.loading import load_sources
@@ -150,6 +151,13 @@ def test_russian_pdf_of_every_country_is_russian_throughout(russian: Path) -> No
         with pikepdf.open(pdf) as document:
             assert str(document.Root.Lang) == "ru"
             assert "/StructTreeRoot" in document.Root
+
+
+@pytest.mark.slow
+def test_every_russian_document_passes_pdf_ua_and_word_accessibility_checks(russian: Path) -> None:
+    for code in COUNTRIES:
+        assert_accessible_pdf(russian / f"china-central-asia-{code}-e2.pdf")
+        assert_accessible_docx(russian / f"china-central-asia-{code}-e2.docx")
 
 
 def test_prepared_for_uses_the_translated_genitive_of_the_official_name(russian: Path) -> None:
@@ -332,6 +340,7 @@ def test_each_state_language_prints_its_fixed_words_on_page_one(
     assert all(" ".join(say(language, "draft_translation").split()) in " ".join(p.split()) for p in every)
     with pikepdf.open(pdf) as document:
         assert str(document.Root.Lang) == language
+    assert_accessible_pdf(pdf)  # the draft-translation corner is page furniture, an artifact
 
 
 # ---------- the translation cycle ----------
@@ -518,6 +527,9 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
         assert str(document.Root.Lang) == "ru"
     stamped = tmp_path / "copy.pdf"
     stamped.write_bytes(pdf.get_content())
+    assert_accessible_pdf(stamped)  # the stamp is laid on as an artifact; the tags are the brief's
+    docx = next(p for p in russian.iter_attachments() if p.get_filename().endswith(".docx"))
+    assert_accessible_docx(docx.get_content())
     first = " ".join(pdf_text(stamped, 1, 1).split())
     assert "Курс Китая на усиление влияния" in first and "Экз. № 002" in first
     english = got["kz-en"].get_body(("plain",)).get_content()

@@ -51,3 +51,15 @@ class Theme:
 
 DEFAULT_THEME = Theme()
 """The bundled look."""
+
+
+CSS_TINT = 0.09
+"""How much of the accent the page's tint (`--accent-tint`) keeps: print.css's #e9f2f2."""
+
+
+def tint(accent: str, share: float) -> str:
+    """Return `accent` (`#rrggbb` or `rrggbb`) mixed with white, keeping `share` of it, as `RRGGBB`."""
+    value = accent.lstrip("#")
+    channels = [int(value[i : i + 2], 16) for i in (0, 2, 4)]
+    mixed = [round(c * share + 255 * (1 - share)) for c in channels]
+    return "".join(f"{c:02X}" for c in mixed)

@@ -77,8 +77,45 @@ with _libraries_found_by_the_loader():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+
+def _hidden_from_tree() -> bool:
+    """Keep elements marked `aria-hidden="true"` out of the PDF's structure tree.
+
+    WeasyPrint tags every element it draws, so the draft mark across each page and the dots
+    between the items of a line are read aloud (WeasyPrint#2550). Their structure elements are
+    still made (WeasyPrint empties its register of marked content as it goes), but not put in
+    the tree; `pdftags.finish` then makes their content artifacts, as it does the page margins'.
+    This wraps a function of WeasyPrint's that is not its public API: a WeasyPrint without it
+    keeps its own tagging, and a test (the draft mark is an artifact) says so.
+    """
+    try:
+        from weasyprint.pdf import tags
+    except ImportError:
+        return False
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "keeps_hidden_out", False):
+        return build is not None
+
+    def build_box_tree(box: Any, *args: Any) -> Iterator[Any]:
+        elements = build(box, *args)  # the recursion inside comes back through this wrapper
+        element = getattr(box, "element", None)
+        if element is not None and element.get("aria-hidden") == "true":
+            for _ in elements:  # made, and their marked content claimed, but not linked
+                pass
+            return
+        yield from elements
+
+    build_box_tree.keeps_hidden_out = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_box_tree
+    return True
+
+
+HIDDEN_FROM_TREE = _hidden_from_tree()
+"""Whether `aria-hidden` content is kept out of the PDF's structure tree (see `_hidden_from_tree`)."""
+
 __all__ = [
     "CSS",
+    "HIDDEN_FROM_TREE",
     "HTML",
     "FontConfiguration",
     "URLFetcher",

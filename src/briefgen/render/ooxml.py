@@ -471,10 +471,13 @@ def mark_east_asian(run: Run, language: str, font: str | None) -> None:
     lang.set(qn("w:eastAsia"), language)
 
 
-def add_picture(paragraph: Paragraph, image: bytes, width: int, description: str) -> None:
-    """Append an inline picture `width` EMU wide, with `description` as its alt text (docPr descr)."""
+def add_picture(
+    paragraph: Paragraph, image: bytes, width: int | None, description: str, *, height: int | None = None
+) -> None:
+    """Append an inline picture `width` EMU wide (or `height` high), with `description` as its alt
+    text (docPr descr)."""
     run = paragraph.add_run()
-    shape = run.add_picture(io.BytesIO(image), width=width)
+    shape = run.add_picture(io.BytesIO(image), width=width, height=height)
     shape._inline.docPr.set("descr", xml_safe(description))
 
 

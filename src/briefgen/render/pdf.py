@@ -22,14 +22,14 @@ from typing import Any, ClassVar
 from briefgen.document.model import TailoredBrief
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
-from briefgen.render import charts, inlinesvg
+from briefgen.render import charts, inlinesvg, pdftags
 from briefgen.render.engine import CSS, HTML, FontConfiguration, replace_inline_svgs
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
 from briefgen.render.theme import theme_css
 
 PDF_VARIANT = "pdf/ua-1"
-"""Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1)."""
+"""Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1); `pdftags` finishes the tree."""
 
 _WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
 _LAYOUT_LOCK = threading.Lock()
@@ -88,7 +88,9 @@ class PdfRenderer:
                 if brief.figures:
                     markup, document = self._with_drawings(brief, markup, document, fetcher, stylesheets)
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
-                pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+                pdf = document.write_pdf(
+                    pdf_variant=PDF_VARIANT, pdf_identifier=identifier, finisher=pdftags.finish
+                )
             except RenderError:
                 raise
             except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 
-from briefgen.document.theme import Logo, Theme
+from briefgen.document.theme import CSS_TINT, Logo, Theme, tint
 
 DEFAULT_ACCENT = "0F5257"
 """The accent colour the bundled Word reference is made with (scripts/make_reference_docx.py)."""
@@ -19,20 +19,10 @@ DEFAULT_TINTS = {"EEF4F4": 0.07, "F3F7F7": 0.05}
 """The bundled reference's tints of the accent (summary box, country note) and their strength."""
 DEFAULT_BODY_FONT, DEFAULT_HEADING_FONT = "Noto Serif", "Noto Sans"
 """The font families the bundled Word reference names."""
-CSS_TINT = 0.09
-"""How much of the accent the page's tint (`--accent-tint`) keeps: print.css's #e9f2f2."""
 LOGO_HEIGHT_MM = 14.0
 """Height of the logo on page one (PDF) and in the first-page header (DOCX)."""
 LOGO_PNG_HEIGHT_PX = 400
 """An SVG logo is drawn this tall for Word: sharp in print at its size on the page."""
-
-
-def tint(accent: str, share: float) -> str:
-    """Return `accent` (`#rrggbb` or `rrggbb`) mixed with white, keeping `share` of it, as `RRGGBB`."""
-    value = accent.lstrip("#")
-    channels = [int(value[i : i + 2], 16) for i in (0, 2, 4)]
-    mixed = [round(c * share + 255 * (1 - share)) for c in channels]
-    return "".join(f"{c:02X}" for c in mixed)
 
 
 def _family(name: str) -> str:

@@ -1,6 +1,6 @@
 """Importing this module readies every renderer of the process for a life of forking workers.
 
-A worker pool's fork server imports it (see `briefgen.workers`), so that every worker is born
+A worker pool's fork server imports it (see `briefgen.build.pool`), so that every worker is born
 with WeasyPrint and python-docx imported, the font configuration made, the print stylesheet
 parsed and the templates compiled: a worker starts rendering the moment it is forked.
 

@@ -9,7 +9,6 @@ margins do. `render.docx` writes the body; `render.stamp` adds a copy's line und
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 
 from docx.document import Document as WordDocument
@@ -158,7 +157,9 @@ class PageFurniture:
             ooxml.set_paragraph_style(picture, self.styles.id("Header"))
             picture.alignment = WD_ALIGN_PARAGRAPH.LEFT  # the Header style centres the marking
             picture.paragraph_format.space_after = Mm(2)
-            picture.add_run().add_picture(io.BytesIO(logo_png(theme.logo)), height=Mm(LOGO_HEIGHT_MM))
+            # described as the page's letterhead describes it: by the organisation's name
+            alt = theme.organisation[0] if theme.organisation else self.brief.organisation
+            ooxml.add_picture(picture, logo_png(theme.logo), None, alt, height=Mm(LOGO_HEIGHT_MM))
         for n, line in enumerate(theme.organisation):
             paragraph = address_cell.paragraphs[0] if n == 0 else address_cell.add_paragraph()
             ooxml.set_paragraph_style(paragraph, self.styles.id("Header"))

@@ -13,11 +13,11 @@ import io
 from docx import Document
 from docx.document import Document as WordDocument
 
-from briefgen.document.theme import Theme
+from briefgen.document.theme import Theme, tint
 from briefgen.document.wordstyles import REQUIRED_STYLES
 from briefgen.errors import RenderError
 from briefgen.render import ooxml
-from briefgen.render.theme import DEFAULT_ACCENT, DEFAULT_BODY_FONT, DEFAULT_HEADING_FONT, DEFAULT_TINTS, tint
+from briefgen.render.theme import DEFAULT_ACCENT, DEFAULT_BODY_FONT, DEFAULT_HEADING_FONT, DEFAULT_TINTS
 
 
 class StyleReferences:

@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from briefgen.document.theme import DEFAULT_THEME, Logo, Theme
+from briefgen.document.contrast import NORMAL_TEXT, WHITE, contrast
+from briefgen.document.theme import CSS_TINT, DEFAULT_THEME, Logo, Theme, tint
 from briefgen.document.wordstyles import missing_styles
 from briefgen.errors import NotAWordTemplate, Problem
 from briefgen.models import Brief
@@ -115,6 +116,9 @@ def load_theme(
                 )
                 css = ""
 
+    if spec.accent is not None and (pale := _pale_accent(spec.accent)):
+        problems.append(here.problem(("accent",), pale, severity="warning"))
+
     template = asset("word_template", spec.word_template)
     if spec.word_template is not None and template is not None:
         try:
@@ -144,6 +148,20 @@ def load_theme(
         word_template=template,
     )
     return theme, path
+
+
+def _pale_accent(accent: str) -> str | None:
+    """Return why text in `accent` is hard to read, or None: it sets labels, links and the
+    "Prepared for" line, on white and on the tinted boxes (the summary, the country note)."""
+    on_white = contrast(accent, WHITE)
+    on_tint = contrast(accent, tint(accent, CSS_TINT))
+    if min(on_white, on_tint) >= NORMAL_TEXT:
+        return None
+    return (
+        f"text in the accent colour {accent} stands out {on_white:.1f}:1 from white and "
+        f"{on_tint:.1f}:1 from its tinted boxes; labels and links need {NORMAL_TEXT}:1 "
+        "(WCAG 2.1, 1.4.3): choose a darker colour"
+    )
 
 
 def _logo_problem(suffix: str, data: bytes) -> str | None:
