@@ -72,6 +72,8 @@ class SourceField:
     after the citation (`claim`)."""
     translated: bool | None = None
     """In a translated brief, whether the catalog translated it (False: the English stands)."""
+    english: str = ""
+    """In a translated brief, the digest of the English the translation was made for."""
 
 
 def text_digest(text: str) -> str:

@@ -152,6 +152,8 @@ class _BriefWriter:
                 entry.update(digest=field.digest, shape=field.shape)
                 if field.translated is not None:
                     entry["translated"] = "true" if field.translated else "false"
+                if field.english:
+                    entry["english"] = field.english
             fields.append(entry)
         ooxml.write_source_map(self.doc, attributes, fields)
 

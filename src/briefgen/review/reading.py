@@ -57,6 +57,8 @@ class FieldReview:
     digest: str = ""
     shape: str = ""
     translated: bool | None = None
+    english: str = ""
+    """For a translated field: the digest of the English its translation was made for."""
     old: str = ""
     """The field's text as the file showed it before the tracked changes."""
     new: str = ""
@@ -337,6 +339,7 @@ class _Mapper:
                 entry.get("digest", ""),
                 entry.get("shape", ""),
                 None if translated is None else translated == "true",
+                entry.get("english", ""),
             )
             self.review.fields[key] = found
         return found

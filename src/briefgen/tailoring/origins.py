@@ -25,14 +25,32 @@ class Origins:
         brief = loaded.brief
         self._translation = brief.language != brief.languages[0]
         self._untranslated = frozenset(loaded.untranslated.get(country, ()))
+        self._catalogs = loaded.translations.get(brief.language) if self._translation else None
         self._fields: dict[str, SourceField] = {}
 
     def note(self, key: str, value: str, shape: Shape) -> str:
         """Record that the brief shows field `key`, made from `value`; return the key."""
         if key not in self._fields:
-            translated = key not in self._untranslated if self._translation else None
-            self._fields[key] = SourceField(key, text_digest(value), shape, translated)
+            translated = english = None
+            if self._translation:
+                translated = key not in self._untranslated
+                english = self._english(key) if translated else None
+            self._fields[key] = SourceField(
+                key,
+                text_digest(value),
+                shape,
+                translated,
+                text_digest(english) if english is not None else "",
+            )
         return key
+
+    def _english(self, key: str) -> str | None:
+        """Return the English a translated field's catalog entry was made for."""
+        for catalog in (self._catalogs.brief, self._catalogs.countries) if self._catalogs is not None else ():
+            entry = catalog.entries.get(key)
+            if entry is not None:
+                return str(entry.english)
+        return None
 
     def rich(self, key: str, value: str, shape: Shape = "text") -> RichText:
         """Return `value` parsed, each of its blocks marked as coming from field `key`."""
