@@ -49,6 +49,8 @@ def review(
     found = read_review(brief, chosen, working=loaded)
     if html is not None:
         write_bytes_atomic(html, report_html(found).encode("utf-8"))
+    if not as_json:
+        typer.echo(report_text(found), nl=False)
     outcome = None
     if apply:
         from briefgen.review.apply import apply_review
@@ -61,10 +63,8 @@ def review(
             data["refused"] = [_edit(e) for e in outcome.refused]
             data["written"] = [str(p) for p in outcome.written]
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        typer.echo(report_text(found), nl=False)
-        if outcome is not None:
-            typer.echo(_applied_text(outcome), nl=False)
+    elif outcome is not None:
+        typer.echo(_applied_text(outcome), nl=False)
     if outcome is not None and outcome.refused:
         raise typer.Exit(1)
 
@@ -90,6 +90,8 @@ def _applied_text(outcome: object) -> str:
     from briefgen.review.apply import Outcome, refusal_text
 
     assert isinstance(outcome, Outcome)
+    if outcome.refused and not outcome.written:
+        return "\n" + refusal_text(outcome) + "\n"
     lines = ["", "Applied"]
     applied = [e for e in outcome.edits if e.applies]
     for edit in applied:
@@ -97,5 +99,5 @@ def _applied_text(outcome: object) -> str:
     if not applied:
         lines.append("  nothing")
     if outcome.refused:
-        lines += ["", "Not applied (--partial)", *refusal_text(outcome).splitlines()[2:]]
+        lines += ["", "Not applied:", *refusal_text(outcome).splitlines()[2:]]
     return "\n".join(lines) + "\n"

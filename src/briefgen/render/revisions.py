@@ -508,8 +508,8 @@ class Revision:
     id: str
     kind: str
     """`insertion`, `deletion`, `moved away`, `moved here`, `paragraph inserted`, `paragraph
-    deleted` (a paragraph mark: two paragraphs joined, or one split), `row inserted`, `row
-    deleted`, `formatting` or `table cells`."""
+    deleted` (a paragraph mark: one paragraph split, or two joined), `paragraph moved away`,
+    `paragraph moved here`, `row inserted`, `row deleted`, `formatting` or `table cells`."""
     author: str
     date: str
     part: str
@@ -586,7 +586,7 @@ class _StoryReader:
             _attr(element, "author"),
             _attr(element, "date"),
             part or self.part,
-            self.move_name if kind.startswith("moved") else "",
+            self.move_name if "moved" in kind else "",
         )
         self.revisions.append(found)
         return found
@@ -652,15 +652,27 @@ class _StoryReader:
 
     def paragraph(self, p: BaseOxmlElement, inserted: Revision | None, deleted: Revision | None) -> None:
         mark_inserted, mark_deleted = inserted, deleted
+        for child in p:  # a moved paragraph's mark is part of the move its range names
+            if _local(child) in ("moveFromRangeStart", "moveToRangeStart"):
+                self.move_name = _attr(child, "name")
+                break
         properties = p.find(f"{{{_W}}}pPr")
         if properties is not None:
             run_properties = properties.find(f"{{{_W}}}rPr")
             if run_properties is not None:
                 for mark in run_properties:
-                    if _local(mark) in ("ins", "moveTo"):
-                        mark_inserted = self.revision(mark, "paragraph inserted")
-                    elif _local(mark) in ("del", "moveFrom"):
-                        mark_deleted = self.revision(mark, "paragraph deleted")
+                    kind = {
+                        "ins": "paragraph inserted",
+                        "moveTo": "paragraph moved here",
+                        "del": "paragraph deleted",
+                        "moveFrom": "paragraph moved away",
+                    }.get(_local(mark))
+                    if kind is None:
+                        continue
+                    if kind in ("paragraph inserted", "paragraph moved here"):
+                        mark_inserted = self.revision(mark, kind)
+                    else:
+                        mark_deleted = self.revision(mark, kind)
         self.read(p, inserted, deleted)
         self.tokens.append(Token("paragraph", "\n", mark_inserted, mark_deleted))
 

@@ -40,8 +40,14 @@ def reviewed_files(folder: Path) -> list[Path]:
     )
 
 
-def review(folder: Path, files: Sequence[Path], *, working: LoadedBrief | None = None) -> Review:
-    """Read reviewers' DOCX files of the brief in `folder`; raise ReviewError listing unreadable ones."""
+def review(
+    folder: Path, files: Sequence[Path], *, working: LoadedBrief | None = None, ledger: bool = True
+) -> Review:
+    """Read reviewers' DOCX files of the brief in `folder`; raise ReviewError listing unreadable ones.
+
+    With `ledger`, a numbered copy's holder is looked up in the distribution ledger (the preview,
+    which opens no database, leaves it out).
+    """
     from briefgen.sources.loading import load_brief
 
     loaded = working if working is not None else load_brief(folder)
@@ -59,14 +65,14 @@ def review(folder: Path, files: Sequence[Path], *, working: LoadedBrief | None =
         except ValueError as exc:
             problems.append(Problem(path, 1, 1, "", f"not a reviewable Word file: {exc}"))
             continue
-        _recognise(file, loaded, folder)
+        _recognise(file, loaded, folder, ledger)
         found.files.append(file)
     if problems:
         raise ReviewError("\n".join(str(p) for p in problems))
     return found
 
 
-def _recognise(file: FileReview, loaded: LoadedBrief, folder: Path) -> None:
+def _recognise(file: FileReview, loaded: LoadedBrief, folder: Path, ledger: bool) -> None:
     """Say which document a file is, where it is not simply a draft of this brief's working edition."""
     from briefgen.sources.editions import released_editions
 
@@ -91,6 +97,12 @@ def _recognise(file: FileReview, loaded: LoadedBrief, folder: Path) -> None:
     elif file.draft:
         file.notes.append(f"a draft of edition {working} (unreleased)")
     if file.copy_number is not None:
+        if not ledger:
+            file.notes.append(
+                f"numbered copy {file.copy_number:03d} of edition {file.edition} "
+                "(`briefgen review` names its holder from the distribution ledger)"
+            )
+            return
         holder = _copy_holder(folder, loaded, file)
         file.recipient = holder or ""
         file.notes.append(

@@ -75,13 +75,14 @@ class Outcome:
 
 
 def apply_review(review: Review, loaded: LoadedBrief, *, partial: bool = False) -> Outcome:
-    """Write the reviewers' edits back; with refusals and no `partial`, write nothing (and say why)."""
-    from briefgen.errors import ReviewError
+    """Write the reviewers' edits back; with refusals and no `partial`, write nothing.
 
+    The outcome lists every edit, applied or refused (with why and the three texts).
+    """
     planner = _Planner(review, loaded)
     outcome = Outcome(planner.plan())
     if outcome.refused and not partial:
-        raise ReviewError(refusal_text(outcome))
+        return outcome
     contents = planner.contents([e for e in outcome.edits if e.applies])
     if contents:
         _check_on_a_copy(review.folder, loaded, contents)

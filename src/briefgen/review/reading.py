@@ -389,11 +389,11 @@ class _Mapper:
                 if revision is not None:
                     places.setdefault(id(revision), []).append(index)
                     revisions[id(revision)] = revision
-        moved_from: dict[str, list[str]] = {}
+        moves: dict[str, list[str]] = {}  # a move's name: the fields either of its ends stands in
         for identity, indexes in places.items():
             revision = revisions[identity]
-            if revision.kind == "moved away" and revision.move:
-                moved_from.setdefault(revision.move, []).extend(self._holders(indexes))
+            if revision.kind in ("moved away", "moved here") and revision.move:
+                moves.setdefault(revision.move, []).extend(self._holders(indexes))
         for identity, indexes in places.items():
             revision = revisions[identity]
             text = "".join(self.atoms[i].text for i in indexes if self.atoms[i].kind == "text")
@@ -401,19 +401,21 @@ class _Mapper:
                 text = ""
             change = Change(revision.kind, revision.author, revision.date, text, self._context(indexes[0]))
             holders = self._holders(indexes)
-            note = ""
+            notes: dict[str, str] = {}
+            if not holders and revision.move and moves.get(revision.move):
+                holders = moves[revision.move][:1]  # both ends of a move belong to the field it moves
             if not holders and revision.kind.startswith("paragraph"):
-                holders, note = self._paragraph_mark(indexes[0], revision)
-            if not holders and revision.kind == "moved here" and moved_from.get(revision.move):
-                holders = moved_from[revision.move][:1]  # moved text belongs where it was moved from
+                notes = self._paragraph_mark(indexes[0], revision)
+                holders = list(notes)
             if holders:
-                for name in holders:
-                    entry = self._field(name)
+                for key in holders:
+                    entry = self._field(key)
                     entry.changes.append(change)
-                    if revision.kind.startswith("moved"):
-                        note = f"{revision.kind}: the paragraph was moved"
+                    note = notes.get(key, "")
+                    if "moved" in revision.kind:
+                        note = "moved: the reviewer moved this text elsewhere"
                     elif revision.kind.startswith("row") or revision.kind == "table cells":
-                        note = note or revision.kind
+                        note = revision.kind
                     if note and note not in entry.structure:
                         entry.structure.append(note)
             else:
@@ -432,16 +434,19 @@ class _Mapper:
             )
             self.review.unmapped.append(Unmapped(where, change.text, change=change))
 
-    def _paragraph_mark(self, index: int, revision: Revision) -> tuple[list[str], str]:
-        """Return the fields a paragraph mark's change touches: the one it ends, and the next."""
-        before = [n for n, (s, e) in self.spans.items() if e <= index and self._only_marks(e, index)]
-        after = [n for n, (s, e) in self.spans.items() if s > index and self._only_marks(index + 1, s)]
+    def _paragraph_mark(self, index: int, revision: Revision) -> dict[str, str]:
+        """Return the fields a paragraph mark's change touches (the one it ends, the next), and how."""
+        before = [k for k, (s, e) in self.spans.items() if e <= index and self._only_marks(e, index)]
+        after = [k for k, (s, e) in self.spans.items() if s > index and self._only_marks(index + 1, s)]
         if revision.kind == "paragraph deleted" and before:
-            other = after[0] if after else "the next paragraph"
-            return before, f"joined with {other}"
+            if not after:
+                return {before[0]: "joined with the paragraph after it"}
+            return {before[0]: f"joined with {after[0]}", after[0]: f"joined with {before[0]}"}
         if revision.kind == "paragraph inserted" and before:
-            return before, "split: a new paragraph after it"
-        return [], ""
+            return {before[0]: "split: a new paragraph after it"}
+        if "moved" in revision.kind and before:
+            return {before[0]: "moved"}
+        return {}
 
     def _only_marks(self, start: int, end: int) -> bool:
         return all(not a.solid for a in self.atoms[start:end])
