@@ -320,6 +320,8 @@ def word_review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     word.delete_across("the basins.", "Limit mining ", "Juan Perez")
     word.move_before("Andean towns call it", "Lima depends on", "Maria Lopez")
     word.comment("Rabatel, Antoine", "Use the 2019 update.", "Juan Perez")
+    word.insert("Evidence", " (two studies)", "Juan Perez")  # typed into a generated label
+    word.insert_in_part("word/footer1.xml", "Water Security in the Andes", " (draft 2)", "Maria Lopez")
     path = root / "word.docx"
     path.write_bytes(word.save())
     return andes, path
@@ -391,9 +393,19 @@ def test_every_comment_and_revision_of_a_word_review_is_mapped_or_listed(
     _, path = word_review
     assert_none_lost(word_read, path)
     assert word_read.comment_count == 5  # a thread of three, one on the insertion, one on the references
-    [references] = word_read.unmapped
+    [references] = [u for u in word_read.unmapped if u.comment is not None]
+    [label] = [u for u in word_read.unmapped if u.change is not None and "header" not in u.where]
+    [footer] = [u for u in word_read.unmapped if u.change is not None and "header" in u.where]
     assert references.comment is not None and references.comment.text == "Use the 2019 update."
     assert references.context.startswith("Rabatel, Antoine")
+    assert references.where == "generated text (not from a source field)"
+    assert label.change is not None and label.change.text == " (two studies)"
+    assert (label.where, label.context) == (
+        "text the reviewer added outside any field",
+        "Evidence (two studies)",
+    )
+    assert footer.change is not None and footer.change.text == " (draft 2)"
+    assert footer.where == "page furniture (a header or footer)"
 
 
 @pytest.mark.slow
@@ -519,6 +531,14 @@ def test_a_change_to_a_field_edited_since_the_reviewed_edition_is_refused_with_t
     assert "theirs:  “Limit mining glacier tongues.”" in output
     assert "current: “Stop mining near glacier tongues.”" in output
     assert git_diff(briefs_copy) == ""  # all or nothing: the other edit was not written either
+    data = json.loads(runner.invoke(app, ["review", str(andes), str(path), "--apply", "--json"]).output)
+    [refused] = data["refused"]
+    assert (refused["old"], refused["theirs"], refused["current"]) == (
+        "Limit mining near glacier tongues.",
+        "Limit mining glacier tongues.",
+        "Stop mining near glacier tongues.",
+    )
+    assert data["written"] == [] and git_diff(briefs_copy) == ""
     partial = runner.invoke(app, ["review", str(andes), str(path), "--apply", "--partial"])
     assert partial.exit_code == 1
     assert changed_lines(git_diff(briefs_copy)) == [

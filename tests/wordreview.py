@@ -47,9 +47,9 @@ class WordReview:
 
     # --- finding text ---------------------------------------------------------------------------
 
-    def paragraph(self, text: str) -> etree._Element:
-        """Return the body paragraph whose text contains `text`."""
-        for p in self.document.iter(w("p")):
+    def paragraph(self, text: str, root: etree._Element | None = None) -> etree._Element:
+        """Return the paragraph (of the body, or of `root`) whose text contains `text`."""
+        for p in (self.document if root is None else root).iter(w("p")):
             if text in "".join(t.text or "" for t in p.iter(w("t"))):
                 return p
         raise AssertionError(f"no paragraph holds {text!r}")
@@ -109,6 +109,17 @@ class WordReview:
         mark.append(run)
         runs[-1].addnext(mark)
         return mark
+
+    def insert_in_part(self, part: str, after: str, text: str, author: str) -> None:
+        """Insert `text` after `after` in another part (a header or footer), tracked."""
+        root = etree.fromstring(self.entries[part])
+        runs = self.isolate(after, self.paragraph(after, root))
+        mark = self._mark("ins", author)
+        run = copy.deepcopy(runs[-1])
+        run.find(w("t")).text = text
+        mark.append(run)
+        runs[-1].addnext(mark)
+        self.entries[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def delete(self, text: str, author: str, paragraph_text: str | None = None) -> None:
         """Delete `text` (tracked)."""

@@ -242,6 +242,8 @@ class _Mapper:
 
     def _atoms(self) -> None:
         paragraph = 0
+        self.in_paragraph: dict[int, list[int]] = {}
+        """The atoms of each paragraph, by its number."""
         for token in self.reviewed.body.tokens:
             if token.kind == "text":
                 for char in token.text:
@@ -253,6 +255,8 @@ class _Mapper:
                 paragraph += 1
             else:
                 self.atoms.append(_Atom(token.kind, ref=token.ref, change=token.change, paragraph=paragraph))
+        for index, atom in enumerate(self.atoms):
+            self.in_paragraph.setdefault(atom.paragraph, []).append(index)
 
     def _spans(self) -> None:
         starts: dict[str, int] = {}
@@ -270,7 +274,7 @@ class _Mapper:
                 found = self._find(wanted, start, end)
                 if found is not None:
                     start, end = found
-            self.spans[key] = self._with_insertions(start, end)
+            self.spans[key] = self._with_insertions(key, start, end)
 
     def _old(self, start: int, end: int) -> str:
         return "".join(a.text for a in self.atoms[start:end] if a.solid and a.inserted is None).strip("\n")
@@ -281,29 +285,36 @@ class _Mapper:
         last = self.atoms[max(start, end - 1)].paragraph
         indexes = [
             i
-            for i, a in enumerate(self.atoms)
-            if (first <= a.paragraph <= last and a.kind == "text" and a.inserted is None)
-            or (a.kind == "paragraph" and a.inserted is None and first <= a.paragraph < last)
+            for paragraph in range(first, last + 1)
+            for i in self.in_paragraph.get(paragraph, [])
+            if self.atoms[i].inserted is None
+            and (self.atoms[i].kind == "text" or (self.atoms[i].kind == "paragraph" and paragraph < last))
         ]
         text = "".join(self.atoms[i].text if self.atoms[i].kind == "text" else "\x00" for i in indexes)
         target = wanted.replace(PARAGRAPH_BREAK, "\x00")
-        offsets = [n for n in range(len(text)) if text.startswith(target, n)] if target else []
+        offsets = []
+        at = text.find(target) if target else -1
+        while at >= 0:
+            offsets.append(at)
+            at = text.find(target, at + 1)
         if not offsets:
             return None
         here = next((n for n, i in enumerate(indexes) if i >= start), 0)
         best = min(offsets, key=lambda n: abs(n - here))
         return indexes[best], indexes[best + len(target) - 1] + 1
 
-    def _with_insertions(self, start: int, end: int) -> tuple[int, int]:
-        """Widen a span over text inserted right at its edges, in its own paragraphs."""
+    def _with_insertions(self, key: str, start: int, end: int) -> tuple[int, int]:
+        """Widen a span over text inserted right at its edges, up to another field's anchor."""
 
         def inserted(index: int) -> bool:
             atom = self.atoms[index]
+            if atom.kind in ("anchor-start", "anchor-end"):
+                return self.anchors.get(atom.ref, {}).get("key") == key  # its own anchor, not another's
             return (atom.kind == "text" and atom.inserted is not None) or not atom.solid
 
-        while start > 0 and inserted(start - 1) and self.atoms[start - 1].kind != "anchor-end":
+        while start > 0 and inserted(start - 1):
             start -= 1
-        while end < len(self.atoms) and inserted(end) and self.atoms[end].kind != "anchor-start":
+        while end < len(self.atoms) and inserted(end):
             end += 1
         # marks that take no room at the edges stay outside unless they stood inside
         while start < end and not self.atoms[start].solid and self.atoms[start].kind != "anchor-start":
@@ -358,8 +369,8 @@ class _Mapper:
 
     def _context(self, index: int) -> str:
         """Return the paragraph atom `index` stands in, as it reads with the changes accepted."""
-        paragraph = self.atoms[index].paragraph
-        atoms = [a for a in self.atoms if a.paragraph == paragraph and a.kind == "text"]
+        atoms = [self.atoms[i] for i in self.in_paragraph[self.atoms[index].paragraph]]
+        atoms = [a for a in atoms if a.kind == "text"]
         words = "".join(a.text for a in atoms if a.deleted is None)
         if not words.strip():  # a deleted paragraph reads as it was
             words = "".join(a.text for a in atoms)
@@ -426,13 +437,14 @@ class _Mapper:
         for revision in self.reviewed.revisions:  # in the page furniture, or in a note no text cites
             if id(revision) in revisions:
                 continue
-            change = Change(revision.kind, revision.author, revision.date, self._story_text(revision), "")
+            text, context = self._story_text(revision)
+            change = Change(revision.kind, revision.author, revision.date, text, context)
             where = (
                 "page furniture (a header or footer)"
                 if "header" in revision.part or "footer" in revision.part
                 else "a footnote no text refers to"
             )
-            self.review.unmapped.append(Unmapped(where, change.text, change=change))
+            self.review.unmapped.append(Unmapped(where, context, change=change))
 
     def _paragraph_mark(self, index: int, revision: Revision) -> dict[str, str]:
         """Return the fields a paragraph mark's change touches (the one it ends, the next), and how."""
@@ -451,12 +463,26 @@ class _Mapper:
     def _only_marks(self, start: int, end: int) -> bool:
         return all(not a.solid for a in self.atoms[start:end])
 
-    def _story_text(self, revision: Revision) -> str:
+    def _story_text(self, revision: Revision) -> tuple[str, str]:
+        """Return the text of a revision in the page furniture, and the paragraph it stands in."""
         for story in self.reviewed.furniture:
-            texts = [t.text for t in story.tokens if revision in (t.inserted, t.deleted, t.change)]
-            if texts:
-                return _short("".join(texts))
-        return ""
+            paragraph: list[str] = []
+            text: list[str] = []
+            found = False
+            for token in story.tokens:
+                mine = any(r is revision for r in (token.inserted, token.deleted, token.change))
+                if token.kind == "text":
+                    paragraph.append(token.text)
+                    if mine:
+                        text.append(token.text)
+                found = found or mine
+                if token.kind == "paragraph":
+                    if found:
+                        return "".join(text), _short("".join(paragraph))
+                    paragraph = []
+            if found:
+                return "".join(text), _short("".join(paragraph))
+        return "", ""
 
     # --- comments ---------------------------------------------------------------------------------
 
