@@ -322,6 +322,8 @@ def word_review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     word.comment("Rabatel, Antoine", "Use the 2019 update.", "Juan Perez")
     word.insert("Evidence", " (two studies)", "Juan Perez")  # typed into a generated label
     word.insert_in_part("word/footer1.xml", "Water Security in the Andes", " (draft 2)", "Maria Lopez")
+    [run] = word.isolate("drought and shared", word.paragraph("Glaciers, drought and shared basins"))
+    run.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t").text = "droughts and shared"
     path = root / "word.docx"
     path.write_bytes(word.save())
     return andes, path
@@ -383,7 +385,18 @@ def test_a_moved_paragraph_belongs_to_the_field_it_was_moved_from(word_read: Fil
         "paragraph moved here",
     ]
     assert moved.structure == ["moved: the reviewer moved this text elsewhere"]
+    assert moved.old == moved.new == "Andean towns call it yaku — water."  # moved, not deleted
     assert word_read.fields["PE.yaml:highlights[0]"].changes == []
+
+
+@pytest.mark.slow
+def test_a_text_changed_without_tracking_is_said_and_never_applied(word_read: FileReview) -> None:
+    subtitle = word_read.fields["brief.yaml:subtitle"]
+    assert subtitle.old == subtitle.new == "Glaciers, droughts and shared basins"
+    assert subtitle.structure == [
+        "the file's text differs from what its source makes (“Glaciers, drought and shared basins”): "
+        "changed without tracking?"
+    ]
 
 
 @pytest.mark.slow

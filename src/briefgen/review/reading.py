@@ -365,7 +365,19 @@ class _Mapper:
                 continue
             atoms = [a for a in self.atoms[span[0] : span[1]] if a.solid]
             entry.old = "".join(a.text for a in atoms if a.inserted is None).strip("\n")
-            entry.new = "".join(a.text for a in atoms if a.deleted is None).strip("\n")
+            # text moved elsewhere still says what it said: the move is noted, not a deletion
+            kept = [
+                a
+                for a in atoms
+                if a.deleted is None or a.deleted.kind in ("moved away", "paragraph moved away")
+            ]
+            entry.new = "".join(a.text for a in kept).strip("\n")
+            wanted = self.expected.get(key)
+            if wanted is not None and entry.old != wanted:
+                entry.structure.append(
+                    f"the file's text differs from what its source makes (“{_short(wanted, 80)}”): "
+                    "changed without tracking?"
+                )
 
     def _context(self, index: int) -> str:
         """Return the paragraph atom `index` stands in, as it reads with the changes accepted."""
