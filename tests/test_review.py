@@ -600,6 +600,14 @@ def test_a_file_that_is_not_a_word_document_is_a_clear_error(andes: Path, tmp_pa
     )
 
 
+@pytest.mark.unit
+def test_review_without_files_reads_the_reviews_folder_and_says_when_it_is_empty(andes: Path) -> None:
+    result = runner.invoke(app, ["review", str(andes)])
+    assert result.exit_code == 2
+    assert "no file to review: name the reviewers' .docx files, or put them in" in result.output
+    assert runner.invoke(app, ["review", str(andes), "--partial"]).exit_code == 2
+
+
 @pytest.mark.slow
 def test_a_stamped_copy_round_trips_through_libreoffice_and_its_review_names_the_recipient(
     andes: Path, tmp_path: Path

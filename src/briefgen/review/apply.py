@@ -124,6 +124,7 @@ class _Planner:
         self._frozen: dict[int, dict[str, Any] | None] = {}
         self._texts: dict[Path, str] = {}
         self._catalogs: dict[Path, Any] = {}
+        self._english_texts: dict[str, str] | None = None
 
     # --- planning -------------------------------------------------------------------------------
 
@@ -282,12 +283,12 @@ class _Planner:
         return next((m for m in catalog if m.context == key and m.id), None)
 
     def _english(self, key: str) -> str | None:
+        """Return the English the sources hold today for a translated field."""
         from briefgen.translation.fields import texts
 
-        for text in texts(self.loaded, printed_only=False):
-            if text.context == key:
-                return text.english
-        return None
+        if self._english_texts is None:
+            self._english_texts = {t.context: t.english for t in texts(self.loaded, printed_only=False)}
+        return self._english_texts.get(key)
 
     def _edition(self, number: int | None) -> dict[str, Any] | None:
         from briefgen.errors import EditionError
