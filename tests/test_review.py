@@ -194,6 +194,47 @@ def test_a_numbered_copy_keeps_every_anchor_and_says_which_copy_it_is(andes: Pat
     assert read_file(path).fields.keys() == read_file(tmp_path / "pe.docx").fields.keys()
 
 
+@pytest.mark.slow
+def test_libreoffice_keeps_the_anchors_bookmarks_where_it_loses_a_content_controls_tag(
+    andes: Path, tmp_path: Path
+) -> None:
+    """Why the anchors are bookmarks (docs/review.md): the same step, anchored both ways, edited
+    and saved twice by LibreOffice; the bookmark keeps its name, the content control its tag not."""
+    from lxml import etree
+
+    from wordreview import w
+
+    source = draft_docx(andes, tmp_path / "pe.docx")
+    with zipfile.ZipFile(source) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    body = etree.fromstring(entries["word/document.xml"])
+    step = WordReview(source.read_bytes()).paragraph("Limit mining near glacier tongues.")
+    [paragraph] = [p for p in body.iter(w("p")) if etree.tostring(p) == etree.tostring(step)]
+    control = etree.SubElement(paragraph, w("sdt"))
+    properties = etree.SubElement(control, w("sdtPr"))
+    etree.SubElement(properties, w("tag")).set(w("val"), "briefgen:steps-1")
+    etree.SubElement(properties, w("id")).set(w("val"), "4242")
+    content = etree.SubElement(control, w("sdtContent"))
+    for run in [r for r in paragraph if r.tag == w("r")]:
+        content.append(run)
+    entries["word/document.xml"] = etree.tostring(
+        body, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    both = tmp_path / "both.docx"
+    both.write_bytes(_zipped(entries))
+    assert b"briefgen:steps-1" in entries["word/document.xml"]
+    ops: list[dict[str, object]] = [{"op": "delete", "find": "near "}]
+    saved = edited_in_libreoffice(both, tmp_path / "both-saved.docx", ops, tmp_path)
+    with zipfile.ZipFile(saved) as archive:
+        xml = archive.read("word/document.xml").decode()
+    step_anchor = next(
+        f["anchor"] for f in (source_map(source.read_bytes()) or ({}, []))[1] if f["key"] == f"{STEPS}[1]"
+    )
+    assert f'w:name="{step_anchor}"' in xml  # the bookmark came back, by name
+    assert "<w:sdt>" in xml or "<w:sdt " in xml  # LibreOffice kept a content control…
+    assert "briefgen:steps-1" not in xml  # …but not its tag: the field's key would be lost
+
+
 # --- a review made in LibreOffice ------------------------------------------------------------------------------
 
 LIBREOFFICE_REVIEW: list[dict[str, object]] = [
@@ -561,6 +602,23 @@ def test_a_change_to_a_field_edited_since_the_reviewed_edition_is_refused_with_t
 
 
 # --- which file it is -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_edit_that_would_leave_the_sources_invalid_writes_nothing(
+    briefs_copy: Path, tmp_path: Path
+) -> None:
+    andes = briefs_copy / "andes-water"
+    committed(briefs_copy)
+    word = WordReview(draft_docx(andes, tmp_path / "pe.docx").read_bytes())
+    word.delete("Share hydrological data across the Titicaca basin", "Juan Perez")  # a title, all of it
+    word.delete("near ", "Juan Perez", "Limit mining")
+    path = tmp_path / "reviewed.docx"
+    path.write_bytes(word.save())
+    result = runner.invoke(app, ["review", str(andes), str(path), "--apply"])
+    assert result.exit_code == 1
+    assert "share-hydrological-data.yaml:2:8: title: String should have at least 1 character" in result.output
+    assert git_diff(briefs_copy) == ""  # checked on a copy first: nothing was written
 
 
 @pytest.mark.slow
