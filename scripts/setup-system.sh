@@ -13,6 +13,7 @@ packages=(
   libcairo2                      # CairoSVG draws a theme's SVG logo as PNG for Word
   poppler-utils                  # pdftotext, pdffonts, pdftoppm: tests and previews
   libreoffice-writer-nogui       # opens each DOCX headless in the tests
+  python3-uno                    # tests: LibreOffice edits a DOCX as a reviewer would (tests/lo_edit.py)
   python3-venv                   # python -m venv: make setup, and the wheel test's fresh environment
   chromium                       # the browser tests of `briefgen serve` (driven by Playwright)
   strace                         # tests: slows one system call to make races between releases reproducible

@@ -167,6 +167,7 @@ LAYERS: tuple[str, ...] = (
     "briefgen",  # the public API (`load_brief`, `tailor`), for code outside the package and the preview
     "build",
     "distribution",
+    "review",
     "preview",
     "schemas",
     "scaffold",

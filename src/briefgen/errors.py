@@ -128,6 +128,10 @@ class LedgerError(BriefgenError):
     """The distribution ledger cannot be used: missing when it should exist, damaged, foreign or busy."""
 
 
+class ReviewError(BriefgenError):
+    """A reviewer's file cannot be read, or its changes cannot all be written back."""
+
+
 class ScaffoldError(BriefgenError):
     """A starter file cannot be written: it would overwrite an existing file."""
 

@@ -21,7 +21,6 @@ from typing import Any
 import pikepdf
 import pytest
 import tinycss2
-from briefgen.sources.frozen import load_working
 from docx import Document
 from docx.shared import RGBColor
 from pypdf import PdfReader
@@ -42,6 +41,7 @@ from briefgen.render.html import _page_css
 from briefgen.render.pdf import PdfRenderer
 from briefgen.render.theme import theme_css
 from briefgen.render.wordreference import StyleReferences
+from briefgen.sources.frozen import load_working
 from briefgen.sources.loading import load_sources
 from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor

@@ -15,7 +15,18 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from briefgen.cli import build, distribute, editions, explain, init, schema, serve, translate, validate
+from briefgen.cli import (
+    build,
+    distribute,
+    editions,
+    explain,
+    init,
+    review,
+    schema,
+    serve,
+    translate,
+    validate,
+)
 
 
 class BriefgenGroup(TyperGroup):
@@ -54,6 +65,7 @@ app.command("outdated")(distribute.outdated)
 app.command("init")(init.init)
 app.add_typer(init.new_app, name="new")
 app.command("serve")(serve.serve)
+app.command("review")(review.review)
 
 
 def main() -> None:

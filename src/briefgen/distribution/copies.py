@@ -183,7 +183,7 @@ def _prepare_copy(
             assert stamper is not None
             content = stamper.stamp(stamps, index[recipient.id])
         elif fmt == "docx":
-            content = stamp_docx(data["docx"], line)
+            content = stamp_docx(data["docx"], line, number)
         else:
             content = stamp_html(data["html"], line)
         path = copy_path(

@@ -124,6 +124,25 @@ class RichText:
     """A parsed text field: a sequence of blocks."""
 
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    origins: tuple[str | None, ...] = field(default=(), compare=False)
+    """The source field each block comes from (its key, `recommendations/x.yaml:action.steps[2]`),
+    parallel to `blocks`; empty where nobody said. A Word brief anchors each field's blocks.
+    Where a text came from is not what it says: two texts that say the same are equal."""
+
+    def from_field(self, key: str) -> RichText:
+        """Return this text, every block of it marked as coming from the field `key`."""
+        return RichText(self.blocks, (key,) * len(self.blocks))
+
+    def by_field(self) -> list[tuple[str | None, tuple[Block, ...]]]:
+        """Return the blocks in runs that come from one field each (None: from no field)."""
+        origins = self.origins or (None,) * len(self.blocks)
+        runs: list[tuple[str | None, list[Block]]] = []
+        for origin, block in zip(origins, self.blocks, strict=True):
+            if runs and runs[-1][0] == origin:
+                runs[-1][1].append(block)
+            else:
+                runs.append((origin, [block]))
+        return [(origin, tuple(blocks)) for origin, blocks in runs]
 
     def inlines(self) -> tuple[Inline, ...]:
         """Return the inline content of a one-paragraph text (for titles and table cells)."""

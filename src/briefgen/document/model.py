@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from briefgen.canonical import canonical_json as plain_canonical_json
@@ -58,6 +58,30 @@ class LeafResult:
 
 
 @dataclass(frozen=True)
+class SourceField:
+    """A source field whose text a brief shows, as a Word brief's anchors name it."""
+
+    key: str
+    """The field's key, as the PO catalogs' `msgctxt`: `recommendations/x.yaml:action.steps[2]`."""
+    digest: str
+    """The SHA-256 (first 16 hex digits) of the text the brief was made from: the field's value,
+    or its translation in a translated brief; a review compares it to today's."""
+    shape: Literal["text", "inline", "line", "claim"]
+    """How the brief shows it: paragraphs (`text`), one run of rich text (`inline`, a title),
+    typeset plain text (`line`, a heading or fact label), or an evidence claim, its full stop
+    after the citation (`claim`)."""
+    translated: bool | None = None
+    """In a translated brief, whether the catalog translated it (False: the English stands)."""
+    english: str = ""
+    """In a translated brief, the digest of the English the translation was made for."""
+
+
+def text_digest(text: str) -> str:
+    """Return the digest a SourceField keeps of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
 class ProfileRow:
     """One line of the "At a glance" table."""
 
@@ -67,6 +91,8 @@ class ProfileRow:
     year: int | None
     source: str | None
     """Author-date label of the source ("World Bank, 2020"), if any."""
+    label_origin: str | None = field(default=None, compare=False)
+    """The key of the field the label comes from."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +105,18 @@ class EvidenceItem:
 
     def cited(self) -> tuple[Inline, ...]:
         """Return the claim with its citation before the closing full stop: "… 1980s (UNESCO, 2021)."."""
+        claim, tail = self.parts()
+        return (*claim, *tail)
+
+    def parts(self) -> tuple[tuple[Inline, ...], tuple[Inline, ...]]:
+        """Return the claim without its closing full stop, and what follows it: citation and stop."""
         inlines = list(self.claim.inlines())
         last = inlines[-1] if inlines else None
         stop = ""
         if isinstance(last, Text) and last.text.rstrip().endswith("."):
             stop = "."
             inlines[-1] = Text(last.text.rstrip()[:-1], last.lang)
-        return (*inlines, Text(" "), self.citation, Text(stop))
+        return tuple(inlines), (Text(" "), self.citation, Text(stop))
 
 
 @dataclass(frozen=True)
@@ -249,6 +280,14 @@ class TailoredBrief:
     """A translation with passages still in the source language: every page says so."""
     theme: Theme = DEFAULT_THEME
     """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
+    title_origin: str | None = None
+    """The key of the field the title comes from (as `RichText.origins` name them)."""
+    subtitle_origin: str | None = None
+    """The key of the field the subtitle comes from."""
+    section_origins: tuple[str | None, ...] = ()
+    """The key of each analysis section's heading, parallel to `sections`."""
+    fields: tuple[SourceField, ...] = ()
+    """Every source field the brief shows, once: what a Word brief's anchors record of each."""
 
     @property
     def prepared_for(self) -> str:

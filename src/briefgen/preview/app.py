@@ -4,6 +4,7 @@ Routes, and nothing else is served:
   /                          the overview (`?scenario=` recomputes the matrix)
   /country/<CODE>            one country's preview
   /country/<CODE>/pdf|docx   that country's document, rendered on demand in this process
+  /review                    the review report on the reviewers' files in the brief's reviews/ folder
   /events?page=…&digest=…    Server-Sent Events: "change" when that page's content changed
   /static/<name>             the preview's own stylesheet and script
   /assets/<path>             the documents' template assets (stylesheets, images, fonts)
@@ -159,6 +160,11 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
             },
         )
 
+    async def review(request: Request) -> Response:
+        page: Page = await run_in_threadpool(preview.review_page)
+        response = HTMLResponse(page.html, status_code=page.status, headers={"cache-control": "no-store"})
+        return _secured(response, page.style_hashes)
+
     async def events(request: Request) -> Response:
         key = _page_key(request.query_params.get("page", ""))
         if key is None:
@@ -219,6 +225,7 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
             Route("/", overview, methods=["GET", "HEAD"]),
             Route("/country/{code}", country, methods=["GET", "HEAD"]),
             Route("/country/{code}/{fmt}", document, methods=["GET", "HEAD"]),
+            Route("/review", review, methods=["GET", "HEAD"]),
             Route("/events", events, methods=["GET"]),
             Route("/static/{name}", static, methods=["GET", "HEAD"]),
             Route("/assets/{path:path}", asset, methods=["GET", "HEAD"]),

@@ -115,6 +115,13 @@ def country(snapshot: Snapshot, brief: TailoredBrief, html: str, scenario: str |
     return _finish(200, text, hashes)
 
 
+def review(snapshot: Snapshot, fragment: str | None, css: str, problem: str | None) -> Page:
+    """Return the review page: the report on the reviewers' files in the brief's reviews/ folder."""
+    context = {"fragment": fragment, "css": css, "problem": problem}
+    text = environment().get_template("review.html").render(snapshot=snapshot, digest=_DIGEST_SLOT, **context)
+    return _finish(200, text, (_style_hash(css),))
+
+
 def missing(snapshot: Snapshot, message: str) -> Page:
     """Return the page for a country or scenario the brief does not have."""
     return _page("missing.html", snapshot, {"message": message}, status=404)

@@ -45,6 +45,18 @@ def render(brief: TailoredBrief, fmt: str) -> bytes:
     return renderer_for(fmt).render(brief)
 
 
+def review_report(folder: Path, loaded: LoadedBrief) -> tuple[str, str]:
+    """Return the review report of the files in the brief's reviews/ folder: HTML fragment and CSS.
+
+    Reads only: the files, the sources and the released editions (not the distribution ledger).
+    """
+    from briefgen.review import review, reviewed_files
+    from briefgen.review.report import report_css, report_fragment
+
+    found = review(folder, reviewed_files(folder), working=loaded, ledger=False)
+    return report_fragment(found), report_css()
+
+
 def media_type(fmt: str) -> str:
     """Return the media type of a format, from the formats table."""
     from briefgen.formats import format_named

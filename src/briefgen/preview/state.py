@@ -169,6 +169,21 @@ class Preview:
         brief = self._tailored(caches, snapshot, key.country, scenario)
         return pages.country(snapshot, brief, pipeline.render(brief, "html").decode("utf-8"), key.scenario)
 
+    def review_page(self) -> Page:
+        """Return the review page, read afresh from the brief's reviews/ folder (nothing is written)."""
+        from briefgen.errors import BriefgenError
+
+        snapshot = self.snapshot
+        if snapshot.loaded is None:
+            return pages.waiting(snapshot, self.folder)
+        try:
+            fragment, css = pipeline.review_report(self.folder, snapshot.loaded)
+        except BriefgenError as exc:
+            from briefgen.review.report import report_css
+
+            return pages.review(snapshot, None, report_css(), str(exc))
+        return pages.review(snapshot, fragment, css, None)
+
     def document(self, key: PageKey, fmt: str) -> tuple[bytes, str] | None:
         """Return one country's DOCX or PDF and its file name, or None if there is no such brief."""
         if fmt not in DOCUMENT_FORMATS or key.country is None:

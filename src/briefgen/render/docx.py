@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -37,6 +39,7 @@ from briefgen.document.doctree import (
     Link,
     NumberedList,
     Paragraph,
+    RichText,
     Strong,
     Table,
     Text,
@@ -108,6 +111,7 @@ class _BriefWriter:
         self.words: Mapping[str, str] = words(brief.language)
         self.container: ooxml.BlockContainer = document
         """Where paragraphs go: the body, or the cell of a box."""
+        self.anchors = ooxml.Anchors()
 
     def write(self) -> None:
         ooxml.clear_body(self.doc)
@@ -125,6 +129,47 @@ class _BriefWriter:
         }
         for part in outline(self.brief):
             parts[part]()
+        self.source_map()
+
+    def source_map(self) -> None:
+        """Say, in the document, which source field each anchor names (what `review` reads back)."""
+        brief = self.brief
+        attributes = {
+            "brief": brief.brief_id,
+            "edition": str(brief.edition),
+            "language": brief.language,
+            "country": brief.country,
+            "draft": "true" if brief.draft else "false",
+        }
+        if brief.scenario:
+            attributes["scenario"] = brief.scenario
+        known = {f.key: f for f in brief.fields}
+        fields = []
+        for name, key in self.anchors.placed:
+            entry = {"anchor": name, "key": key}
+            field = known.get(key)
+            if field is not None:
+                entry.update(digest=field.digest, shape=field.shape)
+                if field.translated is not None:
+                    entry["translated"] = "true" if field.translated else "false"
+                if field.english:
+                    entry["english"] = field.english
+            fields.append(entry)
+        ooxml.write_source_map(self.doc, attributes, fields)
+
+    @contextmanager
+    def anchored(self, key: str | None, paragraph: WordParagraph | None = None) -> Iterator[None]:
+        """Anchor what is written inside the block as the text of field `key` (nothing if None).
+
+        With `paragraph`, the runs added to it; otherwise the paragraphs added where paragraphs go.
+        """
+        if key is None:
+            yield
+            return
+        element = paragraph._p if paragraph is not None else _element_of(self.container)
+        mark = self.anchors.mark(element)
+        yield
+        self.anchors.wrap(element, mark, key)
 
     # --- the parts of a brief, in reading order ---------------------------------------------------
 
@@ -156,9 +201,9 @@ class _BriefWriter:
 
     def title_block(self) -> None:
         brief = self.brief
-        self.plain("Title", brief.title)
+        self.plain("Title", brief.title, brief.title_origin)
         if brief.subtitle:
-            self.plain("Subtitle", brief.subtitle)
+            self.plain("Subtitle", brief.subtitle, brief.subtitle_origin)
         self.plain("Prepared For", brief.prepared_for)
         meta = [brief.organisation, brief.date_text, fill(self.words["edition"], edition=brief.edition)]
         if not brief.scenario_is_default and brief.scenario_label:
@@ -189,7 +234,7 @@ class _BriefWriter:
 
     def summary(self) -> None:
         self.plain("Heading 1", self.words["summary"])
-        self.blocks(self.brief.summary.blocks, "Summary")
+        self.text(self.brief.summary, "Summary")
 
     def profile(self) -> None:
         brief = self.brief
@@ -198,7 +243,7 @@ class _BriefWriter:
             self.profile_table(brief.profile)
         if brief.highlights:
             self.label_line(self.words["highlights"])
-            self.blocks((BulletList(tuple(h.blocks for h in brief.highlights)),))
+            self.items("List Bullet", brief.highlights)
         self.figures("profile")
 
     def figures(self, place: str) -> None:
@@ -241,7 +286,7 @@ class _BriefWriter:
             ooxml.keep_row_on_one_page(added)
             year = str(row.year) if row.year is not None else ""
             fact, value, year_cell = added.cells
-            self._cell(fact, "Table Text", row.label)
+            self._cell(fact, "Table Text", row.label, row.label_origin)
             if letter:
                 self.run(fact.paragraphs[0], letter, "Source Mark")
             self._cell(value, "Table Text", row.value)
@@ -257,16 +302,18 @@ class _BriefWriter:
                 self.run(notes, letter, "Source Mark")
                 self.run(notes, "\u200a" + source + ("; " if n < len(sources) - 1 else "."))
 
-    def _cell(self, cell: _Cell, style: str, text: str) -> None:
+    def _cell(self, cell: _Cell, style: str, text: str, origin: str | None = None) -> None:
         paragraph = cell.paragraphs[0]
         ooxml.set_paragraph_style(paragraph, self.styles.id(style))
         if text:
-            paragraph.add_run(_text(text))
+            with self.anchored(origin, paragraph):
+                paragraph.add_run(_text(text))
 
     def analysis(self) -> None:
-        for heading, body in self.brief.sections:
-            self.plain("Heading 1", heading)
-            self.blocks(body.blocks)
+        origins = self.brief.section_origins or (None,) * len(self.brief.sections)
+        for (heading, body), origin in zip(self.brief.sections, origins, strict=True):
+            self.plain("Heading 1", heading, origin)
+            self.text(body)
             self.figures(heading)
 
     def recommendations(self) -> None:
@@ -285,7 +332,8 @@ class _BriefWriter:
         heading.paragraph_format.first_line_indent = -NUMBER_INDENT
         self.run(heading, str(rec.number), "Heading Number")
         heading.add_run("\t")
-        self.inlines(heading, rec.title.inlines(), "Heading 2")
+        with self.anchored(_origin(rec.title), heading):
+            self.inlines(heading, rec.title.inlines(), "Heading 2")
 
     def card_meta(self, rec: TailoredRecommendation) -> None:
         meta: list[tuple[str, str]] = []
@@ -301,35 +349,40 @@ class _BriefWriter:
 
     def card_when(self, rec: TailoredRecommendation) -> None:
         self.label_line(self.words["when"])
-        self.blocks(rec.trigger.blocks)
+        self.text(rec.trigger)
         if rec.applies_because:
             self.plain("Normal", rec.applies_because)
 
     def card_watch(self, rec: TailoredRecommendation) -> None:
         self.label_line(self.words["watch"])
-        self.blocks((BulletList(tuple(w.blocks for w in rec.watch)),))
+        self.items("List Bullet", rec.watch)
 
     def card_what(self, rec: TailoredRecommendation) -> None:
         self.label_line(self.words["what"])
-        self.blocks(rec.action.blocks)
+        self.text(rec.action)
         if rec.steps:
-            self.blocks((NumberedList(tuple(s.blocks for s in rec.steps)),))
+            self.items("List Number", rec.steps)
 
     def card_why(self, rec: TailoredRecommendation) -> None:
         assert rec.rationale is not None  # the card shows this part only when there is one
         self.label_line(self.words["why"])
-        self.blocks(rec.rationale.blocks)
+        self.text(rec.rationale)
 
     def card_evidence(self, rec: TailoredRecommendation) -> None:
         self.label_line(self.words["evidence"])
-        self.blocks((BulletList(tuple((Paragraph(item.cited()),) for item in rec.evidence)),))
+        for item in rec.evidence:  # the claim is the field; its citation and stop are not
+            paragraph = self.paragraph("List Bullet")
+            claim, tail = item.parts()
+            with self.anchored(_origin(item.claim), paragraph):
+                self.inlines(paragraph, claim, "List Bullet")
+            self.inlines(paragraph, tail, "List Bullet")
 
     def card_country_note(self, rec: TailoredRecommendation) -> None:
         assert rec.country_note is not None  # the card shows this part only when there is one
         opening = self.paragraph("Country Note")
         opening.paragraph_format.keep_with_next = True
         self.run(opening, fill(self.words["for_country"], country=self.brief.country_name), "Label")
-        self.blocks(rec.country_note.blocks, "Country Note")
+        self.text(rec.country_note, "Country Note")
 
     def references(self) -> None:
         self.plain("Heading 1", self.words["references"])
@@ -344,10 +397,11 @@ class _BriefWriter:
         ooxml.set_paragraph_style(paragraph, self.styles.id(style))
         return paragraph
 
-    def plain(self, style: str, text: str) -> WordParagraph:
-        """Append a paragraph of plain text in `style`."""
+    def plain(self, style: str, text: str, origin: str | None = None) -> WordParagraph:
+        """Append a paragraph of plain text in `style` (anchored as field `origin`'s, if given)."""
         paragraph = self.paragraph(style)
-        self.run(paragraph, text)
+        with self.anchored(origin, paragraph):
+            self.run(paragraph, text)
         return paragraph
 
     def run(self, target: ooxml.RunContainer, text: str, style: str | None = None) -> Run | None:
@@ -362,6 +416,19 @@ class _BriefWriter:
 
     def label_line(self, words: str) -> None:
         self.run(self.paragraph("Label Line"), words, "Label")
+
+    def text(self, text: RichText, style: str = "Normal") -> None:
+        """Append a text's paragraphs in `style`, each field's paragraphs anchored as its own."""
+        for origin, blocks in text.by_field():
+            with self.anchored(origin):
+                self.blocks(blocks, style)
+
+    def items(self, style: str, texts: Iterable[RichText]) -> None:
+        """Append a list in `style` (List Number counts from 1), one item a text, each anchored."""
+        num = ooxml.restart_numbering(self.doc, style) if style == "List Number" else None
+        for text in texts:
+            with self.anchored(_origin(text)):
+                self._list_item(text.blocks, style, num, 0)
 
     def blocks(self, blocks: Iterable[Block], style: str = "Normal", depth: int = 0) -> None:
         """Append paragraphs in `style`, and lists in the list styles, nested `depth` deep."""
@@ -458,7 +525,111 @@ class _BriefWriter:
         return run
 
 
+def _element_of(container: ooxml.BlockContainer) -> BaseOxmlElement:
+    """Return the XML element paragraphs are added to: the body's, or a table cell's."""
+    if isinstance(container, _Cell):
+        return container._tc
+    body: BaseOxmlElement = container.element.body  # type: ignore[attr-defined]
+    return body
+
+
+def _origin(text: RichText) -> str | None:
+    """Return the one field a text comes from, if it comes from one."""
+    found = set(text.origins)
+    return found.pop() if len(found) == 1 else None
+
+
 def _citation_text(citation: Citation) -> str:
     """Return "Chen, 2020, p.\u00a03": the locator never parted from its number by a line end."""
     text = citation.text or "; ".join(item.key for item in citation.items)
     return _PAGE_LOCATOR.sub(lambda m: f"{m.group(1)}.\u00a0", text)
+
+
+# --- what a Word brief shows of each source field, as `review` reads it back ------------------------
+
+PARAGRAPH_BREAK = "\n\n"
+"""Between two paragraphs of one field, as its text is read back (Markdown's own separator)."""
+
+
+def shown_text(text: RichText | tuple[Inline, ...] | str) -> str:
+    """Return what the DOCX shows of a text as its anchor holds it, read back as plain text.
+
+    Paragraphs (list items and table cells too) are separated by a blank line, a footnote is
+    `^[…]` where its mark stands, a citation reads as printed: "(Chen, 2020, p. 3)". `review`
+    compares a reviewer's file with it, and checks an edit carried into the sources by it.
+    """
+    if isinstance(text, str):
+        return _text(text)
+    if isinstance(text, RichText):
+        paragraphs: list[str] = []
+        _shown_blocks(text.blocks, paragraphs)
+        return PARAGRAPH_BREAK.join(paragraphs).strip("\n")
+    return _shown_inlines(text, False)
+
+
+def field_texts(brief: TailoredBrief) -> dict[str, str]:
+    """Return, for each source field a brief's DOCX anchors, the text it shows (as `shown_text`).
+
+    Walks the brief as the writer does, part by part; a test holds the two together.
+    """
+    out: dict[str, str] = {}
+
+    def add(key: str | None, text: RichText | tuple[Inline, ...] | str) -> None:
+        if key is not None:
+            out.setdefault(key, shown_text(text))
+
+    def rich(text: RichText) -> None:
+        for origin, blocks in text.by_field():
+            add(origin, RichText(blocks))
+
+    add(brief.title_origin, brief.title)
+    if brief.subtitle:
+        add(brief.subtitle_origin, brief.subtitle)
+    rich(brief.summary)
+    for row in brief.profile:
+        add(row.label_origin, row.label)
+    for highlight in brief.highlights:
+        rich(highlight)
+    origins = brief.section_origins or (None,) * len(brief.sections)
+    for (heading, body), origin in zip(brief.sections, origins, strict=True):
+        add(origin, heading)
+        rich(body)
+    for rec in brief.recommendations:
+        add(_origin(rec.title), rec.title.inlines())
+        for text in (rec.trigger, *rec.watch, rec.action, *rec.steps, rec.rationale, rec.country_note):
+            if text is not None:
+                rich(text)
+        for item in rec.evidence:
+            add(_origin(item.claim), item.parts()[0])
+    return out
+
+
+def _shown_blocks(blocks: Iterable[Block], out: list[str]) -> None:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(_shown_inlines(block.children, False))
+        elif isinstance(block, Table):
+            for row in ((block.header,) if block.header else ()) + block.rows:
+                columns = max([len(block.header), *(len(r) for r in block.rows)])
+                cells = list(row) + [()] * (columns - len(row))
+                out.extend(_shown_inlines(cell, False) for cell in cells)
+        else:
+            for item in block.items:
+                _shown_blocks(item, out)
+
+
+def _shown_inlines(children: Iterable[Inline], in_footnote: bool) -> str:
+    out = []
+    for child in children:
+        if isinstance(child, Text | Code):
+            out.append(_text(child.text))
+        elif isinstance(child, Emphasis | Strong | Link):
+            out.append(_shown_inlines(child.children, in_footnote))
+        elif isinstance(child, LineBreak):
+            out.append("\n")
+        elif isinstance(child, Citation):
+            out.append(_text(f"({_citation_text(child)})"))
+        elif isinstance(child, Footnote):
+            inner = _shown_inlines(child.children, True)
+            out.append(f" ({inner})" if in_footnote else f"^[{inner}]")
+    return "".join(out)

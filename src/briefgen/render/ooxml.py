@@ -64,6 +64,19 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels")
 
 
+def safe_xml(data: bytes) -> BaseOxmlElement:
+    """Return the root of XML from a file someone else wrote (a reviewer's DOCX); ValueError if bad.
+
+    python-docx's own parser, as it reads every DOCX it opens: it expands no entity (so no
+    entity bomb and no file read through one) and fetches nothing from the network.
+    """
+    try:
+        root: BaseOxmlElement = parse_xml(data)
+    except SyntaxError as exc:  # lxml's XMLSyntaxError
+        raise ValueError(f"not well-formed XML: {exc}") from None
+    return root
+
+
 class RunContainer(Protocol):
     """Something runs can be added to: a paragraph, or a hyperlink inside one."""
 
@@ -541,3 +554,155 @@ def add_watermark(
     pict = parse_xml(f"<w:pict {nsdecls('w')}>{_TEXT_PATH_TYPE.format(vml=_VML)}{shape}</w:pict>")
     run = paragraph.add_run()
     run._r.append(pict)
+
+
+# --- anchors: where each text of a brief came from ------------------------------------------------
+
+ANCHOR_PREFIX = "_bg"
+"""Bookmark names of anchors start so: a leading underscore makes a bookmark hidden in Word."""
+SOURCES_NAMESPACE = "urn:briefgen:sources:1"
+"""The namespace of the custom XML part that says what each anchor names."""
+_BOOKMARK_START, _BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+_SECT_PR, _W_P, _P_PR = qn("w:sectPr"), qn("w:p"), qn("w:pPr")
+_ITEM_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<ds:datastoreItem ds:itemID="{{{guid}}}" '
+    'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+    f'<ds:schemaRefs><ds:schemaRef ds:uri="{SOURCES_NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>'
+)
+
+
+def anchor_name(key: str) -> str:
+    """Return the bookmark name of the anchor of field `key`: `_bg` and 12 hex digits of its hash.
+
+    Word keeps bookmark names of up to 40 letters, digits and underscores; a key is longer and
+    freer, so the name is its digest, and the document's source map says which key it is.
+    """
+    import hashlib
+
+    return ANCHOR_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+class Anchors:
+    """Hidden bookmarks around the texts of a document that come from source fields.
+
+    Bookmarks, not content controls: Word and LibreOffice both keep a bookmark, with its name and
+    place, through editing, tracked changes and saving again; LibreOffice 7.4 drops a content
+    control's tag and breaks paragraph-level ones (docs/review.md says how this was tested).
+    """
+
+    def __init__(self) -> None:
+        self.placed: list[tuple[str, str]] = []
+        """(bookmark name, field key) of each anchor, in document order."""
+        self._names: set[str] = set()
+
+    @staticmethod
+    def mark(element: BaseOxmlElement) -> int:
+        """Return where `element` (a paragraph, the body or a table cell) ends now."""
+        return sum(1 for child in element if child.tag != _SECT_PR)
+
+    def wrap(self, element: BaseOxmlElement, mark: int, key: str) -> None:
+        """Anchor what was added to `element` since `mark` as the text of field `key`.
+
+        Inside a paragraph the bookmark encloses the new runs; in the body or a cell each new
+        paragraph gets one of its own, around all its runs: LibreOffice 7.4 breaks a bookmark
+        that spans paragraphs when it saves.
+        """
+        added = [child for child in element if child.tag != _SECT_PR][mark:]
+        if not added:
+            return
+        if element.tag == _W_P:
+            self._bookmark(element, added[0], added[-1], key)
+            return
+        for paragraph in [p for child in added for p in child.iter(_W_P)]:
+            properties = paragraph.find(_P_PR)
+            runs = [child for child in paragraph if child is not properties]
+            self._bookmark(paragraph, runs[0] if runs else None, runs[-1] if runs else None, key)
+
+    def _bookmark(
+        self,
+        paragraph: BaseOxmlElement,
+        first: BaseOxmlElement | None,
+        last: BaseOxmlElement | None,
+        key: str,
+    ) -> None:
+        name = anchor_name(key)
+        if name in self._names:  # a field's second paragraph (or a field shown twice) is told apart
+            name = f"{name}_{sum(1 for n in self._names if n.startswith(name)) + 1}"
+        self._names.add(name)
+        number = len(self.placed) + 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(number))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(number))
+        if first is None or last is None:
+            paragraph.append(start)
+            paragraph.append(end)
+        else:
+            first.addprevious(start)
+            last.addnext(end)
+        self.placed.append((name, key))
+
+
+def write_source_map(document: Document, attributes: Mapping[str, str], fields: list[dict[str, str]]) -> None:
+    """Add the custom XML part that says which field each anchor names, and of which brief.
+
+    `attributes` describe the document (brief, edition, language, country…); each of `fields`
+    is one anchor (its bookmark name, the field's key and what the brief recorded of it). Word
+    and LibreOffice keep a custom XML part as it is, and show it nowhere.
+    """
+    import hashlib
+    import uuid
+    from xml.sax.saxutils import quoteattr
+
+    from docx.opc.part import Part
+
+    def attrs(values: Mapping[str, str]) -> str:
+        return "".join(f" {name}={quoteattr(xml_safe(value))}" for name, value in values.items())
+
+    body = "".join(f"<field{attrs(field)}/>" for field in fields)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<sources xmlns="{SOURCES_NAMESPACE}"{attrs(attributes)}>{body}</sources>'
+    ).encode()
+    package = document.part.package
+    item = Part(package.next_partname("/customXml/item%d.xml"), CT.XML, xml, package)
+    guid = uuid.UUID(bytes=hashlib.sha256(xml).digest()[:16], version=4)  # same map, same bytes
+    name = str(item.partname).replace("/item", "/itemProps")
+    properties = Part(
+        PackURI(name),
+        CT.OFC_CUSTOM_XML_PROPERTIES,
+        _ITEM_PROPERTIES.format(guid=str(guid).upper()).encode(),
+        package,
+    )
+    item.relate_to(properties, RT.CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT.CUSTOM_XML)
+
+
+def source_map(package: bytes) -> tuple[dict[str, str], list[dict[str, str]]] | None:
+    """Return the attributes and fields of a DOCX's source map, or None when it has none."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for name in sorted(archive.namelist()):
+            if not (name.startswith("customXml/item") and name.endswith(".xml")) or "Props" in name:
+                continue
+            try:
+                root = safe_xml(archive.read(name))
+            except ValueError:  # lxml's syntax error is one
+                continue
+            if root.tag != f"{{{SOURCES_NAMESPACE}}}sources":
+                continue
+            fields = [dict(child.attrib) for child in root if child.tag == f"{{{SOURCES_NAMESPACE}}}field"]
+            return dict(root.attrib), fields
+    return None
+
+
+def mark_copy(package: bytes, copy_number: int) -> bytes:
+    """Return a DOCX whose source map also names the numbered copy it is (`copy="7"`)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    marker = f'<sources xmlns="{SOURCES_NAMESPACE}"'.encode()
+    for name, data in entries.items():
+        if name.startswith("customXml/item") and marker in data:
+            entries[name] = data.replace(marker, marker + f' copy="{copy_number}"'.encode(), 1)
+    return write_package(entries)

@@ -14,6 +14,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
@@ -373,6 +374,8 @@ class DocxParts:
         else the same instance if both documents define it alike, else a copy of its old one.
         """
         self._carry_links(element, source, self.DOCUMENT)
+        for mark in [*element.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))]:
+            mark.getparent().remove(mark)  # the old text's anchors: the new text holds the same names
         notes = self.xml(self.FOOTNOTES)
         for reference in list(element.iter(qn("w:footnoteReference"))):
             old_id = reference.get(qn("w:id"))
@@ -467,3 +470,358 @@ def _with_id(root: BaseOxmlElement, tag: str, attribute: str, value: str) -> Bas
     name = tag if tag.startswith("{") else qn(tag)
     key = qn(attribute) if ":" in attribute else attribute
     return next((child for child in root.iter(name) if child.get(key) == value), None)
+
+
+# --- reading a reviewed document -----------------------------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_REVISION_KINDS = {
+    "ins": "insertion",
+    "del": "deletion",
+    "moveFrom": "moved away",
+    "moveTo": "moved here",
+}
+_FORMATTING_CHANGES = {
+    "rPrChange",
+    "pPrChange",
+    "sectPrChange",
+    "tblPrChange",
+    "tblGridChange",
+    "trPrChange",
+    "tcPrChange",
+    "tblPrExChange",
+    "numberingChange",
+}
+_STRUCTURE_CHANGES = {"cellIns", "cellDel", "cellMerge", "customXmlInsRangeStart", "customXmlDelRangeStart"}
+_SKIPPED = {"sdtPr", "sdtEndPr", "instrText", "delInstrText", "drawing", "pict", "object", "fldData"}
+"""Elements whose content is not text a reader sees."""
+REVIEW_PARTS_LIMIT = 64 * 1024 * 1024
+"""The most a reviewed file's parts may hold, unpacked (a zip bomb is refused, not unpacked)."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One tracked change of a reviewed document, as its file holds it."""
+
+    id: str
+    kind: str
+    """`insertion`, `deletion`, `moved away`, `moved here`, `paragraph inserted`, `paragraph
+    deleted` (a paragraph mark: one paragraph split, or two joined), `paragraph moved away`,
+    `paragraph moved here`, `row inserted`, `row deleted`, `formatting` or `table cells`."""
+    author: str
+    date: str
+    part: str
+    """The part it stands in: `word/document.xml`, `word/footer1.xml`…"""
+    move: str = ""
+    """For a move: the name Word gives both of its ends."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One step through a story of a document, in reading order."""
+
+    kind: str
+    """`text`, `paragraph` (a paragraph's end), `anchor-start`, `anchor-end`, `comment-start`,
+    `comment-end`, `comment-ref`, or `change` (a revision that holds no text)."""
+    text: str = ""
+    inserted: Revision | None = None
+    """The insertion (or move here) the text belongs to."""
+    deleted: Revision | None = None
+    """The deletion (or move away) that took the text out."""
+    ref: str = ""
+    """The anchor's bookmark name, or the comment's id."""
+    change: Revision | None = None
+    """For `change`: the revision."""
+
+
+@dataclass
+class Story:
+    """A part of a reviewed document read as tokens: the body (footnotes read where they stand)
+    or a header or footer."""
+
+    part: str
+    tokens: list[Token]
+
+
+@dataclass
+class ReviewedDocx:
+    """A reviewed DOCX, read: its stories, its comments, and every revision element it holds."""
+
+    body: Story
+    furniture: list[Story]
+    """Headers and footers."""
+    comments: list[dict[str, str]]
+    """Each comment: id, author, initials, date, text, para (its last paragraph's w14:paraId),
+    parent (the paraId of the comment it answers), done ("1" when resolved)."""
+    revisions: list[Revision]
+    """Every revision element of the file, once each, in the order read."""
+
+
+def _local(element: BaseOxmlElement) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _attr(element: BaseOxmlElement, name: str) -> str:
+    return element.get(f"{{{_W}}}{name}") or ""
+
+
+class _StoryReader:
+    """Walks one story's XML into tokens, reading footnotes where their references stand."""
+
+    def __init__(self, part: str, notes: Mapping[str, BaseOxmlElement], revisions: list[Revision]) -> None:
+        self.part = part
+        self.notes = notes
+        self.revisions = revisions
+        self.tokens: list[Token] = []
+        self.bookmarks: dict[str, str] = {}
+        self.move_name = ""
+
+    def revision(self, element: BaseOxmlElement, kind: str, part: str | None = None) -> Revision:
+        found = Revision(
+            _attr(element, "id"),
+            kind,
+            _attr(element, "author"),
+            _attr(element, "date"),
+            part or self.part,
+            self.move_name if "moved" in kind else "",
+        )
+        self.revisions.append(found)
+        return found
+
+    def read(
+        self, element: BaseOxmlElement, inserted: Revision | None = None, deleted: Revision | None = None
+    ) -> None:
+        for child in element:
+            name = _local(child)
+            if name in _SKIPPED:
+                continue
+            if name == "p":
+                self.paragraph(child, inserted, deleted)
+            elif name == "r":
+                self.run(child, inserted, deleted)
+            elif name in ("ins", "moveTo"):
+                found = self.revision(child, _REVISION_KINDS[name])
+                self.tokens.append(Token("change", change=found))  # where it stands, even holding no text
+                self.read(child, found, deleted)
+            elif name in ("del", "moveFrom"):
+                found = self.revision(child, _REVISION_KINDS[name])
+                self.tokens.append(Token("change", change=found))
+                self.read(child, inserted, found)
+            elif name == "bookmarkStart":
+                bookmark = _attr(child, "name")
+                if bookmark.startswith("_bg"):
+                    self.bookmarks[_attr(child, "id")] = bookmark
+                    self.tokens.append(Token("anchor-start", ref=bookmark))
+            elif name == "bookmarkEnd":
+                bookmark = self.bookmarks.pop(_attr(child, "id"), "")
+                if bookmark:
+                    self.tokens.append(Token("anchor-end", ref=bookmark))
+            elif name in ("commentRangeStart", "commentRangeEnd"):
+                kind = "comment-start" if name == "commentRangeStart" else "comment-end"
+                self.tokens.append(Token(kind, ref=_attr(child, "id")))
+            elif name in ("moveFromRangeStart", "moveToRangeStart"):
+                self.move_name = _attr(child, "name")
+            elif name == "tr":
+                self.row(child, inserted, deleted)
+            elif name in _FORMATTING_CHANGES:
+                self.tokens.append(Token("change", change=self.revision(child, "formatting")))
+            elif name in _STRUCTURE_CHANGES:
+                self.tokens.append(Token("change", change=self.revision(child, "table cells")))
+            elif name in ("pPr", "rPr", "tblPr", "tcPr", "sectPr", "tblPrEx", "trPr"):
+                self.properties(child)
+            else:  # tables, cells, hyperlinks, content controls, smart tags, simple fields…
+                self.read(child, inserted, deleted)
+
+    def properties(self, element: BaseOxmlElement) -> None:
+        """Read the changes recorded in a properties element (formatting), not its content."""
+        for child in element.iter():
+            if _local(child) in _FORMATTING_CHANGES:
+                self.tokens.append(Token("change", change=self.revision(child, "formatting")))
+
+    def row(self, tr: BaseOxmlElement, inserted: Revision | None, deleted: Revision | None) -> None:
+        properties = tr.find(f"{{{_W}}}trPr")
+        if properties is not None:
+            for mark in properties:
+                kind = {"ins": "row inserted", "del": "row deleted"}.get(_local(mark))
+                if kind is not None:
+                    self.tokens.append(Token("change", change=self.revision(mark, kind)))
+        self.read(tr, inserted, deleted)
+
+    def paragraph(self, p: BaseOxmlElement, inserted: Revision | None, deleted: Revision | None) -> None:
+        mark_inserted, mark_deleted = inserted, deleted
+        for child in p:  # a moved paragraph's mark is part of the move its range names
+            if _local(child) in ("moveFromRangeStart", "moveToRangeStart"):
+                self.move_name = _attr(child, "name")
+                break
+        properties = p.find(f"{{{_W}}}pPr")
+        if properties is not None:
+            run_properties = properties.find(f"{{{_W}}}rPr")
+            if run_properties is not None:
+                for mark in run_properties:
+                    kind = {
+                        "ins": "paragraph inserted",
+                        "moveTo": "paragraph moved here",
+                        "del": "paragraph deleted",
+                        "moveFrom": "paragraph moved away",
+                    }.get(_local(mark))
+                    if kind is None:
+                        continue
+                    if kind in ("paragraph inserted", "paragraph moved here"):
+                        mark_inserted = self.revision(mark, kind)
+                    else:
+                        mark_deleted = self.revision(mark, kind)
+        self.read(p, inserted, deleted)
+        self.tokens.append(Token("paragraph", "\n", mark_inserted, mark_deleted))
+
+    def run(self, r: BaseOxmlElement, inserted: Revision | None, deleted: Revision | None) -> None:
+        for child in r:
+            name = _local(child)
+            if name == "rPr":
+                self.properties(child)
+            elif name in ("t", "delText"):
+                self.text(child.text or "", inserted, deleted)
+            elif name in ("tab", "ptab"):
+                self.text("\t", inserted, deleted)
+            elif name in ("br", "cr"):
+                self.text("\n", inserted, deleted)
+            elif name == "noBreakHyphen":
+                self.text("\u2011", inserted, deleted)
+            elif name == "commentReference":
+                self.tokens.append(Token("comment-ref", ref=_attr(child, "id")))
+            elif name == "footnoteReference":
+                self.footnote(_attr(child, "id"), inserted, deleted)
+
+    def text(self, text: str, inserted: Revision | None, deleted: Revision | None) -> None:
+        if text:
+            self.tokens.append(Token("text", text, inserted, deleted))
+
+    def footnote(self, note_id: str, inserted: Revision | None, deleted: Revision | None) -> None:
+        """Read a footnote where its mark stands, as the Markdown writes one: `^[…]`."""
+        note = self.notes.get(note_id)
+        if note is None:
+            return
+        self.text("^[", inserted, deleted)
+        reader = _StoryReader("word/footnotes.xml", self.notes, self.revisions)
+        reader.bookmarks = self.bookmarks
+        reader.read(note, inserted, deleted)
+        tokens = reader.tokens
+        # the note's own number and the tab after it are the note's furniture, not its text
+        while tokens and tokens[-1].kind == "paragraph":
+            tokens.pop()
+        for n, token in enumerate(tokens):
+            if token.kind == "text" and token.text == "\t":
+                del tokens[n]
+                break
+        for token in tokens:
+            if token.kind == "paragraph":  # a note of two paragraphs reads as one line
+                token = Token("text", " ", token.inserted, token.deleted)
+            self.tokens.append(token)
+        self.text("]", inserted, deleted)
+
+
+def read_reviewed(data: bytes) -> ReviewedDocx:
+    """Read a reviewed DOCX: its body and page furniture as tokens, its comments and revisions.
+
+    Raises ValueError for a file that is not a readable DOCX (not a zip, no body, too big).
+    """
+    from briefgen.render.ooxml import safe_xml
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValueError("not a Word document (.docx): it is not a zip file") from None
+    with archive:
+        names = set(archive.namelist())
+        if "word/document.xml" not in names:
+            raise ValueError("not a Word document (.docx): it has no word/document.xml")
+        if sum(info.file_size for info in archive.infolist()) > REVIEW_PARTS_LIMIT:
+            raise ValueError(f"its parts unpack to more than {REVIEW_PARTS_LIMIT // 2**20} MB")
+
+        def xml(name: str) -> BaseOxmlElement | None:
+            if name not in names:
+                return None
+            try:
+                root: BaseOxmlElement = safe_xml(archive.read(name))
+            except (ValueError, zipfile.BadZipFile, EOFError) as exc:  # lxml's syntax error is a ValueError
+                raise ValueError(f"{name} is damaged: {exc}") from None
+            return root
+
+        document = xml("word/document.xml")
+        assert document is not None
+        notes_root = xml("word/footnotes.xml")
+        notes = {}
+        if notes_root is not None:
+            notes = {_attr(n, "id"): n for n in notes_root if _local(n) == "footnote"}
+        revisions: list[Revision] = []
+        body_reader = _StoryReader("word/document.xml", notes, revisions)
+        body = document.find(f"{{{_W}}}body")
+        if body is None:
+            raise ValueError("word/document.xml has no body")
+        body_reader.read(body)
+        furniture = []
+        for name in sorted(n for n in names if re.fullmatch(r"word/(header|footer)\d*\.xml", n)):
+            root = xml(name)
+            if root is not None:
+                reader = _StoryReader(name, notes, revisions)
+                reader.read(root)
+                furniture.append(Story(name, reader.tokens))
+        comments = _comments(xml("word/comments.xml"), xml("word/commentsExtended.xml"))
+        # a footnote no reference reaches is read too: none of its revisions is left out
+        referenced = {_attr(ref, "id") for ref in document.iter(f"{{{_W}}}footnoteReference")}
+        orphans = _StoryReader("word/footnotes.xml", {}, revisions)
+        for note_id, note in notes.items():
+            if note_id not in referenced:
+                orphans.read(note)
+        if orphans.tokens:
+            furniture.append(Story("word/footnotes.xml", orphans.tokens))
+    return ReviewedDocx(Story("word/document.xml", body_reader.tokens), furniture, comments, revisions)
+
+
+def _comments(root: BaseOxmlElement | None, extended: BaseOxmlElement | None) -> list[dict[str, str]]:
+    """Return the comments of comments.xml with their reply links from commentsExtended.xml.
+
+    Word writes a reply as a comment of its own; commentsExtended (`w15`) links it to the
+    comment it answers by the paragraph id (`w14:paraId`) of each one's last paragraph.
+    """
+    if root is None:
+        return []
+    threads: dict[str, tuple[str, str]] = {}
+    if extended is not None:
+        for entry in extended:
+            para = entry.get(f"{{{_W15}}}paraId") or ""
+            threads[para] = (entry.get(f"{{{_W15}}}paraIdParent") or "", entry.get(f"{{{_W15}}}done") or "")
+    found = []
+    for comment in root:
+        if _local(comment) != "comment":
+            continue
+        paragraphs = list(comment.iter(f"{{{_W}}}p"))
+        para = (paragraphs[-1].get(f"{{{_W14}}}paraId") or "") if paragraphs else ""
+        parent, done = threads.get(para, ("", ""))
+        found.append(
+            {
+                "id": _attr(comment, "id"),
+                "para": para,
+                "parent": parent,
+                "done": "1" if done in ("1", "true") else "",
+            }
+        )
+    return found
+
+
+def count_revision_elements(data: bytes) -> int:
+    """Return how many revision elements a DOCX holds in all its stories (for checking none is lost)."""
+    from briefgen.render.ooxml import safe_xml
+
+    kinds = {*_REVISION_KINDS, *_FORMATTING_CHANGES, *_STRUCTURE_CHANGES}
+    count = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not re.fullmatch(r"word/(document|footnotes|header\d*|footer\d*)\.xml", name):
+                continue
+            for element in safe_xml(archive.read(name)).iter():
+                if _local(element) in kinds and element.tag.startswith(f"{{{_W}}}"):
+                    count += 1
+    return count

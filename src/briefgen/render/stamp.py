@@ -105,14 +105,17 @@ class PdfStamper:
         self.pdf.close()
 
 
-def stamp_docx(source: bytes, line: str) -> bytes:
+def stamp_docx(source: bytes, line: str, copy_number: int | None = None) -> bytes:
     """Return `source` with `line` under the footer of every page: one line, 7.5 pt grey, clear
-    of the header band and at least 12 mm inside the paper edge (the footer distance)."""
+    of the header band and at least 12 mm inside the paper edge (the footer distance).
+
+    The text's anchors stay as they are, and with `copy_number` the document's source map also
+    says which numbered copy it is, so a reviewer's copy is known when it comes back."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from briefgen.render.ooxml import normalise_package
+    from briefgen.render.ooxml import mark_copy, normalise_package
     from briefgen.render.wordpage import line_under_foot
 
     document = Document(io.BytesIO(source))
@@ -129,6 +132,8 @@ def stamp_docx(source: bytes, line: str) -> bytes:
         stamp.add_run(line).font.size = Pt(7.5)
     out = io.BytesIO()
     document.save(out)
+    if copy_number is not None:
+        return mark_copy(out.getvalue(), copy_number)
     return normalise_package(out.getvalue())
 
 

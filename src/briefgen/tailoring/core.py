@@ -24,12 +24,15 @@ from briefgen.document.typography import typeset
 from briefgen.errors import TailoringError
 from briefgen.models import CountryProfile, Recommendation
 from briefgen.models.brief import TailoredText
+from briefgen.models.country import Highlight
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.fieldkeys import BRIEF_FILE, field_key, profile_file, recommendation_file
 from briefgen.sources.numbering import brief_numbers
 from briefgen.sources.profiles import shown_facts, shown_highlights
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
+from briefgen.tailoring.origins import Origins
 from briefgen.tailoring.passages import tailor_text
 from briefgen.tailoring.sentences import applies_sentence, institution_name
 
@@ -70,6 +73,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
     scenario_facts = dict(active.facts) if active else {}
     language = brief.language
     bibliography = loaded.bibliography
+    origins = Origins(loaded, country)
 
     decisions: list[Decision] = []
     kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
@@ -90,10 +94,12 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             profile,
             typeset(active.label, language, smart_quotes=True) if active else None,
             language,
+            origins,
         )
         for rec, leaves in kept
         for number in (numbers[rec.id],)
     )
+    profile_file_name = profile_file(country)
     profile_rows = tuple(
         ProfileRow(
             name=name,
@@ -101,12 +107,15 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             value=fact_value(fact, language),
             year=fact.current_year,
             source="; ".join(bibliography.labels[k] for k in fact.cited if k in bibliography.labels) or None,
+            label_origin=origins.note(
+                field_key(profile_file_name, ("facts", name, "label")), fact.label or humanise(name), "line"
+            ),
         )
         for name, fact in shown_facts(brief, profile)
     )
     passages: list[PassageDecision] = []
 
-    def text_for(value: TailoredText, part: str) -> RichText:
+    def text_for(value: TailoredText, part: str, field: str) -> RichText:
         rich, decided = tailor_text(
             loaded,
             value,
@@ -116,17 +125,26 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             scenario_facts,
             recommendations,
             profile.official_name,
+            origins=origins,
+            field=field,
         )
         passages.extend(decided)
         return rich
 
-    summary = text_for(brief.summary, "summary")
+    summary = text_for(brief.summary, "summary", "summary")
     sections = tuple(
-        (heading, text_for(s.body, heading))
-        for s in brief.sections
+        (heading, text_for(s.body, heading, f"sections[{i}].body"))
+        for i, s in enumerate(brief.sections)
         for heading in (typeset(s.heading, language, smart_quotes=True),)
     )
-    highlights = tuple(loaded.rich(text) for _, text in shown_highlights(brief, profile))
+    section_origins = tuple(
+        origins.note(field_key(BRIEF_FILE, ("sections", i, "heading")), s.heading, "line")
+        for i, s in enumerate(brief.sections)
+    )
+    highlights = tuple(
+        origins.rich(field_key(profile_file_name, _highlight_loc(index, profile.highlights[index])), text)
+        for index, text in shown_highlights(brief, profile)
+    )
     figures = tailor_figures(brief, country, loaded.countries, bibliography, language, loaded.theme)
 
     cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
@@ -169,7 +187,22 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         figures=figures,
         draft=loaded.draft,
         theme=loaded.theme,
+        title_origin=origins.note(field_key(BRIEF_FILE, ("title",)), brief.title, "line"),
+        subtitle_origin=(
+            origins.note(field_key(BRIEF_FILE, ("subtitle",)), brief.subtitle, "line")
+            if brief.subtitle
+            else None
+        ),
+        section_origins=section_origins,
+        fields=origins.fields(),
     )
+
+
+def _highlight_loc(index: int, highlight: str | Highlight) -> tuple[str | int, ...]:
+    """Return a shown highlight's field path: by its id where it has one, as the catalogs name it."""
+    if isinstance(highlight, str):
+        return ("highlights", index)
+    return ("highlights", highlight.id, "text") if highlight.id else ("highlights", index, "text")
 
 
 def _decide(
@@ -207,16 +240,22 @@ def _tailor_recommendation(
     profile: CountryProfile,
     scenario_label: str | None,
     language: str,
+    origins: Origins,
 ) -> TailoredRecommendation:
     bibliography = loaded.bibliography
+    file = recommendation_file(rec.id)
+
+    def text(value: str, *loc: str | int, shape: Any = "text") -> RichText:
+        return origins.rich(field_key(file, loc), value, shape)
+
     evidence = []
-    for item in rec.evidence:
+    for index, item in enumerate(rec.evidence):
         if item.countries is not None and profile.code not in item.countries:
             continue
         cite = (CiteItem(item.source, page_locator(item.pages, language)),)
         evidence.append(
             EvidenceItem(
-                claim=loaded.rich(item.claim),
+                claim=text(item.claim, "evidence", index, "claim", shape="claim"),
                 citation=Citation(cite, bibliography.cite(cite)),
                 countries=tuple(item.countries) if item.countries is not None else None,
             )
@@ -225,7 +264,7 @@ def _tailor_recommendation(
     return TailoredRecommendation(
         number=number,
         id=rec.id,
-        title=loaded.rich(rec.title),
+        title=text(rec.title, "title", shape="inline"),
         priority=rec.priority,
         horizon=rec.horizon,
         institutions=tuple(
@@ -234,14 +273,14 @@ def _tailor_recommendation(
                 for i in rec.audience.institutions
             )
         ),
-        trigger=loaded.rich(rec.trigger.summary),
+        trigger=text(rec.trigger.summary, "trigger", "summary"),
         applies_because=applies_sentence(leaves, profile, scenario_label, language),
-        watch=tuple(loaded.rich(w) for w in rec.trigger.watch),
-        action=loaded.rich(rec.action.summary),
-        steps=tuple(loaded.rich(s) for s in rec.action.steps),
-        rationale=loaded.rich(rec.rationale) if rec.rationale else None,
+        watch=tuple(text(w, "trigger", "watch", i) for i, w in enumerate(rec.trigger.watch)),
+        action=text(rec.action.summary, "action", "summary"),
+        steps=tuple(text(s, "action", "steps", i) for i, s in enumerate(rec.action.steps)),
+        rationale=text(rec.rationale, "rationale") if rec.rationale else None,
         evidence=tuple(evidence),
-        country_note=loaded.rich(note) if note else None,
+        country_note=text(note, "country_notes", profile.code) if note else None,
     )
 
 

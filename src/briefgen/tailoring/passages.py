@@ -16,7 +16,10 @@ from briefgen.document.words import government, join_list, say, say_count
 from briefgen.models import Passage
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.fieldkeys import BRIEF_FILE
+from briefgen.sources.yamlsource import dotted
 from briefgen.tailoring.conditions import evaluate
+from briefgen.tailoring.origins import Origins
 
 
 def recommendations_sentence(
@@ -55,16 +58,32 @@ def tailor_text(
     scenario_facts: dict[str, Any],
     recommendations: Sequence[TailoredRecommendation],
     official_name: str,
+    *,
+    origins: Origins | None = None,
+    field: str = "",
 ) -> tuple[RichText, list[PassageDecision]]:
-    """Return the text as this country's brief shows it, and why each tailored paragraph is in or out."""
+    """Return the text as this country's brief shows it, and why each tailored paragraph is in or out.
+
+    With `origins`, each paragraph is marked with the key of the field it comes from, `field`
+    being the text's path in brief.yaml (`summary`, `sections[1].body`).
+    """
     language = loaded.brief.language
+
+    def parsed(text: str, *loc: str | int) -> RichText:
+        if origins is None:
+            return loaded.rich(text)
+        return origins.rich(f"{BRIEF_FILE}:{field}{dotted(loc)}", text)
+
     if isinstance(value, str):
-        return loaded.rich(value), []
+        return parsed(value), []
     blocks: list[Block] = []
+    keys: list[str | None] = []
     decisions: list[PassageDecision] = []
     for index, item in enumerate(value):
         if isinstance(item, str):
-            blocks.extend(loaded.rich(item).blocks)
+            rich = parsed(item, index)
+            blocks.extend(rich.blocks)
+            keys.extend(rich.origins)
             continue
         included, reason = _decide(item, country, country_facts, scenario_facts)
         if item.generated == "recommendations":
@@ -74,14 +93,16 @@ def tailor_text(
             opening = "(generated) " + sentence
             if included:
                 blocks.append(Paragraph((Text(sentence),)))
+                keys.append(None)
         else:
-            rich = loaded.rich(item.text or "")
+            rich = parsed(item.text or "", index, "text")
             opening = rich.plain()
             if included:
                 blocks.extend(rich.blocks)
+                keys.extend(rich.origins)
         short = opening if len(opening) <= 70 else opening[:69] + "…"
         decisions.append(PassageDecision(part, index, short, included, reason))
-    return RichText(tuple(blocks)), decisions
+    return RichText(tuple(blocks), tuple(keys) if origins is not None else ()), decisions
 
 
 def _decide(

@@ -97,5 +97,6 @@
   }
 
   wire();
-  connect();
+  // a page read from files outside the sources (the review page) is made afresh on each visit
+  if (!document.body.hasAttribute("data-static")) { connect(); }
 })();
