@@ -460,24 +460,34 @@ def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Pa
         assert "Water Security in the Andes" in page
 
 
-def test_translation_completeness_counts_translated_messages_and_not_fuzzy_ones(tmp_path: Path) -> None:
+def test_translation_completeness_counts_both_catalogs_and_not_fuzzy_entries(tmp_path: Path) -> None:
+    """A language's progress counts the brief's catalog and the shared country profiles' alike."""
     from types import SimpleNamespace
 
     from briefgen.preview.languages import languages
+    from briefgen.sources.catalogs import Entry, LanguageCatalogs, TranslationCatalog
 
-    (tmp_path / "translations").mkdir()
-    (tmp_path / "translations" / "ru.po").write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgid "Summary"\nmsgstr "Резюме"\n\n'
-        '#, fuzzy\nmsgid "Evidence"\nmsgstr "Доказательства"\n\n'
-        'msgid "Why"\nmsgstr ""\n\n'
-        'msgid "Action"\nmsgstr "Действие"\n',
-        encoding="utf-8",
+    def catalog(name: str, *entries: Entry) -> TranslationCatalog:
+        return TranslationCatalog(tmp_path / name, {e.context: e for e in entries}, exists=True)
+
+    brief = catalog(
+        "ru.po",
+        Entry("brief.yaml:summary", "Summary", "Резюме"),
+        Entry("brief.yaml:title", "Evidence", "Доказательства", fuzzy=True),
+        Entry("brief.yaml:sections.0.heading", "Why", ""),
+        Entry("brief.yaml:sections.0.body", "Action", "Действие"),
+    )
+    countries = catalog(
+        "countries-ru.po",
+        Entry("PE.yaml:name", "Peru", "Перу"),
+        Entry("PE.yaml:official_name", "Republic of Peru", ""),
     )
     loaded = SimpleNamespace(
-        root=tmp_path, brief=SimpleNamespace(language="en", languages=["en", "ru", "kk"])
+        root=tmp_path,
+        brief=SimpleNamespace(language="en", languages=["en", "ru", "kk"]),
+        translations={"ru": LanguageCatalogs("ru", brief, countries)},
     )
     en, ru, kk = languages(loaded)  # type: ignore[arg-type]
     assert (en.code, en.name, en.source) == ("en", "English", True)
-    assert (ru.name, ru.translated, ru.total, ru.percent) == ("Russian", 2, 4, 50)
+    assert (ru.name, ru.translated, ru.total, ru.percent) == ("Russian", 3, 6, 50)
     assert (kk.name, kk.catalog) == ("Kazakh", False)
