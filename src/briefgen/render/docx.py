@@ -41,7 +41,7 @@ from briefgen.document.doctree import (
     Table,
     Text,
 )
-from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
+from briefgen.document.model import ProfileRow, Progress, TailoredBrief, TailoredRecommendation, source_notes
 from briefgen.document.outline import Part, outline
 from briefgen.document.words import fill, words
 from briefgen.render import ooxml, templates_dir
@@ -296,6 +296,9 @@ class _BriefWriter:
                 self.run(line, ("\u2003" if n else "") + label + " ", "Label Inline")
                 self.run(line, value)
 
+        if rec.progress is not None:
+            self.progress(rec.progress)
+
         self.label_line(words["when"])
         self.blocks(rec.trigger.blocks)
         if rec.applies_because:
@@ -322,6 +325,18 @@ class _BriefWriter:
             opening.paragraph_format.keep_with_next = True
             self.run(opening, fill(words["for_country"], country=self.brief.country_name), "Label")
             self.blocks(rec.country_note.blocks, "Country Note")
+
+    def progress(self, progress: Progress) -> None:
+        """Write the follow-up line: the status and its month in bold, then the first sentence, cited."""
+        line = self.paragraph("Normal")
+        line.paragraph_format.keep_with_next = True
+        self.run(line, self.words["progress"] + " ", "Label Inline")
+        key = "progress_status_illustrative" if progress.illustrative else "progress_status"
+        status = self.run(line, fill(self.words[key], status=progress.label, date=progress.date_text))
+        if status is not None:
+            status.bold = True
+        self.run(line, " · ")
+        self.inlines(line, progress.text, "Normal")
 
     def references(self) -> None:
         self.plain("Heading 1", self.words["references"])

@@ -1,8 +1,9 @@
 """Load a brief folder into models, collecting every problem instead of stopping at the first.
 
 Layout (see DESIGN.md): `<briefs>/<brief-id>/brief.yaml`, `recommendations/*.yaml`,
-`sources.yaml` (or a Zotero export: see bibliography_import), optional `recipients.yaml`, and
-the shared profiles in `<briefs>/countries/`.
+`sources.yaml` (or a Zotero export: see bibliography_import), optional `recipients.yaml`, the
+optional follow-up `tracking/<CODE>.yaml` (see sources/tracking.py), and the shared profiles in
+`<briefs>/countries/`.
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         parsed_recipients = _read(recipients_path, Recipients)
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
+    from briefgen.sources.tracking import read_tracking
+
+    tracking = read_tracking(root, brief.countries if brief else (), project, problems, positions, files)
+
     if brief is None:
         return None, _naming_brief(problems, countries_dir, root.name)
     loaded = LoadedBrief(
@@ -167,10 +172,12 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         shared_sources=shared_sources,
         sources_in_error=frozenset(sources_in_error),
         sources_unread=sources_unread,
+        tracking=tracking,
     )
     if shared_sources:
         cited = [item.key for _, _, text in text_fields(loaded) for item, _ in citations_in(text)]
         cited += [item.source for rec in loaded.recommendations for item in rec.evidence]
+        cited += [e.source for items in tracking.values() for item in items for e in item.evidence]
         loaded.shared_used = tuple(shared_keys_used(loaded, cited))
     if theme is not None:
         loaded.theme = theme

@@ -48,6 +48,12 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
             yield part, ("evidence", i, "claim"), item.claim
         for code, note in rec.country_notes.items():
             yield part, ("country_notes", code), note
+    for code, assessments in loaded.tracking.items():
+        part = f"track:{code}"
+        for i, assessment in enumerate(assessments):
+            yield part, (i, "summary"), assessment.summary
+            for j, evidence in enumerate(assessment.evidence):
+                yield part, (i, "evidence", j, "claim"), evidence.claim
     for code, profile in loaded.countries.items():
         part = f"country:{code}"
         for field in ("name", "official_name", "capital"):
@@ -249,6 +255,12 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     profile_problems, profile_cited = check_profiles(loaded)
     problems.extend(profile_problems)
     cited |= profile_cited
+
+    from briefgen.sources.tracking import check_tracking
+
+    tracking_problems, tracking_cited = check_tracking(loaded, is_known)
+    problems.extend(tracking_problems)
+    cited |= tracking_cited
 
     if loaded.recipients is not None:
         seen: set[str] = set()
