@@ -21,6 +21,7 @@ _OPERATOR_WORDS = {
 def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
     """Return the explanation as plain data (what `--json` prints)."""
     recs = {r.id: r for r in loaded.recommendations}
+    assessed = {rec: (status, day.isoformat()) for rec, status, day in tailored.statuses}
     items = []
     for decision in tailored.decisions:
         rec = recs[decision.recommendation]
@@ -57,6 +58,8 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
                 "evidence_kept": kept,
                 "evidence_dropped": dropped,
                 "country_note": rec.country_notes.get(tailored.country) is not None,
+                "status": assessed.get(decision.recommendation, ("not-assessed", None))[0],
+                "status_date": assessed.get(decision.recommendation, ("not-assessed", None))[1],
             }
         )
     return {
@@ -106,6 +109,7 @@ def explanation_text(data: dict[str, Any]) -> str:
             lines.append(f"       evidence left out: {len(not_here)} item(s) shown only to other countries")
         if rec["country_note"]:
             lines.append(f"       country note for {data['country']}: yes")
+        lines.extend(_follow_up(rec))
     if not included:
         lines.append("  (none)")
     lines.append("")
@@ -113,6 +117,7 @@ def explanation_text(data: dict[str, Any]) -> str:
     for rec in excluded:
         lines.append(f"  - {rec['title']}  [{rec['id']}, priority {rec['priority']}]")
         lines.extend(_why(rec))
+        lines.extend(_follow_up(rec))
     if not excluded:
         lines.append("  (none)")
     paragraphs = data.get("paragraphs") or []
@@ -143,8 +148,20 @@ def _why(rec: dict[str, Any]) -> list[str]:
     return out
 
 
+def _follow_up(rec: dict[str, Any]) -> list[str]:
+    """Return the follow-up line: the latest status as a whole, when the recommendation was assessed."""
+    if rec.get("status_date") is None:
+        return []
+    return [f"       follow-up: {rec['status']} (assessed {rec['status_date']})"]
+
+
 def _leaf_text(leaf: dict[str, Any]) -> str:
     op = _OPERATOR_WORDS[leaf["operator"]]
+    if leaf["fact"].startswith("status."):  # a status leaf: the follow-up decided
+        subject = leaf["fact"].removeprefix("status.")
+        operand = leaf["operand"]
+        accepted = "[" + ", ".join(operand) + "]" if isinstance(operand, list | tuple) else operand
+        return f"latest status of {subject} {op} {accepted}  (is {leaf['value']})"
     value = f"is {_as_written(leaf['value'])}" if leaf["defined"] else "is not defined"
     return f"{leaf['fact']} {op} {_as_written(leaf['operand'])}  ({value})"
 

@@ -81,11 +81,21 @@ def first_sentence(text: RichText) -> tuple[Inline, ...]:
     return tuple(out)
 
 
+def evidence_citation(assessment: Assessment, language: str) -> tuple[CiteItem, ...]:
+    """Return the works an assessment's evidence cites, each once, its locators joined ("pp. 8, 9")."""
+    locators: dict[str, list[str]] = {}
+    for item in assessment.evidence:
+        found = locators.setdefault(item.source, [])
+        if item.locator and item.locator not in found:
+            found.append(item.locator)
+    return tuple(CiteItem(key, page_locator(", ".join(found), language)) for key, found in locators.items())
+
+
 def progress_line(
     loaded: LoadedBrief, assessment: Assessment, profile: CountryProfile, language: str
 ) -> Progress:
     """Return the line a brief prints under a recommendation: status, month, first sentence, cited."""
-    items = tuple(CiteItem(e.source, page_locator(e.locator, language)) for e in assessment.evidence)
+    items = evidence_citation(assessment, language)
     inlines = list(first_sentence(loaded.rich(assessment.summary)))
     stop = "."
     last = inlines[-1] if inlines else None
