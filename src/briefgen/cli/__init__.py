@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from briefgen.cli import build, distribute, editions, explain, init, schema, serve, translate, validate
+from briefgen.cli import build, distribute, editions, explain, init, schema, serve, track, translate, validate
 from briefgen.errors import INTERRUPTED
 
 
@@ -54,6 +54,7 @@ app.command("outdated")(distribute.outdated)
 app.command("init")(init.init)
 app.add_typer(init.new_app, name="new")
 app.command("serve")(serve.serve)
+app.command("track")(track.track)
 
 
 def main() -> None:
