@@ -60,7 +60,7 @@ def problems_of(folder: Path) -> tuple[int, list[str]]:
     result = runner.invoke(app, ["validate", str(folder)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     base = os.path.relpath(folder.parent) + os.sep
-    lines = [l.replace(base, "") for l in result.stderr.splitlines() if re.match(r"^\S+:\d+:\d+: ", l)]
+    lines = [x.replace(base, "") for x in result.stderr.splitlines() if re.match(r"^\S+:\d+:\d+: ", x)]
     return result.exit_code, lines
 
 
