@@ -78,6 +78,43 @@ ENGLISH: Mapping[str, str] = {
     "status_some": "Some progress",
     "status_substantial": "Substantial progress",
     "status_full": "Full implementation",
+    "trend_first": "first assessment",
+    "trend_up": "improved",
+    "trend_down": "worsened",
+    "trend_same": "unchanged",
+    # the implementation report: a document of its own on the follow-up
+    "report": "Implementation report",
+    "report_subtitle": "What each government has done with the recommendations",
+    "report_as_of": "Assessments up to {date}",
+    "report_illustrative": (
+        "Illustrative: the assessments in this report are examples made up to show how the follow-up "
+        "works. They are not an assessment of any government."
+    ),
+    "report_matrix": "Where each government stands",
+    "report_matrix_note": (
+        "Each cell gives the latest assessment of the recommendation as a whole: its status, its month "
+        "and how it moved since the assessment before it. A dash: the recommendation is not in that "
+        "government's brief."
+    ),
+    "report_recommendation": "Recommendation",
+    "report_not_assessed": "not assessed",
+    "report_chart": "Statuses over time",
+    "report_chart_alt": "{title}: a step chart, one panel per country, one line per recommendation.",
+    "report_chart_line": "{country}, recommendation {number}: {statuses}.",
+    "report_chart_source": "the assessments in this report",
+    "report_overdue": "Steps past their horizon",
+    "report_overdue_note": (
+        "Steps whose horizon, counted from the edition that first made the recommendation, had passed "
+        "by {date} with no assessment of full implementation."
+    ),
+    "report_overdue_step": "Recommendation {number}, step {step}: {text}",
+    "report_overdue_due": "Due {due}; not fully implemented in {countries}.",
+    "report_overdue_country": "{country} ({status})",
+    "report_whole": "The recommendation as a whole",
+    "report_step": "Step {step}: {text}",
+    "report_lead": "Lead",
+    "report_assessor": "Assessed by",
+    "report_illustrative_mark": "illustrative assessment",
     # "Changes since edition N": the box and its sentences
     "changes": "Changes since edition {edition}",
     "no_changes": "Nothing in this brief has changed since edition {edition}.",
