@@ -85,7 +85,7 @@ def track(
     released = _first_released(brief) if overdue or xlsx_file or report else None
     result = follow_up(loaded, released=released, as_of=day if released is not None else None)
     if report is not None:
-        _report(loaded, result, report, formats, languages)
+        _report(loaded, result, released or {}, report, formats, languages)
     if xlsx_file is not None:
         _write(xlsx_file, _xlsx(result))
     if csv_file is not None:
@@ -104,7 +104,11 @@ def _load(folder: Path, edition: int | None) -> LoadedBrief:
     from briefgen.sources.editions import load_edition
     from briefgen.sources.loading import load_brief
 
-    return load_edition(folder, edition) if edition is not None else load_brief(folder)
+    if edition is not None:
+        return load_edition(folder, edition)
+    loaded = load_brief(folder)
+    loaded.draft = True  # the working sources: a report from them says DRAFT, as a brief does
+    return loaded
 
 
 def _first_released(folder: Path) -> dict[str, dt.date]:
@@ -259,7 +263,50 @@ def _print_overdue(console: Any, result: FollowUp) -> None:
         console.print(f"Not checked: the horizon of {rec} ({horizon!r}) is not a duration.", style="dim")
 
 
-def _report(loaded: LoadedBrief, result: FollowUp, folder: Path, formats: str, languages: list[str]) -> None:
-    from briefgen.errors import UsageError
+def _report(
+    loaded: LoadedBrief,
+    result: FollowUp,
+    released: dict[str, dt.date],
+    folder: Path,
+    formats: str,
+    languages: list[str],
+) -> None:
+    """Write the implementation report in each language and format: DIR/<lang>/<brief>-implementation-report-e<N>.<ext>."""
+    from briefgen.atomic import write_bytes_atomic
+    from briefgen.errors import UsageError, check_output_folder, writing_to
+    from briefgen.tailoring.followup import follow_up
+    from briefgen.tailoring.report import implementation_report
+    from briefgen.translation.build import in_languages
 
-    raise UsageError("the implementation report is not available yet")
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in ("pdf", "docx", "html")]
+    if unknown or not wanted:
+        raise UsageError(f"the report's formats are pdf, docx and html, not {', '.join(unknown) or 'none'}")
+    check_output_folder(folder, "--report")
+    made = []
+    for localised in in_languages(loaded, languages, loaded.brief.countries, False):
+        localised_result = follow_up(localised, released=released, as_of=result.as_of)
+        report = implementation_report(localised, localised_result)
+        for fmt in wanted:
+            data = _render_report(report, fmt)
+            path = folder / report.language / f"{report.slug}.{fmt}"
+            with writing_to(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_bytes_atomic(path, data)
+            made.append(path)
+    for path in made:
+        typer.echo(str(path))
+
+
+def _render_report(report: Any, fmt: str) -> bytes:
+    if fmt == "pdf":
+        from briefgen.render.pdf import PdfRenderer
+
+        return PdfRenderer().render_report(report)
+    if fmt == "docx":
+        from briefgen.render.docx import DocxRenderer
+
+        return DocxRenderer().render_report(report)
+    from briefgen.render.html import HtmlRenderer
+
+    return HtmlRenderer().render_report(report)

@@ -71,7 +71,6 @@ ENGLISH: Mapping[str, str] = {
     "progress": "Progress so far",
     "progress_status": "{status} ({date})",
     "progress_status_illustrative": "{status} ({date}; illustrative assessment)",
-    "progress_lead": "Lead: {institution}",
     "status_not_assessed": "Not assessed",
     "status_no_progress": "No progress",
     "status_limited": "Limited progress",
