@@ -562,7 +562,7 @@ class _ReportWriter(_BriefWriter):
         table.autofit = False
         section = self.doc.sections[0]
         text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        first_width = int(text_width * 0.3)
+        first_width = int(text_width * 0.27)
         widths = [first_width, *([int((text_width - first_width) / len(countries))] * len(countries))]
         header = table.rows[0]
         ooxml.repeat_as_header_row(header)
@@ -589,8 +589,8 @@ class _ReportWriter(_BriefWriter):
                     self.run(paragraph, f"{cell.month} · {cell.trend}")
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
-            for cell in column.cells:
-                cell.width = width
+            for box in column.cells:
+                box.width = width
 
     def status_chart(self, chart: StatusChart) -> None:
         from briefgen.render import statuschart
