@@ -147,3 +147,23 @@ def test_track_refuses_options_that_cannot_work(tracked: Path) -> None:
     assert result.exit_code == 2 and "--by takes `institution`" in result.stderr
     result = runner.invoke(app, ["track", str(tracked), "--overdue", "--as-of", "soon"])
     assert result.exit_code == 2 and "--as-of must be YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.unit
+def test_new_assessment_appends_a_commented_assessment_that_validates(andes: Path) -> None:
+    from test_tracking import problems_of
+
+    result = runner.invoke(app, ["new", "assessment", "PE", "protect-glacier-basins", "--brief", str(andes)])
+    assert result.exit_code == 0, result.output
+    path = andes / "tracking" / "PE.yaml"
+    assert "lead: environment-ministry" in path.read_text(encoding="utf-8")
+    assert problems_of(andes) == (0, [])
+    runner.invoke(app, ["new", "assessment", "PE", "share-hydrological-data", "--brief", str(andes)])
+    from briefgen.sources.loading import load_brief
+
+    assert [a.recommendation for a in load_brief(andes).tracking["PE"]] == [
+        "protect-glacier-basins",
+        "share-hydrological-data",
+    ]
+    refused = runner.invoke(app, ["new", "assessment", "AR", "protect-glacier-basins", "--brief", str(andes)])
+    assert refused.exit_code == 2 and "AR is not one of the brief's countries" in refused.stderr
