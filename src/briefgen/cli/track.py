@@ -201,8 +201,17 @@ def _cell_text(cell: Cell) -> Any:
     return text
 
 
+WIDE = 8
+"""More countries than this: the matrix is printed as a plain grid, one line a recommendation
+(a table drawn cell by cell takes seconds for fifty countries, and no terminal shows it whole)."""
+
+
 def _print_matrix(console: Any, result: FollowUp) -> None:
     from rich.table import Table
+
+    if len(result.countries) > WIDE:
+        _print_grid(result)
+        return
 
     table = Table(show_lines=True, header_style="bold")
     table.add_column("Recommendation", min_width=28, max_width=44)
@@ -310,3 +319,21 @@ def _render_report(report: Any, fmt: str) -> bytes:
     from briefgen.render.html import HtmlRenderer
 
     return HtmlRenderer().render_report(report)
+
+
+def _print_grid(result: FollowUp) -> None:
+    """Print the matrix as plain columns: a cell is its status word and trend (– : not in its brief)."""
+    width = 16
+    lines = ["Recommendation".ljust(8) + "".join(code.ljust(width) for code, _ in result.countries)]
+    for row in result.rows:
+        cells = []
+        for cell in row.cells:
+            text = "–" if not cell.applies and cell.date is None else cell.status
+            if cell.date is not None:
+                text += " " + TREND_MARKS.get(cell.trend or "", "")
+            cells.append(text.ljust(width))
+        lines.append(f"{row.number:>4}.   " + "".join(cells) + f"  {row.title}")
+    lines.append(
+        "Each cell: the latest status as a whole and its trend (↑ better, ↓ worse, = unchanged, new: the first)."
+    )
+    typer.echo("\n".join(lines))

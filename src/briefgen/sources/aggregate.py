@@ -61,7 +61,13 @@ class LoadedBrief:
     """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
     tracking: Mapping[str, tuple[Assessment, ...]] = field(default_factory=dict)
     """The follow-up (`tracking/<CODE>.yaml`): each country's assessments, in the file's order."""
+    tracking_texts: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """What each tracking file's own text checks found (`sources.tracking.TextFacts`)."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
+    _decided: dict[tuple[str, str, str | None], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """`tailoring.core.decide`'s answers, asked again by the follow-up's checks and matrix."""
 
     @property
     def id(self) -> str:

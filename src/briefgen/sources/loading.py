@@ -154,9 +154,11 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         parsed_recipients = _read(recipients_path, Recipients)
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
-    from briefgen.sources.tracking import read_tracking
+    from briefgen.sources.tracking import cited_in_clean_files, read_tracking, unchecked_texts
 
-    tracking = read_tracking(root, brief.countries if brief else (), project, problems, positions, files)
+    tracking, tracking_texts = read_tracking(
+        root, brief.countries if brief else (), project, problems, positions, files
+    )
 
     if brief is None:
         return None, _naming_brief(problems, countries_dir, root.name)
@@ -173,11 +175,14 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         sources_in_error=frozenset(sources_in_error),
         sources_unread=sources_unread,
         tracking=tracking,
+        tracking_texts=tracking_texts,
     )
     if shared_sources:
-        cited = [item.key for _, _, text in text_fields(loaded) for item, _ in citations_in(text)]
+        texts = [*text_fields(loaded, tracking=False), *unchecked_texts(loaded)]
+        cited = [item.key for _, _, text in texts for item, _ in citations_in(text)]
         cited += [item.source for rec in loaded.recommendations for item in rec.evidence]
         cited += [e.source for items in tracking.values() for item in items for e in item.evidence]
+        cited += list(cited_in_clean_files(loaded))
         loaded.shared_used = tuple(shared_keys_used(loaded, cited))
     if theme is not None:
         loaded.theme = theme

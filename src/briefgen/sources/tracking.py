@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,22 +29,39 @@ from pydantic import TypeAdapter, ValidationError
 from briefgen.errors import Problem
 from briefgen.models import Assessment, Tracking
 from briefgen.sources.diagnostics import did_you_mean, validate_document
-from briefgen.sources.yamlsource import Loc, Positions, parse_source, read_source_bytes
+from briefgen.sources.yamlsource import Loc, Positions, dotted, parse_source, read_source_bytes
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
 
 TRACKING_DIR = "tracking"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _CODE = re.compile(r"^[A-Z]{2}$")
 
 
-class DeferredPositions(Positions):
-    """The positions of a file read from the cache: parsed from its bytes when first asked for."""
+@dataclass(frozen=True)
+class TextFacts:
+    """What the text checks of one tracking file found, kept with it in the cache.
 
-    def __init__(self, path: Path, raw: bytes) -> None:
+    `clean`: no text uses Markdown the subset lacks or a malformed citation; then only its
+    citations' keys need checking against the bibliography (`cited`: field path, key, offset).
+    """
+
+    clean: bool
+    cited: tuple[tuple[Loc, str, int], ...]
+
+
+class DeferredPositions(Positions):
+    """The positions of a file read from the cache: parsed from its bytes when first asked for.
+
+    The positions of each assessment's `recommendation` come from the cache, so a warning about
+    one needs no parse.
+    """
+
+    def __init__(self, path: Path, raw: bytes, known: dict[Loc, tuple[int, int]]) -> None:
         super().__init__(path)
         self._raw: bytes | None = raw
+        self._known = known
 
     def _parse(self) -> None:
         if self._raw is None:
@@ -57,7 +76,10 @@ class DeferredPositions(Positions):
             )
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        """Return the position of `loc` (parsing the file the first time)."""
+        """Return the position of `loc` (parsing the file the first time one is not known)."""
+        known = self._known.get(tuple(loc)) if self._raw is not None and not key else None
+        if known is not None:
+            return known
         self._parse()
         return super().locate(loc, key=key)
 
@@ -80,8 +102,9 @@ def read_tracking(
     problems: list[Problem],
     positions: dict[Path, Positions],
     files: dict[str, Path],
-) -> dict[str, tuple[Assessment, ...]]:
-    """Read every `tracking/<CODE>.yaml` of the brief in `root`; return each country's assessments.
+) -> tuple[dict[str, tuple[Assessment, ...]], dict[str, TextFacts]]:
+    """Read every `tracking/<CODE>.yaml` of the brief in `root`; return each country's assessments
+    and what the text checks found in its file.
 
     The assessments keep the file's order (a problem's place is its index there). A file not
     named after one of the brief's `countries` is a problem and is not read.
@@ -89,6 +112,7 @@ def read_tracking(
     from briefgen.sources.loading import unread_files
 
     found: dict[str, tuple[Assessment, ...]] = {}
+    facts: dict[str, TextFacts] = {}
     paths = tracking_files(root)
     problems.extend(unread_files(root / TRACKING_DIR, paths))
     known = list(countries)
@@ -102,16 +126,39 @@ def read_tracking(
             )
             problems.append(Problem(path, 1, 1, "", message))
             continue
-        assessments = _read_one(path, project, problems, positions)
-        if assessments is not None:
+        read = _read_one(path, project, problems, positions)
+        if read is not None:
             files[f"track:{code}"] = path
-            found[code] = tuple(assessments)
-    return found
+            found[code], facts[code] = tuple(read[0]), read[1]
+    return found, facts
+
+
+def texts_of(assessments: Iterable[Assessment]) -> Iterator[tuple[Loc, str]]:
+    """Yield the Markdown texts of a file's assessments: (field path, text)."""
+    for i, item in enumerate(assessments):
+        yield (i, "summary"), item.summary
+        for j, evidence in enumerate(item.evidence):
+            yield (i, "evidence", j, "claim"), evidence.claim
+
+
+def text_facts(assessments: Iterable[Assessment]) -> TextFacts:
+    """Run the text checks that need no other file on a file's texts; return what they found."""
+    from briefgen.document.text import citations_in
+    from briefgen.sources.citecheck import malformed_citations
+    from briefgen.sources.markdown_subset import unsupported
+
+    clean = True
+    cited = []
+    for loc, text in texts_of(assessments):
+        if clean and (next(iter(unsupported(text)), None) or next(malformed_citations(text, ()), None)):
+            clean = False
+        cited += [(loc, item.key, offset) for item, offset in citations_in(text)]
+    return TextFacts(clean, tuple(cited))
 
 
 def _read_one(
     path: Path, project: Path, problems: list[Problem], positions: dict[Path, Positions]
-) -> list[Assessment] | None:
+) -> tuple[list[Assessment], TextFacts] | None:
     raw, refusal = read_source_bytes(path, within=project)
     if raw is None:
         problems.append(Problem(path, 1, 1, "", refusal))
@@ -119,8 +166,12 @@ def _read_one(
     key = _cache_key(raw)
     cached = _from_cache(key)
     if cached is not None:
-        positions[path] = DeferredPositions(path, raw)
-        return cached
+        assessments, facts, anchors = cached
+        known: dict[Loc, tuple[int, int]] = {
+            (i, "recommendation"): (line, column) for i, (line, column) in enumerate(anchors)
+        }
+        positions[path] = DeferredPositions(path, raw, known)
+        return assessments, facts
     document, found = parse_source(raw, path)
     problems.extend(found)
     if document is None:
@@ -128,13 +179,15 @@ def _read_one(
     positions[path] = document.positions
     before = len(problems)
     if isinstance(document.data, list) and not document.data:
-        return []
+        return [], TextFacts(True, ())
     parsed = validate_document(document, Tracking, problems, known=found)
     if parsed is None:
         return None
+    facts = text_facts(parsed.root)
     if not found and len(problems) == before:
-        _to_cache(key, parsed.root)
-    return parsed.root
+        anchors = [document.positions.locate((i, "recommendation")) for i in range(len(parsed.root))]
+        _to_cache(key, parsed.root, facts, anchors)
+    return parsed.root, facts
 
 
 # --- the cache ------------------------------------------------------------------------------
@@ -151,14 +204,15 @@ def cache_folder() -> Path:
 
 @cache
 def _code_fingerprint() -> bytes:
-    """Return a digest of the code that reads and validates a tracking file: a change to it
-    makes every cached file stale."""
+    """Return a digest of the code that reads and checks a tracking file: a change to it makes
+    every cached file stale."""
     from briefgen import __version__
+    from briefgen.document import text
     from briefgen.models import common, tracking
-    from briefgen.sources import yamlsource
+    from briefgen.sources import citecheck, markdown_subset, yamlsource
 
     digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
-    for module in (tracking, common, yamlsource):
+    for module in (tracking, common, yamlsource, text, citecheck, markdown_subset):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.digest()
 
@@ -174,28 +228,64 @@ def _cache_path(key: str) -> Path:
 _ADAPTER = TypeAdapter(list[Assessment])
 
 
-def _from_cache(key: str) -> list[Assessment] | None:
-    """Return the assessments cached under `key`, validated again (a cache is never trusted)."""
+def _from_cache(key: str) -> tuple[list[Assessment], TextFacts, list[tuple[int, int]]] | None:
+    """Return what is cached under `key`, validated again (a cache is never trusted).
+
+    The first line holds what the text checks found and where each assessment starts; the rest
+    is the assessments as JSON, which pydantic reads and validates in one pass.
+    """
     try:
-        data = _cache_path(key).read_bytes()
-    except OSError:
+        head, _, body = _cache_path(key).read_bytes().partition(b"\n")
+        meta = json.loads(head)
+        facts = TextFacts(
+            bool(meta["clean"]),
+            tuple((tuple(loc), str(k), int(offset)) for loc, k, offset in meta["cited"]),
+        )
+        anchors = [(int(line), int(column)) for line, column in meta["anchors"]]
+        assessments = _ADAPTER.validate_json(body)
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
         return None
-    try:
-        return _ADAPTER.validate_json(data)
-    except (ValidationError, ValueError):
+    if len(anchors) != len(assessments):
         return None
+    return assessments, facts, anchors
 
 
-def _to_cache(key: str, assessments: list[Assessment]) -> None:
-    """Keep validated assessments for next time; a cache that cannot be written is no error."""
+def _to_cache(
+    key: str, assessments: list[Assessment], facts: TextFacts, anchors: list[tuple[int, int]]
+) -> None:
+    """Keep a validated file for next time; a cache that cannot be written is no error."""
     from briefgen.atomic import write_bytes_atomic
 
+    meta = {
+        "clean": facts.clean,
+        "cited": [[list(loc), k, offset] for loc, k, offset in facts.cited],
+        "anchors": anchors,
+    }
+    data = json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n" + _ADAPTER.dump_json(assessments)
     path = _cache_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, _ADAPTER.dump_json(assessments, by_alias=True))
+        write_bytes_atomic(path, data)
     except OSError:
         pass
+
+
+def unchecked_texts(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
+    """Yield the tracking texts that the brief's text checks must still see: those of files
+    whose own check found something (a clean file's citations are checked by `check_tracking`)."""
+    for code, assessments in loaded.tracking.items():
+        facts = loaded.tracking_texts.get(code)
+        if facts is None or not facts.clean:
+            for loc, text in texts_of(assessments):
+                yield f"track:{code}", loc, text
+
+
+def cited_in_clean_files(loaded: LoadedBrief) -> Iterator[str]:
+    """Yield the keys cited in the texts of clean tracking files."""
+    for code in loaded.tracking:
+        facts = loaded.tracking_texts.get(code)
+        if facts is not None and facts.clean:
+            yield from (key for _, key, _ in facts.cited)
 
 
 # --- cross-file rules -------------------------------------------------------------------------
@@ -283,6 +373,19 @@ def check_tracking(
                     message = f"source '{evidence.source}' is not in {bibliography}{more}"
                     problems.append(loaded.problem(part, (i, "evidence", j, "source"), message))
         problems.extend(_not_applying(loaded, code, part, assessments))
+    for code, assessments in loaded.tracking.items():  # a clean file's citations: their keys only
+        facts = loaded.tracking_texts.get(code)
+        if facts is None or not facts.clean:
+            continue  # its texts go through the brief's own text checks
+        texts = dict(texts_of(assessments))
+        for loc, key, offset in facts.cited:
+            cited.add(key)
+            if not is_known(key):
+                path = loaded.files[f"track:{code}"]
+                line, column = loaded.positions[path].locate_in_text(loc, offset, texts[loc])
+                more = did_you_mean(key, sources)
+                message = f"citation [@{key}] names no work in {bibliography}{more}"
+                problems.append(Problem(path, line, column, dotted(loc), message))
     problems.extend(_status_tests(loaded, recs))
     return problems, cited
 
@@ -296,10 +399,12 @@ def _not_applying(
     its assessments still.
     """
     from briefgen.tailoring.core import decide
+    from briefgen.tailoring.progress import latest_statuses
 
     if code not in loaded.countries:
         return []
     recs = {r.id: r for r in loaded.recommendations}
+    statuses = latest_statuses(assessments)
     verdicts: dict[str, str | None] = {}
     problems = []
     for i, item in enumerate(assessments):
@@ -307,7 +412,7 @@ def _not_applying(
         if rec is None:
             continue
         if rec.id not in verdicts:
-            decision = decide(loaded, rec, code)
+            decision = decide(loaded, rec, code, statuses=statuses)
             by_status = any(leaf.fact.startswith("status.") for leaf in decision.leaves)
             verdicts[rec.id] = None if decision.included or by_status else decision.reason
         reason = verdicts[rec.id]

@@ -182,8 +182,22 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
     )
 
 
-def decide(loaded: LoadedBrief, rec: Recommendation, country: str, scenario: str | None = None) -> Decision:
-    """Return whether `rec` is in `country`'s brief under `scenario` (default: the active one), and why."""
+def decide(
+    loaded: LoadedBrief,
+    rec: Recommendation,
+    country: str,
+    scenario: str | None = None,
+    *,
+    statuses: dict[str, str] | None = None,
+) -> Decision:
+    """Return whether `rec` is in `country`'s brief under `scenario` (default: the active one), and why.
+
+    `statuses`: the country's latest statuses, when the caller has them already. The answer is
+    kept with the loaded sources (which do not change once loaded) for the next caller.
+    """
+    memo = loaded._decided.get((rec.id, country, scenario))
+    if memo is not None:
+        return memo  # type: ignore[no-any-return]
     brief = loaded.brief
     scenario_id = scenario if scenario is not None else brief.scenario
     active = brief.scenarios.get(scenario_id) if scenario_id else None
@@ -191,8 +205,11 @@ def decide(loaded: LoadedBrief, rec: Recommendation, country: str, scenario: str
     country_facts = {name: fact.current for name, fact in profile.facts.items() if fact.current is not None}
     country_series = {name: fact.series for name, fact in profile.facts.items() if fact.series}
     scenario_facts = dict(active.facts) if active else {}
-    statuses = latest_statuses(loaded.tracking.get(country, ()))
-    return _decide(rec, country, country_facts, scenario_facts, country_series, statuses)
+    if statuses is None:
+        statuses = latest_statuses(loaded.tracking.get(country, ()))
+    decided = _decide(rec, country, country_facts, scenario_facts, country_series, statuses)
+    loaded._decided[(rec.id, country, scenario)] = decided
+    return decided
 
 
 def _decide(

@@ -22,7 +22,7 @@ from briefgen.models import Assessment, Recommendation
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.core import decide
 from briefgen.tailoring.numbering import brief_numbers
-from briefgen.tailoring.progress import history, rank
+from briefgen.tailoring.progress import history, latest_statuses, rank
 from briefgen.tailoring.sentences import institution_name
 
 _DURATION = re.compile(r"(?:(\d+)\s*(?:[-–—]|to)\s*)?(\d+)\s*(month|months|year|years)\b", re.IGNORECASE)
@@ -74,12 +74,24 @@ def follow_up(
     countries = tuple(
         (code, loaded.countries[code].name) for code in brief.countries if code in loaded.countries
     )
-    applies = {(rec.id, code): decide(loaded, rec, code).included for rec in active for code, _ in countries}
+    histories: dict[
+        tuple[str, str], list[Assessment]
+    ] = {}  # (recommendation, country): as a whole, oldest first
+    for code, _ in countries:
+        for item in sorted(loaded.tracking.get(code, ()), key=lambda a: a.date):
+            if item.step is None:
+                histories.setdefault((item.recommendation, code), []).append(item)
+    statuses = {code: latest_statuses(loaded.tracking.get(code, ())) for code, _ in countries}
+    applies = {
+        (rec.id, code): decide(loaded, rec, code, statuses=statuses[code]).included
+        for rec in active
+        for code, _ in countries
+    }
     rows = []
     for rec in active:
         cells = []
         for code, _ in countries:
-            whole = history(loaded.tracking.get(code, ()), rec.id)
+            whole = histories.get((rec.id, code), [])
             latest = whole[-1] if whole else None
             previous = whole[-2].status if len(whole) > 1 else None
             lead_name = None
