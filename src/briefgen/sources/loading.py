@@ -154,8 +154,15 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         parsed_recipients = _read(recipients_path, Recipients)
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
-    from briefgen.sources.tracking import cited_in_clean_files, read_tracking, unchecked_texts
+    from briefgen.sources.tracking import (
+        TRACKING_DIR,
+        cited_in_clean_files,
+        read_tracking,
+        tracking_files,
+        unchecked_texts,
+    )
 
+    problems.extend(unread_files(root / TRACKING_DIR, tracking_files(root)))
     tracking, tracking_texts = read_tracking(
         root, brief.countries if brief else (), project, problems, positions, files
     )
@@ -246,7 +253,7 @@ def _read_sources(
     return True
 
 
-UNREAD_HINT = "only files named *.yaml or *.yml (lower case) directly in recommendations/ are read"
+UNREAD_HINT = "only files named *.yaml or *.yml (lower case) directly in {folder}/ are read"
 
 
 def unread_files(folder: Path, read: list[Path]) -> list[Problem]:
@@ -264,10 +271,11 @@ def unread_files(folder: Path, read: list[Path]) -> list[Problem]:
             continue
         if entry.is_dir():
             for path in sorted(p for p in entry.rglob("*") if _looks_like_source(p.name)):
-                message = f"not read: it is in a subfolder; {UNREAD_HINT}"
+                message = f"not read: it is in a subfolder; {UNREAD_HINT.format(folder=folder.name)}"
                 warnings.append(Problem(path, 1, 1, "", message, "warning"))
         elif _looks_like_source(entry.name):
-            warnings.append(Problem(entry, 1, 1, "", f"not read: {UNREAD_HINT}", "warning"))
+            hint = UNREAD_HINT.format(folder=folder.name)
+            warnings.append(Problem(entry, 1, 1, "", f"not read: {hint}", "warning"))
     return warnings
 
 

@@ -107,14 +107,12 @@ def read_tracking(
     and what the text checks found in its file.
 
     The assessments keep the file's order (a problem's place is its index there). A file not
-    named after one of the brief's `countries` is a problem and is not read.
+    named after one of the brief's `countries` is a problem and is not read (files that are not
+    `*.yaml` are the loader's to warn of).
     """
-    from briefgen.sources.loading import unread_files
-
     found: dict[str, tuple[Assessment, ...]] = {}
     facts: dict[str, TextFacts] = {}
     paths = tracking_files(root)
-    problems.extend(unread_files(root / TRACKING_DIR, paths))
     known = list(countries)
     for path in paths:
         code = path.stem
@@ -206,14 +204,17 @@ def cache_folder() -> Path:
 def _code_fingerprint() -> bytes:
     """Return a digest of the code that reads and checks a tracking file: a change to it makes
     every cached file stale."""
-    from briefgen import __version__
     from briefgen.document import text
     from briefgen.models import common, tracking
     from briefgen.sources import citecheck, markdown_subset, yamlsource
 
-    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
-    for module in (tracking, common, yamlsource, text, citecheck, markdown_subset):
-        digest.update(Path(str(module.__file__)).read_bytes())
+    digest = hashlib.sha256(f"{CACHE_FORMAT}".encode())
+    package = Path(__file__).resolve().parents[1] / "__init__.py"  # holds the version
+    for path in (
+        package,
+        *(Path(str(m.__file__)) for m in (tracking, common, yamlsource, text, citecheck, markdown_subset)),
+    ):
+        digest.update(path.read_bytes())
     return digest.digest()
 
 
