@@ -208,6 +208,7 @@ WIDE = 8
 
 def _print_matrix(console: Any, result: FollowUp) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     if len(result.countries) > WIDE:
         _print_grid(result)
@@ -218,7 +219,7 @@ def _print_matrix(console: Any, result: FollowUp) -> None:
     for code, _ in result.countries:
         table.add_column(code, no_wrap=True, min_width=13)
     for row in result.rows:
-        table.add_row(f"{row.number}. {row.title}", *(_cell_text(c) for c in row.cells))
+        table.add_row(Text(f"{row.number}. {row.title}"), *(_cell_text(c) for c in row.cells))
     console.print(table)
     console.print("  ".join(f"{code} {name}" for code, name in result.countries), style="dim")
     console.print(
@@ -229,19 +230,21 @@ def _print_matrix(console: Any, result: FollowUp) -> None:
 
 
 def _print_by_institution(console: Any, result: FollowUp) -> None:
+    from rich.markup import escape
+
     from briefgen.render import sheets
 
     rows = sheets.institution_rows(result)
     shown: tuple[str, str] | None = None
     for row in rows:
         if shown is None or shown[0] != row["country"]:
-            console.print(f"\n[bold]{row['country_name']} ({row['country']})[/bold]")
+            console.print(f"\n[bold]{escape(row['country_name'])} ({row['country']})[/bold]")
         if shown is None or shown != (row["country"], row["lead_name"]):
-            console.print(f"  {row['lead_name']}")
+            console.print(f"  {escape(row['lead_name'])}")
         shown = (row["country"], row["lead_name"])
         mark = TREND_MARKS.get(row["trend"], "")
         console.print(
-            f"    {row['number']}. {row['title']}: [{STYLES[row['status']]}] {row['status']} [/] "
+            f"    {row['number']}. {escape(row['title'])}: [{STYLES[row['status']]}] {row['status']} [/] "
             f"{mark} {row['date'].isoformat()}"
         )
     unassessed: dict[str, list[str]] = {}
@@ -255,6 +258,8 @@ def _print_by_institution(console: Any, result: FollowUp) -> None:
 
 
 def _print_overdue(console: Any, result: FollowUp) -> None:
+    from rich.markup import escape
+
     day = result.as_of.isoformat() if result.as_of else ""
     if not result.overdue:
         console.print(
@@ -264,12 +269,14 @@ def _print_overdue(console: Any, result: FollowUp) -> None:
         console.print(f"Steps past their horizon with no assessment of full implementation, as of {day}:")
         for step in result.overdue:
             console.print(
-                f"  {step.country}  {step.number}.{step.step}  {step.step_text}\n"
-                f"        “{step.title}”: horizon {step.horizon} from {step.given.isoformat()}, "
+                f"  {step.country}  {step.number}.{step.step}  {escape(step.step_text)}\n"
+                f"        “{escape(step.title)}”: horizon {escape(step.horizon)} from {step.given.isoformat()}, "
                 f"due {step.due.isoformat()}; latest status: {step.status}"
             )
     for rec, horizon in result.undated:
-        console.print(f"Not checked: the horizon of {rec} ({horizon!r}) is not a duration.", style="dim")
+        console.print(
+            f"Not checked: the horizon of {rec} ({escape(repr(horizon))}) is not a duration.", style="dim"
+        )
 
 
 def _report(
