@@ -36,12 +36,13 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy
 
-## Benchmarks: pytest-benchmark micro-benchmarks, the side-by-side build benchmark, the live preview's latency.
+## Benchmarks: pytest-benchmark micro-benchmarks, the side-by-side build benchmark, the live preview's latency, the follow-up's cost.
 bench: setup
 	$(PY) -m pip install -q -e '.[test,bench]'
 	$(VENV)/bin/pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/preview_latency.py
+	$(PY) benchmarks/tracking.py
 
 ## Page images of the Kazakhstan DOCX (through LibreOffice) and the Kyrgyzstan PDF, for a look.
 preview: setup

@@ -25,6 +25,12 @@ CENTRAL_ASIA = REPO / "briefs" / "china-central-asia"
 ANDES = FIXTURES / "briefs" / "andes-water"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep briefgen's cache (the validated tracking files) inside the test run, never in ~/.cache."""
+    os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def briefs_copy(tmp_path: Path) -> Path:
     """A writable copy of the fixture briefs folder (andes-water and its countries)."""
@@ -137,6 +143,11 @@ def _a_unit_test_starts_no_process(
     if request.node.get_closest_marker("unit") is None:
         yield
         return
+    from briefgen.sources.fonts import installed_coverage
+
+    # The glyph preflight asks fontconfig (fc-list) once per process; it asks here, before the
+    # test, so a unit test may validate a brief without being the one to start a program.
+    installed_coverage()
     import _posixsubprocess
     import multiprocessing.util
 

@@ -164,6 +164,7 @@ LAYERS: tuple[str, ...] = (
     "render",
     "translation",
     "editions",
+    "validate",
     "briefgen",  # the public API (`load_brief`, `tailor`), for code outside the package and the preview
     "build",
     "distribution",

@@ -267,3 +267,61 @@ def new_country(project: Path, code: str) -> Path:
         {"CODE": code, "NAME": json.dumps(name, ensure_ascii=False), "LANGUAGES": languages},
     )
     return write_all([planned])[0]
+
+
+TRACKING_HEADER = """\
+# The follow-up for __CODE__: dated assessments of what its government did with each
+# recommendation (see `briefgen track`). Add one with `briefgen new assessment __CODE__ ID`.
+"""
+
+
+def new_assessment(brief: Path, code: str, rec_id: str, *, today: dt.date | None = None) -> Path:
+    """Add a commented assessment of `rec_id` for `code` to `tracking/<CODE>.yaml` (created if need be).
+
+    The file is a list: the new assessment is appended and nothing already in it is changed.
+    It validates as written (status `not-assessed`, dated the earlier of today and the
+    brief's date), with the lead institution and source to check.
+    """
+    from briefgen.sources.bibliography_import import read_sources, sources_file
+    from briefgen.sources.yamlsource import read_yaml
+
+    check_slug(rec_id, "a recommendation id")
+    code = country_code(code)
+    document, _ = read_yaml(brief / "brief.yaml")
+    data = document.data if document is not None and isinstance(document.data, dict) else {}
+    if code not in (data.get("countries") or []):
+        raise UsageError(
+            f"{code} is not one of the brief's countries: add it to brief.yaml's `countries` first"
+        )
+    if not any((brief / "recommendations" / f"{rec_id}{s}").is_file() for s in (".yaml", ".yml")):
+        raise UsageError(f"the brief has no recommendation '{rec_id}' (recommendations/{rec_id}.yaml)")
+    day = today or dt.date.today()
+    written = data.get("date")
+    if isinstance(written, dt.date) and written < day:
+        day = written
+    profile, _ = read_yaml(brief.parent / COUNTRIES / f"{code}.yaml")
+    institutions = (
+        profile.data.get("institutions") if profile is not None and isinstance(profile.data, dict) else None
+    )
+    path, missing = sources_file(brief)
+    works, _ = read_sources(path) if not missing else (None, [])
+    keys = list(works.data) if works is not None and isinstance(works.data, dict) else []
+    values = {
+        "REC": rec_id,
+        "DATE": day.isoformat(),
+        "LEAD": next(iter(institutions), "lead-institution")
+        if isinstance(institutions, dict)
+        else "lead-institution",
+        "SOURCE": str(keys[0]) if keys else "source-key",
+        "ASSESSOR": json.dumps(str(data.get("organisation") or "Follow-up team"), ensure_ascii=False),
+    }
+    entry = _template("assessment", brief / "tracking" / f"{code}.yaml", None, values).text
+    target = brief / "tracking" / f"{code}.yaml"
+    if target.exists():
+        before = target.read_text(encoding="utf-8")
+        text = before + ("" if before.endswith("\n") else "\n") + "\n" + entry
+    else:
+        text = TRACKING_HEADER.replace("__CODE__", code) + "\n" + entry
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, text)
+    return target

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from briefgen.atomic import write_text_atomic
-from briefgen.models import Brief, CountryProfile, Recipients, Recommendation, Sources
+from briefgen.models import Brief, CountryProfile, Recipients, Recommendation, Sources, Tracking
 from briefgen.models.theme import ThemeSettings
 
 KINDS: dict[str, type[BaseModel]] = {
@@ -18,6 +18,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "sources": Sources,
     "recipients": Recipients,
     "theme": ThemeSettings,
+    "tracking": Tracking,
 }
 
 

@@ -255,7 +255,7 @@ def test_a_figure_the_build_process_cannot_draw_is_left_to_the_worker(
     from briefgen.build.pool import start_pool
     from briefgen.build.schedule import render_all
     from briefgen.render import charts
-    from briefgen.sources.validate import validated
+    from briefgen.validate import validated
 
     loaded = validated(REPO / "briefs" / "china-central-asia", None)
     request = BuildRequest(countries=("KG", "TJ"), formats=("html",), out=tmp_path, languages=("en",))

@@ -491,3 +491,24 @@ def test_translation_completeness_counts_both_catalogs_and_not_fuzzy_entries(tmp
     assert (en.code, en.name, en.source) == ("en", "English", True)
     assert (ru.name, ru.translated, ru.total, ru.percent) == ("Russian", 3, 6, 50)
     assert (kk.name, kk.catalog) == ("Kazakh", False)
+
+
+@pytest.mark.unit
+def test_the_overview_shows_each_cells_status_beside_applicability_and_its_history(andes: Path) -> None:
+    from test_tracking import LIMITED, SOME, track_file
+
+    replace_in(andes / "brief.yaml", "date: 2024-03-01", "date: 2024-09-01")
+    track_file(andes, "PE", LIMITED + SOME)
+    with client_for(andes) as client:
+        html = client.get("/").text
+    cell = re.search(r'<td[^>]*data-rec="protect-glacier-basins" data-country="PE".*?</td>', html, re.DOTALL)
+    assert cell is not None
+    text = cell.group()
+    assert 'data-included="yes"' in text
+    assert '<details class="history" data-status="some">' in text
+    assert 'Some progress</span> <span class="when">2024-06-01</span></summary>' in text
+    history = re.findall(r'<li><span class="status status-([a-z-]+)">', text)
+    assert history == ["some", "limited"]  # newest first
+    assert "The ministry mapped every basin (Rabatel et al.,\u00a02013)" in text
+    other = re.search(r'<td[^>]*data-rec="protect-glacier-basins" data-country="BO".*?</td>', html, re.DOTALL)
+    assert other is not None and "not assessed" in other.group() and "<details" not in other.group()

@@ -263,3 +263,28 @@ def test_the_bundled_brief_reads_in_the_browser_with_the_pdfs_fonts_and_colours(
     assert drawn <= embedded, (drawn, embedded)
     assert server.returncode in (0, 130) and "Traceback" not in server.stderr
     tab.assert_no_policy_violations()
+
+
+@pytest.mark.slow
+def test_clicking_a_cells_status_shows_its_assessment_history(briefs_copy: Path, tab: Tab) -> None:
+    from test_tracking import LIMITED, SOME, track_file
+
+    andes = briefs_copy / "andes-water"
+    replace_in(andes / "brief.yaml", "date: 2024-03-01", "date: 2024-09-01")
+    track_file(andes, "PE", LIMITED + SOME)
+    with served("briefs/andes-water", briefs_copy.parent) as server:
+        tab.open(server.url)
+        page = tab.page
+        target = cell("protect-glacier-basins", "PE")
+        history = page.locator(f"{target} .history-list")
+        assert page.inner_text(f"{target} summary").startswith("Some progress")
+        assert not history.is_visible()
+        page.click(f"{target} summary")
+        assert history.is_visible()
+        items = page.locator(f"{target} .history-list li")
+        assert items.count() == 2
+        assert items.nth(0).inner_text().startswith("Some progress 2024-06-01")
+        assert items.nth(1).inner_text().startswith("Limited progress 2023-05-10")
+        tab.shoot("serve-overview-history")
+        tab.assert_no_policy_violations()
+    assert server.returncode in (0, 130) and "Traceback" not in server.stderr, server.stderr

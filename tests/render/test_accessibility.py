@@ -43,8 +43,8 @@ from briefgen.render.theme import theme_css
 from briefgen.render.wordreference import StyleReferences
 from briefgen.sources.frozen import load_working
 from briefgen.sources.loading import load_sources
-from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor
+from briefgen.validate import validate
 from conftest import FIXTURES, replace_in
 
 INSTITUTE = FIXTURES / "themes" / "institute"

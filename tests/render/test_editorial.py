@@ -197,7 +197,7 @@ def test_explain_shows_which_paragraphs_were_kept_and_why() -> None:
 
 
 def test_a_passage_for_an_unknown_country_or_fact_is_a_validation_error_at_its_line(andes: Path) -> None:
-    from briefgen.sources.validate import validate
+    from briefgen.validate import validate
 
     text = (andes / "brief.yaml").read_text(encoding="utf-8")
     summary = re.search(r"^summary:.*?(?=^\w)", text, re.S | re.M)
@@ -267,7 +267,7 @@ def test_a_pipe_table_renders_as_a_real_table_in_both_formats(andes: Path) -> No
 def test_markdown_the_subset_does_not_support_is_a_validation_error_at_its_line(
     andes: Path, typed: str, says: str
 ) -> None:
-    from briefgen.sources.validate import validate
+    from briefgen.validate import validate
 
     first = _with_summary(andes, f"A first paragraph.\n\n{typed}\n\nA last paragraph.")
     errors = [p for p in validate(andes).problems if p.severity == "error"]
@@ -279,7 +279,7 @@ def test_markdown_the_subset_does_not_support_is_a_validation_error_at_its_line(
 
 def test_raw_inline_html_is_not_an_error_and_prints_as_typed(andes: Path) -> None:
     from briefgen.render.html import HtmlRenderer
-    from briefgen.sources.validate import validate
+    from briefgen.validate import validate
 
     _with_summary(andes, 'Water <b>matters</b> and <span class="x">so</span> do "quotes".')
     assert not [p for p in validate(andes).problems if p.severity == "error"]

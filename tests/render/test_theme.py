@@ -28,8 +28,8 @@ from briefgen.render.fetcher import FetchRefused, SafeFetcher
 from briefgen.render.html import HtmlRenderer
 from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.loading import load_sources
-from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor
+from briefgen.validate import validate
 from conftest import CENTRAL_ASIA, FIXTURES, REPO, build, replace_in
 
 INSTITUTE = FIXTURES / "themes" / "institute"

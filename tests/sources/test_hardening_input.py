@@ -26,12 +26,12 @@ from hardening import ends_cleanly, run
 
 SCALAR_CASES = [
     # (file under the brief folder, text, replacement, expected message part)
-    ("brief.yaml", "date: 2020-11-15", "date: 2021-02-30", "'2021-02-30' is not a real date"),
-    ("brief.yaml", "date: 2020-11-15", "date: 2021-13-45", "'2021-13-45' is not a real date"),
-    ("brief.yaml", "date: 2020-11-15", "date: 0000-01-01", "'0000-01-01' is not a real date"),
-    ("brief.yaml", "date: 2020-11-15", "date: 2021-01-01T25:00:00", "is not a real date"),
-    ("brief.yaml", "date: 2020-11-15", "date: 2021-01-01T10:00:00", "must be a date without a time"),
-    ("brief.yaml", "date: 2020-11-15", "date: !!timestamp 2021-02-30", "YAML tag !!timestamp is not allowed"),
+    ("brief.yaml", "date: 2021-11-15", "date: 2021-02-30", "'2021-02-30' is not a real date"),
+    ("brief.yaml", "date: 2021-11-15", "date: 2021-13-45", "'2021-13-45' is not a real date"),
+    ("brief.yaml", "date: 2021-11-15", "date: 0000-01-01", "'0000-01-01' is not a real date"),
+    ("brief.yaml", "date: 2021-11-15", "date: 2021-01-01T25:00:00", "is not a real date"),
+    ("brief.yaml", "date: 2021-11-15", "date: 2021-01-01T10:00:00", "must be a date without a time"),
+    ("brief.yaml", "date: 2021-11-15", "date: !!timestamp 2021-02-30", "YAML tag !!timestamp is not allowed"),
     ("brief.yaml", "edition: 2", "edition: true", "edition: Input should be a valid integer (found True)"),
     ("brief.yaml", "edition: 2", 'edition: "2"', "edition: Input should be a valid integer (found '2')"),
     ("brief.yaml", "edition: 2", "edition: !!int abc", "'abc' is not an integer, as its tag !!int says"),

@@ -20,6 +20,7 @@ KINDS = {
     "sources": ["briefs/*/sources.yaml"],
     "recipients": ["briefs/*/recipients.yaml"],
     "theme": ["tests/fixtures/themes/*/theme.yaml"],
+    "tracking": ["briefs/*/tracking/*.yaml"],
 }
 
 

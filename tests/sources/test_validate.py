@@ -195,7 +195,7 @@ def test_a_condition_must_be_all_any_not_or_a_fact_test(andes: Path) -> None:
     _, problems, _ = validate(andes)
     assert problems == [
         "andes-water/recommendations/prepare-drought-finance.yaml:11:13: trigger.when.any[1].all[1]: "
-        "a condition is a mapping with one of: all, any, not, fact, series"
+        "a condition is a mapping with one of: all, any, not, fact, series, status"
     ]
 
 

@@ -103,7 +103,7 @@ def test_stable_numbers_an_explicit_number_is_kept_and_the_rest_fill_the_free_on
 def test_stable_numbers_two_recommendations_claiming_one_number_is_a_validation_error(tmp_path: Path) -> None:
     import shutil
 
-    from briefgen.sources.validate import validate
+    from briefgen.validate import validate
 
     folder = tmp_path / "andes-water"
     shutil.copytree(ANDES, folder)
@@ -166,7 +166,7 @@ def test_institutions_are_named_as_that_government_names_them(
 def test_an_institution_without_a_name_gets_a_readable_generic_one_and_a_warning(tmp_path: Path) -> None:
     import shutil
 
-    from briefgen.sources.validate import validate
+    from briefgen.validate import validate
 
     folder = tmp_path / "andes-water"
     shutil.copytree(ANDES, folder)

@@ -81,7 +81,7 @@ def _build(
     from briefgen.atomic import remove_leftovers
     from briefgen.build.plan import plan
     from briefgen.build.schedule import render_all
-    from briefgen.sources.validate import validated
+    from briefgen.validate import validated
 
     out = request.out
     # what the build reads, taken before it reads it: the record must not describe later edits

@@ -24,6 +24,7 @@ from briefgen.cli import (
     review,
     schema,
     serve,
+    track,
     translate,
     validate,
 )
@@ -66,6 +67,7 @@ app.command("init")(init.init)
 app.add_typer(init.new_app, name="new")
 app.command("serve")(serve.serve)
 app.command("review")(review.review)
+app.command("track")(track.track)
 
 
 def main() -> None:

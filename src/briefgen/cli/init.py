@@ -1,4 +1,4 @@
-"""`briefgen init` and `briefgen new …`: start a project, add a recommendation, brief or country."""
+"""`briefgen init` and `briefgen new …`: start a project, add a recommendation, brief, country or assessment."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 new_app = typer.Typer(
-    help="Add one commented file that validates: a recommendation, a brief or a country profile.",
+    help="Add one commented file (or assessment) that validates: a recommendation, brief, country profile or assessment.",
     no_args_is_help=True,
 )
 
@@ -64,3 +64,18 @@ def new_country(
     from briefgen.scaffold import new_country as make
 
     typer.echo(str(make(project, code)))
+
+
+@new_app.command("assessment")
+def new_assessment(
+    code: str = typer.Argument(..., metavar="CODE", help="The country assessed, like KZ."),
+    rec_id: str = typer.Argument(..., metavar="ID", help="The recommendation assessed."),
+    brief: Path | None = typer.Option(
+        None, "--brief", help="The brief folder. Left out: the brief folder you are in."
+    ),
+) -> None:
+    """Add an assessment to tracking/CODE.yaml: what a government did with a recommendation."""
+    from briefgen.scaffold import find_brief
+    from briefgen.scaffold import new_assessment as make
+
+    typer.echo(str(make(find_brief(Path("."), brief), code, rec_id)))

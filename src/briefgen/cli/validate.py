@@ -19,7 +19,7 @@ def validate(
     """Check every source file of a brief; list every problem, with file, line and field."""
     from briefgen.errors import Problem
     from briefgen.sources.layout import brief_folders
-    from briefgen.sources.validate import validate as check
+    from briefgen.validate import validate as check
 
     problems: list[Problem] = []
     summaries = []

@@ -6,7 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent, list_currencies
 
 from briefgen.document.typography import NBSP
@@ -29,6 +29,11 @@ def long_date(day: dt.date, language: str) -> str:
     if locale.language == "en":  # British order, as think tanks outside the US print it
         return format_date(day, "d MMMM y", locale=locale)
     return format_date(day, "long", locale=locale)
+
+
+def month_year(day: dt.date, language: str) -> str:
+    """Return the month of a date: "March 2021" ("март 2021 г.")."""
+    return str(format_skeleton("yMMMM", day, locale=locale_for(language)))
 
 
 def number(value: float, language: str) -> str:

@@ -120,6 +120,26 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Where the government stands with a recommendation: its latest assessment as a whole."""
+
+    recommendation: str
+    status: str
+    """Its place on the scale: `not-assessed`, `no-progress`, `limited`, `some`, `substantial`, `full`."""
+    label: str
+    """The status in the brief's words ("Some progress")."""
+    date: dt.date
+    date_text: str
+    """The month of the assessment, as the brief's language writes it ("March 2021")."""
+    text: tuple[Inline, ...]
+    """The assessment's first sentence, its evidence cited."""
+    lead: str
+    """The institution that leads, as the government names it."""
+    illustrative: bool = False
+    """An example, not a real assessment: printed as such."""
+
+
+@dataclass(frozen=True)
 class TailoredRecommendation:
     """A recommendation as one country's brief shows it."""
 
@@ -139,6 +159,8 @@ class TailoredRecommendation:
     rationale: RichText | None
     evidence: tuple[EvidenceItem, ...]
     country_note: RichText | None
+    progress: Progress | None = None
+    """The follow-up: the latest assessment of it as a whole for this country, if any."""
 
 
 @dataclass(frozen=True)
@@ -288,6 +310,9 @@ class TailoredBrief:
     """The key of each analysis section's heading, parallel to `sections`."""
     fields: tuple[SourceField, ...] = ()
     """Every source field the brief shows, once: what a Word brief's anchors record of each."""
+    statuses: tuple[tuple[str, str, dt.date], ...] = ()
+    """The follow-up: (recommendation, latest status, its date) for every recommendation this
+    country's government was assessed on as a whole, in the brief or not."""
 
     @property
     def prepared_for(self) -> str:

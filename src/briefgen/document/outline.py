@@ -44,11 +44,12 @@ def outline(brief: TailoredBrief) -> tuple[Part, ...]:
     return tuple(part for part in order if shown.get(part, True))
 
 
-CardPart = Literal["heading", "meta", "when", "watch", "what", "why", "evidence", "country_note"]
+CardPart = Literal["heading", "meta", "progress", "when", "watch", "what", "why", "evidence", "country_note"]
 
 CARD_ORDER: tuple[CardPart, ...] = (
     "heading",
     "meta",
+    "progress",
     "when",
     "watch",
     "what",
@@ -57,10 +58,11 @@ CARD_ORDER: tuple[CardPart, ...] = (
     "country_note",
 )
 """A recommendation card's parts in reading order: its number and title; horizon and addressees;
-when it applies (and why here); indicators to watch; what to do (action and steps); why;
-evidence; the note for this country."""
+where this government stands on it (the follow-up's latest status); when it applies (and why
+here); indicators to watch; what to do (action and steps); why; evidence; the note for this
+country."""
 
-CARD_OPENING: tuple[CardPart, ...] = ("heading", "meta", "when")
+CARD_OPENING: tuple[CardPart, ...] = ("heading", "meta", "progress", "when")
 """The parts a page never separates: a card's heading stays with its first lines."""
 
 
@@ -68,6 +70,7 @@ def card(rec: TailoredRecommendation) -> tuple[CardPart, ...]:
     """Return the parts a recommendation's card shows, in reading order."""
     shown = {
         "meta": bool(rec.horizon or rec.institutions),
+        "progress": rec.progress is not None,
         "watch": bool(rec.watch),
         "why": rec.rationale is not None,
         "evidence": bool(rec.evidence),

@@ -66,6 +66,54 @@ ENGLISH: Mapping[str, str] = {
     "footer": "{title} · {country}",
     "yes": "yes",
     "no": "no",
+    "quoted": "“{text}”",
+    # the follow-up: where a government stands with a recommendation (the five-step scale)
+    "progress": "Progress so far",
+    "progress_status": "{status} ({date})",
+    "progress_status_illustrative": "{status} ({date}; illustrative assessment)",
+    "status_not_assessed": "Not assessed",
+    "status_no_progress": "No progress",
+    "status_limited": "Limited progress",
+    "status_some": "Some progress",
+    "status_substantial": "Substantial progress",
+    "status_full": "Full implementation",
+    "trend_first": "first assessment",
+    "trend_up": "improved",
+    "trend_down": "worsened",
+    "trend_same": "unchanged",
+    # the implementation report: a document of its own on the follow-up
+    "report": "Implementation report",
+    "report_subtitle": "What each government has done with the recommendations",
+    "report_as_of": "Assessments up to {date}",
+    "report_illustrative": (
+        "Illustrative: the assessments in this report are examples made up to show how the follow-up "
+        "works. They are not an assessment of any government."
+    ),
+    "report_matrix": "Where each government stands",
+    "report_matrix_note": (
+        "Each cell gives the latest assessment of the recommendation as a whole: its status, its month "
+        "and how it moved since the assessment before it. A dash: the recommendation is not in that "
+        "government's brief."
+    ),
+    "report_recommendation": "Recommendation",
+    "report_not_assessed": "not assessed",
+    "report_chart": "Statuses over time",
+    "report_chart_alt": "{title}: a step chart, one panel per country, one line per recommendation.",
+    "report_chart_line": "{country}, recommendation {number}: {statuses}.",
+    "report_chart_source": "the assessments in this report",
+    "report_overdue": "Steps past their horizon",
+    "report_overdue_note": (
+        "Steps whose horizon, counted from the edition that first made the recommendation, had passed "
+        "by {date} with no assessment of full implementation."
+    ),
+    "report_overdue_step": "Recommendation {number}, step {step}: {text}",
+    "report_overdue_due": "Due {due}; not fully implemented in {countries}.",
+    "report_overdue_country": "{country} ({status})",
+    "report_whole": "The recommendation as a whole",
+    "report_step": "Step {step}: {text}",
+    "report_lead": "Lead",
+    "report_assessor": "Assessed by",
+    "report_illustrative_mark": "illustrative assessment",
     # "Changes since edition N": the box and its sentences
     "changes": "Changes since edition {edition}",
     "no_changes": "Nothing in this brief has changed since edition {edition}.",
@@ -81,6 +129,8 @@ ENGLISH: Mapping[str, str] = {
     "change_summary_revised": "The executive summary was revised.",
     "change_new_section": "New section: {heading}.",
     "change_section_revised": "Section “{heading}” was revised.",
+    "change_progress": "{recommendation}: from “{was}” to “{now}” ({date}).",
+    "change_progress_first": "{recommendation}: first assessed, “{now}” ({date}).",
     "field_title": "the title",
     "field_trigger": "when it applies",
     "field_action": "the action",

@@ -1,16 +1,19 @@
 """Pydantic models of the source files; no I/O."""
 
 from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileChoice, Scenario, Section
-from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
+from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest, StatusTest
 from briefgen.models.country import CountryProfile, Fact, Highlight
 from briefgen.models.recipient import Recipient, Recipients
 from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Trigger
 from briefgen.models.source import Source, Sources
+from briefgen.models.tracking import Assessment, AssessmentEvidence, Tracking
 
 __all__ = [
     "Action",
     "AllOf",
     "AnyOf",
+    "Assessment",
+    "AssessmentEvidence",
     "Audience",
     "Author",
     "Brief",
@@ -32,5 +35,7 @@ __all__ = [
     "SeriesTest",
     "Source",
     "Sources",
+    "StatusTest",
+    "Tracking",
     "Trigger",
 ]

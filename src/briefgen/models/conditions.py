@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from briefgen.models.common import Number, Scalar, SourceModel
+from briefgen.models.common import Number, Scalar, Slug, SourceModel
+from briefgen.models.tracking import Status
 
 FactPath = Annotated[str, Field(pattern=r"^(country|scenario)\.[a-z][a-z0-9_]*$")]
 """`country.<fact>` (a fact of the profile being tailored for) or `scenario.<fact>`."""
@@ -121,6 +122,42 @@ class SeriesTest(SourceModel):
         return self
 
 
+class StatusMatch(SourceModel):
+    """The statuses a status test accepts: exactly one of `equals` and `in`."""
+
+    equals: Status | None = None
+    """True when the status is this one."""
+    in_: list[Status] | None = Field(default=None, alias="in")
+    """True when the status is one of these."""
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> StatusMatch:
+        if (self.equals is None) == (self.in_ is None):
+            raise ValueError("a status test needs exactly one of equals, in")
+        return self
+
+    @property
+    def operator(self) -> str:
+        """Return the operator used: `equals` or `in`."""
+        return "equals" if self.equals is not None else "in"
+
+    @property
+    def operand(self) -> Any:
+        """Return the status or statuses accepted."""
+        return self.equals if self.equals is not None else self.in_
+
+
+class StatusTest(SourceModel):
+    """A leaf on the follow-up: the latest assessed status of a recommendation for the country
+    being tailored for (`not-assessed` when it has no assessment as a whole)."""
+
+    status: StatusMatch
+    """The statuses for which the test holds: `{in: [no-progress, limited]}`."""
+    recommendation: Slug | None = None
+    """The recommendation whose status is tested; absent: the recommendation this condition
+    belongs to (a summary or section paragraph must name one)."""
+
+
 class AllOf(SourceModel):
     """True when every condition holds (and when the list is empty)."""
 
@@ -141,7 +178,7 @@ class NotOf(SourceModel):
 
 def _kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        for key in ("all", "any", "not", "fact", "series"):
+        for key in ("all", "any", "not", "fact", "series", "status"):
             if key in value:
                 return "@" + key
         return None
@@ -151,6 +188,7 @@ def _kind(value: Any) -> str | None:
         NotOf: "@not",
         FactTest: "@fact",
         SeriesTest: "@series",
+        StatusTest: "@status",
     }
     return kinds.get(type(value))
 
@@ -160,11 +198,12 @@ Condition = Annotated[
     | Annotated[AnyOf, Tag("@any")]
     | Annotated[NotOf, Tag("@not")]
     | Annotated[FactTest, Tag("@fact")]
-    | Annotated[SeriesTest, Tag("@series")],
+    | Annotated[SeriesTest, Tag("@series")]
+    | Annotated[StatusTest, Tag("@status")],
     Discriminator(
         _kind,
         custom_error_type="condition",
-        custom_error_message="a condition is a mapping with one of: all, any, not, fact, series",
+        custom_error_message="a condition is a mapping with one of: all, any, not, fact, series, status",
     ),
 ]
 
@@ -175,9 +214,9 @@ NotOf.model_rebuild()
 
 def leaves(
     condition: Condition, loc: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], FactTest | SeriesTest]]:
-    """Yield every test of a condition (fact and series leaves) with its field path below `loc`."""
-    if isinstance(condition, FactTest | SeriesTest):
+) -> Iterator[tuple[tuple[str | int, ...], FactTest | SeriesTest | StatusTest]]:
+    """Yield every test of a condition (fact, series and status leaves) with its field path below `loc`."""
+    if isinstance(condition, FactTest | SeriesTest | StatusTest):
         yield loc, condition
     elif isinstance(condition, AllOf):
         for i, child in enumerate(condition.all):

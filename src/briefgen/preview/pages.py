@@ -70,14 +70,25 @@ def overview(snapshot: Snapshot, briefs: list[TailoredBrief], scenario: str | No
         for b in briefs
     ]
     rows: dict[str, dict[str, Any]] = {}
+    histories = pipeline.assessment_history(loaded)
     for b in briefs:
         for item in pipeline.decisions(loaded, b):
             row = rows.setdefault(
                 item["id"],
                 {"id": item["id"], "title": item["title"], "priority": item["priority"], "cells": []},
             )
+            history = histories.get((item["id"], b.country), [])
+            whole = next((h for h in history if h["step"] is None), None)
             row["cells"].append(
-                {"country": b.country, "included": item["included"], "reasons": item["reason_lines"]}
+                {
+                    "country": b.country,
+                    "included": item["included"],
+                    "reasons": item["reason_lines"],
+                    "status": whole["status"] if whole else "not-assessed",
+                    "status_label": whole["label"] if whole else None,
+                    "status_date": whole["date"] if whole else None,
+                    "history": history,
+                }
             )
     active = briefs[0].scenario if briefs else brief.scenario
     context = {

@@ -38,6 +38,32 @@ def decisions(loaded: LoadedBrief, brief: TailoredBrief) -> list[dict[str, Any]]
     return [{**item, "reason_lines": reason_lines(item)} for item in items]
 
 
+def assessment_history(loaded: LoadedBrief) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Return each (recommendation, country)'s assessments, newest first, as the overview shows them."""
+    from briefgen.document.doctree import plain_inlines
+    from briefgen.tailoring.progress import first_sentence, status_label
+    from briefgen.tailoring.report import profile_lead
+
+    language = loaded.brief.language
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for code, assessments in loaded.tracking.items():
+        if code not in loaded.countries:
+            continue
+        for item in sorted(assessments, key=lambda a: a.date, reverse=True):
+            out.setdefault((item.recommendation, code), []).append(
+                {
+                    "date": item.date.isoformat(),
+                    "status": item.status,
+                    "label": status_label(item.status, language),
+                    "step": item.step,
+                    "sentence": plain_inlines(first_sentence(loaded.rich(item.summary))),
+                    "lead": profile_lead(loaded, code, item),
+                    "illustrative": item.illustrative,
+                }
+            )
+    return out
+
+
 def render(brief: TailoredBrief, fmt: str) -> bytes:
     """Return the document in format `fmt`, from the renderer registry."""
     from briefgen.render import renderer_for

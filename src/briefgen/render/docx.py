@@ -44,8 +44,9 @@ from briefgen.document.doctree import (
     Table,
     Text,
 )
-from briefgen.document.model import ProfileRow, TailoredBrief, TailoredRecommendation, source_notes
+from briefgen.document.model import ProfileRow, Progress, TailoredBrief, TailoredRecommendation, source_notes
 from briefgen.document.outline import Part, card, outline
+from briefgen.document.report import ImplementationReport, ReportAssessment, ReportCountry, StatusChart
 from briefgen.document.words import fill, words
 from briefgen.render import ooxml, templates_dir
 from briefgen.render.wordpage import PageFurniture
@@ -91,6 +92,15 @@ class DocxRenderer:
         reference, styles = self._references.for_theme(brief.theme)
         document = Document(io.BytesIO(reference))
         _BriefWriter(document, brief, styles).write()
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return ooxml.normalise_package(buffer.getvalue())
+
+    def render_report(self, report: ImplementationReport) -> bytes:
+        """Return an implementation report as a Word document, on the briefs' styles and pages."""
+        reference, styles = self._references.for_theme(report.theme)
+        document = Document(io.BytesIO(reference))
+        _ReportWriter(document, report, styles).write()
         buffer = io.BytesIO()
         document.save(buffer)
         return ooxml.normalise_package(buffer.getvalue())
@@ -347,6 +357,10 @@ class _BriefWriter:
             self.run(line, ("\u2003" if n else "") + label + " ", "Label Inline")
             self.run(line, value)
 
+    def card_progress(self, rec: TailoredRecommendation) -> None:
+        assert rec.progress is not None  # the card shows this part only when there is one
+        self.progress(rec.progress)
+
     def card_when(self, rec: TailoredRecommendation) -> None:
         self.label_line(self.words["when"])
         self.text(rec.trigger)
@@ -383,6 +397,18 @@ class _BriefWriter:
         opening.paragraph_format.keep_with_next = True
         self.run(opening, fill(self.words["for_country"], country=self.brief.country_name), "Label")
         self.text(rec.country_note, "Country Note")
+
+    def progress(self, progress: Progress) -> None:
+        """Write the follow-up line: the status and its month in bold, then the first sentence, cited."""
+        line = self.paragraph("Normal")
+        line.paragraph_format.keep_with_next = True
+        self.run(line, self.words["progress"] + " ", "Label Inline")
+        key = "progress_status_illustrative" if progress.illustrative else "progress_status"
+        status = self.run(line, fill(self.words[key], status=progress.label, date=progress.date_text))
+        if status is not None:
+            status.bold = True
+        self.run(line, " · ")
+        self.inlines(line, progress.text, "Normal")
 
     def references(self) -> None:
         self.plain("Heading 1", self.words["references"])
@@ -633,3 +659,161 @@ def _shown_inlines(children: Iterable[Inline], in_footnote: bool) -> str:
             inner = _shown_inlines(child.children, True)
             out.append(f" ({inner})" if in_footnote else f"^[{inner}]")
     return "".join(out)
+
+
+class _ReportWriter(_BriefWriter):
+    """Write an implementation report with the brief writer's building blocks and page furniture."""
+
+    def __init__(self, document: WordDocument, report: ImplementationReport, styles: StyleBook) -> None:
+        self.doc = document
+        self.report = report
+        self.styles = styles
+        self.words = words(report.language)
+        self.container = document
+
+    def write(self) -> None:
+        report = self.report
+        ooxml.clear_body(self.doc)
+        ooxml.set_default_language(self.doc, report.language)
+        self.report_properties()
+        PageFurniture(self.doc, report, self.styles, self.words).write()
+        self.plain("Title", report.title)
+        self.plain("Subtitle", report.subtitle)
+        meta = [report.organisation, report.as_of, fill(self.words["edition"], edition=report.edition)]
+        self.plain("Metadata", " · ".join(meta))
+        if report.illustrative:
+            self.boxed(self.words["report_illustrative"])
+        self.plain("Heading 1", self.words["report_matrix"])
+        self.plain("Normal", self.words["report_matrix_note"])
+        for first in range(0, len(report.countries), 5):
+            self.matrix(first, report.countries[first : first + 5])
+        if report.chart is not None:
+            self.status_chart(report.chart)
+        if report.overdue:
+            self.plain("Heading 1", self.words["report_overdue"])
+            self.plain("Normal", report.overdue_note)
+            items = tuple(
+                (Paragraph((Strong((Text(step),)), LineBreak(), Text(where))),)
+                for step, where in report.overdue
+            )
+            self.blocks((BulletList(items),))
+        for country in report.sections:
+            self.country(country)
+        if report.references:
+            self.plain("Heading 1", self.words["references"])
+            for reference in report.references:
+                self.inlines(self.paragraph("Reference"), reference.entry, "Reference")
+
+    def report_properties(self) -> None:
+        report = self.report
+        props = self.doc.core_properties
+        props.title = _text(f"{report.title}: {report.series}")
+        props.subject = _text(report.subtitle)
+        props.author = _text(report.organisation)
+        props.last_modified_by = _text(report.organisation)
+        props.language = _text(report.language)
+        props.identifier = _text(report.slug)
+        props.keywords = _text("; ".join([report.brief_id, report.series]))
+        status = [report.marking] if report.marking else []
+        if report.draft:
+            status.append(self.words["draft"])
+        if status:
+            props.content_status = _text(" · ".join(status))
+        midnight = dt.datetime.combine(report.date, dt.time(), tzinfo=dt.UTC)
+        props.created = midnight
+        props.modified = midnight
+
+    def boxed(self, text: str) -> None:
+        """Write a note in a box, as the changes box of a brief."""
+        box = self.doc.add_table(rows=1, cols=1)
+        box.style = self.doc.styles["Changes Box"]
+        cell = box.rows[0].cells[0]
+        self.container = cell
+        try:
+            self.plain("Box Text", text)
+            ooxml.drop_paragraph(cell.paragraphs[0])
+        finally:
+            self.container = self.doc
+
+    def matrix(self, first: int, countries: tuple[tuple[str, str], ...]) -> None:
+        """Write the matrix for up to five countries: the status in bold, its month and trend under it."""
+        table = self.doc.add_table(rows=1, cols=1 + len(countries))
+        table.style = self.doc.styles["Profile Table"]
+        table.autofit = False
+        section = self.doc.sections[0]
+        text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        first_width = int(text_width * 0.27)
+        widths = [first_width, *([int((text_width - first_width) / len(countries))] * len(countries))]
+        header = table.rows[0]
+        ooxml.repeat_as_header_row(header)
+        ooxml.keep_row_on_one_page(header)
+        heads = [self.words["report_recommendation"], *(name for _, name in countries)]
+        for cell, word in zip(header.cells, heads, strict=True):
+            self._cell(cell, "Table Heading", word)
+        for row in self.report.matrix:
+            added = table.add_row()
+            ooxml.keep_row_on_one_page(added)
+            self._cell(added.cells[0], "Table Text", f"{row.number}. {row.title}")
+            for target, cell in zip(added.cells[1:], row.cells[first : first + len(countries)], strict=True):
+                paragraph = target.paragraphs[0]
+                ooxml.set_paragraph_style(paragraph, self.styles.id("Table Text"))
+                if not cell.applies:
+                    self.run(paragraph, "–")
+                elif not cell.label:
+                    self.run(paragraph, self.words["report_not_assessed"])
+                else:
+                    status = self.run(paragraph, cell.label)
+                    if status is not None:
+                        status.bold = True
+                    paragraph.add_run().add_break()
+                    self.run(paragraph, f"{cell.month} · {cell.trend}")
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+            for box in column.cells:
+                box.width = width
+
+    def status_chart(self, chart: StatusChart) -> None:
+        from briefgen.render import statuschart
+
+        caption = self.paragraph("Caption")
+        self.run(caption, chart.label + " ", "Label Inline")
+        self.run(caption, chart.title)
+        ooxml.add_picture(self.paragraph("Figure"), statuschart.png(chart), Cm(FIGURE_WIDTH_CM), chart.alt)
+        notes = self.paragraph("Table Source")
+        self.run(notes, chart.source_label + " ", "Label Inline")
+        self.run(notes, chart.source + ".")
+
+    def country(self, country: ReportCountry) -> None:
+        heading = self.plain("Heading 1", country.name)
+        heading.paragraph_format.page_break_before = True
+        for rec in country.recommendations:
+            title = self.paragraph("Heading 2")
+            title.paragraph_format.left_indent = NUMBER_INDENT
+            title.paragraph_format.first_line_indent = -NUMBER_INDENT
+            self.run(title, str(rec.number), "Heading Number")
+            title.add_run("\t")
+            self.run(title, rec.title)
+            for part in rec.parts:
+                self.label_line(part.heading)
+                if not part.assessments:
+                    self.plain("Normal", self.words["report_not_assessed"])
+                for item in part.assessments:
+                    self.assessment(item)
+
+    def assessment(self, item: ReportAssessment) -> None:
+        head = self.paragraph("Metadata")
+        head.paragraph_format.keep_with_next = True
+        status = self.run(head, item.label)
+        if status is not None:
+            status.bold = True
+        self.run(head, f" · {item.month} · {item.trend}")
+        if item.illustrative:
+            self.run(head, " · " + self.words["report_illustrative_mark"])
+        self.blocks(item.summary.blocks)
+        meta = self.paragraph("Metadata")
+        self.run(meta, self.words["report_lead"] + " ", "Label Inline")
+        self.run(meta, item.lead)
+        self.run(meta, "\u2003" + self.words["report_assessor"] + " ", "Label Inline")
+        self.run(meta, item.assessor)
+        if item.evidence:
+            self.blocks((BulletList(tuple((Paragraph(e.cited()),) for e in item.evidence)),))

@@ -38,7 +38,9 @@ from briefgen.document.doctree import (
 )
 from briefgen.document.model import Figure, TailoredBrief, source_notes
 from briefgen.document.outline import CARD_OPENING, card, outline
+from briefgen.document.report import ImplementationReport, StatusChart
 from briefgen.document.text import script_runs
+from briefgen.document.theme import Theme
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
@@ -46,6 +48,7 @@ from briefgen.render.theme import logo_data_url, theme_css
 from briefgen.version import __version__
 
 BASE_TEMPLATE = "base.html"
+REPORT_TEMPLATE = "report.html"
 STYLESHEET = "print.css"
 _SAFE_HREF = re.compile(r"^(https?://|mailto:)[^\s<>\"'`]*$", re.IGNORECASE)
 
@@ -97,15 +100,7 @@ class HtmlRenderer:
         template = self.env.get_template(BASE_TEMPLATE)
         labels = words(brief.language)
         theme = brief.theme
-        letterhead = None
-        if theme.logo is not None or theme.organisation:
-            if theme.logo is not None and logo_src is None:
-                logo_src = logo_data_url(theme.logo)
-            letterhead = {
-                "logo": logo_src if theme.logo is not None else None,
-                "lines": theme.organisation,
-                "alt": theme.organisation[0] if theme.organisation else brief.organisation,
-            }
+        letterhead = _letterhead(theme, brief.organisation, logo_src)
         themed = theme_css(theme) if inline_css else ""
         try:
             return template.render(
@@ -121,6 +116,42 @@ class HtmlRenderer:
             )
         except TemplateError as exc:
             raise RenderError(f"template error rendering {brief.slug}: {exc}") from exc
+
+    def render_report(self, report: ImplementationReport) -> bytes:
+        """Return an implementation report as a standalone HTML page."""
+        return self.report_document(report, inline_css=True).encode("utf-8")
+
+    def report_document(
+        self, report: ImplementationReport, *, inline_css: bool, logo_src: str | None = None
+    ) -> str:
+        """Return an implementation report's HTML, on the briefs' page and stylesheet."""
+        labels = words(report.language)
+        themed = theme_css(report.theme) if inline_css else ""
+        try:
+            return self.env.get_template(REPORT_TEMPLATE).render(
+                report=report,
+                labels=labels,
+                letterhead=_letterhead(report.theme, report.organisation, logo_src),
+                stylesheet=Markup(self.stylesheet) if inline_css else None,
+                theme_css=Markup(themed) if themed else None,
+                page_css=Markup(_page_css(labels, report)),
+                generator=f"briefgen {__version__}",
+            )
+        except TemplateError as exc:
+            raise RenderError(f"template error rendering {report.slug}: {exc}") from exc
+
+
+def _letterhead(theme: Theme, organisation: str, logo_src: str | None) -> dict[str, object] | None:
+    """Return the theme's letterhead for the title block (logo and address), or None."""
+    if theme.logo is None and not theme.organisation:
+        return None
+    if theme.logo is not None and logo_src is None:
+        logo_src = logo_data_url(theme.logo)
+    return {
+        "logo": logo_src if theme.logo is not None else None,
+        "lines": theme.organisation,
+        "alt": theme.organisation[0] if theme.organisation else organisation,
+    }
 
 
 def _environment(templates: Path) -> Environment:
@@ -141,6 +172,7 @@ def _environment(templates: Path) -> Environment:
         "anchor": anchor,
         "chart": chart_svg,
         "card": card,
+        "status_chart": status_chart_svg,
     }
     env.filters.update(filters)
     env.globals["CARD_OPENING"] = CARD_OPENING
@@ -174,6 +206,13 @@ def chart_svg(figure: Figure, *, placeholder: bool = False) -> Markup:
     # The SVG is matplotlib's; the one text from the data, the alt text, is escaped into its
     # <title>.
     return Markup(inlinesvg.placeholder(figure) if placeholder else inlinesvg.inline_svg(figure))
+
+
+def status_chart_svg(chart: StatusChart) -> Markup:
+    """Return the implementation report's chart as inline SVG (matplotlib, imported only here)."""
+    from briefgen.render import inlinesvg
+
+    return Markup(inlinesvg.status_chart_svg(chart))
 
 
 def anchor(text: str) -> str:
@@ -280,7 +319,7 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _page_css(labels: Mapping[str, str], brief: TailoredBrief | None = None) -> str:
+def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationReport | None = None) -> str:
     """Return the @page rules that write the footer ("Title · Country", "Page N of M") and the
     handling marking at the foot of every page, in the brief's own words; a draft translation
     says so in the top right corner of every page."""

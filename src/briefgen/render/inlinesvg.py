@@ -16,6 +16,7 @@ from briefgen.render.charts import HEIGHT_CM, WIDTH_CM, svg
 
 if TYPE_CHECKING:
     from briefgen.document.model import Figure
+    from briefgen.document.report import StatusChart
 
 
 def inline_svg(figure: Figure) -> str:
@@ -104,3 +105,22 @@ def _attributes(match: re.Match[str]) -> str:
     """Return `style="fill: #fff; stroke: none"` as `fill="#fff" stroke="none"`."""
     pairs = (d.split(":", 1) for d in match.group(1).split(";") if ":" in d)
     return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
+
+
+def status_chart_svg(chart: StatusChart) -> str:
+    """Return the implementation report's chart (`render.statuschart`) as an `<svg>` element,
+    titled by its alt text and scaled to its container, as a brief's figure is."""
+    from briefgen.render import statuschart
+
+    text = statuschart.svg(chart).decode("utf-8")
+    text = re.sub(r"<!--.*?-->", "", text[text.index("<svg") :], flags=re.DOTALL)
+    opening_end = text.index(">") + 1
+    viewbox = re.search(r'\sviewBox="([^"]*)"', text[:opening_end])
+    body = re.sub(r'\s*<defs>\s*<style type="text/css">[^<]*</style>\s*</defs>', "", text[opening_end:])
+    body = re.sub(r'style="([^"]*)"', _attributes, body)
+    return (
+        '<svg role="img" aria-labelledby="report-chart-alt" stroke-linejoin="round" stroke-linecap="butt" '
+        f'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="{viewbox.group(1) if viewbox else VIEWBOX}" '
+        'xmlns="http://www.w3.org/2000/svg" version="1.1">'
+        f'<title id="report-chart-alt">{escape(chart.alt)}</title>' + _lean(body).strip()
+    )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from briefgen.document.model import TailoredBrief
+from briefgen.document.report import ImplementationReport
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
 from briefgen.render import charts, inlinesvg, pdftags
@@ -97,6 +98,28 @@ class PdfRenderer:
                 raise RenderError(f"could not lay out {brief.slug} as PDF: {exc}") from exc
         if not isinstance(pdf, bytes):
             raise RenderError(f"WeasyPrint returned no PDF for {brief.slug}")
+        return pdf
+
+    def render_report(self, report: ImplementationReport) -> bytes:
+        """Return an implementation report as PDF bytes: tagged, on the briefs' pages.
+
+        Its one chart is inline SVG from the start (no placeholder: no worker waits for it).
+        """
+        fetcher, stylesheets = self._themed(report.theme)
+        theme = report.theme
+        logo_src = None
+        if theme.logo is not None and theme.folder is not None:
+            logo_src = (Path(theme.folder) / theme.logo.name).as_uri()
+        markup = self.html.report_document(report, inline_css=False, logo_src=logo_src)
+        with _LAYOUT_LOCK:
+            try:
+                document = self._laid_out(markup, fetcher, stylesheets)
+                identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
+                pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+            except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
+                raise RenderError(f"could not lay out {report.slug} as PDF: {exc}") from exc
+        if not isinstance(pdf, bytes):
+            raise RenderError(f"WeasyPrint returned no PDF for {report.slug}")
         return pdf
 
     def _laid_out(self, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]) -> Any:

@@ -19,6 +19,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from briefgen.document.model import TailoredBrief
+from briefgen.document.report import ImplementationReport
 from briefgen.document.words import fill, pieces
 from briefgen.render import ooxml
 from briefgen.render.ooxml import xml_safe as _text
@@ -43,7 +44,11 @@ class PageFurniture:
     """Write the headers and footers of one brief's document."""
 
     def __init__(
-        self, document: WordDocument, brief: TailoredBrief, styles: StyleBook, words: Mapping[str, str]
+        self,
+        document: WordDocument,
+        brief: TailoredBrief | ImplementationReport,
+        styles: StyleBook,
+        words: Mapping[str, str],
     ) -> None:
         self.doc = document
         self.brief = brief

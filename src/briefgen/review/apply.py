@@ -422,7 +422,7 @@ def _check_on_a_copy(folder: Path, loaded: LoadedBrief, contents: dict[Path, byt
     """Validate the sources with every edit made, on a copy; raise InputError if they do not."""
     from briefgen.errors import InputError, Problem
     from briefgen.sources.layout import COUNTRIES_DIR
-    from briefgen.sources.validate import validate
+    from briefgen.validate import validate
 
     countries = folder.parent / COUNTRIES_DIR
     ignore = shutil.ignore_patterns("*.sqlite*", "reviews", "build", ".*")

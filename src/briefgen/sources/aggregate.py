@@ -16,7 +16,7 @@ from briefgen.document.citations import Bibliography
 from briefgen.document.doctree import RichText
 from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.errors import Problem
-from briefgen.models import Brief, CountryProfile, Recipient, Recommendation, Source
+from briefgen.models import Assessment, Brief, CountryProfile, Recipient, Recommendation, Source
 from briefgen.sources.yamlsource import Loc, Positions
 
 
@@ -33,7 +33,7 @@ class LoadedBrief:
     recipients: tuple[Recipient, ...] | None
     files: dict[str, Path] = field(default_factory=dict)
     """Source file of each part: `brief`, `sources`, `recipients`, `theme`, `rec:<id>`, `country:<CODE>`,
-    `shared-sources`."""
+    `track:<CODE>`, `shared-sources`."""
     positions: dict[Path, Positions] = field(default_factory=dict, repr=False)
     warnings: list[Problem] = field(default_factory=list)
     sources_in_error: frozenset[str] = frozenset()
@@ -59,7 +59,15 @@ class LoadedBrief:
     """In a translated brief: per country, the entries left in the source language."""
     theme: Theme = DEFAULT_THEME
     """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
+    tracking: Mapping[str, tuple[Assessment, ...]] = field(default_factory=dict)
+    """The follow-up (`tracking/<CODE>.yaml`): each country's assessments, in the file's order."""
+    tracking_texts: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """What each tracking file's own text checks found (`sources.tracking.TextFacts`)."""
     _texts: dict[str, RichText] = field(default_factory=dict, repr=False, compare=False)
+    _decided: dict[tuple[str, str, str | None], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """`tailoring.core.decide`'s answers, asked again by the follow-up's checks and matrix."""
 
     @property
     def id(self) -> str:

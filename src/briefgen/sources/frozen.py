@@ -2,8 +2,8 @@
 as a LoadedBrief, ready to tailor; and what is wrong with the working edition's number.
 
 A released edition is `briefs/<brief>/editions/<N>.json`: the brief, every recommendation, the
-profiles of its countries, its sources and its translations, fully resolved and canonical, with
-a content hash. It is written once by `briefgen.editions.release` and never overwritten;
+profiles of its countries, its sources, its follow-up (`tracking`, when it has one) and its
+translations, fully resolved and canonical, with a content hash. It is written once by `briefgen.editions.release` and never overwritten;
 building edition N later renders from it. Comparing two is `briefgen.editions.diff`'s job.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 from briefgen.atomic import held, leftovers
 from briefgen.canonical import canonical_json
 from briefgen.errors import EditionError, Problem, UnknownEdition
-from briefgen.models import Brief, CountryProfile, Recommendation, Source
+from briefgen.models import Assessment, Brief, CountryProfile, Recommendation, Source
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.loading import load_sources
 
@@ -46,12 +46,17 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
     def dump(model: Any) -> Any:
         return model.model_dump(mode="json", by_alias=True, exclude_defaults=False)
 
-    return {
+    content = {
         "brief": dump(loaded.brief),
         "recommendations": [dump(r) for r in sorted(loaded.recommendations, key=lambda r: r.id)],
         "countries": {code: dump(loaded.countries[code]) for code in sorted(loaded.countries)},
         "sources": {key: dump(loaded.works[key]) for key in sorted(loaded.works)},  # shared ones it uses too
     }
+    if loaded.tracking:  # the follow-up as it stood; an edition without one has no key (and its old hash)
+        content["tracking"] = {
+            code: [dump(a) for a in loaded.tracking[code]] for code in sorted(loaded.tracking)
+        }
+    return content
 
 
 def released_content(loaded: LoadedBrief) -> dict[str, Any]:
@@ -172,6 +177,10 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
         recipients=None,
         previous=load_edition(folder, before, history=False) if before is not None else None,
+        tracking={
+            code: tuple(Assessment.model_validate(a) for a in items)
+            for code, items in content.get("tracking", {}).items()
+        },
     )
     if content.get("translations"):  # the catalogs as they were on release day
         from briefgen.sources.catalogs import thaw

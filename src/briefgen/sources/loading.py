@@ -1,8 +1,9 @@
 """Load a brief folder into models, collecting every problem instead of stopping at the first.
 
 Layout (see DESIGN.md): `<briefs>/<brief-id>/brief.yaml`, `recommendations/*.yaml`,
-`sources.yaml` (or a Zotero export: see bibliography_import), optional `recipients.yaml`, and
-the shared profiles in `<briefs>/countries/`.
+`sources.yaml` (or a Zotero export: see bibliography_import), optional `recipients.yaml`, the
+optional follow-up `tracking/<CODE>.yaml` (see sources/tracking.py), and the shared profiles in
+`<briefs>/countries/`.
 """
 
 from __future__ import annotations
@@ -153,6 +154,19 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         parsed_recipients = _read(recipients_path, Recipients)
         recipients = tuple(parsed_recipients.root) if parsed_recipients is not None else None
 
+    from briefgen.sources.tracking import (
+        TRACKING_DIR,
+        cited_in_clean_files,
+        read_tracking,
+        tracking_files,
+        unchecked_texts,
+    )
+
+    problems.extend(unread_files(root / TRACKING_DIR, tracking_files(root)))
+    tracking, tracking_texts = read_tracking(
+        root, brief.countries if brief else (), project, problems, positions, files
+    )
+
     if brief is None:
         return None, _naming_brief(problems, countries_dir, root.name)
     loaded = LoadedBrief(
@@ -167,10 +181,15 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
         shared_sources=shared_sources,
         sources_in_error=frozenset(sources_in_error),
         sources_unread=sources_unread,
+        tracking=tracking,
+        tracking_texts=tracking_texts,
     )
     if shared_sources:
-        cited = [item.key for _, _, text in text_fields(loaded) for item, _ in citations_in(text)]
+        texts = [*text_fields(loaded, tracking=False), *unchecked_texts(loaded)]
+        cited = [item.key for _, _, text in texts for item, _ in citations_in(text)]
         cited += [item.source for rec in loaded.recommendations for item in rec.evidence]
+        cited += [e.source for items in tracking.values() for item in items for e in item.evidence]
+        cited += list(cited_in_clean_files(loaded))
         loaded.shared_used = tuple(shared_keys_used(loaded, cited))
     if theme is not None:
         loaded.theme = theme
@@ -234,7 +253,7 @@ def _read_sources(
     return True
 
 
-UNREAD_HINT = "only files named *.yaml or *.yml (lower case) directly in recommendations/ are read"
+UNREAD_HINT = "only files named *.yaml or *.yml (lower case) directly in {folder}/ are read"
 
 
 def unread_files(folder: Path, read: list[Path]) -> list[Problem]:
@@ -252,10 +271,11 @@ def unread_files(folder: Path, read: list[Path]) -> list[Problem]:
             continue
         if entry.is_dir():
             for path in sorted(p for p in entry.rglob("*") if _looks_like_source(p.name)):
-                message = f"not read: it is in a subfolder; {UNREAD_HINT}"
+                message = f"not read: it is in a subfolder; {UNREAD_HINT.format(folder=folder.name)}"
                 warnings.append(Problem(path, 1, 1, "", message, "warning"))
         elif _looks_like_source(entry.name):
-            warnings.append(Problem(entry, 1, 1, "", f"not read: {UNREAD_HINT}", "warning"))
+            hint = UNREAD_HINT.format(folder=folder.name)
+            warnings.append(Problem(entry, 1, 1, "", f"not read: {hint}", "warning"))
     return warnings
 
 

@@ -4,7 +4,9 @@ A text is named by its file and field path: `brief.yaml:sections[1].body`,
 `recommendations/deepen-balancing.yaml:action.steps[2]`, `KZ.yaml:facts.trade.label`; a
 summary or section body given as passages names each one's text (`brief.yaml:summary[2].text`),
 and the profiles' fact sentences and institutions' names are texts too
-(`KG.yaml:facts.borders_xinjiang.sentence`, `KG.yaml:institutions.foreign-ministry`). The
+(`KG.yaml:facts.borders_xinjiang.sentence`, `KG.yaml:institutions.foreign-ministry`); an
+assessment of the follow-up is named by what it assesses and when
+(`tracking/KZ.yaml:deepen-balancing@2021-03-18.summary`). The
 brief's own texts go to `briefs/<brief>/translations/<lang>.po`, the shared profiles' texts
 to `briefs/countries/translations/<lang>.po`. One more entry per state is not a field: the
 official name as it follows "the Government of" (`KZ.yaml:official_name@genitive`), so the
@@ -19,7 +21,7 @@ from typing import Any
 
 from briefgen.document.formatting import humanise
 from briefgen.document.words import government
-from briefgen.models import FactTest
+from briefgen.models import FactTest, StatusTest
 from briefgen.models.conditions import leaves
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.profiles import figure_facts, shown_facts, shown_highlights
@@ -165,6 +167,21 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
             continue
         data = rec.model_dump(mode="json", by_alias=True)
         add(BRIEF, f"recommendations/{rec.id}.yaml", f"rec:{rec.id}", data, RECOMMENDATION_FIELDS, None)
+    for code in sorted(loaded.tracking):
+        for i, item in enumerate(loaded.tracking[code]):
+            name = assessment_name(item.recommendation, item.step, item.date.isoformat())
+            context = f"tracking/{code}.yaml:{name}"
+            part = f"track:{code}"
+            out.append(SourceText(BRIEF, f"{context}.summary", item.summary, part, (i, "summary"), code))
+            for j, evidence in enumerate(item.evidence):
+                loc = (i, "evidence", j, "claim")
+                out.append(
+                    SourceText(BRIEF, f"{context}.evidence[{j}].claim", evidence.claim, part, loc, code)
+                )
+            comment = "Who made the assessment: a team or an office."
+            out.append(
+                SourceText(BRIEF, f"{context}.assessor", item.assessor, part, (i, "assessor"), code, comment)
+            )
     tested = _facts_tested(loaded)
     for code in loaded.brief.countries:
         profile = loaded.countries.get(code)
@@ -197,6 +214,13 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
     return out
 
 
+def assessment_name(recommendation: str, step: int | str | None, date: str) -> str:
+    """Return how a translation names an assessment: by what it assesses and when, not by its place
+    in the file (`deepen-balancing@2021-03-18`, `deepen-balancing.step2@2021-03-18`)."""
+    what = recommendation if step is None else f"{recommendation}.step{step}"
+    return f"{what}@{date}"
+
+
 def line_of(loaded: LoadedBrief, text: SourceText) -> tuple[str, int] | None:
     """Return the YAML file (relative to the briefs folder) and line of a text, when known."""
     path = loaded.files.get(text.part)
@@ -218,6 +242,8 @@ def _facts_tested(loaded: LoadedBrief) -> set[str]:
     for rec in loaded.recommendations:
         if rec.status == "active" and rec.trigger.when is not None:
             for _, test in leaves(rec.trigger.when):
+                if isinstance(test, StatusTest):
+                    continue
                 path = test.fact if isinstance(test, FactTest) else test.series
                 if path.startswith("country."):
                     found.add(path.removeprefix("country."))

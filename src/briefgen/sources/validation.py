@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
 
 
-def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
-    """Yield every Markdown text of the brief as (part, field path, text)."""
+def text_fields(loaded: LoadedBrief, *, tracking: bool = True) -> Iterator[tuple[str, Loc, str]]:
+    """Yield every Markdown text of the brief as (part, field path, text).
+
+    `tracking`: the follow-up's texts too (a loader checks those file by file, see
+    `sources.tracking.unchecked_texts`).
+    """
     brief = loaded.brief
     yield "brief", ("title",), brief.title
     if brief.subtitle:
@@ -48,6 +52,12 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
             yield part, ("evidence", i, "claim"), item.claim
         for code, note in rec.country_notes.items():
             yield part, ("country_notes", code), note
+    for code, assessments in loaded.tracking.items() if tracking else ():
+        part = f"track:{code}"
+        for i, assessment in enumerate(assessments):
+            yield part, (i, "summary"), assessment.summary
+            for j, evidence in enumerate(assessment.evidence):
+                yield part, (i, "evidence", j, "claim"), evidence.claim
     for code, profile in loaded.countries.items():
         part = f"country:{code}"
         for field in ("name", "official_name", "capital"):
@@ -112,8 +122,11 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
         more = did_you_mean(key, sources)
         problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
 
+    from briefgen.sources.tracking import unchecked_texts
+
+    fields = [*text_fields(loaded, tracking=False), *unchecked_texts(loaded)]
     # what the Markdown subset does not support, at its line
-    for part, loc, text in text_fields(loaded):
+    for part, loc, text in fields:
         if loc and loc[-1] in _PLAIN_FIELDS:
             continue
         for offset, message in unsupported(text):
@@ -123,7 +136,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
             problems.append(Problem(path, line, col, dotted(loc), message))
 
     # citations in text
-    for part, loc, text in text_fields(loaded):
+    for part, loc, text in fields:
         for offset, written, meant in malformed_citations(text, sources):
             path = loaded.files[part]
             positions = loaded.positions.get(path)
@@ -249,6 +262,12 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     profile_problems, profile_cited = check_profiles(loaded)
     problems.extend(profile_problems)
     cited |= profile_cited
+
+    from briefgen.sources.tracking import check_tracking
+
+    tracking_problems, tracking_cited = check_tracking(loaded, is_known)
+    problems.extend(tracking_problems)
+    cited |= tracking_cited
 
     if loaded.recipients is not None:
         seen: set[str] = set()

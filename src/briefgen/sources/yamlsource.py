@@ -162,19 +162,22 @@ def read_yaml(path: Path, *, within: Path | None = None) -> tuple[YamlDocument |
     limit holds for the bytes actually read, whatever `stat` says.
     """
 
-    def fail(line: int, column: int, message: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(path, line, column, "", message)]
-
     raw, refusal = read_source_bytes(path, within=within)
     if raw is None:
-        return fail(1, 1, refusal)
+        return None, [Problem(path, 1, 1, "", refusal)]
+    return parse_source(raw, path)
+
+
+def parse_source(raw: bytes, path: Path) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse the bytes of a source file (UTF-8, a byte-order mark allowed) read from `path`."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return fail(line, column, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
+        message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        return None, [Problem(path, line, column, "", message)]
     if text.startswith("\ufeff"):
         text = text[1:]
     return parse_yaml(text, path)

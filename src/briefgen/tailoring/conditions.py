@@ -22,6 +22,11 @@ series (year -> value; OP one of `gt`, `gte`, `lt`, `lte`):
 - A gap is never filled: when the fact has no series, or the series has no value for Y1 or
   Y2 (or, relative, value(Y1) is 0), the test is false, like a fact that is not defined.
 
+A status leaf, `{status: {in: [no-progress, limited]}}` (or `equals`), tests the follow-up:
+the latest status of a recommendation for the country, from its assessments as a whole
+(`tracking/<CODE>.yaml`); a recommendation never assessed as a whole is `not-assessed`. It
+tests the recommendation the condition belongs to, or the one it names (`recommendation:`).
+
 Each evaluation records the leaves that decided the outcome, with the value each fact had, so
 `briefgen explain` and the briefs can say exactly why a recommendation applies.
 """
@@ -33,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.document.model import MISSING, LeafResult
-from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
+from briefgen.models import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest, StatusTest
 from briefgen.models.common import Scalar
 
 
@@ -101,10 +106,25 @@ def evaluate(
     country_facts: Mapping[str, Scalar],
     scenario_facts: Mapping[str, Scalar],
     country_series: Mapping[str, Mapping[int, float]] | None = None,
+    statuses: Mapping[str, str] | None = None,
+    recommendation: str | None = None,
 ) -> Verdict:
-    """Evaluate `condition`; no condition always holds."""
+    """Evaluate `condition`; no condition always holds.
+
+    `statuses`: the latest status of each assessed recommendation for this country (one never
+    assessed is `not-assessed`); `recommendation`: the one the condition belongs to, which a
+    status leaf tests unless it names another.
+    """
     if condition is None:
         return Verdict(True, ())
+    if isinstance(condition, StatusTest):
+        subject = condition.recommendation or recommendation
+        status = (statuses or {}).get(subject, "not-assessed") if subject else MISSING
+        match = condition.status
+        holds = status is not MISSING and (status == match.equals or status in (match.in_ or ()))
+        return Verdict(
+            holds, (LeafResult(f"status.{subject}", match.operator, match.operand, status, holds),)
+        )
     if isinstance(condition, SeriesTest):
         name = condition.series.split(".", 1)[1]
         found = (country_series or {}).get(name) if condition.series.startswith("country.") else None
@@ -126,16 +146,24 @@ def evaluate(
             holds, (LeafResult(condition.fact, condition.operator, condition.operand, value, holds),)
         )
     if isinstance(condition, NotOf):
-        inner = evaluate(condition.not_, country_facts, scenario_facts, country_series)
+        inner = evaluate(
+            condition.not_, country_facts, scenario_facts, country_series, statuses, recommendation
+        )
         return Verdict(not inner.holds, inner.deciding)
     if isinstance(condition, AllOf):
-        results = [evaluate(c, country_facts, scenario_facts, country_series) for c in condition.all]
+        results = [
+            evaluate(c, country_facts, scenario_facts, country_series, statuses, recommendation)
+            for c in condition.all
+        ]
         failing = next((r for r in results if not r.holds), None)
         if failing is not None:
             return Verdict(False, failing.deciding)
         return Verdict(True, tuple(leaf for r in results for leaf in r.deciding))
     assert isinstance(condition, AnyOf)
-    results = [evaluate(c, country_facts, scenario_facts, country_series) for c in condition.any]
+    results = [
+        evaluate(c, country_facts, scenario_facts, country_series, statuses, recommendation)
+        for c in condition.any
+    ]
     passing = next((r for r in results if r.holds), None)
     if passing is not None:
         return Verdict(True, passing.deciding)

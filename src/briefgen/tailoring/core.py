@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from briefgen.document.citations import page_locator
-from briefgen.document.doctree import Citation, CiteItem, RichText, walk_inlines
+from briefgen.document.doctree import Citation, CiteItem, Paragraph, RichText, walk_inlines
 from briefgen.document.formatting import fact_value, humanise, long_date
 from briefgen.document.model import (
     ChangesSince,
@@ -34,6 +34,7 @@ from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
 from briefgen.tailoring.origins import Origins
 from briefgen.tailoring.passages import tailor_text
+from briefgen.tailoring.progress import latest, latest_statuses, progress_line, statuses_of
 from briefgen.tailoring.sentences import applies_sentence, institution_name
 
 
@@ -78,23 +79,31 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
     decisions: list[Decision] = []
     kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
     numbers = brief_numbers(loaded.recommendations)
+    assessments = loaded.tracking.get(country, ())
+    statuses = latest_statuses(assessments)
     for rec in sorted(loaded.recommendations, key=lambda r: (r.priority, r.id)):
-        decision = _decide(rec, country, country_facts, scenario_facts, country_series)
+        decision = _decide(rec, country, country_facts, scenario_facts, country_series, statuses)
         decisions.append(decision)
         if decision.included:
             kept.append((rec, decision.leaves))
 
     kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
+    assessed = latest(assessments)
     recommendations = tuple(
-        _tailor_recommendation(
-            loaded,
-            rec,
-            number,
-            leaves,
-            profile,
-            typeset(active.label, language, smart_quotes=True) if active else None,
-            language,
-            origins,
+        dataclasses.replace(
+            _tailor_recommendation(
+                loaded,
+                rec,
+                number,
+                leaves,
+                profile,
+                typeset(active.label, language, smart_quotes=True) if active else None,
+                language,
+                origins,
+            ),
+            progress=progress_line(loaded, assessed[rec.id], profile, language)
+            if rec.id in assessed
+            else None,
         )
         for rec, leaves in kept
         for number in (numbers[rec.id],)
@@ -195,6 +204,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         ),
         section_origins=section_origins,
         fields=origins.fields(),
+        statuses=statuses_of(assessments),
     )
 
 
@@ -205,12 +215,43 @@ def _highlight_loc(index: int, highlight: str | Highlight) -> tuple[str | int, .
     return ("highlights", highlight.id, "text") if highlight.id else ("highlights", index, "text")
 
 
+def decide(
+    loaded: LoadedBrief,
+    rec: Recommendation,
+    country: str,
+    scenario: str | None = None,
+    *,
+    statuses: dict[str, str] | None = None,
+) -> Decision:
+    """Return whether `rec` is in `country`'s brief under `scenario` (default: the active one), and why.
+
+    `statuses`: the country's latest statuses, when the caller has them already. The answer is
+    kept with the loaded sources (which do not change once loaded) for the next caller.
+    """
+    memo = loaded._decided.get((rec.id, country, scenario))
+    if memo is not None:
+        return memo  # type: ignore[no-any-return]
+    brief = loaded.brief
+    scenario_id = scenario if scenario is not None else brief.scenario
+    active = brief.scenarios.get(scenario_id) if scenario_id else None
+    profile = loaded.countries[country]
+    country_facts = {name: fact.current for name, fact in profile.facts.items() if fact.current is not None}
+    country_series = {name: fact.series for name, fact in profile.facts.items() if fact.series}
+    scenario_facts = dict(active.facts) if active else {}
+    if statuses is None:
+        statuses = latest_statuses(loaded.tracking.get(country, ()))
+    decided = _decide(rec, country, country_facts, scenario_facts, country_series, statuses)
+    loaded._decided[(rec.id, country, scenario)] = decided
+    return decided
+
+
 def _decide(
     rec: Recommendation,
     country: str,
     country_facts: dict[str, Any],
     scenario_facts: dict[str, Any],
     country_series: dict[str, Any],
+    statuses: dict[str, str],
 ) -> Decision:
     def decision(included: bool, by: Any, reason: str, leaves: tuple[LeafResult, ...] = ()) -> Decision:
         return Decision(rec.id, rec.title, rec.priority, included, by, reason, leaves)
@@ -222,7 +263,7 @@ def _decide(
         return decision(False, "audience", f"audience is {', '.join(audience)}; {country} is not in it")
     if rec.trigger.when is None:
         return decision(True, "always", "no condition: applies whenever the audience includes the country")
-    verdict = evaluate(rec.trigger.when, country_facts, scenario_facts, country_series)
+    verdict = evaluate(rec.trigger.when, country_facts, scenario_facts, country_series, statuses, rec.id)
     words = "; ".join(leaf.describe() for leaf in verdict.deciding)
     return decision(
         verdict.holds,
@@ -294,6 +335,8 @@ def _cited_keys(
     keys: set[str] = set()
     for rec in recommendations:
         texts += [rec.title, rec.trigger, rec.action, *rec.steps, *rec.watch]
+        if rec.progress is not None:
+            texts.append(RichText((Paragraph(rec.progress.text),)))
         texts += [t for t in (rec.rationale, rec.country_note) if t is not None]
         for item in rec.evidence:
             texts.append(item.claim)

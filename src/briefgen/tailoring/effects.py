@@ -11,6 +11,7 @@ from typing import Any
 from briefgen.document.doctree import RichText
 from briefgen.document.model import ChangesSince, TailoredBrief
 from briefgen.document.words import join_list, say, with_year
+from briefgen.tailoring.progress import progress_changes
 
 
 def changes_since(edition: int, before: TailoredBrief | None, after: TailoredBrief) -> ChangesSince:
@@ -21,7 +22,7 @@ def changes_since(edition: int, before: TailoredBrief | None, after: TailoredBri
     language = after.language
     if before is None:
         return ChangesSince(edition, (say(language, "change_first_brief", country=after.country_name),))
-    return ChangesSince(edition, tuple(_effect_lines(before, after)))
+    return ChangesSince(edition, (*progress_changes(before, after), *_effect_lines(before, after)))
 
 
 def _effect_lines(before: TailoredBrief, after: TailoredBrief) -> list[str]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from briefgen.document.model import TailoredBrief, to_data
+from briefgen.errors import Problem
+from briefgen.models import Assessment
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.tailoring.core import decide
+from briefgen.tailoring.progress import latest_statuses
 
 _OPERATOR_WORDS = {
     "equals": "=",
@@ -21,6 +25,7 @@ _OPERATOR_WORDS = {
 def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
     """Return the explanation as plain data (what `--json` prints)."""
     recs = {r.id: r for r in loaded.recommendations}
+    assessed = {rec: (status, day.isoformat()) for rec, status, day in tailored.statuses}
     items = []
     for decision in tailored.decisions:
         rec = recs[decision.recommendation]
@@ -57,6 +62,8 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
                 "evidence_kept": kept,
                 "evidence_dropped": dropped,
                 "country_note": rec.country_notes.get(tailored.country) is not None,
+                "status": assessed.get(decision.recommendation, ("not-assessed", None))[0],
+                "status_date": assessed.get(decision.recommendation, ("not-assessed", None))[1],
             }
         )
     return {
@@ -106,6 +113,7 @@ def explanation_text(data: dict[str, Any]) -> str:
             lines.append(f"       evidence left out: {len(not_here)} item(s) shown only to other countries")
         if rec["country_note"]:
             lines.append(f"       country note for {data['country']}: yes")
+        lines.extend(_follow_up(rec))
     if not included:
         lines.append("  (none)")
     lines.append("")
@@ -113,6 +121,7 @@ def explanation_text(data: dict[str, Any]) -> str:
     for rec in excluded:
         lines.append(f"  - {rec['title']}  [{rec['id']}, priority {rec['priority']}]")
         lines.extend(_why(rec))
+        lines.extend(_follow_up(rec))
     if not excluded:
         lines.append("  (none)")
     paragraphs = data.get("paragraphs") or []
@@ -143,8 +152,20 @@ def _why(rec: dict[str, Any]) -> list[str]:
     return out
 
 
+def _follow_up(rec: dict[str, Any]) -> list[str]:
+    """Return the follow-up line: the latest status as a whole, when the recommendation was assessed."""
+    if rec.get("status_date") is None:
+        return []
+    return [f"       follow-up: {rec['status']} (assessed {rec['status_date']})"]
+
+
 def _leaf_text(leaf: dict[str, Any]) -> str:
     op = _OPERATOR_WORDS[leaf["operator"]]
+    if leaf["fact"].startswith("status."):  # a status leaf: the follow-up decided
+        subject = leaf["fact"].removeprefix("status.")
+        operand = leaf["operand"]
+        accepted = "[" + ", ".join(operand) + "]" if isinstance(operand, list | tuple) else operand
+        return f"latest status of {subject} {op} {accepted}  (is {leaf['value']})"
     value = f"is {_as_written(leaf['value'])}" if leaf["defined"] else "is not defined"
     return f"{leaf['fact']} {op} {_as_written(leaf['operand'])}  ({value})"
 
@@ -160,3 +181,45 @@ def _as_written(value: Any) -> str:
 
 def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def assessments_outside_briefs(loaded: LoadedBrief) -> list[Problem]:
+    """Warn of assessments of a recommendation that does not reach that country's brief, with the
+    reason `explain` gives.
+
+    Not when a status test decided it: a recommendation dropped once fully implemented has
+    its assessments still.
+    """
+    return [
+        problem
+        for code, assessments in loaded.tracking.items()
+        for problem in _not_applying(loaded, code, f"track:{code}", assessments)
+    ]
+
+
+def _not_applying(
+    loaded: LoadedBrief, code: str, part: str, assessments: tuple[Assessment, ...]
+) -> list[Problem]:
+
+    if code not in loaded.countries:
+        return []
+    recs = {r.id: r for r in loaded.recommendations}
+    statuses = latest_statuses(assessments)
+    verdicts: dict[str, str | None] = {}
+    problems = []
+    for i, item in enumerate(assessments):
+        rec = recs.get(item.recommendation)
+        if rec is None:
+            continue
+        if rec.id not in verdicts:
+            decision = decide(loaded, rec, code, statuses=statuses)
+            by_status = any(leaf.fact.startswith("status.") for leaf in decision.leaves)
+            verdicts[rec.id] = None if decision.included or by_status else decision.reason
+        reason = verdicts[rec.id]
+        if reason is not None:
+            message = (
+                f"'{rec.id}' is not in {code}'s brief ({reason}); the assessment is kept but not printed"
+            )
+            problems.append(loaded.problem(part, (i, "recommendation"), message, severity="warning"))
+            verdicts[rec.id] = None  # said once per recommendation and file
+    return problems

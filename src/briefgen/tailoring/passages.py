@@ -20,6 +20,7 @@ from briefgen.sources.fieldkeys import BRIEF_FILE
 from briefgen.sources.yamlsource import dotted
 from briefgen.tailoring.conditions import evaluate
 from briefgen.tailoring.origins import Origins
+from briefgen.tailoring.progress import latest_statuses
 
 
 def recommendations_sentence(
@@ -79,13 +80,14 @@ def tailor_text(
     blocks: list[Block] = []
     keys: list[str | None] = []
     decisions: list[PassageDecision] = []
+    statuses = latest_statuses(loaded.tracking.get(country, ()))
     for index, item in enumerate(value):
         if isinstance(item, str):
             rich = parsed(item, index)
             blocks.extend(rich.blocks)
             keys.extend(rich.origins)
             continue
-        included, reason = _decide(item, country, country_facts, scenario_facts)
+        included, reason = _decide(item, country, country_facts, scenario_facts, statuses)
         if item.generated == "recommendations":
             sentence = recommendations_sentence(
                 recommendations, official_name, language, loaded.government_of.get(country)
@@ -106,12 +108,16 @@ def tailor_text(
 
 
 def _decide(
-    item: Passage, country: str, country_facts: dict[str, Any], scenario_facts: dict[str, Any]
+    item: Passage,
+    country: str,
+    country_facts: dict[str, Any],
+    scenario_facts: dict[str, Any],
+    statuses: dict[str, str],
 ) -> tuple[bool, str]:
     if item.countries is not None and country not in item.countries:
         return False, f"countries are {', '.join(item.countries)}; {country} is not among them"
     if item.when is None:
         return True, "no condition" if item.countries is None else f"{country} is among its countries"
-    verdict = evaluate(item.when, country_facts, scenario_facts)
+    verdict = evaluate(item.when, country_facts, scenario_facts, statuses=statuses)
     tests = "; ".join(leaf.describe() for leaf in verdict.deciding)
     return verdict.holds, f"condition {'holds' if verdict.holds else 'fails'}: {tests}"

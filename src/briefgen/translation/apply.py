@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefgen.errors import Problem, TranslationIncomplete, UsageError
-from briefgen.models import Brief, CountryProfile, Recommendation
+from briefgen.models import Assessment, Brief, CountryProfile, Recommendation
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.catalogs import LanguageCatalogs, catalog_paths
 from briefgen.sources.texts import GENITIVE, SourceText, texts
@@ -111,6 +111,8 @@ def localise(
         data[f"rec:{rec.id}"] = rec.model_dump(mode="json", by_alias=True)
     for code, profile in loaded.countries.items():
         data[f"country:{code}"] = profile.model_dump(mode="json", by_alias=True)
+    for code, assessments in loaded.tracking.items():
+        data[f"track:{code}"] = [a.model_dump(mode="json", by_alias=True) for a in assessments]
     government_of: dict[str, str] = {}
     institutions: dict[str, str] = {}
     for status in found:
@@ -132,6 +134,9 @@ def localise(
         Recommendation.model_validate(data[f"rec:{r.id}"]) for r in loaded.recommendations
     )
     profiles = {code: CountryProfile.model_validate(data[f"country:{code}"]) for code in loaded.countries}
+    tracking = {
+        code: tuple(Assessment.model_validate(a) for a in data[f"track:{code}"]) for code in loaded.tracking
+    }
     previous = loaded.previous
     if previous is not None:
         previous = _previous_in(previous, loaded, language)
@@ -140,6 +145,7 @@ def localise(
         brief=brief,
         recommendations=recommendations,
         countries=profiles,
+        tracking=tracking,
         previous=previous,
         government_of=government_of,
         institution_names=institutions,

@@ -1,5 +1,7 @@
 """Validate a brief: the one function `briefgen validate` and `briefgen build` both call.
 
+It stands above the sources, tailoring and translation, whose checks it runs together.
+
 Every file against its model, the cross-file rules, the characters no installed font can
 show, and each released edition against its hash; every problem found, not only the first.
 """
@@ -40,6 +42,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         released_editions,
     )
     from briefgen.sources.loading import load_sources
+    from briefgen.tailoring.explain import assessments_outside_briefs
 
     folder = Path(folder)
     problems: list[Problem] = []
@@ -66,6 +69,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
     problems += check_fonts(loaded)  # characters no installed font can show
     if edition is None:
         problems += release_problems(folder, loaded)  # a release that was interrupted
+        problems += assessments_outside_briefs(loaded)  # the follow-up of what a country does not get
     loaded.warnings = [p for p in problems if p.severity != "error"]
     return Validation(folder, loaded, problems)
 

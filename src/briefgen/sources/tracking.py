@@ -1,0 +1,421 @@
+"""The follow-up files, `briefs/<brief>/tracking/<CODE>.yaml`: read, checked against the rest of
+the brief, and kept in a cache so that a large record is parsed once.
+
+Every file is read through the one safe reader and validated like any source. A file whose
+bytes have been read and validated before is not parsed again: its validated assessments are
+kept in the user's cache folder (`$BRIEFGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/briefgen`, else
+`~/.cache/briefgen`), named by the SHA-256 of the file's bytes and of the code that reads
+them, as Sphinx keeps parsed sources between builds. Parsing 25,000 assessments with
+positions takes about 8 s; reading them back from the cache a fraction of a second. The line
+and column of a field are only worked out when a problem or a translator's reference needs
+them (`DeferredPositions`), from the same bytes. A file with any problem is never cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from briefgen.errors import Problem
+from briefgen.models import Assessment, Tracking
+from briefgen.sources.diagnostics import did_you_mean, validate_document
+from briefgen.sources.yamlsource import Loc, Positions, dotted, parse_source, read_source_bytes
+
+if TYPE_CHECKING:
+    from briefgen.sources.aggregate import LoadedBrief
+
+TRACKING_DIR = "tracking"
+CACHE_FORMAT = 2
+_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """What the text checks of one tracking file found, kept with it in the cache.
+
+    `clean`: no text uses Markdown the subset lacks or a malformed citation; then only its
+    citations' keys need checking against the bibliography (`cited`: field path, key, offset).
+    """
+
+    clean: bool
+    cited: tuple[tuple[Loc, str, int], ...]
+
+
+class DeferredPositions(Positions):
+    """The positions of a file read from the cache: parsed from its bytes when first asked for.
+
+    The positions of each assessment's `recommendation` come from the cache, so a warning about
+    one needs no parse.
+    """
+
+    def __init__(self, path: Path, raw: bytes, known: dict[Loc, tuple[int, int]]) -> None:
+        super().__init__(path)
+        self._raw: bytes | None = raw
+        self._known = known
+
+    def _parse(self) -> None:
+        if self._raw is None:
+            return
+        raw, self._raw = self._raw, None
+        document, _ = parse_source(raw, self.path)
+        if document is not None:
+            self.values, self.keys, self.block = (
+                document.positions.values,
+                document.positions.keys,
+                document.positions.block,
+            )
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Return the position of `loc` (parsing the file the first time one is not known)."""
+        known = self._known.get(tuple(loc)) if self._raw is not None and not key else None
+        if known is not None:
+            return known
+        self._parse()
+        return super().locate(loc, key=key)
+
+    def locate_in_text(self, loc: Loc, offset: int, text: str) -> tuple[int, int]:
+        """Return the position of a character of the text at `loc` (parsing the file the first time)."""
+        self._parse()
+        return super().locate_in_text(loc, offset, text)
+
+
+def tracking_files(root: Path) -> list[Path]:
+    """Return the brief's tracking files, by name."""
+    folder = root / TRACKING_DIR
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def read_tracking(
+    root: Path,
+    countries: Iterable[str],
+    project: Path,
+    problems: list[Problem],
+    positions: dict[Path, Positions],
+    files: dict[str, Path],
+) -> tuple[dict[str, tuple[Assessment, ...]], dict[str, TextFacts]]:
+    """Read every `tracking/<CODE>.yaml` of the brief in `root`; return each country's assessments
+    and what the text checks found in its file.
+
+    The assessments keep the file's order (a problem's place is its index there). A file not
+    named after one of the brief's `countries` is a problem and is not read (files that are not
+    `*.yaml` are the loader's to warn of).
+    """
+    found: dict[str, tuple[Assessment, ...]] = {}
+    facts: dict[str, TextFacts] = {}
+    paths = tracking_files(root)
+    known = list(countries)
+    for path in paths:
+        code = path.stem
+        if not _CODE.match(code) or code not in known:
+            more = did_you_mean(code.upper(), known)
+            message = (
+                f"a tracking file is named by the code of one of the brief's countries "
+                f"({', '.join(known)}), like KZ.yaml; '{path.name}' is not{more}"
+            )
+            problems.append(Problem(path, 1, 1, "", message))
+            continue
+        read = _read_one(path, project, problems, positions)
+        if read is not None:
+            files[f"track:{code}"] = path
+            found[code], facts[code] = tuple(read[0]), read[1]
+    return found, facts
+
+
+def texts_of(assessments: Iterable[Assessment]) -> Iterator[tuple[Loc, str]]:
+    """Yield the Markdown texts of a file's assessments: (field path, text)."""
+    for i, item in enumerate(assessments):
+        yield (i, "summary"), item.summary
+        for j, evidence in enumerate(item.evidence):
+            yield (i, "evidence", j, "claim"), evidence.claim
+
+
+def text_facts(assessments: Iterable[Assessment]) -> TextFacts:
+    """Run the text checks that need no other file on a file's texts; return what they found."""
+    from briefgen.document.text import citations_in
+    from briefgen.sources.citecheck import malformed_citations
+    from briefgen.sources.markdown_subset import unsupported
+
+    clean = True
+    cited = []
+    for loc, text in texts_of(assessments):
+        if clean and (next(iter(unsupported(text)), None) or next(malformed_citations(text, ()), None)):
+            clean = False
+        cited += [(loc, item.key, offset) for item, offset in citations_in(text)]
+    return TextFacts(clean, tuple(cited))
+
+
+def _read_one(
+    path: Path, project: Path, problems: list[Problem], positions: dict[Path, Positions]
+) -> tuple[list[Assessment], TextFacts] | None:
+    raw, refusal = read_source_bytes(path, within=project)
+    if raw is None:
+        problems.append(Problem(path, 1, 1, "", refusal))
+        return None
+    key = _cache_key(raw)
+    cached = _from_cache(key)
+    if cached is not None:
+        assessments, facts, anchors = cached
+        known: dict[Loc, tuple[int, int]] = {
+            (i, "recommendation"): (line, column) for i, (line, column) in enumerate(anchors)
+        }
+        positions[path] = DeferredPositions(path, raw, known)
+        return assessments, facts
+    document, found = parse_source(raw, path)
+    problems.extend(found)
+    if document is None:
+        return None
+    positions[path] = document.positions
+    before = len(problems)
+    if isinstance(document.data, list) and not document.data:
+        return [], TextFacts(True, ())
+    parsed = validate_document(document, Tracking, problems, known=found)
+    if parsed is None:
+        return None
+    facts = text_facts(parsed.root)
+    if not found and len(problems) == before:
+        anchors = [document.positions.locate((i, "recommendation")) for i in range(len(parsed.root))]
+        _to_cache(key, parsed.root, facts, anchors)
+    return parsed.root, facts
+
+
+# --- the cache ------------------------------------------------------------------------------
+
+
+def cache_folder() -> Path:
+    """Return the folder of briefgen's cache (it need not exist)."""
+    named = os.environ.get("BRIEFGEN_CACHE_DIR")
+    if named:
+        return Path(named)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "briefgen"
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """Return a digest of the code that reads and checks a tracking file: a change to it makes
+    every cached file stale."""
+    from briefgen.document import text
+    from briefgen.models import common, tracking
+    from briefgen.sources import citecheck, markdown_subset, yamlsource
+
+    digest = hashlib.sha256(f"{CACHE_FORMAT}".encode())
+    package = Path(__file__).resolve().parents[1] / "__init__.py"  # holds the version
+    for path in (
+        package,
+        *(Path(str(m.__file__)) for m in (tracking, common, yamlsource, text, citecheck, markdown_subset)),
+    ):
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _cache_key(raw: bytes) -> str:
+    return hashlib.sha256(_code_fingerprint() + raw).hexdigest()
+
+
+def _cache_path(key: str) -> Path:
+    return cache_folder() / "tracking" / key[:2] / f"{key}.json"
+
+
+_ADAPTER = TypeAdapter(list[Assessment])
+
+
+def _from_cache(key: str) -> tuple[list[Assessment], TextFacts, list[tuple[int, int]]] | None:
+    """Return what is cached under `key`, validated again (a cache is never trusted).
+
+    The first line holds what the text checks found and where each assessment starts; the rest
+    is the assessments as JSON, which pydantic reads and validates in one pass.
+    """
+    try:
+        head, _, body = _cache_path(key).read_bytes().partition(b"\n")
+        meta = json.loads(head)
+        facts = TextFacts(
+            bool(meta["clean"]),
+            tuple((tuple(loc), str(k), int(offset)) for loc, k, offset in meta["cited"]),
+        )
+        anchors = [(int(line), int(column)) for line, column in meta["anchors"]]
+        assessments = _ADAPTER.validate_json(body)
+    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        return None
+    if len(anchors) != len(assessments):
+        return None
+    return assessments, facts, anchors
+
+
+def _to_cache(
+    key: str, assessments: list[Assessment], facts: TextFacts, anchors: list[tuple[int, int]]
+) -> None:
+    """Keep a validated file for next time; a cache that cannot be written is no error."""
+    from briefgen.atomic import write_bytes_atomic
+
+    meta = {
+        "clean": facts.clean,
+        "cited": [[list(loc), k, offset] for loc, k, offset in facts.cited],
+        "anchors": anchors,
+    }
+    data = json.dumps(meta, separators=(",", ":")).encode("utf-8") + b"\n" + _ADAPTER.dump_json(assessments)
+    path = _cache_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+    except OSError:
+        pass
+
+
+def unchecked_texts(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
+    """Yield the tracking texts that the brief's text checks must still see: those of files
+    whose own check found something (a clean file's citations are checked by `check_tracking`)."""
+    for code, assessments in loaded.tracking.items():
+        facts = loaded.tracking_texts.get(code)
+        if facts is None or not facts.clean:
+            for loc, text in texts_of(assessments):
+                yield f"track:{code}", loc, text
+
+
+def cited_in_clean_files(loaded: LoadedBrief) -> Iterator[str]:
+    """Yield the keys cited in the texts of clean tracking files."""
+    for code in loaded.tracking:
+        facts = loaded.tracking_texts.get(code)
+        if facts is not None and facts.clean:
+            yield from (key for _, key, _ in facts.cited)
+
+
+# --- cross-file rules -------------------------------------------------------------------------
+
+
+def step_count(loaded: LoadedBrief, recommendation: str) -> int | None:
+    """Return how many steps a recommendation has (None when the brief has no such recommendation)."""
+    for rec in loaded.recommendations:
+        if rec.id == recommendation:
+            return len(rec.action.steps)
+    return None
+
+
+def check_tracking(
+    loaded: LoadedBrief, is_known: Callable[[str], bool], *, today: dt.date | None = None
+) -> tuple[list[Problem], set[str]]:
+    """Return the problems of the tracking files read with the rest of the brief, and the
+    works they cite.
+
+    Errors: an unknown recommendation, step, institution or source; a date in the future or
+    after the brief's date; two assessments of the same thing on the same day; a status test
+    in a condition that names an unknown recommendation, or none outside a recommendation.
+    (That an assessed recommendation does not reach that country's brief is a warning from
+    `briefgen.tailoring.progress.assessments_outside_briefs`, which needs tailoring.)
+    """
+    problems: list[Problem] = []
+    cited: set[str] = set()
+    today = today or dt.date.today()
+    brief = loaded.brief
+    recs = {r.id: r for r in loaded.recommendations}
+    sources = {**loaded.shared_sources, **loaded.sources}
+    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
+    for code, assessments in loaded.tracking.items():
+        part = f"track:{code}"
+        profile = loaded.countries.get(code)
+        seen: dict[tuple[str, str, dt.date], int] = {}
+        for i, item in enumerate(assessments):
+            rec = recs.get(item.recommendation)
+            if rec is None:
+                more = did_you_mean(item.recommendation, recs)
+                message = f"no recommendation '{item.recommendation}' in this brief{more}"
+                problems.append(loaded.problem(part, (i, "recommendation"), message))
+            elif item.step is not None:
+                steps = len(rec.action.steps)
+                if isinstance(item.step, str):
+                    message = (
+                        f"the steps of '{rec.id}' have no ids; name the step by its number (1 to {steps})"
+                        if steps
+                        else f"'{rec.id}' has no steps; leave `step` out to assess it as a whole"
+                    )
+                    problems.append(loaded.problem(part, (i, "step"), message))
+                elif item.step > steps:
+                    message = f"'{rec.id}' has {steps} step{'s' if steps != 1 else ''}; there is no step {item.step}"
+                    problems.append(loaded.problem(part, (i, "step"), message))
+            if item.date > today:
+                message = f"{item.date.isoformat()} is in the future (today is {today.isoformat()})"
+                problems.append(loaded.problem(part, (i, "date"), message))
+            elif item.date > brief.date:
+                message = (
+                    f"{item.date.isoformat()} is after the brief's date ({brief.date.isoformat()}); "
+                    "an edition reports only what was known on its date: move brief.yaml's date on"
+                )
+                problems.append(loaded.problem(part, (i, "date"), message))
+            same = (item.recommendation, "" if item.step is None else str(item.step), item.date)
+            if same in seen:
+                what = f"step {item.step} of " if item.step is not None else ""
+                message = (
+                    f"{what}'{item.recommendation}' is already assessed on {item.date.isoformat()} "
+                    f"(assessment {seen[same] + 1}); one assessment a day"
+                )
+                problems.append(loaded.problem(part, (i, "date"), message))
+            seen.setdefault(same, i)
+            if profile is not None and item.lead not in profile.institutions:
+                named = ", ".join(profile.institutions) or "none"
+                more = did_you_mean(item.lead, profile.institutions)
+                message = (
+                    f"'{item.lead}' is not an institution of {code}'s profile (it names: {named}){more}; "
+                    f"add it under `institutions:` in {code}.yaml"
+                )
+                problems.append(loaded.problem(part, (i, "lead"), message))
+            for j, evidence in enumerate(item.evidence):
+                cited.add(evidence.source)
+                if not is_known(evidence.source):
+                    more = did_you_mean(evidence.source, sources)
+                    message = f"source '{evidence.source}' is not in {bibliography}{more}"
+                    problems.append(loaded.problem(part, (i, "evidence", j, "source"), message))
+    for code, assessments in loaded.tracking.items():  # a clean file's citations: their keys only
+        facts = loaded.tracking_texts.get(code)
+        if facts is None or not facts.clean:
+            continue  # its texts go through the brief's own text checks
+        texts = dict(texts_of(assessments))
+        for loc, key, offset in facts.cited:
+            cited.add(key)
+            if not is_known(key):
+                path = loaded.files[f"track:{code}"]
+                line, column = loaded.positions[path].locate_in_text(loc, offset, texts[loc])
+                more = did_you_mean(key, sources)
+                message = f"citation [@{key}] names no work in {bibliography}{more}"
+                problems.append(Problem(path, line, column, dotted(loc), message))
+    problems.extend(_status_tests(loaded, recs))
+    return problems, cited
+
+
+def _status_tests(loaded: LoadedBrief, recs: Mapping[str, Any]) -> list[Problem]:
+    """Check the status tests of conditions: each names a recommendation the brief has."""
+    from briefgen.models import Passage, StatusTest
+    from briefgen.models.conditions import leaves
+
+    problems = []
+    conditions: list[tuple[str, Loc, Any, bool]] = []
+    for rec in loaded.recommendations:
+        if rec.trigger.when is not None:
+            conditions.append((f"rec:{rec.id}", ("trigger", "when"), rec.trigger.when, True))
+    brief = loaded.brief
+    texts: list[tuple[Loc, Any]] = [(("summary",), brief.summary)]
+    texts += [(("sections", i, "body"), s.body) for i, s in enumerate(brief.sections)]
+    for loc, value in texts:
+        for j, item in enumerate(value if isinstance(value, list) else []):
+            if isinstance(item, Passage) and item.when is not None:
+                conditions.append(("brief", (*loc, j, "when"), item.when, False))
+    for part, loc, condition, inside in conditions:
+        for test_loc, test in leaves(condition, loc):
+            if not isinstance(test, StatusTest):
+                continue
+            if test.recommendation is None and not inside:
+                message = "a status test outside a recommendation names one: `recommendation: <id>`"
+                problems.append(loaded.problem(part, test_loc, message))
+            elif test.recommendation is not None and test.recommendation not in recs:
+                more = did_you_mean(test.recommendation, recs)
+                message = f"no recommendation '{test.recommendation}' in this brief{more}"
+                problems.append(loaded.problem(part, (*test_loc, "recommendation"), message))
+    return problems
