@@ -54,3 +54,67 @@ def test_raw_inline_html_keeps_its_straight_quotes() -> None:
 def test_a_citation_s_last_two_words_are_bound() -> None:
     assert bind_last_words("World Bank, 2020a") == f"World Bank,{NBSP}2020a"
     assert bind_last_words("one") == "one"
+
+
+# ---------- ranges, and Russian as a Russian editor sets it ----------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("typed", "language", "set_"),
+    [
+        ("Horizon 12-36 months", "en", "Horizon 12–36 months"),
+        ("3-5 years", "en", "3–5 years"),
+        ("The Xi administration (2012-present)", "en", "The Xi administration (2012–present)"),
+        ("2010 - 2019", "en", "2010–2019"),
+        ("3-5 лет", "ru", "3–5 лет"),
+        ("в 2010-2019 гг.", "ru", f"в{NBSP}2010–2019{NBSP}гг."),
+        ("(2012-наст. время)", "ru", f"(2012{NBSP}— наст. время)"),
+        ("(2012 – настоящее время)", "ru", f"(2012{NBSP}— наст. время)"),
+        ("с 2012 - по настоящее время", "ru", f"с{NBSP}2012{NBSP}г. по настоящее время"),
+    ],
+)
+def test_numeric_ranges_take_an_en_dash_and_open_ranges_the_language_s_form(
+    typed: str, language: str, set_: str
+) -> None:
+    assert typeset(typed, language) == set_
+
+
+@pytest.mark.unit
+def test_a_russian_one_letter_word_never_ends_a_line_and_a_dash_never_starts_one() -> None:
+    set_ = typeset("Китай - партнёр, а Пекин – столица и центр в регионе с 1991 года", "ru")
+    assert set_ == (
+        f"Китай{NBSP}— партнёр, а{NBSP}Пекин{NBSP}— столица и{NBSP}центр в{NBSP}регионе с{NBSP}1991 года"
+    )
+    # at the end of a piece before an inline element ("в *Пекине*"), and a dash after one
+    assert typeset("в ", "ru") == f"в{NBSP}"
+    assert typeset(" — и так далее", "ru") == f"{NBSP}— и{NBSP}так далее"
+    # English keeps its own spaced en dash, and its one-letter words
+    assert typeset("China – a partner", "en") == "China – a partner"
+
+
+@pytest.mark.unit
+def test_quotes_inside_russian_quotes_are_lapki() -> None:
+    assert typeset("«Пояс и путь: «новый» проект»", "ru") == f"«Пояс и{NBSP}путь: „новый“ проект»"
+    assert parse('Он назвал "проект "века""', language="ru").plain() == "Он назвал «проект „века“»"
+    assert typeset("«не закрыта", "ru") == "«не закрыта"  # unbalanced: a piece of a paragraph
+
+
+@pytest.mark.unit
+def test_each_state_language_has_one_quotation_style_the_one_its_catalog_uses() -> None:
+    from briefgen.document.typography import QUOTES
+    from briefgen.document.words import LANGUAGES, words
+
+    for language in LANGUAGES[1:]:
+        opened, closed = QUOTES[language][0], QUOTES[language][1]
+        phrases = " ".join(words(language).values())
+        assert opened in phrases and closed in phrases, language
+        for other in "“”„‘’":
+            if other not in QUOTES[language]:
+                assert other not in phrases, (language, other)
+
+
+@pytest.mark.unit
+def test_uzbek_spells_o_and_g_with_the_turned_comma_and_the_glottal_stop_with_the_apostrophe() -> None:
+    assert typeset("O'zbekiston va ma'lumot, Ko‘rsatkich", "uz") == "Oʻzbekiston va maʼlumot, Koʻrsatkich"
+    assert typeset("O'zbekiston", "en", smart_quotes=True) == "O’zbekiston"  # English keeps its own

@@ -82,7 +82,8 @@ class PageFurniture:
                 self.draft_diagonal(page_header.paragraphs[-1], draft, number)
         if brief.draft_translation:  # a draft translation says so on every page
             for page_header in (section.header, section.first_page_header):
-                page_header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
+                note = brief.draft_translation_note or self.words["draft_translation"]
+                page_header.add_paragraph().add_run(_text(note)).bold = True
 
         # "Title · Country", the marking, "Page N of M": loose pages can be sorted and handled
         footer_words = fill(self.words["footer"], title=brief.title, country=brief.country_name)
