@@ -118,3 +118,60 @@ def test_each_state_language_has_one_quotation_style_the_one_its_catalog_uses() 
 def test_uzbek_spells_o_and_g_with_the_turned_comma_and_the_glottal_stop_with_the_apostrophe() -> None:
     assert typeset("O'zbekiston va ma'lumot, Ko‘rsatkich", "uz") == "Oʻzbekiston va maʼlumot, Koʻrsatkich"
     assert typeset("O'zbekiston", "en", smart_quotes=True) == "O’zbekiston"  # English keeps its own
+
+
+# ---------- hyphenation by hand, and the heading face's measure ----------
+
+
+@pytest.mark.unit
+def test_print_hyphenation_marks_ordinary_words_and_never_a_name() -> None:
+    from briefgen.render.hyphenation import SHY, keep_whole, soft_hyphens
+
+    page = (
+        '<html lang="ru"><head><style>p { x: "государственного" }</style><title>Государство</title></head>'
+        "<body><p>Казахстан поддерживает государственного партнёра в Синьцзяне</p></body></html>"
+    )
+    marked = soft_hyphens(page, "ru")
+    assert marked.startswith('<html lang="ru" class="soft-hyphens">')
+    body = marked.split("<body>")[1]
+    assert "Казахстан" in body and "Синьцзяне" in body  # names: no break offered
+    words = {word.replace(SHY, ""): word for word in body.split("<")[1].split(">")[1].split()}
+    for word in ("поддерживает", "государственного", "партнёра"):
+        pieces = words[word].split(SHY)
+        # at least three letters before and after any break
+        assert len(pieces) > 1 and len(pieces[0]) >= 3 and len(pieces[-1]) >= 3, words[word]
+    assert SHY not in marked.split("<body>")[0]  # not in the stylesheet, not in the title
+    assert soft_hyphens(page.replace('lang="ru"', 'lang="en"'), "en") == page.replace(
+        'lang="ru"', 'lang="en"'
+    )
+    whole = keep_whole(marked, {words["государственного"]})
+    assert "государственного" in whole and words["поддерживает"] in whole
+
+
+@pytest.mark.unit
+def test_every_text_of_a_russian_page_is_bound_fixed_words_included() -> None:
+    from briefgen.render.hyphenation import bind_text
+
+    page = '<html><style>a - b</style><body><p class="x">Подготовлено в <em>Пекине</em> - и только</p></body></html>'
+    bound = bind_text(page, "ru")
+    assert f"Подготовлено в{NBSP}<em>Пекине</em>{NBSP}— и{NBSP}только" in bound
+    assert "<style>a - b</style>" in bound
+
+
+@pytest.mark.slow
+def test_the_draft_mark_is_sized_from_its_text_to_fit_one_line_on_the_diagonal() -> None:
+    """Measured in the heading face fontconfig picks (fc-match): a short mark at 34 pt, a long
+    one smaller, never longer than the diagonal of the text block; Noto Sans has small capitals
+    for Latin and none for Cyrillic."""
+    from briefgen.render.fontmetrics import DIAGONAL_MM, diagonal_type, has_small_caps
+
+    english, russian = (
+        diagonal_type("DRAFT – not for distribution", "Noto Sans"),
+        diagonal_type("ЧЕРНОВИК — не для распространения", "Noto Sans"),
+    )
+    assert english[0] == 34.0 and 25 < russian[0] < 34
+    assert russian[1] <= DIAGONAL_MM * 72 / 25.4 + 1
+    long = diagonal_type("ДОЛБООР — таратууга арналган эмес, ички колдонуу үчүн гана", "Noto Sans")
+    assert long[0] < russian[0] and long[1] <= DIAGONAL_MM * 72 / 25.4 + 1
+    assert has_small_caps("OFFICIAL · DRAFT – not for distribution", "Noto Sans")
+    assert not has_small_caps("ЧЕРНОВИК — не для распространения", "Noto Sans")

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, Strict, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Strict, Tag, model_validator
 
 from briefgen.models.common import (
     CountryCode,
@@ -130,7 +130,15 @@ def _in_order(forms: list[Term]) -> list[Term]:
 DatedForms = Annotated[list[Term], AfterValidator(_in_order)]
 """An official name's forms over time, oldest first, none overlapping."""
 
-OfficialName = Line | DatedForms
+
+def _official_name_kind(value: object) -> str:
+    return "@forms" if isinstance(value, list | tuple) else "@text"
+
+
+OfficialName = Annotated[
+    Annotated[Line, Tag("@text")] | Annotated[DatedForms, Tag("@forms")],
+    Discriminator(_official_name_kind),
+]
 """An official name: plain text (valid at every date), or its forms over time, oldest first,
 each with `valid_from` / `valid_to`, so that every brief prints the name in use on its date."""
 
