@@ -149,9 +149,17 @@ class Bibliography:
         # the last two words stay on one line: never "…2023, p." / "14)."
         return bind_last_words("; ".join(parts))
 
-    def sort_key(self, key: str) -> tuple[str, str]:
-        """Return the key that orders the reference list alphabetically."""
-        return (self.labels[key].casefold(), key)
+    def sort_key(self, key: str) -> tuple[int, str, str]:
+        """Return the key that orders the reference list alphabetically.
+
+        Quotation marks do not count («Жэньминь жибао» files under Ж), and in a language written
+        in Cyrillic the works whose author is written in Cyrillic come first, then the others,
+        as a Russian reference list has them (GOST 7.1).
+        """
+        label = self.labels[key].lstrip("«„“\"'‘ ").casefold()
+        cyrillic_first = self.language.split("-")[0] in ("ru", "kk", "ky", "tg")
+        rank = 0 if not cyrillic_first or re.match(r"[\u0400-\u04ff]", label) else 1
+        return (rank, label, key)
 
     def reference(self, key: str) -> tuple[Inline, ...]:
         """Return one reference-list entry, author-date style.
