@@ -11,7 +11,7 @@ from briefgen.document.doctree import CiteItem, Emphasis, Inline, Link, Text
 from briefgen.document.formatting import long_date
 from briefgen.document.text import script_runs
 from briefgen.document.typography import bind_last_words, typeset
-from briefgen.document.words import say, words
+from briefgen.document.words import note_letter, say
 from briefgen.models import Source
 
 
@@ -98,21 +98,6 @@ def locator(text: str | None, language: str = "en") -> str | None:
 def page_locator(pages: str | None, language: str = "en") -> str | None:
     """Turn an evidence item's `pages` ("3", "12-14", "ch. 2") into a locator ("p. 3", "pp. 12–14")."""
     return locator(pages, language)
-
-
-def note_letter(index: int, language: str = "en") -> str:
-    """Return the `index`-th (from 0) letter that marks a note or a work's year: a, b, … z, aa, ab.
-
-    The letters are the language's own (`note_letters`: а, б, в … in Russian, as GOST lists
-    them), so a Russian table's sources and «Yau, 2020а» use Cyrillic letters.
-    """
-    letters = words(language)["note_letters"].split(",")
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, len(letters))
-        out = letters[rest] + out
-    return out
 
 
 @dataclass(frozen=True)

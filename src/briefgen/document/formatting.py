@@ -31,7 +31,7 @@ DATE_PATTERNS: dict[str, str] = {
 """Dates as the language's official documents write them, where Babel's long format differs
 (a CLDR pattern with Babel's month names); other languages take Babel's long format."""
 
-TAJIK_MONTHS = (
+MONTHS_TG = (
     "январи",
     "феврали",
     "марти",
@@ -45,7 +45,7 @@ TAJIK_MONTHS = (
     "ноябри",
     "декабри",
 )
-"""Tajik month names with the izofa a date takes: «15 ноябри соли 2020» (Babel: 15 Ноябр 2020)."""
+"""`tg` month names with the izofa a date takes: «15 ноябри соли 2020» (Babel: 15 Ноябр 2020)."""
 
 
 def long_date(day: dt.date, language: str) -> str:
@@ -53,7 +53,7 @@ def long_date(day: dt.date, language: str) -> str:
     «15 ноября 2020 г.», «2020 жылғы 15 қараша», «15 ноябри соли 2020», «2020-yil 15-noyabr»."""
     locale = locale_for(language)
     if locale.language == "tg":
-        return f"{day.day} {TAJIK_MONTHS[day.month - 1]} соли {day.year}"
+        return f"{day.day} {MONTHS_TG[day.month - 1]} соли {day.year}"
     pattern = DATE_PATTERNS.get(locale.language)
     return format_date(day, pattern or "long", locale=locale)
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from briefgen.canonical import canonical_json as plain_canonical_json
 from briefgen.document.doctree import Citation, Inline, RichText, Text
 from briefgen.document.theme import DEFAULT_THEME, Theme
-from briefgen.document.words import government, prepared_for
+from briefgen.document.words import government, note_letter, prepared_for
 
 
 class _Missing:
@@ -285,8 +285,6 @@ def source_notes(
     type under it, and rows point to it by letter, in the language's own alphabet (а, б, в in
     Russian).
     """
-    from briefgen.document.citations import note_letter
-
     letters: dict[str, str] = {}
     marked: list[tuple[ProfileRow, str]] = []
     for row in rows:

@@ -38,7 +38,7 @@ QUOTES: dict[str, str] = {
 """Double open, double close, single open, single close, per language (English by default).
 
 One style per language, the one its fixed-word catalog uses: the languages of the region print
-«ёлочки» with „лапки“ inside, as Russian does, Turkmen and Uzbek in Latin letters included."""
+«ёлочки» with „лапки“ inside, as Russian does, `tk` and `uz` in Latin letters included."""
 
 DASH_LANGUAGES = frozenset({"ru", "kk", "ky", "tg"})
 """Languages whose dash between words is a spaced em dash (—) that never starts a line."""
@@ -111,7 +111,7 @@ def bind(text: str, language: str) -> str:
     if primary == "ru":
         text = _ONE_LETTER.sub("\\1" + NBSP, text)
     if primary == "uz":
-        text = uzbek_apostrophes(text)
+        text = apostrophes_uz(text)
     return nest_quotes(text, primary)
 
 
@@ -159,10 +159,10 @@ _UZ_LETTER_MARK = re.compile(r"(?<=[OoGg])['‘’`ʼ]")
 _UZ_GLOTTAL = re.compile(r"(?<=\w)['’`](?=\w)")
 
 
-def uzbek_apostrophes(text: str) -> str:
-    """Return Uzbek Latin text with its two apostrophes as the orthography spells them.
+def apostrophes_uz(text: str) -> str:
+    """Return `uz` (Latin) text with its two apostrophes as the orthography spells them.
 
-    oʻ and gʻ take the turned comma ʻ (U+02BB), the character Babel's Uzbek data uses
+    oʻ and gʻ take the turned comma ʻ (U+02BB), the character Babel's `uz` data uses
     (Oʻzbekiston), never the quotation mark ‘ (U+2018); the tutuq belgisi between letters
     (maʼlumot) takes ʼ (U+02BC).
     """

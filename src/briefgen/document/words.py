@@ -291,19 +291,19 @@ def fill(phrase: str, **values: object) -> str:
             return value.form(case)
         return str(value)
 
-    return _TURKMEN_ORDINAL.sub(_turkmen_ordinal, _SLOT.sub(slot, phrase))
+    return _ORDINAL_TK.sub(_ordinal_tk, _SLOT.sub(slot, phrase))
 
 
-# Turkmen writes an ordinal as the number and a suffix that follows the vowels of the number's
-# last word (vowel harmony): 1-nji (bir), 6-njy (alty), 10-njy (on), 126-njy (ýüz ýigrimi alty).
-# A catalog writes "-nji"; the number filled in decides. No other language writes "-nji"/"-njy".
-_TURKMEN_ORDINAL = re.compile(r"(?<![\w.,])(\d+)-nj[iy]\b")
+# `tk` writes an ordinal as the number and a suffix that follows the vowels of the number's last
+# word (vowel harmony): 1-nji (bir), 6-njy (alty), 10-njy (on), 126-njy (ýüz ýigrimi alty). Its
+# catalog writes "-nji"; the number filled in decides. No other language writes "-nji"/"-njy".
+_ORDINAL_TK = re.compile(r"(?<![\w.,])(\d+)-nj[iy]\b")
 _TK_UNITS_BACK = {6, 9}  # alty, dokuz (bir, iki, üç, dört, bäş, ýedi, sekiz are front)
 _TK_TENS_BACK = {1, 3, 4, 6, 9}  # on, otuz, kyrk, altmyş, togsan (ýigrimi, elli, ýetmiş, segsen: front)
 
 
-def turkmen_ordinal_suffix(number: int) -> str:
-    """Return the Turkmen ordinal suffix for `number`: "nji" or "njy", by its last word's vowels."""
+def ordinal_suffix_tk(number: int) -> str:
+    """Return the `tk` ordinal suffix for `number`: "nji" or "njy", by its last word's vowels."""
     if number == 0:
         back = True  # nol
     elif number % 10:
@@ -319,8 +319,8 @@ def turkmen_ordinal_suffix(number: int) -> str:
     return "njy" if back else "nji"
 
 
-def _turkmen_ordinal(match: re.Match[str]) -> str:
-    return f"{match.group(1)}-{turkmen_ordinal_suffix(int(match.group(1)))}"
+def _ordinal_tk(match: re.Match[str]) -> str:
+    return f"{match.group(1)}-{ordinal_suffix_tk(int(match.group(1)))}"
 
 
 def say(language: str, key: str, **values: object) -> str:
@@ -358,7 +358,7 @@ def prepared_for(
     """Return "Prepared for the Government of the French Republic" in `language`.
 
     `government_body` is the government's own full name, where the profile gives it (as
-    "Prepared for the …" ends: "Cabinet of Ministers of Turkmenistan", in Russian its genitive);
+    "Prepared for the …" ends: "Cabinet of Ministers of Ruritania", in Russian its genitive);
     otherwise `government_of`, the state's name as it follows "the Government of" in `language`
     when a translation gives it (the Russian genitive), or the English rule's.
     """
@@ -366,6 +366,21 @@ def prepared_for(
         return say(language, "prepared_for_government", government=government_body)
     name = government_of or government(official_name, language)
     return say(language, "prepared_for", government=name)
+
+
+def note_letter(index: int, language: str = "en") -> str:
+    """Return the `index`-th (from 0) letter that marks a note or a work's year: a, b, … z, aa, ab.
+
+    The letters are the language's own (`note_letters`: а, б, в … in Russian, as GOST lists
+    them), so a Russian table's sources and «Yau, 2020а» use Cyrillic letters.
+    """
+    letters = words(language)["note_letters"].split(",")
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, len(letters))
+        out = letters[rest] + out
+    return out
 
 
 def join_list(items: Sequence[str], language: str) -> str:

@@ -93,7 +93,7 @@ class Term(SourceModel):
     """One form of an official name, in use from one day to another (a termbase entry)."""
 
     name: Line
-    """The name in the profile's language (`Office of the President of the Kyrgyz Republic`)."""
+    """The name in the profile's language (`Office of the President of the Republic of Ruritania`)."""
     valid_from: Day | None = None
     """The first day the name was in use (absent: since before any brief)."""
     valid_to: Day | None = None
