@@ -45,7 +45,7 @@ EDGE_LETTERS = 3
 
 _PIECES = re.compile(r"(<[^>]*>)")
 _SKIP_OPEN = re.compile(r"^<(style|svg|script|title|code)\b", re.IGNORECASE)
-_WORD = re.compile(r"(?<![\w&#])[^\W\d_]+(?![\w;])")
+_WORD = re.compile(r"(?<![\w&#])[^\W\d_]+(?!\w)")  # not the name of an entity (&amp;)
 
 
 def bind_text(markup: str, language: str) -> str:
