@@ -104,7 +104,7 @@ def to_markdown(brief: TailoredBrief) -> str:
         return [f"# {labels['summary']}", "", _rich(brief.summary), ""]
 
     def profile() -> list[str]:
-        rows, sources = source_notes(brief.profile)
+        rows, sources = source_notes(brief.profile, brief.language)
         return [
             f"# {fill(labels['at_a_glance'], country=brief.country_name)}",
             "",

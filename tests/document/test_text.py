@@ -117,7 +117,8 @@ def test_same_author_and_year_are_told_apart_with_letters_by_title() -> None:
 def test_pages_become_locators() -> None:
     assert page_locator("3") == "p.\u00a03"
     assert page_locator("12-14") == "pp.\u00a012–14"
-    assert page_locator("p. 7") == "p. 7"
+    assert page_locator("p. 7") == "p.\u00a07"  # as typed, the line kept from breaking after "p."
+    assert page_locator("ch. 2", "ru") == "гл.\u00a02"
     assert page_locator(None) is None
 
 

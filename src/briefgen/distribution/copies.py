@@ -78,7 +78,10 @@ def cover_note(
             marking=brief.marking,
             words=words(brief.language),
             government=brief.government_name,
-            recommendations=say_count(brief.language, "cover_count", len(brief.recommendations)),
+            # in words, as a letter writes a small count: «содержатся три рекомендации»
+            recommendations=say_count(
+                brief.language, "cover_count", len(brief.recommendations), spelled=True
+            ),
         )
     )
 

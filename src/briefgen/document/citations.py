@@ -6,13 +6,12 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from string import ascii_lowercase
 
 from briefgen.document.doctree import CiteItem, Emphasis, Inline, Link, Text
 from briefgen.document.formatting import long_date
 from briefgen.document.text import script_runs
 from briefgen.document.typography import bind_last_words, typeset
-from briefgen.document.words import say
+from briefgen.document.words import note_letter, say
 from briefgen.models import Source
 
 
@@ -30,7 +29,7 @@ def author_label(source: Source) -> str:
         return source.author
     families = [family_name(a) for a in source.author]
     if not families:
-        return source.title
+        return source.named
     if len(families) == 1:
         return families[0]
     if len(families) == 2:
@@ -38,21 +37,67 @@ def author_label(source: Source) -> str:
     return f"{families[0]} et al."
 
 
-def page_locator(pages: str | None, language: str = "en") -> str | None:
-    """Turn an evidence item's `pages` ("3", "12-14") into a locator ("p. 3", "pp. 12–14")."""
-    from briefgen.document.words import say
+_LOCATOR = re.compile(
+    r"^(?P<kind>pp?|pg|pages?|с|стр|ch|chap|chapter|гл|fig|figure|рис|sec|section|разд|para|абз|§)\.?\s*"
+    r"(?P<where>[\dIVXLCivxlc][\w\s,–—-]*)$",
+    re.IGNORECASE,
+)
+_LOCATOR_KEYS = {
+    "p": "page",
+    "pp": "page",
+    "pg": "page",
+    "page": "page",
+    "pages": "page",
+    "с": "page",
+    "стр": "page",
+    "ch": "chapter",
+    "chap": "chapter",
+    "chapter": "chapter",
+    "гл": "chapter",
+    "fig": "figure",
+    "figure": "figure",
+    "рис": "figure",
+    "sec": "section",
+    "section": "section",
+    "разд": "section",
+    "§": "section",
+    "para": "paragraph",
+    "абз": "paragraph",
+}
 
-    if not pages:
+
+def locator(text: str | None, language: str = "en") -> str | None:
+    """Return a citation's locator in the reader's language: "p. 3", "pp. 12–14", "ch. 2" ->
+    «с. 3», «с. 12–14», «гл. 2» in Russian, whatever the author or translator typed.
+
+    A bare number or range is a page; "p."/"pp."/«с.», "ch."/«гл.», "fig."/«рис.», "sec."/«разд.»
+    and "para."/«абз.» are recognised in English and Russian and said with the catalog's words
+    (`locator_page`, `locator_chapter`, ...); any other locator ("table 3") prints as typed.
+    A line never ends between the word and its number.
+    """
+    if not text or not text.strip():
         return None
-    pages = pages.strip()
-    if re.match(r"^(p|pp|para|ch|sec)\.", pages):
-        return pages
-    if re.search(r"[-–,]", pages):
-        locator = say(language, "locator_pages", pages=re.sub(r"\s*-\s*", "–", pages))
+    text = text.strip()
+    found = _LOCATOR.match(text)
+    if found:
+        kind, where = _LOCATOR_KEYS[found.group("kind").lower()], found.group("where").strip()
+    elif re.fullmatch(r"[\dIVXLCivxlc]+(?:\s*[-–—,]\s*[\dIVXLCivxlc]+)*", text):
+        kind, where = "page", text
     else:
-        locator = say(language, "locator_page", pages=pages)
-    # a line never ends between "p." ("с.") and its number
-    return re.sub(r"\. (?=\d)", ".\u00a0", locator)
+        return typeset(text, language)
+    where = re.sub(r"\s*[-–—]\s*", "–", where)
+    if kind == "page":
+        key = "locator_pages" if re.search(r"[–,]", where) else "locator_page"
+    else:
+        key = f"locator_{kind}"
+    said = say(language, key, pages=where)
+    # a line never ends between "p." («с.») and its number, nor between a number and "-бет"
+    return re.sub(r"\. (?=\d)", ".\u00a0", said)
+
+
+def page_locator(pages: str | None, language: str = "en") -> str | None:
+    """Turn an evidence item's `pages` ("3", "12-14", "ch. 2") into a locator ("p. 3", "pp. 12–14")."""
+    return locator(pages, language)
 
 
 @dataclass(frozen=True)
@@ -74,10 +119,9 @@ class Bibliography:
             if len(keys) == 1:
                 labels[keys[0]] = f"{author}, {year}"
                 continue
-            ordered = sorted(keys, key=lambda k: (sources[k].title.casefold(), k))
+            ordered = sorted(keys, key=lambda k: (sources[k].named.casefold(), k))
             for i, key in enumerate(ordered):
-                suffix = ascii_lowercase[i] if i < 26 else str(i + 1)
-                labels[key] = f"{author}, {year}{suffix}"
+                labels[key] = f"{author}, {year}{note_letter(i, language)}"
         return cls(sources, labels, language)
 
     def cite(self, items: tuple[CiteItem, ...]) -> str:
@@ -85,14 +129,22 @@ class Bibliography:
         parts = []
         for item in items:
             label = self.labels.get(item.key, item.key)
-            locator = typeset(item.locator, self.language) if item.locator else None
-            parts.append(f"{label}, {locator}" if locator else label)
+            where = locator(item.locator, self.language)
+            parts.append(f"{label}, {where}" if where else label)
         # the last two words stay on one line: never "…2023, p." / "14)."
         return bind_last_words("; ".join(parts))
 
-    def sort_key(self, key: str) -> tuple[str, str]:
-        """Return the key that orders the reference list alphabetically."""
-        return (self.labels[key].casefold(), key)
+    def sort_key(self, key: str) -> tuple[int, str, str]:
+        """Return the key that orders the reference list alphabetically.
+
+        Quotation marks do not count («Жэньминь жибао» files under Ж), and in a language written
+        in Cyrillic the works whose author is written in Cyrillic come first, then the others,
+        as a Russian reference list has them (GOST 7.1).
+        """
+        label = self.labels[key].lstrip("«„“\"'‘ ").casefold()
+        cyrillic_first = self.language.split("-")[0] in ("ru", "kk", "ky", "tg")
+        rank = 0 if not cyrillic_first or re.match(r"[\u0400-\u04ff]", label) else 1
+        return (rank, label, key)
 
     def reference(self, key: str) -> tuple[Inline, ...]:
         """Return one reference-list entry, author-date style.
@@ -107,9 +159,13 @@ class Bibliography:
         authors = source.author if isinstance(source.author, str) else _join_names(source.author)
         language = self.language
         out: list[Inline] = [*_runs(f"{_typeset(authors, language)} ({year}). ")]
-        title = _typeset(source.title.rstrip("."), language)
         standalone = source.type in ("report", "book", "dataset")
-        out.extend([Emphasis(_runs(title))] if standalone else _runs(title))
+        if source.title is not None:
+            title = _typeset(source.title.rstrip("."), language)
+            out.extend([Emphasis(_runs(title))] if standalone else _runs(title))
+        else:  # what the work is, in the brief's words: in square brackets, never as a title
+            title = "[" + _typeset((source.description or "").rstrip("."), language) + "]"
+            out.extend(_runs(title))
         out.append(Text(_stop(title)))
         if source.container:
             container = _typeset(source.container.rstrip("."), language)

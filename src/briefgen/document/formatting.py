@@ -23,12 +23,44 @@ def locale_for(language: str) -> Locale:
         return Locale.parse("en")
 
 
+DATE_PATTERNS: dict[str, str] = {
+    "en": "d MMMM y",  # British order, as think tanks outside the US print it
+    "kk": "y 'жылғы' d MMMM",  # 2020 жылғы 15 қараша (Babel: 2020 ж. 15 қараша)
+    "uz": "y-'yil' d-MMMM",  # 2020-yil 15-noyabr (Babel: 15-noyabr, 2020)
+}
+"""Dates as the language's official documents write them, where Babel's long format differs
+(a CLDR pattern with Babel's month names); other languages take Babel's long format."""
+
+MONTHS_TG = (
+    "январи",
+    "феврали",
+    "марти",
+    "апрели",
+    "майи",
+    "июни",
+    "июли",
+    "августи",
+    "сентябри",
+    "октябри",
+    "ноябри",
+    "декабри",
+)
+"""`tg` month names with the izofa a date takes: «15 ноябри соли 2020» (Babel: 15 Ноябр 2020)."""
+
+
 def long_date(day: dt.date, language: str) -> str:
-    """Return a date in full: "15 November 2020"."""
+    """Return a date in full as the language's official documents write it: "15 November 2020",
+    «15 ноября 2020 г.», «2020 жылғы 15 қараша», «15 ноябри соли 2020», «2020-yil 15-noyabr»."""
     locale = locale_for(language)
-    if locale.language == "en":  # British order, as think tanks outside the US print it
-        return format_date(day, "d MMMM y", locale=locale)
-    return format_date(day, "long", locale=locale)
+    if locale.language == "tg":
+        return f"{day.day} {MONTHS_TG[day.month - 1]} соли {day.year}"
+    pattern = DATE_PATTERNS.get(locale.language)
+    return format_date(day, pattern or "long", locale=locale)
+
+
+def percent(share: float, language: str) -> str:
+    """Return a share (0 to 1) as a whole percentage in the locale's form: "34%", «34 %»."""
+    return str(format_percent(share, format="#,##0%", locale=locale_for(language)))
 
 
 def month_year(day: dt.date, language: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from briefgen.canonical import canonical_json as plain_canonical_json
 from briefgen.document.doctree import Citation, Inline, RichText, Text
 from briefgen.document.theme import DEFAULT_THEME, Theme
-from briefgen.document.words import government, prepared_for
+from briefgen.document.words import government, note_letter, prepared_for
 
 
 class _Missing:
@@ -294,12 +294,18 @@ class TailoredBrief:
     """Charts, numbered in reading order; each says where it stands (`place`)."""
     government_of: str | None = None
     """The state's name as it follows "the Government of" in a translation (its genitive)."""
+    government_body: str | None = None
+    """The government's full official name on the brief's date, as "Prepared for the …" ends
+    (the profile's `government`), when the profile gives it."""
     passages: tuple[PassageDecision, ...] = ()
     """Which tailored paragraphs of the summary and the sections were kept, and why."""
     draft: bool = False
     """Built from the working (unreleased) sources: every page says so; a release never does."""
     draft_translation: bool = False
     """A translation with passages still in the source language: every page says so."""
+    draft_translation_note: str | None = None
+    """What every page of a draft translation says: "Draft translation: 34% of the text not yet
+    translated" (the share of the text, in characters, still in the source language)."""
     theme: Theme = DEFAULT_THEME
     """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
     title_origin: str | None = None
@@ -317,7 +323,7 @@ class TailoredBrief:
     @property
     def prepared_for(self) -> str:
         """Return "Prepared for the Government of the French Republic", in the brief's language."""
-        return prepared_for(self.official_name, self.language, self.government_of)
+        return prepared_for(self.official_name, self.language, self.government_of, self.government_body)
 
     @property
     def government_name(self) -> str:
@@ -334,29 +340,23 @@ class TailoredBrief:
         return tailored_json(self)
 
 
-def source_notes(rows: Iterable[ProfileRow]) -> tuple[list[tuple[ProfileRow, str]], list[tuple[str, str]]]:
+def source_notes(
+    rows: Iterable[ProfileRow], language: str = "en"
+) -> tuple[list[tuple[ProfileRow, str]], list[tuple[str, str]]]:
     """Return the profile rows each with its source's note letter, and the list of sources.
 
     The table stays compact (fact, value, year); each source is named once, in small grey
-    type under it, and rows point to it by letter.
+    type under it, and rows point to it by letter, in the language's own alphabet (а, б, в in
+    Russian).
     """
     letters: dict[str, str] = {}
     marked: list[tuple[ProfileRow, str]] = []
     for row in rows:
         letter = ""
         if row.source:
-            letter = letters.setdefault(row.source, _letter(len(letters)))
+            letter = letters.setdefault(row.source, note_letter(len(letters), language))
         marked.append((row, letter))
     return marked, [(letter, source) for source, letter in letters.items()]
-
-
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
 
 
 def to_data(value: Any) -> Any:

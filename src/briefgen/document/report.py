@@ -152,6 +152,8 @@ class ImplementationReport:
     """Whether any assessment shown is illustrative: the report then says so up front."""
     draft: bool = False
     draft_translation: bool = False
+    draft_translation_note: str | None = None
+    """What every page says of a draft translation (see `TailoredBrief.draft_translation_note`)."""
     theme: Theme = DEFAULT_THEME
     authors: tuple[str, ...] = ()
 

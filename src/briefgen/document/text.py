@@ -36,7 +36,7 @@ from briefgen.document.doctree import (
     Table,
     Text,
 )
-from briefgen.document.typography import quotes, typeset
+from briefgen.document.typography import bind, quotes, typeset
 
 CiteResolver = Callable[[tuple[CiteItem, ...]], str]
 
@@ -216,7 +216,11 @@ def _inlines(
         elif kind == "footnote_ref":
             note = footnotes.get(token.meta["id"], {})
             top.append(Footnote(_inlines(note.get("tokens") or [], footnotes, cite, language)))
-    return _merge_text(stack[0][1])
+    # once the runs are joined, the spaces of a source line break are typeset too ("слово\n— …")
+    return tuple(
+        Text(bind(run.text, language)) if isinstance(run, Text) and not run.lang else run
+        for run in _merge_text(stack[0][1])
+    )
 
 
 def script_runs(text: str) -> list[Inline]:

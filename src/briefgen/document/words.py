@@ -53,6 +53,7 @@ ENGLISH: Mapping[str, str] = {
     "page": "Page {page} of {pages}",
     "notes": "Notes",
     "prepared_for": "Prepared for the Government of {government}",
+    "prepared_for_government": "Prepared for the {government}",
     "applies_facts": "Applies because {country} {facts}.",
     "applies_facts_scenario": "Applies because {country} {facts}, under the scenario ‘{scenario}’.",
     "applies_scenario": "Applies under the scenario ‘{scenario}’.",
@@ -159,6 +160,13 @@ ENGLISH: Mapping[str, str] = {
     "alt_gaps": "No value is recorded for {gaps}.",
     "locator_page": "p. {pages}",
     "locator_pages": "pp. {pages}",
+    "locator_chapter": "ch. {pages}",
+    "locator_figure": "fig. {pages}",
+    "locator_section": "sec. {pages}",
+    "locator_paragraph": "para. {pages}",
+    # the letters that mark a table's sources and tell apart one author's works of one year
+    # (2020a, 2020b), in the language's alphabet, comma-separated
+    "note_letters": "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z",
     # why a recommendation applies ("Applies because …")
     "because_scenario": "scenario: {scenario}",
     "because_not_recorded": "{label}: not recorded",
@@ -168,6 +176,7 @@ ENGLISH: Mapping[str, str] = {
     "because_lt": "{label}: {value}, below {threshold}",
     "because_lte": "{label}: {value}, at most {threshold}",
     "draft_translation": "Draft translation",
+    "draft_translation_share": "Draft translation: {share} of the text not yet translated",
     # numbered copies and their cover notes
     "stamp": "Copy {copy} · Prepared for {title}, {institution}",
     "subject": "{title}: edition {edition}, copy {copy}",
@@ -190,6 +199,7 @@ PLURALS: Mapping[str, tuple[str, str]] = {
         "The brief makes {count} recommendation to your government.",
         "The brief makes {count} recommendations to your government.",
     ),
+    "alt_gap": ("{country} ({years})", "{country} ({years})"),
     "summary_recommendations": (
         "The brief makes {count} recommendation to the Government of {government}: {items}.",
         "The brief makes {count} recommendations to the Government of {government}: {items}.",
@@ -203,8 +213,33 @@ the form follows the number either way ("две рекомендации", "пя
 LANGUAGES = ("en", "ru", "kk", "ky", "tg", "tk", "uz")
 """The languages whose fixed words ship with briefgen (`en` is the source)."""
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
-"""A `{name}` slot in a phrase."""
+PLACEHOLDER = re.compile(r"\{(\w+)(?:@\w+)?\}")
+"""A `{name}` slot in a phrase; `{name@dative}` asks for a grammatical form of the value (`Name`)."""
+_SLOT = re.compile(r"\{(\w+)(?:@(\w+))?\}")
+
+
+class Name(str):
+    """A name that carries its grammatical forms, for phrases that decline it.
+
+    `fill("Данные по {country@dative}", country=Name("Казахстан", {"dative": "Казахстану"}))`
+    gives «Данные по Казахстану»; a form the name lacks falls back to the name itself. The
+    forms come from the countries' catalog (`KZ.yaml:name@dative`), so translators decide them.
+    """
+
+    forms: Mapping[str, str]
+
+    def __new__(cls, text: str, forms: Mapping[str, str] | None = None) -> Name:
+        """Return `text` with its `forms` (case -> form)."""
+        made = super().__new__(cls, text)
+        made.forms = dict(forms or {})
+        return made
+
+    def form(self, case: str) -> str:
+        """Return the name in `case` (`dative`), or the name itself where no form is given."""
+        return self.forms.get(case) or str(self)
+
+    def __reduce__(self) -> tuple[type[Name], tuple[str, dict[str, str]]]:
+        return (Name, (str(self), dict(self.forms)))
 
 
 # English puts "the" before a state's official name when it is a common noun phrase
@@ -292,8 +327,50 @@ def say_count(language: str, key: str, count: int, *, spelled: bool = False, **v
 
 
 def fill(phrase: str, **values: object) -> str:
-    """Return a phrase with its `{placeholders}` filled: fill("For {country}", country="Peru")."""
-    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), phrase)
+    """Return a phrase with its `{placeholders}` filled: fill("For {country}", country="Peru").
+
+    `{country@dative}` takes the value's dative where it is a `Name` that has one.
+    """
+
+    def slot(match: re.Match[str]) -> str:
+        name, case = match.group(1), match.group(2)
+        if name not in values:
+            return match.group(0)
+        value = values[name]
+        if case and isinstance(value, Name):
+            return value.form(case)
+        return str(value)
+
+    return _ORDINAL_TK.sub(_ordinal_tk, _SLOT.sub(slot, phrase))
+
+
+# `tk` writes an ordinal as the number and a suffix that follows the vowels of the number's last
+# word (vowel harmony): 1-nji (bir), 6-njy (alty), 10-njy (on), 126-njy (ýüz ýigrimi alty). Its
+# catalog writes "-nji"; the number filled in decides. No other language writes "-nji"/"-njy".
+_ORDINAL_TK = re.compile(r"(?<![\w.,])(\d+)-nj[iy]\b")
+_TK_UNITS_BACK = {6, 9}  # alty, dokuz (bir, iki, üç, dört, bäş, ýedi, sekiz are front)
+_TK_TENS_BACK = {1, 3, 4, 6, 9}  # on, otuz, kyrk, altmyş, togsan (ýigrimi, elli, ýetmiş, segsen: front)
+
+
+def ordinal_suffix_tk(number: int) -> str:
+    """Return the `tk` ordinal suffix for `number`: "nji" or "njy", by its last word's vowels."""
+    if number == 0:
+        back = True  # nol
+    elif number % 10:
+        back = number % 10 in _TK_UNITS_BACK
+    elif number % 100:
+        back = (number // 10) % 10 in _TK_TENS_BACK
+    elif number % 1000:
+        back = False  # ýüz
+    elif number % 1_000_000:
+        back = False  # müň
+    else:
+        back = True  # million, milliard
+    return "njy" if back else "nji"
+
+
+def _ordinal_tk(match: re.Match[str]) -> str:
+    return f"{match.group(1)}-{ordinal_suffix_tk(int(match.group(1)))}"
 
 
 def say(language: str, key: str, **values: object) -> str:
@@ -325,14 +402,35 @@ def government(official_name: str, language: str) -> str:
     return f"the {official_name}" if takes_article else official_name
 
 
-def prepared_for(official_name: str, language: str, government_of: str | None = None) -> str:
+def prepared_for(
+    official_name: str, language: str, government_of: str | None = None, government_body: str | None = None
+) -> str:
     """Return "Prepared for the Government of the French Republic" in `language`.
 
-    `government_of` is the name as it follows "the Government of" in `language`, when a
-    translation gives it (the Russian genitive); otherwise the English rule makes it.
+    `government_body` is the government's own full name, where the profile gives it (as
+    "Prepared for the …" ends: "Cabinet of Ministers of Ruritania", in Russian its genitive);
+    otherwise `government_of`, the state's name as it follows "the Government of" in `language`
+    when a translation gives it (the Russian genitive), or the English rule's.
     """
+    if government_body:
+        return say(language, "prepared_for_government", government=government_body)
     name = government_of or government(official_name, language)
     return say(language, "prepared_for", government=name)
+
+
+def note_letter(index: int, language: str = "en") -> str:
+    """Return the `index`-th (from 0) letter that marks a note or a work's year: a, b, … z, aa, ab.
+
+    The letters are the language's own (`note_letters`: а, б, в … in Russian, as GOST lists
+    them), so a Russian table's sources and «Yau, 2020а» use Cyrillic letters.
+    """
+    letters = words(language)["note_letters"].split(",")
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, len(letters))
+        out = letters[rest] + out
+    return out
 
 
 def join_list(items: Sequence[str], language: str) -> str:

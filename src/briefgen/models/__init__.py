@@ -2,7 +2,7 @@
 
 from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileChoice, Scenario, Section
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest, StatusTest
-from briefgen.models.country import CountryProfile, Fact, Highlight
+from briefgen.models.country import CountryProfile, Fact, Highlight, OfficialName, Term, terms
 from briefgen.models.recipient import Recipient, Recipients
 from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Trigger
 from briefgen.models.source import Source, Sources
@@ -25,6 +25,7 @@ __all__ = [
     "FigureSpec",
     "Highlight",
     "NotOf",
+    "OfficialName",
     "Passage",
     "ProfileChoice",
     "Recipient",
@@ -36,6 +37,8 @@ __all__ = [
     "Source",
     "Sources",
     "StatusTest",
+    "Term",
     "Tracking",
     "Trigger",
+    "terms",
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from typing import Annotated
 
-from pydantic import Field, Strict, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Strict, Tag, model_validator
 
 from briefgen.models.common import (
     CountryCode,
+    Day,
     FactName,
     LanguageCode,
     Line,
@@ -86,6 +89,65 @@ class Highlight(SourceModel):
     """Tags a brief chooses it by (`china`, `water`)."""
 
 
+class Term(SourceModel):
+    """One form of an official name, in use from one day to another (a termbase entry)."""
+
+    name: Line
+    """The name in the profile's language (`Office of the President of the Republic of Ruritania`)."""
+    valid_from: Day | None = None
+    """The first day the name was in use (absent: since before any brief)."""
+    valid_to: Day | None = None
+    """The last day the name was in use (absent: still in use)."""
+    forms: dict[LanguageCode, Line] = {}
+    """The name in other languages, as the government itself writes it (`ru: Аппарат Президента
+    Кыргызской Республики`); a language given here needs no translation in the catalog."""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Term:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"`valid_to` ({self.valid_to}) is before `valid_from` ({self.valid_from})")
+        return self
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Return whether the name was in use on `day`."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+def _in_order(forms: list[Term]) -> list[Term]:
+    if not forms:
+        raise ValueError("give the name, or at least one form with `name`")
+    for earlier, later in itertools.pairwise(forms):
+        if earlier.valid_to is None or later.valid_from is None or later.valid_from <= earlier.valid_to:
+            raise ValueError(
+                f"the forms overlap or are out of order: '{earlier.name}' needs a `valid_to` before "
+                f"'{later.name}''s `valid_from` (oldest first)"
+            )
+    return forms
+
+
+DatedForms = Annotated[list[Term], AfterValidator(_in_order)]
+"""An official name's forms over time, oldest first, none overlapping."""
+
+
+def _official_name_kind(value: object) -> str:
+    return "@forms" if isinstance(value, list | tuple) else "@text"
+
+
+OfficialName = Annotated[
+    Annotated[Line, Tag("@text")] | Annotated[DatedForms, Tag("@forms")],
+    Discriminator(_official_name_kind),
+]
+"""An official name: plain text (valid at every date), or its forms over time, oldest first,
+each with `valid_from` / `valid_to`, so that every brief prints the name in use on its date."""
+
+
+def terms(name: OfficialName) -> list[Term]:
+    """Return an official name's forms over time (one undated form for plain text)."""
+    return [Term(name=name)] if isinstance(name, str) else list(name)
+
+
 class CountryProfile(SourceModel):
     """A government's country profile: names, facts and highlights."""
 
@@ -95,14 +157,19 @@ class CountryProfile(SourceModel):
     """Short name (`France`)."""
     official_name: Line
     """Official name, used in "Prepared for the Government of …" (`French Republic`)."""
-    capital: Line | None = None
-    """Capital city."""
+    government: OfficialName | None = None
+    """The government's full official name, as it ends "Prepared for the …" (`Government of the
+    French Republic`); a list of dated forms where it changed (`Cabinet of Ministers of …`).
+    Without it, "Prepared for the Government of" and the official name are used."""
+    capital: OfficialName | None = None
+    """Capital city; a list of dated forms where it was renamed (Astana, Nur-Sultan, Astana)."""
     languages: list[LanguageCode] = []
     """Official or working languages, as language codes."""
     facts: dict[FactName, Fact] = {}
     """Facts by name; triggers refer to them as `country.<name>`."""
     highlights: list[Markdown | Highlight] = []
     """Short lines for the profile box: text, or `{text, id, tags}` so that a brief can choose it."""
-    institutions: dict[Slug, Line] = {}
+    institutions: dict[Slug, OfficialName] = {}
     """The government's own names of the institutions recommendations address, by id
-    (`foreign-ministry: Ministry of Foreign Affairs of the Republic of Ruritania`)."""
+    (`foreign-ministry: Ministry of Foreign Affairs of the Republic of Ruritania`); a list of dated
+    forms (`{name, valid_from, valid_to, forms}`) for an institution that was renamed."""

@@ -11,6 +11,7 @@ from pydantic import (
     Strict,
     StringConstraints,
     model_serializer,
+    model_validator,
 )
 
 from briefgen.models.common import Day, Line, Slug, SourceModel
@@ -18,7 +19,7 @@ from briefgen.models.common import Day, Line, Slug, SourceModel
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 Doi = Annotated[str, StringConstraints(pattern=r"^10\.[0-9]{4,9}/[^\s<>\"]+$", max_length=300)]
 
-_DETAILS = ("volume", "issue", "pages", "doi")
+_DETAILS = ("volume", "issue", "pages", "doi", "description")
 
 
 class Source(SourceModel):
@@ -28,8 +29,12 @@ class Source(SourceModel):
     """Kind of work."""
     author: list[Line] | Line
     """Personal authors as a list ("Chen, Li"), or one organisation as text ("World Bank")."""
-    title: Line
-    """Title of the work."""
+    title: Line | None = None
+    """Title of the work, as the work itself gives it (in its own language)."""
+    description: Line | None = None
+    """What the work is, in the brief's words, where its real title is not known (`Report on
+    the 1997 oil pipeline agreement`): printed in square brackets, and translated with the
+    brief. Give either `title` or `description`."""
     year: Annotated[int, Strict()] = Field(ge=1000, le=3000)
     """Year of publication."""
     container: Line | None = None
@@ -49,12 +54,25 @@ class Source(SourceModel):
     doi: Doi | None = None
     """Digital Object Identifier, without `https://doi.org/` (`10.5194/tc-7-81-2013`); printed as a link."""
 
+    @model_validator(mode="after")
+    def _title_or_description(self) -> Source:
+        if (self.title is None) == (self.description is None):
+            raise ValueError(
+                "give the work's `title`, or a `description` of it where the title is not known (not both)"
+            )
+        return self
+
+    @property
+    def named(self) -> str:
+        """Return the title, or the description where the title is not known."""
+        return self.title or self.description or ""
+
     @model_serializer(mode="wrap")
     def _omit_absent_details(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         """Leave out the bibliographic details a work does not have, so that works written
         before they existed keep their frozen form (and released editions their hashes)."""
         data: dict[str, object] = handler(self)
-        for name in _DETAILS:
+        for name in (*_DETAILS, "title"):
             if data.get(name) is None:
                 data.pop(name, None)
         return data

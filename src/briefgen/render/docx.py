@@ -277,7 +277,7 @@ class _BriefWriter:
         The same design as print: a compact table, each source named once.
         """
         words = self.words
-        marked, sources = source_notes(rows)
+        marked, sources = source_notes(rows, self.brief.language)
         section = self.doc.sections[0]
         text_width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         widths = [int(text_width * share) for share in PROFILE_COLUMNS]

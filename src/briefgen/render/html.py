@@ -43,8 +43,8 @@ from briefgen.document.text import script_runs
 from briefgen.document.theme import Theme
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
-from briefgen.render import templates_dir
-from briefgen.render.theme import logo_data_url, theme_css
+from briefgen.render import fontmetrics, hyphenation, templates_dir
+from briefgen.render.theme import DEFAULT_HEADING_FONT, logo_data_url, theme_css
 from briefgen.version import __version__
 
 BASE_TEMPLATE = "base.html"
@@ -103,7 +103,7 @@ class HtmlRenderer:
         letterhead = _letterhead(theme, brief.organisation, logo_src)
         themed = theme_css(theme) if inline_css else ""
         try:
-            return template.render(
+            markup = template.render(
                 brief=brief,
                 parts=outline(brief),
                 labels=labels,
@@ -113,9 +113,12 @@ class HtmlRenderer:
                 page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
                 figure_placeholders=figure_placeholders,
+                draft_size=fontmetrics.diagonal_type(labels["draft"], _heading_family(brief))[0],
             )
         except TemplateError as exc:
             raise RenderError(f"template error rendering {brief.slug}: {exc}") from exc
+        # the language's non-breaking spaces in every text, fixed words included
+        return hyphenation.bind_text(markup, brief.language)
 
     def render_report(self, report: ImplementationReport) -> bytes:
         """Return an implementation report as a standalone HTML page."""
@@ -139,6 +142,10 @@ class HtmlRenderer:
             )
         except TemplateError as exc:
             raise RenderError(f"template error rendering {report.slug}: {exc}") from exc
+
+
+def _heading_family(brief: TailoredBrief | ImplementationReport) -> str:
+    return brief.theme.heading_font or DEFAULT_HEADING_FONT
 
 
 def _letterhead(theme: Theme, organisation: str, logo_src: str | None) -> dict[str, object] | None:
@@ -335,7 +342,7 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationRe
     rules = "@bottom-right { content: " + " ".join(parts) + "; }"
     extra = ""
     if brief is not None and brief.draft_translation:
-        mark = _css_string(labels["draft_translation"])
+        mark = _css_string(brief.draft_translation_note or labels["draft_translation"])
         box = (
             f"@top-right {{ content: {mark}; font-family: 'Noto Sans', sans-serif; font-size: 7.5pt;"
             " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; }"
@@ -346,8 +353,29 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationRe
         rules += " @bottom-left { content: " + _css_string(footer) + "; }"
         if brief.marking:
             rules += " @bottom-center { content: " + _css_string(brief.marking) + "; }"
+        capitals = _real_capitals(brief, labels)
         if brief.draft:  # the running header says it too, so every page's text does
             head = " · ".join(w for w in (brief.marking, labels["draft"]) if w)
-            rules += " @top-center { content: " + _css_string(head) + "; }"
+            rules += " @top-center { content: " + _css_string(head) + ";" + capitals + " }"
+            if capitals:
+                rules += " @bottom-center {" + capitals + " }"
             return "@page { " + rules + " } @page :first { @top-center { content: none; } }" + extra
+        if capitals:
+            rules += " @top-center {" + capitals + " } @bottom-center {" + capitals + " }"
     return "@page { " + rules + " }" + extra
+
+
+def _real_capitals(brief: TailoredBrief | ImplementationReport, labels: Mapping[str, str]) -> str:
+    """Return the running heads' declarations for real capitals, where the heading face has no
+    small capitals for their letters (Noto Sans has them for Latin only), else nothing.
+
+    A face without them would leave Cyrillic lower case under `font-variant-caps`; capitals
+    a step smaller read as the small capitals of the Latin pages.
+    """
+    head = " ".join(w for w in (brief.marking, labels["draft"] if brief.draft else None) if w)
+    if fontmetrics.has_small_caps(head, _heading_family(brief)):
+        return ""
+    return (
+        " font-variant-caps: normal; text-transform: uppercase; font-size: 7pt; letter-spacing: 0.08em;"
+        " font-kerning: none;"  # wider spacing splits the words of the extracted text
+    )

@@ -23,16 +23,18 @@ from briefgen.document.model import TailoredBrief
 from briefgen.document.report import ImplementationReport
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
-from briefgen.render import charts, inlinesvg, pdftags
+from briefgen.render import charts, fontmetrics, hyphenation, inlinesvg, pdftags
 from briefgen.render.engine import CSS, HTML, FontConfiguration, replace_inline_svgs
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
-from briefgen.render.theme import theme_css
+from briefgen.render.theme import DEFAULT_HEADING_FONT, theme_css
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1); `pdftags` finishes the tree."""
 
 _WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
+_HYPHENATION_PASSES = 6
+"""Layouts at most to break up runs of hyphenated lines (the bundled Russian briefs need 1-2)."""
 _LAYOUT_LOCK = threading.Lock()
 """One layout at a time per process: the shared font configuration is not made for threads."""
 
@@ -66,8 +68,10 @@ class PdfRenderer:
             logging.getLogger(name).setLevel(logging.WARNING)
 
     def warm_up(self) -> None:
-        """Do now what the first document would do once: compile the page's templates."""
+        """Do now what the first document would do once: compile the page's templates and read the
+        heading face's measures for the draft mark and the running heads."""
         self.html.compile_templates()
+        fontmetrics.face(DEFAULT_HEADING_FONT)
 
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the brief as PDF bytes.
@@ -85,7 +89,7 @@ class PdfRenderer:
         markup = self.html.document(brief, inline_css=False, logo_src=logo_src, figure_placeholders=True)
         with _LAYOUT_LOCK:
             try:
-                document = self._laid_out(markup, fetcher, stylesheets)
+                markup, document = self._hyphenated(brief, markup, fetcher, stylesheets)
                 if brief.figures:
                     markup, document = self._with_drawings(brief, markup, document, fetcher, stylesheets)
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -129,6 +133,28 @@ class PdfRenderer:
             cache=self.image_cache,
             pdf_variant=PDF_VARIANT,
         )
+
+    def _hyphenated(
+        self, brief: TailoredBrief, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]
+    ) -> tuple[str, Any]:
+        """Return the markup and its layout with never three hyphenated lines in a row.
+
+        The words are hyphenated by hand (soft hyphens, never in a name); WeasyPrint has no
+        `hyphenate-limit-lines`, so where a paragraph has such a run, the word that ends its
+        third line is kept whole and the page laid out again (`hyphenation`). A language that
+        is not hyphenated is laid out once.
+        """
+        if brief.language.split("-")[0].lower() not in hyphenation.HYPHENATED:
+            return markup, self._laid_out(markup, fetcher, stylesheets)
+        markup = hyphenation.soft_hyphens(markup, brief.language)
+        document = self._laid_out(markup, fetcher, stylesheets)
+        for _ in range(_HYPHENATION_PASSES):
+            words = hyphenation.overruns(document)
+            if not words:
+                break
+            markup = hyphenation.keep_whole(markup, words)
+            document = self._laid_out(markup, fetcher, stylesheets)
+        return markup, document
 
     def _with_drawings(
         self, brief: TailoredBrief, markup: str, document: Any, fetcher: SafeFetcher, stylesheets: list[CSS]

@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from briefgen.document.model import TailoredBrief
 from briefgen.document.report import ImplementationReport
 from briefgen.document.words import fill, pieces
-from briefgen.render import ooxml
+from briefgen.render import fontmetrics, ooxml
 from briefgen.render.ooxml import xml_safe as _text
 from briefgen.render.theme import DEFAULT_HEADING_FONT, LOGO_HEIGHT_MM, logo_png
 from briefgen.render.wordreference import StyleBook
@@ -31,7 +31,6 @@ FOOTER_SHARES = (0.49, 0.33, 0.18)
 DRAFT_COLOUR = "#a23b2a"
 """The draft mark's red, as print.css has it (the diagonal is this at 13% of its strength)."""
 _DIAGONAL_TYPE_PT = 30.0
-_DIAGONAL_EM_PER_CHARACTER = 0.56
 _DIAGONAL_MAX_PT = 620.0
 """About the diagonal of an A4 page's text block less a margin: a longer mark gets smaller type."""
 
@@ -86,7 +85,8 @@ class PageFurniture:
                 self.draft_diagonal(page_header.paragraphs[-1], draft, number)
         if brief.draft_translation:  # a draft translation says so on every page
             for page_header in (section.header, section.first_page_header):
-                page_header.add_paragraph().add_run(_text(self.words["draft_translation"])).bold = True
+                note = brief.draft_translation_note or self.words["draft_translation"]
+                page_header.add_paragraph().add_run(_text(note)).bold = True
 
         # "Title · Country", the marking, "Page N of M": loose pages can be sorted and handled
         footer_words = fill(self.words["footer"], title=brief.title, country=brief.country_name)
@@ -130,15 +130,15 @@ class PageFurniture:
     def draft_diagonal(self, paragraph: WordParagraph, text: str, number: int) -> None:
         """Put the draft mark across the page from the header that `paragraph` ends.
 
-        The box is sized to the text so the letters keep their shape: about 0.56 em per
-        character in the heading face, 30 pt high (the PDF's diagonal is 34 pt type), and never
-        wider than the diagonal of a page's text block.
+        Word stretches a watermark's text to its box, always on one line, so the box takes the
+        text's own proportions: its width in the heading face (`fontmetrics`, the PDF's measure)
+        at 30 pt (the PDF's diagonal is at most 34 pt type), and never wider than the diagonal of
+        a page's text block: a long translation gets smaller letters of the same shape.
         """
-        height = _DIAGONAL_TYPE_PT
-        width = min(_DIAGONAL_EM_PER_CHARACTER * len(text) * height, _DIAGONAL_MAX_PT)
-        if width == _DIAGONAL_MAX_PT:  # a long translation: smaller letters, same proportions
-            height = width / (_DIAGONAL_EM_PER_CHARACTER * len(text))
         font = self.brief.theme.heading_font or DEFAULT_HEADING_FONT
+        em = fontmetrics.width_em(text, font) or 1.0
+        height = min(_DIAGONAL_TYPE_PT, _DIAGONAL_MAX_PT / em)
+        width = em * height
         ooxml.add_watermark(
             paragraph, text, number=number, font=font, colour=DRAFT_COLOUR, width_pt=width, height_pt=height
         )

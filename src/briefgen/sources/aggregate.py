@@ -57,6 +57,12 @@ class LoadedBrief:
     """In a translated brief: each addressed institution's translated name."""
     untranslated: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """In a translated brief: per country, the entries left in the source language."""
+    untranslated_share: dict[str, float] = field(default_factory=dict)
+    """In a translated brief: per country, the share of its text (in characters) left in the
+    source language."""
+    name_forms: dict[str, dict[str, str]] = field(default_factory=dict)
+    """In a translated brief: each state's short name in the cases phrases decline it to
+    (`dative`: «Казахстану»), as the countries' catalog gives them."""
     theme: Theme = DEFAULT_THEME
     """The organisation's look (see sources/theme.py); the bundled one when there is no theme."""
     tracking: Mapping[str, tuple[Assessment, ...]] = field(default_factory=dict)

@@ -134,7 +134,7 @@ def _font_folders() -> list[Path]:
 
 def _scan_font_files(folders: Iterable[Path]) -> Iterator[tuple[int, int]]:
     """Read the character maps of every font file under `folders` with fontTools."""
-    from fontTools.ttLib import TTCollection, TTFont, TTLibError  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
     for folder in folders:
         if not folder.is_dir():

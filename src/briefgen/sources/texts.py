@@ -64,15 +64,30 @@ RECOMMENDATION_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("evidence", ITEM, "claim"),
     ("country_notes", KEY),
 )
+SOURCE_FIELDS: tuple[tuple[Any, ...], ...] = (
+    (KEY, "author"),
+    (KEY, "title"),
+    (KEY, "description"),
+    (KEY, "container"),
+    (KEY, "publisher"),
+)
+"""A work's texts: its description always; its organisation author, title, container and
+publisher where the translator gives them (optional: untranslated, they print as the work has them)."""
+OPTIONAL_SOURCE_FIELDS = frozenset({"author", "title", "container", "publisher"})
+DATIVE = "@dative"
 COUNTRY_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("name",),
     ("official_name",),
+    ("government",),
+    ("government", ITEM, "name"),
     ("capital",),
+    ("capital", ITEM, "name"),
     ("facts", KEY, "label"),
     ("facts", KEY, "unit"),
     ("facts", KEY, "value"),
     ("facts", KEY, "sentence"),
     ("institutions", KEY),
+    ("institutions", KEY, ITEM, "name"),
     ("highlights", ITEM),
     ("highlights", ITEM, "text"),
 )
@@ -96,6 +111,17 @@ class SourceText:
     """The one country whose brief alone shows it, if any."""
     comment: str = ""
     """A note for the translator."""
+    forms: tuple[tuple[str, str], ...] = ()
+    """The text in other languages as the source itself gives it (an official name's `forms`):
+    a language given here needs no translation."""
+    optional: bool = False
+    """Left untranslated, the text prints as the source has it, and the translation is complete
+    without it (a work's real title, publisher or organisation author; a name's dative)."""
+
+    def given(self, language: str) -> str | None:
+        """Return the source's own form of the text in `language`, if it gives one."""
+        found = dict(self.forms)
+        return found.get(language) or found.get(language.split("-")[0].lower())
 
 
 def field_name(loc: Loc) -> str:
@@ -149,8 +175,28 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
                         "What the fact says after the country's name (“Ruritania …”), in "
                         "“Applies because …”; keep {value}."
                     )
-                elif pattern == ("institutions", KEY):
+                elif pattern in (("institutions", KEY), ("institutions", KEY, ITEM, "name")):
                     comment = "The government's own name of the institution, in its usual form."
+                elif pattern in SOURCE_FIELDS and pattern[-1] == "description":
+                    comment = "What the work is (its real title is not known): printed in square brackets."
+                elif pattern in SOURCE_FIELDS:
+                    comment = (
+                        "Optional: left empty, the work's own wording is printed. A title stays as the "
+                        "work has it; a translation may follow it in square brackets."
+                    )
+                elif pattern in (("government",), ("government", ITEM, "name")):
+                    comment = (
+                        "The government's full official name as it follows “Prepared for the” "
+                        "(in Russian, the genitive: «Правительства Республики Казахстан»)."
+                    )
+                forms: tuple[tuple[str, str], ...] = ()
+                if pattern[-2:] == (ITEM, "name"):  # one dated form of an official name
+                    term = data
+                    for step in loc[:-1]:
+                        term = term[step]
+                    if printed_only and not _valid_on(term, loaded.brief.date):
+                        continue  # another date's name: not this brief's to translate
+                    forms = tuple(sorted((term.get("forms") or {}).items()))
                 only = country
                 if pattern == ("country_notes", KEY):
                     only = str(loc[-1])
@@ -158,7 +204,10 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
                 if pattern == ("highlights", ITEM, "text") and data["highlights"][loc[1]].get("id"):
                     # named by its id, not its place: a highlight added before it moves nothing
                     name = f"highlights.{data['highlights'][loc[1]]['id']}.text"
-                out.append(SourceText(catalog, f"{file}:{name}", english, part, loc, only, comment))
+                optional = pattern in SOURCE_FIELDS and pattern[-1] in OPTIONAL_SOURCE_FIELDS
+                out.append(
+                    SourceText(catalog, f"{file}:{name}", english, part, loc, only, comment, forms, optional)
+                )
 
     brief = loaded.brief.model_dump(mode="json", by_alias=True)
     add(BRIEF, "brief.yaml", "brief", brief, BRIEF_FIELDS, None)
@@ -211,6 +260,24 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
                 "(in Russian, the genitive: «Республики Казахстан»).",
             )
         )
+        out.append(
+            SourceText(
+                COUNTRIES,
+                f"{code}.yaml:name{DATIVE}",
+                profile.name,
+                f"country:{code}",
+                ("name",),
+                code,
+                "Optional: the short name in the dative, where the language declines it "
+                "(in Russian: «Казахстану», as in «Данные по Казахстану»).",
+                optional=True,
+            )
+        )
+    own = {key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.sources.items()}
+    add(BRIEF, "sources.yaml", "sources", own, SOURCE_FIELDS, None)
+    shared_keys = loaded.shared_used if printed_only else tuple(loaded.shared_sources)
+    shared = {key: loaded.shared_sources[key].model_dump(mode="json", by_alias=True) for key in shared_keys}
+    add(COUNTRIES, "sources.yaml", "shared-sources", shared, SOURCE_FIELDS, None)
     return out
 
 
@@ -219,6 +286,13 @@ def assessment_name(recommendation: str, step: int | str | None, date: str) -> s
     in the file (`deepen-balancing@2021-03-18`, `deepen-balancing.step2@2021-03-18`)."""
     what = recommendation if step is None else f"{recommendation}.step{step}"
     return f"{what}@{date}"
+
+
+def _valid_on(term: dict[str, Any], day: Any) -> bool:
+    """Return whether a dated form (as dumped: ISO dates) was in use on `day`."""
+    start, end = term.get("valid_from"), term.get("valid_to")
+    iso = day.isoformat()
+    return (start is None or str(start) <= iso) and (end is None or iso <= str(end))
 
 
 def line_of(loaded: LoadedBrief, text: SourceText) -> tuple[str, int] | None:

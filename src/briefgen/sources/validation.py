@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.document.text import citations_in
 from briefgen.errors import Problem
-from briefgen.models import Condition, FactTest, Passage
+from briefgen.models import Condition, FactTest, OfficialName, Passage
 from briefgen.models.brief import TailoredText
 from briefgen.models.conditions import leaves
 from briefgen.sources.citecheck import malformed_citations
@@ -60,10 +60,20 @@ def text_fields(loaded: LoadedBrief, *, tracking: bool = True) -> Iterator[tuple
                 yield part, (i, "evidence", j, "claim"), evidence.claim
     for code, profile in loaded.countries.items():
         part = f"country:{code}"
-        for field in ("name", "official_name", "capital"):
-            value = getattr(profile, field)
-            if value:
-                yield part, (field,), value
+        yield part, ("name",), profile.name
+        yield part, ("official_name",), profile.official_name
+        named: list[tuple[Loc, OfficialName]] = [
+            ((field,), value)
+            for field in ("government", "capital")
+            if (value := getattr(profile, field)) is not None
+        ]
+        named += [(("institutions", key), value) for key, value in profile.institutions.items()]
+        for loc, value in named:
+            if isinstance(value, str):
+                yield part, loc, value
+                continue
+            for i, term in enumerate(value):
+                yield part, (*loc, i, "name"), term.name
         for i, text in shown_highlights(brief, profile):
             yield part, ("highlights", i), text
         for name, fact in shown_facts(brief, profile):
@@ -73,8 +83,63 @@ def text_fields(loaded: LoadedBrief, *, tracking: bool = True) -> Iterator[tuple
                 yield part, ("facts", name, "value"), fact.value
 
 
-_PLAIN_FIELDS = {"title", "subtitle", "heading", "label", "name", "official_name", "capital", "value"}
+_PLAIN_FIELDS = {
+    "title",
+    "subtitle",
+    "heading",
+    "label",
+    "name",
+    "official_name",
+    "government",
+    "capital",
+    "value",
+}
 """Fields that are one plain line, not Markdown: they print as typed."""
+
+
+def _names_outside_their_dates(loaded: LoadedBrief) -> list[Problem]:
+    """Return a warning for each official name the brief prints that no form covers on its date.
+
+    The names printed: each government's (`government`) and the institutions its
+    recommendations address. A brief dated before a name's first form prints the first, after
+    its last the last, which may be a name the state had not yet, or no longer, used.
+    """
+    brief = loaded.brief
+    day = brief.date
+    printed: dict[str, set[str]] = {}
+    for rec in loaded.recommendations:
+        if rec.status != "active":
+            continue
+        receiving = brief.countries if rec.audience.countries == "all" else rec.audience.countries
+        for code in receiving:
+            printed.setdefault(code, set()).update(rec.audience.institutions)
+    out: list[Problem] = []
+    for code in brief.countries:
+        profile = loaded.countries.get(code)
+        if profile is None:
+            continue
+        named: list[tuple[Loc, OfficialName]] = []
+        if profile.government is not None:
+            named.append((("government",), profile.government))
+        named += [
+            (("institutions", k), profile.institutions[k])
+            for k in sorted(printed.get(code, ()))
+            if k in profile.institutions
+        ]
+        for loc, value in named:
+            if isinstance(value, str) or any(term.valid_on(day) for term in value):
+                continue
+            spans = "; ".join(f"'{t.name}' {t.valid_from or '…'} to {t.valid_to or '…'}" for t in value)
+            out.append(
+                loaded.problem(
+                    f"country:{code}",
+                    loc,
+                    f"the brief is dated {day.isoformat()}, outside every form of this name ({spans}): "
+                    "add the form in use on that date, with `valid_from` / `valid_to`",
+                    severity="warning",
+                )
+            )
+    return out
 
 
 def _tailored_texts(value: TailoredText, loc: Loc) -> Iterator[tuple[str, Loc, str]]:
@@ -127,7 +192,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     fields = [*text_fields(loaded, tracking=False), *unchecked_texts(loaded)]
     # what the Markdown subset does not support, at its line
     for part, loc, text in fields:
-        if loc and loc[-1] in _PLAIN_FIELDS:
+        if loc and (loc[-1] in _PLAIN_FIELDS or loc[0] == "institutions"):  # plain lines, not Markdown
             continue
         for offset, message in unsupported(text):
             path = loaded.files[part]
@@ -247,6 +312,8 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         severity="warning",
                     )
                 )
+
+    problems.extend(_names_outside_their_dates(loaded))
 
     for number, ids in duplicate_numbers(loaded.recommendations).items():
         for rec_id in ids[1:]:

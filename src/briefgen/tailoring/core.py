@@ -8,7 +8,7 @@ from typing import Any
 
 from briefgen.document.citations import page_locator
 from briefgen.document.doctree import Citation, CiteItem, Paragraph, RichText, walk_inlines
-from briefgen.document.formatting import fact_value, humanise, long_date
+from briefgen.document.formatting import fact_value, humanise, long_date, percent
 from briefgen.document.model import (
     ChangesSince,
     Decision,
@@ -21,6 +21,7 @@ from briefgen.document.model import (
     TailoredRecommendation,
 )
 from briefgen.document.typography import typeset
+from briefgen.document.words import say
 from briefgen.errors import TailoringError
 from briefgen.models import CountryProfile, Recommendation
 from briefgen.models.brief import TailoredText
@@ -35,7 +36,7 @@ from briefgen.tailoring.figures import tailor_figures
 from briefgen.tailoring.origins import Origins
 from briefgen.tailoring.passages import tailor_text
 from briefgen.tailoring.progress import latest, latest_statuses, progress_line, statuses_of
-from briefgen.tailoring.sentences import applies_sentence, institution_name
+from briefgen.tailoring.sentences import applies_sentence, government_name, institution_name
 
 
 def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> TailoredBrief:
@@ -154,7 +155,9 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         origins.rich(field_key(profile_file_name, _highlight_loc(index, profile.highlights[index])), text)
         for index, text in shown_highlights(brief, profile)
     )
-    figures = tailor_figures(brief, country, loaded.countries, bibliography, language, loaded.theme)
+    figures = tailor_figures(
+        brief, country, loaded.countries, bibliography, language, loaded.theme, loaded.name_forms
+    )
 
     cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
     cited.update(key for _, fact in shown_facts(brief, profile) for key in fact.cited)
@@ -180,7 +183,9 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         country_name=profile.name,
         official_name=profile.official_name,
         government_of=loaded.government_of.get(country),
+        government_body=government_name(profile, language, brief.date),
         draft_translation=bool(loaded.untranslated.get(country)),
+        draft_translation_note=_draft_note(loaded, country, language),
         scenario=scenario_id,
         scenario_label=typeset(active.label, language, smart_quotes=True) if active else None,
         scenario_is_default=scenario_id == brief.scenario,
@@ -307,15 +312,18 @@ def _tailor_recommendation(
         id=rec.id,
         title=text(rec.title, "title", shape="inline"),
         priority=rec.priority,
-        horizon=rec.horizon,
+        horizon=typeset(rec.horizon, language) if rec.horizon else None,
         institutions=tuple(
             dict.fromkeys(
-                institution_name(profile, i, language, loaded.institution_names)
+                typeset(
+                    institution_name(profile, i, language, loaded.institution_names, on=loaded.brief.date),
+                    language,
+                )
                 for i in rec.audience.institutions
             )
         ),
         trigger=text(rec.trigger.summary, "trigger", "summary"),
-        applies_because=applies_sentence(leaves, profile, scenario_label, language),
+        applies_because=_typeset(applies_sentence(leaves, profile, scenario_label, language), language),
         watch=tuple(text(w, "trigger", "watch", i) for i, w in enumerate(rec.trigger.watch)),
         action=text(rec.action.summary, "action", "summary"),
         steps=tuple(text(s, "action", "steps", i) for i, s in enumerate(rec.action.steps)),
@@ -323,6 +331,18 @@ def _tailor_recommendation(
         evidence=tuple(evidence),
         country_note=text(note, "country_notes", profile.code) if note else None,
     )
+
+
+def _draft_note(loaded: LoadedBrief, country: str, language: str) -> str | None:
+    """Return "Draft translation: 34% of the text not yet translated", for a draft translation."""
+    if not loaded.untranslated.get(country):
+        return None
+    share = max(loaded.untranslated_share.get(country, 0.0), 0.01)  # never "0%" while any is left
+    return say(language, "draft_translation_share", share=percent(share, language))
+
+
+def _typeset(text: str | None, language: str) -> str | None:
+    return typeset(text, language) if text is not None else None
 
 
 def _cited_keys(

@@ -15,7 +15,7 @@ from briefgen.document.formatting import scalar_value
 from briefgen.document.model import Figure, SeriesLine
 from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.document.typography import typeset
-from briefgen.document.words import fill, join_list, words
+from briefgen.document.words import Name, fill, join_list, say_count, words
 from briefgen.models import Brief, CountryProfile, FigureSpec
 
 
@@ -26,16 +26,19 @@ def tailor_figures(
     bibliography: Bibliography,
     language: str,
     theme: Theme = DEFAULT_THEME,
+    name_forms: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[Figure, ...]:
     """Return `country`'s figures, numbered in reading order; one with no value for it is left out.
 
-    They are drawn in the theme's accent colour and label font, as the rest of the brief is."""
+    They are drawn in the theme's accent colour and label font, as the rest of the brief is.
+    `name_forms`: each country's name in the cases the alt text declines it to (a translation's
+    «Данные по Казахстану»)."""
     headings = [s.heading for s in brief.sections]
     order = {"profile": -1, **{h: i for i, h in enumerate(headings)}}
     specs = sorted(brief.figures, key=lambda f: order.get(f.place, len(headings)))
     figures: list[Figure] = []
     for spec in specs:
-        lines = _lines(spec, brief, country, profiles)
+        lines = _lines(spec, brief, country, profiles, name_forms or {})
         if not any(line.highlighted for line in lines):
             continue
         keys: dict[str, None] = {}
@@ -72,7 +75,11 @@ def tailor_figures(
 
 
 def _lines(
-    spec: FigureSpec, brief: Brief, country: str, profiles: Mapping[str, CountryProfile]
+    spec: FigureSpec,
+    brief: Brief,
+    country: str,
+    profiles: Mapping[str, CountryProfile],
+    name_forms: Mapping[str, Mapping[str, str]],
 ) -> tuple[SeriesLine, ...]:
     codes = list(brief.countries) if spec.compare == "region" else [country]
     out = []
@@ -85,7 +92,7 @@ def _lines(
             (year, value) for year, value in fact.series.items() if spec.years[0] <= year <= spec.years[1]
         )
         if points:
-            out.append(SeriesLine(code, profile.name, points, code == country))
+            out.append(SeriesLine(code, Name(profile.name, name_forms.get(code)), points, code == country))
     return tuple(out)
 
 
@@ -146,7 +153,8 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
     for line in lines:
         missing = [y for y in range(start, end + 1) if y not in dict(line.points)]
         if missing:
-            gaps.append(f"{line.name} ({', '.join(str(y) for y in missing)})")
+            years = ", ".join(str(y) for y in missing)
+            gaps.append(say_count(language, "alt_gap", len(missing), country=line.name, years=years))
     if gaps:
         sentences.append(fill(phrases["alt_gaps"], gaps="; ".join(gaps)))
     return " ".join(sentences)

@@ -9,12 +9,13 @@ the value goes), or through a generic form built from its label when it has none
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from briefgen.document.formatting import fact_value, humanise, scalar_value
 from briefgen.document.model import MISSING, LeafResult
 from briefgen.document.words import fill, join_list, say
-from briefgen.models import CountryProfile
+from briefgen.models import CountryProfile, OfficialName, Term, terms
 
 
 def fact_clause(name: str, profile: CountryProfile, language: str) -> str:
@@ -79,15 +80,63 @@ def applies_sentence(
     return None
 
 
-def institution_name(
-    profile: CountryProfile, institution: str, language: str, translated: Mapping[str, str] | None = None
-) -> str:
-    """Return the institution as the country's government names it, or a readable generic name.
+def term_on(name: OfficialName, on: dt.date | None) -> Term:
+    """Return the form of an official name in use on `on` (the brief's date).
 
-    `translated`: the brief's own translations of its institution ids (a translated brief),
-    used when the profile does not name the institution.
+    A date before every form gets the first, after every form the last (`validate` warns about
+    both: `name_outside_its_dates`); no date gets the latest form.
     """
-    named = profile.institutions.get(institution) or (translated or {}).get(institution)
-    if named:
-        return named
+    forms = terms(name)
+    if on is None:
+        return forms[-1]
+    for form in forms:
+        if form.valid_on(on):
+            return form
+    later = [form for form in forms if form.valid_from is not None and form.valid_from > on]
+    return later[0] if later else forms[-1]
+
+
+def name_on(name: OfficialName, language: str, on: dt.date | None) -> str:
+    """Return an official name as it was on `on`, in `language`: the termbase's one answer.
+
+    The form in use that day (`term_on`), in the language's own form where the profile gives
+    one (`forms`), else as the profile (translated by the countries' catalog) has it.
+    """
+    form = term_on(name, on)
+    primary = language.split("-")[0].lower()
+    return form.forms.get(language) or form.forms.get(primary) or form.name
+
+
+def institution_name(
+    profile: CountryProfile,
+    institution: str,
+    language: str,
+    translated: Mapping[str, str] | None = None,
+    *,
+    on: dt.date | None = None,
+) -> str:
+    """Return the institution as the country's government named it on `on`, or a readable generic name.
+
+    The one function for an institution's name (a recommendation's addressees, an assessment's
+    lead, a recipient's institution): `institution` is its id in the profile, `on` the date of
+    the document that prints it (the brief's date; absent: the latest name). `translated`: the
+    brief's own translations of its institution ids (a translated brief), used when the profile
+    does not name the institution.
+    """
+    named = profile.institutions.get(institution)
+    if named is not None:
+        return name_on(named, language, on)
+    found = (translated or {}).get(institution)
+    if found:
+        return found
     return say(language, "institution_generic", name=humanise(institution.replace("-", "_")))
+
+
+def capital_name(profile: CountryProfile, language: str, on: dt.date | None = None) -> str | None:
+    """Return the country's capital as it was named on `on` (Astana, Nur-Sultan, Astana), or None."""
+    return name_on(profile.capital, language, on) if profile.capital is not None else None
+
+
+def government_name(profile: CountryProfile, language: str, on: dt.date | None = None) -> str | None:
+    """Return the government's full official name on `on`, as "Prepared for the …" ends, or None."""
+    return name_on(profile.government, language, on) if profile.government is not None else None

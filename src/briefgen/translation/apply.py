@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefgen.errors import Problem, TranslationIncomplete, UsageError
-from briefgen.models import Assessment, Brief, CountryProfile, Recommendation
+from briefgen.models import Assessment, Brief, CountryProfile, Recommendation, Source
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.catalogs import LanguageCatalogs, catalog_paths
-from briefgen.sources.texts import GENITIVE, SourceText, texts
+from briefgen.sources.texts import DATIVE, GENITIVE, SourceText, texts
 from briefgen.sources.yamlsource import Loc
 
 
@@ -27,7 +27,7 @@ class Status:
 
     text: SourceText
     state: str
-    """`translated`, `fuzzy` or `untranslated`."""
+    """`translated`, `fuzzy` or `untranslated`; `original` for an optional text left as the source has it."""
     translation: str
     problem: Problem | None
 
@@ -39,8 +39,19 @@ def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
     for text in texts(loaded):
         catalog = catalogs.of(text.catalog)
         entry = catalog.entries.get(text.context)
+        if entry is None and text.part == "sources":
+            # a released edition keeps the shared works among its own: their entries are in
+            # the countries' catalog, under the same names
+            entry = catalogs.countries.entries.get(text.context)
+        given = text.given(language)
+        if given:  # the source gives the text in this language itself (an official name's form)
+            out.append(Status(text, "translated", given, None))
+            continue
         if entry is not None and entry.translation and not entry.fuzzy and entry.english == text.english:
             out.append(Status(text, "translated", entry.translation, None))
+            continue
+        if text.optional and (entry is None or not entry.translation):
+            out.append(Status(text, "original", "", None))  # printed as the source has it
             continue
         if entry is None:
             state, why, line = "untranslated", "not in the catalog yet (run `briefgen translate`)", 1
@@ -95,7 +106,7 @@ def localise(
     untranslated: dict[str, tuple[str, ...]] = {}
     for code in loaded.brief.countries:
         untranslated[code] = tuple(
-            s.text.context for s in found if s.state != "translated" and s.text.country in (None, code)
+            s.text.context for s in found if s.state in _PENDING and s.text.country in (None, code)
         )
     if not allow_untranslated:
         blocking = [
@@ -113,6 +124,13 @@ def localise(
         data[f"country:{code}"] = profile.model_dump(mode="json", by_alias=True)
     for code, assessments in loaded.tracking.items():
         data[f"track:{code}"] = [a.model_dump(mode="json", by_alias=True) for a in assessments]
+    data["sources"] = {
+        key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.sources.items()
+    }
+    data["shared-sources"] = {
+        key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.shared_sources.items()
+    }
+    name_forms: dict[str, dict[str, str]] = {}
     government_of: dict[str, str] = {}
     institutions: dict[str, str] = {}
     for status in found:
@@ -124,6 +142,8 @@ def localise(
             status = dataclasses.replace(status, translation=name)
         if text.context.endswith(GENITIVE):
             government_of[str(text.country)] = status.translation
+        elif text.context.endswith(DATIVE):
+            name_forms.setdefault(str(text.country), {})["dative"] = status.translation
         elif len(text.loc) == 3 and text.loc[:2] == ("audience", "institutions"):
             slug = data[text.part]["audience"]["institutions"][text.loc[2]]
             institutions[slug] = status.translation
@@ -137,6 +157,8 @@ def localise(
     tracking = {
         code: tuple(Assessment.model_validate(a) for a in data[f"track:{code}"]) for code in loaded.tracking
     }
+    sources = {key: Source.model_validate(work) for key, work in data["sources"].items()}
+    shared = {key: Source.model_validate(work) for key, work in data["shared-sources"].items()}
     previous = loaded.previous
     if previous is not None:
         previous = _previous_in(previous, loaded, language)
@@ -146,12 +168,27 @@ def localise(
         recommendations=recommendations,
         countries=profiles,
         tracking=tracking,
+        sources=sources,
+        shared_sources=shared,
         previous=previous,
         government_of=government_of,
+        name_forms=name_forms,
         institution_names=institutions,
         untranslated={c: m for c, m in untranslated.items() if m},
+        untranslated_share={code: _share(found, code) for code, missing in untranslated.items() if missing},
         _texts={},
     )
+
+
+_PENDING = ("untranslated", "fuzzy")
+
+
+def _share(found: Sequence[Status], country: str) -> float:
+    """Return the share of a country's brief's text (in characters of the source) not yet translated."""
+    mine = [s for s in found if s.text.country in (None, country) and s.state != "original"]
+    total = sum(len(s.text.english) for s in mine)
+    pending = sum(len(s.text.english) for s in mine if s.state in _PENDING)
+    return pending / total if total else 0.0
 
 
 def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> LoadedBrief:
