@@ -111,6 +111,23 @@ class TailoredRecommendation:
 
 
 @dataclass(frozen=True)
+class PassageDecision:
+    """Why one tailored part is in or out of one country's brief: a paragraph of the summary or
+    of a section, or a step or evidence item of a recommendation."""
+
+    part: str
+    """`summary`, the heading of the analysis section, or `steps` / `evidence` (of a recommendation)."""
+    index: int
+    """Its place in that part's list, from 0, as the sources number it."""
+    opening: str
+    """Its first words, to recognise it by."""
+    included: bool
+    reason: str
+    leaves: tuple[LeafResult, ...] = ()
+    """The fact tests of its condition that decided it (none when no condition did)."""
+
+
+@dataclass(frozen=True)
 class Decision:
     """Why one recommendation is in or out of one country's brief."""
 
@@ -121,20 +138,8 @@ class Decision:
     decided_by: Literal["status", "audience", "condition", "always"]
     reason: str
     leaves: tuple[LeafResult, ...]
-
-
-@dataclass(frozen=True)
-class PassageDecision:
-    """Why one paragraph of the summary or of a section is in or out of one country's brief."""
-
-    part: str
-    """`summary`, or the heading of the analysis section."""
-    index: int
-    """Its place in that part's list of paragraphs, from 0."""
-    opening: str
-    """Its first words, to recognise it by."""
-    included: bool
-    reason: str
+    parts: tuple[PassageDecision, ...] = ()
+    """For an included recommendation: which of its tailored steps and evidence items were kept, and why."""
 
 
 @dataclass(frozen=True)

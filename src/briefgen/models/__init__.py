@@ -4,7 +4,7 @@ from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileCho
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
 from briefgen.models.country import CountryProfile, Fact, Highlight
 from briefgen.models.recipient import Recipient, Recipients
-from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Trigger
+from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Step, Trigger
 from briefgen.models.source import Source, Sources
 
 __all__ = [
@@ -32,5 +32,6 @@ __all__ = [
     "SeriesTest",
     "Source",
     "Sources",
+    "Step",
     "Trigger",
 ]

@@ -40,8 +40,11 @@ def text_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
         for i, text in enumerate(rec.trigger.watch):
             yield part, ("trigger", "watch", i), text
         yield part, ("action", "summary"), rec.action.summary
-        for i, text in enumerate(rec.action.steps):
-            yield part, ("action", "steps", i), text
+        for i, step in enumerate(rec.action.steps):
+            if isinstance(step, str):
+                yield part, ("action", "steps", i), step
+            else:
+                yield part, ("action", "steps", i, "text"), step.text
         if rec.rationale:
             yield part, ("rationale",), rec.rationale
         for i, item in enumerate(rec.evidence):
@@ -172,21 +175,28 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 )
             )
 
+    def check_condition(part: str, loc: Loc, condition: Condition | None) -> None:
+        """Report each fact a condition tests that no profile or scenario of the brief defines."""
+        if condition is None:
+            return
+        for test_loc, test in _fact_tests(condition, loc):
+            scope, name = test.fact.split(".", 1)
+            defined = country_facts if scope == "country" else scenario_facts
+            if scope == "country" and not profiles_read:
+                continue  # a profile that could not be read was reported; its facts are unknown
+            if name not in defined:
+                where = "country profile" if scope == "country" else "scenario"
+                more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
+                problems.append(
+                    loaded.problem(
+                        part, (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
+                    )
+                )
+
     for loc, passage in _passage_conditions(loaded):
         for j, code in enumerate(passage.countries or []):
             check_country("brief", (*loc, "countries", j), code)
-        if passage.when is not None:
-            for test_loc, test in _fact_tests(passage.when, (*loc, "when")):
-                scope, name = test.fact.split(".", 1)
-                defined = country_facts if scope == "country" else scenario_facts
-                if name not in defined:
-                    where = "country profile" if scope == "country" else "scenario"
-                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
-                    problems.append(
-                        loaded.problem(
-                            "brief", (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
-                        )
-                    )
+        check_condition("brief", (*loc, "when"), passage.when)
 
     for rec in loaded.recommendations:
         part = f"rec:{rec.id}"
@@ -201,20 +211,14 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 source_missing(part, ("evidence", i, "source"), evidence.source)
             for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
-        if rec.trigger.when is not None:
-            for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
-                scope, name = test.fact.split(".", 1)
-                defined = country_facts if scope == "country" else scenario_facts
-                if scope == "country" and not profiles_read:
-                    continue  # a profile that could not be read was reported; its facts are unknown
-                if name not in defined:
-                    where = "country profile" if scope == "country" else "scenario"
-                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
-                    problems.append(
-                        loaded.problem(
-                            part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
-                        )
-                    )
+            check_condition(part, ("evidence", i, "when"), evidence.when)
+        for i, step in enumerate(rec.action.steps):
+            if isinstance(step, str):
+                continue
+            for j, code in enumerate(step.countries or []):
+                check_country(part, ("action", "steps", i, "countries", j), code)
+            check_condition(part, ("action", "steps", i, "when"), step.when)
+        check_condition(part, ("trigger", "when"), rec.trigger.when)
 
     for rec in loaded.recommendations:
         receiving = brief.countries if rec.audience.countries == "all" else rec.audience.countries

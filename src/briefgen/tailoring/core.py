@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from briefgen.document.citations import page_locator
@@ -22,11 +23,11 @@ from briefgen.document.model import (
 )
 from briefgen.document.typography import typeset
 from briefgen.errors import TailoringError
-from briefgen.models import CountryProfile, Recommendation
+from briefgen.models import Condition, CountryProfile, Recommendation
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.profiles import shown_facts, shown_highlights
-from briefgen.tailoring.conditions import evaluate
+from briefgen.tailoring.conditions import PartVerdict, decide_part, evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
 from briefgen.tailoring.numbering import brief_numbers
@@ -81,19 +82,24 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             kept.append((rec, decision.leaves))
 
     kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
-    recommendations = tuple(
-        _tailor_recommendation(
+    facts = _Facts(country, country_facts, scenario_facts, country_series)
+    tailored_recs: list[TailoredRecommendation] = []
+    parts_of: dict[str, tuple[PassageDecision, ...]] = {}
+    for rec, leaves in kept:
+        tailored, parts = _tailor_recommendation(
             loaded,
             rec,
-            number,
+            numbers[rec.id],
             leaves,
             profile,
             typeset(active.label, language, smart_quotes=True) if active else None,
             language,
+            facts,
         )
-        for rec, leaves in kept
-        for number in (numbers[rec.id],)
-    )
+        tailored_recs.append(tailored)
+        parts_of[rec.id] = parts
+    recommendations = tuple(tailored_recs)
+    decisions = [dataclasses.replace(d, parts=parts_of.get(d.recommendation, ())) for d in decisions]
     profile_rows = tuple(
         ProfileRow(
             name=name,
@@ -116,6 +122,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             scenario_facts,
             recommendations,
             profile.official_name,
+            country_series,
         )
         passages.extend(decided)
         return rich
@@ -199,6 +206,26 @@ def _decide(
     )
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What a tailored part's condition is evaluated against, for one country and scenario."""
+
+    country: str
+    country_facts: dict[str, Any]
+    scenario_facts: dict[str, Any]
+    country_series: dict[str, Any]
+
+    def decide(self, countries: list[str] | None, when: Condition | None) -> PartVerdict:
+        """Return whether a part with `countries` and `when` is kept for this country, and why."""
+        return decide_part(
+            countries, when, self.country, self.country_facts, self.scenario_facts, self.country_series
+        )
+
+
+def _opening(text: str) -> str:
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
 def _tailor_recommendation(
     loaded: LoadedBrief,
     rec: Recommendation,
@@ -207,12 +234,42 @@ def _tailor_recommendation(
     profile: CountryProfile,
     scenario_label: str | None,
     language: str,
-) -> TailoredRecommendation:
+    facts: _Facts,
+) -> tuple[TailoredRecommendation, tuple[PassageDecision, ...]]:
+    """Return the recommendation as this country's brief shows it, and which of its tailored
+    steps and evidence items were kept, and why."""
     bibliography = loaded.bibliography
-    evidence = []
-    for item in rec.evidence:
-        if item.countries is not None and profile.code not in item.countries:
+    parts: list[PassageDecision] = []
+    steps = []
+    for index, step in enumerate(rec.action.steps):
+        if isinstance(step, str):
+            steps.append(loaded.rich(step))
             continue
+        verdict = facts.decide(step.countries, step.when)
+        rich = loaded.rich(step.text)
+        parts.append(
+            PassageDecision(
+                "steps", index, _opening(rich.plain()), verdict.included, verdict.reason, verdict.leaves
+            )
+        )
+        if verdict.included:
+            steps.append(rich)
+    evidence = []
+    for index, item in enumerate(rec.evidence):
+        if item.countries is not None or item.when is not None:
+            verdict = facts.decide(item.countries, item.when)
+            parts.append(
+                PassageDecision(
+                    "evidence",
+                    index,
+                    _opening(loaded.rich(item.claim).plain()),
+                    verdict.included,
+                    verdict.reason,
+                    verdict.leaves,
+                )
+            )
+            if not verdict.included:
+                continue
         cite = (CiteItem(item.source, page_locator(item.pages, language)),)
         evidence.append(
             EvidenceItem(
@@ -222,7 +279,7 @@ def _tailor_recommendation(
             )
         )
     note = rec.country_notes.get(profile.code)
-    return TailoredRecommendation(
+    tailored = TailoredRecommendation(
         number=number,
         id=rec.id,
         title=loaded.rich(rec.title),
@@ -238,11 +295,12 @@ def _tailor_recommendation(
         applies_because=applies_sentence(leaves, profile, scenario_label, language),
         watch=tuple(loaded.rich(w) for w in rec.trigger.watch),
         action=loaded.rich(rec.action.summary),
-        steps=tuple(loaded.rich(s) for s in rec.action.steps),
+        steps=tuple(steps),
         rationale=loaded.rich(rec.rationale) if rec.rationale else None,
         evidence=tuple(evidence),
         country_note=loaded.rich(note) if note else None,
     )
+    return tailored, tuple(parts)
 
 
 def _cited_keys(

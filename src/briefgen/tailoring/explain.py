@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefgen.document.model import TailoredBrief, to_data
+from briefgen.document.model import LeafResult, TailoredBrief, to_data
 from briefgen.sources.aggregate import LoadedBrief
 
 _OPERATOR_WORDS = {
@@ -26,15 +26,29 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
         rec = recs[decision.recommendation]
         kept: list[dict[str, Any]] = []
         dropped: list[dict[str, Any]] = []
-        for item in rec.evidence:
+        decided = {(p.part, p.index): p for p in decision.parts}
+        for index, item in enumerate(rec.evidence):
+            part = decided.get(("evidence", index))
             entry = {
                 "claim": loaded.rich(item.claim).plain(),
                 "source": item.source,
                 "citation": loaded.bibliography.labels.get(item.source, item.source),
                 "countries": list(item.countries) if item.countries is not None else None,
+                "reason": part.reason if part is not None else "no condition",
             }
-            shown = item.countries is None or tailored.country in item.countries
+            shown = part is None or part.included
             (kept if shown and decision.included else dropped).append(entry)
+        steps = [
+            {
+                "step": p.index + 1,
+                "opening": p.opening,
+                "included": p.included,
+                "reason": p.reason,
+                "leaves": [_leaf_data(leaf) for leaf in p.leaves],
+            }
+            for p in decision.parts
+            if p.part == "steps"
+        ]
         items.append(
             {
                 "id": decision.recommendation,
@@ -43,17 +57,8 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
                 "included": decision.included,
                 "decided_by": decision.decided_by,
                 "reason": decision.reason,
-                "leaves": [
-                    {
-                        "fact": leaf.fact,
-                        "operator": leaf.operator,
-                        "operand": leaf.operand,
-                        "value": to_data(leaf.value),
-                        "defined": leaf.defined,
-                        "holds": leaf.holds,
-                    }
-                    for leaf in decision.leaves
-                ],
+                "leaves": [_leaf_data(leaf) for leaf in decision.leaves],
+                "steps": steps,
                 "evidence_kept": kept,
                 "evidence_dropped": dropped,
                 "country_note": rec.country_notes.get(tailored.country) is not None,
@@ -81,6 +86,17 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
     }
 
 
+def _leaf_data(leaf: LeafResult) -> dict[str, Any]:
+    return {
+        "fact": leaf.fact,
+        "operator": leaf.operator,
+        "operand": leaf.operand,
+        "value": to_data(leaf.value),
+        "defined": leaf.defined,
+        "holds": leaf.holds,
+    }
+
+
 def explanation_text(data: dict[str, Any]) -> str:
     """Return the explanation as an analyst reads it."""
     lines = [
@@ -98,12 +114,16 @@ def explanation_text(data: dict[str, Any]) -> str:
     for number, rec in enumerate(included, 1):
         lines.append(f"  {number}. {rec['title']}  [{rec['id']}, priority {rec['priority']}]")
         lines.extend(_why(rec))
+        for step in rec.get("steps", []):
+            mark = "kept" if step["included"] else "left out"
+            lines.append(f"       step {step['step']} {mark}: {_short(step['opening'])}")
+            lines.extend(_part_why(step))
         for item in rec["evidence_kept"]:
             only = f"  (only for {', '.join(item['countries'])})" if item["countries"] else ""
             lines.append(f"       evidence: {_short(item['claim'])} ({item['citation']}){only}")
-        not_here = [i for i in rec["evidence_dropped"]]
-        if not_here:
-            lines.append(f"       evidence left out: {len(not_here)} item(s) shown only to other countries")
+        for item in rec["evidence_dropped"]:
+            lines.append(f"       evidence left out: {_short(item['claim'])} ({item['citation']})")
+            lines.append(f"         because: {item['reason']}")
         if rec["country_note"]:
             lines.append(f"       country note for {data['country']}: yes")
     if not included:
@@ -141,6 +161,17 @@ def _why(rec: dict[str, Any]) -> list[str]:
     for leaf in rec["leaves"]:
         out.append(f"         {'✓' if leaf['holds'] else '✗'} {_leaf_text(leaf)}")
     return out
+
+
+def _part_why(part: dict[str, Any]) -> list[str]:
+    """Return why a step was kept or left out: its country list, or each leaf of its condition."""
+    if not part["leaves"]:
+        return [f"         because: {part['reason']}"]
+    verb = "holds" if part["included"] else "fails"
+    return [
+        f"         because the condition {verb}:",
+        *(f"           {'✓' if leaf['holds'] else '✗'} {_leaf_text(leaf)}" for leaf in part["leaves"]),
+    ]
 
 
 def _leaf_text(leaf: dict[str, Any]) -> str:

@@ -13,10 +13,9 @@ from typing import Any
 from briefgen.document.doctree import Block, Paragraph, RichText, Text
 from briefgen.document.model import PassageDecision, TailoredRecommendation
 from briefgen.document.words import government, join_list, say, say_count
-from briefgen.models import Passage
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
-from briefgen.tailoring.conditions import evaluate
+from briefgen.tailoring.conditions import decide_part
 
 
 def recommendations_sentence(
@@ -55,6 +54,7 @@ def tailor_text(
     scenario_facts: dict[str, Any],
     recommendations: Sequence[TailoredRecommendation],
     official_name: str,
+    country_series: dict[str, Any] | None = None,
 ) -> tuple[RichText, list[PassageDecision]]:
     """Return the text as this country's brief shows it, and why each tailored paragraph is in or out."""
     language = loaded.brief.language
@@ -66,7 +66,10 @@ def tailor_text(
         if isinstance(item, str):
             blocks.extend(loaded.rich(item).blocks)
             continue
-        included, reason = _decide(item, country, country_facts, scenario_facts)
+        verdict = decide_part(
+            item.countries, item.when, country, country_facts, scenario_facts, country_series
+        )
+        included = verdict.included
         if item.generated == "recommendations":
             sentence = recommendations_sentence(
                 recommendations, official_name, language, loaded.government_of.get(country)
@@ -80,17 +83,5 @@ def tailor_text(
             if included:
                 blocks.extend(rich.blocks)
         short = opening if len(opening) <= 70 else opening[:69] + "…"
-        decisions.append(PassageDecision(part, index, short, included, reason))
+        decisions.append(PassageDecision(part, index, short, included, verdict.reason, verdict.leaves))
     return RichText(tuple(blocks)), decisions
-
-
-def _decide(
-    item: Passage, country: str, country_facts: dict[str, Any], scenario_facts: dict[str, Any]
-) -> tuple[bool, str]:
-    if item.countries is not None and country not in item.countries:
-        return False, f"countries are {', '.join(item.countries)}; {country} is not among them"
-    if item.when is None:
-        return True, "no condition" if item.countries is None else f"{country} is among its countries"
-    verdict = evaluate(item.when, country_facts, scenario_facts)
-    tests = "; ".join(leaf.describe() for leaf in verdict.deciding)
-    return verdict.holds, f"condition {'holds' if verdict.holds else 'fails'}: {tests}"
