@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
+from briefgen.document.model import TailoredBrief
 from briefgen.sources.loading import load_brief
 from briefgen.sources.validate import validate
 from briefgen.tailoring import tailor
-from conftest import replace_in
+from briefgen.translation.apply import localise
+from conftest import CENTRAL_ASIA, replace_in
 
 pytestmark = pytest.mark.unit
 runner = CliRunner()
@@ -96,3 +99,39 @@ def test_a_step_condition_on_an_unknown_fact_or_country_is_an_error_at_its_line(
     assert "did you mean 'country.glacier_share_water_supply'?" in fact.message
     country = next(p for p in errors if "EC is not one of the brief's countries" in p.message)
     assert country.line == 15 and country.field == "action.steps[2].countries[0]"
+
+
+# --- the bundled brief: a permanently neutral state is not told to act through the SCO -------------
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("scenario", ["china-recovers", "china-stalls"])
+def test_turkmenistan_is_never_asked_to_act_through_the_sco(language: str, scenario: str) -> None:
+    loaded = load_brief(CENTRAL_ASIA)
+    if language != "en":
+        loaded = localise(loaded, language)
+    sco = re.compile(r"\bSCO\b|\bШОС\b")
+
+    def asks(brief: TailoredBrief) -> list[str]:
+        """Return what the brief asks the government to do: its lead, actions, steps and notes."""
+        texts = [brief.summary.plain()]
+        for rec in brief.recommendations:
+            texts += [rec.action.plain(), *(s.plain() for s in rec.steps)]
+            texts += [rec.country_note.plain()] if rec.country_note else []
+        return texts
+
+    turkmenistan = tailor(loaded, "TM", scenario)
+    assert not [text for text in asks(turkmenistan) if sco.search(text)]
+    balance = next(r for r in turkmenistan.recommendations if r.id == "deepen-balancing")
+    assert any(re.search(r"neutrality|нейтралитет", s.plain()) for s in balance.steps)
+    kazakhstan = tailor(loaded, "KZ", scenario)  # a member is
+    assert sum(bool(sco.search(text)) for text in asks(kazakhstan)) >= 2
+
+
+def test_explain_turkmenistan_names_the_condition_that_left_the_sco_steps_out() -> None:
+    out = runner.invoke(app, ["explain", str(CENTRAL_ASIA), "--country", "TM"]).stdout
+    assert "step 2 left out: Coordinate among the Central Asian governments before negotiating wit" in out
+    assert "step 6 left out: Use the SCO and other forums to keep several partners engaged" in out
+    assert out.count("✗ country.sco_member = True  (is False)") == 3  # two steps and an evidence item
+    assert "step 3 kept: Coordinate bilaterally with the other Central Asian governments" in out
+    assert "✓ country.permanent_neutrality = True  (is True)" in out

@@ -57,11 +57,24 @@ ENGLISH: Mapping[str, str] = {
     "applies_facts_scenario": "Applies because {country} {facts}, under the scenario ‘{scenario}’.",
     "applies_scenario": "Applies under the scenario ‘{scenario}’.",
     "fact_records": "records “{label}” as {value}",
+    "series_fell": "saw its {label} fall by {change} between {start} and {end}",
+    "series_rose": "saw its {label} rise by {change} between {start} and {end}",
     "institution_generic": "{name}",
     "draft": "DRAFT – not for distribution",
     "summary_recommendation": "The brief makes one recommendation to the Government of {government}: {items}.",
     "summary_no_recommendations": "The brief makes no recommendation to the Government of {government} at present.",
     "summary_item": "“{title}” (recommendation {number})",
+    # the country lead: why this country's brief says what it says ({facts}: "owes China 43% of
+    # its public external debt (2019) and borders Xinjiang"; {action}: a title as a verb phrase)
+    "lead_first": "Because {country} {facts}, its government should {action} (recommendation {number}).",
+    "lead_first_rest": (
+        "Because {country} {facts}, its government should {action} (recommendation {number}), "
+        "as well as {rest}."
+    ),
+    "lead_next": "And because {country} {facts}, it should also {action} (recommendation {number}).",
+    "lead_then": "As {country} {facts}, the brief further recommends that it {action} (recommendation {number}).",
+    "lead_item": "{action} (recommendation {number})",
+    "lead_plain": "The brief recommends that the Government of {government} {items}.",
     "number_words": "zero,one,two,three,four,five,six,seven,eight,nine,ten,eleven,twelve",
     "footer": "{title} · {country}",
     "yes": "yes",

@@ -38,14 +38,15 @@ class Passage(SourceModel):
     """Show only in these countries' briefs; absent means every brief."""
     when: Condition | None = None
     """Show only where this condition holds (as a recommendation's `when`)."""
-    generated: Literal["recommendations"] | None = None
-    """`recommendations`: a sentence naming exactly the recommendations this brief contains."""
+    generated: Literal["lead", "recommendations"] | None = None
+    """`lead`: the country lead, sentences on the facts that decided this country's brief and what
+    it recommends; `recommendations`: one sentence naming the recommendations this brief contains."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Passage:
         if (self.text is None) == (self.generated is None):
             raise ValueError(
-                "a passage has either `text` or `generated: recommendations`, not both or neither"
+                "a passage has either `text` or `generated: lead` (or `recommendations`), not both or neither"
             )
         return self
 
@@ -137,7 +138,7 @@ class Brief(SourceModel):
     """Handling marking printed on every page (`OFFICIAL`)."""
     summary: TailoredText
     """Executive summary: Markdown, or a list of paragraphs (Markdown, or passages with
-    `countries`/`when`, or `generated: recommendations`)."""
+    `countries`/`when`, or `generated: lead`, the country lead)."""
     sections: list[Section] = []
     """Analysis common to every country."""
     scenarios: dict[Slug, Scenario] = {}

@@ -40,6 +40,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
     )
     from briefgen.sources.fonts import check_fonts
     from briefgen.sources.loading import load_brief
+    from briefgen.tailoring.checks import editorial_problems
 
     folder = Path(folder)
     problems: list[Problem] = []
@@ -63,6 +64,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         if before in intact:
             loaded.previous = load_edition(folder, before, history=False)
     problems += loaded.warnings
+    problems += editorial_problems(loaded)  # a country whose page one says nothing of its own
     problems += check_fonts(loaded)  # characters no installed font can show
     if edition is None:
         problems += release_problems(folder, loaded)  # a release that was interrupted

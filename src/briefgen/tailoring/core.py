@@ -22,6 +22,7 @@ from briefgen.document.model import (
     TailoredRecommendation,
 )
 from briefgen.document.typography import typeset
+from briefgen.document.words import government as government_name
 from briefgen.errors import TailoringError
 from briefgen.models import Condition, CountryProfile, Recommendation
 from briefgen.models.brief import TailoredText
@@ -30,8 +31,9 @@ from briefgen.sources.profiles import shown_facts, shown_highlights
 from briefgen.tailoring.conditions import PartVerdict, decide_part, evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
+from briefgen.tailoring.lead import country_lead
 from briefgen.tailoring.numbering import brief_numbers
-from briefgen.tailoring.passages import tailor_text
+from briefgen.tailoring.passages import recommendations_sentence, tailor_text
 from briefgen.tailoring.sentences import applies_sentence, institution_name
 
 
@@ -111,18 +113,18 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         for name, fact in shown_facts(brief, profile)
     )
     passages: list[PassageDecision] = []
+    government = loaded.government_of.get(country) or government_name(profile.official_name, language)
+    lead, _ = country_lead(recommendations, decisions, profile, language, government)
+    generated = {
+        "lead": lead,
+        "recommendations": recommendations_sentence(
+            recommendations, profile.official_name, language, loaded.government_of.get(country)
+        ),
+    }
 
     def text_for(value: TailoredText, part: str) -> RichText:
         rich, decided = tailor_text(
-            loaded,
-            value,
-            part,
-            country,
-            country_facts,
-            scenario_facts,
-            recommendations,
-            profile.official_name,
-            country_series,
+            loaded, value, part, country, country_facts, scenario_facts, generated, country_series
         )
         passages.extend(decided)
         return rich

@@ -35,6 +35,7 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
                 "citation": loaded.bibliography.labels.get(item.source, item.source),
                 "countries": list(item.countries) if item.countries is not None else None,
                 "reason": part.reason if part is not None else "no condition",
+                "leaves": [_leaf_data(leaf) for leaf in part.leaves] if part is not None else [],
             }
             shown = part is None or part.included
             (kept if shown and decision.included else dropped).append(entry)
@@ -87,7 +88,7 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
 
 
 def _leaf_data(leaf: LeafResult) -> dict[str, Any]:
-    return {
+    data = {
         "fact": leaf.fact,
         "operator": leaf.operator,
         "operand": leaf.operand,
@@ -95,6 +96,9 @@ def _leaf_data(leaf: LeafResult) -> dict[str, Any]:
         "defined": leaf.defined,
         "holds": leaf.holds,
     }
+    if leaf.measure is not None:  # a series test: `latest`, `change 2013-2016`, `relative change …`
+        data["measure"] = leaf.measure
+    return data
 
 
 def explanation_text(data: dict[str, Any]) -> str:
@@ -123,7 +127,7 @@ def explanation_text(data: dict[str, Any]) -> str:
             lines.append(f"       evidence: {_short(item['claim'])} ({item['citation']}){only}")
         for item in rec["evidence_dropped"]:
             lines.append(f"       evidence left out: {_short(item['claim'])} ({item['citation']})")
-            lines.append(f"         because: {item['reason']}")
+            lines.extend(_part_why({**item, "included": False}))
         if rec["country_note"]:
             lines.append(f"       country note for {data['country']}: yes")
     if not included:
@@ -177,13 +181,16 @@ def _part_why(part: dict[str, Any]) -> list[str]:
 def _leaf_text(leaf: dict[str, Any]) -> str:
     op = _OPERATOR_WORDS[leaf["operator"]]
     value = f"is {_as_written(leaf['value'])}" if leaf["defined"] else "is not defined"
-    return f"{leaf['fact']} {op} {_as_written(leaf['operand'])}  ({value})"
+    fact = f"{leaf['fact']} {leaf['measure']}" if leaf.get("measure") else leaf["fact"]
+    return f"{fact} {op} {_as_written(leaf['operand'])}  ({value})"
 
 
 def _as_written(value: Any) -> str:
     """Return a value as an analyst writes it in YAML: `10`, not the `10.0` it was read as."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"  # a computed change, not a number the analyst typed: four figures
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_as_written(v) for v in value) + "]"
     return repr(value)

@@ -1,13 +1,14 @@
 """Tailored paragraphs: the summary and analysis sections say only what concerns this country.
 
 A text field is Markdown (the same in every brief) or a list of paragraphs; a paragraph may
-carry `countries` and `when` as recommendations do, or be `generated: recommendations`, the
-sentence naming exactly the recommendations this country's brief contains.
+carry `countries` and `when` as recommendations do, or be generated: `generated: lead`, the
+country lead (`tailoring/lead.py`), or `generated: recommendations`, the older sentence naming
+exactly the recommendations this country's brief contains.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from briefgen.document.doctree import Block, Paragraph, RichText, Text
@@ -52,12 +53,10 @@ def tailor_text(
     country: str,
     country_facts: dict[str, Any],
     scenario_facts: dict[str, Any],
-    recommendations: Sequence[TailoredRecommendation],
-    official_name: str,
+    generated: Mapping[str, str],
     country_series: dict[str, Any] | None = None,
 ) -> tuple[RichText, list[PassageDecision]]:
     """Return the text as this country's brief shows it, and why each tailored paragraph is in or out."""
-    language = loaded.brief.language
     if isinstance(value, str):
         return loaded.rich(value), []
     blocks: list[Block] = []
@@ -70,10 +69,8 @@ def tailor_text(
             item.countries, item.when, country, country_facts, scenario_facts, country_series
         )
         included = verdict.included
-        if item.generated == "recommendations":
-            sentence = recommendations_sentence(
-                recommendations, official_name, language, loaded.government_of.get(country)
-            )
+        if item.generated is not None:
+            sentence = generated[item.generated]
             opening = "(generated) " + sentence
             if included:
                 blocks.append(Paragraph((Text(sentence),)))
