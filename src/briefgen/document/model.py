@@ -67,6 +67,10 @@ class ProfileRow:
     year: int | None
     source: str | None
     """Author-date label of the source ("World Bank, 2020"), if any."""
+    number: float | None = None
+    """The value as a number, when it is one: what the changes box compares."""
+    rank: int | None = None
+    """The country's place among the brief's countries by this value (1: the highest), when a number."""
 
 
 @dataclass(frozen=True)
@@ -204,11 +208,32 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class ChangeLine:
+    """One line of the "Changes since edition N" box: a sentence, and what kind of change it says."""
+
+    kind: str
+    """`first-brief`, `recommendation-added`, `recommendation-withdrawn`, `renumbered`, `revised`,
+    `step-added`, `step-updated`, `step-withdrawn`, `evidence-added`, `evidence-updated`,
+    `evidence-withdrawn`, `fact-added`, `fact-changed`, `summary`, `section-added`, `section`; a
+    stage that adds lines (follow-up, for one) names its own kind."""
+    text: str
+
+
+@dataclass(frozen=True)
 class ChangesSince:
-    """What changed in this country's brief since an earlier edition, in words."""
+    """What changed in this country's brief since an earlier edition, in words, line by line."""
 
     edition: int
-    lines: tuple[str, ...]
+    items: tuple[ChangeLine, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Return the sentences, in order."""
+        return tuple(item.text for item in self.items)
+
+    def extended(self, more: Iterable[ChangeLine]) -> ChangesSince:
+        """Return these changes with `more` lines after them (the box splits them all alike)."""
+        return dataclasses.replace(self, items=(*self.items, *more))
 
 
 @dataclass(frozen=True)
@@ -248,6 +273,9 @@ class TailoredBrief:
     """The state's name as it follows "the Government of" in a translation (its genitive)."""
     passages: tuple[PassageDecision, ...] = ()
     """Which tailored paragraphs of the summary and the sections were kept, and why."""
+    generated: tuple[str, ...] = ()
+    """The summary's generated paragraphs (the country lead), as plain text: the changes box
+    says what changed in the analyst's own text, not what follows from other changes."""
     draft: bool = False
     """Built from the working (unreleased) sources: every page says so; a release never does."""
     draft_translation: bool = False

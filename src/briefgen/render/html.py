@@ -38,7 +38,7 @@ from briefgen.document.doctree import (
     plain_inlines,
 )
 from briefgen.document.model import Figure, TailoredBrief, source_notes
-from briefgen.document.outline import outline
+from briefgen.document.outline import changes_split, outline
 from briefgen.document.text import script_runs
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
@@ -138,6 +138,7 @@ def _environment(templates: Path) -> Environment:
         "cite": citation_html,
         "fill": fill,
         "source_notes": source_notes,
+        "changes_split": changes_split,
         "anchor": anchor,
         "chart": chart_svg,
     }

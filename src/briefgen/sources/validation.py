@@ -193,6 +193,29 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     )
                 )
 
+    for name in brief.changes.facts:
+        if profiles_read and name not in country_facts:
+            more = did_you_mean(name, country_facts, cutoff=0.5)
+            problems.append(
+                loaded.problem(
+                    "brief",
+                    ("changes", "facts", name),
+                    f"no country profile of this brief defines '{name}'{more}",
+                    key=True,
+                )
+            )
+    parts = {"summary", *(section.heading for section in brief.sections)}
+    for i, part in enumerate(brief.changes.wording_only.get(brief.edition, [])):
+        if part not in parts:
+            more = did_you_mean(part, parts, cutoff=0.5)
+            problems.append(
+                loaded.problem(
+                    "brief",
+                    ("changes", "wording_only", brief.edition, i),
+                    f"'{part}' is neither `summary` nor the heading of a section{more}",
+                )
+            )
+
     for loc, passage in _passage_conditions(loaded):
         for j, code in enumerate(passage.countries or []):
             check_country("brief", (*loc, "countries", j), code)

@@ -25,7 +25,7 @@ from briefgen.document.typography import typeset
 from briefgen.document.words import government as government_name
 from briefgen.errors import TailoringError
 from briefgen.models import Condition, CountryProfile, Recommendation
-from briefgen.models.brief import TailoredText
+from briefgen.models.brief import ChangesPolicy, TailoredText
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.profiles import shown_facts, shown_highlights
 from briefgen.tailoring.conditions import PartVerdict, decide_part, evaluate
@@ -46,16 +46,24 @@ def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> Ta
     tailored = _tailor(loaded, country, scenario)
     if loaded.previous is None:
         return tailored
-    return dataclasses.replace(tailored, changes=changes_from(loaded.previous, tailored))
+    return dataclasses.replace(
+        tailored, changes=changes_from(loaded.previous, tailored, loaded.brief.changes)
+    )
 
 
-def changes_from(old: LoadedBrief, after: TailoredBrief) -> ChangesSince:
-    """Return what changed in the brief `after` since the edition whose sources are `old`."""
+def changes_from(old: LoadedBrief, after: TailoredBrief, policy: ChangesPolicy | None = None) -> ChangesSince:
+    """Return what changed in the brief `after` since the edition whose sources are `old`.
+
+    `policy` is the newer brief's `changes:` (what is material, what was wording only); its
+    marks of wording-only revisions count only against the edition just before.
+    """
     before = None
     if after.country in old.brief.countries:
         scenario = after.scenario if after.scenario in old.brief.scenarios else None
         before = _tailor(old, after.country, scenario)
-    return changes_since(old.brief.edition, before, after)
+    if policy is not None and old.brief.edition != after.edition - 1:
+        policy = policy.model_copy(update={"wording_only": {}})
+    return changes_since(old.brief.edition, before, after, policy)
 
 
 def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
@@ -109,6 +117,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             value=fact_value(fact, language),
             year=fact.current_year,
             source="; ".join(bibliography.labels[k] for k in fact.cited if k in bibliography.labels) or None,
+            number=_number(fact.current),
+            rank=_rank(loaded, name, fact.current),
         )
         for name, fact in shown_facts(brief, profile)
     )
@@ -130,6 +140,13 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         return rich
 
     summary = text_for(brief.summary, "summary")
+    made = {p.index for p in passages if p.part == "summary" and p.included}
+    summary_items = brief.summary if isinstance(brief.summary, list) else []
+    shown_generated = tuple(
+        generated[item.generated]
+        for index, item in enumerate(summary_items)
+        if index in made and not isinstance(item, str) and item.generated is not None
+    )
     sections = tuple(
         (heading, text_for(s.body, heading))
         for s in brief.sections
@@ -174,11 +191,26 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         recommendations=recommendations,
         decisions=tuple(decisions),
         passages=tuple(passages),
+        generated=shown_generated,
         references=references,
         figures=figures,
         draft=loaded.draft,
         theme=loaded.theme,
     )
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _rank(loaded: LoadedBrief, name: str, value: Any) -> int | None:
+    """Return the place of `value` among the brief's countries' values of fact `name` (1: the highest)."""
+    mine = _number(value)
+    if mine is None:
+        return None
+    others = [loaded.countries[c].facts.get(name) for c in loaded.brief.countries if c in loaded.countries]
+    numbers = [n for n in (_number(f.current) for f in others if f is not None) if n is not None]
+    return 1 + sum(n > mine for n in numbers)
 
 
 def _decide(

@@ -32,8 +32,12 @@ class Status:
     problem: Problem | None
 
 
-def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
-    """Return each text the brief uses with its state in `language`'s catalogs."""
+def statuses(loaded: LoadedBrief, language: str, *, by_english: bool = False) -> list[Status]:
+    """Return each text the brief uses with its state in `language`'s catalogs.
+
+    `by_english`: a text whose own entry does not translate it takes the translation of another
+    entry with the same English (an older edition's step that has moved since, say).
+    """
     catalogs = catalogs_for(loaded, language)
     out = []
     for text in texts(loaded):
@@ -42,6 +46,18 @@ def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
         if entry is not None and entry.translation and not entry.fuzzy and entry.english == text.english:
             out.append(Status(text, "translated", entry.translation, None))
             continue
+        if by_english:
+            same = next(
+                (
+                    e
+                    for e in catalog.entries.values()
+                    if e.english == text.english and e.translation and not e.fuzzy
+                ),
+                None,
+            )
+            if same is not None:
+                out.append(Status(text, "translated", same.translation, None))
+                continue
         if entry is None:
             state, why, line = "untranslated", "not in the catalog yet (run `briefgen translate`)", 1
         elif entry.english != text.english:
@@ -81,6 +97,7 @@ def localise(
     *,
     countries: Sequence[str] = (),
     allow_untranslated: bool = False,
+    by_english: bool = False,
 ) -> LoadedBrief:
     """Return the brief in `language`; raise TranslationIncomplete listing what is not translated.
 
@@ -88,7 +105,7 @@ def localise(
     """
     if language == loaded.brief.languages[0] and language == loaded.brief.language:
         return loaded
-    found = statuses(loaded, language)
+    found = statuses(loaded, language, by_english=by_english)
     wanted = set(countries) or set(loaded.brief.countries)
     untranslated: dict[str, tuple[str, ...]] = {}
     for code in loaded.brief.countries:
@@ -125,6 +142,7 @@ def localise(
             institutions[slug] = status.translation
         else:
             _set(data[text.part], text.loc, status.translation)
+    _translate_part_names(data["brief"], loaded.brief)
     brief = Brief.model_validate(data["brief"]).model_copy(update={"language": language})
     recommendations = tuple(
         Recommendation.model_validate(data[f"rec:{r.id}"]) for r in loaded.recommendations
@@ -146,6 +164,14 @@ def localise(
     )
 
 
+def _translate_part_names(translated: dict[str, Any], source: Brief) -> None:
+    """Name the sections that `changes.wording_only` marks by their translated headings."""
+    headings = {s.heading: translated["sections"][i]["heading"] for i, s in enumerate(source.sections)}
+    marks = translated.get("changes", {}).get("wording_only", {})
+    for edition, parts in marks.items():
+        marks[edition] = [headings.get(part, part) for part in parts]
+
+
 def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> LoadedBrief:
     """Return the previous release in `language`, so "Changes since" compares like with like.
 
@@ -160,7 +186,7 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
         )
     elif language not in previous.translations and language in current.translations:
         previous = dataclasses.replace(previous, translations={language: current.translations[language]})
-    return localise(previous, language, allow_untranslated=True)
+    return localise(previous, language, allow_untranslated=True, by_english=True)
 
 
 def _territory_name(text: Text, language: str) -> str | None:
