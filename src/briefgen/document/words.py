@@ -118,7 +118,8 @@ ENGLISH: Mapping[str, str] = {
     "alt_intro": "{kind} chart: {title}, {start}–{end}.",
     "alt_line": "Line",
     "alt_bar": "Bar",
-    "alt_compare": "{country} is highlighted; {others} are shown in grey for comparison.",
+    "alt_compare": "{country} is highlighted; {others} are drawn in grey, each named at the end of its line.",
+    "alt_others_latest": "Latest values of the others: {values}.",
     "alt_recipient": (
         "{country}: {first} in {first_year}; highest {high} in {high_year}, lowest {low} in {low_year}."
     ),
