@@ -14,6 +14,7 @@ from briefgen.sources.citecheck import malformed_citations
 from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.markdown_subset import unsupported
 from briefgen.sources.profiles import check_profiles, shown_facts, shown_highlights
+from briefgen.sources.repetition import repetition_problems
 from briefgen.sources.yamlsource import Loc, dotted
 from briefgen.tailoring.numbering import duplicate_numbers
 
@@ -294,6 +295,9 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         "channel is email but no email address is given",
                     )
                 )
+
+    if complete:  # evidence that says again what a section says
+        problems += repetition_problems(loaded)
 
     for key in own if complete else ():
         if key not in cited:
