@@ -71,6 +71,15 @@ class Outcome:
     """The job, when the document was planned (not when the whole build was known unchanged)."""
     span: tuple[float, float, int] = (0.0, 0.0, 0)
     """When it was rendered (wall-clock start and end) and by which process: for benchmarks."""
+    last_page: tuple[int, float] | None = None
+    """A PDF's page count and how full its last page is (0 to 1); None where not measured."""
+
+    @property
+    def short_last_page(self) -> bool:
+        """Return whether the document ends with a page under a quarter full."""
+        from briefgen.render.pdf import LAST_PAGE_MIN
+
+        return self.last_page is not None and self.last_page[0] > 1 and self.last_page[1] < LAST_PAGE_MIN
 
 
 @dataclass
@@ -97,6 +106,11 @@ class BuildReport:
             "written": [str(o.path) for o in self.by_status("written")],
             "skipped": [str(o.path) for o in self.by_status("skipped")],
             "failed": [{"path": str(o.path), "error": o.error} for o in self.failed],
+            "short_last_pages": [
+                {"path": str(o.path), "page": o.last_page[0], "fill": round(o.last_page[1], 2)}
+                for o in self.outcomes
+                if o.short_last_page and o.last_page is not None
+            ],
             "manifests": [str(p) for p in self.manifests],
             "seconds": round(self.seconds, 3),
             "peak_worker_rss_mb": round(max((o.peak_rss_mb for o in self.outcomes), default=0.0), 1),
@@ -381,19 +395,22 @@ def render_job(job: Job) -> Outcome:
     from briefgen.render import renderer_for
 
     began = time.time()
+    renderer = None
     try:
+        renderer = renderer_for(job.format)
         if job.drawings or job.promise:
             from briefgen.render import charts
 
             with charts.given(job.drawings, promise=job.promise):
-                data = renderer_for(job.format).render(job.brief)
+                data = renderer.render(job.brief)
         else:
-            data = renderer_for(job.format).render(job.brief)
+            data = renderer.render(job.brief)
         write_bytes_atomic(job.path, data)
     except Exception as exc:  # one broken document must not stop the others
         outcome = Outcome(job.path, "failed", error=f"{type(exc).__name__}: {exc}")
     else:
         outcome = Outcome(job.path, "written", hashlib.sha256(data).hexdigest(), len(data))
+        outcome.last_page = getattr(renderer, "last_page", None)  # what a PDF measured of its layout
     collect_after_a_document()
     outcome.peak_rss_mb = _peak_rss_mb()
     outcome.span = (began, time.time(), os.getpid())

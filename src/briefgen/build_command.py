@@ -129,6 +129,15 @@ def print_report(report: BuildReport, request: BuildRequest) -> None:
         print_problems(report.warnings)
     for outcome in report.failed:
         print(f"failed: {outcome.path}: {outcome.error}", file=sys.stderr)
+    short = sorted((o for o in report.outcomes if o.short_last_page), key=lambda o: str(o.path))
+    for outcome in short if not request.quiet else ():
+        assert outcome.last_page is not None
+        pages, fill = outcome.last_page
+        print(
+            f"{_shown(outcome.path)}: warning: its last page (page {pages}) is only {fill:.0%} full, "
+            "even set tighter",
+            file=sys.stderr,
+        )
     if not request.quiet:
         written, skipped = report.by_status("written"), report.by_status("skipped")
         for outcome in sorted(report.outcomes, key=lambda o: str(o.path)):

@@ -23,13 +23,16 @@ from briefgen.document.model import TailoredBrief
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
 from briefgen.render import charts, inlinesvg
-from briefgen.render.engine import CSS, HTML, FontConfiguration, replace_inline_svgs
+from briefgen.render.engine import CSS, HTML, FontConfiguration, page_fill, replace_inline_svgs
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
 from briefgen.render.theme import theme_css
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1)."""
+
+LAST_PAGE_MIN = 0.25
+"""A last page filled less than this is laid out once more, tighter; if it still is, the build says so."""
 
 _WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
 _LAYOUT_LOCK = threading.Lock()
@@ -61,6 +64,8 @@ class PdfRenderer:
             font_config=self.font_config,
         )
         self._themes: dict[Theme, tuple[SafeFetcher, list[CSS]]] = {}
+        self.last_page: tuple[int, float] | None = None
+        """The page count and the last page's fill of the latest document (None: not measured)."""
         for name in _WEASYPRINT_LOGGERS:  # its INFO progress lines are not the user's business
             logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -85,6 +90,17 @@ class PdfRenderer:
         with _LAYOUT_LOCK:
             try:
                 document = self._laid_out(markup, fetcher, stylesheets)
+                fills = page_fill(document)
+                if fills and len(fills) > 1 and fills[-1] < LAST_PAGE_MIN:
+                    # a nearly empty last page: set the page a little tighter, and keep that if
+                    # it saves the page
+                    tighter = self.html.document(
+                        brief, inline_css=False, logo_src=logo_src, figure_placeholders=True, tight=True
+                    )
+                    laid_out = self._laid_out(tighter, fetcher, stylesheets)
+                    if len(laid_out.pages) < len(document.pages):
+                        markup, document, fills = tighter, laid_out, page_fill(laid_out)
+                self.last_page = (len(fills), fills[-1]) if fills else None
                 if brief.figures:
                     markup, document = self._with_drawings(brief, markup, document, fetcher, stylesheets)
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")

@@ -17,7 +17,7 @@ from briefgen.errors import Problem, TranslationIncomplete, UsageError
 from briefgen.models import Brief, CountryProfile, Recommendation
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.yamlsource import Loc
-from briefgen.translation.catalogs import LanguageCatalogs, catalog_paths
+from briefgen.translation.catalogs import Catalog, LanguageCatalogs, catalog_paths
 from briefgen.translation.fields import GENITIVE, Text, texts
 
 
@@ -32,11 +32,15 @@ class Status:
     problem: Problem | None
 
 
-def statuses(loaded: LoadedBrief, language: str, *, by_english: bool = False) -> list[Status]:
+def statuses(
+    loaded: LoadedBrief, language: str, *, by_english: bool = False, also: LanguageCatalogs | None = None
+) -> list[Status]:
     """Return each text the brief uses with its state in `language`'s catalogs.
 
     `by_english`: a text whose own entry does not translate it takes the translation of another
-    entry with the same English (an older edition's step that has moved since, say).
+    entry with the same English, or the one an obsolete entry kept (an older edition's step that
+    has moved or gone since, say); `also` is a second set of catalogs to look in (the working
+    ones, for a release that froze its own).
     """
     catalogs = catalogs_for(loaded, language)
     out = []
@@ -47,16 +51,9 @@ def statuses(loaded: LoadedBrief, language: str, *, by_english: bool = False) ->
             out.append(Status(text, "translated", entry.translation, None))
             continue
         if by_english:
-            same = next(
-                (
-                    e
-                    for e in catalog.entries.values()
-                    if e.english == text.english and e.translation and not e.fuzzy
-                ),
-                None,
-            )
-            if same is not None:
-                out.append(Status(text, "translated", same.translation, None))
+            earlier = _by_english(text, [catalog, *([also.of(text.catalog)] if also is not None else [])])
+            if earlier:
+                out.append(Status(text, "translated", earlier, None))
                 continue
         if entry is None:
             state, why, line = "untranslated", "not in the catalog yet (run `briefgen translate`)", 1
@@ -73,6 +70,29 @@ def statuses(loaded: LoadedBrief, language: str, *, by_english: bool = False) ->
         problem = Problem(catalog.path, line, 1, text.context, why)
         out.append(Status(text, state, "", problem))
     return out
+
+
+def _by_english(text: Text, catalogs: list[Catalog]) -> str:
+    """Return a translation of the same English from any of `catalogs` (an entry, else an obsolete
+    one); a text of several paragraphs that no entry has whole is translated paragraph by paragraph,
+    as far as the catalogs know them (an older edition's summary, later split into passages)."""
+    known: dict[str, str] = {}
+    for catalog in reversed(catalogs):
+        known.update({english.strip(): translated for english, translated in catalog.earlier.items()})
+        known.update(
+            {
+                e.english.strip(): e.translation
+                for e in catalog.entries.values()
+                if e.translation and not e.fuzzy
+            }
+        )
+    whole = known.get(text.english.strip())
+    if whole:
+        return whole
+    paragraphs = [p.strip() for p in text.english.split("\n\n") if p.strip()]
+    if len(paragraphs) > 1 and any(p in known for p in paragraphs):  # the rest stays as it was
+        return "\n\n".join(known.get(p, p).strip() for p in paragraphs) + "\n"
+    return ""
 
 
 def catalogs_for(loaded: LoadedBrief, language: str) -> LanguageCatalogs:
@@ -98,6 +118,7 @@ def localise(
     countries: Sequence[str] = (),
     allow_untranslated: bool = False,
     by_english: bool = False,
+    also: LanguageCatalogs | None = None,
 ) -> LoadedBrief:
     """Return the brief in `language`; raise TranslationIncomplete listing what is not translated.
 
@@ -105,7 +126,7 @@ def localise(
     """
     if language == loaded.brief.languages[0] and language == loaded.brief.language:
         return loaded
-    found = statuses(loaded, language, by_english=by_english)
+    found = statuses(loaded, language, by_english=by_english, also=also)
     wanted = set(countries) or set(loaded.brief.countries)
     untranslated: dict[str, tuple[str, ...]] = {}
     for code in loaded.brief.countries:
@@ -186,7 +207,9 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
         )
     elif language not in previous.translations and language in current.translations:
         previous = dataclasses.replace(previous, translations={language: current.translations[language]})
-    return localise(previous, language, allow_untranslated=True, by_english=True)
+    working = current.translations.get(language)
+    also = working if isinstance(working, LanguageCatalogs) else None
+    return localise(previous, language, allow_untranslated=True, by_english=True, also=also)
 
 
 def _territory_name(text: Text, language: str) -> str | None:
