@@ -87,14 +87,15 @@ class HtmlRenderer:
         inline_css: bool,
         logo_src: str | None = None,
         figure_placeholders: bool = False,
-        tight: bool = False,
+        looks: tuple[str, ...] = (),
     ) -> str:
         """Return the brief's HTML; without `inline_css` the caller supplies the stylesheets.
 
         The theme's logo is a `data:` URL unless the caller names where it is (`logo_src`).
         With `figure_placeholders`, each figure is an empty `<svg>` of its drawing's size
         (`inlinesvg.placeholder`), for a caller that puts the drawings in after laying out.
-        `tight` sets the page a little closer (the PDF's second try at a nearly empty last page).
+        `looks` are classes of the page that set it differently: `tight` a little closer (the PDF's
+        try at saving a nearly empty last page).
         """
         template = self.env.get_template(BASE_TEMPLATE)
         labels = words(brief.language)
@@ -120,7 +121,7 @@ class HtmlRenderer:
                 page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
                 figure_placeholders=figure_placeholders,
-                tight=tight,
+                looks=looks,
             )
         except TemplateError as exc:
             raise RenderError(f"template error rendering {brief.slug}: {exc}") from exc

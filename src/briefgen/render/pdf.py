@@ -86,20 +86,17 @@ class PdfRenderer:
         logo_src = None
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()  # served from the theme folder
-        markup = self.html.document(brief, inline_css=False, logo_src=logo_src, figure_placeholders=True)
+
+        def layout(*looks: str) -> tuple[str, Any]:
+            page = self.html.document(
+                brief, inline_css=False, logo_src=logo_src, figure_placeholders=True, looks=looks
+            )
+            return page, self._laid_out(page, fetcher, stylesheets)
+
         with _LAYOUT_LOCK:
             try:
-                document = self._laid_out(markup, fetcher, stylesheets)
+                markup, document = self._balanced(layout)
                 fills = page_fill(document)
-                if fills and len(fills) > 1 and fills[-1] < LAST_PAGE_MIN:
-                    # a nearly empty last page: set the page a little tighter, and keep that if
-                    # it saves the page
-                    tighter = self.html.document(
-                        brief, inline_css=False, logo_src=logo_src, figure_placeholders=True, tight=True
-                    )
-                    laid_out = self._laid_out(tighter, fetcher, stylesheets)
-                    if len(laid_out.pages) < len(document.pages):
-                        markup, document, fills = tighter, laid_out, page_fill(laid_out)
                 self.last_page = (len(fills), fills[-1]) if fills else None
                 if brief.figures:
                     markup, document = self._with_drawings(brief, markup, document, fetcher, stylesheets)
@@ -112,6 +109,17 @@ class PdfRenderer:
         if not isinstance(pdf, bytes):
             raise RenderError(f"WeasyPrint returned no PDF for {brief.slug}")
         return pdf
+
+    def _balanced(self, layout: Any) -> tuple[str, Any]:
+        """Return the page laid out, and laid out again, a little tighter (`tight`), when its last
+        page is less than `LAST_PAGE_MIN` full and the tighter setting saves that page."""
+        markup, document = layout()
+        fills = page_fill(document) or []
+        if len(fills) > 1 and fills[-1] < LAST_PAGE_MIN:
+            tighter, laid_out = layout("tight")
+            if len(laid_out.pages) < len(document.pages):
+                markup, document = tighter, laid_out
+        return markup, document
 
     def _laid_out(self, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]) -> Any:
         return HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(
