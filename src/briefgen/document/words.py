@@ -85,7 +85,7 @@ ENGLISH: Mapping[str, str] = {
     "change_first_brief": "This is the first brief prepared for {country}.",
     "change_new_recommendation": "New: recommendation {number}, “{title}”, now applies.",
     "change_renumbered": "“{title}” is now recommendation {number} (was {was}).",
-    "change_revised": "“{title}”: revised {fields}.",
+    "change_revised": "Recommendation {rec}: revised {fields}.",
     "change_new_evidence": "Recommendation {rec}: new evidence: {claim} ({citation})",
     "change_evidence_withdrawn": "Recommendation {rec}: evidence withdrawn: {claim} ({citation})",
     "change_evidence_updated": "Recommendation {rec}: evidence updated: “{was}” → “{now}” ({citation}).",

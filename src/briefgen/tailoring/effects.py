@@ -94,7 +94,7 @@ def _effect_lines(before: TailoredBrief, after: TailoredBrief, policy: ChangesPo
             add("renumbered", "change_renumbered", title=title, number=rec.number, was=prior.number)
         revised = [say(language, key) for key, a, b in _compare_fields(prior, rec) if a != b]
         if revised:
-            add("revised", "change_revised", title=title, fields=join_list(revised, language))
+            add("revised", "change_revised", rec=rec.number, title=title, fields=join_list(revised, language))
         old_steps = [s.plain() for s in prior.steps]
         new_steps = [s.plain() for s in rec.steps]
         for kind, old, new, number in _matched(old_steps, new_steps):

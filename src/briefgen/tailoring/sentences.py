@@ -42,7 +42,12 @@ def _series_clause(leaf: LeafResult, profile: CountryProfile, language: str) -> 
     measure = leaf.measure or ""
     years = re.findall(r"\d{4}", measure)
     relative = measure.startswith("relative")
-    change = scalar_value(abs(leaf.value), "share" if relative else fact.unit, language)
+    # a relative change reads in whole percent ("fell by 54%"), as prose rounds it
+    change = scalar_value(
+        round(abs(leaf.value), 2) if relative else abs(leaf.value),
+        "share" if relative else fact.unit,
+        language,
+    )
     label = _in_sentence(fact.label or humanise(name))
     if len(years) != 2 or leaf.value == 0:
         found = f"{measure.replace('-', '–')} {scalar_value(leaf.value, 'share' if relative else fact.unit, language)}"
