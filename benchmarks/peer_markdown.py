@@ -176,6 +176,7 @@ def to_markdown(brief: TailoredBrief) -> str:
     parts: dict[Part, Callable[[], list[str]]] = {
         "title": title,
         "changes": changes,
+        "changes_continued": lambda: [],  # the peer export lists every change in its first part
         "summary": summary,
         "profile": profile,
         "analysis": analysis,

@@ -42,6 +42,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         released_editions,
     )
     from briefgen.sources.loading import load_sources
+    from briefgen.tailoring.checks import editorial_problems
     from briefgen.tailoring.explain import assessments_outside_briefs
 
     folder = Path(folder)
@@ -66,6 +67,7 @@ def validate(folder: Path | str, edition: int | None = None) -> Validation:
         if before in intact:
             loaded.previous = load_edition(folder, before, history=False)
     problems += loaded.warnings
+    problems += editorial_problems(loaded)  # a country whose page one says nothing of its own
     problems += check_fonts(loaded)  # characters no installed font can show
     if edition is None:
         problems += release_problems(folder, loaded)  # a release that was interrupted

@@ -229,7 +229,11 @@ def test_outdated_is_right_after_a_new_release_and_outdated_distribution_clears_
         assert sorted(o.holding.recipient for o in late) == sorted([*EMAIL_IDS, "bo-archive"])
         pe = next(o for o in late if o.holding.recipient == "pe-vice-minister")
         assert (pe.holding.edition, pe.newest) == (1, 2)
-        assert any("new evidence: Glacier area fell by 42%" in line for line in pe.changes)
+        assert any(
+            "evidence updated: “Glacier area fell by a third since the 1980s” → “Glacier area fell by 42%"
+            in line
+            for line in pe.changes
+        )
         cl = next(o for o in late if o.holding.recipient == "cl-head")
         assert cl.changes == ("Nothing in the CL brief changed since edition 1.",)
         server.messages.clear()

@@ -122,14 +122,12 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
         "“Prepare drought finance before the dry season” no longer applies to Chile.",
         "Profile: Dry-season water from glaciers is now 25% (2023), previously 10% (2020).",
     )
+    # an edited claim is one line, old and new in a short form: the words that changed, in context
     assert (
-        "“Protect glacier-fed basins”: new evidence: Glacier area fell by 42% since the 1980s. (UNESCO, 2021a,\u00a0pp.\u00a04–6)"
-        in effects["PE"]
+        "Recommendation 2: evidence updated: “Glacier area fell by a third since the 1980s” → "
+        "“Glacier area fell by 42% since the 1980s” (UNESCO, 2021a,\u00a0pp.\u00a04–6)." in effects["PE"]
     )
-    assert (
-        "“Protect glacier-fed basins”: evidence withdrawn: Glacier area fell by a third since the 1980s. (UNESCO, 2021a,\u00a0pp.\u00a04–6)"
-        in effects["PE"]
-    )
+    assert not any("new evidence" in line or "withdrawn" in line for line in effects["PE"])
     assert (
         "“Share hydrological data across the Titicaca basin” is now recommendation 1 (was 3)."
         in effects["PE"]
@@ -199,8 +197,9 @@ def test_from_edition_two_each_brief_lists_only_what_changed_for_its_country(and
     briefs = _tailored_for_build(andes)
     assert briefs["CL"].changes.edition == 1  # type: ignore[attr-defined]
     assert briefs["CL"].changes.lines == (  # type: ignore[attr-defined]
-        "“Prepare drought finance before the dry season”: new evidence: Chile’s water agency has declared scarcity decrees in most regions. (Dirección General de Aguas,\u00a02022)",
-        "“Prepare drought finance before the dry season”: evidence withdrawn: Chile’s water agency declared scarcity decrees in most regions. (Dirección General de Aguas,\u00a02022)",
+        "Recommendation 2: evidence updated: “Chile’s water agency declared scarcity decrees in most "
+        "regions” → “Chile’s water agency has declared scarcity decrees in most regions” (Dirección "
+        "General de Aguas,\u00a02022).",
     )
     assert briefs["PE"].changes.lines == ()  # type: ignore[attr-defined]
 

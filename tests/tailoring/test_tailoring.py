@@ -133,7 +133,10 @@ def test_a_fact_without_a_sentence_form_is_said_from_its_label(central_asia) -> 
     plain = profile.model_copy(
         update={"facts": {"remittances_share_gdp": fact.model_copy(update={"sentence": None})}}
     )
-    assert fact_clause("remittances_share_gdp", plain, "en") == "records “Remittances received” as 29% (2019)"
+    assert (
+        fact_clause("remittances_share_gdp", plain, "en")
+        == "records “Remittances received (% of GDP)” as 29% (2019)"
+    )
     assert dataclasses.is_dataclass(tailor(central_asia, "KG"))
 
 

@@ -30,6 +30,15 @@ class Outcome:
     """The job, when the document was planned (not when the whole build was known unchanged)."""
     span: tuple[float, float, int] = (0.0, 0.0, 0)
     """When it was rendered (wall-clock start and end) and by which process: for benchmarks."""
+    last_page: tuple[int, float] | None = None
+    """A PDF's page count and how full its last page is (0 to 1); None where not measured."""
+
+    @property
+    def short_last_page(self) -> bool:
+        """Return whether the document ends with a page under a quarter full."""
+        from briefgen.render import LAST_PAGE_MIN
+
+        return self.last_page is not None and self.last_page[0] > 1 and self.last_page[1] < LAST_PAGE_MIN
 
 
 Progress = Callable[[Outcome, int, int], None]
@@ -60,6 +69,11 @@ class BuildReport:
             "written": [str(o.path) for o in self.by_status("written")],
             "skipped": [str(o.path) for o in self.by_status("skipped")],
             "failed": [{"path": str(o.path), "error": o.error} for o in self.failed],
+            "short_last_pages": [
+                {"path": str(o.path), "page": o.last_page[0], "fill": round(o.last_page[1], 2)}
+                for o in self.outcomes
+                if o.short_last_page and o.last_page is not None
+            ],
             "manifests": [str(p) for p in self.manifests],
             "seconds": round(self.seconds, 3),
             "peak_worker_rss_mb": round(max((o.peak_rss_mb for o in self.outcomes), default=0.0), 1),
@@ -75,6 +89,15 @@ def print_report(report: BuildReport, request: BuildRequest) -> None:
         print_problems(report.warnings)
     for outcome in report.failed:
         print(f"failed: {outcome.path}: {outcome.error}", file=sys.stderr)
+    short = sorted((o for o in report.outcomes if o.short_last_page), key=lambda o: str(o.path))
+    for outcome in short if not request.quiet else ():
+        assert outcome.last_page is not None
+        pages, fill = outcome.last_page
+        print(
+            f"{_shown(outcome.path)}: warning: its last page (page {pages}) is only {fill:.0%} full, "
+            "even set tighter",
+            file=sys.stderr,
+        )
     if not request.quiet:
         written, skipped = report.by_status("written"), report.by_status("skipped")
         for outcome in sorted(report.outcomes, key=lambda o: str(o.path)):

@@ -34,19 +34,22 @@ def render_job(job: Job) -> Outcome:
     from briefgen.render import renderer_for
 
     began = time.time()
+    renderer = None
     try:
+        renderer = renderer_for(job.format)
         if job.drawings or job.promise:
             from briefgen.render import charts
 
             with charts.using_drawings(job.drawings, promise=job.promise):
-                data = renderer_for(job.format).render(job.brief)
+                data = renderer.render(job.brief)
         else:
-            data = renderer_for(job.format).render(job.brief)
+            data = renderer.render(job.brief)
         write_bytes_atomic(job.path, data)
     except Exception as exc:  # one broken document must not stop the others
         outcome = Outcome(job.path, "failed", error=f"{type(exc).__name__}: {exc}")
     else:
         outcome = Outcome(job.path, "written", hashlib.sha256(data).hexdigest(), len(data))
+        outcome.last_page = getattr(renderer, "last_page", None)  # what a PDF measured of its layout
     collect_after_a_document()
     outcome.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     outcome.span = (began, time.time(), os.getpid())

@@ -112,7 +112,8 @@ def outdated(folder: Path, ledger_path: Path) -> list[Outdated]:
             lines: tuple[str, ...] = (f"Holds no edition yet; edition {newest} would be the first.",)
         else:
             old = editions.setdefault(holding.edition, load_edition(folder, holding.edition))
-            lines = changes_from(old, tailor(newest_brief, holding.country)).lines or (
+            after = tailor(newest_brief, holding.country)
+            lines = changes_from(old, after, newest_brief.brief.changes).lines or (
                 f"Nothing in the {holding.country} brief changed since edition {holding.edition}.",
             )
         found.append(Outdated(holding, newest, lines))

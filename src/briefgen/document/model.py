@@ -93,6 +93,10 @@ class ProfileRow:
     """Author-date label of the source ("World Bank, 2020"), if any."""
     label_origin: str | None = field(default=None, compare=False)
     """The key of the field the label comes from."""
+    number: float | None = None
+    """The value as a number, when it is one: what the changes box compares."""
+    rank: int | None = None
+    """The country's place among the brief's countries by this value (1: the highest), when a number."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,23 @@ class TailoredRecommendation:
 
 
 @dataclass(frozen=True)
+class PassageDecision:
+    """Why one tailored part is in or out of one country's brief: a paragraph of the summary or
+    of a section, or a step or evidence item of a recommendation."""
+
+    part: str
+    """`summary`, the heading of the analysis section, or `steps` / `evidence` (of a recommendation)."""
+    index: int
+    """Its place in that part's list, from 0, as the sources number it."""
+    opening: str
+    """Its first words, to recognise it by."""
+    included: bool
+    reason: str
+    leaves: tuple[LeafResult, ...] = ()
+    """The fact tests of its condition that decided it (none when no condition did)."""
+
+
+@dataclass(frozen=True)
 class Decision:
     """Why one recommendation is in or out of one country's brief."""
 
@@ -174,20 +195,8 @@ class Decision:
     decided_by: Literal["status", "audience", "condition", "always"]
     reason: str
     leaves: tuple[LeafResult, ...]
-
-
-@dataclass(frozen=True)
-class PassageDecision:
-    """Why one paragraph of the summary or of a section is in or out of one country's brief."""
-
-    part: str
-    """`summary`, or the heading of the analysis section."""
-    index: int
-    """Its place in that part's list of paragraphs, from 0."""
-    opening: str
-    """Its first words, to recognise it by."""
-    included: bool
-    reason: str
+    parts: tuple[PassageDecision, ...] = ()
+    """For an included recommendation: which of its tailored steps and evidence items were kept, and why."""
 
 
 @dataclass(frozen=True)
@@ -252,11 +261,32 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class ChangeLine:
+    """One line of the "Changes since edition N" box: a sentence, and what kind of change it says."""
+
+    kind: str
+    """`first-brief`, `recommendation-added`, `recommendation-withdrawn`, `renumbered`, `revised`,
+    `step-added`, `step-updated`, `step-withdrawn`, `evidence-added`, `evidence-updated`,
+    `evidence-withdrawn`, `fact-added`, `fact-changed`, `summary`, `section-added`, `section`; a
+    stage that adds lines (follow-up, for one) names its own kind."""
+    text: str
+
+
+@dataclass(frozen=True)
 class ChangesSince:
-    """What changed in this country's brief since an earlier edition, in words."""
+    """What changed in this country's brief since an earlier edition, in words, line by line."""
 
     edition: int
-    lines: tuple[str, ...]
+    items: tuple[ChangeLine, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Return the sentences, in order."""
+        return tuple(item.text for item in self.items)
+
+    def extended(self, more: Iterable[ChangeLine]) -> ChangesSince:
+        """Return these changes with `more` lines after them (the box splits them all alike)."""
+        return dataclasses.replace(self, items=(*self.items, *more))
 
 
 @dataclass(frozen=True)
@@ -299,6 +329,9 @@ class TailoredBrief:
     (the profile's `government`), when the profile gives it."""
     passages: tuple[PassageDecision, ...] = ()
     """Which tailored paragraphs of the summary and the sections were kept, and why."""
+    generated: tuple[str, ...] = ()
+    """The summary's generated paragraphs (the country lead), as plain text: the changes box
+    says what changed in the analyst's own text, not what follows from other changes."""
     draft: bool = False
     """Built from the working (unreleased) sources: every page says so; a release never does."""
     draft_translation: bool = False

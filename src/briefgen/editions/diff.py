@@ -190,7 +190,7 @@ def diff(
                 fact_changes.append(FactChange(code, name, before_facts.get(name), after_facts.get(name)))
     wanted = list(countries) or list(new.brief.countries)
     effects = tuple(
-        CountryEffect(code, changes_from(old, tailor(new, code)).lines)
+        CountryEffect(code, changes_from(old, tailor(new, code), new.brief.changes).lines)
         for code in wanted
         if code in new.brief.countries
     )

@@ -4,7 +4,7 @@ from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileCho
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest, StatusTest
 from briefgen.models.country import CountryProfile, Fact, Highlight, OfficialName, Term, terms
 from briefgen.models.recipient import Recipient, Recipients
-from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Trigger
+from briefgen.models.recommendation import Action, Audience, Evidence, Recommendation, Step, Trigger
 from briefgen.models.source import Source, Sources
 from briefgen.models.tracking import Assessment, AssessmentEvidence, Tracking
 
@@ -37,6 +37,7 @@ __all__ = [
     "Source",
     "Sources",
     "StatusTest",
+    "Step",
     "Term",
     "Tracking",
     "Trigger",

@@ -38,14 +38,15 @@ class Passage(SourceModel):
     """Show only in these countries' briefs; absent means every brief."""
     when: Condition | None = None
     """Show only where this condition holds (as a recommendation's `when`)."""
-    generated: Literal["recommendations"] | None = None
-    """`recommendations`: a sentence naming exactly the recommendations this brief contains."""
+    generated: Literal["lead", "recommendations"] | None = None
+    """`lead`: the country lead, sentences on the facts that decided this country's brief and what
+    it recommends; `recommendations`: one sentence naming the recommendations this brief contains."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Passage:
         if (self.text is None) == (self.generated is None):
             raise ValueError(
-                "a passage has either `text` or `generated: recommendations`, not both or neither"
+                "a passage has either `text` or `generated: lead` (or `recommendations`), not both or neither"
             )
         return self
 
@@ -109,6 +110,33 @@ class FigureSpec(SourceModel):
         return self
 
 
+class ChangeRule(SourceModel):
+    """When a new value of a profile fact is worth a line in the "Changes since edition N" box.
+
+    Any one rule that holds is enough; a value that is not a number (yes/no, text) is listed
+    whenever it changes."""
+
+    relative: float | None = Field(default=None, ge=0, le=1000)
+    """A change of at least this fraction of the earlier value (`0.05`: 5% up or down)."""
+    rank: bool = False
+    """A change of the country's place among the brief's countries by this fact."""
+    sign: bool = False
+    """A value that turns from positive to negative, or back (growth to decline)."""
+
+
+class ChangesPolicy(SourceModel):
+    """What the "Changes since edition N" box lists: material changes only."""
+
+    material: ChangeRule = ChangeRule(relative=0.05)
+    """When a profile value is listed (default: a 5% relative change). A change that alters whether
+    a recommendation, a step or an evidence item applies to the country is listed whatever its size."""
+    facts: dict[FactName, ChangeRule] = {}
+    """A fact's own rule, in place of `material` (`trade_with_china_usd_bn: {relative: 0.1}`)."""
+    wording_only: dict[Annotated[int, Field(ge=1, le=9999)], list[Line]] = {}
+    """Parts whose revision in an edition changed only its wording, by that edition: `summary` or a
+    section's heading (`2: [summary]`). The box leaves them out."""
+
+
 class Brief(SourceModel):
     """A brief: the text common to every country, and which countries get it."""
 
@@ -137,7 +165,7 @@ class Brief(SourceModel):
     """Handling marking printed on every page (`OFFICIAL`)."""
     summary: TailoredText
     """Executive summary: Markdown, or a list of paragraphs (Markdown, or passages with
-    `countries`/`when`, or `generated: recommendations`)."""
+    `countries`/`when`, or `generated: lead`, the country lead)."""
     sections: list[Section] = []
     """Analysis common to every country."""
     scenarios: dict[Slug, Scenario] = {}
@@ -154,6 +182,9 @@ class Brief(SourceModel):
     """Charts of series facts, numbered in reading order."""
     theme: Line | None = None
     """Theme folder, relative to this brief (`../theme`); default: the brief's `theme/`, else `briefs/theme/`."""
+    changes: ChangesPolicy = ChangesPolicy()
+    """What the "Changes since edition N" box lists: which profile changes are material, and which
+    revisions were wording only."""
 
     @model_validator(mode="before")
     @classmethod

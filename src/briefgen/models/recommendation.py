@@ -30,13 +30,29 @@ class Trigger(SourceModel):
     """Indicators to monitor."""
 
 
+class Step(SourceModel):
+    """A step kept only in the briefs of the countries it fits."""
+
+    text: Markdown
+    """The step."""
+    countries: list[CountryCode] | None = None
+    """Show only in these countries' briefs; absent means every brief."""
+    when: Condition | None = None
+    """Show only where this condition holds (as a recommendation's `when`)."""
+
+
 class Action(SourceModel):
     """What the government should do."""
 
     summary: Markdown
     """The action in a sentence or two."""
-    steps: list[Markdown] = []
-    """Concrete steps, in order."""
+    steps: list[Markdown | Step] = []
+    """Concrete steps, in order: text (every brief), or `{text, countries, when}` (only where it fits)."""
+
+    def step_text(self, index: int) -> str:
+        """Return the text of step `index` (from 0), whether it is plain or tailored."""
+        step = self.steps[index]
+        return step if isinstance(step, str) else step.text
 
 
 class Evidence(SourceModel):
@@ -50,6 +66,8 @@ class Evidence(SourceModel):
     """Page or pages of the work (`3`, `12-14`)."""
     countries: list[CountryCode] | None = None
     """Show only in these countries' briefs; absent means every brief."""
+    when: Condition | None = None
+    """Show only where this condition holds (as a recommendation's `when`)."""
 
 
 class Recommendation(SourceModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from briefgen.models.common import Line, SourceModel
 
@@ -34,6 +34,8 @@ class Fonts(SourceModel):
 
 class ThemeSettings(SourceModel):
     """An organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
+
+    model_config = ConfigDict(**SourceModel.model_config, title="Theme")  # as the schema names it
 
     organisation: list[Line] = []
     """The letterhead: the organisation's name, then its address lines."""

@@ -35,6 +35,11 @@ class Renderer(Protocol):
         ...
 
 
+LAST_PAGE_MIN = 0.25
+"""A PDF's last page filled less than this is laid out once more, tighter; if it still is, the
+build says so (here, not in `pdf`, so that the build process can read it without WeasyPrint)."""
+
+
 def templates_dir() -> Path:
     """Return the folder of templates and assets (`BRIEFGEN_TEMPLATES` overrides it)."""
     override = os.environ.get("BRIEFGEN_TEMPLATES")

@@ -218,8 +218,9 @@ def _canvas(figure: Figure) -> tuple[Any, dict[str, Any]]:
         if figure.kind == "bar":
             _bars(ax, figure)
         else:
-            for line in figure.lines:
-                _series(ax, figure, line, highlighted=line.highlighted)
+            offsets = label_offsets(figure)
+            for n, line in enumerate(figure.lines):
+                _series(ax, figure, line, highlighted=line.highlighted, label_dy=offsets[n])
             _line_axes(ax, figure)
 
     return _set_up(figure, series)
@@ -240,7 +241,7 @@ def _set_up(figure: Figure, series: Any, dpi: float = 100) -> tuple[Any, dict[st
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     with _DRAWING, _rc_context(style):
         canvas = Canvas(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=dpi)
-        ax = canvas.add_axes((0.075, 0.11, 0.77, 0.82))
+        ax = canvas.add_axes(AXES)
         series(ax)
         for side in ("top", "right", "left", "bottom"):
             ax.spines[side].set_visible(False)
@@ -326,9 +327,10 @@ class _Family:
             layers: list[tuple[list[Any], list[Any]]] = []
 
             def series(ax: Any) -> None:
-                for line in self.figure.lines:
-                    grey = _series(ax, self.figure, line, highlighted=False)
-                    own = _series(ax, self.figure, line, highlighted=True)
+                offsets = label_offsets(self.figure)  # the same for every recipient: all lines are named
+                for n, line in enumerate(self.figure.lines):
+                    grey = _series(ax, self.figure, line, highlighted=False, label_dy=offsets[n])
+                    own = _series(ax, self.figure, line, highlighted=True, label_dy=offsets[n])
                     layers.append((grey, own))
                 _line_axes(ax, self.figure)
 
@@ -442,8 +444,11 @@ def _tick_formatter(figure: Figure) -> Any:
     return tick
 
 
-def _series(ax: Any, figure: Figure, line: SeriesLine, *, highlighted: bool) -> list[Any]:
-    """Draw one country's series (highlighted: the recipient's); return its artists."""
+def _series(
+    ax: Any, figure: Figure, line: SeriesLine, *, highlighted: bool, label_dy: float = 0.0
+) -> list[Any]:
+    """Draw one country's series (highlighted: the recipient's) and its name at the end of its line;
+    return its artists. `label_dy` moves the name up or down (points), away from another's."""
     values = dict(line.points)
     start, end = figure.years
     years = list(range(start, end + 1))
@@ -464,35 +469,109 @@ def _series(ax: Any, figure: Figure, line: SeriesLine, *, highlighted: bool) -> 
             color=colour,
             zorder=order,
         )
-    if highlighted:
+    if (
+        len(figure.lines) > 1 or highlighted
+    ):  # every series of a comparison is named; a lone one is the recipient's
         last_year, last = line.points[-1]
+        leader = None
+        if abs(label_dy) > LEADER_FROM:  # moved away from its line's end: a hairline leads back to it
+            leader = {"arrowstyle": "-", "color": OTHERS, "linewidth": 0.5, "shrinkA": 0, "shrinkB": 1.5}
         artists.append(
             ax.annotate(
                 line.name,
                 xy=(last_year, last),
-                xytext=(6, 0),
+                xytext=(LABEL_GAP, label_dy),
                 textcoords="offset points",
                 va="center",
                 ha="left",
-                color=_accent(figure),
-                fontsize=8.5,
-                fontweight="bold",
+                color=_accent(figure) if highlighted else INK,
+                fontsize=LABEL_SIZE,
+                fontweight="bold" if highlighted else "normal",
                 annotation_clip=False,
+                arrowprops=leader,
+                zorder=order + 1,
             )
         )
     return list(artists)
+
+
+LABEL_SIZE = 8.5
+"""The series' names at their line ends, in points."""
+LABEL_GAP = 6.0
+"""Points between a line's last point and its name."""
+LABEL_PITCH = 10.5
+"""Least distance between two names' middles, in points: 8.5 pt text with air between."""
+LEADER_FROM = 3.0
+"""A name moved further than this (points) from its line's end gets a hairline back to it."""
+AXES = (0.075, 0.11, 0.74, 0.82)
+"""Where the axes stand in the figure (left, bottom, width, height): room on the right for the names."""
+
+
+def label_offsets(figure: Figure) -> list[float]:
+    """Return, for each line of `figure`, how far (points) its name moves up or down from its line's end.
+
+    Names that would overlap are moved apart, a group at a time, each group centred on the
+    values it names and kept within the axes; lines that end in different years are apart
+    already. Pure arithmetic on the data and the axes' size, so every drawing of the figure,
+    whoever draws it, puts the names in the same places.
+    """
+    if figure.kind != "line" or not figure.lines:
+        return [0.0] * len(figure.lines)
+    height = HEIGHT_CM / 2.54 * 72 * AXES[3]  # the axes' height in points
+    top = _top(figure)
+    targets = [line.points[-1][1] / top * height for line in figure.lines]
+    offsets = [0.0] * len(figure.lines)
+    by_year: dict[int, list[int]] = {}
+    for n, line in enumerate(figure.lines):
+        by_year.setdefault(line.points[-1][0], []).append(n)
+    for members in by_year.values():
+        placed = _spread(sorted(members, key=lambda n: (targets[n], n)), targets, height)
+        for n, y in placed.items():
+            offsets[n] = y - targets[n]
+    return offsets
+
+
+def _spread(order: list[int], targets: list[float], height: float) -> dict[int, float]:
+    """Return names' heights (points), in `order` from the lowest, at least LABEL_PITCH apart.
+
+    Overlapping names form groups; a group stands centred on the mean of its targets (within
+    0 and the axes' top), and groups that then overlap merge, until none do.
+    """
+    groups = [[n] for n in order]
+
+    def place(group: list[int]) -> float:
+        """Return the height of the group's lowest name."""
+        span = LABEL_PITCH * (len(group) - 1)
+        centre = sum(targets[n] for n in group) / len(group)
+        return min(max(centre - span / 2, 0.0), max(height - span, 0.0))
+
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups) - 1):
+            top_of_lower = place(groups[i]) + LABEL_PITCH * (len(groups[i]) - 1)
+            if place(groups[i + 1]) - top_of_lower < LABEL_PITCH:
+                groups[i : i + 2] = [groups[i] + groups[i + 1]]
+                merged = True
+                break
+    return {n: place(group) + LABEL_PITCH * k for group in groups for k, n in enumerate(group)}
 
 
 def _line_axes(ax: Any, figure: Figure) -> None:
     """Set a line chart's axes: every year of its range, and room above its highest value."""
     start, end = figure.years
     years = list(range(start, end + 1))
-    top = max([0.0, *(value for line in figure.lines for _, value in line.points)])
     ax.set_xlim(start - 0.3, end + 0.3)
-    ax.set_ylim(0, top * 1.08 if top > 0 else 1)
+    ax.set_ylim(0, _top(figure))
     step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
     ax.set_xticks(years[::step])
     ax.set_xticklabels([str(y) for y in years[::step]])
+
+
+def _top(figure: Figure) -> float:
+    """Return the top of a line chart's value axis: room above the highest value."""
+    top = max([0.0, *(value for line in figure.lines for _, value in line.points)])
+    return top * 1.08 if top > 0 else 1.0
 
 
 def _bars(ax: Any, figure: Figure) -> None:

@@ -44,8 +44,15 @@ from briefgen.document.doctree import (
     Table,
     Text,
 )
-from briefgen.document.model import ProfileRow, Progress, TailoredBrief, TailoredRecommendation, source_notes
-from briefgen.document.outline import Part, card, outline
+from briefgen.document.model import (
+    ChangeLine,
+    ProfileRow,
+    Progress,
+    TailoredBrief,
+    TailoredRecommendation,
+    source_notes,
+)
+from briefgen.document.outline import Part, card, changes_split, outline
 from briefgen.document.report import ImplementationReport, ReportAssessment, ReportCountry, StatusChart
 from briefgen.document.words import fill, words
 from briefgen.render import ooxml, templates_dir
@@ -131,6 +138,7 @@ class _BriefWriter:
         parts: Mapping[Part, Callable[[], None]] = {
             "title": self.title_block,
             "changes": self.changes,
+            "changes_continued": self.changes_continued,
             "summary": self.summary,
             "profile": self.profile,
             "analysis": self.analysis,
@@ -226,19 +234,36 @@ class _BriefWriter:
         """From edition 2 on: what changed in this country's brief, up front for those who hold it."""
         changes = self.brief.changes
         assert changes is not None  # the outline shows this part only when there are changes
-        # A box, as in print: a one-cell table, the form Word users know for a boxed note.
+        boxed, more = changes_split(changes)
+        if boxed:
+            self._changes_box(self.words["changes"], boxed, self.words["changes_more"] if more else None)
+        else:
+            self._changes_box(
+                self.words["changes"], (), fill(self.words["no_changes"], edition=changes.edition)
+            )
+
+    def changes_continued(self) -> None:
+        """Write the changes that did not fit the box on page one, where the recommendations start."""
+        changes = self.brief.changes
+        assert changes is not None
+        self._changes_box(self.words["changes_continued"], changes_split(changes)[1], None)
+
+    def _changes_box(self, heading: str, items: Iterable[ChangeLine], note: str | None) -> None:
+        """Write a box of change lines: a one-cell table, the form Word users know for a boxed note."""
+        changes = self.brief.changes
+        assert changes is not None
         box = self.doc.add_table(rows=1, cols=1)
         box.style = self.doc.styles["Changes Box"]
         cell = box.rows[0].cells[0]
         self.container = cell
         try:
-            self.plain("Box Heading", fill(self.words["changes"], edition=changes.edition))
+            self.plain("Box Heading", fill(heading, edition=changes.edition))
             ooxml.drop_paragraph(cell.paragraphs[0])  # a new cell's own empty paragraph
-            if changes.lines:
-                items = tuple((Paragraph((Text(line),)),) for line in changes.lines)
-                self.blocks((BulletList(items),), "Box Text")
-            else:
-                self.plain("Box Text", fill(self.words["no_changes"], edition=changes.edition))
+            lines = tuple((Paragraph((Text(item.text),)),) for item in items)
+            if lines:
+                self.blocks((BulletList(lines),), "Box Text")
+            if note:
+                self.plain("Box Text", note)
         finally:
             self.container = self.doc
 

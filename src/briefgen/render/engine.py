@@ -121,6 +121,7 @@ __all__ = [
     "URLFetcher",
     "URLFetcherResponse",
     "find_in_loader_cache",
+    "page_fill",
     "replace_inline_svgs",
 ]
 
@@ -162,3 +163,38 @@ def replace_inline_svgs(document: Any, drawings: Mapping[str, str]) -> int:
     except (ImportError, AttributeError, TypeError):
         return 0
     return replaced
+
+
+def page_fill(document: Any) -> list[float] | None:
+    """Return how full each laid-out page is: the share of its content area above its last line.
+
+    Counts lines of text and replaced elements (figures, the logo) in the flow; the page's margin
+    boxes (running header and footer) and fixed boxes (the draft diagonal, repeated on every
+    page) are not content. Like `replace_inline_svgs`, this reads WeasyPrint's layout boxes: a
+    WeasyPrint whose boxes differ gets None, and the caller measures nothing.
+    """
+    try:
+        from weasyprint.formatting_structure import boxes
+
+        fills = []
+        for page in document.pages:
+            page_box = page._page_box
+            top, height = page_box.content_box_y(), page_box.height
+            lowest = top
+
+            def walk(box: Any) -> None:
+                nonlocal lowest
+                if isinstance(box, boxes.MarginBox) or box.style["position"] == "fixed":
+                    return
+                if isinstance(box, boxes.LineBox | boxes.ReplacedBox):
+                    lowest = max(lowest, box.position_y + box.margin_height())
+                    return
+                for child in getattr(box, "children", ()):
+                    walk(child)
+
+            for child in page_box.children:
+                walk(child)
+            fills.append(max(0.0, min(1.0, (lowest - top) / height)) if height else 0.0)
+    except (ImportError, AttributeError, TypeError, KeyError):
+        return None
+    return fills

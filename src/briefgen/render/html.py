@@ -37,7 +37,7 @@ from briefgen.document.doctree import (
     plain_inlines,
 )
 from briefgen.document.model import Figure, TailoredBrief, source_notes
-from briefgen.document.outline import CARD_OPENING, card, outline
+from briefgen.document.outline import CARD_OPENING, card, changes_split, outline
 from briefgen.document.report import ImplementationReport, StatusChart
 from briefgen.document.text import script_runs
 from briefgen.document.theme import Theme
@@ -90,12 +90,15 @@ class HtmlRenderer:
         inline_css: bool,
         logo_src: str | None = None,
         figure_placeholders: bool = False,
+        looks: tuple[str, ...] = (),
     ) -> str:
         """Return the brief's HTML; without `inline_css` the caller supplies the stylesheets.
 
         The theme's logo is a `data:` URL unless the caller names where it is (`logo_src`).
         With `figure_placeholders`, each figure is an empty `<svg>` of its drawing's size
         (`inlinesvg.placeholder`), for a caller that puts the drawings in after laying out.
+        `looks` are classes of the page that set it differently: `tight` a little closer (the PDF's
+        try at saving a nearly empty last page).
         """
         template = self.env.get_template(BASE_TEMPLATE)
         labels = words(brief.language)
@@ -114,6 +117,7 @@ class HtmlRenderer:
                 generator=f"briefgen {__version__}",
                 figure_placeholders=figure_placeholders,
                 draft_size=fontmetrics.diagonal_type(labels["draft"], _heading_family(brief))[0],
+                looks=looks,
             )
         except TemplateError as exc:
             raise RenderError(f"template error rendering {brief.slug}: {exc}") from exc
@@ -176,6 +180,7 @@ def _environment(templates: Path) -> Environment:
         "cite": citation_html,
         "fill": fill,
         "source_notes": source_notes,
+        "changes_split": changes_split,
         "anchor": anchor,
         "chart": chart_svg,
         "card": card,

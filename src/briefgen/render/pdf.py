@@ -23,14 +23,15 @@ from briefgen.document.model import TailoredBrief
 from briefgen.document.report import ImplementationReport
 from briefgen.document.theme import Theme
 from briefgen.errors import RenderError
-from briefgen.render import charts, fontmetrics, hyphenation, inlinesvg, pdftags
-from briefgen.render.engine import CSS, HTML, FontConfiguration, replace_inline_svgs
+from briefgen.render import LAST_PAGE_MIN, charts, fontmetrics, hyphenation, inlinesvg, pdftags
+from briefgen.render.engine import CSS, HTML, FontConfiguration, page_fill, replace_inline_svgs
 from briefgen.render.fetcher import SafeFetcher
 from briefgen.render.html import STYLESHEET, HtmlRenderer
 from briefgen.render.theme import DEFAULT_HEADING_FONT, theme_css
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and /MarkInfo (ISO 14289-1); `pdftags` finishes the tree."""
+
 
 _WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
 _HYPHENATION_PASSES = 6
@@ -64,6 +65,8 @@ class PdfRenderer:
             font_config=self.font_config,
         )
         self._themes: dict[Theme, tuple[SafeFetcher, list[CSS]]] = {}
+        self.last_page: tuple[int, float] | None = None
+        """The page count and the last page's fill of the latest document (None: not measured)."""
         for name in _WEASYPRINT_LOGGERS:  # its INFO progress lines are not the user's business
             logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -86,10 +89,18 @@ class PdfRenderer:
         logo_src = None
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()  # served from the theme folder
-        markup = self.html.document(brief, inline_css=False, logo_src=logo_src, figure_placeholders=True)
+
+        def layout(*looks: str) -> tuple[str, Any]:
+            page = self.html.document(
+                brief, inline_css=False, logo_src=logo_src, figure_placeholders=True, looks=looks
+            )
+            return self._hyphenated(brief, page, fetcher, stylesheets)
+
         with _LAYOUT_LOCK:
             try:
-                markup, document = self._hyphenated(brief, markup, fetcher, stylesheets)
+                markup, document = self._balanced(layout)
+                fills = page_fill(document)
+                self.last_page = (len(fills), fills[-1]) if fills else None
                 if brief.figures:
                     markup, document = self._with_drawings(brief, markup, document, fetcher, stylesheets)
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -125,6 +136,17 @@ class PdfRenderer:
         if not isinstance(pdf, bytes):
             raise RenderError(f"WeasyPrint returned no PDF for {report.slug}")
         return pdf
+
+    def _balanced(self, layout: Any) -> tuple[str, Any]:
+        """Return the page laid out, and laid out again, a little tighter (`tight`), when its last
+        page is less than `LAST_PAGE_MIN` full and the tighter setting saves that page."""
+        markup, document = layout()
+        fills = page_fill(document) or []
+        if len(fills) > 1 and fills[-1] < LAST_PAGE_MIN:
+            tighter, laid_out = layout("tight")
+            if len(laid_out.pages) < len(document.pages):
+                markup, document = tighter, laid_out
+        return markup, document
 
     def _laid_out(self, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]) -> Any:
         return HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(

@@ -60,7 +60,7 @@ near-white neighbour instead of white."""
 def palette(colours: ChartColours) -> Any:
     """Return a palette image of a chart's colours: white, and each colour the chart draws in
     blended with the white under it, and with the grid it crosses (and the grey it crosses,
-    for the recipient's colour), as anti-aliasing mixes them."""
+    for the recipient's colour and the names in ink), as anti-aliasing mixes them."""
     from PIL import Image
 
     def rgb(colour: str) -> tuple[int, int, int]:
@@ -72,11 +72,13 @@ def palette(colours: ChartColours) -> Any:
     white = (255, 255, 255)
     ink, grid, grey, own = (rgb(colour) for colour in colours)
     mixed: list[tuple[int, ...]] = []
-    for colour in (ink, grid, grey, own):
-        mixed += blends(white, colour, 40)
-    for colour in (own, grey, ink):
-        mixed += blends(grid, colour, 20)
-    mixed += blends(grey, own, 20)
+    # steps by how far apart the two colours are (the grid is nearly white; the accent is not)
+    for colour, steps in ((ink, 40), (grid, 12), (grey, 30), (own, 56)):
+        mixed += blends(white, colour, steps)
+    for colour, steps in ((own, 20), (grey, 8), (ink, 16)):
+        mixed += blends(grid, colour, steps)
+    mixed += blends(grey, own, 32)  # the recipient's line crossing another's
+    mixed += blends(grey, ink, 16)  # a series' name in ink where it crosses another's grey line
     kept = [c for c in dict.fromkeys(mixed) if c != white and max(255 - v for v in c) >= _NEAR_WHITE]
     entries = [white, *kept][:256]
     palette = Image.new("P", (1, 1))

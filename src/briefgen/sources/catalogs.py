@@ -40,6 +40,9 @@ class TranslationCatalog:
     path: Path
     entries: dict[str, Entry] = field(default_factory=dict)
     exists: bool = False
+    earlier: dict[str, str] = field(default_factory=dict)
+    """Translations of texts the sources no longer have (the obsolete `#~` entries), by English: an
+    earlier edition's "Changes since" quotes them in the translation it once had."""
 
 
 @dataclass
@@ -97,6 +100,14 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Translat
         if translation:
             for complaint in markup_changes(message.id, translation):
                 problems.append(Problem(path, line, 1, message.context, complaint))
+    for message in po.obsolete.values():
+        if (
+            isinstance(message.id, str)
+            and isinstance(message.string, str)
+            and message.string
+            and not message.fuzzy
+        ):
+            catalog.earlier.setdefault(message.id, message.string)
     return catalog
 
 

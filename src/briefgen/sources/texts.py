@@ -21,7 +21,7 @@ from typing import Any
 
 from briefgen.document.formatting import humanise
 from briefgen.document.words import government
-from briefgen.models import FactTest, StatusTest
+from briefgen.models import Condition, FactTest, Passage, StatusTest
 from briefgen.models.conditions import leaves
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.profiles import figure_facts, shown_facts, shown_highlights
@@ -60,6 +60,7 @@ RECOMMENDATION_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("trigger", "watch", ITEM),
     ("action", "summary"),
     ("action", "steps", ITEM),
+    ("action", "steps", ITEM, "text"),
     ("rationale",),
     ("evidence", ITEM, "claim"),
     ("country_notes", KEY),
@@ -311,14 +312,28 @@ def line_of(loaded: LoadedBrief, text: SourceText) -> tuple[str, int] | None:
 
 
 def _facts_tested(loaded: LoadedBrief) -> set[str]:
-    """Return the names of the country facts that the active recommendations' triggers test."""
-    found: set[str] = set()
+    """Return the names of the country facts that the brief's conditions test: the active
+    recommendations' triggers, steps and evidence, and the tailored paragraphs. "Applies because"
+    and the country lead name them."""
+    conditions: list[Condition | None] = []
     for rec in loaded.recommendations:
-        if rec.status == "active" and rec.trigger.when is not None:
-            for _, test in leaves(rec.trigger.when):
-                if isinstance(test, StatusTest):
-                    continue
-                path = test.fact if isinstance(test, FactTest) else test.series
-                if path.startswith("country."):
-                    found.add(path.removeprefix("country."))
+        if rec.status != "active":
+            continue
+        conditions.append(rec.trigger.when)
+        conditions += [step.when for step in rec.action.steps if not isinstance(step, str)]
+        conditions += [item.when for item in rec.evidence]
+    brief = loaded.brief
+    for text in [brief.summary, *(s.body for s in brief.sections)]:
+        if isinstance(text, list):
+            conditions += [item.when for item in text if isinstance(item, Passage)]
+    found: set[str] = set()
+    for condition in conditions:
+        if condition is None:
+            continue
+        for _, test in leaves(condition):
+            if isinstance(test, StatusTest):
+                continue
+            path = test.fact if isinstance(test, FactTest) else test.series
+            if path.startswith("country."):
+                found.add(path.removeprefix("country."))
     return found

@@ -15,6 +15,7 @@ from briefgen.sources.diagnostics import did_you_mean
 from briefgen.sources.markdown_subset import unsupported
 from briefgen.sources.numbering import duplicate_numbers
 from briefgen.sources.profiles import check_profiles, shown_facts, shown_highlights
+from briefgen.sources.repetition import repetition_problems
 from briefgen.sources.yamlsource import Loc, dotted
 
 if TYPE_CHECKING:
@@ -44,8 +45,11 @@ def text_fields(loaded: LoadedBrief, *, tracking: bool = True) -> Iterator[tuple
         for i, text in enumerate(rec.trigger.watch):
             yield part, ("trigger", "watch", i), text
         yield part, ("action", "summary"), rec.action.summary
-        for i, text in enumerate(rec.action.steps):
-            yield part, ("action", "steps", i), text
+        for i, step in enumerate(rec.action.steps):
+            if isinstance(step, str):
+                yield part, ("action", "steps", i), step
+            else:
+                yield part, ("action", "steps", i, "text"), step.text
         if rec.rationale:
             yield part, ("rationale",), rec.rationale
         for i, item in enumerate(rec.evidence):
@@ -250,21 +254,51 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 )
             )
 
+    def check_condition(part: str, loc: Loc, condition: Condition | None) -> None:
+        """Report each fact a condition tests that no profile or scenario of the brief defines."""
+        if condition is None:
+            return
+        for test_loc, test in _fact_tests(condition, loc):
+            scope, name = test.fact.split(".", 1)
+            defined = country_facts if scope == "country" else scenario_facts
+            if scope == "country" and not profiles_read:
+                continue  # a profile that could not be read was reported; its facts are unknown
+            if name not in defined:
+                where = "country profile" if scope == "country" else "scenario"
+                more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
+                problems.append(
+                    loaded.problem(
+                        part, (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
+                    )
+                )
+
+    for name in brief.changes.facts:
+        if profiles_read and name not in country_facts:
+            more = did_you_mean(name, country_facts, cutoff=0.5)
+            problems.append(
+                loaded.problem(
+                    "brief",
+                    ("changes", "facts", name),
+                    f"no country profile of this brief defines '{name}'{more}",
+                    key=True,
+                )
+            )
+    parts = {"summary", *(section.heading for section in brief.sections)}
+    for i, part in enumerate(brief.changes.wording_only.get(brief.edition, [])):
+        if part not in parts:
+            more = did_you_mean(part, parts, cutoff=0.5)
+            problems.append(
+                loaded.problem(
+                    "brief",
+                    ("changes", "wording_only", brief.edition, i),
+                    f"'{part}' is neither `summary` nor the heading of a section{more}",
+                )
+            )
+
     for loc, passage in _passage_conditions(loaded):
         for j, code in enumerate(passage.countries or []):
             check_country("brief", (*loc, "countries", j), code)
-        if passage.when is not None:
-            for test_loc, test in _fact_tests(passage.when, (*loc, "when")):
-                scope, name = test.fact.split(".", 1)
-                defined = country_facts if scope == "country" else scenario_facts
-                if name not in defined:
-                    where = "country profile" if scope == "country" else "scenario"
-                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
-                    problems.append(
-                        loaded.problem(
-                            "brief", (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
-                        )
-                    )
+        check_condition("brief", (*loc, "when"), passage.when)
 
     for rec in loaded.recommendations:
         part = f"rec:{rec.id}"
@@ -279,20 +313,14 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                 source_missing(part, ("evidence", i, "source"), evidence.source)
             for j, code in enumerate(evidence.countries or []):
                 check_country(part, ("evidence", i, "countries", j), code)
-        if rec.trigger.when is not None:
-            for loc, test in _fact_tests(rec.trigger.when, ("trigger", "when")):
-                scope, name = test.fact.split(".", 1)
-                defined = country_facts if scope == "country" else scenario_facts
-                if scope == "country" and not profiles_read:
-                    continue  # a profile that could not be read was reported; its facts are unknown
-                if name not in defined:
-                    where = "country profile" if scope == "country" else "scenario"
-                    more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
-                    problems.append(
-                        loaded.problem(
-                            part, (*loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
-                        )
-                    )
+            check_condition(part, ("evidence", i, "when"), evidence.when)
+        for i, step in enumerate(rec.action.steps):
+            if isinstance(step, str):
+                continue
+            for j, code in enumerate(step.countries or []):
+                check_country(part, ("action", "steps", i, "countries", j), code)
+            check_condition(part, ("action", "steps", i, "when"), step.when)
+        check_condition(part, ("trigger", "when"), rec.trigger.when)
 
     for rec in loaded.recommendations:
         receiving = brief.countries if rec.audience.countries == "all" else rec.audience.countries
@@ -353,6 +381,9 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         "channel is email but no email address is given",
                     )
                 )
+
+    if complete:  # evidence that says again what a section says
+        problems += repetition_problems(loaded)
 
     for key in own if complete else ():
         if key not in cited:

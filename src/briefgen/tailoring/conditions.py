@@ -33,7 +33,7 @@ Each evaluation records the leaves that decided the outcome, with the value each
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,3 +168,40 @@ def evaluate(
     if passing is not None:
         return Verdict(True, passing.deciding)
     return Verdict(False, tuple(leaf for r in results for leaf in r.deciding))
+
+
+@dataclass(frozen=True)
+class PartVerdict:
+    """Whether one tailored part (a paragraph, a step, an evidence item) is kept, and why."""
+
+    included: bool
+    reason: str
+    """In explain's words: `condition fails: country.x equals True (value False): false`."""
+    leaves: tuple[LeafResult, ...] = ()
+    """The fact tests that decided it (none when a country list or no condition did)."""
+
+
+def decide_part(
+    countries: Sequence[str] | None,
+    condition: Condition | None,
+    country: str,
+    country_facts: Mapping[str, Scalar],
+    scenario_facts: Mapping[str, Scalar],
+    country_series: Mapping[str, Mapping[int, float]] | None = None,
+    *,
+    statuses: Mapping[str, str] | None = None,
+    recommendation: str | None = None,
+) -> PartVerdict:
+    """Decide a part that carries `countries` and `when` as a recommendation does: both must hold.
+
+    `statuses` and `recommendation` are the follow-up's, for status tests (see `evaluate`).
+    """
+    if countries is not None and country not in countries:
+        return PartVerdict(False, f"countries are {', '.join(countries)}; {country} is not among them")
+    if condition is None:
+        return PartVerdict(True, "no condition" if countries is None else f"{country} is among its countries")
+    verdict = evaluate(condition, country_facts, scenario_facts, country_series, statuses, recommendation)
+    tests = "; ".join(leaf.describe() for leaf in verdict.deciding)
+    return PartVerdict(
+        verdict.holds, f"condition {'holds' if verdict.holds else 'fails'}: {tests}", verdict.deciding
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from briefgen.document.citations import page_locator
@@ -21,20 +22,21 @@ from briefgen.document.model import (
     TailoredRecommendation,
 )
 from briefgen.document.typography import typeset
-from briefgen.document.words import say
+from briefgen.document.words import government, say
 from briefgen.errors import TailoringError
-from briefgen.models import CountryProfile, Recommendation
-from briefgen.models.brief import TailoredText
+from briefgen.models import Condition, CountryProfile, Recommendation
+from briefgen.models.brief import ChangesPolicy, TailoredText
 from briefgen.models.country import Highlight
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.fieldkeys import BRIEF_FILE, field_key, profile_file, recommendation_file
 from briefgen.sources.numbering import brief_numbers
 from briefgen.sources.profiles import shown_facts, shown_highlights
-from briefgen.tailoring.conditions import evaluate
+from briefgen.tailoring.conditions import PartVerdict, decide_part, evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
+from briefgen.tailoring.lead import country_lead
 from briefgen.tailoring.origins import Origins
-from briefgen.tailoring.passages import tailor_text
+from briefgen.tailoring.passages import recommendations_sentence, tailor_text
 from briefgen.tailoring.progress import latest, latest_statuses, progress_line, statuses_of
 from briefgen.tailoring.sentences import applies_sentence, government_name, institution_name
 
@@ -48,16 +50,24 @@ def tailor(loaded: LoadedBrief, country: str, scenario: str | None = None) -> Ta
     tailored = _tailor(loaded, country, scenario)
     if loaded.previous is None:
         return tailored
-    return dataclasses.replace(tailored, changes=changes_from(loaded.previous, tailored))
+    return dataclasses.replace(
+        tailored, changes=changes_from(loaded.previous, tailored, loaded.brief.changes)
+    )
 
 
-def changes_from(old: LoadedBrief, after: TailoredBrief) -> ChangesSince:
-    """Return what changed in the brief `after` since the edition whose sources are `old`."""
+def changes_from(old: LoadedBrief, after: TailoredBrief, policy: ChangesPolicy | None = None) -> ChangesSince:
+    """Return what changed in the brief `after` since the edition whose sources are `old`.
+
+    `policy` is the newer brief's `changes:` (what is material, what was wording only); its
+    marks of wording-only revisions count only against the edition just before.
+    """
     before = None
     if after.country in old.brief.countries:
         scenario = after.scenario if after.scenario in old.brief.scenarios else None
         before = _tailor(old, after.country, scenario)
-    return changes_since(old.brief.edition, before, after)
+    if policy is not None and old.brief.edition != after.edition - 1:
+        policy = policy.model_copy(update={"wording_only": {}})
+    return changes_since(old.brief.edition, before, after, policy)
 
 
 def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
@@ -90,25 +100,28 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
 
     kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
     assessed = latest(assessments)
-    recommendations = tuple(
-        dataclasses.replace(
-            _tailor_recommendation(
-                loaded,
-                rec,
-                number,
-                leaves,
-                profile,
-                typeset(active.label, language, smart_quotes=True) if active else None,
-                language,
-                origins,
-            ),
-            progress=progress_line(loaded, assessed[rec.id], profile, language)
-            if rec.id in assessed
-            else None,
+    facts = _Facts(country, country_facts, scenario_facts, country_series, statuses)
+    tailored_recs: list[TailoredRecommendation] = []
+    parts_of: dict[str, tuple[PassageDecision, ...]] = {}
+    for rec, leaves in kept:
+        tailored, parts = _tailor_recommendation(
+            loaded,
+            rec,
+            numbers[rec.id],
+            leaves,
+            profile,
+            typeset(active.label, language, smart_quotes=True) if active else None,
+            language,
+            facts,
+            origins,
         )
-        for rec, leaves in kept
-        for number in (numbers[rec.id],)
-    )
+        if rec.id in assessed:
+            progress = progress_line(loaded, assessed[rec.id], profile, language)
+            tailored = dataclasses.replace(tailored, progress=progress)
+        tailored_recs.append(tailored)
+        parts_of[rec.id] = parts
+    recommendations = tuple(tailored_recs)
+    decisions = [dataclasses.replace(d, parts=parts_of.get(d.recommendation, ())) for d in decisions]
     profile_file_name = profile_file(country)
     profile_rows = tuple(
         ProfileRow(
@@ -120,10 +133,20 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             label_origin=origins.note(
                 field_key(profile_file_name, ("facts", name, "label")), fact.label or humanise(name), "line"
             ),
+            number=_number(fact.current),
+            rank=_rank(loaded, name, fact.current),
         )
         for name, fact in shown_facts(brief, profile)
     )
     passages: list[PassageDecision] = []
+    government_of = loaded.government_of.get(country) or government(profile.official_name, language)
+    lead, _ = country_lead(recommendations, decisions, profile, language, government_of)
+    generated = {
+        "lead": lead,
+        "recommendations": recommendations_sentence(
+            recommendations, profile.official_name, language, loaded.government_of.get(country)
+        ),
+    }
 
     def text_for(value: TailoredText, part: str, field: str) -> RichText:
         rich, decided = tailor_text(
@@ -133,8 +156,8 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             country,
             country_facts,
             scenario_facts,
-            recommendations,
-            profile.official_name,
+            generated,
+            country_series,
             origins=origins,
             field=field,
         )
@@ -142,6 +165,13 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         return rich
 
     summary = text_for(brief.summary, "summary", "summary")
+    made = {p.index for p in passages if p.part == "summary" and p.included}
+    summary_items = brief.summary if isinstance(brief.summary, list) else []
+    shown_generated = tuple(
+        generated[item.generated]
+        for index, item in enumerate(summary_items)
+        if index in made and not isinstance(item, str) and item.generated is not None
+    )
     sections = tuple(
         (heading, text_for(s.body, heading, f"sections[{i}].body"))
         for i, s in enumerate(brief.sections)
@@ -197,6 +227,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         recommendations=recommendations,
         decisions=tuple(decisions),
         passages=tuple(passages),
+        generated=shown_generated,
         references=references,
         figures=figures,
         draft=loaded.draft,
@@ -278,6 +309,49 @@ def _decide(
     )
 
 
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _rank(loaded: LoadedBrief, name: str, value: Any) -> int | None:
+    """Return the place of `value` among the brief's countries' values of fact `name` (1: the highest)."""
+    mine = _number(value)
+    if mine is None:
+        return None
+    others = [loaded.countries[c].facts.get(name) for c in loaded.brief.countries if c in loaded.countries]
+    numbers = [n for n in (_number(f.current) for f in others if f is not None) if n is not None]
+    return 1 + sum(n > mine for n in numbers)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a tailored part's condition is evaluated against, for one country and scenario."""
+
+    country: str
+    country_facts: dict[str, Any]
+    scenario_facts: dict[str, Any]
+    country_series: dict[str, Any]
+    statuses: dict[str, str]
+
+    def decide(self, countries: list[str] | None, when: Condition | None, recommendation: str) -> PartVerdict:
+        """Return whether a part of `recommendation` with `countries` and `when` is kept for this
+        country, and why."""
+        return decide_part(
+            countries,
+            when,
+            self.country,
+            self.country_facts,
+            self.scenario_facts,
+            self.country_series,
+            statuses=self.statuses,
+            recommendation=recommendation,
+        )
+
+
+def _opening(text: str) -> str:
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
 def _tailor_recommendation(
     loaded: LoadedBrief,
     rec: Recommendation,
@@ -286,18 +360,48 @@ def _tailor_recommendation(
     profile: CountryProfile,
     scenario_label: str | None,
     language: str,
+    facts: _Facts,
     origins: Origins,
-) -> TailoredRecommendation:
+) -> tuple[TailoredRecommendation, tuple[PassageDecision, ...]]:
+    """Return the recommendation as this country's brief shows it, and which of its tailored
+    steps and evidence items were kept, and why."""
     bibliography = loaded.bibliography
     file = recommendation_file(rec.id)
 
     def text(value: str, *loc: str | int, shape: Any = "text") -> RichText:
         return origins.rich(field_key(file, loc), value, shape)
 
+    parts: list[PassageDecision] = []
+    steps = []
+    for index, step in enumerate(rec.action.steps):
+        if isinstance(step, str):
+            steps.append(text(step, "action", "steps", index))
+            continue
+        verdict = facts.decide(step.countries, step.when, rec.id)
+        rich = text(step.text, "action", "steps", index, "text")
+        parts.append(
+            PassageDecision(
+                "steps", index, _opening(rich.plain()), verdict.included, verdict.reason, verdict.leaves
+            )
+        )
+        if verdict.included:
+            steps.append(rich)
     evidence = []
     for index, item in enumerate(rec.evidence):
-        if item.countries is not None and profile.code not in item.countries:
-            continue
+        if item.countries is not None or item.when is not None:
+            verdict = facts.decide(item.countries, item.when, rec.id)
+            parts.append(
+                PassageDecision(
+                    "evidence",
+                    index,
+                    _opening(loaded.rich(item.claim).plain()),
+                    verdict.included,
+                    verdict.reason,
+                    verdict.leaves,
+                )
+            )
+            if not verdict.included:
+                continue
         cite = (CiteItem(item.source, page_locator(item.pages, language)),)
         evidence.append(
             EvidenceItem(
@@ -307,7 +411,7 @@ def _tailor_recommendation(
             )
         )
     note = rec.country_notes.get(profile.code)
-    return TailoredRecommendation(
+    tailored = TailoredRecommendation(
         number=number,
         id=rec.id,
         title=text(rec.title, "title", shape="inline"),
@@ -326,11 +430,12 @@ def _tailor_recommendation(
         applies_because=_typeset(applies_sentence(leaves, profile, scenario_label, language), language),
         watch=tuple(text(w, "trigger", "watch", i) for i, w in enumerate(rec.trigger.watch)),
         action=text(rec.action.summary, "action", "summary"),
-        steps=tuple(text(s, "action", "steps", i) for i, s in enumerate(rec.action.steps)),
+        steps=tuple(steps),
         rationale=text(rec.rationale, "rationale") if rec.rationale else None,
         evidence=tuple(evidence),
         country_note=text(note, "country_notes", profile.code) if note else None,
     )
+    return tailored, tuple(parts)
 
 
 def _draft_note(loaded: LoadedBrief, country: str, language: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefgen.document.model import TailoredBrief, to_data
+from briefgen.document.model import LeafResult, TailoredBrief, to_data
 from briefgen.errors import Problem
 from briefgen.models import Assessment
 from briefgen.sources.aggregate import LoadedBrief
@@ -31,15 +31,30 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
         rec = recs[decision.recommendation]
         kept: list[dict[str, Any]] = []
         dropped: list[dict[str, Any]] = []
-        for item in rec.evidence:
+        decided = {(p.part, p.index): p for p in decision.parts}
+        for index, item in enumerate(rec.evidence):
+            part = decided.get(("evidence", index))
             entry = {
                 "claim": loaded.rich(item.claim).plain(),
                 "source": item.source,
                 "citation": loaded.bibliography.labels.get(item.source, item.source),
                 "countries": list(item.countries) if item.countries is not None else None,
+                "reason": part.reason if part is not None else "no condition",
+                "leaves": [_leaf_data(leaf) for leaf in part.leaves] if part is not None else [],
             }
-            shown = item.countries is None or tailored.country in item.countries
+            shown = part is None or part.included
             (kept if shown and decision.included else dropped).append(entry)
+        steps = [
+            {
+                "step": p.index + 1,
+                "opening": p.opening,
+                "included": p.included,
+                "reason": p.reason,
+                "leaves": [_leaf_data(leaf) for leaf in p.leaves],
+            }
+            for p in decision.parts
+            if p.part == "steps"
+        ]
         items.append(
             {
                 "id": decision.recommendation,
@@ -48,17 +63,8 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
                 "included": decision.included,
                 "decided_by": decision.decided_by,
                 "reason": decision.reason,
-                "leaves": [
-                    {
-                        "fact": leaf.fact,
-                        "operator": leaf.operator,
-                        "operand": leaf.operand,
-                        "value": to_data(leaf.value),
-                        "defined": leaf.defined,
-                        "holds": leaf.holds,
-                    }
-                    for leaf in decision.leaves
-                ],
+                "leaves": [_leaf_data(leaf) for leaf in decision.leaves],
+                "steps": steps,
                 "evidence_kept": kept,
                 "evidence_dropped": dropped,
                 "country_note": rec.country_notes.get(tailored.country) is not None,
@@ -88,6 +94,20 @@ def explanation(loaded: LoadedBrief, tailored: TailoredBrief) -> dict[str, Any]:
     }
 
 
+def _leaf_data(leaf: LeafResult) -> dict[str, Any]:
+    data = {
+        "fact": leaf.fact,
+        "operator": leaf.operator,
+        "operand": leaf.operand,
+        "value": to_data(leaf.value),
+        "defined": leaf.defined,
+        "holds": leaf.holds,
+    }
+    if leaf.measure is not None:  # a series test: `latest`, `change 2013-2016`, `relative change …`
+        data["measure"] = leaf.measure
+    return data
+
+
 def explanation_text(data: dict[str, Any]) -> str:
     """Return the explanation as an analyst reads it."""
     lines = [
@@ -105,12 +125,16 @@ def explanation_text(data: dict[str, Any]) -> str:
     for number, rec in enumerate(included, 1):
         lines.append(f"  {number}. {rec['title']}  [{rec['id']}, priority {rec['priority']}]")
         lines.extend(_why(rec))
+        for step in rec.get("steps", []):
+            mark = "kept" if step["included"] else "left out"
+            lines.append(f"       step {step['step']} {mark}: {_short(step['opening'])}")
+            lines.extend(_part_why(step))
         for item in rec["evidence_kept"]:
             only = f"  (only for {', '.join(item['countries'])})" if item["countries"] else ""
             lines.append(f"       evidence: {_short(item['claim'])} ({item['citation']}){only}")
-        not_here = [i for i in rec["evidence_dropped"]]
-        if not_here:
-            lines.append(f"       evidence left out: {len(not_here)} item(s) shown only to other countries")
+        for item in rec["evidence_dropped"]:
+            lines.append(f"       evidence left out: {_short(item['claim'])} ({item['citation']})")
+            lines.extend(_part_why({**item, "included": False}))
         if rec["country_note"]:
             lines.append(f"       country note for {data['country']}: yes")
         lines.extend(_follow_up(rec))
@@ -159,6 +183,17 @@ def _follow_up(rec: dict[str, Any]) -> list[str]:
     return [f"       follow-up: {rec['status']} (assessed {rec['status_date']})"]
 
 
+def _part_why(part: dict[str, Any]) -> list[str]:
+    """Return why a step was kept or left out: its country list, or each leaf of its condition."""
+    if not part["leaves"]:
+        return [f"         because: {part['reason']}"]
+    verb = "holds" if part["included"] else "fails"
+    return [
+        f"         because the condition {verb}:",
+        *(f"           {'✓' if leaf['holds'] else '✗'} {_leaf_text(leaf)}" for leaf in part["leaves"]),
+    ]
+
+
 def _leaf_text(leaf: dict[str, Any]) -> str:
     op = _OPERATOR_WORDS[leaf["operator"]]
     if leaf["fact"].startswith("status."):  # a status leaf: the follow-up decided
@@ -167,13 +202,16 @@ def _leaf_text(leaf: dict[str, Any]) -> str:
         accepted = "[" + ", ".join(operand) + "]" if isinstance(operand, list | tuple) else operand
         return f"latest status of {subject} {op} {accepted}  (is {leaf['value']})"
     value = f"is {_as_written(leaf['value'])}" if leaf["defined"] else "is not defined"
-    return f"{leaf['fact']} {op} {_as_written(leaf['operand'])}  ({value})"
+    fact = f"{leaf['fact']} {leaf['measure']}" if leaf.get("measure") else leaf["fact"]
+    return f"{fact} {op} {_as_written(leaf['operand'])}  ({value})"
 
 
 def _as_written(value: Any) -> str:
     """Return a value as an analyst writes it in YAML: `10`, not the `10.0` it was read as."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"  # a computed change, not a number the analyst typed: four figures
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_as_written(v) for v in value) + "]"
     return repr(value)

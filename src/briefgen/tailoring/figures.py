@@ -15,7 +15,7 @@ from briefgen.document.formatting import scalar_value
 from briefgen.document.model import Figure, SeriesLine
 from briefgen.document.theme import DEFAULT_THEME, Theme
 from briefgen.document.typography import typeset
-from briefgen.document.words import Name, fill, join_list, say_count, words
+from briefgen.document.words import Name, fill, join_list, say_count, with_year, words
 from briefgen.models import Brief, CountryProfile, FigureSpec
 
 
@@ -134,6 +134,13 @@ def alt_text(spec: FigureSpec, lines: Sequence[SeriesLine], unit: str | None, la
         )
     )
     sentences.append(fill(phrases["alt_latest"], latest=value(last), latest_year=last_year))
+    if len(lines) > 1:  # every series by name, as the chart labels it, with where it ends
+        ends = [
+            f"{line.name} {with_year(value(line.points[-1][1]), line.points[-1][0], language)}"
+            for line in lines
+            if not line.highlighted
+        ]
+        sentences.append(fill(phrases["alt_others_latest"], values=join_list(ends, language)))
     if len(lines) > 1:
         every = [(v, y, line.name) for line in lines for y, v in line.points]
         top = max(every, key=lambda p: (p[0], -p[1]))

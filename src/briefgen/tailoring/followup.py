@@ -151,7 +151,8 @@ def _overdue_steps(
     if whole and whole[-1].status == "full":
         return []
     out = []
-    for n, text in enumerate(rec.action.steps, start=1):
+    for n in range(1, len(rec.action.steps) + 1):
+        text = rec.action.step_text(n - 1)
         own = history(assessments, rec.id, n)
         latest = own[-1] if own else (whole[-1] if whole else None)
         if latest is not None and latest.status == "full":

@@ -1,24 +1,24 @@
 """Tailored paragraphs: the summary and analysis sections say only what concerns this country.
 
 A text field is Markdown (the same in every brief) or a list of paragraphs; a paragraph may
-carry `countries` and `when` as recommendations do, or be `generated: recommendations`, the
-sentence naming exactly the recommendations this country's brief contains.
+carry `countries` and `when` as recommendations do, or be generated: `generated: lead`, the
+country lead (`tailoring/lead.py`), or `generated: recommendations`, the older sentence naming
+exactly the recommendations this country's brief contains.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from briefgen.document.doctree import Block, Paragraph, RichText, Text
 from briefgen.document.model import PassageDecision, TailoredRecommendation
 from briefgen.document.words import government, join_list, say, say_count
-from briefgen.models import Passage
 from briefgen.models.brief import TailoredText
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.fieldkeys import BRIEF_FILE
 from briefgen.sources.yamlsource import dotted
-from briefgen.tailoring.conditions import evaluate
+from briefgen.tailoring.conditions import decide_part
 from briefgen.tailoring.origins import Origins
 from briefgen.tailoring.progress import latest_statuses
 
@@ -57,18 +57,18 @@ def tailor_text(
     country: str,
     country_facts: dict[str, Any],
     scenario_facts: dict[str, Any],
-    recommendations: Sequence[TailoredRecommendation],
-    official_name: str,
+    generated: Mapping[str, str],
+    country_series: dict[str, Any] | None = None,
     *,
     origins: Origins | None = None,
     field: str = "",
 ) -> tuple[RichText, list[PassageDecision]]:
     """Return the text as this country's brief shows it, and why each tailored paragraph is in or out.
 
-    With `origins`, each paragraph is marked with the key of the field it comes from, `field`
-    being the text's path in brief.yaml (`summary`, `sections[1].body`).
+    `generated` holds the sentences a `generated:` passage stands for (the country lead). With
+    `origins`, each paragraph is marked with the key of the field it comes from, `field` being
+    the text's path in brief.yaml (`summary`, `sections[1].body`).
     """
-    language = loaded.brief.language
 
     def parsed(text: str, *loc: str | int) -> RichText:
         if origins is None:
@@ -87,11 +87,18 @@ def tailor_text(
             blocks.extend(rich.blocks)
             keys.extend(rich.origins)
             continue
-        included, reason = _decide(item, country, country_facts, scenario_facts, statuses)
-        if item.generated == "recommendations":
-            sentence = recommendations_sentence(
-                recommendations, official_name, language, loaded.government_of.get(country)
-            )
+        verdict = decide_part(
+            item.countries,
+            item.when,
+            country,
+            country_facts,
+            scenario_facts,
+            country_series,
+            statuses=statuses,
+        )
+        included = verdict.included
+        if item.generated is not None:
+            sentence = generated[item.generated]
             opening = "(generated) " + sentence
             if included:
                 blocks.append(Paragraph((Text(sentence),)))
@@ -103,21 +110,5 @@ def tailor_text(
                 blocks.extend(rich.blocks)
                 keys.extend(rich.origins)
         short = opening if len(opening) <= 70 else opening[:69] + "…"
-        decisions.append(PassageDecision(part, index, short, included, reason))
+        decisions.append(PassageDecision(part, index, short, included, verdict.reason, verdict.leaves))
     return RichText(tuple(blocks), tuple(keys) if origins is not None else ()), decisions
-
-
-def _decide(
-    item: Passage,
-    country: str,
-    country_facts: dict[str, Any],
-    scenario_facts: dict[str, Any],
-    statuses: dict[str, str],
-) -> tuple[bool, str]:
-    if item.countries is not None and country not in item.countries:
-        return False, f"countries are {', '.join(item.countries)}; {country} is not among them"
-    if item.when is None:
-        return True, "no condition" if item.countries is None else f"{country} is among its countries"
-    verdict = evaluate(item.when, country_facts, scenario_facts, statuses=statuses)
-    tests = "; ".join(leaf.describe() for leaf in verdict.deciding)
-    return verdict.holds, f"condition {'holds' if verdict.holds else 'fails'}: {tests}"

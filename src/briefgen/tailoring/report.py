@@ -72,7 +72,7 @@ def implementation_report(loaded: LoadedBrief, follow_up: FollowUp) -> Implement
                     continue
                 heading = say(language, "report_whole")
                 if step is not None:
-                    text = loaded.rich(rec.action.steps[step - 1]).plain()
+                    text = loaded.rich(rec.action.step_text(step - 1)).plain()
                     heading = say(language, "report_step", step=step, text=text)
                 shown = []
                 for n, item in enumerate(found):

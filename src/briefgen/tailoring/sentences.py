@@ -10,6 +10,7 @@ the value goes), or through a generic form built from its label when it has none
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 
 from briefgen.document.formatting import fact_value, humanise, scalar_value
@@ -36,13 +37,40 @@ def fact_clause(name: str, profile: CountryProfile, language: str) -> str:
 
 
 def _series_clause(leaf: LeafResult, profile: CountryProfile, language: str) -> str:
-    """Return what a series test found: "records “Exports” change 2015–2019 of 12 USD bn"."""
+    """Return what a series change test found, as a predicate: "saw “Exports” fall by 54% between 2013 and 2016"."""
     name = leaf.fact.split(".", 1)[1]
     fact = profile.facts[name]
     measure = leaf.measure or ""
-    unit = "share" if measure.startswith("relative") else fact.unit
-    found = f"{measure.replace('-', '–')} {scalar_value(leaf.value, unit, language)}"
-    return say(language, "fact_records", label=fact.label or humanise(name), value=found)
+    years = re.findall(r"\d{4}", measure)
+    relative = measure.startswith("relative")
+    # a relative change reads in whole percent ("fell by 54%"), as prose rounds it
+    change = scalar_value(
+        round(abs(leaf.value), 2) if relative else abs(leaf.value),
+        "share" if relative else fact.unit,
+        language,
+    )
+    label = _in_sentence(fact.label or humanise(name))
+    if len(years) != 2 or leaf.value == 0:
+        found = f"{measure.replace('-', '–')} {scalar_value(leaf.value, 'share' if relative else fact.unit, language)}"
+        return say(language, "fact_records", label=label, value=found)
+    key = "series_fell" if leaf.value < 0 else "series_rose"
+    return say(language, key, label=label, change=change, start=years[0], end=years[1])
+
+
+def leaf_clause(leaf: LeafResult, profile: CountryProfile, language: str) -> str:
+    """Return what a country fact test that held found, as a predicate after the country's name."""
+    name = leaf.fact.split(".", 1)[1]
+    if leaf.measure and leaf.measure != "latest":  # a series leaf that compared a change
+        return _series_clause(leaf, profile, language)
+    return fact_clause(name, profile, language)
+
+
+def _in_sentence(label: str) -> str:
+    """Return a label as it reads inside a sentence: its first letter lowered, unless an acronym starts it."""
+    first = label.split(" ", 1)[0]
+    if not label or (len(first) > 1 and first.isupper()):
+        return label
+    return label[0].lower() + label[1:]
 
 
 def applies_sentence(
@@ -58,10 +86,7 @@ def applies_sentence(
         if scope == "scenario":
             scenario = True
         elif name in profile.facts and leaf.value is not MISSING:
-            if leaf.measure and leaf.measure != "latest":  # a series leaf that compared a change
-                clause = _series_clause(leaf, profile, language)
-            else:
-                clause = fact_clause(name, profile, language)
+            clause = leaf_clause(leaf, profile, language)
             if clause not in clauses:
                 clauses.append(clause)
     label = scenario_label if scenario else None

@@ -16,7 +16,7 @@ from typing import Any
 from briefgen.errors import Problem, TranslationIncomplete, UsageError
 from briefgen.models import Assessment, Brief, CountryProfile, Recommendation, Source
 from briefgen.sources.aggregate import LoadedBrief
-from briefgen.sources.catalogs import LanguageCatalogs, catalog_paths
+from briefgen.sources.catalogs import LanguageCatalogs, TranslationCatalog, catalog_paths
 from briefgen.sources.texts import DATIVE, GENITIVE, SourceText, texts
 from briefgen.sources.yamlsource import Loc
 
@@ -32,8 +32,16 @@ class Status:
     problem: Problem | None
 
 
-def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
-    """Return each text the brief uses with its state in `language`'s catalogs."""
+def statuses(
+    loaded: LoadedBrief, language: str, *, by_english: bool = False, also: LanguageCatalogs | None = None
+) -> list[Status]:
+    """Return each text the brief uses with its state in `language`'s catalogs.
+
+    `by_english`: a text whose own entry does not translate it takes the translation of another
+    entry with the same English, or the one an obsolete entry kept (an older edition's step that
+    has moved or gone since, say); `also` is a second set of catalogs to look in (the working
+    ones, for a release that froze its own).
+    """
     catalogs = catalogs_for(loaded, language)
     out = []
     for text in texts(loaded):
@@ -50,6 +58,11 @@ def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
         if entry is not None and entry.translation and not entry.fuzzy and entry.english == text.english:
             out.append(Status(text, "translated", entry.translation, None))
             continue
+        if by_english:
+            earlier = _by_english(text, [catalog, *([also.of(text.catalog)] if also is not None else [])])
+            if earlier:
+                out.append(Status(text, "translated", earlier, None))
+                continue
         if text.optional and (entry is None or not entry.translation):
             out.append(Status(text, "original", "", None))  # printed as the source has it
             continue
@@ -68,6 +81,29 @@ def statuses(loaded: LoadedBrief, language: str) -> list[Status]:
         problem = Problem(catalog.path, line, 1, text.context, why)
         out.append(Status(text, state, "", problem))
     return out
+
+
+def _by_english(text: SourceText, catalogs: list[TranslationCatalog]) -> str:
+    """Return a translation of the same English from any of `catalogs` (an entry, else an obsolete
+    one); a text of several paragraphs that no entry has whole is translated paragraph by paragraph,
+    as far as the catalogs know them (an older edition's summary, later split into passages)."""
+    known: dict[str, str] = {}
+    for catalog in reversed(catalogs):
+        known.update({english.strip(): translated for english, translated in catalog.earlier.items()})
+        known.update(
+            {
+                e.english.strip(): e.translation
+                for e in catalog.entries.values()
+                if e.translation and not e.fuzzy
+            }
+        )
+    whole = known.get(text.english.strip())
+    if whole:
+        return whole
+    paragraphs = [p.strip() for p in text.english.split("\n\n") if p.strip()]
+    if len(paragraphs) > 1 and any(p in known for p in paragraphs):  # the rest stays as it was
+        return "\n\n".join(known.get(p, p).strip() for p in paragraphs) + "\n"
+    return ""
 
 
 def catalogs_for(loaded: LoadedBrief, language: str) -> LanguageCatalogs:
@@ -94,6 +130,8 @@ def localise(
     *,
     countries: Sequence[str] = (),
     allow_untranslated: bool = False,
+    by_english: bool = False,
+    also: LanguageCatalogs | None = None,
 ) -> LoadedBrief:
     """Return the brief in `language`; raise TranslationIncomplete listing what is not translated.
 
@@ -101,7 +139,7 @@ def localise(
     """
     if language == loaded.brief.languages[0] and language == loaded.brief.language:
         return loaded
-    found = statuses(loaded, language)
+    found = statuses(loaded, language, by_english=by_english, also=also)
     wanted = set(countries) or set(loaded.brief.countries)
     untranslated: dict[str, tuple[str, ...]] = {}
     for code in loaded.brief.countries:
@@ -149,6 +187,7 @@ def localise(
             institutions[slug] = status.translation
         else:
             _set(data[text.part], text.loc, status.translation)
+    _translate_part_names(data["brief"], loaded.brief)
     brief = Brief.model_validate(data["brief"]).model_copy(update={"language": language})
     recommendations = tuple(
         Recommendation.model_validate(data[f"rec:{r.id}"]) for r in loaded.recommendations
@@ -191,6 +230,14 @@ def _share(found: Sequence[Status], country: str) -> float:
     return pending / total if total else 0.0
 
 
+def _translate_part_names(translated: dict[str, Any], source: Brief) -> None:
+    """Name the sections that `changes.wording_only` marks by their translated headings."""
+    headings = {s.heading: translated["sections"][i]["heading"] for i, s in enumerate(source.sections)}
+    marks = translated.get("changes", {}).get("wording_only", {})
+    for edition, parts in marks.items():
+        marks[edition] = [headings.get(part, part) for part in parts]
+
+
 def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> LoadedBrief:
     """Return the previous release in `language`, so "Changes since" compares like with like.
 
@@ -205,7 +252,9 @@ def _previous_in(previous: LoadedBrief, current: LoadedBrief, language: str) -> 
         )
     elif language not in previous.translations and language in current.translations:
         previous = dataclasses.replace(previous, translations={language: current.translations[language]})
-    return localise(previous, language, allow_untranslated=True)
+    working = current.translations.get(language)
+    also = working if isinstance(working, LanguageCatalogs) else None
+    return localise(previous, language, allow_untranslated=True, by_english=True, also=also)
 
 
 def _territory_name(text: SourceText, language: str) -> str | None:
