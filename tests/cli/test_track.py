@@ -11,12 +11,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_tracking import LIMITED, SOME, track_file
 from typer.testing import CliRunner
 
 from briefgen.cli import app
 from briefgen.editions.release import release
 from conftest import replace_in
+from followup import LIMITED, SOME, track_file
 
 runner = CliRunner()
 
@@ -151,7 +151,7 @@ def test_track_refuses_options_that_cannot_work(tracked: Path) -> None:
 
 @pytest.mark.unit
 def test_new_assessment_appends_a_commented_assessment_that_validates(andes: Path) -> None:
-    from test_tracking import problems_of
+    from followup import problems_of
 
     result = runner.invoke(app, ["new", "assessment", "PE", "protect-glacier-basins", "--brief", str(andes)])
     assert result.exit_code == 0, result.output

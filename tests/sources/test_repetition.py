@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from briefgen.sources.validate import validate
 
 from briefgen.sources.repetition import content_words, repeats
+from briefgen.validate import validate
 from conftest import CENTRAL_ASIA, replace_in
 
 pytestmark = pytest.mark.unit

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from briefgen.sources.validate import validate
 
 from briefgen.document.model import ChangeLine, ChangesSince, TailoredBrief
 from briefgen.document.outline import changes_split, outline
@@ -17,6 +16,7 @@ from briefgen.editions.release import release
 from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.frozen import load_working
 from briefgen.tailoring import tailor
+from briefgen.validate import validate
 from conftest import replace_in
 
 MM = 72 / 25.4

@@ -10,13 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from briefgen.sources.validate import validate
 
 from briefgen.document.model import TailoredBrief
 from briefgen.render.pdf import PdfRenderer
 from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from briefgen.translation.apply import localise
+from briefgen.validate import validate
 from conftest import CENTRAL_ASIA, central_asia_edition_1, replace_in
 
 COUNTRIES = ("KZ", "KG", "TJ", "TM", "UZ")

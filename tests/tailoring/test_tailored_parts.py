@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from briefgen.sources.validate import validate
 from typer.testing import CliRunner
 
 from briefgen.cli import app
@@ -15,6 +14,7 @@ from briefgen.document.model import TailoredBrief
 from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from briefgen.translation.apply import localise
+from briefgen.validate import validate
 from conftest import CENTRAL_ASIA, replace_in
 
 pytestmark = pytest.mark.unit
