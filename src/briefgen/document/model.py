@@ -214,6 +214,7 @@ class TailoredBrief:
     edition: int
     language: str
     date: dt.date
+    """The edition's date: the day it was released; a working draft's, the brief's own date."""
     date_text: str
     title: str
     subtitle: str | None
@@ -248,7 +249,16 @@ class TailoredBrief:
     draft_translation: bool = False
     """A translation with passages still in the source language: every page says so."""
     theme: Theme = DEFAULT_THEME
-    """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
+    """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template, in
+    the brief's language."""
+    analysis_date: dt.date | None = None
+    """The date of the analysis (brief.yaml's `date:`), when it differs from the edition's date."""
+    analysis_date_text: str | None = None
+
+    @property
+    def author(self) -> str:
+        """Return the documents' author property: the theme's, else the brief's organisation."""
+        return self.theme.author or self.organisation
 
     @property
     def prepared_for(self) -> str:

@@ -1,6 +1,15 @@
 """Pydantic models of the source files; no I/O."""
 
-from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileChoice, Scenario, Section
+from briefgen.models.brief import (
+    Author,
+    Brief,
+    FigureSpec,
+    Marking,
+    Passage,
+    ProfileChoice,
+    Scenario,
+    Section,
+)
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest
 from briefgen.models.country import CountryProfile, Fact, Highlight
 from briefgen.models.recipient import Recipient, Recipients
@@ -21,6 +30,7 @@ __all__ = [
     "FactTest",
     "FigureSpec",
     "Highlight",
+    "Marking",
     "NotOf",
     "Passage",
     "ProfileChoice",

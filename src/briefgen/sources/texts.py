@@ -39,7 +39,6 @@ BRIEF_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("subtitle",),
     ("series",),
     ("organisation",),
-    ("marking",),
     ("summary",),
     ("summary", ITEM),
     ("summary", ITEM, "text"),

@@ -14,10 +14,11 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from briefgen.document.theme import DEFAULT_THEME, Logo, Theme
+from briefgen.document.theme import DEFAULT_THEME, Logo, Theme, ThemeWords
 from briefgen.document.wordstyles import missing_styles
 from briefgen.errors import NotAWordTemplate, Problem
 from briefgen.models import Brief
+from briefgen.models.common import in_language, languages_of
 from briefgen.models.theme import ThemeSettings
 from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.yamlsource import Positions, read_yaml
@@ -133,9 +134,24 @@ def load_theme(
                 )
                 template = None
 
+    source, others = brief.languages[0], brief.languages[1:]
+    problems.extend(_untranslated_words(spec, source, others, here))
     theme = Theme(
         folder=str(folder),
-        organisation=tuple(spec.organisation),
+        organisation=tuple(in_language(spec.organisation, source, source) or ()),
+        signature=tuple(in_language(spec.signature, source, source) or ()),
+        author=in_language(spec.author, source, source),
+        translations=tuple(
+            (
+                language,
+                ThemeWords(
+                    tuple(in_language(spec.organisation, language, source) or ()),
+                    tuple(in_language(spec.signature, language, source) or ()),
+                    in_language(spec.author, language, source),
+                ),
+            )
+            for language in others
+        ),
         accent=spec.accent.lower() if spec.accent else None,
         body_font=spec.fonts.body,
         heading_font=spec.fonts.heading,
@@ -144,6 +160,40 @@ def load_theme(
         word_template=template,
     )
     return theme, path
+
+
+WORDED_FIELDS = ("organisation", "signature", "author")
+"""The theme's fields that are words, given per language."""
+
+
+def _untranslated_words(
+    spec: ThemeSettings, source: str, others: list[str], here: Positions
+) -> list[Problem]:
+    """Warn of each worded field that lacks a language the brief is published in.
+
+    A brief in such a language prints the source language's wording (or none, if that is
+    missing too): a warning, not an error, because a letterhead in another language is still a
+    true letterhead.
+    """
+    warnings = []
+    for name in WORDED_FIELDS:
+        value = getattr(spec, name)
+        if not value:
+            continue
+        given = languages_of(value, source)
+        for language in [source, *others]:
+            if language in given:
+                continue
+            prints = f"the '{source}' wording" if source in given else "none"
+            warnings.append(
+                here.problem(
+                    (name,),
+                    f"{name} has no '{language}' wording: the brief in '{language}' prints {prints}; "
+                    f"give it per language ({{{', '.join(dict.fromkeys([*given, language]))}: …}})",
+                    severity="warning",
+                )
+            )
+    return warnings
 
 
 def _logo_problem(suffix: str, data: bytes) -> str | None:
