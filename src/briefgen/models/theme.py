@@ -39,8 +39,8 @@ class ThemeSettings(SourceModel):
     """The letterhead: the organisation's name, then its address lines; a plain list is in the
     brief's source language, `{en: […], ru: […]}` gives them per language."""
     signature: Lines = []
-    """The cover note's signature block, under the closing (`[Central Asia Programme, Caspian
-    Energy Institute]`), per language as `organisation`; default: the brief's organisation."""
+    """The cover note's signature block, under the closing (`[Water Programme, Institute for
+    Water Policy]`), per language as `organisation`; default: the brief's organisation."""
     author: Wording | None = None
     """The documents' author property (PDF and Word), per language as `organisation`; default:
     the brief's organisation."""
