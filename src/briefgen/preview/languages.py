@@ -52,6 +52,12 @@ def languages(loaded: LoadedBrief) -> list[Language]:
     return out
 
 
+def language_names(loaded: LoadedBrief) -> list[tuple[str, str]]:
+    """Return the brief's languages, source first, each with its English name (no counting)."""
+    brief = loaded.brief
+    return [(code, _name(code)) for code in list(getattr(brief, "languages", None) or [brief.language])]
+
+
 def _name(code: str) -> str:
     from babel import Locale, UnknownLocaleError
 

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from briefgen.errors import RenderError
 from briefgen.preview import pipeline
-from briefgen.preview.languages import languages
+from briefgen.preview.languages import language_names, languages
 from briefgen.preview.model import Page
 
 if TYPE_CHECKING:
@@ -63,12 +63,12 @@ def language_links(
     current = language or source
     return [
         {
-            "code": lang.code,
-            "name": lang.name,
-            "href": page_url(country, scenario, language=None if lang.code == source else lang.code),
-            "current": lang.code == current,
+            "code": code,
+            "name": name,
+            "href": page_url(country, scenario, language=None if code == source else code),
+            "current": code == current,
         }
-        for lang in languages(loaded)
+        for code, name in language_names(loaded)
     ]
 
 
