@@ -49,9 +49,9 @@ preview: setup
 	$(VENV)/bin/briefgen build briefs/china-central-asia --country KZ --country KG --quiet
 	mkdir -p build/preview
 	soffice -env:UserInstallation=file://$(CURDIR)/build/preview/lo --headless --convert-to pdf \
-	  --outdir build/preview build/china-central-asia/e2/en/china-central-asia-KZ-e2.docx >/dev/null
-	pdftoppm -png -r 60 -f 1 -l 2 build/preview/china-central-asia-KZ-e2.pdf build/preview/kz-docx
-	pdftoppm -png -r 60 -f 1 -l 2 build/china-central-asia/e2/en/china-central-asia-KG-e2.pdf build/preview/kg-pdf
+	  --outdir build/preview build/china-central-asia/e3/en/china-central-asia-KZ-e3.docx >/dev/null
+	pdftoppm -png -r 60 -f 1 -l 2 build/preview/china-central-asia-KZ-e3.pdf build/preview/kz-docx
+	pdftoppm -png -r 60 -f 1 -l 2 build/china-central-asia/e3/en/china-central-asia-KG-e3.pdf build/preview/kg-pdf
 	@ls build/preview/*.png
 
 clean:

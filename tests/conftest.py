@@ -31,6 +31,19 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+def _working_edition(folder: Path) -> int:
+    import re
+
+    found = re.search(r"^edition: *(\d+)", (folder / "brief.yaml").read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, f"{folder}/brief.yaml has no edition"
+    return int(found.group(1))
+
+
+CENTRAL_ASIA_WORKING = _working_edition(CENTRAL_ASIA)
+"""The bundled brief's working edition (brief.yaml's `edition:`): a build of its working sources
+writes `e<N>/`, and its next release is edition N."""
+
+
 @pytest.fixture
 def briefs_copy(tmp_path: Path) -> Path:
     """A writable copy of the fixture briefs folder (andes-water and its countries)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -22,10 +23,12 @@ runner = CliRunner()
 
 def test_release_writes_the_frozen_edition_and_bumps_the_working_one_keeping_comments(andes: Path) -> None:
     before = (andes / "brief.yaml").read_text()
-    path = release(andes)
+    path = release(andes, today=lambda: dt.date(2024, 5, 6))
     assert path == andes / "editions" / "1.json"
     frozen = read_edition(andes, 1)
-    assert (frozen["brief"], frozen["edition"], frozen["released"]) == ("andes-water", 1, "2024-03-01")
+    assert (frozen["brief"], frozen["edition"], frozen["released"]) == ("andes-water", 1, "2024-05-06")
+    assert frozen["content"]["released"] == "2024-05-06"  # inside the hashed content, too
+    assert frozen["content"]["brief"]["date"] == "2024-03-01"  # the analysis keeps its own date
     assert [r["id"] for r in frozen["content"]["recommendations"]] == [
         "old-idea",
         "prepare-drought-finance",
@@ -73,7 +76,7 @@ def test_an_edited_frozen_edition_is_refused(andes: Path) -> None:
 
 def test_a_frozen_edition_tailors_exactly_like_the_sources_it_froze(andes: Path) -> None:
     working = load_sources(andes)
-    release(andes)
+    release(andes, date=working.brief.date)  # released the day of its analysis: nothing else differs
     frozen = load_edition(andes, 1)
     for code in ("PE", "BO", "CL"):
         assert tailor(frozen, code).canonical_json() == tailor(working, code).canonical_json()
@@ -236,7 +239,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     import re
     import subprocess
 
-    release(andes)
+    release(andes, date=dt.date(2024, 3, 1))  # the day of the analysis: the page's date is no change
     replace_in(
         andes / "recommendations/protect-glacier-basins.yaml",
         "Glacier area fell by a third since the 1980s.",

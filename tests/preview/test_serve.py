@@ -91,7 +91,10 @@ def test_the_scenario_switcher_recomputes_the_matrix(andes: Path, andes_client: 
 
 def test_the_languages_show_the_briefs_language(andes_client: TestClient) -> None:
     html = andes_client.get("/").text
-    assert re.search(r'data-language="en">English <span class="code">en</span>.*source', html)
+    assert re.search(
+        r'data-language="en"><a href="/" aria-current="page">English</a> <span class="code">en</span>.*source',
+        html,
+    )
 
 
 def test_a_country_preview_is_the_briefs_own_html_with_the_changes_since_the_last_release(
@@ -107,7 +110,7 @@ def test_a_country_preview_is_the_briefs_own_html_with_the_changes_since_the_las
     assert response.status_code == 200
     article = own[own.index("<article") : own.index("</article>")]
     assert article in response.text  # the very HTML the PDF is laid out from
-    assert "Changes since edition 1" in response.text
+    assert "since edition 2" in response.text  # the working edition 3 against the last release
     assert 'href="/country/KG/pdf"' in response.text and 'href="/country/KG/docx"' in response.text
     # the brief's inline stylesheet is allowed by its hash, and nothing else inline is
     csp = response.headers["content-security-policy"]
@@ -460,42 +463,31 @@ def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Pa
         assert "Water Security in the Andes" in page
 
 
-def test_translation_completeness_counts_both_catalogs_and_not_fuzzy_entries(tmp_path: Path) -> None:
-    """A language's progress counts the brief's catalog and the shared country profiles' alike."""
-    from types import SimpleNamespace
-
+def test_the_overview_counts_every_text_of_both_catalogs_a_translation_uses(central_asia_copy: Path) -> None:
+    from briefgen.preview import pipeline
     from briefgen.preview.languages import languages
-    from briefgen.sources.catalogs import Entry, LanguageCatalogs, TranslationCatalog
+    from briefgen.translation.apply import statuses
 
-    def catalog(name: str, *entries: Entry) -> TranslationCatalog:
-        return TranslationCatalog(tmp_path / name, {e.context: e for e in entries}, exists=True)
-
-    brief = catalog(
-        "ru.po",
-        Entry("brief.yaml:summary", "Summary", "Резюме"),
-        Entry("brief.yaml:title", "Evidence", "Доказательства", fuzzy=True),
-        Entry("brief.yaml:sections.0.heading", "Why", ""),
-        Entry("brief.yaml:sections.0.body", "Action", "Действие"),
-    )
-    countries = catalog(
-        "countries-ru.po",
-        Entry("PE.yaml:name", "Peru", "Перу"),
-        Entry("PE.yaml:official_name", "Republic of Peru", ""),
-    )
-    loaded = SimpleNamespace(
-        root=tmp_path,
-        brief=SimpleNamespace(language="en", languages=["en", "ru", "kk"]),
-        translations={"ru": LanguageCatalogs("ru", brief, countries)},
-    )
-    en, ru, kk = languages(loaded)  # type: ignore[arg-type]
+    en, ru = languages(pipeline.load(central_asia_copy))
     assert (en.code, en.name, en.source) == ("en", "English", True)
-    assert (ru.name, ru.translated, ru.total, ru.percent) == ("Russian", 3, 6, 50)
-    assert (kk.name, kk.catalog) == ("Kazakh", False)
+    found = statuses(pipeline.load(central_asia_copy), "ru")
+    shared = [s for s in found if s.text.catalog == "countries"]
+    assert len(shared) > 50 and (ru.translated, ru.total, ru.percent) == (len(found), len(found), 100)
+
+    # one name left untranslated in the shared profiles' catalog, one brief entry gone fuzzy
+    replace_in(central_asia_copy.parent / "countries/translations/ru.po", 'msgstr "Казахстан"', 'msgstr ""')
+    po = central_asia_copy / "translations/ru.po"
+    replace_in(po, 'msgctxt "brief.yaml:series"', '#, fuzzy\nmsgctxt "brief.yaml:series"')
+    _, ru = languages(pipeline.load(central_asia_copy))
+    assert (ru.translated, ru.fuzzy, ru.total) == (len(found) - 2, 1, len(found))
+    with client_for(central_asia_copy) as client:
+        page = client.get("/").text
+    assert f"({len(found) - 2} of {len(found)}, 1 fuzzy)" in page
 
 
 @pytest.mark.unit
 def test_the_overview_shows_each_cells_status_beside_applicability_and_its_history(andes: Path) -> None:
-    from test_tracking import LIMITED, SOME, track_file
+    from followup import LIMITED, SOME, track_file
 
     replace_in(andes / "brief.yaml", "date: 2024-03-01", "date: 2024-09-01")
     track_file(andes, "PE", LIMITED + SOME)

@@ -267,7 +267,7 @@ def test_the_bundled_brief_reads_in_the_browser_with_the_pdfs_fonts_and_colours(
 
 @pytest.mark.slow
 def test_clicking_a_cells_status_shows_its_assessment_history(briefs_copy: Path, tab: Tab) -> None:
-    from test_tracking import LIMITED, SOME, track_file
+    from followup import LIMITED, SOME, track_file
 
     andes = briefs_copy / "andes-water"
     replace_in(andes / "brief.yaml", "date: 2024-03-01", "date: 2024-09-01")
@@ -288,3 +288,62 @@ def test_clicking_a_cells_status_shows_its_assessment_history(briefs_copy: Path,
         tab.shoot("serve-overview-history")
         tab.assert_no_policy_violations()
     assert server.returncode in (0, 130) and "Traceback" not in server.stderr, server.stderr
+
+
+def test_the_russian_preview_of_a_country_speaks_russian_in_the_themes_letterhead_and_updates_live(
+    central_asia_copy: Path, tab: Tab
+) -> None:
+    from briefgen.preview import pipeline
+    from briefgen.translation.apply import statuses
+
+    theme = central_asia_copy.parent / "theme"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text(
+        "organisation:\n"
+        "  en: [Caspian Energy Institute, '5 Abai Avenue, Almaty']\n"
+        "  ru: [Каспийский энергетический институт, 'пр. Абая, 5, Алматы']\n"
+        'accent: "#9b1c31"\n',
+        encoding="utf-8",
+    )
+    texts = statuses(pipeline.load(central_asia_copy), "ru")
+    assert {s.text.catalog for s in texts} == {"brief", "countries"}
+    with served("briefs/china-central-asia", central_asia_copy.parents[1]) as server:
+        tab.open(server.url)
+        page = tab.page
+        # the overview counts every text the Russian briefs print, the profiles' catalog's too
+        russian = page.locator('li[data-language="ru"]')
+        assert f"100% translated ({len(texts)} of {len(texts)})" in russian.inner_text()
+        page.click('.preview-languages a[hreflang="ru"]')
+        page.wait_for_url("**/?lang=ru")
+        page.wait_for_selector('.preview-live[data-state="open"]', timeout=UPDATE_MS)
+        assert "Курс Китая на усиление влияния" in page.inner_text("h1")
+        page.click('a.country-link:text("Казахстан")')
+        page.wait_for_url("**/country/KZ?lang=ru")
+        page.wait_for_selector('.preview-live[data-state="open"]', timeout=UPDATE_MS)
+        page.evaluate("window.__sameDocument = true")
+        assert page.get_attribute("html", "lang") == "ru"
+        assert page.inner_text("h1.title") == "Курс Китая на усиление влияния в Центральной Азии"
+        assert page.inner_text(".prepared-for") == "Подготовлено для Правительства Республики Казахстан"
+        assert "Основные выводы" in page.inner_text(".summary")
+        assert page.inner_text(".letterhead .organisation").splitlines() == [
+            "Каспийский энергетический институт",
+            "пр. Абая, 5, Алматы",
+        ]
+        accent = page.evaluate("getComputedStyle(document.querySelector('.prepared-for')).color")
+        assert accent == "rgb(155, 28, 49)"  # the theme's colour
+        assert page.get_attribute('.preview-languages a[hreflang="ru"]', "aria-current") == "page"
+        assert "lang=ru" in (page.get_attribute(".preview-downloads a:text('PDF')", "href") or "")
+        tab.shoot("serve-country-KZ-ru")
+        # a translator's save reaches the open Russian page, without a reload
+        po = central_asia_copy / "translations" / "ru.po"
+        replace_in(po, '"После COVID-19 темпы китайского', '"После COVID-19 масштабы китайского')
+        page.wait_for_selector('.summary p:has-text("масштабы китайского")', timeout=UPDATE_MS)
+        assert tab.still_same_document()
+        page.click('.preview-languages a[hreflang="en"]')
+        page.wait_for_url("**/country/KZ")
+        assert page.inner_text("h1.title") == "China’s Pursuit of Power in Central Asia"
+        assert "Executive summary" in page.inner_text(".summary")
+        assert "Caspian Energy Institute" in page.inner_text(".letterhead .organisation")
+        assert page.evaluate("fetch('/country/KZ?lang=de').then(r => r.status)") == 404
+    assert server.returncode in (0, 130) and "Traceback" not in server.stderr
+    tab.assert_no_policy_violations()

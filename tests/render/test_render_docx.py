@@ -164,7 +164,7 @@ def test_title_block_names_the_government_the_organisation_the_date_and_the_edit
             "Three administrations, one region, and what it means for Central Asian governments after COVID-19",
         ),
         ("Prepared For", "Prepared for the Government of the Republic of Kazakhstan"),
-        ("Metadata", "Central Asia Policy Programme · 15 November 2020 · Edition 1"),
+        ("Metadata", "Central Asia Policy Programme · Edition 1 · 15 November 2020"),
     ]
     assert "Scenario" not in all_text(kazakhstan_docx)
 

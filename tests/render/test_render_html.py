@@ -106,7 +106,7 @@ def test_title_block_says_who_it_is_for_and_which_edition(kyrgyz_html: str) -> N
     )
     assert (
         "Prepared for the Government of the Kyrgyz Republic "
-        "Central Asia Policy Programme · 15 November 2020 · Edition 1"
+        "Central Asia Policy Programme · Edition 1 · 15 November 2020"
     ) in text
     assert "Scenario:" not in text  # the default scenario is not announced
 
@@ -114,7 +114,7 @@ def test_title_block_says_who_it_is_for_and_which_edition(kyrgyz_html: str) -> N
 def test_a_scenario_other_than_the_default_is_named_in_the_metadata_row(renderer: HtmlRenderer) -> None:
     brief = tailor(central_asia_edition_1(), "KZ", scenario="china-stalls")
     text = body_text(renderer.render(brief).decode())
-    assert f"Edition 1 · Scenario: {brief.scenario_label}" in text
+    assert f"Edition 1 · 15 November 2020 · Scenario: {brief.scenario_label}" in text
 
 
 def test_content_comes_in_the_docx_order(kyrgyz: TailoredBrief, kyrgyz_html: str) -> None:

@@ -386,3 +386,84 @@ def test_a_themed_briefs_figure_is_drawn_in_the_themes_accent_and_label_font(tmp
     png = tmp_path / "figure.png"
     png.write_bytes(charts.png(themed))
     assert _accent_pixels(png) > 1000  # the recipient's line, in the theme's colour
+
+
+# --- a theme speaks every language the brief does ------------------------------------------
+
+LETTERHEAD = """\
+organisation:
+  en: [Caspian Energy Institute, "5 Abai Avenue, Almaty"]
+  ru: [Каспийский энергетический институт, "пр. Абая, 5, Алматы"]
+signature:
+  en: [Central Asia Programme, Caspian Energy Institute]
+  ru: [Программа по Центральной Азии, Каспийский энергетический институт]
+author: {en: Caspian Energy Institute, ru: Каспийский энергетический институт}
+accent: "#9b1c31"
+"""
+
+
+@pytest.fixture
+def bilingual_theme(central_asia_copy: Path) -> Path:
+    """The bundled brief (English and Russian) with a theme whose letterhead is in both."""
+    theme = central_asia_copy.parent / "theme"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text(LETTERHEAD, encoding="utf-8")
+    return central_asia_copy
+
+
+@pytest.mark.slow
+def test_a_russian_letterhead_prints_on_the_russian_brief_and_the_english_on_the_english(
+    bilingual_theme: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    report = build([bilingual_theme], countries=["KZ"], formats=["pdf", "docx"], out=out, jobs=1)
+    assert not report.failed and not report.incomplete
+    english, russian = (
+        ("Caspian Energy Institute", "5 Abai Avenue, Almaty"),
+        (
+            "Каспийский энергетический институт",
+            "пр. Абая, 5, Алматы",
+        ),
+    )
+    for language, own, other in (("en", english, russian), ("ru", russian, english)):
+        stem = next(
+            (out / "china-central-asia").glob(f"e*/{language}/china-central-asia-KZ-e*.pdf")
+        ).with_suffix("")
+        first = subprocess.run(
+            ["pdftotext", "-l", "1", f"{stem}.pdf", "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert all(line in first for line in own) and not any(line in first for line in other), language
+        with pikepdf.open(f"{stem}.pdf") as document:
+            assert str(document.docinfo["/Author"]) == own[0]
+        with zipfile.ZipFile(f"{stem}.docx") as archive:
+            xml = "".join(
+                archive.read(name).decode("utf-8")
+                for name in archive.namelist()
+                if name.startswith("word/header") or name == "docProps/core.xml"
+            )
+        assert all(line in xml for line in own) and not any(line in xml for line in other), language
+        assert f"<dc:creator>{own[0]}</dc:creator>" in xml
+
+
+@pytest.mark.unit
+def test_a_theme_without_wording_for_a_published_language_falls_back_with_a_warning_naming_the_field(
+    bilingual_theme: Path,
+) -> None:
+    theme_yaml = bilingual_theme.parent / "theme" / "theme.yaml"
+    theme_yaml.write_text(
+        'organisation: [Caspian Energy Institute, "5 Abai Avenue, Almaty"]\n'
+        "signature: {ru: [Каспийский энергетический институт]}\n",
+        encoding="utf-8",
+    )
+    loaded = load_sources(bilingual_theme)
+    warnings = {(p.file.name, p.line, p.field): p.message for p in loaded.warnings if p.file == theme_yaml}
+    assert warnings[("theme.yaml", 1, "organisation")].startswith(
+        "organisation has no 'ru' wording: the brief in 'ru' prints the 'en' wording"
+    )
+    assert warnings[("theme.yaml", 2, "signature")].startswith(
+        "signature has no 'en' wording: the brief in 'en' prints none"
+    )
+    russian = loaded.theme.in_language("ru")
+    assert russian.organisation == ("Caspian Energy Institute", "5 Abai Avenue, Almaty")
+    assert russian.signature == ("Каспийский энергетический институт",)
+    assert loaded.theme.in_language("en").signature == ()

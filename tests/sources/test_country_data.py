@@ -24,7 +24,7 @@ from briefgen.models import SeriesTest
 from briefgen.sources.loading import load_sources
 from briefgen.tailoring import tailor
 from briefgen.tailoring.conditions import evaluate
-from conftest import ANDES, FIXTURES, REPO, build, replace_in
+from conftest import ANDES, CENTRAL_ASIA_WORKING, FIXTURES, REPO, build, replace_in
 
 runner = CliRunner()
 WATER = FIXTURES / "shared-profiles" / "water-energy-central-asia"
@@ -470,7 +470,11 @@ def kyrgyz_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]
 
 
 def test_the_pdf_structure_tree_holds_the_figure_with_its_alt_text(kyrgyz_outputs: dict[str, bytes]) -> None:
-    pdf = pikepdf.open(io.BytesIO(kyrgyz_outputs["e2/en/china-central-asia-KG-e2.pdf"]))
+    pdf = pikepdf.open(
+        io.BytesIO(
+            kyrgyz_outputs[f"e{CENTRAL_ASIA_WORKING}/en/china-central-asia-KG-e{CENTRAL_ASIA_WORKING}.pdf"]
+        )
+    )
     figures: list[str] = []
 
     def walk(node: object) -> None:
@@ -497,7 +501,9 @@ def test_a_working_brief_with_a_figure_passes_pdf_ua_and_word_accessibility_chec
 
 
 def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: dict[str, bytes]) -> None:
-    html = kyrgyz_outputs["e2/en/china-central-asia-KG-e2.html"].decode("utf-8")
+    html = kyrgyz_outputs[
+        f"e{CENTRAL_ASIA_WORKING}/en/china-central-asia-KG-e{CENTRAL_ASIA_WORKING}.html"
+    ].decode("utf-8")
     figure = re.search(r'<figure class="chart".*?</figure>', html, flags=re.DOTALL)
     assert figure is not None
     block = figure.group(0)
@@ -516,7 +522,11 @@ def test_the_docx_picture_is_a_300_dpi_png_16_cm_wide_with_its_description(
 ) -> None:
     from PIL import Image
 
-    package = zipfile.ZipFile(io.BytesIO(kyrgyz_outputs["e2/en/china-central-asia-KG-e2.docx"]))
+    package = zipfile.ZipFile(
+        io.BytesIO(
+            kyrgyz_outputs[f"e{CENTRAL_ASIA_WORKING}/en/china-central-asia-KG-e{CENTRAL_ASIA_WORKING}.docx"]
+        )
+    )
     xml = package.read("word/document.xml").decode("utf-8")
     doc_pr = re.search(r"<wp:docPr [^>]*>", xml)
     assert doc_pr is not None

@@ -22,11 +22,13 @@ from briefgen.cli import app
 from briefgen.document.words import ENGLISH, LANGUAGES, PLACEHOLDER, PLURALS, Name, say, say_count, words
 from briefgen.sources.loading import load_sources
 from briefgen.translation.update import po_bytes
-from conftest import CENTRAL_ASIA, REPO, libreoffice, replace_in
+from conftest import CENTRAL_ASIA, CENTRAL_ASIA_WORKING, REPO, libreoffice, replace_in
 from smtp_server import SmtpServer
 
 runner = CliRunner()
 COUNTRIES = ["KG", "KZ", "TJ", "TM", "UZ"]
+W = CENTRAL_ASIA_WORKING  # the working edition: where a build of the working sources goes
+E = f"e{W}"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # the English fixed words that must never reach a Russian page (the labels and phrases)
 ENGLISH_FIXED = [
@@ -70,7 +72,7 @@ def russian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("ru")
     result = build(str(CENTRAL_ASIA), "--language", "ru", "--format", "pdf,docx", "--out", str(out))
     assert result.exit_code == 0, result.output
-    return out / "china-central-asia" / "e2" / "ru"
+    return out / "china-central-asia" / E / "ru"
 
 
 # ---------- the fixed words ----------
@@ -237,7 +239,7 @@ def test_a_recipient_whose_language_the_brief_lacks_fails_validation(central_asi
 
 def test_russian_pdf_of_every_country_is_russian_throughout(russian: Path) -> None:
     for code in COUNTRIES:
-        pdf = russian / f"china-central-asia-{code}-e2.pdf"
+        pdf = russian / f"china-central-asia-{code}-{E}.pdf"
         text = pdf_text(pdf)
         body = text.split("Список литературы")[0]  # the works cited keep their own titles
         pages = [page for page in body.split("\f") if page.strip()]
@@ -265,15 +267,15 @@ def test_prepared_for_uses_the_translated_genitive_of_the_official_name(russian:
         "TM": "Кабинета Министров Туркменистана",
     }
     for code, phrase in expected.items():
-        first = " ".join(pdf_text(russian / f"china-central-asia-{code}-e2.pdf", 1, 1).split())
+        first = " ".join(pdf_text(russian / f"china-central-asia-{code}-{E}.pdf", 1, 1).split())
         assert phrase in first, code
-        assert "15 ноября 2021 г." in first and "Издание 2" in first
+        assert "15 ноября 2021 г." in first and f"Издание {W}" in first
 
 
 def test_russian_sentences_read_as_russian_with_russian_quotes_and_names(
     russian: Path, tmp_path: Path
 ) -> None:
-    text = " ".join(pdf_text(russian / "china-central-asia-KG-e2.pdf").split())
+    text = " ".join(pdf_text(russian / f"china-central-asia-KG-{E}.pdf").split())
     # the country lead: whole Russian sentences, the facts' own Russian after the country's name
     assert "Поскольку Кыргызстан находится на маршруте планируемой железной дороги" in text
     assert "правительству страны следует отслеживать внутренние факторы развития Китая" in text
@@ -291,7 +293,7 @@ def test_russian_sentences_read_as_russian_with_russian_quotes_and_names(
         ).exit_code
         == 0
     )
-    html = next(out.rglob("*-KG-e2-china-stalls.html")).read_text(encoding="utf-8")
+    html = next(out.rglob(f"*-KG-{E}-china-stalls.html")).read_text(encoding="utf-8")
     assert (
         "Применяется, поскольку Кыргызстан имеет перед Китаем задолженность в\u00a0размере 43%\u00a0своего"
         " внешнего государственного долга (2019)"
@@ -324,7 +326,9 @@ def test_the_new_printed_texts_are_extracted_and_untranslated_until_done(
         "KG.yaml:institutions.economy-ministry[0].name",  # its name in 2020, the brief's date
     ):
         assert context in check.output, context
-    strict = build(str(central_asia_copy), "-l", "ru", "-c", "KG", "-f", "html", "-o", str(tmp_path / "o"))
+    strict = build(
+        str(central_asia_copy), "-l", "ru", "-c", "KG", "-f", "html", "-o", str(tmp_path / "o"), "--verbose"
+    )
     assert strict.exit_code == 1 and "KG.yaml:facts.borders_xinjiang.sentence" in strict.output
     result = runner.invoke(app, ["translate", str(central_asia_copy)])
     assert result.exit_code == 0, result.output
@@ -337,7 +341,7 @@ def test_the_new_printed_texts_are_extracted_and_untranslated_until_done(
 
 
 def test_russian_numbers_and_units_come_from_babel_and_the_catalog(russian: Path) -> None:
-    text = " ".join(pdf_text(russian / "china-central-asia-KZ-e2.pdf").split())
+    text = " ".join(pdf_text(russian / f"china-central-asia-KZ-{E}.pdf").split())
     assert "13 млрд долл. США" in text
     assert "0,3%" in text or "0,3 %" in text
     assert "(Xing, 1996, с. 17)" in text
@@ -363,7 +367,7 @@ def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
     russian: Path, tmp_path: Path
 ) -> None:
     for code in COUNTRIES:
-        with zipfile.ZipFile(russian / f"china-central-asia-{code}-e2.docx") as docx:
+        with zipfile.ZipFile(russian / f"china-central-asia-{code}-{E}.docx") as docx:
             styles = docx.read("word/styles.xml").decode("utf-8")
             document = docx.read("word/document.xml").decode("utf-8")
             core = docx.read("docProps/core.xml").decode("utf-8")
@@ -372,8 +376,8 @@ def test_russian_docx_of_every_country_says_russian_and_libreoffice_agrees(
         assert "Подготовлено для " in core  # the properties are translated too
         assert 'w:eastAsia="zh-CN"' in document  # the Chinese run keeps its language
         assert "Executive summary" not in document and "Основные выводы" in document
-    libreoffice("odt", tmp_path, russian / "china-central-asia-KZ-e2.docx", profile=tmp_path / "lo")
-    with zipfile.ZipFile(tmp_path / "china-central-asia-KZ-e2.odt") as odt:
+    libreoffice("odt", tmp_path, russian / f"china-central-asia-KZ-{E}.docx", profile=tmp_path / "lo")
+    with zipfile.ZipFile(tmp_path / f"china-central-asia-KZ-{E}.odt") as odt:
         styles = odt.read("styles.xml").decode("utf-8")
     assert 'fo:language="ru"' in styles
 
@@ -382,23 +386,23 @@ def test_the_russian_docx_band_and_footer_keep_the_marking_whole(russian: Path, 
     """Russian words are long: in Word's layout (here LibreOffice's) page one's band keeps the
     marking whole with the draft's words under it, and the title and country, longer than half
     a page's foot, wrap in their own box and never run into the marking, on any page."""
-    libreoffice("pdf", tmp_path, russian / "china-central-asia-KZ-e2.docx", profile=tmp_path / "profile")
+    libreoffice("pdf", tmp_path, russian / f"china-central-asia-KZ-{E}.docx", profile=tmp_path / "profile")
     first = subprocess.run(
-        ["pdftotext", "-layout", "-l", "1", str(tmp_path / "china-central-asia-KZ-e2.pdf"), "-"],
+        ["pdftotext", "-layout", "-l", "1", str(tmp_path / f"china-central-asia-KZ-{E}.pdf"), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
     # page one's band: the marking whole on its line, the draft's words on the next
-    marking = next(n for n, line in enumerate(first) if "ДЛЯ СЛУЖЕБНОГО" in line)
-    assert first[marking].rstrip().endswith("ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ"), first[:4]
+    marking = next(n for n, line in enumerate(first) if "ПУБЛИКАЦИИ" in line)
+    assert first[marking].rstrip().endswith("НЕ ДЛЯ ПУБЛИКАЦИИ"), first[:4]
     assert first[marking + 1].strip() == "ЧЕРНОВИК — НЕ ДЛЯ РАСПРОСТРАНЕНИЯ", first[:4]
-    pages = pdf_text(tmp_path / "china-central-asia-KZ-e2.pdf").split("\f")
+    pages = pdf_text(tmp_path / f"china-central-asia-KZ-{E}.pdf").split("\f")
     feet = [page for page in pages if "Стр." in page]
     assert len(feet) >= 8
     for page in feet:
         words = page.split()
-        assert "ПОЛЬЗОВАНИЯ" in words and "Казахстан" in words
+        assert "ПУБЛИКАЦИИ" in words and "Казахстан" in words
         # the marking and the page number each start a word of their own: nothing runs into them
         assert all(word.startswith("ДЛЯ") for word in words if "ДЛЯ" in word), page[-300:]
         assert all(word.startswith("Стр.") for word in words if "Стр." in word), page[-300:]
@@ -413,11 +417,27 @@ def test_the_glyph_preflight_covers_the_russian_strings() -> None:
     assert check_fonts(russian) == []
 
 
+STATE_MARKINGS = {
+    "kk": "ЖАРИЯЛАУҒА ЕМЕС",
+    "ky": "ЖАРЫЯЛОО ҮЧҮН ЭМЕС",
+    "tg": "БАРОИ НАШР НЕСТ",
+    "tk": "NEŞIR ÜÇIN DÄL",
+    "uz": "NASHR UCHUN EMAS",
+}
+"""'Not for publication', as an analyst of the region might word it in each state language."""
+
+
 @pytest.mark.parametrize("language", ["kk", "ky", "tg", "tk", "uz"])
 def test_each_state_language_prints_its_fixed_words_on_page_one(
     language: str, central_asia_copy: Path, tmp_path: Path
 ) -> None:
     replace_in(central_asia_copy / "brief.yaml", "languages: [en, ru]", f"languages: [en, ru, {language}]")
+    # a marking is worded by the analyst for each language, never translated by a catalog
+    replace_in(
+        central_asia_copy / "brief.yaml",
+        "ru: НЕ ДЛЯ ПУБЛИКАЦИИ}",
+        f"ru: НЕ ДЛЯ ПУБЛИКАЦИИ, {language}: {STATE_MARKINGS[language]}}}",
+    )
     out = tmp_path / "out"
     strict = build(str(central_asia_copy), "-l", language, "-c", "KZ", "-f", "pdf", "-o", str(out))
     assert strict.exit_code == 1  # nothing of the brief is translated yet
@@ -434,11 +454,11 @@ def test_each_state_language_prints_its_fixed_words_on_page_one(
         "--allow-untranslated",
     )
     assert result.exit_code == 0, result.output
-    pdf = out / "china-central-asia" / "e2" / language / "china-central-asia-KZ-e2.pdf"
+    pdf = out / "china-central-asia" / E / language / f"china-central-asia-KZ-{E}.pdf"
     first = " ".join(pdf_text(pdf, 1, 1).split())
     for key in ("summary", "draft_translation"):
         assert say(language, key) in first, (language, key)
-    assert say(language, "edition", edition=2) in first
+    assert say(language, "edition", edition=W) in first
     assert say(language, "yes") in " ".join(pdf_text(pdf).split())
     layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     every = [" ".join(page.split()) for page in layout.split("\f") if page.strip()]
@@ -476,7 +496,7 @@ def test_changing_one_english_step_makes_exactly_that_entry_fuzzy_until_translat
 
     result = runner.invoke(app, ["translate", str(brief)])
     assert result.exit_code == 0, result.output
-    assert "ru.po: 168 translated, 1 fuzzy, 0 untranslated" in result.output
+    assert "ru.po: 167 translated, 1 fuzzy, 0 untranslated" in result.output
     assert "countries/translations/ru.po: 211 translated, 0 fuzzy, 0 untranslated" in result.output
     message, catalog = _po_entry(po, context)
     assert [m.context for m in catalog if m.fuzzy] == [context]
@@ -492,12 +512,16 @@ def test_changing_one_english_step_makes_exactly_that_entry_fuzzy_until_translat
     assert check.output.count("ru.po:") == 1
 
     out = tmp_path / "out"
-    strict = build(str(brief), "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(out))
-    assert strict.exit_code == 1 and context in strict.output
-    assert not (out / "china-central-asia" / "e2" / "ru").exists()
+    strict = build(str(brief), "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(out), "--verbose")
+    assert strict.exit_code == 1 and f"ru.po:{line}:1: {context}:" in strict.output
+    assert (
+        "ru: 1 entry fuzzy in " in strict.output
+        and "not built: china-central-asia for KZ in ru" in strict.output
+    )
+    assert not (out / "china-central-asia" / E / "ru").exists()
     refused = runner.invoke(app, ["release", str(brief)])
     assert refused.exit_code == 1 and context in refused.output
-    assert not (brief / "editions" / "2.json").exists()
+    assert not (brief / "editions" / f"{W}.json").exists()
 
     # the translator updates the entry (a PO editor clears the fuzzy flag and the old msgid)
     message.string = "Согласовывать позиции правительств стран Центральной Азии перед любыми переговорами с Китаем — двусторонними или в ШОС."
@@ -512,23 +536,25 @@ def test_changing_one_english_step_makes_exactly_that_entry_fuzzy_until_translat
     working = tmp_path / "working"
     assert (
         build(
-            str(brief), "--edition", "2", "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(working)
+            str(brief), "--edition", str(W), "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(working)
         ).exit_code
         == 0
     )
-    frozen = (brief / "editions" / "2.json").read_text(encoding="utf-8")
+    frozen = (brief / "editions" / f"{W}.json").read_text(encoding="utf-8")
     assert "перед любыми переговорами с Китаем" in frozen
 
     # the edition gives the bytes it gave on release day, whatever happens to the catalogs since
     po.write_text(po.read_text(encoding="utf-8").replace("перед любыми", "до любых"), encoding="utf-8")
     again = tmp_path / "again"
     assert (
-        build(str(brief), "--edition", "2", "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(again)).exit_code
+        build(
+            str(brief), "--edition", str(W), "-l", "ru", "-c", "KZ", "-f", "html", "-o", str(again)
+        ).exit_code
         == 0
     )
-    name = "china-central-asia-KZ-e2.html"
-    before = (working / "china-central-asia" / "e2" / "ru" / name).read_bytes()
-    assert (again / "china-central-asia" / "e2" / "ru" / name).read_bytes() == before
+    name = f"china-central-asia-KZ-{E}.html"
+    before = (working / "china-central-asia" / E / "ru" / name).read_bytes()
+    assert (again / "china-central-asia" / E / "ru" / name).read_bytes() == before
     assert "перед любыми переговорами" in before.decode("utf-8")
 
 
@@ -574,7 +600,7 @@ def test_translate_keeps_translations_and_rewrites_nothing_when_nothing_changed(
     before = po.read_bytes()
     result = runner.invoke(app, ["translate", str(central_asia_copy)])
     assert result.exit_code == 0
-    assert "ru.po: 169 translated, 0 fuzzy, 0 untranslated" in result.output
+    assert "ru.po: 168 translated, 0 fuzzy, 0 untranslated" in result.output
     assert po.read_bytes() == before
 
 
@@ -588,8 +614,8 @@ def test_build_defaults_to_every_declared_language_and_refuses_an_undeclared_one
         Path(p).relative_to(out).as_posix() for p in __import__("json").loads(result.output)["written"]
     )
     assert written == [
-        "china-central-asia/e2/en/china-central-asia-TM-e2.html",
-        "china-central-asia/e2/ru/china-central-asia-TM-e2.html",
+        f"china-central-asia/{E}/en/china-central-asia-TM-{E}.html",
+        f"china-central-asia/{E}/ru/china-central-asia-TM-{E}.html",
     ]
     refused = runner.invoke(app, ["build", str(CENTRAL_ASIA), "-l", "de", "-o", str(out)])
     assert refused.exit_code == 2 and "not published in de" in refused.output
@@ -600,7 +626,16 @@ def test_build_defaults_to_every_declared_language_and_refuses_an_undeclared_one
 
 RECIPIENTS = """\
 - {id: kz-en, name: Ms Aliya Serikova, title: Deputy Minister, institution: Ministry of Foreign Affairs, country: KZ, language: en, email: en@example.org}
-- {id: kz-ru, name: Алия Серикова, title: Заместитель министра, institution: Министерство иностранных дел, country: KZ, language: ru, email: ru@example.org, formats: [pdf, docx]}
+- id: kz-ru
+  name: {en: Ms Aliya Serikova, ru: Алия Серикова}
+  title: {en: Deputy Minister, ru: Заместитель министра}
+  institution: {en: Ministry of Foreign Affairs, ru: Министерство иностранных дел}
+  courtesy_title: {ru: госпожа Серикова}
+  gender: feminine
+  country: KZ
+  language: ru
+  email: ru@example.org
+  formats: [pdf, docx]
 """
 
 
@@ -608,11 +643,9 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     central_asia_copy: Path, tmp_path: Path
 ) -> None:
     from briefgen.distribution import DistributionRequest, distribute
-    from briefgen.editions.release import release
 
     (central_asia_copy / "recipients.yaml").write_text(RECIPIENTS, encoding="utf-8")
-    release(central_asia_copy)
-    with SmtpServer() as server:
+    with SmtpServer() as server:  # the newest release, edition 2, is published in English and Russian
         report = distribute(
             DistributionRequest(
                 central_asia_copy,
@@ -626,7 +659,7 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     got = {m["X-Briefgen-Recipient"]: m for m in server.messages}
     russian = got["kz-ru"]
     body = russian.get_body(("plain",)).get_content()
-    assert "Уважаемый(-ая) Алия Серикова!" in body
+    assert "Уважаемая госпожа Серикова!" in body and "(-" not in body
     assert "подготовленной для Правительства Республики Казахстан" in body
     assert "Dear" not in body and "Please find" not in body
     assert "издание 2" in russian["Subject"] and "экз. № 002" in russian["Subject"]
@@ -640,6 +673,7 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     assert_accessible_docx(docx.get_content())
     first = " ".join(pdf_text(stamped, 1, 1).split())
     assert "Курс Китая на усиление влияния" in first and "Экз. № 002" in first
+    assert "Адресат: Заместитель министра, Министерство иностранных дел" in first
     english = got["kz-en"].get_body(("plain",)).get_content()
     assert "Dear Ms Aliya Serikova," in english and "the Republic of Kazakhstan" in english
     assert isinstance(russian, email.message.Message)

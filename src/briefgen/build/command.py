@@ -34,7 +34,8 @@ def nothing_to_do(request: BuildRequest) -> bool:
 
 
 def run_command(request: BuildRequest) -> int:
-    """Build as `request` asks, print the report, and return the exit status (1 if a document failed)."""
+    """Build as `request` asks, print the report, and return the exit status (1 if a document failed
+    or a translation left documents unbuilt)."""
     from briefgen.build.flow import build
     from briefgen.build.report import print_report
     from briefgen.errors import UsageError, check_output_folder, writing_to
@@ -73,4 +74,4 @@ def run_command(request: BuildRequest) -> int:
         if display is not None:
             display.stop()
     print_report(report, request)
-    return 1 if report.failed else 0
+    return 0 if report.ok else 1

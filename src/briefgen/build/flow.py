@@ -93,7 +93,7 @@ def _build(
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)  # the glyph preflight's among them
-    all_jobs = plan(loaded_briefs, request)
+    all_jobs = plan(loaded_briefs, request, report.incomplete)
     for loaded in loaded_briefs:  # the translations' glyph preflight ran while planning
         report.warnings.extend(w for w in loaded.warnings if w not in report.warnings)
     previous = recorded(all_jobs)
@@ -123,7 +123,7 @@ def _build(
     options = request.shaping()
     for folder, loaded in zip(request.briefs, loaded_briefs, strict=True):
         mine = [o for o in report.outcomes if o.job is not None and o.job.brief.brief_id == loaded.id]
-        if any(o.status == "failed" for o in mine):
+        if any(o.status == "failed" for o in mine) or any(i.brief == loaded.id for i in report.incomplete):
             freshness.forget(out, folder)
         else:
             freshness.record(out, folder, options, [(o.path, o.sha256, o.size) for o in mine], inputs[folder])

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the models and tailoring load only when something must be b
     from briefgen.build.request import BuildRequest
     from briefgen.document.model import Figure, TailoredBrief
     from briefgen.sources.aggregate import LoadedBrief
+    from briefgen.translation.build import Incomplete
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,16 @@ def output_path(out: Path, brief: TailoredBrief, fmt: str) -> tuple[Path, str]:
     return path, relative
 
 
-def plan(loaded_briefs: Sequence[LoadedBrief], request: BuildRequest) -> list[Job]:
+def plan(
+    loaded_briefs: Sequence[LoadedBrief], request: BuildRequest, incomplete: list[Incomplete] | None = None
+) -> list[Job]:
     """Tailor every brief for every country and language `request` asks for; return the documents.
 
     Each tailored brief comes finished from `tailor()`, its changes since the previous
     release included (the loaded sources carry that release). Languages default to every
-    language each brief declares; a translation must be complete unless the request allows it.
+    language each brief declares. Unless the request allows untranslated entries, a country's
+    brief in a language whose catalogs miss or have fuzzy entries for it is left out, and the
+    language is added to `incomplete`; every other document is planned.
     """
     from briefgen.tailoring import tailor
     from briefgen.translation.build import in_languages
@@ -93,10 +98,15 @@ def plan(loaded_briefs: Sequence[LoadedBrief], request: BuildRequest) -> list[Jo
                 f"{', '.join(unknown)}: not among {loaded.id}'s countries ({', '.join(loaded.brief.countries)})"
             )
         codes = [c for c in wanted if c in loaded.brief.countries]
-        for localised in in_languages(
-            loaded, request.languages, codes, request.allow_untranslated, single=len(loaded_briefs) == 1
+        for localised, ready in in_languages(
+            loaded,
+            request.languages,
+            codes,
+            request.allow_untranslated,
+            single=len(loaded_briefs) == 1,
+            incomplete=incomplete,
         ):
-            for code in codes:
+            for code in ready:
                 tailored = tailor(localised, code, request.scenario)
                 canonical = tailored.canonical_json().encode()
                 content = hashlib.sha256(canonical).hexdigest()

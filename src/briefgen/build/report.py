@@ -14,6 +14,7 @@ from briefgen.errors import Problem, print_problems
 if TYPE_CHECKING:
     from briefgen.build.plan import Job
     from briefgen.build.request import BuildRequest
+    from briefgen.translation.build import Incomplete
 
 
 @dataclass
@@ -53,6 +54,8 @@ class BuildReport:
     manifests: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    incomplete: list[Incomplete] = field(default_factory=list)
+    """Languages whose catalogs left some countries' briefs unbuilt (a strict build)."""
 
     def by_status(self, status: str) -> list[Outcome]:
         """Return the outcomes with `status`."""
@@ -62,6 +65,11 @@ class BuildReport:
     def failed(self) -> list[Outcome]:
         """Return the documents that could not be rendered."""
         return self.by_status("failed")
+
+    @property
+    def ok(self) -> bool:
+        """Return whether every document asked for was made (none failed, none left untranslated)."""
+        return not self.failed and not self.incomplete
 
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON summary `--json` prints."""
@@ -73,6 +81,16 @@ class BuildReport:
                 {"path": str(o.path), "page": o.last_page[0], "fill": round(o.last_page[1], 2)}
                 for o in self.outcomes
                 if o.short_last_page and o.last_page is not None
+            ],
+            "untranslated": [
+                {
+                    "brief": i.brief,
+                    "language": i.language,
+                    "countries": list(i.countries),
+                    "summary": i.summary(),
+                    "entries": [p.as_dict() for p in i.problems],
+                }
+                for i in self.incomplete
             ],
             "manifests": [str(p) for p in self.manifests],
             "seconds": round(self.seconds, 3),
@@ -98,13 +116,23 @@ def print_report(report: BuildReport, request: BuildRequest) -> None:
             "even set tighter",
             file=sys.stderr,
         )
+    for incomplete in report.incomplete:  # one line a language; each entry under --verbose
+        if request.verbose:
+            print_problems(list(incomplete.problems))
+        print(incomplete.summary(), file=sys.stderr)
     if not request.quiet:
         written, skipped = report.by_status("written"), report.by_status("skipped")
         for outcome in sorted(report.outcomes, key=lambda o: str(o.path)):
             if outcome.status != "failed":
                 print(f"{outcome.status:>7}  {_shown(outcome.path)}")
         print(
-            f"{len(written)} written, {len(skipped)} unchanged, {len(report.failed)} failed "
+            f"{len(written)} written, {len(skipped)} unchanged, {len(report.failed)} failed"
+            + (
+                f", {sum(len(i.countries) for i in report.incomplete)} not translated"
+                if report.incomplete
+                else ""
+            )
+            + " "
             f"in {report.seconds:.1f} s; manifest: {', '.join(_shown(p) for p in report.manifests)}"
         )
     sys.stdout.flush()

@@ -50,6 +50,8 @@ class BuildRequest:
     """Render everything, even what has not changed."""
     quiet: bool = False
     """Print nothing but errors."""
+    verbose: bool = False
+    """List every untranslated entry, not only one line a language."""
     as_json: bool = False
     """Print one JSON summary."""
 
@@ -123,6 +125,12 @@ OPTIONS: tuple[Option, ...] = (
         read=bool,
     ),
     Option("quiet", ("--quiet", "-q"), "Print nothing but errors.", read=bool),
+    Option(
+        "verbose",
+        ("--verbose", "-v"),
+        "List every untranslated or fuzzy entry (FILE.po:LINE), not only one line a language.",
+        read=bool,
+    ),
     Option("as_json", ("--json",), "Print one JSON summary.", read=bool),
 )
 """The command line's options of `briefgen build`, in the order `--help` lists them."""

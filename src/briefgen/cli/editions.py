@@ -14,24 +14,28 @@ from briefgen.cli.common import ONE_BRIEF
 def release(
     brief: Path = ONE_BRIEF,
     date: str | None = typer.Option(
-        None, "--date", help="Release date, YYYY-MM-DD (default: brief.yaml's date)."
+        None, "--date", help="Release date, YYYY-MM-DD (default: today); page one dates the edition by it."
     ),
 ) -> None:
-    """Freeze the working sources as edition N and move brief.yaml on to edition N+1."""
+    """Freeze the working sources as edition N, dated today (or --date), and move brief.yaml on to N+1."""
     from briefgen.editions.release import release_or_finish
     from briefgen.errors import UsageError
+    from briefgen.sources.frozen import read_edition, release_date
 
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from None
     path, finished = release_or_finish(brief, date=day)
+    number = int(path.stem)
+    dated = release_date(read_edition(brief, number)).isoformat()
     if finished:
         typer.echo(
-            f"finished the interrupted release of {path}; brief.yaml is now at edition {int(path.stem) + 1}"
+            f"finished the interrupted release of edition {number} (released {dated}), {path}; "
+            f"brief.yaml is now at edition {number + 1}"
         )
     else:
-        typer.echo(f"released {path}; brief.yaml is now at edition {int(path.stem) + 1}")
+        typer.echo(f"released edition {number} on {dated}: {path}; brief.yaml is now at edition {number + 1}")
 
 
 def diff(

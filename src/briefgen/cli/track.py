@@ -289,10 +289,10 @@ def _report(
 ) -> None:
     """Write the implementation report in each language and format: DIR/<lang>/<brief>-implementation-report-e<N>.<ext>."""
     from briefgen.atomic import write_bytes_atomic
-    from briefgen.errors import UsageError, check_output_folder, writing_to
+    from briefgen.errors import TranslationIncomplete, UsageError, check_output_folder, writing_to
     from briefgen.tailoring.followup import follow_up
     from briefgen.tailoring.report import implementation_report
-    from briefgen.translation.build import in_languages
+    from briefgen.translation.build import Incomplete, in_languages
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in ("pdf", "docx", "html")]
@@ -300,7 +300,12 @@ def _report(
         raise UsageError(f"the report's formats are pdf, docx and html, not {', '.join(unknown) or 'none'}")
     check_output_folder(folder, "--report")
     made = []
-    for localised in in_languages(loaded, languages, loaded.brief.countries, False):
+    incomplete: list[Incomplete] = []
+    for localised, countries in in_languages(
+        loaded, languages, loaded.brief.countries, False, incomplete=incomplete
+    ):
+        if len(countries) < len(loaded.brief.countries):
+            continue  # a report covers every country: that language is incomplete, said below
         localised_result = follow_up(localised, released=released, as_of=result.as_of)
         report = implementation_report(localised, localised_result)
         for fmt in wanted:
@@ -312,6 +317,8 @@ def _report(
             made.append(path)
     for path in made:
         typer.echo(str(path))
+    if incomplete:  # strict, as a build is: an incomplete translation makes no report in that language
+        raise TranslationIncomplete(incomplete[0].language, list(incomplete[0].problems))
 
 
 def _render_report(report: Any, fmt: str) -> bytes:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from briefgen.cli.common import BRIEF_ARGUMENT
 from briefgen.errors import print_problems
+
+if TYPE_CHECKING:
+    from briefgen.sources.aggregate import LoadedBrief
 
 
 def validate(
@@ -22,7 +26,7 @@ def validate(
     from briefgen.validate import validate as check
 
     problems: list[Problem] = []
-    summaries = []
+    summaries: list[dict[str, Any]] = []
     for folder in brief_folders(brief):
         result = check(folder)
         problems.extend(result.problems)
@@ -36,6 +40,7 @@ def validate(
                 "countries": len(loaded.brief.countries),
                 "sources": len(loaded.works),
                 "edition": loaded.brief.edition,
+                "languages": translation_status(loaded),
             }
         )
     errors = [p for p in problems if p.severity == "error"]
@@ -59,9 +64,48 @@ def validate(
                     )
                 )
                 typer.echo(f"{s['brief']}: ok, edition {s['edition']}: {counts}")
+                for code, status in s["languages"].items():
+                    typer.echo(_language_line(s["brief"], code, status))
             if errors:
                 typer.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
     return 1 if errors else 0
+
+
+def translation_status(loaded: LoadedBrief) -> dict[str, dict[str, int]]:
+    """Return each declared language's entries by state: the source language is complete by definition.
+
+    Counts every text the brief prints, in both catalogs it uses (its own and the profiles').
+    """
+    from briefgen.translation.apply import statuses
+
+    source = loaded.brief.languages[0]
+    out: dict[str, dict[str, int]] = {}
+    for code in loaded.brief.languages:
+        if code == source:
+            out[code] = {"source": 1}
+            continue
+        found = statuses(loaded, code)
+        out[code] = {
+            "translated": sum(s.state == "translated" for s in found),
+            "fuzzy": sum(s.state == "fuzzy" for s in found),
+            "missing": sum(s.state == "untranslated" for s in found),
+        }
+    return out
+
+
+def _language_line(brief: str, code: str, status: dict[str, int]) -> str:
+    """Return "  ru: 217 translated, 0 fuzzy, 0 missing" (and what a build will do about gaps)."""
+    if "source" in status:
+        return f"  {code}: the sources' language"
+    line = (
+        f"  {code}: {status['translated']} translated, {status['fuzzy']} fuzzy, {status['missing']} missing"
+    )
+    if status["fuzzy"] or status["missing"]:
+        line += (
+            f"; a build leaves the {code} briefs that need them unbuilt "
+            f"(`briefgen translate`, or --allow-untranslated)"
+        )
+    return line
 
 
 def _count(n: object, noun: str) -> str:

@@ -1,9 +1,11 @@
 """Delivery channels: how a recipient's message leaves, and how the ledger records it.
 
 A channel is a class here: its name (as recipients.yaml and the ledger write it), what a run
-needs to use it (`lacks`), how it delivers one message and records what happened (`deliver`),
+needs to use it (`lacks`), whether a handling marking lets copies leave by it (`allowed_by`,
+a field of the marking), how it delivers one message and records what happened (`deliver`),
 and how it recognises a message a stopped run already delivered (`recovered`). Adding a channel
-is adding a class here and its name to `CHANNELS` (and to the `channel` field of recipients).
+is adding a class here and its name to `CHANNELS` (and to the `channel` field of recipients,
+and a field to `models.Marking`).
 
 A message certainly not delivered is `DeliveryError` (safe to try again); one that may have been
 (the connection was lost after the message was handed over) is `DeliveryUnknown`: the ledger
@@ -29,7 +31,7 @@ from briefgen.errors import DeliveryError, DeliveryUnknown, UsageError
 
 if TYPE_CHECKING:
     from briefgen.distribution.ledger import Ledger, Reservation
-    from briefgen.models import Recipient
+    from briefgen.models import Marking, Recipient
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class Channel(ABC):
     def lacks(route: Route) -> Lack | None:
         """Return what a run lacks to deliver by this channel (a mail server, a sender), or None."""
 
+    @staticmethod
+    @abstractmethod
+    def allowed_by(marking: Marking) -> bool:
+        """Return whether copies under this handling marking may leave by this channel."""
+
     @abstractmethod
     def deliver(self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, message: bytes) -> Sent:
         """Deliver one message, recording each step in the ledger; return what became of it."""
@@ -101,6 +108,10 @@ class Outbox(Channel):
     @staticmethod
     def lacks(route: Route) -> Lack | None:
         return None
+
+    @staticmethod
+    def allowed_by(marking: Marking) -> bool:
+        return marking.outbox
 
     def path_for(self, recipient_id: str) -> Path:
         """Return the file a recipient's message is written to."""
@@ -157,6 +168,10 @@ class Email(Channel):
         if route.sender is None:
             return Lack("sender address", "--from ADDRESS or BRIEFGEN_SMTP_FROM")
         return None
+
+    @staticmethod
+    def allowed_by(marking: Marking) -> bool:
+        return marking.email
 
     def deliver(self, ledger: Ledger, brief: str, edition: int, recipient: Recipient, message: bytes) -> Sent:
         """Send the message; record it as sent, failed or of unknown outcome."""

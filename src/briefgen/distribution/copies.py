@@ -1,5 +1,5 @@
 """Per-recipient copies: the rendered country brief, stamped with a copy number and the line
-"Prepared for <title>, <institution>" on every page, and the message that carries them.
+"Prepared for <title>, <institution>" on every page (in the recipient's language), and the message that carries them.
 
 PDF copies are stamped, not rendered again: one WeasyPrint document holds a stamp page for each
 recipient of a batch (so every glyph is embedded, Cyrillic included), and pikepdf lays each
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.atomic import write_bytes_atomic
+from briefgen.distribution.addressee import Addressee
 from briefgen.distribution.ledger import CopyFile
 from briefgen.distribution.message import Letter, compose
 from briefgen.document.model import ChangesSince, TailoredBrief
@@ -28,10 +29,14 @@ from briefgen.models import Recipient
 from briefgen.render.stamp import PdfStamper, page_size, stamp_docx, stamp_html, stamp_pages
 
 
-def stamp_line(recipient: Recipient, copy_number: int, language: str = "en") -> str:
-    """Return the line printed on every page of a copy, in the copy's language."""
+def stamp_line(addressee: Addressee, copy_number: int) -> str:
+    """Return the line printed on every page of a copy, in the recipient's language."""
     return say(
-        language, "stamp", copy=f"{copy_number:03d}", title=recipient.title, institution=recipient.institution
+        addressee.language,
+        "stamp",
+        copy=f"{copy_number:03d}",
+        title=addressee.title,
+        institution=addressee.institution,
     )
 
 
@@ -59,18 +64,23 @@ def copy_path(
 
 
 def cover_note(
-    recipient: Recipient,
+    addressee: Addressee,
     brief: TailoredBrief,
     copy_number: int,
     changes: ChangesSince | None,
     files: list[str],
 ) -> str:
-    """Return the cover note that goes with a copy (`templates/distribution/cover-note.txt`)."""
+    """Return the cover note that goes with a copy (`templates/distribution/cover-note.txt`).
+
+    A letter to the official in their language: the marking, their address block and greeting,
+    the copy dated by its edition, the count in words, the changes, the closing and the
+    signature (the theme's, else the brief's organisation).
+    """
     return str(
         _templates()
         .get_template("cover-note.txt")
         .render(
-            recipient=recipient,
+            addressee=addressee,
             brief=brief,
             copy=f"{copy_number:03d}",
             changes=changes,
@@ -78,16 +88,16 @@ def cover_note(
             marking=brief.marking,
             words=words(brief.language),
             government=brief.government_name,
-            # in words, as a letter writes a small count: «содержатся три рекомендации»
             recommendations=say_count(
                 brief.language, "cover_count", len(brief.recommendations), spelled=True
             ),
+            signature=brief.theme.signature or (brief.organisation,),
         )
     )
 
 
 def subject(brief: TailoredBrief, copy_number: int) -> str:
-    """Return a copy's email subject: "[OFFICIAL] Title: edition 2, copy 007"."""
+    """Return a copy's email subject: "[OFFICIAL] Title: edition 2, copy 007", the marking in the copy's language."""
     prefix = f"[{brief.marking}] " if brief.marking else ""
     return prefix + say(
         brief.language, "subject", title=brief.title, edition=brief.edition, copy=f"{copy_number:03d}"
@@ -99,6 +109,8 @@ class CopyTask:
     """One recipient's copy to prepare."""
 
     recipient: Recipient
+    addressee: Addressee
+    """How the copy and its letter name the recipient, in their language."""
     copy_number: int
     message_id: str
     draft: bool = False
@@ -149,7 +161,7 @@ def prepare_batch(batch: Batch) -> list[PreparedCopy]:
     stamps = stamper = None
     if pdf_tasks:
         width, height = page_size(data["pdf"])
-        lines = [stamp_line(t.recipient, t.copy_number, brief.language) for t in pdf_tasks]
+        lines = [stamp_line(t.addressee, t.copy_number) for t in pdf_tasks]
         stamps = pikepdf.open(
             io.BytesIO(stamp_pages(lines, width=width, height=height, language=brief.language))
         )
@@ -178,7 +190,7 @@ def _prepare_copy(
     """Stamp and write one recipient's files, and wrap them in the message that delivers them."""
     brief = batch.brief
     recipient, number = task.recipient, task.copy_number
-    line = stamp_line(recipient, number, brief.language)
+    line = stamp_line(task.addressee, number)
     files: list[CopyFile] = []
     paths: list[Path] = []
     for fmt in recipient.formats:
@@ -200,10 +212,10 @@ def _prepare_copy(
         paths.append(path)
     letter = Letter(
         recipient_id=recipient.id,
-        to_name=recipient.name,
+        to_name=task.addressee.name,
         to_address=recipient.email,
         subject=subject(brief, number),
-        body=cover_note(recipient, brief, number, batch.changes, [p.name for p in paths]),
+        body=cover_note(task.addressee, brief, number, batch.changes, [p.name for p in paths]),
         attachments=tuple(paths),
         message_id=task.message_id,
     )

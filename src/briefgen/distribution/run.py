@@ -150,6 +150,7 @@ def _deliver(
     from briefgen.build import BuildRequest, build
     from briefgen.build.plan import output_path
     from briefgen.build.pool import COPYING, pool_for
+    from briefgen.distribution.addressee import addressee
     from briefgen.distribution.copies import Batch, CopyTask
     from briefgen.sources.frozen import load_edition
     from briefgen.tailoring import tailor
@@ -210,17 +211,21 @@ def _deliver(
         )
         if built.failed:
             raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
+        if built.incomplete:  # a released edition's catalogs are complete: this is a damaged edition
+            raise DistributionError("; ".join(i.summary() for i in built.incomplete))
         drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
         if drafts:  # only a released edition leaves the building
             raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
 
         batches = []
+        source = frozen.brief.languages[0]  # the language of recipients.yaml's plain strings
         for code, language in sorted({(r.country, r.language) for r in remaining}):
             brief = tailor(localise(frozen, language, countries=[code]), code)
             sources: dict[str, Path] = {fmt: output_path(request.out, brief, fmt)[0] for fmt in formats}
             tasks = [
                 CopyTask(
                     r,
+                    addressee(r, source),
                     reserved[r.id].copy_number,
                     reserved[r.id].message_id,
                     draft=channels[plan.channels[r.id]].drafts,

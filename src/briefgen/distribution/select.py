@@ -19,7 +19,7 @@ from briefgen.errors import DistributionError, UnknownEdition, UsageError
 if TYPE_CHECKING:
     from briefgen.distribution.ledger import CopyRecord, Ledger
     from briefgen.distribution.request import DistributionRequest
-    from briefgen.models import Recipient
+    from briefgen.models import Brief, Recipient
 
 LEDGER_FILE = "ledger.sqlite"
 
@@ -102,16 +102,44 @@ def plan(request: DistributionRequest) -> DistributionPlan:
     sender = checked_sender(given) if given else None
     outbox = request.outbox if request.outbox is not None else default_outbox(folder, number)
     forced = request.channel or (Outbox.name if request.outbox is not None and settings is None else None)
+    channels = {r.id: forced or channel_of(r) for r in chosen}
+    refuse_what_the_marking_forbids(frozen.brief, number, chosen, channels)
     return DistributionPlan(
         brief_id=frozen.id,
         edition=number,
         chosen=tuple(chosen),
         known=known,
-        channels={r.id: forced or channel_of(r) for r in chosen},
+        channels=channels,
         route=Route(settings, sender, checked_outbox(folder, outbox)),
         domain=message_domain(sender),
         ledger=request.ledger or default_ledger(folder),
     )
+
+
+def refuse_what_the_marking_forbids(
+    brief: Brief, edition: int, chosen: list[Recipient], channels: dict[str, str]
+) -> None:
+    """Raise DistributionError naming the recipients whose channel the edition's marking does not allow.
+
+    The marking is the sender's policy (`marking: {wording: …, email: false}`): checked here,
+    before the ledger is touched, so nothing is sent and nothing recorded.
+    """
+    handling = brief.handling
+    if handling is None:
+        return
+    for name, channel in CHANNELS.items():
+        concerned = [r for r in chosen if channels[r.id] == name]
+        if concerned and not channel.allowed_by(handling):
+            words = " / ".join(f"“{w}”" for w in dict.fromkeys(handling.wording.values()))
+            instead = (
+                "; send their copies to the outbox with --channel outbox, to hand over yourself"
+                if channel is not Outbox and Outbox.allowed_by(handling)
+                else ""
+            )
+            raise DistributionError(
+                f"edition {edition} of {brief.id} is marked {words}, which does not allow {name}: "
+                f"{_some(concerned)} would get it by {name}; nothing was sent or recorded{instead}"
+            )
 
 
 def is_done(record: CopyRecord | None, held: int | None, edition: int, outdated: bool) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.distribution.addressee import shown
 from briefgen.distribution.ledger import CopyRecord, open_existing, status_label
 
 
@@ -39,12 +40,14 @@ def holdings(folder: Path, ledger_path: Path) -> list[Holding]:
     from briefgen.sources.loading import load_sources
 
     loaded = load_sources(folder)
+    source = loaded.brief.languages[0]
     ledger = open_existing(ledger_path)
     out = []
     try:
         for r in loaded.recipients or ():
             copies = ledger.copies(loaded.id, recipient=r.id) if ledger is not None else []
-            out.append(_holding(r.id, r.name, r.institution, r.country, r.language, copies))
+            name, institution = shown(r.name, source), shown(r.institution, source)
+            out.append(_holding(r.id, name, institution, r.country, r.language, copies))
     finally:
         if ledger is not None:
             ledger.close()

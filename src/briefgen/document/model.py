@@ -297,6 +297,7 @@ class TailoredBrief:
     edition: int
     language: str
     date: dt.date
+    """The edition's date: the day it was released; a working draft's, the brief's own date."""
     date_text: str
     title: str
     subtitle: str | None
@@ -340,7 +341,8 @@ class TailoredBrief:
     """What every page of a draft translation says: "Draft translation: 34% of the text not yet
     translated" (the share of the text, in characters, still in the source language)."""
     theme: Theme = DEFAULT_THEME
-    """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template."""
+    """The organisation's look: letterhead, logo, colour, fonts, extra CSS, Word template, in
+    the brief's language."""
     title_origin: str | None = None
     """The key of the field the title comes from (as `RichText.origins` name them)."""
     subtitle_origin: str | None = None
@@ -352,6 +354,14 @@ class TailoredBrief:
     statuses: tuple[tuple[str, str, dt.date], ...] = ()
     """The follow-up: (recommendation, latest status, its date) for every recommendation this
     country's government was assessed on as a whole, in the brief or not."""
+    analysis_date: dt.date | None = None
+    """The date of the analysis (brief.yaml's `date:`), when it differs from the edition's date."""
+    analysis_date_text: str | None = None
+
+    @property
+    def author(self) -> str:
+        """Return the documents' author property: the theme's, else the brief's organisation."""
+        return self.theme.author or self.organisation
 
     @property
     def prepared_for(self) -> str:

@@ -7,7 +7,7 @@ The default theme holds nothing: every renderer then keeps the bundled look unch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,15 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class ThemeWords:
+    """What a theme says in one language: letterhead, signature block, author property."""
+
+    organisation: tuple[str, ...] = ()
+    signature: tuple[str, ...] = ()
+    author: str | None = None
+
+
+@dataclass(frozen=True)
 class Theme:
     """The organisation's look; every field left empty keeps the bundled default."""
 
@@ -31,6 +40,12 @@ class Theme:
     Left out of the brief's canonical JSON: the same theme elsewhere makes the same documents."""
     organisation: tuple[str, ...] = ()
     """The organisation's name, then its address lines, as the letterhead prints them."""
+    signature: tuple[str, ...] = ()
+    """The cover note's signature block (empty: the brief's organisation signs)."""
+    author: str | None = None
+    """The documents' author property (None: the brief's organisation)."""
+    translations: tuple[tuple[str, ThemeWords], ...] = ()
+    """The words above in each other language the theme gives; `in_language` picks them."""
     accent: str | None = None
     """Accent colour as `#rrggbb` (rules, numbers, labels, the country-note edge)."""
     body_font: str | None = None
@@ -42,6 +57,20 @@ class Theme:
     """Extra CSS for the HTML and PDF, after the bundled stylesheet."""
     word_template: bytes | None = None
     """A Word style reference of the organisation's own, replacing the bundled one."""
+
+    def in_language(self, language: str) -> Theme:
+        """Return the theme as a brief in `language` prints it: that language's words where the
+        theme gives them, the source language's elsewhere."""
+        words = dict(self.translations).get(language)
+        if words is None:
+            return replace(self, translations=()) if self.translations else self
+        return replace(
+            self,
+            organisation=words.organisation or self.organisation,
+            signature=words.signature or self.signature,
+            author=words.author or self.author,
+            translations=(),
+        )
 
     @property
     def is_default(self) -> bool:

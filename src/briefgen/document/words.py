@@ -49,6 +49,7 @@ ENGLISH: Mapping[str, str] = {
     "references": "References",
     "accessed": "accessed {date}",
     "edition": "Edition {edition}",
+    "analysis_date": "Analysis as of {date}",
     "scenario": "Scenario: {scenario}",
     "page": "Page {page} of {pages}",
     "notes": "Notes",
@@ -202,7 +203,10 @@ ENGLISH: Mapping[str, str] = {
     # numbered copies and their cover notes
     "stamp": "Copy {copy} · Prepared for {title}, {institution}",
     "subject": "{title}: edition {edition}, copy {copy}",
-    "cover_greeting": "Dear {name},",
+    # the greeting agrees with the grammatical gender of the form of address where the language
+    # wants it (Russian «Уважаемый …» / «Уважаемая …»); where both forms are the same, no gender is asked
+    "cover_greeting_masculine": "Dear {name},",
+    "cover_greeting_feminine": "Dear {name},",
     "cover_enclosed": (
         "Please find enclosed copy {copy} of edition {edition} of “{title}”,\n"
         "dated {date}, prepared for the Government of {government}."
@@ -213,6 +217,7 @@ ENGLISH: Mapping[str, str] = {
         "This copy is numbered and recorded for your office. Please do not forward it beyond the\n"
         "distribution its handling marking allows."
     ),
+    "cover_closing": "Yours sincerely,",
 }
 """The source language's words: the keys every catalog translates."""
 
@@ -413,6 +418,22 @@ def pieces(phrase: str) -> Iterator[tuple[str, str | None]]:
         position = match.end()
     if position < len(phrase):
         yield phrase[position:], None
+
+
+def greeting_agrees_with_gender(language: str) -> bool:
+    """Return whether a cover note's greeting in `language` depends on the form of address's gender."""
+    found = catalog(language).words
+    return found["cover_greeting_masculine"] != found["cover_greeting_feminine"]
+
+
+def greeting(language: str, name: str, gender: str | None) -> str:
+    """Return the cover note's greeting, "Dear Director," / «Уважаемый господин директор!».
+
+    Without a gender, only a language whose greeting does not depend on it is asked (validation
+    makes sure), so no «Уважаемый(-ая)» placeholder is ever printed.
+    """
+    key = "cover_greeting_feminine" if gender == "feminine" else "cover_greeting_masculine"
+    return say(language, key, name=name)
 
 
 def government(official_name: str, language: str) -> str:

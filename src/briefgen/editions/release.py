@@ -14,7 +14,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from briefgen.atomic import create_exclusive, locked, remove_leftovers, write_bytes_atomic
@@ -24,29 +24,39 @@ from briefgen.sources.frozen import (
     EDITIONS_DIR,
     FORMAT_VERSION,
     LOCK_NAME,
+    RELEASED,
     content_hash,
     edition_path,
     interrupted_release,
     read_edition,
     released_content,
     released_editions,
-    replace_brief,
     substance,
 )
 from briefgen.sources.loading import load_sources
 
+Clock = Callable[[], dt.date]
+"""Where a release reads today's date (tests give a fixed one)."""
 
-def release(folder: Path, *, date: dt.date | None = None) -> Path:
-    """Freeze the working sources as edition N, then set brief.yaml's edition to N+1.
+
+def release(folder: Path, *, date: dt.date | None = None, today: Clock = dt.date.today) -> Path:
+    """Freeze the working sources as edition N, dated `date` (default: `today()`), then set
+    brief.yaml's edition to N+1.
 
     Refuses when edition N exists, or when nothing changed since edition N-1; in both cases
     nothing is written. A release that was interrupted is finished (see `release_or_finish`).
     """
-    return release_or_finish(folder, date=date)[0]
+    return release_or_finish(folder, date=date, today=today)[0]
 
 
-def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Path, bool]:
+def release_or_finish(
+    folder: Path, *, date: dt.date | None = None, today: Clock = dt.date.today
+) -> tuple[Path, bool]:
     """Release the working edition, or finish a release that was interrupted; say which.
+
+    The edition records the day it is released (`date`, else `today()`), inside its hashed
+    content and beside it (`released`); brief.yaml's own `date:` stays the date of the
+    analysis. Page one and the cover notes date a released edition by its release.
 
     All or nothing: everything is checked (the sources, that brief.yaml's `edition:` can be
     moved on) before a byte is written. One release runs at a time (a lock beside the
@@ -76,8 +86,9 @@ def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Pat
 
         # no official may receive a translation older than the English: every language complete
         check_translations(loaded, loaded.brief.languages[1:])
-        brief = loaded.brief.model_copy(update={"date": date}) if date else loaded.brief
-        content = released_content(replace_brief(loaded, brief))
+        day = date or today()
+        content = released_content(loaded)
+        content[RELEASED] = day.isoformat()
         earlier = [n for n in released_editions(folder) if n < number]
         if earlier:
             previous = read_edition(folder, earlier[-1])
@@ -89,7 +100,7 @@ def release_or_finish(folder: Path, *, date: dt.date | None = None) -> tuple[Pat
             "format": FORMAT_VERSION,
             "brief": loaded.id,
             "edition": number,
-            "released": brief.date.isoformat(),
+            "released": day.isoformat(),
             "content_hash": content_hash(content),
             "content": content,
         }

@@ -1,6 +1,15 @@
 """Pydantic models of the source files; no I/O."""
 
-from briefgen.models.brief import Author, Brief, FigureSpec, Passage, ProfileChoice, Scenario, Section
+from briefgen.models.brief import (
+    Author,
+    Brief,
+    FigureSpec,
+    Marking,
+    Passage,
+    ProfileChoice,
+    Scenario,
+    Section,
+)
 from briefgen.models.conditions import AllOf, AnyOf, Condition, FactTest, NotOf, SeriesTest, StatusTest
 from briefgen.models.country import CountryProfile, Fact, Highlight, OfficialName, Term, terms
 from briefgen.models.recipient import Recipient, Recipients
@@ -24,6 +33,7 @@ __all__ = [
     "FactTest",
     "FigureSpec",
     "Highlight",
+    "Marking",
     "NotOf",
     "OfficialName",
     "Passage",

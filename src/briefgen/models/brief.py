@@ -137,6 +137,32 @@ class ChangesPolicy(SourceModel):
     section's heading (`2: [summary]`). The box leaves them out."""
 
 
+class Marking(SourceModel):
+    """A handling marking: the sender's policy, in the analyst's own words for each language."""
+
+    wording: dict[LanguageCode, Line]
+    """The exact words printed on every page and in the subject line, per language the brief is
+    published in (`{en: NOT FOR PUBLICATION, ru: НЕ ДЛЯ ПУБЛИКАЦИИ}`); never translated by a catalog."""
+    email: bool = True
+    """Whether copies under this marking may go by email (`false` for a restricted one:
+    `distribute` then refuses to email them, naming the recipients)."""
+    outbox: bool = True
+    """Whether copies under this marking may be written to the outbox as drafts."""
+
+
+MarkingText = Line | dict[LanguageCode, Line] | Marking
+"""A marking: one wording (a one-language brief), a wording per language, or the full policy."""
+
+
+def marking_loc(marking: MarkingText | None, language: str) -> tuple[str, ...]:
+    """Return where a marking's wording in `language` stands in brief.yaml (for problems)."""
+    if isinstance(marking, dict):
+        return ("marking", language)
+    if isinstance(marking, Marking):
+        return ("marking", "wording", language)
+    return ("marking",)
+
+
 class Brief(SourceModel):
     """A brief: the text common to every country, and which countries get it."""
 
@@ -153,7 +179,9 @@ class Brief(SourceModel):
     authors: list[Author] = []
     """Authors."""
     date: Day
-    """Date of the current edition."""
+    """Date of the analysis. Page one dates a released edition by its release (recorded by
+    `briefgen release`), and prints this date beside it when the two differ; a working draft
+    shows this date."""
     edition: Annotated[int, Strict()] = Field(default=1, ge=1, le=9999)
     """The working edition number, 1 to 9999."""
     languages: list[LanguageCode] = []
@@ -161,8 +189,28 @@ class Brief(SourceModel):
     translations (`[en, ru]`). Default: `[language]`."""
     language: LanguageCode = "en"
     """Language of this text: the first of `languages` (the older single-language form)."""
-    marking: Line | None = None
-    """Handling marking printed on every page (`OFFICIAL`)."""
+    marking: MarkingText | None = None
+    """Handling marking printed on every page and in each copy's subject line: the exact
+    wording for each language the brief is published in (`{en: OFFICIAL, ru: …}`), or
+    `{wording: {…}, email: false}` to keep copies out of email. A plain string is valid for a
+    brief published in one language only."""
+
+    @property
+    def handling(self) -> Marking | None:
+        """Return the marking as a policy (a plain string is the source language's wording)."""
+        if self.marking is None or isinstance(self.marking, Marking):
+            return self.marking
+        if isinstance(self.marking, str):
+            return Marking(wording={self.languages[0]: self.marking})
+        return Marking(wording=dict(self.marking))
+
+    def marking_in(self, language: str) -> str | None:
+        """Return the marking's words in `language` (the source language's where none is given)."""
+        handling = self.handling
+        if handling is None:
+            return None
+        return handling.wording.get(language) or handling.wording.get(self.languages[0])
+
     summary: TailoredText
     """Executive summary: Markdown, or a list of paragraphs (Markdown, or passages with
     `countries`/`when`, or `generated: lead`, the country lead)."""

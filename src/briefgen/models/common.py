@@ -72,3 +72,34 @@ class SourceModel(BaseModel):
         str_strip_whitespace=False,
         populate_by_name=True,
     )
+
+
+Wording = Line | dict[LanguageCode, Line]
+"""A line given in one language (a plain string: the brief's source language) or in several,
+`{en: Deputy Minister, ru: Заместитель министра}`."""
+
+Lines = list[Line] | dict[LanguageCode, list[Line]]
+"""Lines given in one language (a plain list: the brief's source language) or in several,
+`{en: [Institute, 5 Abai Avenue], ru: [Институт, пр. Абая, 5]}`."""
+
+
+def in_language(value: Any, language: str, source: str) -> Any:
+    """Return `value`'s wording in `language`, or None when it has none.
+
+    A value given per language (a mapping) answers for the languages it names; a plain value
+    is written in the brief's `source` language and answers for that language only.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value.get(language)
+    return value if language == source else None
+
+
+def languages_of(value: Any, source: str) -> list[str]:
+    """Return the languages `value` is given in (a plain value: the `source` language)."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return list(value)
+    return [source]

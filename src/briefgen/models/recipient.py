@@ -35,18 +35,36 @@ def _one_printable_line(value: str) -> str:
 HeaderLine = Annotated[Line, AfterValidator(_one_printable_line)]
 """A line that reaches a mail header or the stamp on every page: no line breaks or control characters."""
 
+HeaderWording = HeaderLine | dict[LanguageCode, HeaderLine]
+"""A header line in the brief's source language (a plain string) or per language,
+`{en: Director, ru: Директор}`."""
+
 
 class Recipient(SourceModel):
     """An official who receives numbered copies of the brief."""
 
     id: Slug
     """Stable identifier of the recipient."""
-    name: HeaderLine
-    """The person's name, or a role title where no name is known."""
-    title: HeaderLine
-    """Position held (`Deputy Minister of Foreign Affairs`)."""
-    institution: HeaderLine
-    """Ministry or office."""
+    name: HeaderWording
+    """The person's name, or a role title where no name is known; a plain string is in the
+    brief's source language, `{en: …, ru: …}` gives it per language."""
+    title: HeaderWording
+    """Position held (`Deputy Minister`), as the stamp on every page prints it; per language as `name`."""
+    institution: HeaderWording
+    """Ministry or office, as the stamp and the address block print it; per language as `name`."""
+    salutation: HeaderWording | None = None
+    """The cover note's whole greeting, exactly as written (`{ru: Уважаемый господин
+    директор!}`); without it the greeting is built from `courtesy_title` and `gender`."""
+    courtesy_title: HeaderWording | None = None
+    """How the greeting names the recipient (`{en: Director, ru: господин директор}` gives
+    "Dear Director," and «Уважаемый господин директор!»); default: `name`."""
+    gender: Literal["masculine", "feminine"] | None = None
+    """Grammatical gender of the form of address, where the language's greeting agrees with it
+    (Russian «Уважаемый …» / «Уважаемая …»); required there unless `salutation` is given."""
+    addressee: list[HeaderLine] | dict[LanguageCode, list[HeaderLine]] | None = None
+    """The cover note's address block, line by line, as a letter in that language heads it
+    (Russian puts it in the dative: «Директору Департамента …»); default: name, title (when
+    the name does not already say it) and institution."""
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     """Country whose tailored brief this recipient gets; one of the brief's countries."""
     language: LanguageCode = "en"

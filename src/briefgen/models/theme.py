@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, StringConstraints
 
-from briefgen.models.common import Line, SourceModel
+from briefgen.models.common import Lines, SourceModel, Wording
 
 HEX_COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 FONT_FAMILY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,79}$"
@@ -37,8 +37,15 @@ class ThemeSettings(SourceModel):
 
     model_config = ConfigDict(**SourceModel.model_config, title="Theme")  # as the schema names it
 
-    organisation: list[Line] = []
-    """The letterhead: the organisation's name, then its address lines."""
+    organisation: Lines = []
+    """The letterhead: the organisation's name, then its address lines; a plain list is in the
+    brief's source language, `{en: […], ru: […]}` gives them per language."""
+    signature: Lines = []
+    """The cover note's signature block, under the closing (`[Water Programme, Institute for
+    Water Policy]`), per language as `organisation`; default: the brief's organisation."""
+    author: Wording | None = None
+    """The documents' author property (PDF and Word), per language as `organisation`; default:
+    the brief's organisation."""
     logo: ThemeFile | None = None
     """The logo, an SVG or PNG file in the theme folder; on page 1 and in the DOCX header."""
     accent: HexColour | None = None

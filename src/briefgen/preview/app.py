@@ -1,8 +1,8 @@
 """The preview's web application (Starlette): pages, documents on demand, live updates.
 
 Routes, and nothing else is served:
-  /                          the overview (`?scenario=` recomputes the matrix)
-  /country/<CODE>            one country's preview
+  /                          the overview (`?scenario=` recomputes the matrix, `?lang=` speaks a language)
+  /country/<CODE>            one country's preview (`?lang=ru`: in Russian)
   /country/<CODE>/pdf|docx   that country's document, rendered on demand in this process
   /review                    the review report on the reviewers' files in the brief's reviews/ folder
   /events?page=…&digest=…    Server-Sent Events: "change" when that page's content changed
@@ -135,16 +135,17 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
                     await task
 
     async def overview(request: Request) -> Response:
-        return await _page_response(preview, PageKey(None, _scenario(request)))
+        return await _page_response(preview, PageKey(None, _scenario(request), _language(request)))
 
     async def country(request: Request) -> Response:
-        return await _page_response(preview, PageKey(request.path_params["code"], _scenario(request)))
+        key = PageKey(request.path_params["code"], _scenario(request), _language(request))
+        return await _page_response(preview, key)
 
     async def document(request: Request) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in DOCUMENT_FORMATS:
             return _not_found(preview)
-        key = PageKey(request.path_params["code"], _scenario(request))
+        key = PageKey(request.path_params["code"], _scenario(request), _language(request))
         found, wall, cpu = await run_in_threadpool(_timed, preview, key, fmt)
         if found is None:
             return _not_found(preview)
@@ -351,15 +352,21 @@ def _scenario(request: Request) -> str | None:
     return request.query_params.get("scenario") or None
 
 
+def _language(request: Request) -> str | None:
+    return request.query_params.get("lang") or None
+
+
 def _page_key(page: str) -> PageKey | None:
-    """Return the page a path names (`/` or `/country/KZ`, with its `?scenario=`)."""
+    """Return the page a path names (`/` or `/country/KZ`, with its `?scenario=` and `?lang=`)."""
     parts = urlsplit(page)
-    scenario = next(iter(parse_qs(parts.query).get("scenario", [])), None) or None
+    query = parse_qs(parts.query)
+    scenario = next(iter(query.get("scenario", [])), None) or None
+    language = next(iter(query.get("lang", [])), None) or None
     if parts.path == "/":
-        return PageKey(None, scenario)
+        return PageKey(None, scenario, language)
     segments = parts.path.split("/")
     if len(segments) == 3 and segments[1] == "country" and segments[2]:
-        return PageKey(segments[2], scenario)
+        return PageKey(segments[2], scenario, language)
     return None
 
 

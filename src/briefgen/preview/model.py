@@ -11,11 +11,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PageKey:
-    """Which page: the overview (no country) or one country's preview, under a scenario."""
+    """Which page: the overview (no country) or one country's preview, under a scenario, in a language."""
 
     country: str | None
     scenario: str | None
     """None: the brief's active scenario."""
+    language: str | None = None
+    """None: the language the sources are written in."""
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from briefgen.errors import RenderError
 from briefgen.preview import pipeline
-from briefgen.preview.languages import languages
+from briefgen.preview.languages import language_names, languages
 from briefgen.preview.model import Page
 
 if TYPE_CHECKING:
     from briefgen.document.model import TailoredBrief
     from briefgen.preview.model import Snapshot
+    from briefgen.sources.aggregate import LoadedBrief
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -47,24 +48,53 @@ def environment() -> Environment:
     )
 
 
-def page_url(country: str | None, scenario: str | None, suffix: str = "") -> str:
-    """Return the path of a page; the scenario goes in the query only when one was chosen."""
+def page_url(country: str | None, scenario: str | None, suffix: str = "", language: str | None = None) -> str:
+    """Return the path of a page; the scenario and the language go in the query only when chosen."""
     path = "/" if country is None else f"/country/{country}{suffix}"
-    return path + ("?" + urlencode({"scenario": scenario}) if scenario else "")
+    query = {k: v for k, v in (("scenario", scenario), ("lang", language)) if v}
+    return path + ("?" + urlencode(query) if query else "")
 
 
-def overview(snapshot: Snapshot, briefs: list[TailoredBrief], scenario: str | None) -> Page:
-    """Return the overview: title, edition, validation state, languages and the matrix."""
+def language_links(
+    loaded: LoadedBrief, country: str | None, scenario: str | None, language: str | None
+) -> list[dict[str, Any]]:
+    """Return the language switch of a page: one link per language the brief is published in."""
+    source = loaded.brief.languages[0]
+    current = language or source
+    return [
+        {
+            "code": code,
+            "name": name,
+            "href": page_url(country, scenario, language=None if code == source else code),
+            "current": code == current,
+        }
+        for code, name in language_names(loaded)
+    ]
+
+
+def overview(
+    snapshot: Snapshot,
+    briefs: list[TailoredBrief],
+    scenario: str | None,
+    language: str | None = None,
+    localised: LoadedBrief | None = None,
+) -> Page:
+    """Return the overview: title, edition, validation state, languages and the matrix.
+
+    In a `language` other than the sources', the matrix and the links speak it (`localised`
+    is the brief in that language); the preview's own words stay English, the analyst's.
+    """
     loaded = snapshot.loaded
     assert loaded is not None
-    brief = loaded.brief
+    shown = localised or loaded
+    brief = shown.brief
     columns = [
         {
             "code": b.country,
             "name": b.country_name,
-            "href": page_url(b.country, scenario),
-            "pdf": page_url(b.country, scenario, "/pdf"),
-            "docx": page_url(b.country, scenario, "/docx"),
+            "href": page_url(b.country, scenario, language=language),
+            "pdf": page_url(b.country, scenario, "/pdf", language),
+            "docx": page_url(b.country, scenario, "/docx", language),
             "count": len(b.recommendations),
         }
         for b in briefs
@@ -72,7 +102,7 @@ def overview(snapshot: Snapshot, briefs: list[TailoredBrief], scenario: str | No
     rows: dict[str, dict[str, Any]] = {}
     histories = pipeline.assessment_history(loaded)
     for b in briefs:
-        for item in pipeline.decisions(loaded, b):
+        for item in pipeline.decisions(shown, b):
             row = rows.setdefault(
                 item["id"],
                 {"id": item["id"], "title": item["title"], "priority": item["priority"], "cells": []},
@@ -93,6 +123,9 @@ def overview(snapshot: Snapshot, briefs: list[TailoredBrief], scenario: str | No
     active = briefs[0].scenario if briefs else brief.scenario
     context = {
         "brief": brief,
+        "marking": brief.marking_in(language or brief.languages[0]),
+        "language": language,
+        "language_links": language_links(loaded, None, scenario, language),
         "released": loaded.previous.brief.edition if loaded.previous else None,
         "scenarios": [{"id": k, "label": v.label} for k, v in brief.scenarios.items()],
         "scenario": active,
@@ -104,8 +137,11 @@ def overview(snapshot: Snapshot, briefs: list[TailoredBrief], scenario: str | No
     return _page("overview.html", snapshot, context)
 
 
-def country(snapshot: Snapshot, brief: TailoredBrief, html: str, scenario: str | None) -> Page:
-    """Return one country's preview: the brief's own HTML with the preview's bar on top."""
+def country(
+    snapshot: Snapshot, brief: TailoredBrief, html: str, scenario: str | None, language: str | None = None
+) -> Page:
+    """Return one country's preview: the brief's own HTML with the preview's bar (and its
+    language switch) on top."""
     head_end = html.find("</head>")
     body = _BODY.search(html)
     if head_end < 0 or body is None or body.start() < head_end:
@@ -114,9 +150,12 @@ def country(snapshot: Snapshot, brief: TailoredBrief, html: str, scenario: str |
     context = {
         "snapshot": snapshot,
         "brief": brief,
-        "overview": page_url(None, scenario),
-        "pdf": page_url(brief.country, scenario, "/pdf"),
-        "docx": page_url(brief.country, scenario, "/docx"),
+        "overview": page_url(None, scenario, language=language),
+        "pdf": page_url(brief.country, scenario, "/pdf", language),
+        "docx": page_url(brief.country, scenario, "/docx", language),
+        "language_links": language_links(snapshot.loaded, brief.country, scenario, language)
+        if snapshot.loaded is not None
+        else [],
         "digest": _DIGEST_SLOT,
     }
     head = env.get_template("head.html").render(context)

@@ -23,6 +23,13 @@ def load(folder: Path) -> LoadedBrief:
     return load_brief(folder)
 
 
+def in_language(loaded: LoadedBrief, language: str) -> LoadedBrief:
+    """Return the brief in `language`; what the catalogs lack stays in the source language, marked."""
+    from briefgen.translation.apply import localise
+
+    return localise(loaded, language, allow_untranslated=True)
+
+
 def tailored(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
     """Return one government's finished brief, the changes since the last release included."""
     from briefgen import tailor

@@ -35,7 +35,8 @@ _DOCUMENTS_KEPT = 12
 
 @dataclass
 class _Caches:
-    tailored: dict[tuple[str, str | None], TailoredBrief] = field(default_factory=dict)
+    tailored: dict[tuple[str, str | None, str | None], TailoredBrief] = field(default_factory=dict)
+    localised: dict[str, LoadedBrief] = field(default_factory=dict)
     pages: dict[PageKey, Page] = field(default_factory=dict)
 
 
@@ -137,7 +138,7 @@ class Preview:
             if snapshot.loaded is not previous.loaded:
                 self._caches = _Caches()
             else:  # only the banner changes: the tailored briefs stand
-                self._caches = _Caches(tailored=self._caches.tailored)
+                self._caches = _Caches(tailored=self._caches.tailored, localised=self._caches.localised)
 
     # ---- pages and documents
 
@@ -161,13 +162,21 @@ class Preview:
         known, scenario = _scenario(loaded, key.scenario)
         if not known:
             return pages.missing(snapshot, f"The brief has no scenario '{key.scenario}'.")
+        if key.language is not None and key.language not in loaded.brief.languages:
+            published = ", ".join(loaded.brief.languages)
+            return pages.missing(
+                snapshot, f"The brief is not published in '{key.language}' (only {published})."
+            )
+        language = None if key.language == loaded.brief.languages[0] else key.language
         if key.country is None:
-            briefs = [self._tailored(caches, snapshot, c, scenario) for c in loaded.brief.countries]
-            return pages.overview(snapshot, briefs, key.scenario)
+            briefs = [self._tailored(caches, snapshot, c, scenario, language) for c in loaded.brief.countries]
+            localised = self._localised(caches, snapshot, language) if language else None
+            return pages.overview(snapshot, briefs, key.scenario, language, localised)
         if key.country not in loaded.brief.countries:
             return pages.missing(snapshot, f"{key.country} is not one of this brief's countries.")
-        brief = self._tailored(caches, snapshot, key.country, scenario)
-        return pages.country(snapshot, brief, pipeline.render(brief, "html").decode("utf-8"), key.scenario)
+        brief = self._tailored(caches, snapshot, key.country, scenario, language)
+        html = pipeline.render(brief, "html").decode("utf-8")
+        return pages.country(snapshot, brief, html, key.scenario, language)
 
     def review_page(self) -> Page:
         """Return the review page, read afresh from the brief's reviews/ folder (nothing is written)."""
@@ -194,9 +203,10 @@ class Preview:
         if loaded is None or key.country not in loaded.brief.countries:
             return None
         known, scenario = _scenario(loaded, key.scenario)
-        if not known:
+        if not known or (key.language is not None and key.language not in loaded.brief.languages):
             return None
-        brief = self._tailored(caches, snapshot, key.country, scenario)
+        language = None if key.language == loaded.brief.languages[0] else key.language
+        brief = self._tailored(caches, snapshot, key.country, scenario, language)
         content = hashlib.sha256(brief.canonical_json().encode("utf-8")).hexdigest()
         cache_key = (f"{content}:{self._templates_generation}", fmt)
         with self._lock:
@@ -218,13 +228,27 @@ class Preview:
         pipeline.render(brief, "pdf")
 
     def _tailored(
-        self, caches: _Caches, snapshot: Snapshot, country: str, scenario: str | None
+        self,
+        caches: _Caches,
+        snapshot: Snapshot,
+        country: str,
+        scenario: str | None,
+        language: str | None = None,
     ) -> TailoredBrief:
-        found = caches.tailored.get((country, scenario))
+        found = caches.tailored.get((country, scenario, language))
         if found is None:
             assert snapshot.loaded is not None
-            found = pipeline.tailored(snapshot.loaded, country, scenario)
-            caches.tailored[(country, scenario)] = found
+            loaded = self._localised(caches, snapshot, language) if language else snapshot.loaded
+            found = pipeline.tailored(loaded, country, scenario)
+            caches.tailored[(country, scenario, language)] = found
+        return found
+
+    def _localised(self, caches: _Caches, snapshot: Snapshot, language: str) -> LoadedBrief:
+        """Return the brief in `language`, translated once per change of the sources."""
+        found = caches.localised.get(language)
+        if found is None:
+            assert snapshot.loaded is not None
+            found = caches.localised[language] = pipeline.in_language(snapshot.loaded, language)
         return found
 
 

@@ -196,8 +196,8 @@ class _BriefWriter:
         props = self.doc.core_properties
         props.title = _text(brief.title)
         props.subject = _text(brief.prepared_for)
-        props.author = _text(brief.organisation)
-        props.last_modified_by = _text(brief.organisation)
+        props.author = _text(brief.author)
+        props.last_modified_by = _text(brief.author)
         props.language = _text(brief.language)
         edition = fill(self.words["edition"], edition=brief.edition)
         props.keywords = _text("; ".join([brief.country_name, brief.country, brief.brief_id, edition]))
@@ -212,7 +212,7 @@ class _BriefWriter:
             props.content_status = _text(" · ".join(status))
         if brief.subtitle:
             props.comments = _text(brief.subtitle)
-        # Dated by the brief, never by the clock, so the same brief gives the same bytes.
+        # Dated by the edition, never by the clock, so the same brief gives the same bytes.
         midnight = dt.datetime.combine(brief.date, dt.time(), tzinfo=dt.UTC)
         props.created = midnight
         props.modified = midnight
@@ -223,10 +223,12 @@ class _BriefWriter:
         if brief.subtitle:
             self.plain("Subtitle", brief.subtitle, brief.subtitle_origin)
         self.plain("Prepared For", brief.prepared_for)
-        meta = [brief.organisation, brief.date_text, fill(self.words["edition"], edition=brief.edition)]
+        meta = [brief.organisation, fill(self.words["edition"], edition=brief.edition), brief.date_text]
         if not brief.scenario_is_default and brief.scenario_label:
             meta.append(fill(self.words["scenario"], scenario=brief.scenario_label))
         self.plain("Metadata", " · ".join(meta))
+        if brief.analysis_date_text:
+            self.plain("Metadata", fill(self.words["analysis_date"], date=brief.analysis_date_text))
         if brief.authors:
             self.plain("Metadata", ", ".join(brief.authors))
 

@@ -350,7 +350,7 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationRe
         mark = _css_string(brief.draft_translation_note or labels["draft_translation"])
         box = (
             f"@top-right {{ content: {mark}; font-family: 'Noto Sans', sans-serif; font-size: 7.5pt;"
-            " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; }"
+            " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; white-space: nowrap; }"
         )
         extra = f"\n@page {{ {box} }}\n@page :first {{ {box} }}"
     if brief is not None:

@@ -6,6 +6,7 @@ none of them needs the loader for a type.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,6 +44,8 @@ class LoadedBrief:
     draft: bool = False
     """The working edition, read to be built or previewed: until it is released, its documents
     say DRAFT on every page. A frozen edition never is one."""
+    released: dt.date | None = None
+    """The day this edition was released (a frozen edition); None for the working sources."""
     previous: LoadedBrief | None = None
     """The latest released edition before this one: what "Changes since edition N" compares with."""
     shared_sources: Mapping[str, Source] = field(default_factory=dict)

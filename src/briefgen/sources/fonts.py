@@ -24,7 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.document.theme import Theme, ThemeWords
 from briefgen.errors import Problem
+from briefgen.models.brief import marking_loc
 from briefgen.sources.validation import text_fields
 from briefgen.sources.yamlsource import Loc, Positions, dotted
 
@@ -179,10 +181,14 @@ def shown_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
     """Yield every text a brief can print as (part, field path, text), plain fields included."""
     yield from text_fields(loaded)
     brief = loaded.brief
-    for name in ("series", "organisation", "marking"):
+    for name in ("series", "organisation"):
         value = getattr(brief, name)
         if value:
             yield "brief", (name,), value
+    handling = brief.handling
+    if handling is not None:  # every language's wording prints on that language's pages
+        for language, words in handling.wording.items():
+            yield "brief", marking_loc(brief.marking, language), words
     for i, author in enumerate(brief.authors):
         yield "brief", ("authors", i, "name"), author.name
         if author.affiliation:
@@ -194,12 +200,9 @@ def shown_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
         for name, fact in profile.facts.items():
             if fact.unit:
                 yield f"country:{code}", ("facts", name, "unit"), fact.unit
-    for i, recipient in enumerate(loaded.recipients or ()):  # printed on every page of a copy
-        for name in ("name", "title", "institution"):
-            yield "recipients", (i, name), getattr(recipient, name)
-    if "theme" in loaded.files:  # the letterhead prints on page one
-        for i, line in enumerate(loaded.theme.organisation):
-            yield "theme", ("organisation", i), line
+    yield from _recipient_fields(loaded)
+    if "theme" in loaded.files:  # the letterhead prints on page one, the signature in cover notes
+        yield from _theme_fields(loaded.theme)
     for key, source in loaded.sources.items():
         names = [source.author] if isinstance(source.author, str) else source.author
         for i, name in enumerate(names):
@@ -209,6 +212,38 @@ def shown_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
             value = getattr(source, name)
             if value:
                 yield "sources", (key, name), value
+
+
+def _recipient_fields(loaded: LoadedBrief) -> Iterator[tuple[str, Loc, str]]:
+    """Yield what a copy and its letter print about each recipient, in every language given."""
+    for i, recipient in enumerate(loaded.recipients or ()):
+        for name in ("name", "title", "institution", "salutation", "courtesy_title"):
+            value = getattr(recipient, name)
+            if isinstance(value, dict):
+                for code, words in value.items():
+                    yield "recipients", (i, name, code), words
+            elif value:
+                yield "recipients", (i, name), value
+        given = recipient.addressee
+        blocks: dict[str | None, list[str]] = {None: given or []} if not isinstance(given, dict) else {}
+        blocks.update(given if isinstance(given, dict) else {})
+        for code, lines in blocks.items():
+            for j, line in enumerate(lines):
+                yield "recipients", (i, "addressee", j) if code is None else (i, "addressee", code, j), line
+
+
+def _theme_fields(theme: Theme) -> Iterator[tuple[str, Loc, str]]:
+    """Yield the theme's letterhead, signature and author property, in every language given."""
+    wordings: list[tuple[str | None, ThemeWords]] = [
+        (None, ThemeWords(theme.organisation, theme.signature, theme.author)),
+        *theme.translations,
+    ]
+    for code, said in wordings:
+        for field, lines in (("organisation", said.organisation), ("signature", said.signature)):
+            for j, line in enumerate(lines):
+                yield "theme", (field, j) if code is None else (field, code, j), line
+        if said.author:
+            yield "theme", ("author",) if code is None else ("author", code), said.author
 
 
 @cache

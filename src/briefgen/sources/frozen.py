@@ -9,6 +9,7 @@ building edition N later renders from it. Comparing two is `briefgen.editions.di
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -22,6 +23,8 @@ from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.loading import load_sources
 
 EDITIONS_DIR = "editions"
+RELEASED = "released"
+"""The key of an edition's release date, in its content (hashed) and beside it."""
 FORMAT_VERSION = 1
 LOCK_NAME = ".release.lock"
 
@@ -76,9 +79,14 @@ def content_hash(content: dict[str, Any]) -> str:
 
 
 def substance(content: dict[str, Any]) -> dict[str, Any]:
-    """Return content without what changes at every release (edition number and date)."""
+    """Return content without what changes at every release (edition number and dates)."""
     brief = {k: v for k, v in content["brief"].items() if k not in ("edition", "date")}
-    return {**content, "brief": brief}
+    return {**{k: v for k, v in content.items() if k != RELEASED}, "brief": brief}
+
+
+def release_date(frozen: dict[str, Any]) -> dt.date:
+    """Return the day an edition was released (an older edition has it beside its content only)."""
+    return dt.date.fromisoformat(frozen["content"].get(RELEASED) or frozen[RELEASED])
 
 
 def release_problems(folder: Path, loaded: LoadedBrief) -> list[Problem]:
@@ -167,7 +175,8 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
 
     With `history`, it carries the release before it, so its briefs say what changed.
     """
-    content = read_edition(folder, number)["content"]
+    frozen = read_edition(folder, number)
+    content = frozen["content"]
     before = previous_release(folder, number) if history else None
     loaded = LoadedBrief(
         root=folder,
@@ -176,6 +185,7 @@ def load_edition(folder: Path, number: int, *, history: bool = True) -> LoadedBr
         countries={code: CountryProfile.model_validate(p) for code, p in content["countries"].items()},
         sources={key: Source.model_validate(s) for key, s in content["sources"].items()},
         recipients=None,
+        released=release_date(frozen),
         previous=load_edition(folder, before, history=False) if before is not None else None,
         tracking={
             code: tuple(Assessment.model_validate(a) for a in items)
@@ -194,9 +204,3 @@ def load_side(folder: Path, which: int | str) -> LoadedBrief:
     if which == "working":
         return load_working(folder)
     return load_edition(folder, int(which))
-
-
-def replace_brief(loaded: LoadedBrief, brief: Brief) -> LoadedBrief:
-    from dataclasses import replace
-
-    return replace(loaded, brief=brief, _texts={})

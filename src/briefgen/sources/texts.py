@@ -41,7 +41,6 @@ BRIEF_FIELDS: tuple[tuple[Any, ...], ...] = (
     ("subtitle",),
     ("series",),
     ("organisation",),
-    ("marking",),
     ("summary",),
     ("summary", ITEM),
     ("summary", ITEM, "text"),

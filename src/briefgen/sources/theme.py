@@ -15,10 +15,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from briefgen.document.contrast import NORMAL_TEXT, WHITE, contrast
-from briefgen.document.theme import CSS_TINT, DEFAULT_THEME, Logo, Theme, tint
+from briefgen.document.theme import CSS_TINT, DEFAULT_THEME, Logo, Theme, ThemeWords, tint
 from briefgen.document.wordstyles import missing_styles
 from briefgen.errors import NotAWordTemplate, Problem
 from briefgen.models import Brief
+from briefgen.models.common import in_language, languages_of
 from briefgen.models.theme import ThemeSettings
 from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.yamlsource import Positions, read_yaml
@@ -137,9 +138,24 @@ def load_theme(
                 )
                 template = None
 
+    source, others = brief.languages[0], brief.languages[1:]
+    problems.extend(_untranslated_words(spec, source, others, here))
     theme = Theme(
         folder=str(folder),
-        organisation=tuple(spec.organisation),
+        organisation=tuple(in_language(spec.organisation, source, source) or ()),
+        signature=tuple(in_language(spec.signature, source, source) or ()),
+        author=in_language(spec.author, source, source),
+        translations=tuple(
+            (
+                language,
+                ThemeWords(
+                    tuple(in_language(spec.organisation, language, source) or ()),
+                    tuple(in_language(spec.signature, language, source) or ()),
+                    in_language(spec.author, language, source),
+                ),
+            )
+            for language in others
+        ),
         accent=spec.accent.lower() if spec.accent else None,
         body_font=spec.fonts.body,
         heading_font=spec.fonts.heading,
@@ -162,6 +178,40 @@ def _pale_accent(accent: str) -> str | None:
         f"{on_tint:.1f}:1 from its tinted boxes; labels and links need {NORMAL_TEXT}:1 "
         "(WCAG 2.1, 1.4.3): choose a darker colour"
     )
+
+
+WORDED_FIELDS = ("organisation", "signature", "author")
+"""The theme's fields that are words, given per language."""
+
+
+def _untranslated_words(
+    spec: ThemeSettings, source: str, others: list[str], here: Positions
+) -> list[Problem]:
+    """Warn of each worded field that lacks a language the brief is published in.
+
+    A brief in such a language prints the source language's wording (or none, if that is
+    missing too): a warning, not an error, because a letterhead in another language is still a
+    true letterhead.
+    """
+    warnings = []
+    for name in WORDED_FIELDS:
+        value = getattr(spec, name)
+        if not value:
+            continue
+        given = languages_of(value, source)
+        for language in [source, *others]:
+            if language in given:
+                continue
+            prints = f"the '{source}' wording" if source in given else "none"
+            warnings.append(
+                here.problem(
+                    (name,),
+                    f"{name} has no '{language}' wording: the brief in '{language}' prints {prints}; "
+                    f"give it per language ({{{', '.join(dict.fromkeys([*given, language]))}: …}})",
+                    severity="warning",
+                )
+            )
+    return warnings
 
 
 def _logo_problem(suffix: str, data: bytes) -> str | None:

@@ -364,7 +364,9 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     problems.extend(tracking_problems)
     cited |= tracking_cited
 
+    problems.extend(_marking_problems(loaded))
     if loaded.recipients is not None:
+        problems.extend(recipient_wording_problems(loaded))
         seen: set[str] = set()
         for i, recipient in enumerate(loaded.recipients):
             if recipient.id in seen:
@@ -394,6 +396,87 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     f"source '{key}' is never cited",
                     key=True,
                     severity="warning",
+                )
+            )
+    return problems
+
+
+def _marking_problems(loaded: LoadedBrief) -> list[Problem]:
+    """Return an error for each language the brief is published in that its marking has no words for.
+
+    A marking is the sender's policy, worded by the analyst: it is never translated by a
+    catalog, so a language without its own wording would print another language's marking.
+    """
+    brief = loaded.brief
+    handling = brief.handling
+    if handling is None:
+        return []
+    missing = [code for code in brief.languages if code not in handling.wording]
+    if not missing:
+        return []
+    given = ", ".join(handling.wording)
+    example = ", ".join(f"{code}: …" for code in brief.languages)
+    how = (
+        f"a plain string is the {brief.languages[0]} wording only"
+        if isinstance(brief.marking, str)
+        else f"it is worded in {given} only"
+    )
+    return [
+        loaded.problem(
+            "brief",
+            ("marking",),
+            f"the brief is published in {', '.join(brief.languages)}, but the marking has no wording "
+            f"for {', '.join(missing)} ({how}): give the exact words for each language, "
+            f"{{{example}}}; a marking is the sender's policy and is never translated by a catalog",
+        )
+    ]
+
+
+PRINTED_ABOUT_A_RECIPIENT = ("name", "title", "institution")
+"""The recipient's fields a copy and its cover note always print, in the recipient's language."""
+
+
+def recipient_wording_problems(loaded: LoadedBrief) -> list[Problem]:
+    """Return an error for each recipient who would get words not in their own language.
+
+    Everything printed about a recipient (name, title, institution, the greeting) must be given
+    in the language they read: a plain string is the brief's source language, so a Russian
+    reader of an English brief needs `{en: …, ru: …}`. A greeting that agrees with gender in the
+    reader's language (Russian «Уважаемый/Уважаемая») needs the `gender` of the form of
+    address, or a whole `salutation`: never a placeholder such as «(-ая)».
+    """
+    from briefgen.document.words import greeting_agrees_with_gender
+    from briefgen.models.common import in_language, languages_of
+
+    source = loaded.brief.languages[0]
+    problems = []
+    for i, recipient in enumerate(loaded.recipients or ()):
+        language = recipient.language
+        for name in PRINTED_ABOUT_A_RECIPIENT:
+            value = getattr(recipient, name)
+            if in_language(value, language, source) is not None:
+                continue
+            given = ", ".join(languages_of(value, source))
+            shown = "a plain string, which is" if isinstance(value, str) else "given"
+            problems.append(
+                loaded.problem(
+                    "recipients",
+                    (i, name),
+                    f"{recipient.id} reads '{language}', but {name} is {shown} in {given} only: "
+                    f"give it in their language, {{{given}: …, {language}: …}}; nothing in another "
+                    "language is printed into their copy or letter",
+                )
+            )
+        salutation = in_language(recipient.salutation, language, source)
+        if salutation is None and recipient.gender is None and greeting_agrees_with_gender(language):
+            problems.append(
+                loaded.problem(
+                    "recipients",
+                    (i, "salutation") if recipient.salutation is not None else (i, "id"),
+                    f"{recipient.id} reads '{language}', whose greeting agrees with the gender of the "
+                    "form of address: give `gender: masculine` or `gender: feminine` (with "
+                    f"`courtesy_title: {{{language}: …}}`), or the whole greeting as "
+                    f"`salutation: {{{language}: …}}`",
                 )
             )
     return problems

@@ -197,18 +197,23 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         for key in sorted(cited, key=bibliography.sort_key)
         if key in bibliography.labels
     )
+    # a released edition is dated by its release; the analysis date shows beside it when it differs
+    edition_date = loaded.released or brief.date
+    analysis_date = brief.date if brief.date != edition_date else None
     return TailoredBrief(
         brief_id=brief.id,
         edition=brief.edition,
         language=language,
-        date=brief.date,
-        date_text=long_date(brief.date, language),
+        date=edition_date,
+        date_text=long_date(edition_date, language),
+        analysis_date=analysis_date,
+        analysis_date_text=long_date(analysis_date, language) if analysis_date else None,
         title=typeset(brief.title, language, smart_quotes=True),
         subtitle=typeset(brief.subtitle, language, smart_quotes=True) if brief.subtitle else None,
         series=brief.series,
         organisation=brief.organisation,
         authors=tuple(a.name for a in brief.authors),
-        marking=brief.marking,
+        marking=brief.marking_in(language),
         country=country,
         country_name=profile.name,
         official_name=profile.official_name,
@@ -231,7 +236,7 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         references=references,
         figures=figures,
         draft=loaded.draft,
-        theme=loaded.theme,
+        theme=loaded.theme.in_language(language),
         title_origin=origins.note(field_key(BRIEF_FILE, ("title",)), brief.title, "line"),
         subtitle_origin=(
             origins.note(field_key(BRIEF_FILE, ("subtitle",)), brief.subtitle, "line")

@@ -133,7 +133,7 @@ def implementation_report(loaded: LoadedBrief, follow_up: FollowUp) -> Implement
         subtitle=say(language, "report_subtitle"),
         series=say(language, "report"),
         organisation=brief.organisation,
-        marking=brief.marking,
+        marking=brief.marking_in(language),
         country_name=say(language, "report"),
         as_of=say(language, "report_as_of", date=long_date(brief.date, language)),
         countries=follow_up.countries,
