@@ -122,7 +122,10 @@ def test_a_drawing_that_does_not_fit_its_placeholder_is_laid_out_again(
     monkeypatch.setattr(inlinesvg, "VIEWBOX", "0 0 400 300")  # as if matplotlib drew another size
     with charts.using_drawings({}, promise=Handed(drawn, layouts)):
         late = renderer_for("pdf").render(brief)
-    assert len(layouts) == 2 and "0 0 400 300" not in layouts[1]
+    # laid out around the misfit placeholder (more than once if the page balance asked for it),
+    # then once more, last, with the drawing in its own size
+    around_placeholder = [markup for markup in layouts if "0 0 400 300" in markup]
+    assert len(around_placeholder) == len(layouts) - 1 >= 1 and "0 0 400 300" not in layouts[-1]
     assert late == painted_from_the_start
 
 

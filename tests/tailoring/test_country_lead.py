@@ -143,7 +143,8 @@ def page_one_body(pdf: Path, brief: TailoredBrief, first_part: str) -> str:
         ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     text = " ".join(re.sub(r"[\u2010-]\n(?=\w)", "", text).split())
-    return text[text.index(first_part) : text.rindex(brief.title)]
+    title = " ".join(brief.title.split())  # its no-break spaces as the page text has them
+    return text[text.index(first_part) : text.rindex(title)]
 
 
 def similarity(a: str, b: str) -> float:

@@ -95,8 +95,11 @@ class ProfileRow:
     """The key of the field the label comes from."""
     number: float | None = None
     """The value as a number, when it is one: what the changes box compares."""
-    rank: int | None = None
-    """The country's place among the brief's countries by this value (1: the highest), when a number."""
+    rank: int | None = field(default=None, metadata={"canonical": False})
+    """The country's place among the brief's countries by this value (1: the highest), when a number.
+
+    Not part of the document's content (its canonical JSON): it moves when another country's
+    value does, and this document changes only if the changes box then says so."""
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,9 @@ ENGLISH: Mapping[str, str] = {
     "summary_recommendation": "The brief makes one recommendation to the Government of {government}: {items}.",
     "summary_no_recommendations": "The brief makes no recommendation to the Government of {government} at present.",
     "summary_item": "“{title}” (recommendation {number})",
-    # the country lead: why this country's brief says what it says ({facts}: "owes China 43% of
-    # its public external debt (2019) and borders Xinjiang"; {action}: a title as a verb phrase)
+    # the country lead: why this country's brief says what it says ({facts}: "owes its largest
+    # lender 43% of its public external debt (2019) and borders the river"; {action}: a title as
+    # a verb phrase)
     "lead_first": "Because {country} {facts}, its government should {action} (recommendation {number}).",
     "lead_first_rest": (
         "Because {country} {facts}, its government should {action} (recommendation {number}), "

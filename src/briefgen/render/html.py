@@ -116,7 +116,6 @@ class HtmlRenderer:
                 page_css=Markup(_page_css(labels, brief)),
                 generator=f"briefgen {__version__}",
                 figure_placeholders=figure_placeholders,
-                draft_size=fontmetrics.diagonal_type(labels["draft"], _heading_family(brief))[0],
                 looks=looks,
             )
         except TemplateError as exc:
@@ -334,7 +333,8 @@ def _css_string(text: str) -> str:
 def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationReport | None = None) -> str:
     """Return the @page rules that write the footer ("Title · Country", "Page N of M") and the
     handling marking at the foot of every page, in the brief's own words; a draft translation
-    says so in the top right corner of every page."""
+    says so in the top right corner of every page; a draft's diagonal mark gets the size its
+    words fit in."""
     parts: list[str] = []
     for text, slot in pieces(labels["page"]):
         if slot is None:
@@ -360,6 +360,10 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationRe
             rules += " @bottom-center { content: " + _css_string(brief.marking) + "; }"
         capitals = _real_capitals(brief, labels)
         if brief.draft:  # the running header says it too, so every page's text does
+            # the diagonal's size from its text's width (in the page's CSS, not a style attribute,
+            # which the preview's Content-Security-Policy refuses)
+            size = fontmetrics.diagonal_type(labels["draft"], _heading_family(brief))[0]
+            extra += f"\n.draft-diagonal {{ font-size: {size}pt; }}"
             head = " · ".join(w for w in (brief.marking, labels["draft"]) if w)
             rules += " @top-center { content: " + _css_string(head) + ";" + capitals + " }"
             if capitals:

@@ -90,19 +90,24 @@ class PdfRenderer:
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()  # served from the theme folder
 
-        def layout(*looks: str) -> tuple[str, Any]:
+        def layout(*looks: str, drawn: bool = False) -> tuple[str, Any]:
             page = self.html.document(
                 brief, inline_css=False, logo_src=logo_src, figure_placeholders=True, looks=looks
             )
+            if drawn:  # the drawings in from the start, not their placeholders
+                page = _inline_drawings(brief, page)[0]
             return self._hyphenated(brief, page, fetcher, stylesheets)
 
         with _LAYOUT_LOCK:
             try:
                 markup, document = self._balanced(layout)
+                if brief.figures:
+                    charts.keep_promise()
+                    markup, document, fits = self._with_drawings(brief, markup, document)
+                    if not fits:  # a drawing of another size than its placeholder: set the page anew
+                        markup, document = self._balanced(lambda *looks: layout(*looks, drawn=True))
                 fills = page_fill(document)
                 self.last_page = (len(fills), fills[-1]) if fills else None
-                if brief.figures:
-                    markup, document = self._with_drawings(brief, markup, document, fetcher, stylesheets)
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
                 pdf = document.write_pdf(
                     pdf_variant=PDF_VARIANT, pdf_identifier=identifier, finisher=pdftags.finish
@@ -178,29 +183,18 @@ class PdfRenderer:
             document = self._laid_out(markup, fetcher, stylesheets)
         return markup, document
 
-    def _with_drawings(
-        self, brief: TailoredBrief, markup: str, document: Any, fetcher: SafeFetcher, stylesheets: list[CSS]
-    ) -> tuple[str, Any]:
-        """Return the markup and the layout with the drawings where their placeholders are.
+    def _with_drawings(self, brief: TailoredBrief, markup: str, document: Any) -> tuple[str, Any, bool]:
+        """Return the markup and the layout with the drawings where their placeholders are, and
+        whether each drawing fitted its placeholder exactly.
 
         The markup is then the one with the drawings in from the start (its hash is the file's
         identifier), and the document the one laid out from it (tested, byte for byte); where a
-        drawing does not fit its placeholder exactly, the page is laid out again from that markup.
+        drawing does not fit, the caller lays the page out again from scratch.
         """
-        charts.keep_promise()
-        drawn: dict[str, str] = {}
-        fits = True
-        for figure in brief.figures:
-            stand_in = inlinesvg.placeholder(figure)
-            if stand_in not in markup:  # not shown in this document
-                continue
-            drawing = inlinesvg.inline_svg(figure)
-            fits = fits and drawing.startswith(stand_in.removesuffix("</svg>"))
-            markup = markup.replace(stand_in, drawing)
-            drawn[f"figure-{figure.number}-alt"] = drawing
+        markup, drawn, fits = _inline_drawings(brief, markup)
         if not drawn or (fits and replace_inline_svgs(document, drawn) == len(drawn)):
-            return markup, document
-        return markup, self._laid_out(markup, fetcher, stylesheets)
+            return markup, document, True
+        return markup, document, False
 
     def _themed(self, theme: Theme) -> tuple[SafeFetcher, list[CSS]]:
         """Return the fetcher and stylesheets for `theme`: the theme folder served, its CSS last."""
@@ -218,3 +212,19 @@ class PdfRenderer:
             )
             known = self._themes[theme] = (fetcher, [self.stylesheet, extra])
         return known
+
+
+def _inline_drawings(brief: TailoredBrief, markup: str) -> tuple[str, dict[str, str], bool]:
+    """Return the markup with each figure's drawing in place of its placeholder, the drawings by
+    element id, and whether each drawing has exactly its placeholder's size."""
+    drawn: dict[str, str] = {}
+    fits = True
+    for figure in brief.figures:
+        stand_in = inlinesvg.placeholder(figure)
+        if stand_in not in markup:  # not shown in this document
+            continue
+        drawing = inlinesvg.inline_svg(figure)
+        fits = fits and drawing.startswith(stand_in.removesuffix("</svg>"))
+        markup = markup.replace(stand_in, drawing)
+        drawn[f"figure-{figure.number}-alt"] = drawing
+    return markup, drawn, fits

@@ -241,7 +241,7 @@ def repetition_problems(loaded: LoadedBrief) -> list[Problem]:
 
 
 def _where(loaded: LoadedBrief, sentence: _Sentence) -> str:
-    """Return the file (from the briefs folder) and line a sentence stands on: `china-central-asia/brief.yaml:57`."""
+    """Return the file (from the briefs folder) and line a sentence stands on: `andes-water/brief.yaml:57`."""
     path = loaded.files[sentence.part]
     positions = loaded.positions.get(path)
     line = (

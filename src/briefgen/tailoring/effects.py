@@ -360,7 +360,7 @@ def short_change(old: str, new: str, context: int = CONTEXT) -> tuple[str, str]:
 
 
 def opening(text: str, words: int = 12) -> str:
-    """Return a paragraph's first words, to recognise it by: "Central Asia has mattered…"."""
+    """Return a paragraph's first words, to recognise it by: "The region has mattered…"."""
     found = text.split()
     return text.removesuffix(".") if len(found) <= words else " ".join(found[:words]).rstrip(",;:") + "…"
 

@@ -5,10 +5,11 @@ the country facts that made it apply or that chose its steps and evidence for th
 (each said by its profile's `sentence`, as "Applies because" says it), woven with the
 recommendation's title into whole sentences of the catalogs:
 
-    Because Ruritania owes China 43% of its public external debt (2019), the brief asks its
-    government to professionalise the business environment (recommendation 2), as well as to
-    monitor China's domestic drivers (recommendation 1). And because Ruritania is a member of
-    the SCO, it should also deepen a balanced foreign policy (recommendation 3).
+    Because Ruritania owes its largest lender 43% of its public external debt (2019), the brief
+    asks its government to professionalise the business environment (recommendation 2), as well
+    as to monitor the lender's domestic drivers (recommendation 1). And because Ruritania is a
+    member of the regional alliance, it should also deepen a balanced foreign policy
+    (recommendation 3).
 
 A recommendation that no country fact decided (it applies everywhere, or under the scenario
 alone) is named in the first sentence that has facts, so that no sentence of the lead could be
@@ -43,7 +44,7 @@ def decided_by_facts(decision: Decision, profile: CountryProfile) -> list[LeafRe
 
 
 def action_phrase(title: str) -> str:
-    """Return a recommendation's title as the verb phrase of a sentence: "monitor China's …".
+    """Return a recommendation's title as the verb phrase of a sentence: "monitor the lender's …".
 
     A title is an imperative sentence, so it starts with its verb: the first letter is lowered
     (unless the first word is an acronym) and a closing full stop dropped.
