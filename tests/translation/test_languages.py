@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from babel.messages.pofile import read_po
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from accessibility import assert_accessible_docx, assert_accessible_pdf
@@ -465,12 +466,39 @@ def test_each_state_language_prints_its_fixed_words_on_page_one(
         assert say(language, key) in first, (language, key)
     assert say(language, "edition", edition=W) in first
     assert say(language, "yes") in " ".join(pdf_text(pdf).split())
-    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
-    every = [" ".join(page.split()) for page in layout.split("\f") if page.strip()]
-    # every page says which share of its text is still English: "…: 83% of the text not yet translated"
+    # every page says, in its top right corner (beside the running head, in a column of its own),
+    # which share of its text is still English: "…: 83% of the text not yet translated"
+    pages = len(PdfReader(str(pdf)).pages)
+    corners = [
+        " ".join(
+            subprocess.run(
+                [
+                    "pdftotext",
+                    "-f",
+                    str(n),
+                    "-l",
+                    str(n),
+                    "-x",
+                    "400",
+                    "-y",
+                    "0",
+                    "-W",
+                    "195",
+                    "-H",
+                    "66",
+                    str(pdf),
+                    "-",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        )
+        for n in range(1, pages + 1)
+    ]
     before = " ".join(say(language, "draft_translation_share", share="@").split("@")[0].split())
     share = re.compile(re.escape(before) + r"\s?\d{1,3}\s?%")
-    assert all(share.search(page) for page in every), (language, every[-1][:300])
+    assert all(share.search(corner) for corner in corners), (language, corners)
     with pikepdf.open(pdf) as document:
         assert str(document.Root.Lang) == language
     assert_accessible_pdf(pdf)  # the draft-translation corner is page furniture, an artifact
@@ -829,10 +857,15 @@ def test_russian_lines_never_end_with_a_one_letter_word_start_with_a_dash_or_spl
         pdf = russian / f"china-central-asia-{code}-{E}.pdf"
         for number, lines in enumerate(upright_pages(pdf, tmp_path), start=1):
             run = 0
+            table = False  # inside "At a glance": its labels end with a raised source letter (а, б, в…)
             for n, line in enumerate(lines):
                 where = (code, number, line)
+                table = (table or line.lstrip().startswith(say("ru", "fact").upper())) and not (
+                    line.lstrip().startswith(say("ru", "sources").upper())
+                )
                 # (a letter alone on its line is a table's raised source letter, not a word)
-                assert not re.search(r"\S\s+[вВсСкКоОуУиИаАяЯ]$", line), where
+                if not table:
+                    assert not re.search(r"\S\s+[вВсСкКоОуУиИаАяЯ]$", line), where
                 assert not line.lstrip().startswith("—"), where
                 if line.endswith(HYPHEN):
                     hyphenated += 1
@@ -882,7 +915,7 @@ def test_a_kazakh_edition_from_translate_and_its_catalogs_has_no_english_word(ka
         _docx_text(kazakh / f"china-central-asia-KZ-{E}.docx"),
     ):
         assert not _latin_words(text) - names, sorted(_latin_words(text) - names)
-        assert say("kk", "summary") in text and "2020 жылғы 15 қараша" in text
+        assert say("kk", "summary") in text and "2021 жылғы 15 қараша" in text
 
 
 @pytest.mark.slow

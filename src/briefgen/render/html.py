@@ -330,6 +330,12 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+_NOTE_WIDTH = "42mm"
+"""The width of a draft translation's note in the top right corner of every page."""
+_HEAD_WIDTH = "84mm"
+"""The running head's width beside that note: centred on the page, clear of the note."""
+
+
 def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationReport | None = None) -> str:
     """Return the @page rules that write the footer ("Title · Country", "Page N of M") and the
     handling marking at the foot of every page, in the brief's own words; a draft translation
@@ -348,9 +354,12 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationRe
     extra = ""
     if brief is not None and brief.draft_translation:
         mark = _css_string(brief.draft_translation_note or labels["draft_translation"])
+        # beside the running head, in a column of its own: the two never run into each other,
+        # however long the language makes them (each wraps within its width instead)
         box = (
             f"@top-right {{ content: {mark}; font-family: 'Noto Sans', sans-serif; font-size: 7.5pt;"
-            " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm; white-space: nowrap; }"
+            " font-weight: 600; color: #9b1c1c; vertical-align: bottom; padding-bottom: 5mm;"
+            f" width: {_NOTE_WIDTH}; text-align: right; }}"
         )
         extra = f"\n@page {{ {box} }}\n@page :first {{ {box} }}"
     if brief is not None:
@@ -365,7 +374,8 @@ def _page_css(labels: Mapping[str, str], brief: TailoredBrief | ImplementationRe
             size = fontmetrics.diagonal_type(labels["draft"], _heading_family(brief))[0]
             extra += f"\n.draft-diagonal {{ font-size: {size}pt; }}"
             head = " · ".join(w for w in (brief.marking, labels["draft"]) if w)
-            rules += " @top-center { content: " + _css_string(head) + ";" + capitals + " }"
+            beside = f" width: {_HEAD_WIDTH};" if brief.draft_translation else ""
+            rules += " @top-center { content: " + _css_string(head) + ";" + capitals + beside + " }"
             if capitals:
                 rules += " @bottom-center {" + capitals + " }"
             return "@page { " + rules + " } @page :first { @top-center { content: none; } }" + extra

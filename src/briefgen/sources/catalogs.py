@@ -168,20 +168,41 @@ def _check_recipients(loaded: LoadedBrief) -> list[Problem]:
     return problems
 
 
-def freeze(loaded: LoadedBrief) -> dict[str, Any]:
-    """Return the translations the brief uses, per language and catalog, for an edition file."""
+def freeze(loaded: LoadedBrief, previous: LoadedBrief | None = None) -> dict[str, Any]:
+    """Return the translations the brief uses, per language and catalog, for an edition file.
+
+    With the `previous` release, also the earlier translations (obsolete entries, by English) of
+    that edition's texts, under `earlier`: the changes box quotes them, and the frozen edition
+    must quote them as on release day, whatever the catalogs hold later.
+    """
     from briefgen.sources.texts import texts
 
     used = texts(loaded)
+    before = _english_of(texts(previous)) if previous is not None else set()
     frozen: dict[str, Any] = {}
     for language, catalogs in sorted(loaded.translations.items()):
-        out: dict[str, dict[str, list[str]]] = {BRIEF: {}, COUNTRIES: {}}
+        out: dict[str, Any] = {BRIEF: {}, COUNTRIES: {}}
         for text in used:
             entry = catalogs.of(text.catalog).entries.get(text.context)
             if entry is not None and entry.translation and not entry.fuzzy and entry.english == text.english:
                 out[text.catalog][text.context] = [entry.english, entry.translation]
+        earlier = {
+            kind: {en: tr for en, tr in sorted(catalogs.of(kind).earlier.items()) if en.strip() in before}
+            for kind in (BRIEF, COUNTRIES)
+        }
+        if any(earlier.values()):  # (an edition with none keeps the format it always had)
+            out["earlier"] = {kind: found for kind, found in earlier.items() if found}
         frozen[language] = out
     return frozen
+
+
+def _english_of(texts: Any) -> set[str]:
+    """Return the English of `texts`, whole and paragraph by paragraph."""
+    found: set[str] = set()
+    for text in texts:
+        found.add(text.english.strip())
+        found.update(p.strip() for p in text.english.split("\n\n") if p.strip())
+    return found
 
 
 def thaw(loaded: LoadedBrief, frozen: dict[str, Any], edition: int) -> None:
@@ -194,5 +215,6 @@ def thaw(loaded: LoadedBrief, frozen: dict[str, Any], edition: int) -> None:
                 ctx: Entry(ctx, english, translation)
                 for ctx, (english, translation) in kinds.get(kind, {}).items()
             }
-            catalogs[kind] = TranslationCatalog(path, entries, exists=True)
+            earlier = dict(kinds.get("earlier", {}).get(kind, {}))
+            catalogs[kind] = TranslationCatalog(path, entries, exists=True, earlier=earlier)
         loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])

@@ -64,12 +64,16 @@ def content_of(loaded: LoadedBrief) -> dict[str, Any]:
 
 def released_content(loaded: LoadedBrief) -> dict[str, Any]:
     """Return what a release freezes: the resolved sources and, when there are any, the catalogs
-    of every language the brief is published in, so a release reproduces its translations."""
+    of every language the brief is published in, so a release reproduces its translations (those
+    of the previous release's texts its changes box quotes among them)."""
     content = content_of(loaded)
     if loaded.translations:
         from briefgen.sources.catalogs import freeze
 
-        content["translations"] = freeze(loaded)
+        # the release before it: its "Changes since" box quotes that edition in each language
+        before = previous_release(loaded.root, loaded.brief.edition)
+        previous = load_edition(loaded.root, before, history=False) if before is not None else None
+        content["translations"] = freeze(loaded, previous)
     return content
 
 
