@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import briefgen.reading as reading
 from briefgen import freshness
 from briefgen.atomic import write_bytes_atomic, write_text_atomic
 from briefgen.collector import collect_after_a_document
@@ -523,7 +524,7 @@ def _intact(path: Path, entry: dict[str, Any]) -> bool:
     try:
         if path.stat().st_size != entry.get("size"):
             return False
-        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+        return reading.fingerprint(path, limit=reading.DOCUMENT.limit) == entry.get("sha256")
     except OSError:
         return False
 
@@ -540,10 +541,10 @@ def _previous_entries(jobs: list[Job]) -> dict[Path, dict[str, Any]]:
     entries: dict[Path, dict[str, Any]] = {}
     for edition_dir in _edition_dirs(jobs):
         try:
-            manifest = json.loads((edition_dir / MANIFEST).read_text(encoding="utf-8"))
+            manifest = json.loads(reading.read_text(edition_dir / MANIFEST, reading.RECORD))
             for entry in manifest.get("files", []):
                 entries[(edition_dir / entry["path"]).resolve()] = entry
-        except (OSError, ValueError, KeyError, TypeError):
+        except (reading.UnreadableFile, ValueError, KeyError, TypeError, AttributeError):
             continue  # no manifest, or one from an incompatible version: render everything
     return entries
 

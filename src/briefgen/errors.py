@@ -80,6 +80,16 @@ class InputError(BriefgenError):
         return [p for p in self.problems if p.severity == "error"]
 
 
+class UnreadableFile(InputError):
+    """A file refused before (or while) it is read (`briefgen.reading`): what it is, never what it holds."""
+
+    def __init__(self, path: Path, reason: str, *, missing: bool = False) -> None:
+        self.path = path
+        self.reason = reason
+        self.missing = missing
+        super().__init__([Problem(path, 1, 1, "", reason)])
+
+
 class TailoringError(UsageError):
     """A country or scenario that the brief does not have was asked for."""
 

@@ -32,6 +32,7 @@ def validate(
         summaries.append(
             {
                 "brief": loaded.id,
+                "ok": not result.errors,
                 "recommendations": sum(r.status == "active" for r in loaded.recommendations),
                 "countries": len(loaded.brief.countries),
                 "sources": len(loaded.works),
@@ -50,6 +51,8 @@ def validate(
         print_problems(problems)
         if not quiet:
             for s in summaries:
+                if not s["ok"]:  # its problems are printed above: "ok" beside them would contradict them
+                    continue
                 counts = ", ".join(
                     _count(s[key], noun)
                     for key, noun in (

@@ -22,6 +22,7 @@ from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Protocol
 
+import briefgen.reading as reading
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import DeliveryError, DeliveryUnknown, UsageError
 from briefgen.formats import format_of
@@ -81,7 +82,7 @@ def compose(letter: Letter, sender: str | None, *, draft: bool = False) -> bytes
             f'Content-Disposition: attachment; filename="{path.name}"\r\n\r\n'
         )
         parts.append(header.encode("ascii"))
-        parts.append(base64.encodebytes(path.read_bytes()).replace(b"\n", b"\r\n"))
+        parts.append(base64.encodebytes(reading.read_file(path, reading.DOCUMENT)).replace(b"\n", b"\r\n"))
     parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
     return b"".join(parts)
 
@@ -160,10 +161,10 @@ class Outbox:
 
         path = self.path_for(recipient_id)
         try:
-            with path.open("rb") as handle:
-                headers = BytesHeaderParser(policy=policy.SMTP).parse(handle)
-        except OSError:
+            raw = reading.read_file(path, reading.DOCUMENT)
+        except reading.UnreadableFile:
             return False
+        headers = BytesHeaderParser(policy=policy.SMTP).parsebytes(raw)
         return str(headers.get("Message-ID", "")).strip() == message_id
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import briefgen.reading as reading
+from briefgen.sources.layout import project_folder
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
@@ -42,12 +46,13 @@ def languages(loaded: LoadedBrief) -> list[Language]:
 
 
 def _catalog(path: Path, code: str) -> Language:
-    if not path.is_file():
+    try:  # by the rules of every read: a FIFO or a link out of the project counts as no catalog
+        raw = reading.read_file(path, reading.CATALOG, within=project_folder(path.parent.parent))
+    except reading.UnreadableFile:
         return Language(code, _name(code), source=False)
     from babel.messages.pofile import read_po
 
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_po(io.BytesIO(raw))
     messages = [m for m in catalog if m.id]
     done = [m for m in messages if _translated(m.string) and not m.fuzzy]
     return Language(code, _name(code), source=False, translated=len(done), total=len(messages), catalog=True)

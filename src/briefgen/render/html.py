@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
+import briefgen.reading as reading
 from briefgen import __version__
 from briefgen.document.doctree import (
     Block,
@@ -43,6 +44,7 @@ from briefgen.document.text import script_runs
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import templates_dir
+from briefgen.render.templatefiles import TemplateFiles
 from briefgen.render.theme import logo_data_url, theme_css
 
 BASE_TEMPLATE = "base.html"
@@ -64,7 +66,7 @@ class HtmlRenderer:
     def stylesheet(self) -> str:
         """Return the print stylesheet's text (read once)."""
         if self._stylesheet is None:
-            css = (self.templates / STYLESHEET).read_text(encoding="utf-8")
+            css = reading.read_text(self.templates / STYLESHEET, reading.TEMPLATE, within=self.templates)
             if "</" in css:  # it is inlined into <style>: it must not be able to close it
                 raise RenderError(f"{STYLESHEET} must not contain '</'")
             self._stylesheet = css
@@ -125,7 +127,7 @@ class HtmlRenderer:
 
 def _environment(templates: Path) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=TemplateFiles(templates),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

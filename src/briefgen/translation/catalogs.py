@@ -8,15 +8,18 @@ target or a `{placeholder}` of its English, is a problem naming the PO file and 
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import briefgen.reading as reading
 from briefgen.errors import Problem
 from briefgen.sources.aggregate import LoadedBrief
-from briefgen.sources.layout import COUNTRIES_DIR
+from briefgen.sources.layout import COUNTRIES_DIR, project_folder
 from briefgen.translation.fields import BRIEF, COUNTRIES
 
 TRANSLATIONS_DIR = "translations"
@@ -79,16 +82,20 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
     from babel.messages.pofile import PoFileError, read_po
 
     catalog = Catalog(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return catalog
     catalog.exists = True
     try:
-        bad = _syntax_error(path.read_text(encoding="utf-8"))
+        text = reading.read_text(path, reading.CATALOG, within=project_folder(path.parent.parent))
+    except reading.UnreadableFile as exc:
+        problems.extend(exc.problems)
+        return catalog
+    try:
+        bad = _syntax_error(text)
         if bad is not None:
             problems.append(Problem(path, bad[0], 1, "", f"not a valid PO file: {bad[1]}"))
             return catalog
-        with path.open("rb") as f:
-            po = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
+        po = read_po(io.BytesIO(text.encode("utf-8")), locale=language.replace("-", "_"), abort_invalid=True)
     except PoFileError as exc:
         problems.append(Problem(path, exc.lineno + 1, 1, "", f"not a valid PO file: {exc}"))
         return catalog

@@ -10,6 +10,7 @@ entry when its context (file and field) is the same, never because two texts loo
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,11 @@ from babel import Locale
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
+import briefgen.reading as reading
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import Problem, TranslationIncomplete
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.layout import project_folder
 from briefgen.translation.apply import catalogs_for, statuses
 from briefgen.translation.catalogs import catalog_paths
 from briefgen.translation.fields import BRIEF, COUNTRIES, line_of, texts
@@ -90,7 +93,7 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
                     del catalog.obsolete[key]
                     catalog[message.id] = message
         data = po_bytes(catalog)
-        if not path.is_file() or path.read_bytes() != data:
+        if not os.path.lexists(path) or _read(path) != data:
             write_bytes_atomic(path, data)
         active = [m for m in catalog if m.id and m.context]
         out.append(
@@ -110,8 +113,7 @@ def read_po_file(path: Path, language: str) -> PoCatalog:
 
     Babel's reader keeps `#|` lines as translator comments; they are turned back here.
     """
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=language.replace("-", "_"), abort_invalid=True)
+    catalog = read_po(io.BytesIO(_read(path)), locale=language.replace("-", "_"), abort_invalid=True)
     for message in [*catalog, *catalog.obsolete.values()]:
         previous = [c for c in message.user_comments if c.startswith("|")]
         if not previous:
@@ -149,8 +151,13 @@ def po_bytes(catalog: PoCatalog) -> bytes:
     return text.encode("utf-8")
 
 
+def _read(path: Path) -> bytes:
+    """Return a catalog's bytes by the rules of every read; a FIFO or a link out is refused, not replaced."""
+    return reading.read_file(path, reading.CATALOG, within=project_folder(path.parent.parent))
+
+
 def _existing(path: Path, language: str, loaded: LoadedBrief, kind: str) -> PoCatalog:
-    if path.is_file():
+    if os.path.lexists(path):
         return read_po_file(path, language)
     name = Locale.parse(language.replace("-", "_")).english_name
     what = f"the brief {loaded.id}" if kind == BRIEF else "the shared country profiles"
