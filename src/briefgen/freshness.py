@@ -52,6 +52,8 @@ _RENDERING_LIBRARIES = (
 )
 _SKIPPED_PARTS = {"outbox", "__pycache__"}
 """Parts of a brief folder that never shape a document (distribution output, caches)."""
+_SKIPPED_NAMES = {"distribution.json"}
+"""Files of a brief folder that never shape a document (the distribution record)."""
 _RACY_NS = 2_000_000_000
 """A file modified this close before a snapshot may change again within the same timestamp."""
 
@@ -66,7 +68,7 @@ def _files(root: Path) -> list[Path]:
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_PARTS and not d.startswith("."))
         for name in names:
-            if not name.startswith(("ledger.sqlite", ".")):
+            if not name.startswith(("ledger.sqlite", ".")) and name not in _SKIPPED_NAMES:
                 found.append(Path(folder) / name)
     return sorted(found)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.distribution import record
 from briefgen.distribution.ledger import status_label
 from briefgen.errors import DistributionError, LedgerError, UnknownEdition, UsageError
 from briefgen.models import Recipient
@@ -186,7 +187,8 @@ def distribute(
 
     with DistributionLock(ledger_file, wait=wait):
         _refuse_a_lost_ledger(ledger_file, plan, out, folder, set(known), new_ledger=new_ledger)
-        with Ledger(ledger_file) as ledger:
+        # every step the ledger commits is written to the record beside the brief, which git keeps
+        with Ledger(ledger_file, on_commit=record.keeper(folder, brief_id)) as ledger:
             return _run(
                 plan,
                 folder,
@@ -234,17 +236,20 @@ def _refuse_a_lost_ledger(
     ledger_file: Path, plan: _Plan, out: Path, folder: Path, recipients: set[str], *, new_ledger: bool
 ) -> None:
     """Stop when the ledger is gone (or empty) while copies of this brief exist: a rerun would send them again."""
-    from briefgen.distribution.ledger import check_ledger_path, open_existing
+    from briefgen.distribution.ledger import open_existing
     from briefgen.distribution.places import earlier_traces
 
     if new_ledger:
         return
-    if check_ledger_path(ledger_file):
-        reader = open_existing(ledger_file)
-        assert reader is not None
+    held = []
+    reader = open_existing(ledger_file)
+    if reader is not None:
         with reader:
-            if reader.has_copies(plan.brief_id):
-                return
+            held = reader.states(plan.brief_id)
+    # the record beside the brief survives losing the ledger and build/, wherever the run starts
+    record.check_ledger(folder, plan.brief_id, ledger_file, held)
+    if held:
+        return
     traces = earlier_traces(out, plan.brief_id, {folder / "outbox", plan.outbox}, recipients)
     if not traces:
         return
