@@ -7,11 +7,14 @@ module, not re-exported here, so that `briefgen.build` always names it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
+# No import runs here: the `briefgen` command (`briefgen.command`) imports this package first,
+# and a Ctrl-C must find no module half-imported before its own handler is in place.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from briefgen.document.model import TailoredBrief
     from briefgen.sources.aggregate import LoadedBrief
 

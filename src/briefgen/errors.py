@@ -176,6 +176,28 @@ def check_output_folder(folder: Path, option: str) -> None:
         raise OutputError(f"cannot write to {folder}: {existing} is read-only")
 
 
+def check_output_file(path: Path, option: str) -> None:
+    """Refuse, before any work, an output file that is not a regular file or a new one in a folder that exists.
+
+    The file is written beside and renamed into place (`briefgen.atomic`): a device, a FIFO or a
+    folder there would be replaced, and missing folders would be made, for a slip in a path.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {option} {path}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise UsageError(f"{option} {path} is {what}; give the path of a file to write")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist; create it first")
+
+
 @contextlib.contextmanager
 def writing_to(target: Path) -> Iterator[None]:
     """Turn a failure to write under `target` into one clear line (exit status 1)."""

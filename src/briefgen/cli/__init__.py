@@ -21,6 +21,17 @@ from briefgen.errors import INTERRUPTED
 class BriefgenGroup(TyperGroup):
     """Run a command; turn what briefgen raises on purpose into a message and an exit status."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Read the command line; a Ctrl-C meanwhile (Typer imports as it reads) ends with one line.
+
+        Typer turns a KeyboardInterrupt while it reads the arguments into status 130 and no word.
+        """
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            print("briefgen: interrupted", file=sys.stderr)
+            raise typer.Exit(INTERRUPTED) from None
+
     def invoke(self, ctx: Any) -> Any:
         from briefgen.errors import BriefgenError, reported
 

@@ -336,6 +336,11 @@ def _run(
                 f"--mark-sent {rid}: its copy of edition {number} {state}; only a copy whose outcome "
                 "is unknown, or one in the outbox, can be recorded as sent"
             )
+        if record.status == "sent":  # its sent time is the record of when it went: kept
+            report.notes.append(
+                f"{rid}: copy {record.copy_number:03d} was already recorded as sent ({record.sent_at}); left as it was"
+            )
+            continue
         ledger.record_sent(brief_id, number, rid, record.channel)
         report.notes.append(f"{rid}: copy {record.copy_number:03d} recorded as sent, as you confirmed")
 

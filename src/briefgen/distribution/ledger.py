@@ -423,7 +423,7 @@ class Ledger:
         """Mark the copy as sent: the mail server confirmed it (or the analyst did)."""
         self._set(
             "UPDATE copies SET status = 'sent', channel = ?, error = NULL, sent_at = ?"
-            " WHERE brief = ? AND edition = ? AND recipient = ?",
+            " WHERE brief = ? AND edition = ? AND recipient = ? AND status != 'sent'",  # first sent time kept
             (channel, _now(), brief, edition, recipient),
         )
 

@@ -29,7 +29,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 
 import briefgen.reading as reading
-from briefgen.document.doctree import UNPRINTABLE
+from briefgen.document.doctree import DIRECTION_CONTROLS, UNPRINTABLE, control_named
 from briefgen.errors import Problem
 
 MAX_FILE_BYTES = reading.SOURCE.limit
@@ -322,6 +322,13 @@ class _Builder:
             bad = UNPRINTABLE.search(value)
             if bad:
                 message = f"control character U+{ord(bad.group()):04X} is not allowed in text"
+                self.problems.append(Problem(self.positions.path, line, col, dotted(loc), message))
+            turned = DIRECTION_CONTROLS.search(value)
+            if turned:
+                message = (
+                    f"direction control {control_named(turned.group())} is not allowed in text: it "
+                    "reorders what a reader sees, and briefgen's documents are laid out left to right"
+                )
                 self.problems.append(Problem(self.positions.path, line, col, dotted(loc), message))
         return value
 

@@ -13,10 +13,12 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import briefgen.reading as reading
+from briefgen.document.doctree import DIRECTION_CONTROLS, UNPRINTABLE, control_named
 from briefgen.errors import Problem
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.layout import COUNTRIES_DIR, project_folder
@@ -73,13 +75,36 @@ def read_translations(loaded: LoadedBrief) -> list[Problem]:
         paths = catalog_paths(loaded.root, language)
         catalogs = {kind: read_catalog(path, language, problems) for kind, path in paths.items()}
         loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])
+    problems.extend(_undeclared(loaded))
     problems.extend(_check_recipients(loaded))
     return problems
 
 
+def _undeclared(loaded: LoadedBrief) -> list[Problem]:
+    """Warn of the brief's catalogs of languages it does not declare: they are never read.
+
+    (The shared profiles' catalogs serve every brief: a language another brief declares is theirs.)
+    """
+    folder = loaded.root / TRANSLATIONS_DIR
+    if not folder.is_dir():
+        return []
+    declared = loaded.brief.languages[1:]
+    found = []
+    for path in sorted(folder.glob("*.po")):
+        if path.stem in declared:
+            continue
+        said = ", ".join(declared) if declared else "none besides its source language"
+        message = (
+            f"not read: '{path.stem}' is not among the brief's translations ({said}); add it to "
+            "languages in brief.yaml, or remove the file"
+        )
+        found.append(Problem(path, 1, 1, "", message, "warning"))
+    return found
+
+
 def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
     """Return the entries of one PO file (none when it is missing), adding its problems."""
-    from babel.messages.pofile import PoFileError, read_po
+    from babel.messages.pofile import PoFileError, PoFileParser
 
     catalog = Catalog(path)
     if not os.path.lexists(path):
@@ -95,24 +120,94 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Catalog:
         if bad is not None:
             problems.append(Problem(path, bad[0], 1, "", f"not a valid PO file: {bad[1]}"))
             return catalog
-        po = read_po(io.BytesIO(text.encode("utf-8")), locale=language.replace("-", "_"), abort_invalid=True)
+        po = _strict_catalog()(locale=language.replace("-", "_"))
+        PoFileParser(po, abort_invalid=True).parse(io.BytesIO(text.encode("utf-8")))
     except PoFileError as exc:
         problems.append(Problem(path, exc.lineno + 1, 1, "", f"not a valid PO file: {exc}"))
         return catalog
     except (ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem(path, 1, 1, "", f"not a valid PO file: {exc}"))
         return catalog
+    for line, context, first in po.duplicates:
+        problems.append(
+            Problem(
+                path, line, 1, context, f"a second entry for the same text (the first is at line {first})"
+            )
+        )
+    right_to_left = _right_to_left(language)
     for message in po:
         if not message.id or not isinstance(message.id, str) or not message.context:
             continue
         translation = message.string if isinstance(message.string, str) else ""
         line = message.lineno or 1
         entry = Entry(message.context, message.id, translation, message.fuzzy, line)
+        before = catalog.entries.get(message.context)
+        if before is not None:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    message.context,
+                    f"a second entry for this msgctxt (the first is at line {before.line})",
+                )
+            )
+            continue
         catalog.entries[message.context] = entry
         if translation:
             for complaint in markup_changes(message.id, translation):
                 problems.append(Problem(path, line, 1, message.context, complaint))
+            for complaint in _controls(translation, right_to_left):
+                problems.append(Problem(path, line, 1, message.context, complaint))
     return catalog
+
+
+@cache
+def _strict_catalog() -> Any:
+    """Return a Babel catalog class that remembers a second entry for the same text.
+
+    (Babel merges it into the first, keeping the first translation, without a word.) Made on
+    first use, so that loading a brief without translations does not import Babel's catalogs.
+    """
+    from babel.messages.catalog import Catalog as PoCatalog
+
+    class StrictCatalog(PoCatalog):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.duplicates: list[tuple[int, str, int]] = []
+
+        def __setitem__(self, id: Any, message: Any) -> None:
+            first = self.get(id, message.context) if id else None
+            if first is not None:
+                self.duplicates.append((message.lineno or 1, message.context or "", first.lineno or 1))
+            super().__setitem__(id, message)
+
+    return StrictCatalog
+
+
+def _right_to_left(language: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_")).character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+def _controls(translation: str, right_to_left: bool) -> list[str]:
+    """Return what a translation holds that no document may: control characters, and direction
+    controls unless its language is written right to left."""
+    out = []
+    bad = UNPRINTABLE.search(translation)
+    if bad:
+        out.append(f"control character U+{ord(bad.group()):04X} is not allowed in text")
+    turned = DIRECTION_CONTROLS.search(translation)
+    if turned and not right_to_left:
+        out.append(
+            f"direction control {control_named(turned.group())} is not allowed in a left-to-right "
+            "language's text: it reorders what a reader sees"
+        )
+    return out
 
 
 _PO_STRING = r'"(?:[^"\\]|\\.)*"'

@@ -1,0 +1,157 @@
+"""Ctrl-C is clean at every moment of a build: exit status 130 and one line, never a traceback,
+an abort, or a validation error caused by the interruption.
+
+The terminal sends SIGINT to the whole foreground process group; so does this test, at many
+moments from the first instructions of the `briefgen` process (its imports) to the middle of
+rendering (workers laying out PDFs while a thread of the build draws the figures), with every
+core kept busy so that the moments fall everywhere. The brief has a figure, so matplotlib draws
+in the build process. Randomness is seeded and the seed printed; `BRIEFGEN_CTRL_C_RUNS` and
+`BRIEFGEN_CTRL_C_SEED` change the count (200 by default) and the seed.
+
+One window is Python's, not briefgen's: the interpreter's own startup, before the first line of
+`briefgen.command` (which sets the handler first thing) runs; see `in_pythons_startup`. Runs
+interrupted there are counted and printed, and may only fall in the first tenths of a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefgen.figurepost import Drawer
+from conftest import FIXTURES, REPO
+from hardening import BRIEFGEN
+
+RUNS = int(os.environ.get("BRIEFGEN_CTRL_C_RUNS", "200"))
+SEED = int(os.environ.get("BRIEFGEN_CTRL_C_SEED", "31"))
+EARLIEST, LATEST = 0.02, 3.0
+
+
+STARTUP = 0.25
+"""No Ctrl-C at or after this moment may land in Python's own startup (see `in_pythons_startup`)."""
+
+
+def in_pythons_startup(status: int, stderr: str) -> bool:
+    """Return whether a run was interrupted before the first line of briefgen ran.
+
+    From the exec to `briefgen.command`'s first line, the interpreter starts (site, .pth files)
+    and finds the entry module: no program has a say there. Before Python installs its own
+    handler, SIGINT ends the process (the shell shows 130, nothing is printed); after, Python
+    prints its traceback (or "Fatal Python error: init_...") from the middle of its startup or
+    of the console script's import line, with no frame of briefgen's code in it.
+    """
+    if status == -signal.SIGINT and not stderr:
+        return True
+    tail = stderr.rstrip().splitlines()[-1:] == ["KeyboardInterrupt"]
+    ours = "/briefgen/" in stderr
+    return (tail or "Fatal Python error: init_" in stderr) and not ours
+
+
+@pytest.fixture
+def brief_with_a_figure(tmp_path: Path) -> Path:
+    """The water-energy fixture brief (a bar chart in every country's brief) beside the profiles."""
+    shutil.copytree(REPO / "briefs" / "countries", tmp_path / "briefs" / "countries")
+    target = tmp_path / "briefs" / "water-energy-central-asia"
+    shutil.copytree(FIXTURES / "shared-profiles" / "water-energy-central-asia", target)
+    return target
+
+
+@contextlib.contextmanager
+def every_core_busy() -> Iterator[None]:
+    """Keep each core busy with a loop of its own (one process group, ended on the way out)."""
+    cores = os.cpu_count() or 1
+    loops = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+        for _ in range(cores)
+    ]
+    try:
+        yield
+    finally:
+        for loop in loops:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(loop.pid, signal.SIGKILL)
+            loop.wait()
+
+
+@pytest.mark.unit
+def test_ctrl_c_while_a_figure_is_drawn_waits_for_that_drawing_and_skips_the_rest() -> None:
+    """The drawing thread is joined before the build goes on to end: matplotlib's C++ never runs
+    while the interpreter shuts down (which ended such builds with SIGABRT)."""
+    drawn: list[str] = []
+
+    def draw(name: str) -> dict[str, bytes]:
+        time.sleep(0.3)  # a chart being drawn when Ctrl-C comes
+        drawn.append(name)
+        return {name: b"<svg/>"}
+
+    with pytest.raises(KeyboardInterrupt), Drawer(draw) as drawer:
+        for name in ("KZ", "KG", "TJ"):
+            drawer.promise(name, name)
+        time.sleep(0.1)
+        raise KeyboardInterrupt
+    assert drawn == ["KZ"]  # the one in hand was finished before leaving; the others were skipped
+    assert not drawer._thread.is_alive()
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_any_moment_of_a_build_ends_it_with_status_130_and_one_line(
+    brief_with_a_figure: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(SEED)
+    print(f"Ctrl-C at {RUNS} moments from {EARLIEST} s to {LATEST} s, seed {SEED}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    out = tmp_path / "out"
+    wrong = []
+    in_startup: list[float] = []
+    started = time.monotonic()
+    with every_core_busy():
+        for run in range(RUNS):
+            moment = EARLIEST + (LATEST - EARLIEST) * run / max(RUNS - 1, 1)
+            # not on a grid the build could fall into step with
+            moment = min(max(moment + rng.uniform(-0.01, 0.01), EARLIEST), LATEST)
+            build = subprocess.Popen(
+                [BRIEFGEN, "build", str(brief_with_a_figure), "--out", str(out), "--force"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                start_new_session=True,  # its own group, as a terminal gives a command
+            )
+            time.sleep(max(moment, 0.0))
+            running = build.poll() is None
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGINT)
+            try:
+                _, stderr = build.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(build.pid, signal.SIGKILL)
+                _, stderr = build.communicate()
+                wrong.append((run, round(moment, 3), "still running 120 s after Ctrl-C", stderr[-500:]))
+                continue
+            lines = stderr.splitlines()
+            if not running:
+                wrong.append(
+                    (run, round(moment, 3), f"finished (status {build.returncode}) before Ctrl-C", "")
+                )
+            elif in_pythons_startup(build.returncode, stderr):
+                in_startup.append(round(moment, 3))
+            elif build.returncode != 130 or lines != ["briefgen: interrupted"]:
+                wrong.append((run, round(moment, 3), f"status {build.returncode}", stderr[-2000:]))
+    took = time.monotonic() - started
+    print(
+        f"{RUNS} runs in {took:.0f} s: {RUNS - len(wrong) - len(in_startup)} clean, "
+        f"{len(in_startup)} in Python's own startup (at {in_startup} s), {len(wrong)} not clean"
+    )
+    assert wrong == [], "\n".join(f"run {r} at {m} s: {what}\n{err}" for r, m, what, err in wrong)
+    # Python's startup is over within a tenth of a second (0.03-0.08 s measured on a loaded machine)
+    assert all(moment < STARTUP for moment in in_startup), in_startup
