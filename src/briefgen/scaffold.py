@@ -17,8 +17,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from briefgen.atomic import write_text_atomic
-from briefgen.errors import ScaffoldError, UsageError
+from briefgen.atomic import create_all_or_none
+from briefgen.errors import OutputError, ScaffoldError, UsageError
 from briefgen.models.common import SLUG_PATTERN
 
 BRIEFS = "briefs"
@@ -65,9 +65,15 @@ def write_all(planned: list[Planned]) -> list[Path]:
         blocked = next((parent for parent in item.path.parents if parent.is_file()), None)
         if blocked is not None:
             raise ScaffoldError(f"{_shown(blocked)} is a file, not a folder; nothing was written")
-    for item in planned:
-        item.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(item.path, item.text)
+    try:  # all or nothing: a full or read-only disk leaves the folder as it was, ready for a retry
+        create_all_or_none([(p.path, p.text.encode("utf-8")) for p in planned])
+    except FileExistsError as exc:
+        raise ScaffoldError(
+            f"{_shown(Path(exc.filename2 or exc.filename))} already exists; nothing was written"
+        ) from None
+    except OSError as exc:
+        where = _shown(Path(exc.filename)) if exc.filename else "the project folder"
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was written") from None
     return [p.path for p in planned]
 
 

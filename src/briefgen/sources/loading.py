@@ -30,7 +30,7 @@ from briefgen.sources.diagnostics import validate_document
 from briefgen.sources.layout import COUNTRIES_DIR, project_folder
 from briefgen.sources.profiles import SHARED_SOURCES, shared_keys_used
 from briefgen.sources.theme import load_theme
-from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
+from briefgen.sources.yamlsource import UNREADABLE, Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -225,6 +225,9 @@ def _read_sources(
         validate_document(document, Sources, problems, known=found)
         return False
     for key, value in document.data.items():
+        if value is UNREADABLE:  # an imported entry its reader reported: the work exists, unusable
+            in_error.add(str(key))
+            continue
         entry = YamlDocument({key: value}, document.positions)
         parsed = validate_document(entry, Sources, problems, known=found)
         if parsed is None:
