@@ -162,3 +162,37 @@ def test_ctrl_c_at_any_moment_of_a_build_ends_it_with_status_130_and_one_line(
     assert wrong == [], "\n".join(f"run {r} at {m} s: {what}\n{err}" for r, m, what, err in wrong)
     # Python's startup is over within a tenth of a second (0.03-0.08 s measured on a loaded machine)
     assert all(moment < STARTUP for moment, _, _ in in_startup), in_startup
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_command_line_starts_and_validates_ends_with_its_line(
+    project_with_figures: Path,
+) -> None:
+    """The command line (Typer) imports as it reads the arguments; it turned a Ctrl-C there into
+    status 130 and not a word. Now every moment gives the one line, or the command had finished."""
+    rng = random.Random(SEED)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    interrupted, wrong = 0, []
+    for run in range(20):
+        moment = 0.3 + 1.2 * run / 19 + rng.uniform(-0.01, 0.01)
+        check = subprocess.Popen(
+            [BRIEFGEN, "validate", "briefs/china-central-asia"],
+            cwd=project_with_figures,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
+        time.sleep(moment)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(check.pid, signal.SIGINT)
+        out, err = check.communicate(timeout=120)
+        if check.returncode == 0 and "ok" in out and not err:
+            continue  # it had finished
+        if check.returncode == 130 and err.splitlines() == ["briefgen: interrupted"]:
+            interrupted += 1
+        else:
+            wrong.append((round(moment, 3), check.returncode, err[-1500:]))
+    assert wrong == []
+    assert interrupted >= 10  # most moments fall while it runs

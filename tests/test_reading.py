@@ -276,3 +276,17 @@ def test_validate_refuses_an_escaped_url_in_the_theme_stylesheet(themed: Path) -
     stderr = ends_cleanly(run("validate", themed), 1)
     assert "css: 'theme.css' may load files of the theme folder only" in stderr
     assert "the URL 'file:///etc/passwd'" in stderr
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("theme", ["/etc", "/dev", "../../.."])
+def test_the_record_of_a_builds_inputs_never_walks_a_theme_folder_outside_the_project(
+    andes: Path, theme: str
+) -> None:
+    from briefgen import freshness
+
+    replace_in(andes / "brief.yaml", "countries:", f"theme: {theme}\ncountries:")
+    inputs = freshness.snapshot(andes)
+    assert "named-theme" not in inputs.files
+    assert set(inputs.files) == {"brief", "countries", "theme", "code"}
+    assert "brief.yaml" in inputs.files["brief"]
