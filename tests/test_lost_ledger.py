@@ -141,3 +141,23 @@ def test_a_damaged_record_stops_the_run_with_its_path(project: Path) -> None:
         assert again.returncode == 1
         assert f"the distribution record {brief / 'distribution.json'} is damaged" in again.stderr
         assert len(server.messages) == 1
+
+
+@pytest.mark.unit
+def test_a_record_half_written_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    from briefgen.distribution import record
+
+    brief = tmp_path / "briefs" / "andes-water"
+    brief.mkdir(parents=True)
+    stale = brief / ".distribution.json.k1ll3d.part"
+    stale.write_text('{"version": 1, "cop', encoding="utf-8")
+    keep = record.keeper(brief, "andes-water")  # what a run holding the lock makes first
+    assert not stale.exists()
+
+    class Held:
+        def states(self, brief_id: str) -> list[tuple[int, str, int, str, str]]:
+            return [(1, "r1", 1, "sending", "<m@x>")]
+
+    keep(Held())
+    assert record.read_record(brief) == [(1, "r1", 1, "sending", "<m@x>")]
+    assert [p.name for p in brief.iterdir()] == ["distribution.json"]

@@ -62,8 +62,11 @@ def read_record(folder: Path) -> list[Row]:
         ) from None
 
 
-def write_record(folder: Path, brief_id: str, rows: Iterable[Row]) -> None:
-    """Write the record of `brief_id`'s copies atomically (unchanged content is not rewritten)."""
+def write_record(folder: Path, brief_id: str, rows: Iterable[Row], *, written: str | None = None) -> str:
+    """Write the record of `brief_id`'s copies atomically; return its text.
+
+    Content equal to `written` (what this run wrote last), or to the file, is not written again.
+    """
     path = record_path(folder)
     about = (
         "Written by `briefgen distribute` at each step: the copies that went out. Keep it under "
@@ -85,19 +88,31 @@ def write_record(folder: Path, brief_id: str, rows: Iterable[Row]) -> None:
         f' "copies": [{listed}]\n'
         "}\n"
     )
-    try:
-        if reading.read_text(path, reading.RECORD, within=project_folder(folder)) == text:
-            return
-    except reading.UnreadableFile:
-        pass
+    if text == written:
+        return text
+    if written is None:
+        try:
+            if reading.read_text(path, reading.RECORD, within=project_folder(folder)) == text:
+                return text
+        except reading.UnreadableFile:
+            pass
     write_text_atomic(path, text)
+    return text
 
 
 def keeper(folder: Path, brief_id: str) -> Callable[[Any], None]:
-    """Return what the ledger calls after each commit: write the brief's copies into the record."""
+    """Return what the ledger calls after each commit: write the brief's copies into the record.
+
+    Made by a run that holds the distribution lock, which first removes the temporary file a
+    run killed while writing the record left (`.distribution.json.*.part`): no other run writes it.
+    """
+    for stale in folder.glob(f".{RECORD_FILE}.*.part"):
+        stale.unlink(missing_ok=True)
+
+    last: list[str | None] = [None]
 
     def keep(ledger: Any) -> None:
-        write_record(folder, brief_id, ledger.states(brief_id))
+        last[0] = write_record(folder, brief_id, ledger.states(brief_id), written=last[0])
 
     return keep
 
