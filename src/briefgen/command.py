@@ -1,7 +1,7 @@
 """The `briefgen` command's entry point: from its first instruction, Ctrl-C ends it with one line.
 
 The console script imports this module before anything else of briefgen, and it imports
-nothing but the interpreter's own `_signal` and `os`, both loaded before Python runs a line.
+nothing but the interpreter's own `_signal`, `os` and `sys`, loaded before Python runs a line.
 Until the command can clean up after an interruption (`briefgen.launch.main`, which stops its
 workers and leaves every output whole), there is nothing to clean up: no file written, no
 process started. So a Ctrl-C that comes while Python imports the command (a few tenths of a
@@ -15,6 +15,7 @@ Ctrl-C.
 
 import _signal  # type: ignore[import-not-found]  # the interpreter's own: no `enum` to import first
 import os
+import sys
 
 INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2), as `briefgen.errors` says it."""
@@ -34,6 +35,9 @@ def _interrupt(signum: int, frame: object) -> None:
     """Raise KeyboardInterrupt where the command is, as Python does, and remember that it came."""
     global _interrupted
     _interrupted = True
+    errors = sys.modules.get("briefgen.errors")  # loaded by then; an error it reports is not the sources'
+    if errors is not None:
+        errors.note_interrupt()
     raise KeyboardInterrupt
 
 

@@ -150,8 +150,24 @@ INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2)."""
 
 
+_interrupted = False
+
+
+def note_interrupt() -> None:
+    """Remember that Ctrl-C came (the command's own handler says so, `briefgen.command`)."""
+    global _interrupted
+    _interrupted = True
+
+
 def reported(exc: BriefgenError) -> int:
-    """Print `exc` as a command ends with it (an `InputError` as its problems) and return its exit status."""
+    """Print `exc` as a command ends with it (an `InputError` as its problems) and return its exit status.
+
+    After a Ctrl-C the error may be the interruption's doing (a library that turned it into
+    something else on its way up), never the sources': the command ends as interrupted.
+    """
+    if _interrupted:
+        print("briefgen: interrupted", file=sys.stderr)
+        return INTERRUPTED
     if isinstance(exc, InputError):
         print_problems(exc.problems)
     else:
