@@ -138,6 +138,7 @@ def test_ctrl_c_at_any_moment_of_a_build_ends_it_with_status_130_and_one_line(
             running = build.poll() is None
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(build.pid, signal.SIGINT)
+            signalled = time.monotonic()
             try:
                 _, stderr = build.communicate(timeout=120)
             except subprocess.TimeoutExpired:
@@ -153,7 +154,8 @@ def test_ctrl_c_at_any_moment_of_a_build_ends_it_with_status_130_and_one_line(
             elif in_pythons_startup(build.returncode, stderr):
                 in_startup.append((round(moment, 3), build.returncode, stderr.strip().splitlines()[-1:]))
             elif build.returncode != 130 or lines != ["briefgen: interrupted"]:
-                wrong.append((run, round(moment, 3), f"status {build.returncode}", stderr[-2000:]))
+                ended = f"status {build.returncode}, {time.monotonic() - signalled:.1f} s after Ctrl-C"
+                wrong.append((run, round(moment, 3), ended, stderr[-2000:]))
     took = time.monotonic() - started
     print(
         f"{RUNS} runs in {took:.0f} s: {RUNS - len(wrong) - len(in_startup)} clean, "
@@ -247,3 +249,30 @@ def test_ctrl_c_while_the_models_are_built_waits_until_they_are_whole() -> None:
     assert result.returncode == 0, result.stderr
     assert "Exception ignored" not in result.stderr
     assert result.stdout.strip() == "[True]"  # handled once, after the last model module was built
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ending", ["returns", "exits 0"])
+def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(ending: str) -> None:
+    """C code that clears the KeyboardInterrupt lets the command run on to its end; it was asked
+    to stop all the same, and ends with status 130 and the one line, not 0 and silence."""
+    finish = "return" if ending == "returns" else "sys.exit(0)"
+    code = (
+        "import os, signal, sys\n"
+        "import briefgen.command as command, briefgen.launch as launch\n"
+        "def swallowing():\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(1000):\n"
+        "            pass\n"
+        "    except KeyboardInterrupt:\n"
+        "        pass  # what a library's C code did with it\n"
+        f"    {finish}\n"
+        "launch.main = swallowing\n"
+        "command.main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["briefgen: interrupted"]

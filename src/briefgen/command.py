@@ -51,12 +51,21 @@ def main() -> None:
     _signal.signal(_signal.SIGINT, _interrupt)
     try:
         run()
-    except BaseException as exc:
-        # an interruption that a library turned into something else on its way up (pydantic-core
-        # makes a Ctrl-C during its own import a PanicException) is still the interruption
-        if _interrupted and not isinstance(exc, SystemExit):
+    except SystemExit as exc:
+        if _interrupted and exc.code in (0, None):  # the interruption was lost on its way up: see below
             _end_now(_signal.SIGINT, None)
         raise
+    except BaseException:
+        # an interruption that a library turned into something else on its way up (pydantic-core
+        # makes a Ctrl-C during its own import a PanicException) is still the interruption
+        if _interrupted:
+            _end_now(_signal.SIGINT, None)
+        raise
+    else:
+        # a library that swallowed the KeyboardInterrupt (C code that clears the error) let the
+        # command run on; it was still asked to stop, and says so
+        if _interrupted:
+            _end_now(_signal.SIGINT, None)
     finally:
         # what is left is the interpreter's shutdown: nothing to clean up, nothing to wait for
         _signal.signal(_signal.SIGINT, _end_now)
