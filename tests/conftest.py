@@ -128,6 +128,14 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def publish_in_russian(brief: Path) -> None:
+    """Publish the one-language test brief in English and Russian, its marking worded in both."""
+    replace_in(brief / "brief.yaml", "language: en", "languages: [en, ru]")
+    replace_in(
+        brief / "brief.yaml", "marking: OFFICIAL-SENSITIVE", "marking: {en: OFFICIAL, ru: НЕ ДЛЯ ПУБЛИКАЦИИ}"
+    )
+
+
 def central_asia_edition_1():  # type: ignore[no-untyped-def]
     """The bundled brief as released in edition 1: frozen, so tests of what the documents show
     do not move when analysts edit the working sources."""

@@ -157,6 +157,7 @@ LAYERS: tuple[str, ...] = (
     "formats",
     "canonical",
     "atomic",
+    "reading",
     "models",
     "document",
     "sources",
@@ -174,6 +175,7 @@ LAYERS: tuple[str, ...] = (
     "scaffold",
     "cli",
     "launch",
+    "command",
     "__main__",
 )
 """Every package (and module at the top of `briefgen/`), lowest first: each imports only what
@@ -339,3 +341,74 @@ def test_asking_for_what_the_sources_do_not_have_exits_2_from_every_command(
     code, output = _run(command[0], str(andes), *command[1:], *extra)
     assert code == 2, output
     assert "Traceback" not in output
+
+
+# --- one reader: every file briefgen opens is read by briefgen.reading's rules ----------------------
+
+_READS = {"read_bytes", "read_text", "open"}
+_READ_ALLOWED = {
+    # package data: files briefgen ships, never the user's
+    ("document/words.py", "catalog"): "the fixed words' catalogs (package data)",
+    ("scaffold.py", "_walk"): "the starter files of `init` (package data)",
+    ("scaffold.py", "_template"): "the starter file of `new` (package data)",
+    ("preview/app.py", "static"): "the preview's own scripts and styles (package data)",
+    ("review/report.py", "report_css"): "the review report's stylesheet (package data)",
+    # not reading a file: locks, writes, a browser, PDFs already in memory
+    ("atomic.py", "create_exclusive"): "creates a new file to write, exclusively",
+    ("atomic.py", "locked"): "a lock file (flock, O_NOFOLLOW), never read",
+    ("atomic.py", "held"): "asks whether a lock file is held (flock), never reads it",
+    ("errors.py", "exit_status"): "/dev/null as standard output once the reader of a pipe has gone",
+    ("preview/server.py", "serve"): "opens the preview in the browser",
+    ("render/stamp.py", "page_size"): "a PDF in memory (BytesIO)",
+    ("render/stamp.py", "__init__"): "a PDF in memory (BytesIO)",
+    ("distribution/copies.py", "prepare_batch"): "a PDF in memory (BytesIO)",
+}
+
+
+def _reads_outside_the_reader() -> dict[tuple[str, str], list[str]]:
+    """Return every read_bytes/read_text/open call outside reading.py, by (file, innermost function)."""
+    found: dict[tuple[str, str], list[str]] = {}
+
+    class Reads(ast.NodeVisitor):
+        def __init__(self, where: str) -> None:
+            self.where, self.function = where, "<module>"
+
+        def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+            outer, self.function = self.function, node.name
+            self.generic_visit(node)
+            self.function = outer
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Call(self, node: ast.Call) -> None:
+            func = node.func
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else ""
+            )
+            through_reader = isinstance(func, ast.Attribute) and ast.unparse(func.value) == "reading"
+            if name in _READS and not through_reader:
+                found.setdefault((self.where, self.function), []).append(
+                    f"{self.where}:{node.lineno}: {ast.unparse(node)[:80]}"
+                )
+            self.generic_visit(node)
+
+    for path in sorted(SRC.rglob("*.py")):
+        where = path.relative_to(SRC).as_posix()
+        if where != "reading.py":
+            Reads(where).visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+@pytest.mark.unit
+def test_every_file_briefgen_reads_goes_through_the_one_reader() -> None:
+    """A read_bytes, read_text or open() outside briefgen/reading.py is a read without its rules
+    (regular files only, inside the project, bounded): only package data and non-reads may."""
+    found = _reads_outside_the_reader()
+    offenders = [line for key, lines in sorted(found.items()) if key not in _READ_ALLOWED for line in lines]
+    assert offenders == [], "read these through briefgen.reading:\n" + "\n".join(offenders)
+    stale = sorted(key for key in _READ_ALLOWED if key not in found)
+    assert stale == [], f"allowed but no longer there (drop them from the list): {stale}"

@@ -1,5 +1,5 @@
-"""`python -m briefgen` runs the command line."""
+"""`python -m briefgen` runs the command, as the `briefgen` command does (Ctrl-C included)."""
 
-from briefgen.launch import main
+from briefgen.command import main
 
 main()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from briefgen.errors import LockBusy
@@ -72,6 +73,44 @@ def create_exclusive(path: Path, data: bytes) -> bool:
         return True
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def create_all_or_none(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Create every new file (and the folders it needs), or, if one cannot be, none of them.
+
+    Every file is written and flushed under a temporary name first, which is where a full or
+    read-only disk stops it; then each is linked into place, refusing a name that exists. On any
+    failure (Ctrl-C included) what was placed, the temporary files and the folders made are
+    removed, and the error is raised: a second attempt finds the folder as it was.
+    """
+    made: list[Path] = []
+    temporary: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    try:
+        for path, _ in files:
+            for folder in reversed([path.parent, *path.parent.parents]):
+                if not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+        for path, data in files:
+            try:
+                temporary.append((_written_beside(path, data, default_mode()), path))
+            except OSError as exc:
+                exc.filename = exc.filename or str(path)  # a failed write names no file of its own
+                raise
+        for tmp, path in temporary:
+            os.link(tmp, path)  # FileExistsError if the name was taken meanwhile
+            placed.append(path)
+    except BaseException:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                shutil.rmtree(folder)
+        raise
+    finally:
+        for tmp, _ in temporary:
+            tmp.unlink(missing_ok=True)
 
 
 def _written_beside(path: Path, data: bytes, mode: int) -> Path:

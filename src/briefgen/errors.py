@@ -80,6 +80,16 @@ class InputError(BriefgenError):
         return [p for p in self.problems if p.severity == "error"]
 
 
+class UnreadableFile(InputError):
+    """A file refused before (or while) it is read (`briefgen.reading`): what it is, never what it holds."""
+
+    def __init__(self, path: Path, reason: str, *, missing: bool = False) -> None:
+        self.path = path
+        self.reason = reason
+        self.missing = missing
+        super().__init__([Problem(path, 1, 1, "", reason)])
+
+
 class TailoringError(UsageError):
     """A country or scenario that the brief does not have was asked for."""
 
@@ -161,8 +171,24 @@ INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2)."""
 
 
+_interrupted = False
+
+
+def note_interrupt() -> None:
+    """Remember that Ctrl-C came (the command's own handler says so, `briefgen.command`)."""
+    global _interrupted
+    _interrupted = True
+
+
 def reported(exc: BriefgenError) -> int:
-    """Print `exc` as a command ends with it (an `InputError` as its problems) and return its exit status."""
+    """Print `exc` as a command ends with it (an `InputError` as its problems) and return its exit status.
+
+    After a Ctrl-C the error may be the interruption's doing (a library that turned it into
+    something else on its way up), never the sources': the command ends as interrupted.
+    """
+    if _interrupted:
+        print("briefgen: interrupted", file=sys.stderr)
+        return INTERRUPTED
     if isinstance(exc, InputError):
         print_problems(exc.problems)
     else:
@@ -216,6 +242,28 @@ def check_output_folder(folder: Path, option: str) -> None:
         raise UsageError(f"{option} {folder} lies under {existing}, which is a file")
     if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write to {folder}: {existing} is read-only")
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """Refuse, before any work, an output file that is not a regular file or a new one in a folder that exists.
+
+    The file is written beside and renamed into place (`briefgen.atomic`): a device, a FIFO or a
+    folder there would be replaced, and missing folders would be made, for a slip in a path.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {option} {path}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise UsageError(f"{option} {path} is {what}; give the path of a file to write")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist; create it first")
 
 
 @contextlib.contextmanager

@@ -17,8 +17,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from briefgen.atomic import write_text_atomic
-from briefgen.errors import ScaffoldError, UsageError
+import briefgen.reading as reading
+from briefgen.atomic import create_all_or_none, write_text_atomic
+from briefgen.errors import OutputError, ScaffoldError, UsageError
 from briefgen.models.common import SLUG_PATTERN
 
 BRIEFS = "briefs"
@@ -65,9 +66,15 @@ def write_all(planned: list[Planned]) -> list[Path]:
         blocked = next((parent for parent in item.path.parents if parent.is_file()), None)
         if blocked is not None:
             raise ScaffoldError(f"{_shown(blocked)} is a file, not a folder; nothing was written")
-    for item in planned:
-        item.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(item.path, item.text)
+    try:  # all or nothing: a full or read-only disk leaves the folder as it was, ready for a retry
+        create_all_or_none([(p.path, p.text.encode("utf-8")) for p in planned])
+    except FileExistsError as exc:
+        raise ScaffoldError(
+            f"{_shown(Path(exc.filename2 or exc.filename))} already exists; nothing was written"
+        ) from None
+    except OSError as exc:
+        where = _shown(Path(exc.filename)) if exc.filename else "the project folder"
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was written") from None
     return [p.path for p in planned]
 
 
@@ -318,7 +325,7 @@ def new_assessment(brief: Path, code: str, rec_id: str, *, today: dt.date | None
     entry = _template("assessment", brief / "tracking" / f"{code}.yaml", None, values).text
     target = brief / "tracking" / f"{code}.yaml"
     if target.exists():
-        before = target.read_text(encoding="utf-8")
+        before = reading.read_text(target, reading.SOURCE)
         text = before + ("" if before.endswith("\n") else "\n") + "\n" + entry
     else:
         text = TRACKING_HEADER.replace("__CODE__", code) + "\n" + entry

@@ -1,3 +1,9 @@
-"""briefgen's version, in a module of its own so that any layer can name it without the public API."""
+"""briefgen's version, for any layer to name without importing the public API's modules.
 
-__version__ = "0.1.0"
+It is written once, in `briefgen/__init__.py`, which imports nothing (see there); importing this
+module has loaded that package already, so the version is read from it.
+"""
+
+import sys
+
+__version__: str = sys.modules["briefgen"].__version__

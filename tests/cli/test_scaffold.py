@@ -124,11 +124,12 @@ def test_the_gitignore_keeps_builds_ledgers_and_outboxes_out_of_version_control(
         "briefs/example-brief/ledger.sqlite-wal",
         "briefs/example-brief/outbox/e1/copy.eml",
     ]
-    for name in ignored:
+    kept = ["briefs/example-brief/distribution.json"]  # the ledger's record: committed with the sources
+    for name in [*ignored, *kept]:
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text("x", encoding="utf-8")
     result = subprocess.run(
-        ["git", "check-ignore", *ignored, *sources],
+        ["git", "check-ignore", *ignored, *kept, *sources],
         cwd=project,
         capture_output=True,
         text=True,

@@ -25,7 +25,7 @@ from briefgen.editions.release import release
 from briefgen.errors import DistributionError, InputError
 from briefgen.models import Recipient
 from briefgen.sources.loading import load_sources
-from conftest import CENTRAL_ASIA, replace_in
+from conftest import CENTRAL_ASIA, publish_in_russian, replace_in
 from smtp_server import SmtpServer
 
 runner = CliRunner()
@@ -211,10 +211,7 @@ def _problems(folder: Path) -> list[str]:
 
 @pytest.mark.unit
 def test_a_russian_reader_with_only_english_wording_is_an_error_at_its_line(andes: Path) -> None:
-    replace_in(andes / "brief.yaml", "language: en", "languages: [en, ru]")
-    replace_in(
-        andes / "brief.yaml", "marking: OFFICIAL-SENSITIVE", "marking: {en: OFFICIAL, ru: НЕ ДЛЯ ПУБЛИКАЦИИ}"
-    )
+    publish_in_russian(andes)
     (andes / "recipients.yaml").write_text(
         "- id: pe-ru\n"
         "  name: Vice-Minister for Water\n"
@@ -235,10 +232,7 @@ def test_a_russian_reader_with_only_english_wording_is_an_error_at_its_line(ande
 
 @pytest.mark.unit
 def test_a_russian_greeting_without_a_gender_or_salutation_is_an_error(andes: Path) -> None:
-    replace_in(andes / "brief.yaml", "language: en", "languages: [en, ru]")
-    replace_in(
-        andes / "brief.yaml", "marking: OFFICIAL-SENSITIVE", "marking: {en: OFFICIAL, ru: НЕ ДЛЯ ПУБЛИКАЦИИ}"
-    )
+    publish_in_russian(andes)
     (andes / "recipients.yaml").write_text(
         "- {id: pe-ru, name: {ru: Заместитель министра}, title: {ru: Заместитель министра},\n"
         "   institution: {ru: Министерство}, country: PE, language: ru}\n",

@@ -28,7 +28,7 @@ from briefgen.render.ooxml import source_map
 from briefgen.render.revisions import count_revision_elements
 from briefgen.review import review
 from briefgen.review.reading import FileReview, counted, read_file
-from conftest import libreoffice, replace_in
+from conftest import libreoffice, publish_in_russian, replace_in
 from wordreview import WordReview
 
 runner = CliRunner()
@@ -500,7 +500,7 @@ def translated_into_russian(andes: Path) -> Path:
     from briefgen.sources.loading import load_sources
     from briefgen.translation.update import po_bytes, read_po_file, update
 
-    replace_in(andes / "brief.yaml", "language: en\n", "languages: [en, ru]\n")
+    publish_in_russian(andes)
     update(load_sources(andes), "ru")
     for path in catalog_paths(andes, "ru").values():
         catalog = read_po_file(path, "ru")

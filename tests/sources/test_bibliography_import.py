@@ -266,7 +266,7 @@ def test_warnings_and_citations_point_into_the_imported_file(tmp_path: Path) -> 
 def test_a_bibtex_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
     brief = brief_with(tmp_path, "sources.bib")
     (brief / "sources.bib").write_bytes(b"@book{a,\n  title = {Caf\xe9},\n}\n")
-    assert any("sources.bib:2:1: (file): file is not UTF-8 (byte 0xe9)" in p for p in problems_of(brief))
+    assert any("sources.bib:2:15: (file): file is not UTF-8 (byte 0xe9)" in p for p in problems_of(brief))
 
 
 def test_a_broken_bibtex_entry_is_named_by_its_line_and_the_entries_around_it_still_load(

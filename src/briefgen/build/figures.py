@@ -147,7 +147,9 @@ class Drawer:
         self._draw = draw
         self._post = DrawingServer()
         self._todo: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
-        threading.Thread(target=self._run, name="briefgen-drawer", daemon=True).start()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="briefgen-drawer", daemon=True)
+        self._thread.start()
 
     def promise(self, key: str, item: Any) -> Promise:
         """Draw `item` next (after what was promised before) and return the promise of it."""
@@ -158,11 +160,21 @@ class Drawer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop drawing (after the drawing in hand, skipping the rest on an error or Ctrl-C), and wait.
+
+        The thread is joined, not left behind: a drawing is C++ code (matplotlib's Agg), and a
+        thread still in it when the interpreter shuts down is ended in a way C++ cannot take
+        ("terminate called without an active exception", SIGABRT).
+        """
+        self._stopping = exc[0] is not None
         self._todo.put(None)
-        self._post.close()
+        self._thread.join()
+        self._post.close()  # whoever still waits (a drawing skipped) is answered None
 
     def _run(self) -> None:
         while (next_up := self._todo.get()) is not None:
+            if self._stopping:
+                continue
             key, item = next_up
             drawn = None
             try:

@@ -33,7 +33,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import briefgen.reading as reading
 from briefgen.atomic import write_text_atomic
+from briefgen.sources.layout import project_folder
 from briefgen.version import __version__
 
 RECORD = ".inputs.json"
@@ -50,6 +52,8 @@ _RENDERING_LIBRARIES = (
 )
 _SKIPPED_PARTS = {"outbox", "__pycache__"}
 """Parts of a brief folder that never shape a document (distribution output, caches)."""
+_SKIPPED_NAMES = {"distribution.json"}
+"""Files of a brief folder that never shape a document (the distribution record)."""
 _RACY_NS = 2_000_000_000
 """A file modified this close before a snapshot may change again within the same timestamp."""
 
@@ -64,7 +68,7 @@ def _files(root: Path) -> list[Path]:
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_PARTS and not d.startswith("."))
         for name in names:
-            if not name.startswith(("ledger.sqlite", ".")):
+            if not name.startswith(("ledger.sqlite", ".")) and name not in _SKIPPED_NAMES:
                 found.append(Path(folder) / name)
     return sorted(found)
 
@@ -77,27 +81,39 @@ def _stat(path: Path) -> Stat | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+def _sha256(path: Path, within: Path | None = None) -> str:
+    """Return the file's SHA-256, or the mark of what it is when the build would not read it.
+
+    By the rules every read follows (`briefgen.reading`): a FIFO, a device or a link out of
+    the project is recorded as such, never opened for reading, so it can neither hang the
+    build nor fill its memory; the sources' own check then refuses it by name if a source it is.
+    """
+    return reading.fingerprint(path, within=within)
 
 
-def _roots(folder: Path) -> dict[str, Path]:
+def _roots(folder: Path) -> dict[str, tuple[Path, Path]]:
+    """Return each root of a build's inputs and the folder its files must lie in."""
+    project = project_folder(folder)
+    code = Path(__file__).resolve().parents[1]
     roots = {
-        "brief": folder,
-        "countries": folder.parent / "countries",
-        "theme": folder.parent / "theme",  # the project's theme (a brief's own theme/ is in its folder)
-        "code": Path(__file__).resolve().parents[1],  # the templates are package data
+        "brief": (folder, project),
+        "countries": (folder.parent / "countries", project),
+        "theme": (
+            folder.parent / "theme",
+            project,
+        ),  # the project's theme (a brief's own theme/ is in its folder)
+        "code": (code, code),  # the templates are package data
     }
-    named = _named_theme(folder)
+    named = _named_theme(folder, project)
     if named is not None:
-        roots["named-theme"] = named
+        roots["named-theme"] = (named, project)
     override = os.environ.get("BRIEFGEN_TEMPLATES")  # as briefgen.render.templates_dir, without its imports
     if override:
-        roots["templates"] = Path(override).resolve()
-    return roots
+        templates = Path(override).resolve()
+        roots["templates"] = (templates, templates)
+    # a root outside its folder (a theme named as /etc, a countries folder linked elsewhere) is
+    # not walked: the sources' check refuses it, and nothing outside the project is read
+    return {name: (root, within) for name, (root, within) in roots.items() if reading.is_inside(root, within)}
 
 
 _THEME_LINE = re.compile(
@@ -105,11 +121,11 @@ _THEME_LINE = re.compile(
 )
 
 
-def _named_theme(folder: Path) -> Path | None:
+def _named_theme(folder: Path, project: Path) -> Path | None:
     """Return the theme folder brief.yaml names (`theme: ../themes/x`), read without a YAML parser."""
     try:
-        text = (folder / "brief.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = reading.read_text(folder / "brief.yaml", reading.SOURCE, within=project)
+    except reading.UnreadableFile:
         return None
     found = _THEME_LINE.search(text)
     if found is None:
@@ -156,7 +172,7 @@ def snapshot(folder: Path, known: Inputs | None = None) -> Inputs:
     """Return the inputs of a build of `folder` as they are now (hashing only what `known` lacks)."""
     taken = time.time_ns()
     files: dict[str, dict[str, list[Any]]] = {}
-    for name, root in _roots(folder).items():
+    for name, (root, within) in _roots(folder).items():
         before = (known.files.get(name, {}) if known else {}) or {}
         group: dict[str, list[Any]] = {}
         for path in _files(root):
@@ -168,7 +184,7 @@ def snapshot(folder: Path, known: Inputs | None = None) -> Inputs:
             if entry and known and _trusted(entry, stat, known.taken_ns):
                 group[relative] = [*stat, entry[2]]
             else:
-                group[relative] = [*stat, _sha256(path)]
+                group[relative] = [*stat, _sha256(path, within)]
         files[name] = group
     return Inputs(files, library_versions(), _library_dirs(), taken)
 
@@ -180,7 +196,10 @@ def _trusted(entry: list[Any], stat: Stat, taken_ns: int) -> bool:
 
 def _matches(known: Inputs, folder: Path) -> bool:
     """Return whether every input is still the one `known` recorded (hashing only on doubt)."""
-    for name, root in _roots(folder).items():
+    roots = _roots(folder)
+    if set(roots) != set(known.files):
+        return False
+    for name, (root, within) in roots.items():
         recorded = known.files.get(name)
         if recorded is None:
             return False
@@ -192,7 +211,7 @@ def _matches(known: Inputs, folder: Path) -> bool:
             stat = _stat(path)
             if entry is None or stat is None or not entry[2]:
                 return False
-            if not _trusted(entry, stat, known.taken_ns) and _sha256(path) != entry[2]:
+            if not _trusted(entry, stat, known.taken_ns) and _sha256(path, within) != entry[2]:
                 return False
     if _library_dirs() != known.library_dirs:
         return library_versions() == known.libraries
@@ -210,10 +229,11 @@ def code_fingerprint() -> str:
     digest.update(library_versions().encode())
     roots = _roots(Path("."))
     for name in ("code", "templates"):
-        for path in _files(roots[name]) if name in roots else ():
-            digest.update(path.relative_to(roots[name]).as_posix().encode())
+        root, within = roots.get(name, (Path(), Path()))
+        for path in _files(root) if name in roots else ():
+            digest.update(path.relative_to(root).as_posix().encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            digest.update(reading.fingerprint(path, within=within).encode())
     return digest.hexdigest()
 
 
@@ -228,8 +248,8 @@ def _options(options: Mapping[str, Any]) -> Any:
 def read_record(out: Path, folder: Path) -> dict[str, Any] | None:
     """Return the record of the last complete build of `folder` into `out`, if there is one."""
     try:
-        data = json.loads(_record_path(out, folder).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(reading.read_text(_record_path(out, folder), reading.RECORD))
+    except (reading.UnreadableFile, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("version") == _VERSION else None
 
@@ -268,7 +288,7 @@ def record(
     for name, group in inputs.files.items():
         files[name] = {}
         for relative, (size, mtime, sha) in group.items():
-            same = _stat(roots[name] / relative) == (size, mtime)
+            same = name in roots and _stat(roots[name][0] / relative) == (size, mtime)
             files[name][relative] = [size, mtime, sha if same else ""]
     base = out.resolve()
     rows = []

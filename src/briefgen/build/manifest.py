@@ -8,12 +8,12 @@ whose file is still intact.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import briefgen.reading as reading
 from briefgen.atomic import write_text_atomic
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def intact(path: Path, entry: dict[str, Any]) -> bool:
     try:
         if path.stat().st_size != entry.get("size"):
             return False
-        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+        return reading.fingerprint(path, limit=reading.DOCUMENT.limit) == entry.get("sha256")
     except OSError:
         return False
 
@@ -46,10 +46,10 @@ def recorded(jobs: list[Job]) -> dict[Path, dict[str, Any]]:
     entries: dict[Path, dict[str, Any]] = {}
     for folder in edition_folders(jobs):
         try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            manifest = json.loads(reading.read_text(folder / MANIFEST, reading.RECORD))
             for entry in manifest.get("files", []):
                 entries[(folder / entry["path"]).resolve()] = entry
-        except (OSError, ValueError, KeyError, TypeError):
+        except (reading.UnreadableFile, ValueError, KeyError, TypeError, AttributeError):
             continue  # no manifest, or one from an incompatible version: render everything
     return entries
 

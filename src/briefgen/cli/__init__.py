@@ -33,6 +33,18 @@ from briefgen.cli import (
 class BriefgenGroup(TyperGroup):
     """Run a command; turn its status, and what briefgen raises on purpose, into an exit status."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Read the command line; a Ctrl-C meanwhile (Typer imports as it reads) ends with one line.
+
+        Typer turns a KeyboardInterrupt while it reads the arguments into status 130 and no word.
+        """
+        from briefgen.errors import exit_status
+
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise typer.Exit(exit_status(exc) or 1) from None
+
     def invoke(self, ctx: Any) -> Any:
         from briefgen.errors import BriefgenError, exit_status
 

@@ -6,6 +6,8 @@ without the command line; see `briefgen.launch`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 # Brief folders are made absolute (and symlinks followed) as they are read: `.` inside a brief
@@ -17,3 +19,15 @@ BRIEF_ARGUMENT = typer.Argument(
     resolve_path=True,
 )
 ONE_BRIEF = typer.Argument(..., help="A brief folder (briefs/<id>).", resolve_path=True)
+
+
+def need_brief_folder(brief: Path) -> None:
+    """Refuse a path that is no brief folder as loading a brief does: one problem, exit status 1.
+
+    For the commands that look at a brief's editions or ledger before loading its sources
+    (`diff`, `outdated`, `ledger`), which would otherwise find "no released edition" or nobody.
+    """
+    from briefgen.errors import InputError, Problem
+
+    if not brief.is_dir():
+        raise InputError([Problem(brief, 1, 1, "", "no such brief folder")])

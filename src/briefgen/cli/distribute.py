@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import ONE_BRIEF
+from briefgen.cli.common import ONE_BRIEF, need_brief_folder
 
 
 class ChannelChoice(StrEnum):
@@ -70,7 +70,9 @@ def distribute(
     """
     from briefgen.distribution import DistributionRequest
     from briefgen.distribution import distribute as run
+    from briefgen.errors import check_output_folder
 
+    check_output_folder(out, "--out")  # as `build` refuses it: a usage error, before any work
     report = run(
         DistributionRequest(
             brief,
@@ -175,7 +177,14 @@ def outdated(
         typer.echo(json.dumps([dataclasses.asdict(o) for o in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        typer.echo("every recipient holds the newest released edition")
+        from briefgen.sources.frozen import released_editions
+
+        released = bool(released_editions(brief))
+        typer.echo(
+            "every recipient holds the newest released edition"
+            if released
+            else f"{brief.name} has no released edition yet: there is none to hold"
+        )
     for o in rows:
         held = f"edition {o.holding.edition}" if o.holding.edition else "no edition"
         pending = f" [{o.holding.pending}]" if o.holding.pending else ""
@@ -191,7 +200,8 @@ def _need_recipients(brief: Path) -> None:
     """Refuse a brief without recipients.yaml: there is nobody to list, and silence would mislead."""
     from briefgen.errors import InputError, Problem
 
+    need_brief_folder(brief)
     path = brief / "recipients.yaml"
-    if brief.is_dir() and not path.exists():
+    if not path.exists():
         message = "no recipients.yaml: this brief has no distribution list, so nobody holds any edition"
         raise InputError([Problem(path, 1, 1, "", message)])

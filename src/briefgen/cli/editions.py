@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from briefgen.cli.common import ONE_BRIEF
+from briefgen.cli.common import ONE_BRIEF, need_brief_folder
 
 
 def release(
@@ -53,7 +53,7 @@ def diff(
     """Show what changed between two editions, per recommendation and per country."""
     from briefgen.editions.diff import diff as run_diff
     from briefgen.editions.diff import diff_data, diff_text
-    from briefgen.errors import TailoringError, UnknownEdition, UsageError
+    from briefgen.errors import TailoringError, UnknownEdition, UsageError, check_output_file
     from briefgen.sources.frozen import load_side, released_editions
 
     def side(value: str) -> int | str:
@@ -63,11 +63,14 @@ def diff(
             raise UsageError(f"an edition is a number or 'working', not {value!r}")
         return int(value)
 
+    need_brief_folder(brief)
     codes = [c.upper() for c in country]
     if docx is not None and docx.is_dir():
         raise UsageError(f"--docx {docx} is a folder; give the file to write, like {docx / 'redline.docx'}")
     if docx is not None and len(codes) != 1:
         raise UsageError("--docx needs exactly one --country")
+    if docx is not None:
+        check_output_file(docx, "--docx")  # a regular file, or a new one in a folder that exists
     released = released_editions(brief)
     old_label = side(from_) if from_ is not None else (released[-1] if released else None)
     if old_label is None:

@@ -36,6 +36,7 @@ def validate(
         summaries.append(
             {
                 "brief": loaded.id,
+                "ok": not result.errors,
                 "recommendations": sum(r.status == "active" for r in loaded.recommendations),
                 "countries": len(loaded.brief.countries),
                 "sources": len(loaded.works),
@@ -55,6 +56,8 @@ def validate(
         print_problems(problems)
         if not quiet:
             for s in summaries:
+                if not s["ok"]:  # its problems are printed above: "ok" beside them would contradict them
+                    continue
                 counts = ", ".join(
                     _count(s[key], noun)
                     for key, noun in (

@@ -24,6 +24,7 @@ def distribute(
     stops with "another distribution … is running"). A dry run reads the ledger and changes
     nothing.
     """
+    import briefgen.distribution.record as distribution_record
     from briefgen.distribution.ledger import Ledger, open_existing
     from briefgen.distribution.lock import distribution_lock
     from briefgen.distribution.run import refuse_a_lost_ledger, run
@@ -45,7 +46,9 @@ def distribute(
         return report
     with distribution_lock(chosen.ledger, wait=request.wait):
         refuse_a_lost_ledger(chosen, request)
-        with Ledger(chosen.ledger) as ledger:
+        # every step the ledger commits is written to the record beside the brief, which git keeps
+        keeper = distribution_record.keeper(request.folder, chosen.brief_id)
+        with Ledger(chosen.ledger, on_commit=keeper) as ledger:
             return run(chosen, request, ledger, progress)
 
 

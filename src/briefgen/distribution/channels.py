@@ -26,6 +26,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+import briefgen.reading as reading
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import DeliveryError, DeliveryUnknown, UsageError
 
@@ -141,10 +142,10 @@ class Outbox(Channel):
 
         path = self.path_for(recipient_id)
         try:
-            with path.open("rb") as handle:
-                headers = BytesHeaderParser(policy=policy.SMTP).parse(handle)
-        except OSError:
+            raw = reading.read_file(path, reading.DOCUMENT)
+        except reading.UnreadableFile:
             return False
+        headers = BytesHeaderParser(policy=policy.SMTP).parsebytes(raw)
         return str(headers.get("Message-ID", "")).strip() == message_id
 
 

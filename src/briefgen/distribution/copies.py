@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import briefgen.reading as reading
 from briefgen.atomic import write_bytes_atomic
 from briefgen.distribution.addressee import Addressee
 from briefgen.distribution.ledger import CopyFile
@@ -45,9 +46,10 @@ def _templates() -> Any:
     import jinja2
 
     from briefgen.render import templates_dir
+    from briefgen.render.templatefiles import TemplateFiles
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir() / "distribution"),
+        loader=TemplateFiles(templates_dir() / "distribution"),
         autoescape=jinja2.select_autoescape(["html", "xml"]),  # the .txt note is plain text
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -156,7 +158,7 @@ def prepare_batch(batch: Batch) -> list[PreparedCopy]:
     import pikepdf
 
     brief = batch.brief
-    data = {fmt: path.read_bytes() for fmt, path in batch.sources.items()}
+    data = {fmt: reading.read_file(path, reading.DOCUMENT) for fmt, path in batch.sources.items()}
     pdf_tasks = [t for t in batch.tasks if "pdf" in t.recipient.formats]
     stamps = stamper = None
     if pdf_tasks:

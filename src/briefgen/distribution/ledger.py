@@ -27,7 +27,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,9 +160,16 @@ def check_ledger_path(path: Path) -> bool:
 class Ledger:
     """Who holds which edition: read and written in transactions."""
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        """Open the ledger at `path` (creating it when `create` and missing), checking what it is."""
+    def __init__(
+        self, path: Path, *, create: bool = True, on_commit: Callable[[Ledger], None] | None = None
+    ) -> None:
+        """Open the ledger at `path` (creating it when `create` and missing), checking what it is.
+
+        `on_commit` is called after each transaction this ledger commits (the distribution
+        record follows it: `distribution.record.keeper`), before the next step can begin.
+        """
         self.path = path
+        self._on_commit: Callable[[Ledger], None] | None = None
         exists = check_ledger_path(path)
         if not exists and not create:
             raise LedgerError(f"there is no ledger at {path}")
@@ -186,6 +193,7 @@ class Ledger:
         except LedgerError:
             self._db.close()
             raise
+        self._on_commit = on_commit
 
     def _setup(self) -> None:
         db = self._db
@@ -274,6 +282,8 @@ class Ledger:
         except sqlite3.Error as exc:
             self._rollback()
             raise self._error(exc) from None
+        if self._on_commit is not None:
+            self._on_commit(self)
 
     def _rollback(self) -> None:
         if self._db.in_transaction:
@@ -322,6 +332,15 @@ class Ledger:
         """Return one recipient's copy of one edition, if recorded."""
         found = self.copies(brief, edition=edition, recipient=recipient)
         return found[0] if found else None
+
+    def states(self, brief: str) -> list[tuple[int, str, int, str, str]]:
+        """Return where each copy of `brief` stands: (edition, recipient, copy number, status, Message-ID)."""
+        rows = self._query(
+            "SELECT edition, recipient, copy_number, status, message_id FROM copies WHERE brief = ?"
+            " ORDER BY edition, copy_number",
+            (brief,),
+        )
+        return [(int(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4] or "")) for r in rows]
 
     def has_copies(self, brief: str) -> bool:
         """Return whether the ledger records any copy of `brief`."""
@@ -404,7 +423,7 @@ class Ledger:
         """Mark the copy as sent: the mail server confirmed it (or the analyst did)."""
         self._set(
             "UPDATE copies SET status = 'sent', channel = ?, error = NULL, sent_at = ?"
-            " WHERE brief = ? AND edition = ? AND recipient = ?",
+            " WHERE brief = ? AND edition = ? AND recipient = ? AND status != 'sent'",  # first sent time kept
             (channel, _now(), brief, edition, recipient),
         )
 

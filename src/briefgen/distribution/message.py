@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 
+import briefgen.reading as reading
 from briefgen.errors import UsageError
 from briefgen.formats import format_of
 
@@ -72,7 +73,7 @@ def compose(letter: Letter, sender: str | None, *, draft: bool = False) -> bytes
             f'Content-Disposition: attachment; filename="{path.name}"\r\n\r\n'
         )
         parts.append(header.encode("ascii"))
-        parts.append(base64.encodebytes(path.read_bytes()).replace(b"\n", b"\r\n"))
+        parts.append(base64.encodebytes(reading.read_file(path, reading.DOCUMENT)).replace(b"\n", b"\r\n"))
     parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
     return b"".join(parts)
 

@@ -31,17 +31,21 @@ BATCH_SIZE = 50
 
 def refuse_a_lost_ledger(plan: DistributionPlan, request: DistributionRequest) -> None:
     """Stop when the ledger is gone (or empty) while copies of this brief exist: a rerun would send them again."""
+    import briefgen.distribution.record as distribution_record
     from briefgen.distribution.folders import earlier_traces
-    from briefgen.distribution.ledger import check_ledger_path, open_existing
+    from briefgen.distribution.ledger import open_existing
 
     if request.new_ledger:
         return
-    if check_ledger_path(plan.ledger):
-        reader = open_existing(plan.ledger)
-        assert reader is not None
+    held = []
+    reader = open_existing(plan.ledger)
+    if reader is not None:
         with reader:
-            if reader.has_copies(plan.brief_id):
-                return
+            held = reader.states(plan.brief_id)
+    # the record beside the brief survives losing the ledger and build/, wherever the run starts
+    distribution_record.check_ledger(request.folder, plan.brief_id, plan.ledger, held)
+    if held:
+        return
     outboxes = {request.folder / "outbox", plan.route.outbox}
     traces = earlier_traces(request.out, plan.brief_id, outboxes, set(plan.known))
     if not traces:
@@ -85,6 +89,12 @@ def run(
                 f"--mark-sent {rid}: its copy of edition {number} {state}; only a copy whose outcome "
                 "is unknown, or one in the outbox, can be recorded as sent"
             )
+        if record.status == "sent":  # its sent time is the record of when it went: kept
+            report.notes.append(
+                f"{rid}: copy {record.copy_number:03d} was already recorded as sent ({record.sent_at}); "
+                "left as it was"
+            )
+            continue
         ledger.record_sent(brief_id, number, rid, record.channel)
         report.notes.append(f"{rid}: copy {record.copy_number:03d} recorded as sent, as you confirmed")
 

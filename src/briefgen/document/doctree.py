@@ -15,6 +15,19 @@ UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 The sources refuse them with a located problem; a renderer drops any that reach it anyway.
 """
 
+DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters that reorder how the text around them displays: the right-to-left override U+202E
+shows `gpj.exe` as `exe.jpg`. Only right-to-left text has a use for them, and briefgen lays its
+documents out left to right: sources refuse them; a catalog of a right-to-left language may hold them."""
+
+
+def control_named(char: str) -> str:
+    """Return how a problem names a control character: "U+202E (right-to-left override)"."""
+    import unicodedata
+
+    name = unicodedata.name(char, "").lower()
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
 
 @dataclass(frozen=True)
 class Text:

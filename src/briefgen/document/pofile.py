@@ -1,5 +1,8 @@
 """Read a GNU gettext PO file: the one reader for the fixed words, a brief's catalogs and the tools.
 
+A second entry for the same text is kept in `catalog.duplicates` (line, context, first line):
+Babel merges it into the first without a word.
+
 Strict where Babel forgives: its reader drops the first and last characters of an unquoted
 `msgstr`, so a line that is neither a comment nor a keyword with a quoted string is refused here
 before Babel sees it, and a translation is never silently cut. Each entry's previous English
@@ -10,7 +13,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import PoSyntaxError
 
@@ -28,7 +32,6 @@ _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 def read_po(data: bytes, language: str) -> Catalog:
     """Return the catalog `data` holds, for `language`; raise `PoSyntaxError` where it does not parse."""
     from babel.messages.pofile import PoFileError, unescape
-    from babel.messages.pofile import read_po as babel_read_po
 
     try:
         text = data.decode("utf-8")
@@ -37,8 +40,11 @@ def read_po(data: bytes, language: str) -> Catalog:
     bad = _syntax_error(text)
     if bad is not None:
         raise PoSyntaxError(*bad)
+    from babel.messages.pofile import PoFileParser
+
+    catalog: Catalog = _strict_catalog()(locale=language.replace("-", "_"))
     try:
-        catalog = babel_read_po(io.BytesIO(data), locale=language.replace("-", "_"), abort_invalid=True)
+        PoFileParser(catalog, abort_invalid=True).parse(io.BytesIO(data))
     except PoFileError as exc:
         raise PoSyntaxError(exc.lineno + 1, str(exc)) from None
     except ValueError as exc:
@@ -65,3 +71,25 @@ def _syntax_error(text: str) -> tuple[int, str] | None:
             shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
             return number, f"expected a keyword and a quoted string, or a quoted string, not {shown!r}"
     return None
+
+
+@cache
+def _strict_catalog() -> Any:
+    """Return a Babel catalog class that remembers a second entry for the same text.
+
+    Made on first use, so that loading a brief without translations does not import Babel.
+    """
+    from babel.messages.catalog import Catalog as PoCatalog
+
+    class StrictCatalog(PoCatalog):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.duplicates: list[tuple[int, str, int]] = []
+
+        def __setitem__(self, id: Any, message: Any) -> None:
+            first = self.get(id, message.context) if id else None
+            if first is not None:
+                self.duplicates.append((message.lineno or 1, message.context or "", first.lineno or 1))
+            super().__setitem__(id, message)
+
+    return StrictCatalog

@@ -40,7 +40,9 @@ from briefgen.document.typography import bind, quotes, typeset
 
 CiteResolver = Callable[[tuple[CiteItem, ...]], str]
 
-CITE_ITEM = re.compile(r"\s*@([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?:,\s*([^;]*?))?\s*$")
+# a locator is text without brackets or `@`: `[@a, p. 17 and then [@b]` is no citation of `a`
+# that swallows `b` (validation names the `[@` left open)
+CITE_ITEM = re.compile(r"\s*@([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?:,\s*([^;\[\]@]*?))?\s*$")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 # Han, CJK punctuation, kana, full-width forms: runs of these are tagged zh-Hans so that
 # renderers pick a CJK font and screen readers the right voice.

@@ -17,6 +17,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import briefgen.reading as reading
 from briefgen.atomic import create_exclusive, locked, remove_leftovers, write_bytes_atomic
 from briefgen.canonical import canonical_json
 from briefgen.errors import EditionError, LockBusy
@@ -33,6 +34,7 @@ from briefgen.sources.frozen import (
     released_editions,
     substance,
 )
+from briefgen.sources.layout import project_folder
 from briefgen.sources.loading import load_sources
 
 Clock = Callable[[], dt.date]
@@ -153,7 +155,10 @@ def bumped_brief(path: Path, edition: int) -> bytes:
     """
     from ruamel.yaml import YAML
 
-    raw = path.read_bytes()
+    try:
+        raw = reading.read_file(path, reading.SOURCE, within=project_folder(path.parent))
+    except reading.UnreadableFile as exc:
+        raise EditionError(f"{path}: {exc.reason}") from None
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     text = raw[len(bom) :].decode("utf-8")
     newline = "\r\n" if "\r\n" in text else "\n"

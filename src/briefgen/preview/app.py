@@ -34,6 +34,7 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import briefgen.reading as reading
 from briefgen.preview import pages, pipeline
 from briefgen.preview.model import Page, PageKey
 from briefgen.preview.state import DOCUMENT_FORMATS, Preview
@@ -212,8 +213,12 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
         path = _asset_files().get(request.path_params["path"])
         if path is None:
             return _not_found(preview)
+        try:
+            body = reading.read_file(path, reading.TEMPLATE, within=pipeline.templates_dir())
+        except reading.UnreadableFile:
+            return _not_found(preview)
         return Response(
-            path.read_bytes(),
+            body,
             media_type=ASSET_SUFFIXES[path.suffix.lower()],
             headers={"cache-control": "no-cache"},
         )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.build.collector import return_memory
 from briefgen.preview import pages, pipeline
 from briefgen.preview.model import Page, PageKey, Snapshot
 
@@ -48,6 +49,10 @@ class Preview:
         self._lock = threading.RLock()
         self._caches = _Caches()
         self._documents: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._rendering: dict[tuple[str, str], threading.Event] = {}
+        """Documents being rendered now: an identical request waits for them instead of rendering too."""
+        self._render_lock = threading.Lock()
+        """One document laid out at a time: each layout takes a few hundred megabytes while it runs."""
         self._templates_generation = 0
         self.snapshot = Snapshot(0, None, (), ())
         self.reload_sources()
@@ -76,6 +81,8 @@ class Preview:
         """
         if path.name.startswith((".", "#")) or path.name.endswith("~"):  # editors' backups and locks
             return False
+        if path in self._source_roots():  # the folder itself: replaced, moved away or back
+            return True
         theme = self._theme_folder()
         if theme is not None and path.is_relative_to(theme):
             return True
@@ -209,15 +216,38 @@ class Preview:
         brief = self._tailored(caches, snapshot, key.country, scenario, language)
         content = hashlib.sha256(brief.canonical_json().encode("utf-8")).hexdigest()
         cache_key = (f"{content}:{self._templates_generation}", fmt)
-        with self._lock:
-            data = self._documents.get(cache_key)
-        if data is None:
-            data = pipeline.render(brief, fmt)
+        data = self._rendered_once(cache_key, brief, fmt)
+        return data, pipeline.file_name(brief, fmt)
+
+    def _rendered_once(self, cache_key: tuple[str, str], brief: TailoredBrief, fmt: str) -> bytes:
+        """Return the document, rendering it only if no other request is rendering it already.
+
+        Ten requests for the same PDF at once are one layout, not ten one after another; and
+        the memory a layout took is handed back to the system when it is done.
+        """
+        while True:
+            with self._lock:
+                data = self._documents.get(cache_key)
+                if data is not None:
+                    return data
+                underway = self._rendering.get(cache_key)
+                if underway is None:
+                    done = self._rendering[cache_key] = threading.Event()
+                    break
+            underway.wait()  # then take it from the cache (or render it, if that one failed)
+        try:
+            with self._render_lock:
+                data = pipeline.render(brief, fmt)
             with self._lock:
                 self._documents[cache_key] = data
                 while len(self._documents) > _DOCUMENTS_KEPT:
                     self._documents.popitem(last=False)
-        return data, pipeline.file_name(brief, fmt)
+            return data
+        finally:
+            with self._lock:
+                del self._rendering[cache_key]
+            done.set()
+            return_memory()
 
     def warm(self) -> None:
         """Load the PDF renderer and lay out one brief, so the first download is quick."""

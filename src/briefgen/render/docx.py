@@ -27,6 +27,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+import briefgen.reading as reading
 from briefgen.document.doctree import (
     Block,
     BulletList,
@@ -92,7 +93,7 @@ class DocxRenderer:
 
     def __init__(self, reference: Path | None = None) -> None:
         path = reference if reference is not None else templates_dir() / REFERENCE_DOCX
-        self._references = StyleReferences(path.read_bytes())
+        self._references = StyleReferences(reading.read_file(path, reading.TEMPLATE, within=path.parent))
 
     def render(self, brief: TailoredBrief) -> bytes:
         """Return the DOCX file for `brief`: the same brief gives the same bytes."""

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
+import briefgen.reading as reading
 from briefgen.render import templates_dir
 from briefgen.render.engine import URLFetcher, URLFetcherResponse
 
@@ -95,7 +96,10 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type
             raise FetchRefused(
                 "refused file URL outside the templates and theme folders or of an unknown type"
             )
-        body = path.read_bytes()
+        try:  # by the rules of every read: a file swapped for a FIFO since the check is refused
+            body = reading.read_file(path, reading.TEMPLATE)
+        except reading.UnreadableFile as exc:
+            raise FetchRefused(f"refused {path.name}: {exc.reason}") from None
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": ASSET_TYPES[path.suffix.lower()]})
 
     def asset_path(self, url: str) -> Path | None:

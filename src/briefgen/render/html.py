@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
+import briefgen.reading as reading
 from briefgen.document.doctree import (
     Block,
     BulletList,
@@ -44,6 +45,7 @@ from briefgen.document.theme import Theme
 from briefgen.document.words import fill, pieces, words
 from briefgen.errors import RenderError
 from briefgen.render import fontmetrics, hyphenation, templates_dir
+from briefgen.render.templatefiles import TemplateFiles
 from briefgen.render.theme import DEFAULT_HEADING_FONT, logo_data_url, theme_css
 from briefgen.version import __version__
 
@@ -67,7 +69,7 @@ class HtmlRenderer:
     def stylesheet(self) -> str:
         """Return the print stylesheet's text (read once)."""
         if self._stylesheet is None:
-            css = (self.templates / STYLESHEET).read_text(encoding="utf-8")
+            css = reading.read_text(self.templates / STYLESHEET, reading.TEMPLATE, within=self.templates)
             if "</" in css:  # it is inlined into <style>: it must not be able to close it
                 raise RenderError(f"{STYLESHEET} must not contain '</'")
             self._stylesheet = css
@@ -166,7 +168,7 @@ def _letterhead(theme: Theme, organisation: str, logo_src: str | None) -> dict[s
 
 def _environment(templates: Path) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=TemplateFiles(templates),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -20,9 +20,10 @@ def _stamp_template() -> Any:
     import jinja2
 
     from briefgen.render import templates_dir
+    from briefgen.render.templatefiles import TemplateFiles
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
+        loader=TemplateFiles(templates_dir()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.errors import Problem, ReviewError
+from briefgen.errors import Problem, ReviewError, UnreadableFile
+from briefgen.reading import DOCUMENT
+from briefgen.reading import read_file as read_bounded
 from briefgen.review.reading import FileReview, read_file
 from briefgen.sources.aggregate import LoadedBrief
 
@@ -56,9 +58,9 @@ def review(
     sources = _Sources(folder, loaded)
     for path in files:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(path, 1, 1, "", f"cannot be read: {exc.strerror or exc}"))
+            data = read_bounded(path, DOCUMENT)
+        except UnreadableFile as exc:
+            problems.extend(exc.problems)
             continue
         try:
             file = read_file(path, data, sources.expected)

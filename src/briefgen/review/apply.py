@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import briefgen.reading as reading
 from briefgen.document.model import text_digest
 from briefgen.review import Review
 from briefgen.review.carry import carry
@@ -269,7 +270,7 @@ class _Planner:
 
     def _text(self, path: Path) -> str:
         if path not in self._texts:
-            self._texts[path] = path.read_text(encoding="utf-8")
+            self._texts[path] = reading.read_text(path, reading.SOURCE)
         return self._texts[path]
 
     def _message(self, path: Path, language: str, key: str) -> Any:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.reading import DOCUMENT
+from briefgen.reading import read_file as read_bounded
 from briefgen.render.revisions import ReviewedDocx, Revision, read_reviewed
 
 PARAGRAPH_BREAK = "\n\n"
@@ -132,7 +134,7 @@ def read_file(
 
     from briefgen.render.ooxml import source_map
 
-    data = path.read_bytes() if data is None else data
+    data = read_bounded(path, DOCUMENT) if data is None else data
     reviewed = read_reviewed(data)
     try:
         document = docx.Document(io.BytesIO(data))

@@ -8,15 +8,18 @@ target or a `{placeholder}` of its English, is a problem naming the PO file and 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import briefgen.reading as reading
+from briefgen.document.doctree import DIRECTION_CONTROLS, UNPRINTABLE, control_named
 from briefgen.errors import Problem
 from briefgen.sources.aggregate import LoadedBrief
-from briefgen.sources.layout import COUNTRIES_DIR
+from briefgen.sources.layout import COUNTRIES_DIR, project_folder
 from briefgen.sources.texts import BRIEF, COUNTRIES
 
 TRANSLATIONS_DIR = "translations"
@@ -73,32 +76,80 @@ def read_translations(loaded: LoadedBrief) -> list[Problem]:
         paths = catalog_paths(loaded.root, language)
         catalogs = {kind: read_catalog(path, language, problems) for kind, path in paths.items()}
         loaded.translations[language] = LanguageCatalogs(language, catalogs[BRIEF], catalogs[COUNTRIES])
+    problems.extend(_undeclared(loaded))
     problems.extend(_check_recipients(loaded))
     return problems
 
 
+def _undeclared(loaded: LoadedBrief) -> list[Problem]:
+    """Warn of the brief's catalogs of languages it does not declare: they are never read.
+
+    (The shared profiles' catalogs serve every brief: a language another brief declares is theirs.)
+    """
+    folder = loaded.root / TRANSLATIONS_DIR
+    if not folder.is_dir():
+        return []
+    declared = loaded.brief.languages[1:]
+    found = []
+    for path in sorted(folder.glob("*.po")):
+        if path.stem in declared:
+            continue
+        said = ", ".join(declared) if declared else "none besides its source language"
+        message = (
+            f"not read: '{path.stem}' is not among the brief's translations ({said}); add it to "
+            "languages in brief.yaml, or remove the file"
+        )
+        found.append(Problem(path, 1, 1, "", message, "warning"))
+    return found
+
+
 def read_catalog(path: Path, language: str, problems: list[Problem]) -> TranslationCatalog:
-    """Return the entries of one PO file (none when it is missing), adding its problems."""
+    """Return the entries of one PO file (none when it is missing), adding its problems.
+
+    The file is read by the rules of every read (`briefgen.reading`): a FIFO, a device, a link out
+    of the project or an oversized file is a problem, not a hang. A second entry for the same
+    text, control characters and (in a left-to-right language) direction controls are problems.
+    """
     from briefgen.document.pofile import PoSyntaxError, read_po
 
     catalog = TranslationCatalog(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return catalog
     catalog.exists = True
     try:
-        po = read_po(path.read_bytes(), language)
+        raw = reading.read_file(path, reading.CATALOG, within=project_folder(path.parent.parent))
+    except reading.UnreadableFile as exc:
+        problems.extend(exc.problems)
+        return catalog
+    try:
+        po = read_po(raw, language)
     except PoSyntaxError as exc:
         problems.append(Problem(path, exc.line, 1, "", f"not a valid PO file: {exc}"))
         return catalog
+    for line, context, first in getattr(po, "duplicates", ()):
+        problems.append(
+            Problem(
+                path, line, 1, context, f"a second entry for the same text (the first is at line {first})"
+            )
+        )
+    right_to_left = _right_to_left(language)
     for message in po:
         if not message.id or not isinstance(message.id, str) or not message.context:
             continue
         translation = message.string if isinstance(message.string, str) else ""
         line = message.lineno or 1
-        entry = Entry(message.context, message.id, translation, message.fuzzy, line)
-        catalog.entries[message.context] = entry
+        before = catalog.entries.get(message.context)
+        if before is not None:
+            message_text = f"a second entry for this msgctxt (the first is at line {before.line})"
+            problems.append(Problem(path, line, 1, message.context, message_text))
+            continue
+        catalog.entries[message.context] = Entry(
+            message.context, message.id, translation, message.fuzzy, line
+        )
         if translation:
             for complaint in markup_changes(message.id, translation):
+                problems.append(Problem(path, line, 1, message.context, complaint))
+            for complaint in _controls(translation, right_to_left):
                 problems.append(Problem(path, line, 1, message.context, complaint))
     for message in po.obsolete.values():
         if (
@@ -109,6 +160,31 @@ def read_catalog(path: Path, language: str, problems: list[Problem]) -> Translat
         ):
             catalog.earlier.setdefault(message.id, message.string)
     return catalog
+
+
+def _right_to_left(language: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_")).character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+def _controls(translation: str, right_to_left: bool) -> list[str]:
+    """Return what a translation holds that no document may: control characters, and direction
+    controls unless its language is written right to left."""
+    out = []
+    bad = UNPRINTABLE.search(translation)
+    if bad:
+        out.append(f"control character U+{ord(bad.group()):04X} is not allowed in text")
+    turned = DIRECTION_CONTROLS.search(translation)
+    if turned and not right_to_left:
+        out.append(
+            f"direction control {control_named(turned.group())} is not allowed in a left-to-right "
+            "language's text: it reorders what a reader sees"
+        )
+    return out
 
 
 _CITATION_GROUP = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")

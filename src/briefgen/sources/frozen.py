@@ -15,11 +15,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import briefgen.reading as reading
 from briefgen.atomic import held, leftovers
 from briefgen.canonical import canonical_json
 from briefgen.errors import EditionError, Problem, UnknownEdition
 from briefgen.models import Assessment, Brief, CountryProfile, Recommendation, Source
 from briefgen.sources.aggregate import LoadedBrief
+from briefgen.sources.layout import project_folder
 from briefgen.sources.loading import load_sources
 
 EDITIONS_DIR = "editions"
@@ -145,12 +147,14 @@ def read_edition(folder: Path, number: int) -> dict[str, Any]:
     """Return the frozen file of edition `number`, checked against its content hash."""
     path = edition_path(folder, number)
     try:
-        frozen = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        have = ", ".join(str(n) for n in released_editions(folder)) or "none"
-        raise UnknownEdition(
-            f"edition {number} of {folder.name} is not released (released: {have})"
-        ) from None
+        frozen = json.loads(reading.read_text(path, reading.EDITION, within=project_folder(folder)))
+    except reading.UnreadableFile as exc:
+        if exc.missing:
+            have = ", ".join(str(n) for n in released_editions(folder)) or "none"
+            raise UnknownEdition(
+                f"edition {number} of {folder.name} is not released (released: {have})"
+            ) from None
+        raise EditionError(f"{path}: {exc.reason}") from None
     except ValueError as exc:
         raise EditionError(f"{path}: not valid JSON: {exc}") from None
     if content_hash(frozen["content"]) != frozen.get("content_hash"):

@@ -16,6 +16,14 @@ COUNTRIES_DIR = "countries"
 """The shared country profiles' folder, beside the briefs."""
 
 
+def project_folder(brief: Path) -> Path:
+    """Return the project a brief folder belongs to: the folder that holds its briefs folder.
+
+    No file a command reads for the brief (sources, catalogs, editions, theme) may lie outside it.
+    """
+    return brief.resolve().parent.parent
+
+
 def briefs_under(folder: Path) -> list[Path]:
     """Return every brief folder (one holding brief.yaml) directly under `folder`."""
     return sorted(p.parent for p in folder.glob("*/brief.yaml") if p.parent.name != COUNTRIES_DIR)

@@ -28,10 +28,10 @@ from briefgen.models import (
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.bibliography_import import read_sources, sources_file
 from briefgen.sources.diagnostics import validate_document
-from briefgen.sources.layout import COUNTRIES_DIR
+from briefgen.sources.layout import COUNTRIES_DIR, project_folder
 from briefgen.sources.profiles import SHARED_SOURCES, shared_keys_used
 from briefgen.sources.theme import load_theme
-from briefgen.sources.yamlsource import Positions, YamlDocument, read_yaml
+from briefgen.sources.yamlsource import UNREADABLE, Positions, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,7 +60,7 @@ def _load(root: Path) -> tuple[LoadedBrief | None, list[Problem]]:
     if not brief_path.exists():
         return None, [Problem(brief_path, 1, 1, "", "a brief folder needs a brief.yaml")]
     # the project: the folder that holds the briefs folder; no source may lie outside it
-    project = root.resolve().parent.parent
+    project = project_folder(root)
     positions: dict[Path, Positions] = {}
     files: dict[str, Path] = {"brief": brief_path}
 
@@ -244,6 +244,9 @@ def _read_sources(
         validate_document(document, Sources, problems, known=found)
         return False
     for key, value in document.data.items():
+        if value is UNREADABLE:  # an imported entry its reader reported: the work exists, unusable
+            in_error.add(str(key))
+            continue
         entry = YamlDocument({key: value}, document.positions)
         parsed = validate_document(entry, Sources, problems, known=found)
         if parsed is None:

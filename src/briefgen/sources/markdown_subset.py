@@ -25,6 +25,10 @@ INSTEAD = {
 }
 """What each unsupported construct is, and what to write instead."""
 
+MAX_LIST_DEPTH = 9
+"""Lists nest this deep at most: Word numbers nine levels (0-8), and the parser of the documents stops there."""
+_LIST_OPEN = {"bullet_list_open", "ordered_list_open"}
+_LIST_CLOSE = {"bullet_list_close", "ordered_list_close"}
 _BLOCK_KINDS = {"heading_open": "heading", "blockquote_open": "blockquote", "html_block": "html_block"}
 _INLINE_KINDS = {"image": "image", "s_open": "strikethrough"}
 
@@ -44,8 +48,24 @@ def unsupported(text: str) -> Iterator[tuple[int, str]]:
     def offset(row: int) -> int:
         return starts[min(row, len(starts) - 1)]
 
+    depth = 0
+    too_deep = False
     for token in _detector().parse(text):
         row = token.map[0] if token.map else 0
+        if token.type in _LIST_OPEN:
+            depth += 1
+            if depth > MAX_LIST_DEPTH and not too_deep:
+                too_deep = True  # once per text: its deeper lines are the same slip
+                yield (
+                    offset(row),
+                    (
+                        f"a list nested {depth} levels deep: the documents show lists at most "
+                        f"{MAX_LIST_DEPTH} levels deep (Word's limit) and would leave out what lies deeper; "
+                        "flatten it, or split it into separate lists"
+                    ),
+                )
+        elif token.type in _LIST_CLOSE:
+            depth -= 1
         kind = _BLOCK_KINDS.get(token.type)
         if kind:
             yield offset(row), INSTEAD[kind]

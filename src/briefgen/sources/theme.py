@@ -10,10 +10,13 @@ the files it names. Every problem is reported with the file and line, like any s
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
+import briefgen.reading as reading
 from briefgen.document.contrast import NORMAL_TEXT, WHITE, contrast
 from briefgen.document.theme import CSS_TINT, DEFAULT_THEME, Logo, Theme, ThemeWords, tint
 from briefgen.document.wordstyles import missing_styles
@@ -22,11 +25,12 @@ from briefgen.models import Brief
 from briefgen.models.common import in_language, languages_of
 from briefgen.models.theme import ThemeSettings
 from briefgen.sources.diagnostics import validate_document
+from briefgen.sources.layout import project_folder
 from briefgen.sources.yamlsource import Positions, read_yaml
 
 THEME_DIR = "theme"
 THEME_FILE = "theme.yaml"
-MAX_ASSET_BYTES = 5 * 1024 * 1024
+MAX_ASSET_BYTES = reading.THEME_FILE.limit
 """Largest logo, stylesheet or Word template a theme may hold."""
 
 _LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
@@ -52,18 +56,35 @@ def load_theme(
     problems: list[Problem],
     positions: dict[Path, Positions],
 ) -> tuple[Theme, Path | None]:
-    """Return the brief's theme (the default when it has none) and its theme.yaml, if any."""
+    """Return the brief's theme (the default when it has none) and its theme.yaml, if any.
+
+    The theme folder and every file it names lie inside the project and are read by the rules
+    of every read (`briefgen.reading`): a logo that is a FIFO or a link to /dev/zero is a
+    problem naming it, never a read that waits or fills the memory.
+    """
     folder, named = theme_folder(root, brief)
     if folder is None:
         return DEFAULT_THEME, None
+    project = project_folder(root)
+    if not reading.is_inside(folder, project):
+        where = (
+            f"the theme folder {folder} lies outside the project folder {project}; "
+            "keep the theme inside the project (for example briefs/theme/)"
+        )
+        problems.append(
+            brief_positions.problem(("theme",), where)
+            if named
+            else Problem(folder / THEME_FILE, 1, 1, "", where)
+        )
+        return DEFAULT_THEME, None
     path = folder / THEME_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         where = f"no {THEME_FILE} in the theme folder {folder}"
         problems.append(
             brief_positions.problem(("theme",), where) if named else Problem(path, 1, 1, "", where)
         )
         return DEFAULT_THEME, None
-    document, found = read_yaml(path)
+    document, found = read_yaml(path, within=project)
     problems.extend(found)
     if document is None:
         return DEFAULT_THEME, path
@@ -76,14 +97,21 @@ def load_theme(
     def asset(field: str, name: str | None) -> bytes | None:
         if name is None:
             return None
-        file = (folder / name).resolve()
-        if not file.is_relative_to(folder) or not file.is_file():
-            problems.append(here.problem((field,), f"no file '{name}' in the theme folder {folder}"))
-            return None
-        if file.stat().st_size > MAX_ASSET_BYTES:
-            problems.append(here.problem((field,), f"'{name}' is larger than {MAX_ASSET_BYTES // 2**20} MB"))
-            return None
-        return file.read_bytes()
+        file = folder / name
+        refused = reading.refusal(file, reading.THEME_FILE, within=project)
+        if refused is None and not reading.is_inside(file, folder):
+            refused = f"lies outside the theme folder {folder}; a theme's files lie in its folder"
+        if refused is None:
+            try:
+                return reading.read_file(file, reading.THEME_FILE, within=project)
+            except reading.UnreadableFile as exc:
+                refused = exc.reason
+        if refused == "no such file":
+            refused = f"no file '{name}' in the theme folder {folder}"
+        else:
+            refused = f"'{name}' {refused}"
+        problems.append(here.problem((field,), refused))
+        return None
 
     logo = None
     logo_data = asset("logo", spec.logo)
@@ -107,12 +135,12 @@ def load_theme(
             if "</" in css:  # the HTML inlines it in <style>: it must not be able to close it
                 problems.append(here.problem(("css",), f"'{spec.css}' must not contain '</'"))
                 css = ""
-            elif _CSS_IMPORT.search(css):
+            elif (reaching := css_reaches_out(css)) is not None:
                 problems.append(
                     here.problem(
                         ("css",),
                         f"'{spec.css}' may load files of the theme folder only (relative url(...)), "
-                        "no @import and no absolute URL",
+                        f"no @import and no absolute URL; it has {reaching}",
                     )
                 )
                 css = ""
@@ -235,10 +263,62 @@ def _logo_problem(suffix: str, data: bytes) -> str | None:
                 return (
                     f"the logo refers to another file or URL ({target[:60]}): a logo must be self-contained"
                 )
-        if _local(element.tag) == "style" and _CSS_IMPORT.search(element.text or ""):
+        style = element.text or ""
+        if _local(element.tag) == "style" and (_CSS_IMPORT.search(style) or css_reaches_out(style)):
             return "the logo's <style> loads another file or URL: a logo must be self-contained"
     return None
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+def css_reaches_out(css: str) -> str | None:
+    """Return what in a stylesheet could load something beyond its own folder, or None.
+
+    Read as a CSS parser reads it (tinycss2, WeasyPrint's own), so an escaped scheme
+    (`url(\\66ile:///etc/passwd)`, `url(ht\\74p://...)`) or a comment cannot hide one: an
+    @import, a URL with a scheme, a network-path (`//host/x`) or absolute path (`/x`), or a
+    relative path that climbs out (`../`).
+    """
+    import tinycss2  # type: ignore[import-untyped]
+
+    def walk(tokens: list[Any]) -> str | None:
+        for token in tokens:
+            kind = getattr(token, "type", "")
+            if kind == "at-rule" and token.lower_at_keyword == "import":
+                return "an @import"
+            if kind == "url":
+                found = _outside_url(token.value)
+            elif kind == "function" and token.lower_name in {"url", "src", "image-set", "image"}:
+                strings = [t.value for t in token.arguments if getattr(t, "type", "") == "string"]
+                found = next((u for s in strings if (u := _outside_url(s))), None)
+                found = found or walk(token.arguments)
+            else:
+                found = None
+            if found:
+                return found
+            for inner in ("prelude", "content", "arguments"):
+                nested = getattr(token, inner, None)
+                if isinstance(nested, list) and (found := walk(nested)):
+                    return found
+        return None
+
+    return walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _outside_url(url: str) -> str | None:
+    target = "".join(c for c in url.strip() if c.isprintable() and not c.isspace())
+    shown = url.strip()[:60]
+    if _SCHEME.match(target):
+        return f"the URL {shown!r}"
+    if target.startswith("//"):
+        return f"the network address {shown!r}"
+    if target.startswith(("/", "\\")):
+        return f"the absolute path {shown!r}"
+    if ".." in target.replace("\\", "/").split("/"):
+        return f"the path {shown!r}, which climbs out of the theme folder"
+    return None

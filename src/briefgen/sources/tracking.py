@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
+import briefgen.reading as reading
 from briefgen.errors import Problem
 from briefgen.models import Assessment, Tracking
 from briefgen.sources.diagnostics import did_you_mean, validate_document
-from briefgen.sources.yamlsource import Loc, Positions, dotted, parse_source, read_source_bytes
+from briefgen.sources.yamlsource import Loc, Positions, dotted, parse_source
 
 if TYPE_CHECKING:
     from briefgen.sources.aggregate import LoadedBrief
@@ -157,9 +158,10 @@ def text_facts(assessments: Iterable[Assessment]) -> TextFacts:
 def _read_one(
     path: Path, project: Path, problems: list[Problem], positions: dict[Path, Positions]
 ) -> tuple[list[Assessment], TextFacts] | None:
-    raw, refusal = read_source_bytes(path, within=project)
-    if raw is None:
-        problems.append(Problem(path, 1, 1, "", refusal))
+    try:
+        raw = reading.read_file(path, reading.SOURCE, within=project)
+    except reading.UnreadableFile as exc:
+        problems.extend(exc.problems)
         return None
     key = _cache_key(raw)
     cached = _from_cache(key)
@@ -214,7 +216,7 @@ def _code_fingerprint() -> bytes:
         package,
         *(Path(str(m.__file__)) for m in (tracking, common, yamlsource, text, citecheck, markdown_subset)),
     ):
-        digest.update(path.read_bytes())
+        digest.update(reading.read_file(path, reading.CODE))
     return digest.digest()
 
 
@@ -236,7 +238,7 @@ def _from_cache(key: str) -> tuple[list[Assessment], TextFacts, list[tuple[int, 
     is the assessments as JSON, which pydantic reads and validates in one pass.
     """
     try:
-        head, _, body = _cache_path(key).read_bytes().partition(b"\n")
+        head, _, body = reading.read_file(_cache_path(key), reading.RECORD).partition(b"\n")
         meta = json.loads(head)
         facts = TextFacts(
             bool(meta["clean"]),

@@ -206,11 +206,10 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
 
     # citations in text
     for part, loc, text in fields:
-        for offset, written, meant in malformed_citations(text, sources):
+        for offset, message in malformed_citations(text, sources):
             path = loaded.files[part]
             positions = loaded.positions.get(path)
             line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-            message = f"{written} is not a citation briefgen understands; did you mean {meant}?"
             problems.append(Problem(path, line, col, dotted(loc), message))
         for item, offset in citations_in(text):
             cited.add(item.key)

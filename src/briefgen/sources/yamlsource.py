@@ -9,8 +9,6 @@ can neither expand beyond its size nor run code. What comes out is plain Python 
 from __future__ import annotations
 
 import math
-import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +28,11 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import ScalarNode
 
-from briefgen.document.doctree import UNPRINTABLE
+import briefgen.reading as reading
+from briefgen.document.doctree import DIRECTION_CONTROLS, UNPRINTABLE, control_named
 from briefgen.errors import Problem
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = reading.SOURCE.limit
 MAX_DEPTH = 40
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -154,17 +153,20 @@ def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def read_yaml(path: Path, *, within: Path | None = None) -> tuple[YamlDocument | None, list[Problem]]:
+def read_yaml(
+    path: Path, *, within: Path | None = None, kind: reading.Kind = reading.SOURCE
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Read `path`; return its document, or None and the problems that stopped it.
 
-    Only a regular file is read, never a FIFO, device or socket, and, when `within` is given,
-    only one that really lies inside that folder once symbolic links are resolved. The size
-    limit holds for the bytes actually read, whatever `stat` says.
+    The file is read by `briefgen.reading`'s rules: a regular file only, never a FIFO, device
+    or socket, and, when `within` is given, only one that really lies inside that folder once
+    symbolic links are resolved; the size limit holds for the bytes actually read.
     """
 
-    raw, refusal = read_source_bytes(path, within=within)
-    if raw is None:
-        return None, [Problem(path, 1, 1, "", refusal)]
+    try:
+        raw = reading.read_file(path, kind, within=within)
+    except reading.UnreadableFile as exc:
+        return None, list(exc.problems)
     return parse_source(raw, path)
 
 
@@ -181,63 +183,6 @@ def parse_source(raw: bytes, path: Path) -> tuple[YamlDocument | None, list[Prob
     if text.startswith("\ufeff"):
         text = text[1:]
     return parse_yaml(text, path)
-
-
-def read_source_bytes(path: Path, *, within: Path | None = None) -> tuple[bytes | None, str]:
-    """Return the bytes of a source file, or None and why it is refused (never its content)."""
-    try:
-        if within is not None:
-            real = path.resolve(strict=True)
-            if not real.is_relative_to(within.resolve()):
-                return (
-                    None,
-                    f"is a link to a file outside the project folder {within}; sources must lie inside it",
-                )
-        kind = _kind_of(os.stat(path).st_mode)
-        if kind:
-            return None, f"is {kind}, not a regular file; a source must be a plain file"
-        # O_NONBLOCK: should the name become a FIFO after the check, opening it cannot hang
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    try:
-        status = os.fstat(fd)
-        kind = _kind_of(status.st_mode)
-        if kind:
-            return None, f"is {kind}, not a regular file; a source must be a plain file"
-        if status.st_size > MAX_FILE_BYTES:
-            return None, f"file is {status.st_size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    finally:
-        os.close(fd)
-    if size > MAX_FILE_BYTES:
-        return None, f"file is larger than the limit of {MAX_FILE_BYTES // 2**20} MB"
-    return b"".join(chunks), ""
-
-
-def _kind_of(mode: int) -> str:
-    """Return what a non-regular file is ("a FIFO"), or "" for a regular file."""
-    if stat.S_ISREG(mode):
-        return ""
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "a special file"
 
 
 def parse_yaml(text: str, path: Path) -> tuple[YamlDocument | None, list[Problem]]:
@@ -393,6 +338,13 @@ class _Builder:
             bad = UNPRINTABLE.search(value)
             if bad:
                 message = f"control character U+{ord(bad.group()):04X} is not allowed in text"
+                self.problems.append(Problem(self.positions.path, line, col, dotted(loc), message))
+            turned = DIRECTION_CONTROLS.search(value)
+            if turned:
+                message = (
+                    f"direction control {control_named(turned.group())} is not allowed in text: it "
+                    "reorders what a reader sees, and briefgen's documents are laid out left to right"
+                )
                 self.problems.append(Problem(self.positions.path, line, col, dotted(loc), message))
         return value
 

@@ -10,6 +10,7 @@ entry when its context (file and field) is the same, never because two texts loo
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,12 @@ from babel import Locale
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.pofile import normalize, write_po
 
+import briefgen.reading as reading
 from briefgen.atomic import write_bytes_atomic
 from briefgen.errors import Problem, TranslationIncomplete
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.catalogs import catalog_paths
+from briefgen.sources.layout import project_folder
 from briefgen.sources.texts import BRIEF, COUNTRIES, line_of, texts
 from briefgen.translation.apply import catalogs_for, statuses
 
@@ -90,7 +93,7 @@ def update(loaded: LoadedBrief, language: str) -> list[Counts]:
                     del catalog.obsolete[key]
                     catalog[message.id] = message
         data = po_bytes(catalog)
-        if not path.is_file() or path.read_bytes() != data:
+        if not os.path.lexists(path) or _read(path) != data:
             write_bytes_atomic(path, data)
         active = [m for m in catalog if m.id and m.context]
         out.append(
@@ -109,7 +112,7 @@ def read_po_file(path: Path, language: str) -> PoCatalog:
     """Read a PO file, with each entry's previous English (`#| msgid`) as its `previous_id`."""
     from briefgen.document.pofile import read_po
 
-    return read_po(path.read_bytes(), language)
+    return read_po(_read(path), language)
 
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -137,8 +140,13 @@ def po_bytes(catalog: PoCatalog) -> bytes:
     return text.encode("utf-8")
 
 
+def _read(path: Path) -> bytes:
+    """Return a catalog's bytes by the rules of every read; a FIFO or a link out is refused, not replaced."""
+    return reading.read_file(path, reading.CATALOG, within=project_folder(path.parent.parent))
+
+
 def _existing(path: Path, language: str, loaded: LoadedBrief, kind: str) -> PoCatalog:
-    if path.is_file():
+    if os.path.lexists(path):
         return read_po_file(path, language)
     name = Locale.parse(language.replace("-", "_")).english_name
     what = f"the brief {loaded.id}" if kind == BRIEF else "the shared country profiles"

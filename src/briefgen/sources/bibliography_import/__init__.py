@@ -37,11 +37,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import briefgen.reading as reading
 from briefgen.errors import Problem
 from briefgen.sources.bibliography_import.bibtex import read_bibtex
 from briefgen.sources.bibliography_import.csl import read_csl_json
 from briefgen.sources.bibliography_import.entries import normalise_key
-from briefgen.sources.yamlsource import YamlDocument, read_source_bytes
+from briefgen.sources.yamlsource import YamlDocument
 
 __all__ = ["SOURCE_FILES", "normalise_key", "read_bibtex", "read_csl_json", "read_sources", "sources_file"]
 
@@ -80,13 +81,7 @@ def read_sources(path: Path, *, within: Path | None = None) -> tuple[YamlDocumen
 
 
 def _read_text(path: Path, within: Path | None = None) -> tuple[str | None, list[Problem]]:
-    raw, refusal = read_source_bytes(path, within=within)
-    if raw is None:
-        return None, [Problem(path, 1, 1, "", refusal)]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); export it as UTF-8"
-        return None, [Problem(path, line, 1, "", message)]
-    return text.removeprefix("\ufeff"), []
+        return reading.read_text(path, reading.BIBLIOGRAPHY, within=within), []
+    except reading.UnreadableFile as exc:
+        return None, list(exc.problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,6 @@ def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Proble
     """Map a BibTeX or BibLaTeX file to source data, parsed by bibtexparser 2."""
     from bibtexparser.entrypoint import parse_string
     from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
-    from pylatexenc.latex2text import LatexNodes2Text
 
     quiet = logging.getLogger("bibtexparser")  # its syntax warnings become our problems, once
     level = quiet.level
@@ -73,13 +73,9 @@ def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Proble
         else:
             reason = getattr(block.error, "abort_reason", None) or getattr(block.error, "message", None)
             entries.problem(line, "", f"malformed BibTeX entry: {first_line(str(reason or block.error))}")
-    latex = LatexNodes2Text()
 
     def decode(value: str) -> str | None:
-        try:
-            return plain_text(latex.latex_to_text(value))
-        except Exception:  # pylatexenc's parse errors have no common base; keep the raw text
-            return plain_text(value)
+        return plain_text(latex_to_text(value))
 
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
@@ -91,12 +87,23 @@ def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Proble
         bad = forbidden(raw)
         if bad:
             entries.problem(line, key, bad)
+            entries.failed(key, line)
             continue
-        values = {
-            name: (plain_text(value) if name in _VERBATIM_FIELDS else decode(value))
-            for name, value in raw.items()
-        }
         lines = {name: (f.start_line or 0) + 1 for name, f in fields.items() if f.start_line is not None}
+        values: dict[str, str | None] = {}
+        refused = False
+        for name, value in raw.items():
+            if name in _VERBATIM_FIELDS:
+                values[name] = plain_text(value)
+                continue
+            try:
+                values[name] = decode(value)
+            except _LatexRefused as exc:
+                entries.problem(lines.get(name, line), f"{key}.{name}", str(exc))
+                refused = True
+        if refused:
+            entries.failed(key, line)
+            continue
         taken_from: dict[str, str] = {}
 
         def report(
@@ -107,11 +114,108 @@ def read_bibtex(text: str, path: Path) -> tuple[YamlDocument | None, list[Proble
         def authors(field: str, raw: dict[str, str] = raw) -> list[str] | str | None:
             return _bibtex_names(raw[field], decode, field, report)
 
-        work = _from_bibtex(entry.entry_type.lower(), values, authors, report, taken_from)
+        try:
+            work = _from_bibtex(entry.entry_type.lower(), values, authors, report, taken_from)
+        except _LatexRefused as exc:  # in a name
+            report("author", str(exc))
+            work = None
         if work is not None:
             field_lines = {name: lines[field] for name, field in taken_from.items() if field in lines}
             entries.add(key, work, line, field_lines)
+        else:
+            entries.failed(key, line)
     return entries.document()
+
+
+class _LatexRefused(ValueError):  # a refusal, said as a problem; it never leaves this module
+    """LaTeX in a field that cannot be turned into text faithfully."""
+
+
+_NEVER = {
+    "input", "include", "write", "immediate", "openout", "openin", "read", "def", "edef", "gdef",
+    "let", "newcommand", "renewcommand", "providecommand", "catcode", "csname", "usepackage",
+    "special", "directlua",
+}  # fmt: skip
+"""Macros refused even where the converter knows one: they read files, write, or define macros."""
+
+
+def latex_to_text(value: str) -> str:
+    """Return a BibTeX field's LaTeX as Unicode text (accents, dashes, quotes, `\\emph`, `\\href`).
+
+    A macro the converter does not know (`\\write18{ls}` would print as "18ls"), one that reads
+    or writes files, or LaTeX that does not parse is refused: _LatexRefused says which, and the
+    work is a problem to fix in the reference manager, never raw LaTeX in a brief.
+    """
+    from pylatexenc.latexwalker import (
+        LatexEnvironmentNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexWalker,
+        LatexWalkerError,
+    )
+
+    parsing, converting = _latex_contexts()
+    try:
+        nodes, _, _ = LatexWalker(value, latex_context=parsing, tolerant_parsing=False).get_latex_nodes()
+    except LatexWalkerError as exc:
+        raise _LatexRefused(
+            f"the LaTeX does not parse ({first_line(str(exc))}); write it as plain text"
+        ) from None
+
+    def check(found: list[Any]) -> None:
+        for node in found:
+            if node is None:
+                continue
+            if isinstance(node, LatexMacroNode) and (
+                node.macroname in _NEVER or converting.get_macro_spec(node.macroname) is None
+            ):
+                raise _LatexRefused(
+                    f"\\{node.macroname} is LaTeX briefgen cannot turn into text; write the words "
+                    "as plain text (accents and dashes may stay as LaTeX or Unicode)"
+                )
+            if (
+                isinstance(node, LatexEnvironmentNode)
+                and converting.get_environment_spec(node.environmentname) is None
+            ):
+                raise _LatexRefused(
+                    f"the LaTeX environment {node.environmentname!r} cannot be turned into text"
+                )
+            arguments = getattr(getattr(node, "nodeargd", None), "argnlist", None) or []
+            check(list(arguments))
+            if isinstance(node, LatexGroupNode | LatexEnvironmentNode) or hasattr(node, "nodelist"):
+                check(list(getattr(node, "nodelist", None) or []))
+
+    check(list(nodes))
+    try:
+        return str(_converter().nodelist_to_text(nodes))
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError) as exc:  # the converter's own slips
+        raise _LatexRefused(
+            f"the LaTeX cannot be turned into text ({type(exc).__name__}); write it as plain text"
+        ) from None
+
+
+@cache
+def _latex_contexts() -> tuple[Any, Any]:
+    """Return pylatexenc's parsing and converting contexts, `\\href{url}{words}` taught to both."""
+    from pylatexenc.latex2text import MacroTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as converting
+    from pylatexenc.latexwalker import get_default_latex_context_db as parsing
+    from pylatexenc.macrospec import MacroSpec
+
+    parse, convert = parsing(), converting()
+    # pylatexenc 2.10-2.11 parses \href with no arguments and then fails to print it
+    parse.add_context_category("briefgen", macros=[MacroSpec("href", "{{")], prepend=True)
+    convert.add_context_category(
+        "briefgen", macros=[MacroTextSpec("href", simplify_repl="%(2)s")], prepend=True
+    )
+    return parse, convert
+
+
+@cache
+def _converter() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(latex_context=_latex_contexts()[1])
 
 
 _VERBATIM_FIELDS = {"url", "doi", "urldate", "date", "year"}

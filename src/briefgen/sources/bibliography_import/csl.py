@@ -106,6 +106,8 @@ def read_csl_json(text: str, path: Path) -> tuple[YamlDocument | None, list[Prob
         work = _from_csl(item, report)
         if work is not None:
             entries.add(key, work, line, {})
+        else:
+            entries.failed(key, line)
     for name in dict.fromkeys(duplicates):
         entries.problem(1, name, f"duplicate field '{name}' in an entry")
     return entries.document()

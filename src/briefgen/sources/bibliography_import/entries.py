@@ -12,7 +12,7 @@ from typing import Any
 from briefgen.document.doctree import UNPRINTABLE
 from briefgen.errors import Problem
 from briefgen.models.common import SLUG_PATTERN
-from briefgen.sources.yamlsource import Positions, YamlDocument
+from briefgen.sources.yamlsource import UNREADABLE, Positions, YamlDocument
 
 SLUG = re.compile(SLUG_PATTERN)
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -54,6 +54,16 @@ class Entries:
             return None
         self._origin[key] = (raw, line)
         return key
+
+    def failed(self, key: str, line: int) -> None:
+        """Record an entry that is there but could not be mapped (its problems said why).
+
+        It stays in the data as unreadable, so that the brief knows the work exists: a citation
+        of it is not "no such work" as well.
+        """
+        self.data[key] = UNREADABLE
+        self.positions.values[(key,)] = (line, 1)
+        self.positions.keys[(key,)] = (line, 1)
 
     def add(self, key: str, work: dict[str, Any], line: int, lines: dict[str, int]) -> None:
         self.data[key] = work
