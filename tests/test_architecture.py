@@ -171,10 +171,8 @@ LAYERS: tuple[str, ...] = (
     "distribution",
     "review",
     "preview",
-    "schemas",
     "scaffold",
     "cli",
-    "launch",
     "command",
     "__main__",
 )

@@ -259,7 +259,7 @@ def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(endi
     finish = "return" if ending == "returns" else "sys.exit(0)"
     code = (
         "import os, signal, sys\n"
-        "import briefgen.command as command, briefgen.launch as launch\n"
+        "import briefgen.command as command\n"
         "def swallowing():\n"
         "    try:\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
@@ -268,7 +268,7 @@ def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(endi
         "    except KeyboardInterrupt:\n"
         "        pass  # what a library's C code did with it\n"
         f"    {finish}\n"
-        "launch.main = swallowing\n"
+        "command._run = swallowing\n"
         "command.main()\n"
     )
     result = subprocess.run(

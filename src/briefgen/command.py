@@ -1,9 +1,9 @@
-"""The `briefgen` command's entry point: from its first instruction, Ctrl-C ends it with one line.
+"""The `briefgen` command's entry point: Ctrl-C from its first instruction, then a plain build or the command line.
 
-The console script imports this module before anything else of briefgen, and it imports
+Ctrl-C. The console script imports this module before anything else of briefgen, and it imports
 nothing but the interpreter's own `_signal`, `os` and `sys`, loaded before Python runs a line.
-Until the command can clean up after an interruption (`briefgen.launch.main`, which stops its
-workers and leaves every output whole), there is nothing to clean up: no file written, no
+Until the command can clean up after an interruption (`_run`, under `briefgen.errors.ending`,
+which stops its workers and leaves every output whole), there is nothing to clean up: no file written, no
 process started. So a Ctrl-C that comes while Python imports the command (a few tenths of a
 second, more on a loaded machine) ends the process at once with the line and status a Ctrl-C
 gets later, instead of a traceback from the middle of whatever module was importing; and once
@@ -11,11 +11,23 @@ the command has ended, a Ctrl-C while the interpreter shuts down does the same.
 
 Only the command imports this module: a program or a test that imports briefgen keeps its own
 Ctrl-C.
+
+A plain build first. The command line (Typer) takes a tenth of a second to import and parse, and
+a build with nothing to do takes less than that to find it out. So `briefgen build [BRIEF]
+[options]` is read first, with the standard library only, from the same table of options the
+command line is made from (`briefgen.build.request`). When its arguments are plain, the build
+runs from here (`briefgen.build.command`), and otherwise the command line takes over, unchanged.
+Either way, errors and Ctrl-C end the process as `briefgen.errors.ending` says. Every import of
+this module's functions is inside them, for the rule above.
 """
 
 import _signal  # type: ignore[import-not-found]  # the interpreter's own: no `enum` to import first
 import os
 import sys
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: nothing is imported here (see above)
+if TYPE_CHECKING:
+    from briefgen.build.request import BuildRequest
 
 INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2), as `briefgen.errors` says it."""
@@ -46,11 +58,9 @@ _signal.signal(_signal.SIGINT, _end_now)
 
 def main() -> None:
     """Run the `briefgen` command, with Ctrl-C ending it cleanly at every moment."""
-    from briefgen.launch import main as run
-
     _signal.signal(_signal.SIGINT, _interrupt)
     try:
-        run()
+        _run()
     except SystemExit as exc:
         if _interrupted and exc.code in (0, None):  # the interruption was lost on its way up: see below
             _end_now(_signal.SIGINT, None)
@@ -69,3 +79,48 @@ def main() -> None:
     finally:
         # what is left is the interpreter's shutdown: nothing to clean up, nothing to wait for
         _signal.signal(_signal.SIGINT, _end_now)
+
+
+def _run() -> None:
+    """Run `briefgen`: a plain build runs here; everything else goes to the command line."""
+    import gc
+
+    from briefgen.build.collector import tune_for_documents
+    from briefgen.errors import ending
+
+    tune_for_documents()
+    try:
+        with ending():
+            args = sys.argv[1:]
+            request = None
+            if args[:1] == ["build"]:
+                from briefgen.build.request import parse_plain
+
+                request = parse_plain(args[1:])
+            if request is None:
+                from briefgen.cli import main as command_line
+
+                command_line()
+            else:
+                sys.exit(_plain_build(request))
+    finally:
+        # Everything the command made is about to be let go of at once: keep the collector from
+        # walking it all first (a twentieth of a second after a build, with nothing to find).
+        gc.freeze()
+
+
+def _plain_build(request: "BuildRequest") -> int:
+    from dataclasses import replace
+
+    from briefgen.build.command import nothing_to_do, run_command
+    from briefgen.build.pool import prestart, worker_count
+    from briefgen.sources.layout import brief_folders
+
+    if not request.briefs:  # none named: every brief under ./briefs, as the command line finds them
+        request = replace(request, briefs=tuple(brief_folders(None)))
+    if nothing_to_do(request):
+        return 0
+    workers = worker_count(request.jobs)
+    if workers > 1:
+        prestart(workers)  # its fork server imports the renderers while this process loads
+    return run_command(request)

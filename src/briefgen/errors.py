@@ -1,7 +1,7 @@
 """Every exception briefgen raises on purpose, under one base, each with its exit status.
 
 How one reaches the user is decided here too (`exit_status`): the command line (its Typer
-group) and the build that runs without it (`briefgen.launch`) both end with it. The rule:
+group) and the build that runs without it (`briefgen.command`) both end with it. The rule:
 exit 1 says "fix your files" (bad input) or "something failed"; exit 2 says "fix your
 command" (a `UsageError`: arguments that cannot work, or that name a country, scenario or
 edition the sources do not have). An input problem carries file, line, column and field path.

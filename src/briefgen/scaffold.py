@@ -90,7 +90,7 @@ def _shown(path: Path) -> str:
 
 def plan_project(folder: Path) -> list[Planned]:
     """Return the files of a new project in `folder`: an example brief, schemas, editor settings."""
-    from briefgen.schemas import KINDS, schema_text
+    from briefgen.models.schemas import KINDS, schema_text
 
     planned = [Planned(folder.joinpath(*parts), text) for parts, text in _walk(_starter() / "project")]
     planned += [Planned(folder / SCHEMAS / f"{kind}.schema.json", schema_text(kind)) for kind in KINDS]

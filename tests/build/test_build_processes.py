@@ -125,7 +125,7 @@ def test_a_build_renders_documents_identical_to_one_rendered_in_process(andes: P
 
 
 def test_the_command_and_its_workers_collect_cycles_at_briefgen_thresholds() -> None:
-    """The command (launch) and the fork server set the collector's thresholds; workers inherit
+    """The command (`briefgen.command`) and the fork server set the collector's thresholds; workers inherit
     them. Python's default (700) ran the collector hundreds of times per document."""
     import gc
 
@@ -135,8 +135,8 @@ def test_the_command_and_its_workers_collect_cycles_at_briefgen_thresholds() -> 
     with start_pool(2) as pool:
         assert {pool.submit(gc.get_threshold).result() for _ in range(4)} == {GC_THRESHOLDS}
     code = (
-        "import gc, sys; sys.argv = ['briefgen', '--version']; from briefgen import launch, cli; "
-        "cli.main = lambda: print(gc.get_threshold()); launch.main()"
+        "import gc, sys; sys.argv = ['briefgen', '--version']; from briefgen import command, cli; "
+        "cli.main = lambda: print(gc.get_threshold()); command.main()"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == str(GC_THRESHOLDS)
@@ -163,7 +163,7 @@ def test_a_build_of_one_language_with_nothing_to_do_answers_before_the_command_l
     imported = {
         line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")
     }
-    assert "briefgen.launch" in imported and not {"typer", "pydantic", "briefgen.cli"} & imported
+    assert "briefgen.build.command" in imported and not {"typer", "pydantic", "briefgen.cli"} & imported
     full = subprocess.run(  # the same question asked of the full command line
         [
             sys.executable,

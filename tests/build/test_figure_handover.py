@@ -218,7 +218,7 @@ def test_a_chart_that_cannot_be_drawn_fails_its_own_document_and_no_other(tmp_pa
         "charts._render = broken\n"
         "if __name__ == '__main__':\n"
         "    import sys\n"
-        "    from briefgen.launch import main\n"
+        "    from briefgen.command import main\n"
         "    sys.argv = ['briefgen', *sys.argv[1:]]\n"
         "    main()\n",
         encoding="utf-8",

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from briefgen.models import Brief, CountryProfile, Recommendation, Source
 from briefgen.models.country import Fact
 from briefgen.models.recommendation import Action, Audience, Evidence, Trigger
-from briefgen.schemas import KINDS, schema_text
+from briefgen.models.schemas import KINDS, schema_text
 
 EXAMPLE = Path("briefs") / "example-brief"
 

@@ -496,8 +496,12 @@ def test_the_pdf_structure_tree_holds_the_figure_with_its_alt_text(kyrgyz_output
 def test_a_working_brief_with_a_figure_passes_pdf_ua_and_word_accessibility_checks(
     kyrgyz_outputs: dict[str, bytes],
 ) -> None:
-    assert_accessible_pdf(kyrgyz_outputs["e2/en/china-central-asia-KG-e2.pdf"])
-    assert_accessible_docx(kyrgyz_outputs["e2/en/china-central-asia-KG-e2.docx"])
+    assert_accessible_pdf(
+        kyrgyz_outputs[f"e{CENTRAL_ASIA_WORKING}/en/china-central-asia-KG-e{CENTRAL_ASIA_WORKING}.pdf"]
+    )
+    assert_accessible_docx(
+        kyrgyz_outputs[f"e{CENTRAL_ASIA_WORKING}/en/china-central-asia-KG-e{CENTRAL_ASIA_WORKING}.docx"]
+    )
 
 
 def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: dict[str, bytes]) -> None:

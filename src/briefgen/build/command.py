@@ -1,6 +1,6 @@
 """`briefgen build` as a command: run a request with a progress bar, print the report, say the status.
 
-The command's first step (`briefgen.launch`, for plain arguments, without Typer) and the
+The command's first step (`briefgen.command`, for plain arguments, without Typer) and the
 command line (`briefgen.cli.build`, for anything else) both end here, so both print the same
 report and end with the same status. Arguments or sources that cannot work raise their
 `BriefgenError` before anything is written; the caller reports it (`briefgen.errors.reported`).

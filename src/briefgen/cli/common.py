@@ -1,7 +1,7 @@
 """What every command shares: the brief folder arguments (`sources.layout` finds the briefs).
 
 Reporting problems and refusing an output folder are `briefgen.errors`' (the build also runs
-without the command line; see `briefgen.launch`).
+without the command line; see `briefgen.command`).
 """
 
 from __future__ import annotations

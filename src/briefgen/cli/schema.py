@@ -12,7 +12,7 @@ def schema(
 ) -> None:
     """Write a JSON Schema for each source file kind, for editors with the YAML language server."""
     from briefgen.errors import check_output_folder, writing_to
-    from briefgen.schemas import write_schemas
+    from briefgen.models.schemas import write_schemas
 
     check_output_folder(out, "--out")
     with writing_to(out):

@@ -1,6 +1,6 @@
 """Where a project keeps its briefs: `briefs/<id>/` beside the shared `briefs/countries/`.
 
-Standard library only, so that the command's first step (`briefgen.launch`) can find the briefs
+Standard library only, so that the command's first step (`briefgen.command`) can find the briefs
 of a plain `briefgen build` before anything heavy is loaded.
 """
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter, ValidationError
 
 import briefgen.reading as reading
-from briefgen.errors import Problem
+from briefgen.errors import Problem, UnreadableFile
 from briefgen.models import Assessment, Tracking
 from briefgen.sources.diagnostics import did_you_mean, validate_document
 from briefgen.sources.yamlsource import Loc, Positions, dotted, parse_source
@@ -246,8 +246,8 @@ def _from_cache(key: str) -> tuple[list[Assessment], TextFacts, list[tuple[int, 
         )
         anchors = [(int(line), int(column)) for line, column in meta["anchors"]]
         assessments = _ADAPTER.validate_json(body)
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
-        return None
+    except (UnreadableFile, OSError, ValueError, KeyError, TypeError, ValidationError):
+        return None  # none yet, or unreadable: the file is read again
     if len(anchors) != len(assessments):
         return None
     return assessments, facts, anchors
