@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from briefgen.figurepost import Drawer
+from briefgen.build.figures import Drawer
 
 from conftest import FIXTURES, REPO
 from hardening import BRIEFGEN
@@ -238,9 +238,9 @@ def test_ctrl_c_while_the_models_are_built_waits_until_they_are_whole() -> None:
         "        return None\n"
         "sys.meta_path.insert(0, Finder())\n"
         "import briefgen.models as m\n"
-        "from briefgen.models.theme import Theme\n"
+        "from briefgen.models.theme import ThemeSettings\n"
         "m.Recommendation.model_json_schema()\n"
-        "Theme.model_validate({'accent': '#0f5257'})\n"
+        "ThemeSettings.model_validate({'accent': '#0f5257'})\n"
         "print(seen)\n"
     )
     result = subprocess.run(

@@ -283,7 +283,7 @@ def test_validate_refuses_an_escaped_url_in_the_theme_stylesheet(themed: Path) -
 def test_the_record_of_a_builds_inputs_never_walks_a_theme_folder_outside_the_project(
     andes: Path, theme: str
 ) -> None:
-    from briefgen import freshness
+    from briefgen.build import freshness
 
     replace_in(andes / "brief.yaml", "countries:", f"theme: {theme}\ncountries:")
     inputs = freshness.snapshot(andes)
