@@ -220,7 +220,7 @@ class _CrossFile:
         return [self.loaded.problem(part, loc, message, key=key)]
 
     def condition_problems(self, part: str, loc: Loc, condition: Condition | None) -> list[Problem]:
-        """Return an error for each fact a condition tests that no profile or scenario of the brief defines."""
+        """Return an error for each fact a condition tests that no profile or scenario defines."""
         if condition is None:
             return []
         problems: list[Problem] = []
@@ -274,7 +274,7 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
 
 
 def _problem_in_text(loaded: LoadedBrief, field: _TextField, offset: int, message: str) -> Problem:
-    """Return a problem at character `offset` of a text field (line 1, column 1 if its file has no positions)."""
+    """Return a problem at character `offset` of a text field (at 1:1 if its file has no positions)."""
     part, loc, text = field
     path = loaded.files[part]
     positions = loaded.positions.get(path)
@@ -399,7 +399,7 @@ def _recommendation_problems(context: _CrossFile) -> tuple[list[Problem], set[st
 
 
 def _institution_name_problems(loaded: LoadedBrief) -> list[Problem]:
-    """Return a warning for each institution a recommendation addresses that a receiving profile does not name."""
+    """Return a warning for each institution addressed that a receiving country's profile does not name."""
     brief = loaded.brief
     problems: list[Problem] = []
     for rec in loaded.recommendations:
