@@ -109,60 +109,84 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
     series leaves.
     """
     problems: list[Problem] = []
-    brief = loaded.brief
     own_cited: set[str] = set()
     profiles = loaded.countries
-    all_facts = {name for p in profiles.values() for name in p.facts}
     series_facts = {name for p in profiles.values() for name, f in p.facts.items() if f.series}
-
-    def hint(name: str, known: Iterable[str]) -> str:
-        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-        return f"; did you mean '{close[0]}'?" if close else ""
-
     for code, profile in profiles.items():
         part = f"country:{code}"
         for name, fact in profile.facts.items():
             problems += _check_fact(loaded, part, name, fact)
-        for name, fact in cited_facts(brief, profile):
-            for n, key in enumerate(fact.cited):
-                field = (
-                    ("facts", name, "source")
-                    if key == fact.source
-                    else ("facts", name, "sources", n - 1 if fact.source else n)
-                )
-                if key in loaded.shared_sources or key in loaded.sources_in_error or loaded.sources_unread:
-                    continue  # found, or in a sources file whose own problems were reported there
-                if key in loaded.sources:
-                    own_cited.add(key)
-                    problems.append(
-                        loaded.problem(
-                            part,
-                            field,
-                            f"source '{key}' is found only in {brief.id}/sources.yaml; move its entry to "
-                            f"countries/{SHARED_SOURCES}, the bibliography every brief shares, so that each "
-                            "brief showing this fact finds it",
-                            severity="warning",
-                        )
-                    )
-                    continue
+        source_problems, cited = _fact_source_problems(loaded, code, profile)
+        problems += source_problems
+        own_cited |= cited
+    problems += _choice_problems(loaded)
+    problems += _figure_problems(loaded, series_facts)
+    problems += _series_test_problems(loaded, series_facts)
+    return problems, own_cited
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    """Return "; did you mean 'x'?" for the known name nearest `name`, or "" when none is near."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _fact_source_problems(
+    loaded: LoadedBrief, code: str, profile: CountryProfile
+) -> tuple[list[Problem], set[str]]:
+    """Return the problems of the sources of the facts the brief prints or draws from a profile,
+    and the keys of the brief's own bibliography they cite."""
+    brief = loaded.brief
+    part = f"country:{code}"
+    problems: list[Problem] = []
+    own_cited: set[str] = set()
+    for name, fact in cited_facts(brief, profile):
+        for n, key in enumerate(fact.cited):
+            field = (
+                ("facts", name, "source")
+                if key == fact.source
+                else ("facts", name, "sources", n - 1 if fact.source else n)
+            )
+            if key in loaded.shared_sources or key in loaded.sources_in_error or loaded.sources_unread:
+                continue  # found, or in a sources file whose own problems were reported there
+            if key in loaded.sources:
+                own_cited.add(key)
                 problems.append(
                     loaded.problem(
                         part,
                         field,
-                        f"source '{key}' is neither in countries/{SHARED_SOURCES} nor in {brief.id}/sources.yaml"
-                        + hint(key, [*loaded.shared_sources, *loaded.sources]),
+                        f"source '{key}' is found only in {brief.id}/sources.yaml; move its entry to "
+                        f"countries/{SHARED_SOURCES}, the bibliography every brief shares, so that each "
+                        "brief showing this fact finds it",
+                        severity="warning",
                     )
                 )
+                continue
+            problems.append(
+                loaded.problem(
+                    part,
+                    field,
+                    f"source '{key}' is neither in countries/{SHARED_SOURCES} nor in {brief.id}/sources.yaml"
+                    + _hint(key, [*loaded.shared_sources, *loaded.sources]),
+                )
+            )
+    return problems, own_cited
 
-    choice = brief.profile
+
+def _choice_problems(loaded: LoadedBrief) -> list[Problem]:
+    """Return the errors of the brief's choice of facts and highlights: ones no profile has, or twice."""
+    choice = loaded.brief.profile
+    profiles = loaded.countries
+    problems: list[Problem] = []
     if choice is not None and choice.facts is not None:
+        all_facts = {name for p in profiles.values() for name in p.facts}
         for i, name in enumerate(choice.facts):
             if name not in all_facts:
                 problems.append(
                     loaded.problem(
                         "brief",
                         ("profile", "facts", i),
-                        f"no country profile of this brief has a fact '{name}'{hint(name, all_facts)}",
+                        f"no country profile of this brief has a fact '{name}'{_hint(name, all_facts)}",
                     )
                 )
             if name in choice.facts[:i]:
@@ -182,10 +206,17 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
                     loaded.problem(
                         "brief",
                         ("profile", "highlights", i),
-                        f"no highlight of this brief's profiles has the id or tag '{key}'{hint(key, keys)}",
+                        f"no highlight of this brief's profiles has the id or tag '{key}'{_hint(key, keys)}",
                     )
                 )
+    return problems
 
+
+def _figure_problems(loaded: LoadedBrief, series_facts: set[str]) -> list[Problem]:
+    """Return the problems of the brief's figures: the series each draws, where it stands, its id,
+    and a warning for each country with no value in its years."""
+    brief = loaded.brief
+    problems: list[Problem] = []
     headings = [s.heading for s in brief.sections]
     for i, figure in enumerate(brief.figures):
         loc: Loc = ("figures", i)
@@ -194,7 +225,7 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
                 loaded.problem(
                     "brief",
                     (*loc, "fact"),
-                    f"no country profile of this brief has a series '{figure.fact}'{hint(figure.fact, series_facts)}",
+                    f"no country profile of this brief has a series '{figure.fact}'{_hint(figure.fact, series_facts)}",
                 )
             )
         if figure.place != "profile" and figure.place not in headings:
@@ -203,12 +234,12 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
                     "brief",
                     (*loc, "place"),
                     f"'{figure.place}' is neither `profile` nor the heading of an analysis section"
-                    + hint(figure.place, headings),
+                    + _hint(figure.place, headings),
                 )
             )
         if any(f.id == figure.id for f in brief.figures[:i]):
             problems.append(loaded.problem("brief", (*loc, "id"), f"duplicate figure id '{figure.id}'"))
-        for code, profile in profiles.items():
+        for code, profile in loaded.countries.items():
             drawn = profile.facts.get(figure.fact)
             points = (
                 [y for y in (drawn.series or {}) if figure.years[0] <= y <= figure.years[1]] if drawn else []
@@ -223,7 +254,12 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
                         severity="warning",
                     )
                 )
+    return problems
 
+
+def _series_test_problems(loaded: LoadedBrief, series_facts: set[str]) -> list[Problem]:
+    """Return an error for each series test of a trigger that names no country series of the profiles."""
+    problems: list[Problem] = []
     for rec in loaded.recommendations:
         if rec.trigger.when is None:
             continue
@@ -242,10 +278,10 @@ def check_profiles(loaded: LoadedBrief) -> tuple[list[Problem], set[str]]:
                     loaded.problem(
                         f"rec:{rec.id}",
                         (*loc, "series"),
-                        f"no country profile of this brief has a series '{name}'{hint(name, series_facts)}",
+                        f"no country profile of this brief has a series '{name}'{_hint(name, series_facts)}",
                     )
                 )
-    return problems, own_cited
+    return problems
 
 
 def _check_fact(loaded: LoadedBrief, part: str, name: str, fact: Fact) -> list[Problem]:

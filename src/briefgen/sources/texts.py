@@ -15,13 +15,14 @@ translator gives it in the case the phrase needs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from briefgen.document.formatting import humanise
 from briefgen.document.words import government
-from briefgen.models import Condition, FactTest, Passage, StatusTest
+from briefgen.models import Condition, CountryProfile, FactTest, Passage, StatusTest
 from briefgen.models.conditions import leaves
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.profiles import figure_facts, shown_facts, shown_highlights
@@ -158,79 +159,16 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
     translation incomplete. Extraction passes False: the countries catalog is shared, and
     one brief's `translate` must not make another brief's entries obsolete.
     """
-    out: list[SourceText] = []
-
-    def add(catalog: str, file: str, part: str, data: Any, patterns: Any, country: str | None) -> None:
-        for pattern in patterns:
-            for loc, value in _walk(data, pattern):
-                if not isinstance(value, str) or not value.strip() or value == "share":
-                    continue
-                english = value
-                comment = ""
-                if pattern == ("audience", "institutions", ITEM):
-                    english = value.replace("-", " ")
-                    comment = "An institution addressed, as the brief names it."
-                elif pattern == ("facts", KEY, "sentence"):
-                    comment = (
-                        "What the fact says after the country's name (“Ruritania …”), in "
-                        "“Applies because …”; keep {value}."
-                    )
-                elif pattern in (("institutions", KEY), ("institutions", KEY, ITEM, "name")):
-                    comment = "The government's own name of the institution, in its usual form."
-                elif pattern in SOURCE_FIELDS and pattern[-1] == "description":
-                    comment = "What the work is (its real title is not known): printed in square brackets."
-                elif pattern in SOURCE_FIELDS:
-                    comment = (
-                        "Optional: left empty, the work's own wording is printed. A title stays as the "
-                        "work has it; a translation may follow it in square brackets."
-                    )
-                elif pattern in (("government",), ("government", ITEM, "name")):
-                    comment = (
-                        "The government's full official name as it follows “Prepared for the” "
-                        "(in Russian, the genitive: «Правительства Республики Казахстан»)."
-                    )
-                forms: tuple[tuple[str, str], ...] = ()
-                if pattern[-2:] == (ITEM, "name"):  # one dated form of an official name
-                    term = data
-                    for step in loc[:-1]:
-                        term = term[step]
-                    if printed_only and not _valid_on(term, loaded.brief.date):
-                        continue  # another date's name: not this brief's to translate
-                    forms = tuple(sorted((term.get("forms") or {}).items()))
-                only = country
-                if pattern == ("country_notes", KEY):
-                    only = str(loc[-1])
-                name = field_name(loc)
-                if pattern == ("highlights", ITEM, "text") and data["highlights"][loc[1]].get("id"):
-                    # named by its id, not its place: a highlight added before it moves nothing
-                    name = f"highlights.{data['highlights'][loc[1]]['id']}.text"
-                optional = pattern in SOURCE_FIELDS and pattern[-1] in OPTIONAL_SOURCE_FIELDS
-                out.append(
-                    SourceText(catalog, f"{file}:{name}", english, part, loc, only, comment, forms, optional)
-                )
-
+    day = loaded.brief.date if printed_only else None
     brief = loaded.brief.model_dump(mode="json", by_alias=True)
-    add(BRIEF, "brief.yaml", "brief", brief, BRIEF_FIELDS, None)
+    out = list(_texts_of(_Origin(BRIEF, "brief.yaml", "brief"), brief, BRIEF_FIELDS, day=day))
     for rec in sorted(loaded.recommendations, key=lambda r: r.id):
         if rec.status != "active":
             continue
         data = rec.model_dump(mode="json", by_alias=True)
-        add(BRIEF, f"recommendations/{rec.id}.yaml", f"rec:{rec.id}", data, RECOMMENDATION_FIELDS, None)
-    for code in sorted(loaded.tracking):
-        for i, item in enumerate(loaded.tracking[code]):
-            name = assessment_name(item.recommendation, item.step, item.date.isoformat())
-            context = f"tracking/{code}.yaml:{name}"
-            part = f"track:{code}"
-            out.append(SourceText(BRIEF, f"{context}.summary", item.summary, part, (i, "summary"), code))
-            for j, evidence in enumerate(item.evidence):
-                loc = (i, "evidence", j, "claim")
-                out.append(
-                    SourceText(BRIEF, f"{context}.evidence[{j}].claim", evidence.claim, part, loc, code)
-                )
-            comment = "Who made the assessment: a team or an office."
-            out.append(
-                SourceText(BRIEF, f"{context}.assessor", item.assessor, part, (i, "assessor"), code, comment)
-            )
+        origin = _Origin(BRIEF, f"recommendations/{rec.id}.yaml", f"rec:{rec.id}")
+        out += _texts_of(origin, data, RECOMMENDATION_FIELDS, day=day)
+    out += _assessment_texts(loaded)
     tested = _facts_tested(loaded)
     for code in loaded.brief.countries:
         profile = loaded.countries.get(code)
@@ -238,47 +176,154 @@ def texts(loaded: LoadedBrief, *, printed_only: bool = True) -> list[SourceText]
             continue
         data = profile.model_dump(mode="json", by_alias=True)
         if printed_only:
-            used = {name for name, _ in shown_facts(loaded.brief, profile)}
-            used |= {name for name, _ in figure_facts(loaded.brief, profile)} | tested
-            data["facts"] = {name: fact for name, fact in data.get("facts", {}).items() if name in used}
-            shown = {index for index, _ in shown_highlights(loaded.brief, profile)}
-            highlights = data.get("highlights", [])
-            data["highlights"] = [h if i in shown else None for i, h in enumerate(highlights)]
+            _keep_printed(loaded, profile, data, tested=tested)
         for name, fact in data.get("facts", {}).items():
             if not fact.get("label"):
                 fact["label"] = humanise(name)
-        add(COUNTRIES, f"{code}.yaml", f"country:{code}", data, COUNTRY_FIELDS, code)
-        out.append(
-            SourceText(
-                COUNTRIES,
-                f"{code}.yaml:official_name{GENITIVE}",
-                government(profile.official_name, "en"),
-                f"country:{code}",
-                ("official_name",),
-                code,
-                "The official name as it follows “the Government of” "
-                "(in Russian, the genitive: «Республики Казахстан»).",
-            )
-        )
-        out.append(
-            SourceText(
-                COUNTRIES,
-                f"{code}.yaml:name{DATIVE}",
-                profile.name,
-                f"country:{code}",
-                ("name",),
-                code,
-                "Optional: the short name in the dative, where the language declines it "
-                "(in Russian: «Казахстану», as in «Данные по Казахстану»).",
-                optional=True,
-            )
-        )
+        origin = _Origin(COUNTRIES, f"{code}.yaml", f"country:{code}", code)
+        out += _texts_of(origin, data, COUNTRY_FIELDS, day=day)
+        out += _name_forms(code, profile)
     own = {key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.sources.items()}
-    add(BRIEF, "sources.yaml", "sources", own, SOURCE_FIELDS, None)
+    out += _texts_of(_Origin(BRIEF, "sources.yaml", "sources"), own, SOURCE_FIELDS, day=day)
     shared_keys = loaded.shared_used if printed_only else tuple(loaded.shared_sources)
     shared = {key: loaded.shared_sources[key].model_dump(mode="json", by_alias=True) for key in shared_keys}
-    add(COUNTRIES, "sources.yaml", "shared-sources", shared, SOURCE_FIELDS, None)
+    out += _texts_of(_Origin(COUNTRIES, "sources.yaml", "shared-sources"), shared, SOURCE_FIELDS, day=day)
     return out
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where texts are taken from: their catalog, their file, the loaded part, the one country."""
+
+    catalog: str
+    file: str
+    part: str
+    country: str | None = None
+    """The one country whose brief alone shows the file's texts, if any."""
+
+
+def _texts_of(
+    origin: _Origin, data: Any, patterns: tuple[tuple[Any, ...], ...], *, day: dt.date | None
+) -> Iterator[SourceText]:
+    """Yield the texts of one file's data that `patterns` name, in order.
+
+    `day`: the brief's date, when only what it prints is wanted (an official name's form of
+    another date is left out); None for every form.
+    """
+    for pattern in patterns:
+        for loc, value in _walk(data, pattern):
+            if not isinstance(value, str) or not value.strip() or value == "share":
+                continue
+            english = value.replace("-", " ") if pattern == ("audience", "institutions", ITEM) else value
+            forms: tuple[tuple[str, str], ...] = ()
+            if pattern[-2:] == (ITEM, "name"):  # one dated form of an official name
+                term = data
+                for step in loc[:-1]:
+                    term = term[step]
+                if day is not None and not _valid_on(term, day):
+                    continue  # another date's name: not this brief's to translate
+                forms = tuple(sorted((term.get("forms") or {}).items()))
+            only = str(loc[-1]) if pattern == ("country_notes", KEY) else origin.country
+            name = field_name(loc)
+            if pattern == ("highlights", ITEM, "text") and data["highlights"][loc[1]].get("id"):
+                # named by its id, not its place: a highlight added before it moves nothing
+                name = f"highlights.{data['highlights'][loc[1]]['id']}.text"
+            optional = pattern in SOURCE_FIELDS and pattern[-1] in OPTIONAL_SOURCE_FIELDS
+            yield SourceText(
+                origin.catalog,
+                f"{origin.file}:{name}",
+                english,
+                origin.part,
+                loc,
+                only,
+                _translator_note(pattern),
+                forms,
+                optional,
+            )
+
+
+def _translator_note(pattern: tuple[Any, ...]) -> str:
+    """Return the note for the translator of the texts a field pattern names ("" for none)."""
+    if pattern == ("audience", "institutions", ITEM):
+        return "An institution addressed, as the brief names it."
+    if pattern == ("facts", KEY, "sentence"):
+        return (
+            "What the fact says after the country's name (“Ruritania …”), in "
+            "“Applies because …”; keep {value}."
+        )
+    if pattern in (("institutions", KEY), ("institutions", KEY, ITEM, "name")):
+        return "The government's own name of the institution, in its usual form."
+    if pattern in SOURCE_FIELDS and pattern[-1] == "description":
+        return "What the work is (its real title is not known): printed in square brackets."
+    if pattern in SOURCE_FIELDS:
+        return (
+            "Optional: left empty, the work's own wording is printed. A title stays as the "
+            "work has it; a translation may follow it in square brackets."
+        )
+    if pattern in (("government",), ("government", ITEM, "name")):
+        return (
+            "The government's full official name as it follows “Prepared for the” "
+            "(in Russian, the genitive: «Правительства Республики Казахстан»)."
+        )
+    return ""
+
+
+def _assessment_texts(loaded: LoadedBrief) -> Iterator[SourceText]:
+    """Yield the texts of the follow-up's assessments, country by country: summary, evidence, assessor."""
+    for code in sorted(loaded.tracking):
+        for i, item in enumerate(loaded.tracking[code]):
+            name = assessment_name(item.recommendation, item.step, item.date.isoformat())
+            context = f"tracking/{code}.yaml:{name}"
+            part = f"track:{code}"
+            yield SourceText(BRIEF, f"{context}.summary", item.summary, part, (i, "summary"), code)
+            for j, evidence in enumerate(item.evidence):
+                loc = (i, "evidence", j, "claim")
+                yield SourceText(BRIEF, f"{context}.evidence[{j}].claim", evidence.claim, part, loc, code)
+            comment = "Who made the assessment: a team or an office."
+            yield SourceText(
+                BRIEF, f"{context}.assessor", item.assessor, part, (i, "assessor"), code, comment
+            )
+
+
+def _keep_printed(
+    loaded: LoadedBrief, profile: CountryProfile, data: dict[str, Any], *, tested: set[str]
+) -> None:
+    """Trim a profile's dumped `data` to what the brief prints of it: the facts its table and
+    figures show or its conditions test, and the highlights it shows (the others left as None)."""
+    used = {name for name, _ in shown_facts(loaded.brief, profile)}
+    used |= {name for name, _ in figure_facts(loaded.brief, profile)} | tested
+    data["facts"] = {name: fact for name, fact in data.get("facts", {}).items() if name in used}
+    shown = {index for index, _ in shown_highlights(loaded.brief, profile)}
+    highlights = data.get("highlights", [])
+    data["highlights"] = [h if i in shown else None for i, h in enumerate(highlights)]
+
+
+def _name_forms(code: str, profile: CountryProfile) -> list[SourceText]:
+    """Return the entries of a state's name in the cases phrases need: the official name's genitive
+    and the short name's dative."""
+    return [
+        SourceText(
+            COUNTRIES,
+            f"{code}.yaml:official_name{GENITIVE}",
+            government(profile.official_name, "en"),
+            f"country:{code}",
+            ("official_name",),
+            code,
+            "The official name as it follows “the Government of” "
+            "(in Russian, the genitive: «Республики Казахстан»).",
+        ),
+        SourceText(
+            COUNTRIES,
+            f"{code}.yaml:name{DATIVE}",
+            profile.name,
+            f"country:{code}",
+            ("name",),
+            code,
+            "Optional: the short name in the dative, where the language declines it "
+            "(in Russian: «Казахстану», as in «Данные по Казахстану»).",
+            optional=True,
+        ),
+    ]
 
 
 def assessment_name(recommendation: str, step: int | str | None, date: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -66,22 +67,11 @@ def load_theme(
     if folder is None:
         return DEFAULT_THEME, None
     project = project_folder(root)
-    if not reading.is_inside(folder, project):
-        where = (
-            f"the theme folder {folder} lies outside the project folder {project}; "
-            "keep the theme inside the project (for example briefs/theme/)"
-        )
-        problems.append(
-            brief_positions.problem(("theme",), where)
-            if named
-            else Problem(folder / THEME_FILE, 1, 1, "", where)
-        )
-        return DEFAULT_THEME, None
     path = folder / THEME_FILE
-    if not os.path.lexists(path):
-        where = f"no {THEME_FILE} in the theme folder {folder}"
+    unusable = _unusable_folder(folder, project)
+    if unusable is not None:
         problems.append(
-            brief_positions.problem(("theme",), where) if named else Problem(path, 1, 1, "", where)
+            brief_positions.problem(("theme",), unusable) if named else Problem(path, 1, 1, "", unusable)
         )
         return DEFAULT_THEME, None
     document, found = read_yaml(path, within=project)
@@ -92,82 +82,15 @@ def load_theme(
     spec = validate_document(document, ThemeSettings, problems)
     if spec is None:
         return DEFAULT_THEME, path
-    here = document.positions
-
-    def asset(field: str, name: str | None) -> bytes | None:
-        if name is None:
-            return None
-        file = folder / name
-        refused = reading.refusal(file, reading.THEME_FILE, within=project)
-        if refused is None and not reading.is_inside(file, folder):
-            refused = f"lies outside the theme folder {folder}; a theme's files lie in its folder"
-        if refused is None:
-            try:
-                return reading.read_file(file, reading.THEME_FILE, within=project)
-            except reading.UnreadableFile as exc:
-                refused = exc.reason
-        if refused == "no such file":
-            refused = f"no file '{name}' in the theme folder {folder}"
-        else:
-            refused = f"'{name}' {refused}"
-        problems.append(here.problem((field,), refused))
-        return None
-
-    logo = None
-    logo_data = asset("logo", spec.logo)
-    if spec.logo is not None and logo_data is not None:
-        suffix = Path(spec.logo).suffix.lower()
-        media = _LOGO_TYPES.get(suffix)
-        wrong = _logo_problem(suffix, logo_data)
-        if media is None or wrong:
-            problems.append(here.problem(("logo",), wrong or "a logo must be an .svg or .png file"))
-        else:
-            logo = Logo(spec.logo, media, logo_data)
-
-    css = ""
-    css_data = asset("css", spec.css)
-    if spec.css is not None and css_data is not None:
-        try:
-            css = css_data.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(here.problem(("css",), f"'{spec.css}' is not UTF-8 text"))
-        else:
-            if "</" in css:  # the HTML inlines it in <style>: it must not be able to close it
-                problems.append(here.problem(("css",), f"'{spec.css}' must not contain '</'"))
-                css = ""
-            elif (reaching := css_reaches_out(css)) is not None:
-                problems.append(
-                    here.problem(
-                        ("css",),
-                        f"'{spec.css}' may load files of the theme folder only (relative url(...)), "
-                        f"no @import and no absolute URL; it has {reaching}",
-                    )
-                )
-                css = ""
-
+    files = _ThemeFiles(folder, project, document.positions, problems)
+    logo = _read_logo(files, spec)
+    css = _read_css(files, spec)
     if spec.accent is not None and (pale := _pale_accent(spec.accent)):
-        problems.append(here.problem(("accent",), pale, severity="warning"))
-
-    template = asset("word_template", spec.word_template)
-    if spec.word_template is not None and template is not None:
-        try:
-            missing = missing_styles(template)
-        except NotAWordTemplate as exc:
-            problems.append(here.problem(("word_template",), f"'{spec.word_template}': {exc}"))
-            template = None
-        else:
-            if missing:
-                problems.append(
-                    here.problem(
-                        ("word_template",),
-                        f"the Word template '{spec.word_template}' lacks {len(missing)} style"
-                        f"{'s' if len(missing) > 1 else ''} the DOCX needs: {', '.join(missing)}",
-                    )
-                )
-                template = None
+        problems.append(files.here.problem(("accent",), pale, severity="warning"))
+    template = _read_word_template(files, spec)
 
     source, others = brief.languages[0], brief.languages[1:]
-    problems.extend(_untranslated_words(spec, source, others, here))
+    problems.extend(_untranslated_words(spec, source, others, files.here))
     theme = Theme(
         folder=str(folder),
         organisation=tuple(in_language(spec.organisation, source, source) or ()),
@@ -192,6 +115,113 @@ def load_theme(
         word_template=template,
     )
     return theme, path
+
+
+def _unusable_folder(folder: Path, project: Path) -> str | None:
+    """Return why a theme folder cannot be used (outside the project, or no theme.yaml), or None."""
+    if not reading.is_inside(folder, project):
+        return (
+            f"the theme folder {folder} lies outside the project folder {project}; "
+            "keep the theme inside the project (for example briefs/theme/)"
+        )
+    if not os.path.lexists(folder / THEME_FILE):
+        return f"no {THEME_FILE} in the theme folder {folder}"
+    return None
+
+
+@dataclass(frozen=True)
+class _ThemeFiles:
+    """A theme folder whose theme.yaml was read: where it lies, and where its problems go."""
+
+    folder: Path
+    project: Path
+    here: Positions
+    """The positions of theme.yaml, where a problem with a file it names is reported."""
+    problems: list[Problem]
+
+    def read(self, field: str, name: str | None) -> bytes | None:
+        """Return the content of the file named in `field`; None, with the problem, if it cannot be read."""
+        if name is None:
+            return None
+        folder, project = self.folder, self.project
+        file = folder / name
+        refused = reading.refusal(file, reading.THEME_FILE, within=project)
+        if refused is None and not reading.is_inside(file, folder):
+            refused = f"lies outside the theme folder {folder}; a theme's files lie in its folder"
+        if refused is None:
+            try:
+                return reading.read_file(file, reading.THEME_FILE, within=project)
+            except reading.UnreadableFile as exc:
+                refused = exc.reason
+        if refused == "no such file":
+            refused = f"no file '{name}' in the theme folder {folder}"
+        else:
+            refused = f"'{name}' {refused}"
+        self.problems.append(self.here.problem((field,), refused))
+        return None
+
+
+def _read_logo(files: _ThemeFiles, spec: ThemeSettings) -> Logo | None:
+    """Return the theme's logo, if it names one that is a self-contained SVG or PNG image."""
+    logo_data = files.read("logo", spec.logo)
+    if spec.logo is None or logo_data is None:
+        return None
+    suffix = Path(spec.logo).suffix.lower()
+    media = _LOGO_TYPES.get(suffix)
+    wrong = _logo_problem(suffix, logo_data)
+    if media is None or wrong:
+        files.problems.append(files.here.problem(("logo",), wrong or "a logo must be an .svg or .png file"))
+        return None
+    return Logo(spec.logo, media, logo_data)
+
+
+def _read_css(files: _ThemeFiles, spec: ThemeSettings) -> str:
+    """Return the theme's stylesheet if it is UTF-8 and loads nothing from outside; "" if not."""
+    css_data = files.read("css", spec.css)
+    if spec.css is None or css_data is None:
+        return ""
+    here, problems = files.here, files.problems
+    try:
+        css = css_data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(here.problem(("css",), f"'{spec.css}' is not UTF-8 text"))
+        return ""
+    if "</" in css:  # the HTML inlines it in <style>: it must not be able to close it
+        problems.append(here.problem(("css",), f"'{spec.css}' must not contain '</'"))
+        return ""
+    if (reaching := css_reaches_out(css)) is not None:
+        problems.append(
+            here.problem(
+                ("css",),
+                f"'{spec.css}' may load files of the theme folder only (relative url(...)), "
+                f"no @import and no absolute URL; it has {reaching}",
+            )
+        )
+        return ""
+    return css
+
+
+def _read_word_template(files: _ThemeFiles, spec: ThemeSettings) -> bytes | None:
+    """Return the theme's Word template, if it names one that has every style the DOCX needs."""
+    template = files.read("word_template", spec.word_template)
+    if spec.word_template is None or template is None:
+        return template
+    here = files.here
+    try:
+        missing = missing_styles(template)
+    except NotAWordTemplate as exc:
+        files.problems.append(here.problem(("word_template",), f"'{spec.word_template}': {exc}"))
+        return None
+    if missing:
+        files.problems.append(
+            here.problem(
+                ("word_template",),
+                f"the Word template '{spec.word_template}' lacks {len(missing)} style"
+                f"{'s' if len(missing) > 1 else ''} the DOCX needs: {', '.join(missing)}",
+            )
+        )
+        return None
+    return template
 
 
 def _pale_accent(accent: str) -> str | None:

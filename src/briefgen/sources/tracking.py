@@ -28,7 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 
 import briefgen.reading as reading
 from briefgen.errors import Problem, UnreadableFile
-from briefgen.models import Assessment, Tracking
+from briefgen.models import Assessment, Recommendation, Source, Tracking
 from briefgen.sources.diagnostics import did_you_mean, validate_document
 from briefgen.sources.yamlsource import Loc, Positions, dotted, parse_source
 
@@ -314,67 +314,125 @@ def check_tracking(
     (That an assessed recommendation does not reach that country's brief is a warning from
     `briefgen.tailoring.progress.assessments_outside_briefs`, which needs tailoring.)
     """
+    recs = {r.id: r for r in loaded.recommendations}
+    check = _FollowUpCheck(
+        loaded=loaded,
+        is_known=is_known,
+        today=today or dt.date.today(),
+        recs=recs,
+        sources={**loaded.shared_sources, **loaded.sources},
+        bibliography=loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml",
+    )
     problems: list[Problem] = []
     cited: set[str] = set()
-    today = today or dt.date.today()
-    brief = loaded.brief
-    recs = {r.id: r for r in loaded.recommendations}
-    sources = {**loaded.shared_sources, **loaded.sources}
-    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
     for code, assessments in loaded.tracking.items():
-        part = f"track:{code}"
-        profile = loaded.countries.get(code)
-        seen: dict[tuple[str, str, dt.date], int] = {}
-        for i, item in enumerate(assessments):
-            rec = recs.get(item.recommendation)
-            if rec is None:
-                more = did_you_mean(item.recommendation, recs)
-                message = f"no recommendation '{item.recommendation}' in this brief{more}"
-                problems.append(loaded.problem(part, (i, "recommendation"), message))
-            elif item.step is not None:
-                steps = len(rec.action.steps)
-                if isinstance(item.step, str):
-                    message = (
-                        f"the steps of '{rec.id}' have no ids; name the step by its number (1 to {steps})"
-                        if steps
-                        else f"'{rec.id}' has no steps; leave `step` out to assess it as a whole"
-                    )
-                    problems.append(loaded.problem(part, (i, "step"), message))
-                elif item.step > steps:
-                    message = f"'{rec.id}' has {steps} step{'s' if steps != 1 else ''}; there is no step {item.step}"
-                    problems.append(loaded.problem(part, (i, "step"), message))
-            if item.date > today:
-                message = f"{item.date.isoformat()} is in the future (today is {today.isoformat()})"
-                problems.append(loaded.problem(part, (i, "date"), message))
-            elif item.date > brief.date:
-                message = (
-                    f"{item.date.isoformat()} is after the brief's date ({brief.date.isoformat()}); "
-                    "an edition reports only what was known on its date: move brief.yaml's date on"
-                )
-                problems.append(loaded.problem(part, (i, "date"), message))
-            same = (item.recommendation, "" if item.step is None else str(item.step), item.date)
-            if same in seen:
-                what = f"step {item.step} of " if item.step is not None else ""
-                message = (
-                    f"{what}'{item.recommendation}' is already assessed on {item.date.isoformat()} "
-                    f"(assessment {seen[same] + 1}); one assessment a day"
-                )
-                problems.append(loaded.problem(part, (i, "date"), message))
-            seen.setdefault(same, i)
-            if profile is not None and item.lead not in profile.institutions:
-                named = ", ".join(profile.institutions) or "none"
-                more = did_you_mean(item.lead, profile.institutions)
-                message = (
-                    f"'{item.lead}' is not an institution of {code}'s profile (it names: {named}){more}; "
-                    f"add it under `institutions:` in {code}.yaml"
-                )
-                problems.append(loaded.problem(part, (i, "lead"), message))
-            for j, evidence in enumerate(item.evidence):
-                cited.add(evidence.source)
-                if not is_known(evidence.source):
-                    more = did_you_mean(evidence.source, sources)
-                    message = f"source '{evidence.source}' is not in {bibliography}{more}"
-                    problems.append(loaded.problem(part, (i, "evidence", j, "source"), message))
+        found, keys = _assessment_problems(check, code, assessments)
+        problems += found
+        cited |= keys
+    found, keys = _clean_citation_problems(check)
+    problems += found
+    cited |= keys
+    problems.extend(_status_tests(loaded, recs))
+    return problems, cited
+
+
+@dataclass(frozen=True)
+class _FollowUpCheck:
+    """What the follow-up's cross-file rules look names up in: the brief's recommendations and works."""
+
+    loaded: LoadedBrief
+    is_known: Callable[[str], bool]
+    """Whether a cited key names a work (or one whose problems were reported already)."""
+    today: dt.date
+    recs: Mapping[str, Recommendation]
+    sources: Mapping[str, Source]
+    """The works the brief may cite: the shared bibliography's, then its own."""
+    bibliography: str
+    """The name of the brief's bibliography file, as the messages give it."""
+
+
+def _assessment_problems(
+    check: _FollowUpCheck, code: str, assessments: Iterable[Assessment]
+) -> tuple[list[Problem], set[str]]:
+    """Return the problems of one country's assessments, and the works their evidence cites."""
+    loaded = check.loaded
+    part = f"track:{code}"
+    profile = loaded.countries.get(code)
+    problems: list[Problem] = []
+    cited: set[str] = set()
+    seen: dict[tuple[str, str, dt.date], int] = {}
+    for i, item in enumerate(assessments):
+        rec = check.recs.get(item.recommendation)
+        if rec is None:
+            more = did_you_mean(item.recommendation, check.recs)
+            message = f"no recommendation '{item.recommendation}' in this brief{more}"
+            problems.append(loaded.problem(part, (i, "recommendation"), message))
+        elif (wrong := _step_problem(rec, item)) is not None:
+            problems.append(loaded.problem(part, (i, "step"), wrong))
+        if (wrong := _date_problem(item, today=check.today, brief_date=loaded.brief.date)) is not None:
+            problems.append(loaded.problem(part, (i, "date"), wrong))
+        same = (item.recommendation, "" if item.step is None else str(item.step), item.date)
+        if same in seen:
+            what = f"step {item.step} of " if item.step is not None else ""
+            message = (
+                f"{what}'{item.recommendation}' is already assessed on {item.date.isoformat()} "
+                f"(assessment {seen[same] + 1}); one assessment a day"
+            )
+            problems.append(loaded.problem(part, (i, "date"), message))
+        seen.setdefault(same, i)
+        if profile is not None and item.lead not in profile.institutions:
+            named = ", ".join(profile.institutions) or "none"
+            more = did_you_mean(item.lead, profile.institutions)
+            message = (
+                f"'{item.lead}' is not an institution of {code}'s profile (it names: {named}){more}; "
+                f"add it under `institutions:` in {code}.yaml"
+            )
+            problems.append(loaded.problem(part, (i, "lead"), message))
+        for j, evidence in enumerate(item.evidence):
+            cited.add(evidence.source)
+            if not check.is_known(evidence.source):
+                more = did_you_mean(evidence.source, check.sources)
+                message = f"source '{evidence.source}' is not in {check.bibliography}{more}"
+                problems.append(loaded.problem(part, (i, "evidence", j, "source"), message))
+    return problems, cited
+
+
+def _step_problem(rec: Recommendation, item: Assessment) -> str | None:
+    """Return what is wrong with the step an assessment names, or None (also when it names none)."""
+    if item.step is None:
+        return None
+    steps = len(rec.action.steps)
+    if isinstance(item.step, str):
+        return (
+            f"the steps of '{rec.id}' have no ids; name the step by its number (1 to {steps})"
+            if steps
+            else f"'{rec.id}' has no steps; leave `step` out to assess it as a whole"
+        )
+    if item.step > steps:
+        return f"'{rec.id}' has {steps} step{'s' if steps != 1 else ''}; there is no step {item.step}"
+    return None
+
+
+def _date_problem(item: Assessment, *, today: dt.date, brief_date: dt.date) -> str | None:
+    """Return what is wrong with an assessment's date (in the future, or after the brief's), or None."""
+    if item.date > today:
+        return f"{item.date.isoformat()} is in the future (today is {today.isoformat()})"
+    if item.date > brief_date:
+        return (
+            f"{item.date.isoformat()} is after the brief's date ({brief_date.isoformat()}); "
+            "an edition reports only what was known on its date: move brief.yaml's date on"
+        )
+    return None
+
+
+def _clean_citation_problems(check: _FollowUpCheck) -> tuple[list[Problem], set[str]]:
+    """Return an error for each citation of a clean tracking file that names no work, and the keys cited.
+
+    A file with problems of its own is left out: its texts go through the brief's own text checks.
+    """
+    loaded = check.loaded
+    problems: list[Problem] = []
+    cited: set[str] = set()
     for code, assessments in loaded.tracking.items():  # a clean file's citations: their keys only
         facts = loaded.tracking_texts.get(code)
         if facts is None or not facts.clean:
@@ -382,13 +440,12 @@ def check_tracking(
         texts = dict(texts_of(assessments))
         for loc, key, offset in facts.cited:
             cited.add(key)
-            if not is_known(key):
+            if not check.is_known(key):
                 path = loaded.files[f"track:{code}"]
                 line, column = loaded.positions[path].locate_in_text(loc, offset, texts[loc])
-                more = did_you_mean(key, sources)
-                message = f"citation [@{key}] names no work in {bibliography}{more}"
+                more = did_you_mean(key, check.sources)
+                message = f"citation [@{key}] names no work in {check.bibliography}{more}"
                 problems.append(Problem(path, line, column, dotted(loc), message))
-    problems.extend(_status_tests(loaded, recs))
     return problems, cited
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefgen.document.text import citations_in
 from briefgen.errors import Problem
-from briefgen.models import Condition, FactTest, OfficialName, Passage
+from briefgen.models import Condition, FactTest, OfficialName, Passage, Source
 from briefgen.models.brief import TailoredText
 from briefgen.models.conditions import leaves
 from briefgen.sources.citecheck import malformed_citations
@@ -169,111 +170,171 @@ def _passage_conditions(loaded: LoadedBrief) -> Iterator[tuple[Loc, Passage]]:
                     yield (*loc, i), item
 
 
+_TextField = tuple[str, Loc, str]
+"""One Markdown text of the brief: (part, field path, text), as `text_fields` yields them."""
+
+
+@dataclass(frozen=True)
+class _CrossFile:
+    """What the cross-file rules look names up in: the works a brief may cite, the facts defined."""
+
+    loaded: LoadedBrief
+    sources: Mapping[str, Source]
+    """The works a brief may cite: the shared bibliography's, then its own."""
+    bibliography: str
+    """The name of the brief's bibliography file, as the messages give it."""
+    country_facts: frozenset[str]
+    scenario_facts: frozenset[str]
+    profiles_read: bool
+    """Whether every country's profile was read, so that its facts are all known."""
+
+    @classmethod
+    def of(cls, loaded: LoadedBrief) -> _CrossFile:
+        """Return what the rules look up in `loaded`."""
+        brief = loaded.brief
+        return cls(
+            loaded=loaded,
+            sources={**loaded.shared_sources, **loaded.sources},  # a brief may cite a shared work
+            bibliography=loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml",
+            country_facts=frozenset(name for p in loaded.countries.values() for name in p.facts),
+            scenario_facts=frozenset(name for s in brief.scenarios.values() for name in s.facts),
+            profiles_read=set(brief.countries) <= set(loaded.countries),
+        )
+
+    def is_known(self, key: str) -> bool:
+        """Return whether a cited key names a work, or one whose problems were reported already."""
+        # a work that sources.yaml has but could not read was reported there, once
+        return key in self.sources or key in self.loaded.sources_in_error or self.loaded.sources_unread
+
+    def source_missing(self, part: str, loc: Loc, key: str) -> Problem:
+        """Return the error for a `source` that names no work of the bibliography."""
+        more = did_you_mean(key, self.sources)
+        return self.loaded.problem(part, loc, f"source '{key}' is not in {self.bibliography}{more}")
+
+    def country_problems(self, part: str, loc: Loc, code: str, *, key: bool = False) -> list[Problem]:
+        """Return an error if `code` is not one of the brief's countries."""
+        countries = self.loaded.brief.countries
+        if code in countries:
+            return []
+        message = f"{code} is not one of the brief's countries ({', '.join(countries)})"
+        return [self.loaded.problem(part, loc, message, key=key)]
+
+    def condition_problems(self, part: str, loc: Loc, condition: Condition | None) -> list[Problem]:
+        """Return an error for each fact a condition tests that no profile or scenario defines."""
+        if condition is None:
+            return []
+        problems: list[Problem] = []
+        for test_loc, test in _fact_tests(condition, loc):
+            scope, name = test.fact.split(".", 1)
+            defined = self.country_facts if scope == "country" else self.scenario_facts
+            if scope == "country" and not self.profiles_read:
+                continue  # a profile that could not be read was reported; its facts are unknown
+            if name not in defined:
+                where = "country profile" if scope == "country" else "scenario"
+                more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
+                problems.append(
+                    self.loaded.problem(
+                        part, (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
+                    )
+                )
+        return problems
+
+
 def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
     """Return every problem that only shows when the files are read together.
 
     When some file could not be read (`complete` false), warnings that depend on seeing every
     file, such as an uncited source, are left out: they would only be noise.
     """
-    problems: list[Problem] = []
-    brief = loaded.brief
-    countries = set(brief.countries)
-    own = loaded.sources
-    sources = {**loaded.shared_sources, **own}  # a brief may cite a work of the shared bibliography
-    cited: set[str] = set()
-    bibliography = loaded.files["sources"].name if "sources" in loaded.files else "sources.yaml"
+    from briefgen.sources.tracking import check_tracking, unchecked_texts
 
-    def is_known(key: str) -> bool:
-        # a work that sources.yaml has but could not read was reported there, once
-        return key in sources or key in loaded.sources_in_error or loaded.sources_unread
-
-    def source_missing(part: str, loc: Loc, key: str) -> None:
-        more = did_you_mean(key, sources)
-        problems.append(loaded.problem(part, loc, f"source '{key}' is not in {bibliography}{more}"))
-
-    from briefgen.sources.tracking import unchecked_texts
-
+    context = _CrossFile.of(loaded)
     fields = [*text_fields(loaded, tracking=False), *unchecked_texts(loaded)]
-    # what the Markdown subset does not support, at its line
-    for part, loc, text in fields:
+    problems = _markdown_problems(loaded, fields)
+    citation_problems, cited = _citation_problems(context, fields)
+    problems += citation_problems
+    problems += _scenario_problems(loaded)
+    problems += _change_problems(context)
+    problems += _passage_problems(context)
+    recommendation_problems, evidence_cited = _recommendation_problems(context)
+    problems += recommendation_problems
+    problems += _institution_name_problems(loaded)
+    problems += _names_outside_their_dates(loaded)
+    problems += _number_problems(loaded)
+    profile_problems, profile_cited = check_profiles(loaded)
+    problems += profile_problems
+    tracking_problems, tracking_cited = check_tracking(loaded, context.is_known)
+    problems += tracking_problems
+    problems += _marking_problems(loaded)
+    problems += _recipient_problems(context)
+    if complete:  # evidence that says again what a section says; works never cited
+        problems += repetition_problems(loaded)
+        problems += _uncited_problems(loaded, cited | evidence_cited | profile_cited | tracking_cited)
+    return problems
+
+
+def _problem_in_text(loaded: LoadedBrief, field: _TextField, offset: int, message: str) -> Problem:
+    """Return a problem at character `offset` of a text field (at 1:1 if its file has no positions)."""
+    part, loc, text = field
+    path = loaded.files[part]
+    positions = loaded.positions.get(path)
+    line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
+    return Problem(path, line, col, dotted(loc), message)
+
+
+def _markdown_problems(loaded: LoadedBrief, fields: list[_TextField]) -> list[Problem]:
+    """Return an error for each thing the Markdown subset does not support, at its line."""
+    problems: list[Problem] = []
+    for field in fields:
+        _, loc, text = field
         if loc and (loc[-1] in _PLAIN_FIELDS or loc[0] == "institutions"):  # plain lines, not Markdown
             continue
-        for offset, message in unsupported(text):
-            path = loaded.files[part]
-            positions = loaded.positions.get(path)
-            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-            problems.append(Problem(path, line, col, dotted(loc), message))
+        problems += [
+            _problem_in_text(loaded, field, offset, message) for offset, message in unsupported(text)
+        ]
+    return problems
 
-    # citations in text
-    for part, loc, text in fields:
-        for offset, message in malformed_citations(text, sources):
-            path = loaded.files[part]
-            positions = loaded.positions.get(path)
-            line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-            problems.append(Problem(path, line, col, dotted(loc), message))
+
+def _citation_problems(context: _CrossFile, fields: list[_TextField]) -> tuple[list[Problem], set[str]]:
+    """Return the errors of the citations in the texts (malformed, or naming no work), and the keys cited."""
+    problems: list[Problem] = []
+    cited: set[str] = set()
+    for field in fields:
+        text = field[2]
+        for offset, message in malformed_citations(text, context.sources):
+            problems.append(_problem_in_text(context.loaded, field, offset, message))
         for item, offset in citations_in(text):
             cited.add(item.key)
-            if not is_known(item.key):
-                path = loaded.files[part]
-                positions = loaded.positions.get(path)
-                line, col = positions.locate_in_text(loc, offset, text) if positions else (1, 1)
-                more = did_you_mean(item.key, sources)
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        col,
-                        dotted(loc),
-                        f"citation [@{item.key}] names no work in {bibliography}{more}",
-                    )
-                )
+            if not context.is_known(item.key):
+                more = did_you_mean(item.key, context.sources)
+                message = f"citation [@{item.key}] names no work in {context.bibliography}{more}"
+                problems.append(_problem_in_text(context.loaded, field, offset, message))
+    return problems, cited
 
-    if brief.scenario is not None and brief.scenario not in brief.scenarios:
-        known = ", ".join(brief.scenarios) or "none are defined"
-        problems.append(
-            loaded.problem(
-                "brief",
-                ("scenario",),
-                f"scenario '{brief.scenario}' is not one of the brief's scenarios ({known})",
-            )
+
+def _scenario_problems(loaded: LoadedBrief) -> list[Problem]:
+    """Return an error if the brief tailors for a scenario it does not define."""
+    brief = loaded.brief
+    if brief.scenario is None or brief.scenario in brief.scenarios:
+        return []
+    known = ", ".join(brief.scenarios) or "none are defined"
+    return [
+        loaded.problem(
+            "brief",
+            ("scenario",),
+            f"scenario '{brief.scenario}' is not one of the brief's scenarios ({known})",
         )
+    ]
 
-    country_facts = {name for p in loaded.countries.values() for name in p.facts}
-    profiles_read = countries <= set(loaded.countries)
-    scenario_facts = {name for s in brief.scenarios.values() for name in s.facts}
 
-    def check_country(part: str, loc: Loc, code: str, *, key: bool = False) -> None:
-        if code not in countries:
-            problems.append(
-                loaded.problem(
-                    part,
-                    loc,
-                    f"{code} is not one of the brief's countries ({', '.join(brief.countries)})",
-                    key=key,
-                )
-            )
-
-    def check_condition(part: str, loc: Loc, condition: Condition | None) -> None:
-        """Report each fact a condition tests that no profile or scenario of the brief defines."""
-        if condition is None:
-            return
-        for test_loc, test in _fact_tests(condition, loc):
-            scope, name = test.fact.split(".", 1)
-            defined = country_facts if scope == "country" else scenario_facts
-            if scope == "country" and not profiles_read:
-                continue  # a profile that could not be read was reported; its facts are unknown
-            if name not in defined:
-                where = "country profile" if scope == "country" else "scenario"
-                more = did_you_mean(name, defined, cutoff=0.5, prefix=f"{scope}.")
-                problems.append(
-                    loaded.problem(
-                        part, (*test_loc, "fact"), f"no {where} of this brief defines '{name}'{more}"
-                    )
-                )
-
+def _change_problems(context: _CrossFile) -> list[Problem]:
+    """Return the errors of the brief's `changes`: facts no profile defines, parts the brief lacks."""
+    loaded = context.loaded
+    brief = loaded.brief
+    problems: list[Problem] = []
     for name in brief.changes.facts:
-        if profiles_read and name not in country_facts:
-            more = did_you_mean(name, country_facts, cutoff=0.5)
+        if context.profiles_read and name not in context.country_facts:
+            more = did_you_mean(name, context.country_facts, cutoff=0.5)
             problems.append(
                 loaded.problem(
                     "brief",
@@ -293,34 +354,54 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     f"'{part}' is neither `summary` nor the heading of a section{more}",
                 )
             )
+    return problems
 
-    for loc, passage in _passage_conditions(loaded):
+
+def _passage_problems(context: _CrossFile) -> list[Problem]:
+    """Return the errors of the tailored paragraphs: unknown countries, facts no one defines."""
+    problems: list[Problem] = []
+    for loc, passage in _passage_conditions(context.loaded):
         for j, code in enumerate(passage.countries or []):
-            check_country("brief", (*loc, "countries", j), code)
-        check_condition("brief", (*loc, "when"), passage.when)
+            problems += context.country_problems("brief", (*loc, "countries", j), code)
+        problems += context.condition_problems("brief", (*loc, "when"), passage.when)
+    return problems
 
-    for rec in loaded.recommendations:
+
+def _recommendation_problems(context: _CrossFile) -> tuple[list[Problem], set[str]]:
+    """Return the cross-file errors of each recommendation, and the works its evidence cites.
+
+    Checked: the countries it names, the sources of its evidence and the facts its conditions test.
+    """
+    problems: list[Problem] = []
+    cited: set[str] = set()
+    for rec in context.loaded.recommendations:
         part = f"rec:{rec.id}"
         if rec.audience.countries != "all":
             for i, code in enumerate(rec.audience.countries):
-                check_country(part, ("audience", "countries", i), code)
+                problems += context.country_problems(part, ("audience", "countries", i), code)
         for code in rec.country_notes:
-            check_country(part, ("country_notes", code), code, key=True)
+            problems += context.country_problems(part, ("country_notes", code), code, key=True)
         for i, evidence in enumerate(rec.evidence):
             cited.add(evidence.source)
-            if not is_known(evidence.source):
-                source_missing(part, ("evidence", i, "source"), evidence.source)
+            if not context.is_known(evidence.source):
+                problems.append(context.source_missing(part, ("evidence", i, "source"), evidence.source))
             for j, code in enumerate(evidence.countries or []):
-                check_country(part, ("evidence", i, "countries", j), code)
-            check_condition(part, ("evidence", i, "when"), evidence.when)
+                problems += context.country_problems(part, ("evidence", i, "countries", j), code)
+            problems += context.condition_problems(part, ("evidence", i, "when"), evidence.when)
         for i, step in enumerate(rec.action.steps):
             if isinstance(step, str):
                 continue
             for j, code in enumerate(step.countries or []):
-                check_country(part, ("action", "steps", i, "countries", j), code)
-            check_condition(part, ("action", "steps", i, "when"), step.when)
-        check_condition(part, ("trigger", "when"), rec.trigger.when)
+                problems += context.country_problems(part, ("action", "steps", i, "countries", j), code)
+            problems += context.condition_problems(part, ("action", "steps", i, "when"), step.when)
+        problems += context.condition_problems(part, ("trigger", "when"), rec.trigger.when)
+    return problems, cited
 
+
+def _institution_name_problems(loaded: LoadedBrief) -> list[Problem]:
+    """Return a warning for each institution addressed that a receiving country's profile does not name."""
+    brief = loaded.brief
+    problems: list[Problem] = []
     for rec in loaded.recommendations:
         receiving = brief.countries if rec.audience.countries == "all" else rec.audience.countries
         for i, institution in enumerate(rec.audience.institutions):
@@ -339,9 +420,12 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                         severity="warning",
                     )
                 )
+    return problems
 
-    problems.extend(_names_outside_their_dates(loaded))
 
+def _number_problems(loaded: LoadedBrief) -> list[Problem]:
+    """Return an error for each recommendation given a number another one already has."""
+    problems: list[Problem] = []
     for number, ids in duplicate_numbers(loaded.recommendations).items():
         for rec_id in ids[1:]:
             problems.append(
@@ -352,52 +436,47 @@ def check_brief(loaded: LoadedBrief, *, complete: bool = True) -> list[Problem]:
                     "each recommendation keeps its own number in every brief",
                 )
             )
+    return problems
 
-    profile_problems, profile_cited = check_profiles(loaded)
-    problems.extend(profile_problems)
-    cited |= profile_cited
 
-    from briefgen.sources.tracking import check_tracking
-
-    tracking_problems, tracking_cited = check_tracking(loaded, is_known)
-    problems.extend(tracking_problems)
-    cited |= tracking_cited
-
-    problems.extend(_marking_problems(loaded))
-    if loaded.recipients is not None:
-        problems.extend(recipient_wording_problems(loaded))
-        seen: set[str] = set()
-        for i, recipient in enumerate(loaded.recipients):
-            if recipient.id in seen:
-                problems.append(
-                    loaded.problem("recipients", (i, "id"), f"duplicate recipient id '{recipient.id}'")
-                )
-            seen.add(recipient.id)
-            check_country("recipients", (i, "country"), recipient.country)
-            if recipient.channel == "email" and not recipient.email:
-                problems.append(
-                    loaded.problem(
-                        "recipients",
-                        (i, "channel"),
-                        "channel is email but no email address is given",
-                    )
-                )
-
-    if complete:  # evidence that says again what a section says
-        problems += repetition_problems(loaded)
-
-    for key in own if complete else ():
-        if key not in cited:
+def _recipient_problems(context: _CrossFile) -> list[Problem]:
+    """Return the problems of recipients.yaml, if the brief has one: wording, ids, countries, addresses."""
+    loaded = context.loaded
+    if loaded.recipients is None:
+        return []
+    problems = recipient_wording_problems(loaded)
+    seen: set[str] = set()
+    for i, recipient in enumerate(loaded.recipients):
+        if recipient.id in seen:
+            problems.append(
+                loaded.problem("recipients", (i, "id"), f"duplicate recipient id '{recipient.id}'")
+            )
+        seen.add(recipient.id)
+        problems += context.country_problems("recipients", (i, "country"), recipient.country)
+        if recipient.channel == "email" and not recipient.email:
             problems.append(
                 loaded.problem(
-                    "sources",
-                    (key,),
-                    f"source '{key}' is never cited",
-                    key=True,
-                    severity="warning",
+                    "recipients",
+                    (i, "channel"),
+                    "channel is email but no email address is given",
                 )
             )
     return problems
+
+
+def _uncited_problems(loaded: LoadedBrief, cited: set[str]) -> list[Problem]:
+    """Return a warning for each work of the brief's own bibliography that nothing cites."""
+    return [
+        loaded.problem(
+            "sources",
+            (key,),
+            f"source '{key}' is never cited",
+            key=True,
+            severity="warning",
+        )
+        for key in loaded.sources
+        if key not in cited
+    ]
 
 
 def _marking_problems(loaded: LoadedBrief) -> list[Problem]:

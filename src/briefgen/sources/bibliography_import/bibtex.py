@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -230,29 +231,51 @@ def _from_bibtex(
     sources: dict[str, str],
 ) -> dict[str, Any] | None:
     """Map one entry's decoded fields; `sources` records which BibTeX field gave each field."""
-    work: dict[str, Any] = {}
-    ok = True
+    kind = _bibtex_kind(entry_type, values)
+    entry = _Entry(values, {"type": kind}, sources)
+    mapped = [_map_author(entry, authors, report), _map_title_and_year(entry, report)]
+    _map_publication(entry, kind)
+    mapped.append(_map_links(entry, report))  # every part mapped, so that each problem is reported
+    return entry.work if all(mapped) else None
 
-    def take(name: str, *candidates: str) -> None:
+
+@dataclass(frozen=True)
+class _Entry:
+    """One BibTeX entry being mapped: its decoded fields, the work so far, which field gave each."""
+
+    values: dict[str, str | None]
+    work: dict[str, Any]
+    sources: dict[str, str]
+
+    def take(self, name: str, *candidates: str) -> None:
+        """Set the work's `name` from the first of the candidate fields that has a value."""
         for candidate in candidates:
-            value = values.get(candidate)
+            value = self.values.get(candidate)
             if isinstance(value, str) and value:
-                work[name] = value
-                sources[name] = candidate
+                self.work[name] = value
+                self.sources[name] = candidate
                 return
 
+
+def _bibtex_kind(entry_type: str, values: dict[str, str | None]) -> str:
+    """Return the work's type for a BibTeX entry type (a `misc` with a URL is a web page)."""
     kind = _BIBTEX_TYPES.get(entry_type)
     if kind is None:
         kind = "webpage" if entry_type == "misc" and values.get("url") else "report"
     if kind == "article" and str(values.get("entrysubtype", "")).lower() in ("newspaper", "magazine"):
         kind = "news"
-    work["type"] = kind
+    return kind
 
+
+def _map_author(entry: _Entry, authors: Callable[[str], list[str] | str | None], report: Report) -> bool:
+    """Map the people (`author`, else `editor`) or else the organisation; return False if none is usable."""
+    values = entry.values
+    ok = True
     author: list[str] | str | None = None
     for field in ("author", "editor"):
         if field in values:
             author = authors(field)
-            sources["author"] = field
+            entry.sources["author"] = field
             if author is None:
                 ok = False
             break
@@ -271,9 +294,15 @@ def _from_bibtex(
             report("author", "no author, editor, institution or publisher: give the work an author")
             ok = False
     if author is not None:
-        work["author"] = author
+        entry.work["author"] = author
+    return ok
 
-    take("title", "title")
+
+def _map_title_and_year(entry: _Entry, report: Report) -> bool:
+    """Map the title and the year (`year`, else BibLaTeX's `date`); return False if either is missing."""
+    values, work = entry.values, entry.work
+    ok = True
+    entry.take("title", "title")
     if "title" not in work:
         report("title", "no title")
         ok = False
@@ -281,31 +310,42 @@ def _from_bibtex(
     found = YEAR.search(year_text) if isinstance(year_text, str) else None
     if found:
         work["year"] = int(found.group(1))
-        sources["year"] = "year" if "year" in values else "date"
+        entry.sources["year"] = "year" if "year" in values else "date"
     else:
         report("year", "no year: give the work a `year` (or a BibLaTeX `date`)")
         ok = False
+    return ok
 
-    take("container", "journal", "journaltitle", "booktitle")
+
+def _map_publication(entry: _Entry, kind: str) -> None:
+    """Map where the work appeared: container (a report's type and number), publisher, volume,
+    issue and pages."""
+    values, work = entry.values, entry.work
+    entry.take("container", "journal", "journaltitle", "booktitle")
     if "container" not in work and kind == "report":
         label = " ".join(
             str(values[f]) for f in ("type", "number") if isinstance(values.get(f), str) and values[f]
         )
         if label:
             work["container"] = label
-    take("publisher", "publisher", "institution", "organization", "school")
-    take("volume", "volume")
+    entry.take("publisher", "publisher", "institution", "organization", "school")
+    entry.take("volume", "volume")
     if kind != "report":
-        take("issue", "number", "issue")
+        entry.take("issue", "number", "issue")
     else:
-        take("issue", "issue")
-    take("pages", "pages")
+        entry.take("issue", "issue")
+    entry.take("pages", "pages")
     if "pages" in work:
         work["pages"] = page_range(work["pages"])
-    ok &= put_doi(work, values.get("doi"), lambda message: report("doi", message))
+
+
+def _map_links(entry: _Entry, report: Report) -> bool:
+    """Map the DOI, the URL and the day it was read (`urldate`); return False if one is malformed."""
+    values, work = entry.values, entry.work
+    ok = put_doi(work, values.get("doi"), lambda message: report("doi", message))
     if "doi" in work:
-        sources["doi"] = "doi"
-    take("url", "url")
+        entry.sources["doi"] = "doi"
+    entry.take("url", "url")
     if isinstance(values.get("urldate"), str) and "url" in work:
         accessed = iso_date(values["urldate"])
         if accessed is None:
@@ -313,8 +353,8 @@ def _from_bibtex(
             ok = False
         else:
             work["accessed"] = accessed
-            sources["accessed"] = "urldate"
-    return work if ok else None
+            entry.sources["accessed"] = "urldate"
+    return ok
 
 
 def _bibtex_names(
