@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from briefgen.build.figures import Drawer
 
+from briefgen.build.figures import Drawer
 from conftest import FIXTURES, REPO
 from hardening import BRIEFGEN
 
