@@ -180,6 +180,16 @@ def note_interrupt() -> None:
     _interrupted = True
 
 
+def stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C came and was lost on its way (C code that cleared it).
+
+    The long commands ask between their steps (each document of a build), so such a Ctrl-C
+    ends the command at the next step instead of after the last.
+    """
+    if _interrupted:
+        raise KeyboardInterrupt
+
+
 def reported(exc: BriefgenError) -> int:
     """Print `exc` as a command ends with it (an `InputError` as its problems) and return its exit status.
 

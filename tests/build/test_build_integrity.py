@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CENTRAL_ASIA_WORKING, replace_in
+from conftest import CENTRAL_ASIA_WORKING, build, replace_in
 
 BRIEFGEN = str(Path(sys.executable).parent / "briefgen")
 
@@ -182,3 +182,29 @@ def test_a_build_never_writes_over_a_released_edition_except_to_reproduce_it(
     again = run("build", str(andes), "--edition", "1", "--out", str(out), "-f", "docx,pdf", "--force", "-q")
     assert again.returncode == 0, again.stderr
     assert {p: p.read_bytes() for p in (out / "andes-water/e1").rglob("*.*")} == released
+
+
+@pytest.mark.unit
+def test_a_ctrl_c_that_c_code_cleared_still_stops_the_build_before_its_next_document(
+    andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's handler notes every Ctrl-C; a build asks between documents, so one that a
+    library swallowed ends it there, leaving no manifest of a build that did not finish."""
+    from briefgen import errors
+    from briefgen.build import schedule
+
+    rendered: list[Path] = []
+    real_job = schedule.render_job
+
+    def render_then_ctrl_c(job):  # type: ignore[no-untyped-def]
+        rendered.append(job.path)
+        outcome = real_job(job)
+        monkeypatch.setattr(errors, "_interrupted", True)  # as briefgen.command's handler notes it
+        return outcome
+
+    monkeypatch.setattr(schedule, "render_job", render_then_ctrl_c)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        build([andes], out=out, formats=("html", "docx"), jobs=1)
+    assert len(rendered) == 1  # of six documents: three countries, two formats
+    assert not list(out.rglob("manifest.json"))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import briefgen.build.freshness as freshness
 from briefgen.build.manifest import MANIFEST, intact, recorded, write_manifests
 from briefgen.build.report import BuildReport, Outcome, Progress
-from briefgen.errors import BuildError
+from briefgen.errors import BuildError, stop_if_interrupted
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -90,6 +90,7 @@ def _build(
     }
     # InputError stops here, before anything is written
     loaded_briefs = [validated(folder, request.edition) for folder in request.briefs]
+    stop_if_interrupted()
     report = BuildReport()
     for loaded in loaded_briefs:
         report.warnings.extend(loaded.warnings)  # the glyph preflight's among them
@@ -115,10 +116,12 @@ def _build(
     total = len(all_jobs)
     done = len(report.outcomes)
     for outcome in render_all(todo, pool, workers):
+        stop_if_interrupted()
         report.outcomes.append(outcome)
         done += 1
         if progress is not None:
             progress(outcome, done, total)
+    stop_if_interrupted()
     report.manifests = write_manifests(all_jobs, report.outcomes, previous)
     options = request.shaping()
     for folder, loaded in zip(request.briefs, loaded_briefs, strict=True):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from briefgen.atomic import write_bytes_atomic
 from briefgen.build.collector import collect_after_a_document
 from briefgen.build.report import Outcome
+from briefgen.errors import stop_if_interrupted
 from briefgen.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def render_all(
     todo = sorted(todo, key=lambda job: job.expected_cost, reverse=True)
     if pool is None:
         for job in todo:
+            stop_if_interrupted()
             outcome = render_job(job)
             outcome.job = job
             yield outcome
@@ -102,7 +104,9 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[Job], workers: int) -> Iter
                     yield Outcome(
                         job.path, "failed", error=f"the worker rendering it stopped: {exc}", job=job
                     )
-            for future in wait(futures, return_when=FIRST_COMPLETED).done:
+            # awake twice a second: a Ctrl-C that C code cleared still ends the build within it
+            stop_if_interrupted()
+            for future in wait(futures, timeout=0.5, return_when=FIRST_COMPLETED).done:
                 job = futures.pop(future)
                 try:
                     outcome = future.result()
