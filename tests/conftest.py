@@ -164,11 +164,16 @@ def _a_unit_test_starts_no_process(
     if request.node.get_closest_marker("unit") is None:
         yield
         return
+    from briefgen.render import fontmetrics
+    from briefgen.render.theme import DEFAULT_BODY_FONT, DEFAULT_HEADING_FONT
     from briefgen.sources.fonts import installed_coverage
 
-    # The glyph preflight asks fontconfig (fc-list) once per process; it asks here, before the
-    # test, so a unit test may validate a brief without being the one to start a program.
+    # The glyph preflight (fc-list) and the type measures (fc-match) ask fontconfig once per
+    # process; they ask here, before the test, so that a unit test may validate a brief and lay
+    # out its HTML without being the one to start a program.
     installed_coverage()
+    for family in (DEFAULT_HEADING_FONT, DEFAULT_BODY_FONT):
+        fontmetrics.face(family)
     import _posixsubprocess
     import multiprocessing.util
 

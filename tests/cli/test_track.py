@@ -129,7 +129,7 @@ def test_overdue_finds_a_step_whose_horizon_passed_without_full_implementation(a
         "priority: 1\nhorizon: 6-12 months",
     )
     track_file(andes, "PE", LIMITED)
-    release(andes)  # given on 2024-03-01: due 2025-03-01
+    release(andes, date=dt.date(2024, 3, 1))  # given on 2024-03-01: due 2025-03-01
     assert "No step is past its horizon" in track(andes, "--overdue", "--as-of", "2025-02-28")
     step_done = LIMITED.replace("2023-05-10", "2024-02-20").replace("status: limited", "status: full")
     track_file(andes, "PE", LIMITED + step_done.replace("  date:", "  step: 1\n  date:"))

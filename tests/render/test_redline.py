@@ -146,7 +146,7 @@ def test_the_redline_has_the_briefs_styles_header_footer_marking_and_profile_tab
 ) -> None:
     release(andes, date=ANALYSIS_DAY)
     replace_in(andes / GLACIERS, "Map the basins.", "Survey the basins.")
-    redline = _redline(andes, tmp_path / "redline" / "pe.docx")
+    redline = _redline(andes, tmp_path / "pe-redline.docx")
     brief = _plain_brief(andes, tmp_path / "brief" / "pe.docx")
     # the DOCX parts that carry the look are the brief's own, byte for byte
     names = zipfile.ZipFile(brief).namelist()
@@ -206,7 +206,7 @@ def test_italics_footnotes_and_links_survive_in_changed_and_unchanged_paragraphs
 ) -> None:
     release(andes, date=ANALYSIS_DAY)
     replace_in(andes / "brief.yaml", "Andean glaciers are shrinking", "Andean glaciers are retreating")
-    redline = _redline(andes, tmp_path / "redline" / "pe.docx")
+    redline = _redline(andes, tmp_path / "pe-redline.docx")
     brief = _plain_brief(andes, tmp_path / "brief" / "pe.docx")
     flat = _libreoffice(redline, "fodt", tmp_path / "lo").read_text()
     assert _tracked(flat) == [("deletion", "shrinking"), ("insertion", "retreating")]

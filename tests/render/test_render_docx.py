@@ -198,7 +198,7 @@ def test_profile_is_a_word_table_whose_header_row_repeats_on_each_page(kazakhsta
     notes = next(p for p in doc.paragraphs if p.style is not None and p.style.name == "Table Source")
     assert notes.text.startswith("Sources ")  # a label, no colon
     assert (
-        f"{letter}\u200aGeneral Administration of Customs of the People's Republic of China, 2020"
+        f"{letter}\u202fGeneral Administration of Customs of the People's Republic of China, 2020"
         in notes.text
     )
     assert [c.text for c in rows["Remittances received"].cells[1:3]] == ["0.3%", "2019"]

@@ -15,9 +15,9 @@ from briefgen.render.html import HtmlRenderer
 from briefgen.sources.frozen import load_working
 from briefgen.tailoring import tailor
 from briefgen.translation.apply import localise
-from conftest import CENTRAL_ASIA, libreoffice
+from conftest import CENTRAL_ASIA, CENTRAL_ASIA_WORKING, libreoffice
 
-SLUG = "china-central-asia-implementation-report-e2"
+SLUG = f"china-central-asia-implementation-report-e{CENTRAL_ASIA_WORKING}"
 
 
 @pytest.fixture(scope="module")

@@ -338,7 +338,7 @@ class _BriefWriter:
             self.run(notes, words["sources"] + " ", "Label Inline")
             for n, (letter, source) in enumerate(sources):
                 self.run(notes, letter, "Source Mark")
-                self.run(notes, "\u200a" + source + ("; " if n < len(sources) - 1 else "."))
+                self.run(notes, "\u202f" + source + ("; " if n < len(sources) - 1 else "."))
 
     def _cell(self, cell: _Cell, style: str, text: str, origin: str | None = None) -> None:
         paragraph = cell.paragraphs[0]
