@@ -337,8 +337,8 @@ def test_the_russian_preview_of_a_country_speaks_russian_in_the_themes_letterhea
         tab.shoot("serve-country-KZ-ru")
         # a translator's save reaches the open Russian page, without a reload
         po = central_asia_copy / "translations" / "ru.po"
-        replace_in(po, '"После COVID-19 темпы китайского', '"После COVID-19 масштабы китайского')
-        page.wait_for_selector('.summary p:has-text("масштабы китайского")', timeout=UPDATE_MS)
+        replace_in(po, '"Центральная Азия всегда входила', '"Центральная Азия неизменно входила')
+        page.wait_for_selector('p:has-text("Центральная Азия неизменно входила")', timeout=UPDATE_MS)
         assert tab.still_same_document()
         page.click('.preview-languages a[hreflang="en"]')
         page.wait_for_url("**/country/KZ")
