@@ -6,10 +6,14 @@ import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from briefgen.cli.common import ONE_BRIEF, need_brief_folder
+
+if TYPE_CHECKING:
+    from briefgen.distribution.report import DistributionReport
 
 
 class ChannelChoice(StrEnum):
@@ -94,42 +98,47 @@ def distribute(
         )
     )
     if as_json:
-        data = {
-            "brief": report.brief,
-            "edition": report.edition,
-            "deliveries": [
-                {**dataclasses.asdict(d), "files": [str(p) for p in d.files]} for d in report.deliveries
-            ],
-            "notes": report.notes,
-        }
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _print_json(report)
     else:
-        from briefgen.distribution.ledger import status_label
-
-        for note in report.notes:
-            typer.echo(f"note: {note}")
-        for d in report.deliveries:
-            copy = f"copy {d.copy_number:03d}" if d.copy_number else "copy ---"
-            extra = (
-                f": {d.error}"
-                if d.error
-                else f" (already {d.note})"
-                if d.status == "skipped" and d.note
-                else ""
-            )
-            language = f", {d.language}" if d.language else ""
-            typer.echo(
-                f"{status_label(d.status):>17}  {d.recipient} ({d.country}{language}) {copy} by {d.channel}{extra}"
-            )
-            if d.note and d.status != "skipped":
-                typer.echo(f"{'':>19}{d.note}")
-        counts = {
-            s: len(report.by_status(s))
-            for s in ("sent", "in-outbox", "skipped", "failed", "unknown", "planned")
-        }
-        summary = ", ".join(f"{n} {status_label(s)}" for s, n in counts.items() if n) or "nothing to do"
-        typer.echo(f"{report.brief} edition {report.edition}: {summary}{' (dry run)' if dry_run else ''}")
+        _print_report(report, dry_run=dry_run)
     return 1 if report.needs_attention and not dry_run else 0
+
+
+def _print_json(report: DistributionReport) -> None:
+    """Print the run's report as JSON: each delivery, and the notes."""
+    data = {
+        "brief": report.brief,
+        "edition": report.edition,
+        "deliveries": [
+            {**dataclasses.asdict(d), "files": [str(p) for p in d.files]} for d in report.deliveries
+        ],
+        "notes": report.notes,
+    }
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _print_report(report: DistributionReport, *, dry_run: bool) -> None:
+    """Print the run's notes, a line for each recipient (and what to do about it), and the counts."""
+    from briefgen.distribution.ledger import status_label
+
+    for note in report.notes:
+        typer.echo(f"note: {note}")
+    for d in report.deliveries:
+        copy = f"copy {d.copy_number:03d}" if d.copy_number else "copy ---"
+        extra = (
+            f": {d.error}" if d.error else f" (already {d.note})" if d.status == "skipped" and d.note else ""
+        )
+        language = f", {d.language}" if d.language else ""
+        typer.echo(
+            f"{status_label(d.status):>17}  {d.recipient} ({d.country}{language}) {copy} by {d.channel}{extra}"
+        )
+        if d.note and d.status != "skipped":
+            typer.echo(f"{'':>19}{d.note}")
+    counts = {
+        s: len(report.by_status(s)) for s in ("sent", "in-outbox", "skipped", "failed", "unknown", "planned")
+    }
+    summary = ", ".join(f"{n} {status_label(s)}" for s, n in counts.items() if n) or "nothing to do"
+    typer.echo(f"{report.brief} edition {report.edition}: {summary}{' (dry run)' if dry_run else ''}")
 
 
 def ledger(

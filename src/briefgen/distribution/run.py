@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +21,12 @@ from briefgen.distribution.select import is_done, lacking
 from briefgen.errors import DistributionError, LedgerError
 
 if TYPE_CHECKING:
-    from briefgen.distribution.ledger import Ledger
+    from briefgen.distribution.copies import Batch
+    from briefgen.distribution.ledger import Ledger, Reservation
     from briefgen.distribution.request import DistributionRequest
     from briefgen.distribution.select import DistributionPlan
     from briefgen.models import Recipient
+    from briefgen.sources.aggregate import LoadedBrief
 
 BATCH_SIZE = 50
 """Recipients whose copies one worker prepares together (one stamp document for all of them)."""
@@ -69,18 +72,48 @@ def run(
     progress: Callable[[Delivery], None] | None,
 ) -> DistributionReport:
     """Do the run, holding the lock: settle what a stopped run left, then prepare, deliver, record."""
+    report = DistributionReport(plan.brief_id, plan.edition)
+    _settle_stopped_run(plan, request, ledger, report)
+    _mark_sent(plan, request, ledger, report)
+    todo = _left_to_send(plan, request, ledger, report)
+    if not todo:
+        return report
+    why_not = lacking(plan, todo)
+    if why_not is not None:
+        raise DistributionError(why_not)
+    try:
+        _deliver(plan, request, ledger, todo, report, progress)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise DistributionError(
+            f"cannot write{where}: {exc.strerror or exc}; the run stopped here. The ledger records "
+            "every copy delivered so far; make room (or fix the folder) and run again to finish"
+        ) from None
+    return report
+
+
+def _settle_stopped_run(
+    plan: DistributionPlan, request: DistributionRequest, ledger: Ledger, report: DistributionReport
+) -> None:
+    """Remove the half-written files a stopped run left, and call unknown the copies it was
+    sending; say so in the report's notes."""
     from briefgen.distribution.folders import remove_stale_parts, stale_part_folders
 
-    brief_id, number = plan.brief_id, plan.edition
-    report = DistributionReport(brief_id, number)
-    removed = remove_stale_parts(stale_part_folders(request.out, brief_id, plan.route.outbox))
+    removed = remove_stale_parts(stale_part_folders(request.out, plan.brief_id, plan.route.outbox))
     if removed:
         report.notes.append(f"removed {len(removed)} half-written file(s) an interrupted run left")
-    for stuck in ledger.settle_interrupted(brief_id):
+    for stuck in ledger.settle_interrupted(plan.brief_id):
         report.notes.append(
             f"{stuck.recipient}: an earlier run stopped while sending edition {stuck.edition}, "
             f"copy {stuck.copy_number:03d}; its outcome is unknown"
         )
+
+
+def _mark_sent(
+    plan: DistributionPlan, request: DistributionRequest, ledger: Ledger, report: DistributionReport
+) -> None:
+    """Record as sent each copy `--mark-sent` names (one of unknown outcome, or in the outbox)."""
+    brief_id, number = plan.brief_id, plan.edition
     for rid in request.mark_sent:
         record = ledger.copy(brief_id, number, rid)
         if record is None or record.status not in ("unknown", "in-outbox", "sent"):
@@ -98,6 +131,13 @@ def run(
         ledger.record_sent(brief_id, number, rid, record.channel)
         report.notes.append(f"{rid}: copy {record.copy_number:03d} recorded as sent, as you confirmed")
 
+
+def _left_to_send(
+    plan: DistributionPlan, request: DistributionRequest, ledger: Ledger, report: DistributionReport
+) -> list[Recipient]:
+    """Return the chosen recipients whose copy is still to be sent; report the others as skipped
+    (done already) or of unknown outcome (left until `--resend-unknown`)."""
+    brief_id, number = plan.brief_id, plan.edition
     todo: list[Recipient] = []
     for recipient in plan.chosen:
         record = ledger.copy(brief_id, number, recipient.id)
@@ -132,20 +172,7 @@ def run(
             )
         else:
             todo.append(recipient)
-    if not todo:
-        return report
-    why_not = lacking(plan, todo)
-    if why_not is not None:
-        raise DistributionError(why_not)
-    try:
-        _deliver(plan, request, ledger, todo, report, progress)
-    except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
-        raise DistributionError(
-            f"cannot write{where}: {exc.strerror or exc}; the run stopped here. The ledger records "
-            "every copy delivered so far; make room (or fix the folder) and run again to finish"
-        ) from None
-    return report
+    return todo
 
 
 def _deliver(
@@ -157,36 +184,72 @@ def _deliver(
     progress: Callable[[Delivery], None] | None,
 ) -> None:
     """Build the country briefs, prepare each copy in the workers, and deliver each as it comes."""
-    from briefgen.build import BuildRequest, build
-    from briefgen.build.plan import output_path
     from briefgen.build.pool import COPYING, pool_for
-    from briefgen.distribution.addressee import addressee
-    from briefgen.distribution.copies import Batch, CopyTask
     from briefgen.sources.frozen import load_edition
-    from briefgen.tailoring import tailor
-    from briefgen.translation.apply import localise
 
-    brief_id, number = plan.brief_id, plan.edition
     reserved = ledger.reserve_all(
-        brief_id, number, [(r.id, r.country, r.language, plan.channels[r.id], plan.domain) for r in todo]
+        plan.brief_id,
+        plan.edition,
+        [(r.id, r.country, r.language, plan.channels[r.id], plan.domain) for r in todo],
     )
     channels: dict[str, Channel] = {name: channel(plan.route) for name, channel in CHANNELS.items()}
+    delivering = _Delivering(plan, request, ledger, report, progress, channels, reserved)
+    remaining = _not_recovered(delivering, todo)
+    if not remaining:
+        return
 
-    def done(delivery: Delivery) -> None:
-        report.deliveries.append(delivery)
-        if progress is not None:
-            progress(delivery)
+    frozen = load_edition(request.folder, plan.edition)
+    pool = pool_for(request.jobs, preload=COPYING)
+    try:
+        formats = _build_country_briefs(request, plan.edition, remaining)
+        batches = _batches(delivering, frozen, remaining, formats=formats)
+        for prepared in _prepare(batches, pool):
+            _deliver_prepared(delivering, prepared)
+    finally:
+        for channel in channels.values():
+            channel.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
-    # a stopped run may have delivered a message without recording it: its channel recognises it
+
+@dataclass(frozen=True)
+class _Delivering:
+    """What delivering a run's copies needs: the plan, the ledger, the report it adds to, each
+    channel, and each recipient's reserved copy number and Message-ID."""
+
+    plan: DistributionPlan
+    request: DistributionRequest
+    ledger: Ledger
+    report: DistributionReport
+    progress: Callable[[Delivery], None] | None
+    channels: dict[str, Channel]
+    reserved: dict[str, Reservation]
+
+    def channel_for(self, recipient_id: str) -> Channel:
+        """Return the channel a recipient's copy goes by."""
+        return self.channels[self.plan.channels[recipient_id]]
+
+    def done(self, delivery: Delivery) -> None:
+        """Add a copy's outcome to the report, and tell the caller."""
+        self.report.deliveries.append(delivery)
+        if self.progress is not None:
+            self.progress(delivery)
+
+
+def _not_recovered(delivering: _Delivering, todo: list[Recipient]) -> list[Recipient]:
+    """Report each copy a stopped run delivered without recording it (its channel recognises it),
+    as the ledger now has it; return the recipients whose copy is still to be made."""
+    ledger, reserved = delivering.ledger, delivering.reserved
+    brief_id, number = delivering.plan.brief_id, delivering.plan.edition
     remaining = []
     for r in todo:
-        channel = channels[plan.channels[r.id]]
+        channel = delivering.channel_for(r.id)
         if channel.recovered(ledger, brief_id, number, r, reserved[r.id]):
             record = ledger.copy(brief_id, number, r.id)
             files = [Path(f.path) for f in record.files] if record else []
             mid = reserved[r.id].message_id
             status = record.status if record is not None else "sent"
-            done(
+            delivering.done(
                 Delivery(
                     r.id,
                     r.country,
@@ -200,82 +263,98 @@ def _deliver(
             )
         else:
             remaining.append(r)
-    if not remaining:
-        return
+    return remaining
 
-    frozen = load_edition(request.folder, number)
-    pool = pool_for(request.jobs, preload=COPYING)
-    try:
-        # the country briefs of this edition, built (or found unchanged) from the frozen sources
-        formats = sorted({f for r in remaining for f in r.formats})
-        built = build(
-            BuildRequest(
-                briefs=(request.folder,),
-                countries=tuple(sorted({r.country for r in remaining})),
-                formats=tuple(formats),
-                out=request.out,
-                jobs=request.jobs,
-                edition=number,
-                languages=tuple(sorted({r.language for r in remaining})),
-            )
+
+def _build_country_briefs(request: DistributionRequest, number: int, remaining: list[Recipient]) -> list[str]:
+    """Build (or find unchanged) the country briefs of edition `number` the copies are made from,
+    from the frozen sources; return the formats built. A failed or draft build stops the run."""
+    from briefgen.build import BuildRequest, build
+
+    formats: list[str] = sorted({f for r in remaining for f in r.formats})
+    built = build(
+        BuildRequest(
+            briefs=(request.folder,),
+            countries=tuple(sorted({r.country for r in remaining})),
+            formats=tuple(formats),
+            out=request.out,
+            jobs=request.jobs,
+            edition=number,
+            languages=tuple(sorted({r.language for r in remaining})),
         )
-        if built.failed:
-            raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
-        if built.incomplete:  # a released edition's catalogs are complete: this is a damaged edition
-            raise DistributionError("; ".join(i.summary() for i in built.incomplete))
-        drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
-        if drafts:  # only a released edition leaves the building
-            raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
+    )
+    if built.failed:
+        raise DistributionError("; ".join(f"{o.path}: {o.error}" for o in built.failed))
+    if built.incomplete:  # a released edition's catalogs are complete: this is a damaged edition
+        raise DistributionError("; ".join(i.summary() for i in built.incomplete))
+    drafts = [o.path for o in built.outcomes if o.job is not None and o.job.brief.draft]
+    if drafts:  # only a released edition leaves the building
+        raise DistributionError(f"{drafts[0]} is a draft; only a released edition is distributed")
+    return formats
 
-        batches = []
-        source = frozen.brief.languages[0]  # the language of recipients.yaml's plain strings
-        for code, language in sorted({(r.country, r.language) for r in remaining}):
-            brief = tailor(localise(frozen, language, countries=[code]), code)
-            sources: dict[str, Path] = {fmt: output_path(request.out, brief, fmt)[0] for fmt in formats}
-            tasks = [
-                CopyTask(
-                    r,
-                    addressee(r, source),
-                    reserved[r.id].copy_number,
-                    reserved[r.id].message_id,
-                    draft=channels[plan.channels[r.id]].drafts,
-                )
-                for r in remaining
-                if r.country == code and r.language == language
-            ]
-            for start in range(0, len(tasks), BATCH_SIZE):
-                chunk = tuple(tasks[start : start + BATCH_SIZE])
-                batches.append(Batch(brief, brief.changes, sources, chunk, request.out, plan.route.sender))
 
-        for prepared in _prepare(batches, pool):
-            ledger.record_written(brief_id, number, [(p.recipient, p.files) for p in prepared if not p.error])
-            for copy in prepared:
-                recipient = plan.known[copy.recipient]
-                channel = channels[plan.channels[recipient.id]]
-                delivery = Delivery(
-                    recipient.id,
-                    recipient.country,
-                    copy.copy_number,
-                    channel.name,
-                    "sent",
-                    [Path(f.path) for f in copy.files],
-                    language=recipient.language,
-                    message_id=copy.message_id,
-                )
-                if copy.error:
-                    ledger.record_failed(brief_id, number, recipient.id, copy.error)
-                    delivery.status, delivery.error = "failed", copy.error
-                else:
-                    sent = channel.deliver(ledger, brief_id, number, recipient, copy.message)
-                    delivery.status, delivery.error = sent.status, sent.error
-                    if sent.status == "unknown":
-                        delivery.note = UNKNOWN_ADVICE.format(mid=copy.message_id, rid=recipient.id)
-                done(delivery)
-    finally:
-        for channel in channels.values():
-            channel.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+def _batches(
+    delivering: _Delivering, frozen: LoadedBrief, remaining: list[Recipient], *, formats: list[str]
+) -> list[Batch]:
+    """Return the copies to prepare, in batches of one country's brief in one language (at most
+    BATCH_SIZE recipients each)."""
+    from briefgen.build.plan import output_path
+    from briefgen.distribution.addressee import addressee
+    from briefgen.distribution.copies import Batch, CopyTask
+    from briefgen.tailoring import tailor
+    from briefgen.translation.apply import localise
+
+    out, reserved = delivering.request.out, delivering.reserved
+    batches = []
+    source = frozen.brief.languages[0]  # the language of recipients.yaml's plain strings
+    for code, language in sorted({(r.country, r.language) for r in remaining}):
+        brief = tailor(localise(frozen, language, countries=[code]), code)
+        sources: dict[str, Path] = {fmt: output_path(out, brief, fmt)[0] for fmt in formats}
+        tasks = [
+            CopyTask(
+                r,
+                addressee(r, source),
+                reserved[r.id].copy_number,
+                reserved[r.id].message_id,
+                draft=delivering.channel_for(r.id).drafts,
+            )
+            for r in remaining
+            if r.country == code and r.language == language
+        ]
+        for start in range(0, len(tasks), BATCH_SIZE):
+            chunk = tuple(tasks[start : start + BATCH_SIZE])
+            batches.append(Batch(brief, brief.changes, sources, chunk, out, delivering.plan.route.sender))
+    return batches
+
+
+def _deliver_prepared(delivering: _Delivering, prepared: list[Any]) -> None:
+    """Record a batch's copies as written, then send each by its channel (or record it as failed
+    when it could not be made), and report it."""
+    plan, ledger = delivering.plan, delivering.ledger
+    brief_id, number = plan.brief_id, plan.edition
+    ledger.record_written(brief_id, number, [(p.recipient, p.files) for p in prepared if not p.error])
+    for copy in prepared:
+        recipient = plan.known[copy.recipient]
+        channel = delivering.channel_for(recipient.id)
+        delivery = Delivery(
+            recipient.id,
+            recipient.country,
+            copy.copy_number,
+            channel.name,
+            "sent",
+            [Path(f.path) for f in copy.files],
+            language=recipient.language,
+            message_id=copy.message_id,
+        )
+        if copy.error:
+            ledger.record_failed(brief_id, number, recipient.id, copy.error)
+            delivery.status, delivery.error = "failed", copy.error
+        else:
+            sent = channel.deliver(ledger, brief_id, number, recipient, copy.message)
+            delivery.status, delivery.error = sent.status, sent.error
+            if sent.status == "unknown":
+                delivery.note = UNKNOWN_ADVICE.format(mid=copy.message_id, rid=recipient.id)
+        delivering.done(delivery)
 
 
 def _prepare(batches: list[Any], pool: ProcessPoolExecutor | None) -> Iterator[list[Any]]:

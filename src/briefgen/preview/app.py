@@ -98,9 +98,35 @@ class Hub:
 def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: bool = True) -> HostCheck:
     """Return the preview application for `preview`, answering only the Host values `allowed`."""
     hub = Hub()
+    routes = _Routes(preview, hub, watch=watch)
+    app = Starlette(
+        routes=[
+            Route("/", routes.overview, methods=["GET", "HEAD"]),
+            Route("/country/{code}", routes.country, methods=["GET", "HEAD"]),
+            Route("/country/{code}/{fmt}", routes.document, methods=["GET", "HEAD"]),
+            Route("/review", routes.review, methods=["GET", "HEAD"]),
+            Route("/events", routes.events, methods=["GET"]),
+            Route("/static/{name}", routes.static, methods=["GET", "HEAD"]),
+            Route("/assets/{path:path}", routes.asset, methods=["GET", "HEAD"]),
+        ],
+        lifespan=routes.lifespan,
+        exception_handlers={404: routes.not_found},
+    )
+    return HostCheck(app, allowed, hub)
 
-    async def publish() -> None:
+
+class _Routes:
+    """The preview's routes, over one preview and its open pages; with `watch`, the sources are
+    watched while the app runs, and each open page told when its content changed."""
+
+    def __init__(self, preview: Preview, hub: Hub, *, watch: bool) -> None:
+        self.preview = preview
+        self.hub = hub
+        self.watch = watch
+
+    async def publish(self) -> None:
         """Tell each open page whose content changed."""
+        preview, hub = self.preview, self.hub
         keys = {listener.key for listener in hub.listeners}
         for key in keys:
             page = await run_in_threadpool(preview.page, key)
@@ -109,21 +135,25 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
                     listener.digest = page.digest
                     listener.queue.put_nowait(_event(page, preview))
 
-    async def changed(paths: set[Path]) -> None:
-        if await run_in_threadpool(preview.apply, paths):
-            _report(preview)
-            await publish()
+    async def changed(self, paths: set[Path]) -> None:
+        """Apply a change of the sources; report it and tell the open pages, if anything changed."""
+        if await run_in_threadpool(self.preview.apply, paths):
+            _report(self.preview)
+            await self.publish()
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """Watch the sources (and prepare the PDF renderer) while the app runs; end every event
+        stream when it stops."""
+        hub = self.hub
         hub.loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         tasks = []
-        if watch:
+        if self.watch:
             from briefgen.preview.watch import watch_changes
 
-            tasks.append(asyncio.create_task(watch_changes(preview, changed, stop)))
-            threading.Thread(target=_warm, args=(preview,), name="briefgen-warm", daemon=True).start()
+            tasks.append(asyncio.create_task(watch_changes(self.preview, self.changed, stop)))
+            threading.Thread(target=_warm, args=(self.preview,), name="briefgen-warm", daemon=True).start()
         app.state.hub = hub
         try:
             yield
@@ -135,14 +165,18 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    async def overview(request: Request) -> Response:
-        return await _page_response(preview, PageKey(None, _scenario(request), _language(request)))
+    async def overview(self, request: Request) -> Response:
+        """The overview: the matrix of who gets what."""
+        return await _page_response(self.preview, PageKey(None, _scenario(request), _language(request)))
 
-    async def country(request: Request) -> Response:
+    async def country(self, request: Request) -> Response:
+        """One country's preview."""
         key = PageKey(request.path_params["code"], _scenario(request), _language(request))
-        return await _page_response(preview, key)
+        return await _page_response(self.preview, key)
 
-    async def document(request: Request) -> Response:
+    async def document(self, request: Request) -> Response:
+        """One country's document, rendered on demand, with what it cost in its Server-Timing."""
+        preview = self.preview
         fmt = request.path_params["fmt"]
         if fmt not in DOCUMENT_FORMATS:
             return _not_found(preview)
@@ -162,12 +196,15 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
             },
         )
 
-    async def review(request: Request) -> Response:
-        page: Page = await run_in_threadpool(preview.review_page)
+    async def review(self, request: Request) -> Response:
+        """The review report on the reviewers' files."""
+        page: Page = await run_in_threadpool(self.preview.review_page)
         response = HTMLResponse(page.html, status_code=page.status, headers={"cache-control": "no-store"})
         return _secured(response, page.style_hashes)
 
-    async def events(request: Request) -> Response:
+    async def events(self, request: Request) -> Response:
+        """The Server-Sent Events of one page: "change" each time its content changed."""
+        preview, hub = self.preview, self.hub
         key = _page_key(request.query_params.get("page", ""))
         if key is None:
             return _not_found(preview)
@@ -179,67 +216,55 @@ def create_app(preview: Preview, allowed: AllowedHosts | None = None, *, watch: 
         hub.listeners.add(listener)
         if hub.closed:
             listener.queue.put_nowait(None)
-
-        async def stream() -> AsyncIterator[str]:
-            try:
-                yield "retry: 1000\n\n"
-                while True:
-                    try:
-                        message = await asyncio.wait_for(listener.queue.get(), _HEARTBEAT_SECONDS)
-                    except TimeoutError:
-                        yield ": still here\n\n"
-                        continue
-                    if message is None:
-                        return
-                    yield message
-            finally:
-                hub.listeners.discard(listener)
-
         return StreamingResponse(
-            stream(),
+            self._stream(listener),
             media_type="text/event-stream",
             headers={"cache-control": "no-store", "x-accel-buffering": "no"},
         )
 
-    async def static(request: Request) -> Response:
+    async def _stream(self, listener: _Listener) -> AsyncIterator[str]:
+        """Yield a page's events as they come, with a heartbeat between them, until the server stops."""
+        try:
+            yield "retry: 1000\n\n"
+            while True:
+                try:
+                    message = await asyncio.wait_for(listener.queue.get(), _HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    yield ": still here\n\n"
+                    continue
+                if message is None:
+                    return
+                yield message
+        finally:
+            self.hub.listeners.discard(listener)
+
+    async def static(self, request: Request) -> Response:
+        """The preview's own stylesheet or script."""
         path = _static_files().get(request.path_params["name"])
         if path is None:
-            return _not_found(preview)
+            return _not_found(self.preview)
         return Response(
             path.read_bytes(), media_type=STATIC_TYPES[path.suffix], headers={"cache-control": "no-cache"}
         )
 
-    async def asset(request: Request) -> Response:
+    async def asset(self, request: Request) -> Response:
+        """One of the documents' template assets."""
         path = _asset_files().get(request.path_params["path"])
         if path is None:
-            return _not_found(preview)
+            return _not_found(self.preview)
         try:
             body = reading.read_file(path, reading.TEMPLATE, within=pipeline.templates_dir())
         except reading.UnreadableFile:
-            return _not_found(preview)
+            return _not_found(self.preview)
         return Response(
             body,
             media_type=ASSET_SUFFIXES[path.suffix.lower()],
             headers={"cache-control": "no-cache"},
         )
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        return _not_found(preview)
-
-    app = Starlette(
-        routes=[
-            Route("/", overview, methods=["GET", "HEAD"]),
-            Route("/country/{code}", country, methods=["GET", "HEAD"]),
-            Route("/country/{code}/{fmt}", document, methods=["GET", "HEAD"]),
-            Route("/review", review, methods=["GET", "HEAD"]),
-            Route("/events", events, methods=["GET"]),
-            Route("/static/{name}", static, methods=["GET", "HEAD"]),
-            Route("/assets/{path:path}", asset, methods=["GET", "HEAD"]),
-        ],
-        lifespan=lifespan,
-        exception_handlers={404: not_found},
-    )
-    return HostCheck(app, allowed, hub)
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        """The preview's own page for a path it does not have."""
+        return _not_found(self.preview)
 
 
 class HostCheck:

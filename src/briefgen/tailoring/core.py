@@ -14,6 +14,7 @@ from briefgen.document.model import (
     ChangesSince,
     Decision,
     EvidenceItem,
+    Figure,
     LeafResult,
     PassageDecision,
     ProfileRow,
@@ -24,8 +25,8 @@ from briefgen.document.model import (
 from briefgen.document.typography import typeset
 from briefgen.document.words import government, say
 from briefgen.errors import TailoringError
-from briefgen.models import Condition, CountryProfile, Recommendation
-from briefgen.models.brief import ChangesPolicy, TailoredText
+from briefgen.models import Assessment, Condition, CountryProfile, Recommendation
+from briefgen.models.brief import ChangesPolicy, Scenario, TailoredText
 from briefgen.models.country import Highlight
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.sources.fieldkeys import BRIEF_FILE, field_key, profile_file, recommendation_file
@@ -35,7 +36,7 @@ from briefgen.tailoring.conditions import PartVerdict, decide_part, evaluate
 from briefgen.tailoring.effects import changes_since
 from briefgen.tailoring.figures import tailor_figures
 from briefgen.tailoring.lead import country_lead
-from briefgen.tailoring.origins import Origins
+from briefgen.tailoring.origins import Origins, Shape
 from briefgen.tailoring.passages import recommendations_sentence, tailor_text
 from briefgen.tailoring.progress import latest, latest_statuses, progress_line, statuses_of
 from briefgen.tailoring.sentences import applies_sentence, government_name, institution_name
@@ -71,6 +72,89 @@ def changes_from(old: LoadedBrief, after: TailoredBrief, policy: ChangesPolicy |
 
 
 def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> TailoredBrief:
+    """Return `country`'s brief under `scenario`, before any changes since an earlier edition."""
+    ctx = _start(loaded, country, scenario)
+    decisions, kept = _decide_each(ctx)
+    recommendations, parts_of = _tailor_included(ctx, kept)
+    decided = tuple(dataclasses.replace(d, parts=parts_of.get(d.recommendation, ())) for d in decisions)
+    profile = _profile_rows(ctx)
+    body = _tailor_body(ctx, recommendations, decided)
+    highlights = tuple(
+        ctx.origins.rich(
+            field_key(ctx.profile_file, _highlight_loc(index, ctx.profile.highlights[index])), text
+        )
+        for index, text in shown_highlights(loaded.brief, ctx.profile)
+    )
+    figures = tailor_figures(
+        loaded.brief,
+        country,
+        loaded.countries,
+        loaded.bibliography,
+        ctx.language,
+        loaded.theme,
+        loaded.name_forms,
+    )
+    return _assemble(ctx, _Parts(recommendations, decided, profile, body, highlights, figures))
+
+
+@dataclass(frozen=True)
+class _Tailoring:
+    """One country's brief under one scenario in the making: what each of its parts is made from.
+
+    `origins` records the source fields in the order they are first shown, so the parts are
+    made in the order the brief lists its fields.
+    """
+
+    loaded: LoadedBrief
+    country: str
+    scenario_id: str | None
+    active: Scenario | None
+    profile: CountryProfile
+    assessments: tuple[Assessment, ...]
+    facts: _Facts
+    origins: Origins
+
+    @property
+    def language(self) -> str:
+        """The language the brief is tailored in."""
+        return self.loaded.brief.language
+
+    @property
+    def profile_file(self) -> str:
+        """The country profile's file, as field keys name it."""
+        return profile_file(self.country)
+
+    @property
+    def scenario_label(self) -> str | None:
+        """The active scenario's label, typeset; None without a scenario."""
+        return typeset(self.active.label, self.language, smart_quotes=True) if self.active else None
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The brief's own text for one country: its summary and sections, as tailored."""
+
+    summary: RichText
+    sections: tuple[tuple[str, RichText], ...]
+    section_origins: tuple[str | None, ...]
+    passages: tuple[PassageDecision, ...]
+    generated: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The tailored parts of one country's brief, before they are put together."""
+
+    recommendations: tuple[TailoredRecommendation, ...]
+    decisions: tuple[Decision, ...]
+    profile: tuple[ProfileRow, ...]
+    body: _Body
+    highlights: tuple[RichText, ...]
+    figures: tuple[Figure, ...]
+
+
+def _start(loaded: LoadedBrief, country: str, scenario: str | None) -> _Tailoring:
+    """Check that the brief has `country` and `scenario`; return what its brief is made from."""
     brief = loaded.brief
     if country not in brief.countries:
         raise TailoringError(f"{country} is not one of {brief.id}'s countries ({', '.join(brief.countries)})")
@@ -80,64 +164,84 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         raise TailoringError(f"{brief.id} has no scenario '{scenario_id}' (it has: {known})")
     active = brief.scenarios.get(scenario_id) if scenario_id else None
     profile = loaded.countries[country]
-    country_facts = {name: fact.current for name, fact in profile.facts.items() if fact.current is not None}
-    country_series = {name: fact.series for name, fact in profile.facts.items() if fact.series}
-    scenario_facts = dict(active.facts) if active else {}
-    language = brief.language
-    bibliography = loaded.bibliography
+    assessments = loaded.tracking.get(country, ())
+    facts = _Facts(
+        country,
+        {name: fact.current for name, fact in profile.facts.items() if fact.current is not None},
+        dict(active.facts) if active else {},
+        {name: fact.series for name, fact in profile.facts.items() if fact.series},
+        latest_statuses(assessments),
+    )
     origins = Origins(loaded, country)
+    return _Tailoring(loaded, country, scenario_id, active, profile, assessments, facts, origins)
 
+
+def _decide_each(
+    ctx: _Tailoring,
+) -> tuple[list[Decision], list[tuple[Recommendation, tuple[LeafResult, ...]]]]:
+    """Return whether each recommendation is in the brief and why (by priority), and those that are."""
+    facts = ctx.facts
     decisions: list[Decision] = []
     kept: list[tuple[Recommendation, tuple[LeafResult, ...]]] = []
-    numbers = brief_numbers(loaded.recommendations)
-    assessments = loaded.tracking.get(country, ())
-    statuses = latest_statuses(assessments)
-    for rec in sorted(loaded.recommendations, key=lambda r: (r.priority, r.id)):
-        decision = _decide(rec, country, country_facts, scenario_facts, country_series, statuses)
+    for rec in sorted(ctx.loaded.recommendations, key=lambda r: (r.priority, r.id)):
+        decision = _decide(
+            rec, ctx.country, facts.country_facts, facts.scenario_facts, facts.country_series, facts.statuses
+        )
         decisions.append(decision)
         if decision.included:
             kept.append((rec, decision.leaves))
+    return decisions, kept
 
-    kept.sort(key=lambda pair: numbers[pair[0].id])  # by number: an explicit one may come first
-    assessed = latest(assessments)
-    facts = _Facts(country, country_facts, scenario_facts, country_series, statuses)
+
+def _tailor_included(
+    ctx: _Tailoring, kept: list[tuple[Recommendation, tuple[LeafResult, ...]]]
+) -> tuple[tuple[TailoredRecommendation, ...], dict[str, tuple[PassageDecision, ...]]]:
+    """Return the included recommendations as the brief shows them, by number, with their latest
+    progress; and, by recommendation, which of its tailored parts were kept."""
+    loaded = ctx.loaded
+    numbers = brief_numbers(loaded.recommendations)
+    assessed = latest(ctx.assessments)
     tailored_recs: list[TailoredRecommendation] = []
     parts_of: dict[str, tuple[PassageDecision, ...]] = {}
-    for rec, leaves in kept:
-        tailored, parts = _tailor_recommendation(
-            loaded,
-            rec,
-            numbers[rec.id],
-            leaves,
-            profile,
-            typeset(active.label, language, smart_quotes=True) if active else None,
-            language,
-            facts,
-            origins,
-        )
+    # by number: an explicit one may come first
+    for rec, leaves in sorted(kept, key=lambda pair: numbers[pair[0].id]):
+        tailored, parts = _tailor_recommendation(ctx, rec, numbers[rec.id], leaves)
         if rec.id in assessed:
-            progress = progress_line(loaded, assessed[rec.id], profile, language)
+            progress = progress_line(loaded, assessed[rec.id], ctx.profile, ctx.language)
             tailored = dataclasses.replace(tailored, progress=progress)
         tailored_recs.append(tailored)
         parts_of[rec.id] = parts
-    recommendations = tuple(tailored_recs)
-    decisions = [dataclasses.replace(d, parts=parts_of.get(d.recommendation, ())) for d in decisions]
-    profile_file_name = profile_file(country)
-    profile_rows = tuple(
+    return tuple(tailored_recs), parts_of
+
+
+def _profile_rows(ctx: _Tailoring) -> tuple[ProfileRow, ...]:
+    """Return the rows of the country's profile table: each shown fact, its source and its rank."""
+    loaded, language = ctx.loaded, ctx.language
+    labels = loaded.bibliography.labels
+    return tuple(
         ProfileRow(
             name=name,
             label=typeset(fact.label or humanise(name), language, smart_quotes=True),
             value=fact_value(fact, language),
             year=fact.current_year,
-            source="; ".join(bibliography.labels[k] for k in fact.cited if k in bibliography.labels) or None,
-            label_origin=origins.note(
-                field_key(profile_file_name, ("facts", name, "label")), fact.label or humanise(name), "line"
+            source="; ".join(labels[k] for k in fact.cited if k in labels) or None,
+            label_origin=ctx.origins.note(
+                field_key(ctx.profile_file, ("facts", name, "label")), fact.label or humanise(name), "line"
             ),
             number=_number(fact.current),
             rank=_rank(loaded, name, fact.current),
         )
-        for name, fact in shown_facts(brief, profile)
+        for name, fact in shown_facts(loaded.brief, ctx.profile)
     )
+
+
+def _tailor_body(
+    ctx: _Tailoring, recommendations: tuple[TailoredRecommendation, ...], decisions: tuple[Decision, ...]
+) -> _Body:
+    """Return the summary and the sections tailored for the country, with the generated paragraphs
+    (the country lead, the list of recommendations) they may hold."""
+    loaded, country, language, profile = ctx.loaded, ctx.country, ctx.language, ctx.profile
+    brief = loaded.brief
     passages: list[PassageDecision] = []
     government_of = loaded.government_of.get(country) or government(profile.official_name, language)
     lead, _ = country_lead(recommendations, decisions, profile, language, government_of)
@@ -149,16 +253,17 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
     }
 
     def text_for(value: TailoredText, part: str, field: str) -> RichText:
+        facts = ctx.facts
         rich, decided = tailor_text(
             loaded,
             value,
             part,
             country,
-            country_facts,
-            scenario_facts,
+            facts.country_facts,
+            facts.scenario_facts,
             generated,
-            country_series,
-            origins=origins,
+            facts.country_series,
+            origins=ctx.origins,
             field=field,
         )
         passages.extend(decided)
@@ -178,25 +283,34 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         for heading in (typeset(s.heading, language, smart_quotes=True),)
     )
     section_origins = tuple(
-        origins.note(field_key(BRIEF_FILE, ("sections", i, "heading")), s.heading, "line")
+        ctx.origins.note(field_key(BRIEF_FILE, ("sections", i, "heading")), s.heading, "line")
         for i, s in enumerate(brief.sections)
     )
-    highlights = tuple(
-        origins.rich(field_key(profile_file_name, _highlight_loc(index, profile.highlights[index])), text)
-        for index, text in shown_highlights(brief, profile)
-    )
-    figures = tailor_figures(
-        brief, country, loaded.countries, bibliography, language, loaded.theme, loaded.name_forms
-    )
+    return _Body(summary, sections, section_origins, tuple(passages), shown_generated)
 
-    cited = _cited_keys(summary, [body for _, body in sections], highlights, recommendations)
-    cited.update(key for _, fact in shown_facts(brief, profile) for key in fact.cited)
-    cited.update(key for figure in figures for key in figure.sources)
-    references = tuple(
+
+def _references(ctx: _Tailoring, parts: _Parts) -> tuple[Reference, ...]:
+    """Return the works the brief cites (in its texts, its profile and its figures), in the
+    bibliography's order."""
+    brief, bibliography = ctx.loaded.brief, ctx.loaded.bibliography
+    body = parts.body
+    cited = _cited_keys(
+        body.summary, [text for _, text in body.sections], parts.highlights, parts.recommendations
+    )
+    cited.update(key for _, fact in shown_facts(brief, ctx.profile) for key in fact.cited)
+    cited.update(key for figure in parts.figures for key in figure.sources)
+    return tuple(
         Reference(key, bibliography.labels[key], bibliography.reference(key))
         for key in sorted(cited, key=bibliography.sort_key)
         if key in bibliography.labels
     )
+
+
+def _assemble(ctx: _Tailoring, parts: _Parts) -> TailoredBrief:
+    """Put the tailored parts together with the brief's front matter: the finished brief."""
+    loaded, country, language, profile = ctx.loaded, ctx.country, ctx.language, ctx.profile
+    brief, origins = loaded.brief, ctx.origins
+    references = _references(ctx, parts)
     # a released edition is dated by its release; the analysis date shows beside it when it differs
     edition_date = loaded.released or brief.date
     analysis_date = brief.date if brief.date != edition_date else None
@@ -221,20 +335,20 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
         government_body=government_name(profile, language, brief.date),
         draft_translation=bool(loaded.untranslated.get(country)),
         draft_translation_note=_draft_note(loaded, country, language),
-        scenario=scenario_id,
-        scenario_label=typeset(active.label, language, smart_quotes=True) if active else None,
-        scenario_is_default=scenario_id == brief.scenario,
-        summary=summary,
-        sections=sections,
+        scenario=ctx.scenario_id,
+        scenario_label=ctx.scenario_label,
+        scenario_is_default=ctx.scenario_id == brief.scenario,
+        summary=parts.body.summary,
+        sections=parts.body.sections,
         analysis_position=brief.analysis_position,
-        profile=profile_rows,
-        highlights=highlights,
-        recommendations=recommendations,
-        decisions=tuple(decisions),
-        passages=tuple(passages),
-        generated=shown_generated,
+        profile=parts.profile,
+        highlights=parts.highlights,
+        recommendations=parts.recommendations,
+        decisions=parts.decisions,
+        passages=parts.body.passages,
+        generated=parts.body.generated,
         references=references,
-        figures=figures,
+        figures=parts.figures,
         draft=loaded.draft,
         theme=loaded.theme.in_language(language),
         title_origin=origins.note(field_key(BRIEF_FILE, ("title",)), brief.title, "line"),
@@ -243,9 +357,9 @@ def _tailor(loaded: LoadedBrief, country: str, scenario: str | None) -> Tailored
             if brief.subtitle
             else None
         ),
-        section_origins=section_origins,
+        section_origins=parts.body.section_origins,
         fields=origins.fields(),
-        statuses=statuses_of(assessments),
+        statuses=statuses_of(ctx.assessments),
     )
 
 
@@ -358,32 +472,58 @@ def _opening(text: str) -> str:
 
 
 def _tailor_recommendation(
-    loaded: LoadedBrief,
-    rec: Recommendation,
-    number: int,
-    leaves: tuple[LeafResult, ...],
-    profile: CountryProfile,
-    scenario_label: str | None,
-    language: str,
-    facts: _Facts,
-    origins: Origins,
+    ctx: _Tailoring, rec: Recommendation, number: int, leaves: tuple[LeafResult, ...]
 ) -> tuple[TailoredRecommendation, tuple[PassageDecision, ...]]:
     """Return the recommendation as this country's brief shows it, and which of its tailored
     steps and evidence items were kept, and why."""
-    bibliography = loaded.bibliography
-    file = recommendation_file(rec.id)
+    loaded, language, profile = ctx.loaded, ctx.language, ctx.profile
+    steps, step_parts = _tailor_steps(ctx, rec)
+    evidence, evidence_parts = _tailor_evidence(ctx, rec)
+    note = rec.country_notes.get(profile.code)
+    tailored = TailoredRecommendation(
+        number=number,
+        id=rec.id,
+        title=_rec_text(ctx, rec, rec.title, "title", shape="inline"),
+        priority=rec.priority,
+        horizon=typeset(rec.horizon, language) if rec.horizon else None,
+        institutions=tuple(
+            dict.fromkeys(
+                typeset(
+                    institution_name(profile, i, language, loaded.institution_names, on=loaded.brief.date),
+                    language,
+                )
+                for i in rec.audience.institutions
+            )
+        ),
+        trigger=_rec_text(ctx, rec, rec.trigger.summary, "trigger", "summary"),
+        applies_because=_typeset(applies_sentence(leaves, profile, ctx.scenario_label, language), language),
+        watch=tuple(_rec_text(ctx, rec, w, "trigger", "watch", i) for i, w in enumerate(rec.trigger.watch)),
+        action=_rec_text(ctx, rec, rec.action.summary, "action", "summary"),
+        steps=tuple(steps),
+        rationale=_rec_text(ctx, rec, rec.rationale, "rationale") if rec.rationale else None,
+        evidence=tuple(evidence),
+        country_note=_rec_text(ctx, rec, note, "country_notes", profile.code) if note else None,
+    )
+    return tailored, (*step_parts, *evidence_parts)
 
-    def text(value: str, *loc: str | int, shape: Any = "text") -> RichText:
-        return origins.rich(field_key(file, loc), value, shape)
 
+def _rec_text(
+    ctx: _Tailoring, rec: Recommendation, value: str, *loc: str | int, shape: Shape = "text"
+) -> RichText:
+    """Return a text of `rec`, marked as coming from its field at `loc`."""
+    return ctx.origins.rich(field_key(recommendation_file(rec.id), loc), value, shape)
+
+
+def _tailor_steps(ctx: _Tailoring, rec: Recommendation) -> tuple[list[RichText], list[PassageDecision]]:
+    """Return the steps of `rec` this country's brief shows, and whether each tailored step was kept, and why."""
     parts: list[PassageDecision] = []
     steps = []
     for index, step in enumerate(rec.action.steps):
         if isinstance(step, str):
-            steps.append(text(step, "action", "steps", index))
+            steps.append(_rec_text(ctx, rec, step, "action", "steps", index))
             continue
-        verdict = facts.decide(step.countries, step.when, rec.id)
-        rich = text(step.text, "action", "steps", index, "text")
+        verdict = ctx.facts.decide(step.countries, step.when, rec.id)
+        rich = _rec_text(ctx, rec, step.text, "action", "steps", index, "text")
         parts.append(
             PassageDecision(
                 "steps", index, _opening(rich.plain()), verdict.included, verdict.reason, verdict.leaves
@@ -391,10 +531,20 @@ def _tailor_recommendation(
         )
         if verdict.included:
             steps.append(rich)
+    return steps, parts
+
+
+def _tailor_evidence(
+    ctx: _Tailoring, rec: Recommendation
+) -> tuple[list[EvidenceItem], list[PassageDecision]]:
+    """Return the evidence of `rec` this country's brief shows, cited, and whether each tailored
+    item was kept, and why."""
+    loaded, language = ctx.loaded, ctx.language
+    parts: list[PassageDecision] = []
     evidence = []
     for index, item in enumerate(rec.evidence):
         if item.countries is not None or item.when is not None:
-            verdict = facts.decide(item.countries, item.when, rec.id)
+            verdict = ctx.facts.decide(item.countries, item.when, rec.id)
             parts.append(
                 PassageDecision(
                     "evidence",
@@ -410,37 +560,12 @@ def _tailor_recommendation(
         cite = (CiteItem(item.source, page_locator(item.pages, language)),)
         evidence.append(
             EvidenceItem(
-                claim=text(item.claim, "evidence", index, "claim", shape="claim"),
-                citation=Citation(cite, bibliography.cite(cite)),
+                claim=_rec_text(ctx, rec, item.claim, "evidence", index, "claim", shape="claim"),
+                citation=Citation(cite, loaded.bibliography.cite(cite)),
                 countries=tuple(item.countries) if item.countries is not None else None,
             )
         )
-    note = rec.country_notes.get(profile.code)
-    tailored = TailoredRecommendation(
-        number=number,
-        id=rec.id,
-        title=text(rec.title, "title", shape="inline"),
-        priority=rec.priority,
-        horizon=typeset(rec.horizon, language) if rec.horizon else None,
-        institutions=tuple(
-            dict.fromkeys(
-                typeset(
-                    institution_name(profile, i, language, loaded.institution_names, on=loaded.brief.date),
-                    language,
-                )
-                for i in rec.audience.institutions
-            )
-        ),
-        trigger=text(rec.trigger.summary, "trigger", "summary"),
-        applies_because=_typeset(applies_sentence(leaves, profile, scenario_label, language), language),
-        watch=tuple(text(w, "trigger", "watch", i) for i, w in enumerate(rec.trigger.watch)),
-        action=text(rec.action.summary, "action", "summary"),
-        steps=tuple(steps),
-        rationale=text(rec.rationale, "rationale") if rec.rationale else None,
-        evidence=tuple(evidence),
-        country_note=text(note, "country_notes", profile.code) if note else None,
-    )
-    return tailored, tuple(parts)
+    return evidence, parts
 
 
 def _draft_note(loaded: LoadedBrief, country: str, language: str) -> str | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.document.doctree import RichText
@@ -35,6 +36,7 @@ from briefgen.document.model import (
     PassageDecision,
     ProfileRow,
     TailoredBrief,
+    TailoredRecommendation,
 )
 from briefgen.document.typography import typeset
 from briefgen.document.words import join_list, say, with_year
@@ -78,73 +80,109 @@ def changes_since(
 
 
 def _effect_lines(before: TailoredBrief, after: TailoredBrief, policy: ChangesPolicy) -> list[ChangeLine]:
-    language = after.language
-    lines: list[ChangeLine] = []
+    """Return the box's lines on what the new edition changed, in the order the box lists them:
+    the recommendations, the profile values, then the summary and the sections."""
+    box = _Box(after.language)
+    _add_recommendation_lines(box, before, after)
+    box.lines += _fact_lines(before, after, policy)
+    _add_part_lines(box, before, after, policy)
+    return box.lines
 
-    def add(kind: str, key: str, **values: object) -> None:
-        lines.append(ChangeLine(kind, _ended(say(language, key, **values))))
 
+@dataclass
+class _Box:
+    """The lines of a changes box in the making, in the brief's language."""
+
+    language: str
+    lines: list[ChangeLine] = field(default_factory=list)
+
+    def add(self, kind: str, key: str, **values: object) -> None:
+        """Add a line of `kind`: the fixed words of `key` with `values`."""
+        self.lines.append(ChangeLine(kind, _ended(say(self.language, key, **values))))
+
+
+def _add_recommendation_lines(box: _Box, before: TailoredBrief, after: TailoredBrief) -> None:
+    """Add a line for each recommendation added, renumbered, revised or withdrawn, and for each
+    of its steps and evidence items that changed."""
+    language = box.language
     old_recs = {r.id: r for r in before.recommendations}
     new_recs = {r.id: r for r in after.recommendations}
     for rec in after.recommendations:
         title = rec.title.plain()
         if rec.id not in old_recs:
-            add("recommendation-added", "change_new_recommendation", number=rec.number, title=title)
+            box.add("recommendation-added", "change_new_recommendation", number=rec.number, title=title)
             continue
         prior = old_recs[rec.id]
         if prior.number != rec.number:
-            add("renumbered", "change_renumbered", title=title, number=rec.number, was=prior.number)
+            box.add("renumbered", "change_renumbered", title=title, number=rec.number, was=prior.number)
         revised = [say(language, key) for key, a, b in _compare_fields(prior, rec) if a != b]
         if revised:
-            add("revised", "change_revised", rec=rec.number, title=title, fields=join_list(revised, language))
-        old_steps = [s.plain() for s in prior.steps]
-        new_steps = [s.plain() for s in rec.steps]
-        for kind, old, new, number in _matched(old_steps, new_steps):
-            if kind == "updated":
-                was, now = short_change(old, new)
-                add("step-updated", "change_step_updated", rec=rec.number, number=number, was=was, now=now)
-            elif kind == "added":
-                add("step-added", "change_step_added", rec=rec.number, number=number, text=opening(new, LONG))
-            else:
-                add("step-withdrawn", "change_step_withdrawn", rec=rec.number, text=opening(old, LONG))
-        old_evidence = [(e.claim.plain(), e.citation.text) for e in prior.evidence]
-        new_evidence = [(e.claim.plain(), e.citation.text) for e in rec.evidence]
-        for kind, old_item, new_item in _matched_evidence(old_evidence, new_evidence):
-            if kind == "updated":
-                was, now = short_change(old_item[0], new_item[0])
-                add(
-                    "evidence-updated",
-                    "change_evidence_updated",
-                    rec=rec.number,
-                    was=was,
-                    now=now,
-                    citation=new_item[1],
-                )
-            elif kind == "added":
-                add(
-                    "evidence-added",
-                    "change_new_evidence",
-                    rec=rec.number,
-                    claim=new_item[0],
-                    citation=new_item[1],
-                )
-            else:
-                add(
-                    "evidence-withdrawn",
-                    "change_evidence_withdrawn",
-                    rec=rec.number,
-                    claim=old_item[0],
-                    citation=old_item[1],
-                )
+            box.add(
+                "revised", "change_revised", rec=rec.number, title=title, fields=join_list(revised, language)
+            )
+        _add_step_lines(box, prior, rec)
+        _add_evidence_lines(box, prior, rec)
     for rec in before.recommendations:
         if rec.id not in new_recs:
-            add(
+            box.add(
                 "recommendation-withdrawn",
                 "change_no_longer_applies",
                 title=rec.title.plain(),
                 country=after.country_name,
             )
-    lines += _fact_lines(before, after, policy)
+
+
+def _add_step_lines(box: _Box, prior: TailoredRecommendation, rec: TailoredRecommendation) -> None:
+    """Add a line for each step of `rec` updated, added or withdrawn since `prior`."""
+    old_steps = [s.plain() for s in prior.steps]
+    new_steps = [s.plain() for s in rec.steps]
+    for kind, old, new, number in _matched(old_steps, new_steps):
+        if kind == "updated":
+            was, now = short_change(old, new)
+            box.add("step-updated", "change_step_updated", rec=rec.number, number=number, was=was, now=now)
+        elif kind == "added":
+            box.add("step-added", "change_step_added", rec=rec.number, number=number, text=opening(new, LONG))
+        else:
+            box.add("step-withdrawn", "change_step_withdrawn", rec=rec.number, text=opening(old, LONG))
+
+
+def _add_evidence_lines(box: _Box, prior: TailoredRecommendation, rec: TailoredRecommendation) -> None:
+    """Add a line for each evidence item of `rec` updated, added or withdrawn since `prior`."""
+    old_evidence = [(e.claim.plain(), e.citation.text) for e in prior.evidence]
+    new_evidence = [(e.claim.plain(), e.citation.text) for e in rec.evidence]
+    for kind, old_item, new_item in _matched_evidence(old_evidence, new_evidence):
+        if kind == "updated":
+            was, now = short_change(old_item[0], new_item[0])
+            box.add(
+                "evidence-updated",
+                "change_evidence_updated",
+                rec=rec.number,
+                was=was,
+                now=now,
+                citation=new_item[1],
+            )
+        elif kind == "added":
+            box.add(
+                "evidence-added",
+                "change_new_evidence",
+                rec=rec.number,
+                claim=new_item[0],
+                citation=new_item[1],
+            )
+        else:
+            box.add(
+                "evidence-withdrawn",
+                "change_evidence_withdrawn",
+                rec=rec.number,
+                claim=old_item[0],
+                citation=old_item[1],
+            )
+
+
+def _add_part_lines(box: _Box, before: TailoredBrief, after: TailoredBrief, policy: ChangesPolicy) -> None:
+    """Add the lines on what was added, removed or reworded in the analyst's own paragraphs of the
+    summary and of each section, unless the brief marks that part's revision as wording only."""
+    language = box.language
     marks = policy.wording_only.get(after.edition, [])
     wording_only = {
         *marks,
@@ -153,15 +191,18 @@ def _effect_lines(before: TailoredBrief, after: TailoredBrief, policy: ChangesPo
     if SUMMARY not in wording_only:
         was_said = _authored(before.summary, before.generated)
         now_said = _authored(after.summary, after.generated)
-        lines += _text_lines(was_said, now_said, language, "summary", say(language, "change_part_summary"))
+        box.lines += _text_lines(
+            was_said, now_said, language, "summary", say(language, "change_part_summary")
+        )
     old_sections = dict(before.sections)
     for heading, body in after.sections:
         if heading not in old_sections:
-            add("section-added", "change_new_section", heading=heading)
+            box.add("section-added", "change_new_section", heading=heading)
         elif heading not in wording_only and old_sections[heading] != body:
             part = say(language, "change_part_section", heading=heading)
-            lines += _text_lines(_authored(old_sections[heading]), _authored(body), language, "section", part)
-    return lines
+            box.lines += _text_lines(
+                _authored(old_sections[heading]), _authored(body), language, "section", part
+            )
 
 
 def _fact_lines(before: TailoredBrief, after: TailoredBrief, policy: ChangesPolicy) -> list[ChangeLine]:

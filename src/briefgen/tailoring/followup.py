@@ -16,6 +16,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from briefgen.document.followup import Cell, FollowUp, OverdueStep, Row
 from briefgen.models import Assessment, Recommendation
@@ -67,30 +68,68 @@ def follow_up(
     released yet has no due date.
     """
     brief = loaded.brief
-    language = brief.language
+    matrix = _matrix(loaded)
+    rows = _rows(matrix)
+    overdue: list[OverdueStep] = []
+    undated: list[tuple[str, str]] = []
+    if as_of is not None:
+        overdue, undated = _past_horizon(matrix, released or {}, as_of)
+    return FollowUp(
+        brief_id=brief.id,
+        edition=brief.edition,
+        date=brief.date,
+        countries=matrix.countries,
+        rows=rows,
+        overdue=tuple(overdue),
+        as_of=as_of,
+        undated=tuple(undated),
+    )
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """The follow-up's rows and columns: the active recommendations by number, the brief's
+    countries (code, name), and whether each recommendation is in each country's brief."""
+
+    loaded: LoadedBrief
+    active: list[Recommendation]
+    numbers: dict[str, int]
+    countries: tuple[tuple[str, str], ...]
+    applies: dict[tuple[str, str], bool]
+
+
+def _matrix(loaded: LoadedBrief) -> _Matrix:
+    """Return the rows and columns of the brief's follow-up, and where each recommendation applies."""
     numbers = brief_numbers(loaded.recommendations)
     active = [r for r in loaded.recommendations if r.status == "active"]
     active.sort(key=lambda r: (numbers[r.id], r.id))
     countries = tuple(
-        (code, loaded.countries[code].name) for code in brief.countries if code in loaded.countries
+        (code, loaded.countries[code].name) for code in loaded.brief.countries if code in loaded.countries
     )
-    histories: dict[
-        tuple[str, str], list[Assessment]
-    ] = {}  # (recommendation, country): as a whole, oldest first
-    for code, _ in countries:
-        for item in sorted(loaded.tracking.get(code, ()), key=lambda a: a.date):
-            if item.step is None:
-                histories.setdefault((item.recommendation, code), []).append(item)
     statuses = {code: latest_statuses(loaded.tracking.get(code, ())) for code, _ in countries}
     applies = {
         (rec.id, code): decide(loaded, rec, code, statuses=statuses[code]).included
         for rec in active
         for code, _ in countries
     }
+    return _Matrix(loaded, active, numbers, countries, applies)
+
+
+def _rows(matrix: _Matrix) -> tuple[Row, ...]:
+    """Return a row for each active recommendation: in each country, its latest assessment as a
+    whole, the one before it, and how many there are."""
+    loaded = matrix.loaded
+    language = loaded.brief.language
+    # (recommendation, country): its assessments as a whole, oldest first
+    histories: dict[tuple[str, str], list[Assessment]] = {}
+    for code, _ in matrix.countries:
+        for item in sorted(loaded.tracking.get(code, ()), key=lambda a: a.date):
+            if item.step is None:
+                histories.setdefault((item.recommendation, code), []).append(item)
     rows = []
-    for rec in active:
+    for rec in matrix.active:
         cells = []
-        for code, _ in countries:
+        for code, _ in matrix.countries:
             whole = histories.get((rec.id, code), [])
             latest = whole[-1] if whole else None
             previous = whole[-2].status if len(whole) > 1 else None
@@ -103,7 +142,7 @@ def follow_up(
                 Cell(
                     recommendation=rec.id,
                     country=code,
-                    applies=applies[(rec.id, code)],
+                    applies=matrix.applies[(rec.id, code)],
                     status=latest.status if latest else "not-assessed",
                     date=latest.date if latest else None,
                     previous=previous,
@@ -113,34 +152,34 @@ def follow_up(
                     assessments=len(whole),
                 )
             )
-        rows.append(Row(rec.id, numbers[rec.id], loaded.rich(rec.title).plain(), rec.horizon, tuple(cells)))
+        rows.append(
+            Row(rec.id, matrix.numbers[rec.id], loaded.rich(rec.title).plain(), rec.horizon, tuple(cells))
+        )
+    return tuple(rows)
+
+
+def _past_horizon(
+    matrix: _Matrix, released: Mapping[str, dt.date], as_of: dt.date
+) -> tuple[list[OverdueStep], list[tuple[str, str]]]:
+    """Return the steps past their horizon on `as_of` in each country whose brief has them, and
+    the recommendations whose horizon is not a duration."""
     overdue: list[OverdueStep] = []
     undated: list[tuple[str, str]] = []
-    if as_of is not None:
-        for rec in active:
-            months = horizon_months(rec.horizon)
-            if months is None:
-                if rec.horizon:
-                    undated.append((rec.id, rec.horizon))
-                continue
-            given = (released or {}).get(rec.id)
-            if given is None or add_months(given, months) >= as_of:
-                continue
-            for code, _ in countries:
-                if applies[(rec.id, code)]:
-                    overdue += _overdue_steps(
-                        loaded, rec, numbers[rec.id], code, given, add_months(given, months)
-                    )
-    return FollowUp(
-        brief_id=brief.id,
-        edition=brief.edition,
-        date=brief.date,
-        countries=countries,
-        rows=tuple(rows),
-        overdue=tuple(overdue),
-        as_of=as_of,
-        undated=tuple(undated),
-    )
+    for rec in matrix.active:
+        months = horizon_months(rec.horizon)
+        if months is None:
+            if rec.horizon:
+                undated.append((rec.id, rec.horizon))
+            continue
+        given = released.get(rec.id)
+        if given is None or add_months(given, months) >= as_of:
+            continue
+        for code, _ in matrix.countries:
+            if matrix.applies[(rec.id, code)]:
+                overdue += _overdue_steps(
+                    matrix.loaded, rec, matrix.numbers[rec.id], code, given, add_months(given, months)
+                )
+    return overdue, undated
 
 
 def _overdue_steps(

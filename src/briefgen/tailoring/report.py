@@ -20,7 +20,7 @@ from briefgen.document.report import (
 )
 from briefgen.document.typography import typeset
 from briefgen.document.words import join_list, say
-from briefgen.models import Assessment
+from briefgen.models import Assessment, Recommendation
 from briefgen.models.tracking import STATUSES
 from briefgen.sources.aggregate import LoadedBrief
 from briefgen.tailoring.followup import trend
@@ -32,97 +32,17 @@ def implementation_report(loaded: LoadedBrief, follow_up: FollowUp) -> Implement
     """Return the report of `follow_up` (worked out from `loaded`) in `loaded`'s language."""
     brief = loaded.brief
     language = brief.language
-    recs = {r.id: r for r in loaded.recommendations}
-    names = dict(follow_up.countries)
+    matrix = _matrix(follow_up, language)
     cited: set[str] = set()
-
-    matrix = tuple(
-        MatrixRow(
-            row.number,
-            row.title,
-            tuple(
-                MatrixCell(
-                    country=cell.country,
-                    applies=cell.applies,
-                    status=cell.status,
-                    label=status_label(cell.status, language) if cell.date else "",
-                    month=month_year(cell.date, language) if cell.date else "",
-                    trend=say(language, f"trend_{cell.trend}") if cell.trend else "",
-                )
-                for cell in row.cells
-            ),
-        )
-        for row in follow_up.rows
-    )
-
-    sections = []
-    illustrative = False
-    for code, name in follow_up.countries:
-        assessments = loaded.tracking.get(code, ())
-        if not assessments:
-            continue
-        items = []
-        for row in follow_up.rows:
-            rec = recs[row.recommendation]
-            cell = next(c for c in row.cells if c.country == code)
-            parts = []
-            for step in (None, *range(1, len(rec.action.steps) + 1)):
-                found = history(assessments, rec.id, step)
-                if not found and step is not None:
-                    continue
-                heading = say(language, "report_whole")
-                if step is not None:
-                    text = loaded.rich(rec.action.step_text(step - 1)).plain()
-                    heading = say(language, "report_step", step=step, text=text)
-                shown = []
-                for n, item in enumerate(found):
-                    before = found[n - 1].status if n else None
-                    shown.append(_assessment(loaded, item, before, profile_lead(loaded, code, item), cited))
-                    illustrative = illustrative or item.illustrative
-                parts.append(ReportPart(heading, tuple(reversed(shown)), step))
-            items.append(ReportRecommendation(row.number, row.title, cell.applies, tuple(parts)))
-        sections.append(ReportCountry(code, name, tuple(items)))
-
-    grouped: dict[tuple[int, int], list[OverdueStep]] = {}
-    for step in follow_up.overdue:
-        grouped.setdefault((step.number, step.step), []).append(step)
-    overdue = tuple(
-        (
-            say(language, "report_overdue_step", number=number, step=n, text=steps[0].step_text),
-            say(
-                language,
-                "report_overdue_due",
-                due=long_date(steps[0].due, language),
-                countries=join_list(
-                    [
-                        say(
-                            language,
-                            "report_overdue_country",
-                            country=names[s.country],
-                            status=status_label(s.status, language),
-                        )
-                        for s in steps
-                    ],
-                    language,
-                ),
-            ),
-        )
-        for (number, n), steps in sorted(grouped.items())
-    )
-    for section in sections:
-        for shown_rec in section.recommendations:
-            for part in shown_rec.parts:
-                for printed in part.assessments:
-                    for node in walk_inlines(printed.summary.blocks):
-                        if isinstance(node, Citation):
-                            cited.update(i.key for i in node.items)
+    sections, illustrative = _country_sections(loaded, follow_up, cited)
+    overdue = _overdue(follow_up, language)
+    cited.update(_cited_in_summaries(sections))
     bibliography = loaded.bibliography
     references = tuple(
         Reference(key, bibliography.labels[key], bibliography.reference(key))
         for key in sorted(cited, key=bibliography.sort_key)
         if key in bibliography.labels
     )
-    theme = loaded.theme
     return ImplementationReport(
         brief_id=brief.id,
         edition=brief.edition,
@@ -145,14 +65,131 @@ def implementation_report(loaded: LoadedBrief, follow_up: FollowUp) -> Implement
             "report_overdue_note",
             date=long_date(follow_up.as_of, language) if follow_up.as_of else "",
         ),
-        sections=tuple(sections),
+        sections=sections,
         references=references,
         illustrative=illustrative,
         draft=loaded.draft,
         draft_translation=any(loaded.untranslated.values()),
-        theme=theme,
+        theme=loaded.theme,
         authors=tuple(a.name for a in brief.authors),
     )
+
+
+def _matrix(follow_up: FollowUp, language: str) -> tuple[MatrixRow, ...]:
+    """Return the matrix of recommendations by countries: each cell's latest status, month and trend."""
+    return tuple(
+        MatrixRow(
+            row.number,
+            row.title,
+            tuple(
+                MatrixCell(
+                    country=cell.country,
+                    applies=cell.applies,
+                    status=cell.status,
+                    label=status_label(cell.status, language) if cell.date else "",
+                    month=month_year(cell.date, language) if cell.date else "",
+                    trend=say(language, f"trend_{cell.trend}") if cell.trend else "",
+                )
+                for cell in row.cells
+            ),
+        )
+        for row in follow_up.rows
+    )
+
+
+def _country_sections(
+    loaded: LoadedBrief, follow_up: FollowUp, cited: set[str]
+) -> tuple[tuple[ReportCountry, ...], bool]:
+    """Return a section for each country with assessments: each recommendation's history, as a
+    whole and step by step; and whether any assessment shown is illustrative.
+
+    The works the assessments' evidence cites are added to `cited`.
+    """
+    recs = {r.id: r for r in loaded.recommendations}
+    sections = []
+    illustrative = False
+    for code, name in follow_up.countries:
+        assessments = loaded.tracking.get(code, ())
+        if not assessments:
+            continue
+        items = []
+        for row in follow_up.rows:
+            cell = next(c for c in row.cells if c.country == code)
+            parts, shown_illustrative = _report_parts(loaded, recs[row.recommendation], code, cited)
+            illustrative = illustrative or shown_illustrative
+            items.append(ReportRecommendation(row.number, row.title, cell.applies, parts))
+        sections.append(ReportCountry(code, name, tuple(items)))
+    return tuple(sections), illustrative
+
+
+def _report_parts(
+    loaded: LoadedBrief, rec: Recommendation, code: str, cited: set[str]
+) -> tuple[tuple[ReportPart, ...], bool]:
+    """Return the history of `rec` in country `code`: as a whole, then each step assessed (newest
+    first); and whether any assessment in it is illustrative."""
+    language = loaded.brief.language
+    assessments = loaded.tracking.get(code, ())
+    parts = []
+    illustrative = False
+    for step in (None, *range(1, len(rec.action.steps) + 1)):
+        found = history(assessments, rec.id, step)
+        if not found and step is not None:
+            continue
+        heading = say(language, "report_whole")
+        if step is not None:
+            text = loaded.rich(rec.action.step_text(step - 1)).plain()
+            heading = say(language, "report_step", step=step, text=text)
+        shown = []
+        for n, item in enumerate(found):
+            before = found[n - 1].status if n else None
+            shown.append(_assessment(loaded, item, before, profile_lead(loaded, code, item), cited))
+            illustrative = illustrative or item.illustrative
+        parts.append(ReportPart(heading, tuple(reversed(shown)), step))
+    return tuple(parts), illustrative
+
+
+def _overdue(follow_up: FollowUp, language: str) -> tuple[tuple[str, str], ...]:
+    """Return each step past its horizon, with its due date and the countries where it is overdue."""
+    names = dict(follow_up.countries)
+    grouped: dict[tuple[int, int], list[OverdueStep]] = {}
+    for step in follow_up.overdue:
+        grouped.setdefault((step.number, step.step), []).append(step)
+    return tuple(
+        (
+            say(language, "report_overdue_step", number=number, step=n, text=steps[0].step_text),
+            say(
+                language,
+                "report_overdue_due",
+                due=long_date(steps[0].due, language),
+                countries=join_list(
+                    [
+                        say(
+                            language,
+                            "report_overdue_country",
+                            country=names[s.country],
+                            status=status_label(s.status, language),
+                        )
+                        for s in steps
+                    ],
+                    language,
+                ),
+            ),
+        )
+        for (number, n), steps in sorted(grouped.items())
+    )
+
+
+def _cited_in_summaries(sections: tuple[ReportCountry, ...]) -> set[str]:
+    """Return the works the assessments' summaries cite."""
+    cited: set[str] = set()
+    for section in sections:
+        for shown_rec in section.recommendations:
+            for part in shown_rec.parts:
+                for printed in part.assessments:
+                    for node in walk_inlines(printed.summary.blocks):
+                        if isinstance(node, Citation):
+                            cited.update(i.key for i in node.items)
+    return cited
 
 
 def profile_lead(loaded: LoadedBrief, code: str, item: Assessment) -> str:

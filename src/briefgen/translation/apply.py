@@ -140,53 +140,16 @@ def localise(
     if language == loaded.brief.languages[0] and language == loaded.brief.language:
         return loaded
     found = statuses(loaded, language, by_english=by_english, also=also)
-    wanted = set(countries) or set(loaded.brief.countries)
     untranslated: dict[str, tuple[str, ...]] = {}
     for code in loaded.brief.countries:
         untranslated[code] = tuple(
             s.text.context for s in found if s.state in _PENDING and s.text.country in (None, code)
         )
     if not allow_untranslated:
-        blocking = [
-            s.problem
-            for s in found
-            if s.problem is not None and (s.text.country is None or s.text.country in wanted)
-        ]
-        if blocking:
-            raise TranslationIncomplete(language, blocking)
+        _refuse_untranslated(found, set(countries) or set(loaded.brief.countries), language)
 
-    data: dict[str, Any] = {"brief": loaded.brief.model_dump(mode="json", by_alias=True)}
-    for rec in loaded.recommendations:
-        data[f"rec:{rec.id}"] = rec.model_dump(mode="json", by_alias=True)
-    for code, profile in loaded.countries.items():
-        data[f"country:{code}"] = profile.model_dump(mode="json", by_alias=True)
-    for code, assessments in loaded.tracking.items():
-        data[f"track:{code}"] = [a.model_dump(mode="json", by_alias=True) for a in assessments]
-    data["sources"] = {
-        key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.sources.items()
-    }
-    data["shared-sources"] = {
-        key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.shared_sources.items()
-    }
-    name_forms: dict[str, dict[str, str]] = {}
-    government_of: dict[str, str] = {}
-    institutions: dict[str, str] = {}
-    for status in found:
-        text = status.text
-        if status.state != "translated":
-            name = _territory_name(text, language)
-            if name is None:
-                continue
-            status = dataclasses.replace(status, translation=name)
-        if text.context.endswith(GENITIVE):
-            government_of[str(text.country)] = status.translation
-        elif text.context.endswith(DATIVE):
-            name_forms.setdefault(str(text.country), {})["dative"] = status.translation
-        elif len(text.loc) == 3 and text.loc[:2] == ("audience", "institutions"):
-            slug = data[text.part]["audience"]["institutions"][text.loc[2]]
-            institutions[slug] = status.translation
-        else:
-            _set(data[text.part], text.loc, status.translation)
+    data = _source_data(loaded)
+    names = _put_translations(data, found, language)
     _translate_part_names(data["brief"], loaded.brief)
     brief = Brief.model_validate(data["brief"]).model_copy(update={"language": language})
     recommendations = tuple(
@@ -210,9 +173,9 @@ def localise(
         sources=sources,
         shared_sources=shared,
         previous=previous,
-        government_of=government_of,
-        name_forms=name_forms,
-        institution_names=institutions,
+        government_of=names.government_of,
+        name_forms=names.name_forms,
+        institution_names=names.institutions,
         untranslated={c: m for c, m in untranslated.items() if m},
         untranslated_share={code: _share(found, code) for code, missing in untranslated.items() if missing},
         _texts={},
@@ -220,6 +183,74 @@ def localise(
 
 
 _PENDING = ("untranslated", "fuzzy")
+
+
+def _refuse_untranslated(found: Sequence[Status], wanted: set[str], language: str) -> None:
+    """Raise TranslationIncomplete listing each text the `wanted` countries' briefs need and
+    `language`'s catalogs do not translate."""
+    blocking = [
+        s.problem
+        for s in found
+        if s.problem is not None and (s.text.country is None or s.text.country in wanted)
+    ]
+    if blocking:
+        raise TranslationIncomplete(language, blocking)
+
+
+def _source_data(loaded: LoadedBrief) -> dict[str, Any]:
+    """Return the brief's source models as data, each by the `part` its texts name: the data the
+    translations are put into."""
+    data: dict[str, Any] = {"brief": loaded.brief.model_dump(mode="json", by_alias=True)}
+    for rec in loaded.recommendations:
+        data[f"rec:{rec.id}"] = rec.model_dump(mode="json", by_alias=True)
+    for code, profile in loaded.countries.items():
+        data[f"country:{code}"] = profile.model_dump(mode="json", by_alias=True)
+    for code, assessments in loaded.tracking.items():
+        data[f"track:{code}"] = [a.model_dump(mode="json", by_alias=True) for a in assessments]
+    data["sources"] = {
+        key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.sources.items()
+    }
+    data["shared-sources"] = {
+        key: work.model_dump(mode="json", by_alias=True) for key, work in loaded.shared_sources.items()
+    }
+    return data
+
+
+@dataclasses.dataclass(frozen=True)
+class _Names:
+    """The translated names a brief keeps beside its source models."""
+
+    government_of: dict[str, str]
+    """Each state's name as it follows "the Government of"."""
+    name_forms: dict[str, dict[str, str]]
+    """Each state's short name in the cases phrases decline it to."""
+    institutions: dict[str, str]
+    """Each addressed institution's name, by its slug."""
+
+
+def _put_translations(data: dict[str, Any], found: Sequence[Status], language: str) -> _Names:
+    """Put each translated text into `data` where its source text is (an untranslated state's
+    name as Babel gives it); return the names kept beside the models."""
+    name_forms: dict[str, dict[str, str]] = {}
+    government_of: dict[str, str] = {}
+    institutions: dict[str, str] = {}
+    for status in found:
+        text = status.text
+        if status.state != "translated":
+            name = _territory_name(text, language)
+            if name is None:
+                continue
+            status = dataclasses.replace(status, translation=name)
+        if text.context.endswith(GENITIVE):
+            government_of[str(text.country)] = status.translation
+        elif text.context.endswith(DATIVE):
+            name_forms.setdefault(str(text.country), {})["dative"] = status.translation
+        elif len(text.loc) == 3 and text.loc[:2] == ("audience", "institutions"):
+            slug = data[text.part]["audience"]["institutions"][text.loc[2]]
+            institutions[slug] = status.translation
+        else:
+            _set(data[text.part], text.loc, status.translation)
+    return _Names(government_of, name_forms, institutions)
 
 
 def _share(found: Sequence[Status], country: str) -> float:
