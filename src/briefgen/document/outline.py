@@ -101,8 +101,9 @@ where this government stands on it (the follow-up's latest status); when it appl
 here); indicators to watch; what to do (action and steps); why; evidence; the note for this
 country."""
 
-CARD_OPENING: tuple[CardPart, ...] = ("heading", "meta", "progress", "when")
-"""The parts a page never separates: a card's heading stays with its first lines."""
+CARD_OPENING: tuple[CardPart, ...] = ("heading", "meta", "progress")
+"""The parts a page never separates; the page keeps them with the label and first lines of the
+part that follows (print.css), not with all of it, so a long trigger does not leave a hole."""
 
 
 def card(rec: TailoredRecommendation) -> tuple[CardPart, ...]:
