@@ -385,6 +385,32 @@ def test_a_message_written_to_the_outbox_before_a_kill_is_recorded_not_written_a
     assert part_files(brief.parent.parent) == []
 
 
+def test_a_ctrl_c_that_c_code_cleared_stops_the_run_before_the_next_copy_and_the_next_run_finishes(
+    brief: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's handler notes every Ctrl-C; a run asks before each copy goes, so one that a
+    library swallowed stops it there, and the next run sends the rest, each copy once."""
+    from briefgen import errors
+    from briefgen.distribution.channels import CHANNELS, Outbox
+
+    class InterruptedOutbox(Outbox):
+        def deliver(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            sent = super().deliver(*args, **kwargs)
+            monkeypatch.setattr(errors, "_interrupted", True)  # as briefgen.command's handler notes it
+            return sent
+
+    monkeypatch.setitem(CHANNELS, "outbox", InterruptedOutbox)
+    with pytest.raises(KeyboardInterrupt):
+        run(brief, channel="outbox")
+    outbox = brief / "outbox" / "e1"
+    assert len(eml_files(outbox)) == 1  # of six
+    monkeypatch.setattr(errors, "_interrupted", False)
+    monkeypatch.setitem(CHANNELS, "outbox", Outbox)
+    run(brief, channel="outbox")
+    assert eml_files(outbox) == Counter(dict.fromkeys(recipient_ids(6), 1))
+    assert part_files(brief.parent.parent) == []
+
+
 # --- the ledger cannot be lost quietly -------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from briefgen.distribution.channels import CHANNELS, Channel
 from briefgen.distribution.ledger import status_label
 from briefgen.distribution.report import UNKNOWN_ADVICE, Delivery, DistributionReport
 from briefgen.distribution.select import is_done, lacking
-from briefgen.errors import DistributionError, LedgerError
+from briefgen.errors import DistributionError, LedgerError, stop_if_interrupted
 
 if TYPE_CHECKING:
     from briefgen.distribution.copies import Batch
@@ -204,6 +204,7 @@ def _deliver(
         formats = _build_country_briefs(request, plan.edition, remaining)
         batches = _batches(delivering, frozen, remaining, formats=formats)
         for prepared in _prepare(batches, pool):
+            stop_if_interrupted()
             _deliver_prepared(delivering, prepared)
     finally:
         for channel in channels.values():
@@ -334,6 +335,7 @@ def _deliver_prepared(delivering: _Delivering, prepared: list[Any]) -> None:
     brief_id, number = plan.brief_id, plan.edition
     ledger.record_written(brief_id, number, [(p.recipient, p.files) for p in prepared if not p.error])
     for copy in prepared:
+        stop_if_interrupted()  # a Ctrl-C that C code cleared stops before the next copy goes
         recipient = plan.known[copy.recipient]
         channel = delivering.channel_for(recipient.id)
         delivery = Delivery(
