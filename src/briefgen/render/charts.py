@@ -166,9 +166,9 @@ def _load_matplotlib() -> None:
     - As each of its ~100 artist classes is defined, matplotlib works out the signature of the
       class's `set()` and writes the table of its properties into its docstring
       (`Artist._update_set_signature_and_docstring`, `matplotlib.artist.kwdoc`), for `help()`
-      and editors (measured: a third of the import; upstream: not reported yet, see
-      docs/performance.md), on the way to a build's first PDF. While this imports it, each `set()` is only marked as matplotlib's
-      own, which is all matplotlib itself reads of it; `set()` takes the same keywords.
+      and editors, on the way to a build's first PDF (what it costs: docs/performance.md).
+      While this imports it, each `set()` is only marked as matplotlib's own, which is all
+      matplotlib itself reads of it; `set()` takes the same keywords.
     - `matplotlib.projections` imports the 3-D toolkit to register its projection; these
       charts are flat. The toolkit stays importable afterwards.
 

@@ -4,8 +4,8 @@ WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names for each
 every platform: `gobject-2.0-0`, `gobject-2.0`, ... and only then `libgobject-2.0.so.0`. cffi
 hands each name without a dot to `ctypes.util.find_library`, which on Linux runs `ldconfig -p`,
 then the C compiler and then the linker, to look for a library that is not there: about sixty
-processes (measured: 0.2 s of the import's 0.55 s; upstream: WeasyPrint#1125). Every name list ends in the
-library's file name (`libpango-1.0.so.0`), which the dynamic loader opens directly, and which is
+processes (upstream: WeasyPrint#1125; what it costs: docs/performance.md). Every name list ends
+in the library's file name (`libpango-1.0.so.0`), which the dynamic loader opens directly, and which is
 the name the rest of the system links against.
 
 So while WeasyPrint is imported on Linux, a name without a dot is looked up in the loader's
