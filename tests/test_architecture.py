@@ -128,6 +128,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@pytest.mark.unit
 def test_no_module_of_the_package_imports_itself_through_a_circle() -> None:
     modules = {_module_name(p): p for p in SRC.rglob("*.py")}
     graph = {
@@ -232,11 +233,13 @@ def _circles(edges: set[tuple[str, str]]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.unit
 def test_the_circle_finder_finds_a_circle_of_three_packages() -> None:
     assert _circles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
     assert _circles({("a", "b"), ("b", "c")}) == []
 
 
+@pytest.mark.unit
 def test_no_package_imports_another_that_imports_it_back_even_inside_a_function() -> None:
     edges = _package_imports()
     circles = _circles(set(edges))
@@ -247,6 +250,7 @@ def test_no_package_imports_another_that_imports_it_back_even_inside_a_function(
     assert circles == [], why
 
 
+@pytest.mark.unit
 def test_every_package_imports_only_the_layers_below_it() -> None:
     rank = {name: i for i, name in enumerate(LAYERS)}
     edges = _package_imports()
@@ -255,6 +259,7 @@ def test_every_package_imports_only_the_layers_below_it() -> None:
     assert upward == []
 
 
+@pytest.mark.unit
 def test_the_layers_are_written_down_in_the_architecture_doc() -> None:
     doc = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
     listed = re.search(r"<!-- layers -->\n```\n(.*?)```", doc, re.DOTALL)
@@ -267,6 +272,7 @@ def test_the_layers_are_written_down_in_the_architecture_doc() -> None:
     assert tuple(written) == LAYERS
 
 
+@pytest.mark.unit
 def test_every_exception_class_lives_in_errors_under_one_base() -> None:
     defined = []
     for path in SRC.rglob("*.py"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import REPO
 
 NAMES = re.compile(
@@ -12,6 +14,7 @@ NAMES = re.compile(
 )
 
 
+@pytest.mark.unit
 def test_the_package_names_no_country_region_or_brief() -> None:
     offending = []
     for path in sorted((REPO / "src").rglob("*")):

@@ -39,6 +39,7 @@ def written(report) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(o.path.name for o in report.by_status("written"))
 
 
+@pytest.mark.unit
 def test_it_writes_every_country_and_format_where_the_design_says(andes: Path, tmp_path: Path) -> None:
     report = build([andes], formats=["docx", "html"], out=tmp_path / "out", jobs=1)
     assert written(report) == [
@@ -53,6 +54,7 @@ def test_it_writes_every_country_and_format_where_the_design_says(andes: Path, t
     assert report.manifests == [(tmp_path / "out/andes-water/e1/manifest.json").resolve()]
 
 
+@pytest.mark.unit
 def test_the_manifest_lists_every_file_with_its_hash_size_and_key(andes: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build([andes], formats=["docx", "html"], out=out, jobs=1)
@@ -66,12 +68,14 @@ def test_the_manifest_lists_every_file_with_its_hash_size_and_key(andes: Path, t
     assert {e["country"] for e in manifest["files"]} == {"PE", "BO", "CL"}
 
 
+@pytest.mark.unit
 def test_an_unchanged_rebuild_renders_nothing(andes: Path, tmp_path: Path) -> None:
     build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     again = build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     assert written(again) == [] and len(again.by_status("skipped")) == 6
 
 
+@pytest.mark.unit
 def test_editing_one_profile_re_renders_only_that_country(andes: Path, tmp_path: Path) -> None:
     build([andes], formats=["docx", "html"], out=tmp_path, jobs=1)
     replace_in(andes.parent / "countries/CL.yaml", "value: 3.9", "value: 4.2")
@@ -79,6 +83,7 @@ def test_editing_one_profile_re_renders_only_that_country(andes: Path, tmp_path:
     assert written(again) == ["andes-water-CL-e1.docx", "andes-water-CL-e1.html"]
 
 
+@pytest.mark.unit
 def test_a_damaged_output_is_rendered_again(andes: Path, tmp_path: Path) -> None:
     build([andes], formats=["docx"], out=tmp_path, jobs=1)
     victim = tmp_path / "andes-water/e1/en/andes-water-BO-e1.docx"
@@ -108,6 +113,7 @@ def test_two_builds_in_separate_folders_are_byte_identical_manifests_included(
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
 
+@pytest.mark.unit
 def test_one_broken_document_fails_the_command_but_not_the_others(
     andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,6 +155,7 @@ def test_an_unknown_country_or_format_is_a_usage_error(andes: Path, tmp_path: Pa
     assert runner.invoke(app, ["build", str(andes), "-f", "odt", "--out", str(tmp_path)]).exit_code == 2
 
 
+@pytest.mark.unit
 def test_another_scenario_gets_its_own_file_name(andes: Path, tmp_path: Path) -> None:
     report = build([andes], formats=["html"], scenario="el-nino", countries=["PE"], out=tmp_path, jobs=1)
     assert written(report) == ["andes-water-PE-e1-el-nino.html"]

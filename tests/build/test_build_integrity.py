@@ -66,6 +66,7 @@ def test_a_source_edited_while_a_build_runs_is_rendered_by_the_next_build(
     )
 
 
+@pytest.mark.unit
 def test_an_unchanged_source_is_not_hashed_again_but_a_changed_one_is(andes: Path, tmp_path: Path) -> None:
     from briefgen.build import freshness
 

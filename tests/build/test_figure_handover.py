@@ -104,6 +104,7 @@ def test_a_pdf_laid_out_around_placeholders_is_the_pdf_laid_out_with_its_drawing
         assert inlinesvg.placeholder(figure) in markup and inlinesvg.inline_svg(figure) not in markup
 
 
+@pytest.mark.unit
 def test_the_placeholder_takes_the_drawings_place_exactly(brief: TailoredBrief) -> None:
     """Same start tag, same title: the same box is laid out, and tagged with the same /Alt."""
     figure = brief.figures[0]
@@ -194,6 +195,7 @@ def test_a_worker_still_waiting_when_the_build_ends_is_answered_none() -> None:
         late.collect()
 
 
+@pytest.mark.unit
 def test_the_socket_is_no_file(tmp_path: Path) -> None:
     """In Linux's abstract namespace (briefgen's platform): nothing on disk, so nothing left behind
     by a killed build."""
@@ -240,6 +242,7 @@ def test_a_chart_that_cannot_be_drawn_fails_its_own_document_and_no_other(tmp_pa
     assert written == [f"china-central-asia-KZ-{e}.pdf", f"china-central-asia-TJ-{e}.pdf"]
 
 
+@pytest.mark.unit
 def test_a_layout_whose_boxes_are_not_weasyprints_own_is_left_for_a_second_layout() -> None:
     """`replace_inline_svgs` reads WeasyPrint's layout boxes, which are not its public API: a
     document it cannot read gets nothing replaced (and so a second layout), not an error."""
@@ -251,6 +254,7 @@ def test_a_layout_whose_boxes_are_not_weasyprints_own_is_left_for_a_second_layou
     assert replace_inline_svgs(unlike, {"figure-1-alt": "<svg/>"}) == 0
 
 
+@pytest.mark.unit
 def test_the_drawer_answers_every_promise_in_order_even_when_a_drawing_fails() -> None:
     """The build process's drawing thread: each promise is kept once its drawing is done; a
     drawing that raises is answered None (the worker draws it itself), and the ones after it

@@ -194,6 +194,7 @@ def test_a_server_that_drops_mid_run_leaves_a_rerun_to_send_exactly_the_rest(
             assert hashlib.sha256(sent[Path(name).name]).hexdigest() == sha
 
 
+@pytest.mark.unit
 def test_a_dry_run_sends_nothing_and_records_nothing(released: Path, tmp_path: Path) -> None:
     with SmtpServer() as server:
         report = run(released, tmp_path, smtp=server.address, dry_run=True)
@@ -267,6 +268,7 @@ def test_the_cover_note_of_a_second_edition_lists_what_changed_for_that_country(
     assert "prepared for the Government of the Republic of Chile." in notes["cl-deputy"]
 
 
+@pytest.mark.unit
 def test_distribution_needs_a_released_edition_and_known_recipients(andes: Path, tmp_path: Path) -> None:
     with pytest.raises(DistributionError, match="no released edition"):
         run(andes, tmp_path)
@@ -305,6 +307,7 @@ def test_ledger_and_outdated_commands(released: Path, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.unit
 def test_email_recipients_without_a_server_is_a_clear_error(released: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["distribute", str(released), "--out", str(tmp_path / "b")], env={"BRIEFGEN_SMTP": ""}
@@ -318,6 +321,7 @@ def test_email_recipients_without_a_server_is_a_clear_error(released: Path, tmp_
     assert "--channel outbox" in result.stderr
 
 
+@pytest.mark.unit
 def test_the_bundled_brief_has_a_distribution_list_of_role_titles(tmp_path: Path) -> None:
     from briefgen.sources.loading import load_sources
     from conftest import CENTRAL_ASIA

@@ -199,6 +199,7 @@ def test_three_runs_at_once_over_200_recipients_send_200_messages_with_200_stabl
 # --- message ids ------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_a_copy_has_the_same_message_id_every_time_and_each_copy_its_own() -> None:
     assert message_id("b", 1, "r", 1) == message_id("b", 1, "r", 1)
     assert message_id("b", 1, "r", 1).endswith("@briefgen.invalid>")
@@ -215,6 +216,7 @@ def run(brief: Path, **options: object):  # type: ignore[no-untyped-def]
     return distribute(DistributionRequest(brief, out=brief.parent.parent / "build", jobs=1, **given))  # type: ignore[arg-type]
 
 
+@pytest.mark.unit
 def test_a_refused_address_is_that_recipients_failure_and_the_rest_go(brief: Path) -> None:
     with SmtpServer() as server:
         server.recorder.reject.add("r002@example.org")
@@ -228,6 +230,7 @@ def test_a_refused_address_is_that_recipients_failure_and_the_rest_go(brief: Pat
     assert server.per_recipient() == Counter(dict.fromkeys(EMAIL_IDS, 1))
 
 
+@pytest.mark.unit
 def test_a_connection_cut_before_the_250_is_unknown_and_resent_only_when_asked(brief: Path) -> None:
     with SmtpServer() as server:
         server.recorder.drop_before_reply.add("r002@example.org")
@@ -248,6 +251,7 @@ def test_a_connection_cut_before_the_250_is_unknown_and_resent_only_when_asked(b
     assert ledger_rows(brief)["r002"]["status"] == "sent"
 
 
+@pytest.mark.unit
 def test_a_server_that_dies_after_the_third_message_leaves_it_unknown_and_the_rest_failed(
     brief: Path,
 ) -> None:
@@ -271,6 +275,7 @@ def test_a_server_that_dies_after_the_third_message_leaves_it_unknown_and_the_re
     assert server.per_recipient() + revived.per_recipient() == Counter(dict.fromkeys(EMAIL_IDS, 1))
 
 
+@pytest.mark.unit
 def test_an_unknown_copy_checked_by_the_analyst_is_recorded_as_sent(brief: Path) -> None:
     with SmtpServer() as server:
         server.recorder.drop_before_reply.add("r001@example.org")
@@ -356,6 +361,7 @@ def test_runs_killed_at_random_moments_are_finished_by_the_next_with_each_copy_o
     assert {row["status"] for row in ledger_rows(brief).values()} == {"sent", "in-outbox"}
 
 
+@pytest.mark.unit
 def test_a_message_written_to_the_outbox_before_a_kill_is_recorded_not_written_again(brief: Path) -> None:
     run(brief, channel="outbox")
     eml = brief / "outbox" / "e1" / "r004.eml"
@@ -385,6 +391,7 @@ def test_a_message_written_to_the_outbox_before_a_kill_is_recorded_not_written_a
     assert part_files(brief.parent.parent) == []
 
 
+@pytest.mark.unit
 def test_a_ctrl_c_that_c_code_cleared_stops_the_run_before_the_next_copy_and_the_next_run_finishes(
     brief: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -427,6 +434,7 @@ def cli(brief: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
+@pytest.mark.unit
 def test_a_deleted_ledger_stops_the_next_run_until_a_new_one_is_asked_for(brief: Path) -> None:
     run(brief, channel="outbox")
     (brief / "ledger.sqlite").unlink()
@@ -465,6 +473,7 @@ def break_ledger(brief: Path, how: str) -> None:
         path.symlink_to(brief / "elsewhere.sqlite")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "how", ["random bytes", "truncated", "a directory", "a foreign database", "a symbolic link"]
 )
@@ -492,6 +501,7 @@ def test_a_broken_ledger_ends_the_real_command_without_a_traceback(brief: Path) 
         assert "is not a briefgen ledger or is damaged" in completed.stderr
 
 
+@pytest.mark.unit
 def test_a_first_version_ledger_is_brought_up_to_date_and_keeps_its_history(brief: Path) -> None:
     db = sqlite3.connect(brief / "ledger.sqlite")
     db.executescript(
@@ -527,6 +537,7 @@ def test_a_first_version_ledger_is_brought_up_to_date_and_keeps_its_history(brie
 # --- one recipient's problem is that recipient's --------------------------------------------
 
 
+@pytest.mark.unit
 def test_a_line_break_in_a_recipients_name_is_a_validation_error_with_file_and_line(brief: Path) -> None:
     (brief / "recipients.yaml").write_text(
         '- id: spy\n  name: "X\\r\\nBcc: spy@evil.example"\n  title: Adviser\n  institution: "Ministry\\u2028Two"\n'
@@ -567,6 +578,7 @@ def test_a_full_disk_ends_the_run_with_a_clear_message_and_the_next_run_finishes
     assert part_files(project) == []
 
 
+@pytest.mark.unit
 def test_an_edition_number_beyond_what_the_ledger_holds_is_a_clear_error(brief: Path) -> None:
     code, output = cli(brief, "distribute", "--edition", "9223372036854775808", "--channel", "outbox")
     assert code == 1 and "edition 9223372036854775808 is out of range" in output
@@ -575,6 +587,7 @@ def test_an_edition_number_beyond_what_the_ledger_holds_is_a_clear_error(brief: 
 # --- outbox and sender, as analysts need them -------------------------------------------------
 
 
+@pytest.mark.unit
 def test_outbox_messages_are_drafts_and_written_to_outbox_is_not_sent(brief: Path) -> None:
     report = run(brief, channel="outbox", sender=None)
     assert [d.status for d in report.deliveries] == ["in-outbox"] * 6
@@ -590,12 +603,14 @@ def test_outbox_messages_are_drafts_and_written_to_outbox_is_not_sent(brief: Pat
     assert "r001 (BO, en): holds no edition, newest is 1 [edition 1 written to outbox]" in output
 
 
+@pytest.mark.unit
 def test_an_outbox_alone_takes_every_copy_when_no_mail_server_is_given(brief: Path) -> None:
     code, output = cli(brief, "distribute", "--outbox", str(brief.parent.parent / "ob"))
     assert code == 0 and "andes-water edition 1: 6 written to outbox" in output
     assert eml_files(brief.parent.parent / "ob") == Counter(dict.fromkeys(recipient_ids(6), 1))
 
 
+@pytest.mark.unit
 def test_email_needs_a_sender_and_a_server_and_the_dry_run_says_so(brief: Path) -> None:
     code, output = cli(brief, "distribute", "--dry-run")
     assert code == 0
@@ -612,6 +627,7 @@ def test_email_needs_a_sender_and_a_server_and_the_dry_run_says_so(brief: Path) 
     assert not (brief / "outbox").exists()
 
 
+@pytest.mark.unit
 def test_a_planted_symlink_outbox_is_refused_and_nothing_is_written_through_it(
     brief: Path, tmp_path: Path
 ) -> None:

@@ -362,6 +362,7 @@ def test_two_releases_on_different_days_show_their_own_date_on_page_one_and_in_t
     assert "of edition 2 of “Water Security in the Andes”,\ndated 30 September 2024," in second[1]
 
 
+@pytest.mark.unit
 def test_release_prints_the_date_it_records(andes: Path) -> None:
     result = runner.invoke(app, ["release", str(andes), "--date", "2024-04-02"])
     assert result.exit_code == 0, result.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefgen.document.citations import Bibliography, page_locator
 from briefgen.document.doctree import (
     BulletList,
@@ -25,6 +27,7 @@ def only_paragraph(markdown: str) -> tuple:
     return blocks[0].children
 
 
+@pytest.mark.unit
 def test_emphasis_strong_and_plain_text() -> None:
     assert only_paragraph("a *b* **c**") == (
         Text("a "),
@@ -34,37 +37,44 @@ def test_emphasis_strong_and_plain_text() -> None:
     )
 
 
+@pytest.mark.unit
 def test_raw_html_and_template_syntax_are_printed_as_typed() -> None:
     source = '<b>x</b> <img src="file:///etc/passwd"> <script>alert(1)</script> {{ 7*7 }} &amp;'
     assert only_paragraph(source) == (Text(source),)
 
 
+@pytest.mark.unit
 def test_images_and_links_to_local_files_stay_words() -> None:
     children = only_paragraph("![x](file:///etc/passwd) [y](file:///etc/passwd) [z](javascript:alert(1))")
     assert not any(isinstance(c, Link) for c in children)
     assert "![x](file:///etc/passwd)" in children[0].text
 
 
+@pytest.mark.unit
 def test_web_links_are_links() -> None:
     assert only_paragraph("[site](https://example.org)") == (Link("https://example.org", (Text("site"),)),)
 
 
+@pytest.mark.unit
 def test_lists_become_lists() -> None:
     blocks = parse("Intro\n\n- one\n- two\n\n3. three\n4. four").blocks
     assert isinstance(blocks[1], BulletList) and len(blocks[1].items) == 2
     assert isinstance(blocks[2], NumberedList) and blocks[2].start == 3
 
 
+@pytest.mark.unit
 def test_citations_with_locators_and_several_works() -> None:
     children = only_paragraph("As shown [@chen2020, p. 3; @putz2020].")
     citation = children[1]
     assert citation == Citation((CiteItem("chen2020", "p. 3"), CiteItem("putz2020")), "")
 
 
+@pytest.mark.unit
 def test_a_citation_like_text_that_is_not_a_key_stays_text() -> None:
     assert only_paragraph("email me [@ home]") == (Text("email me [@ home]"),)
 
 
+@pytest.mark.unit
 def test_footnotes_hold_their_own_inline_content() -> None:
     children = only_paragraph("Claim.^[See *also* [@x].]")
     note = children[1]
@@ -73,14 +83,17 @@ def test_footnotes_hold_their_own_inline_content() -> None:
     assert isinstance(note.children[3], Citation)
 
 
+@pytest.mark.unit
 def test_citations_in_finds_keys_in_footnotes_too() -> None:
     assert [item.key for item, _ in citations_in("a [@one] b^[c [@two, p. 4]]")] == ["one", "two"]
 
 
+@pytest.mark.unit
 def test_chinese_runs_are_tagged_for_fonts_and_screen_readers() -> None:
     assert only_paragraph("a “新型大国关系” b") == (Text("a “"), Text("新型大国关系", "zh-Hans"), Text("” b"))
 
 
+@pytest.mark.unit
 def test_cyrillic_and_turkic_latin_letters_pass_through_untouched() -> None:
     letters = "ә ғ қ ң ө ұ ү һ і oʻ gʻ ň ý ž ş ç ä ӣ ӯ ҳ ҷ"
     assert only_paragraph(letters) == (Text(letters),)
@@ -93,6 +106,7 @@ def source(author: object, year: int, title: str = "T") -> Source:
     return Source.model_validate({"type": "article", "author": author, "title": title, "year": year})
 
 
+@pytest.mark.unit
 def test_author_date_labels_for_one_two_many_authors_and_organisations() -> None:
     bib = Bibliography.of(
         {
@@ -109,11 +123,13 @@ def test_author_date_labels_for_one_two_many_authors_and_organisations() -> None
     assert bib.cite((CiteItem("wb"), CiteItem("chen"))) == "World Bank, 2020; Chen,\u00a02020"
 
 
+@pytest.mark.unit
 def test_same_author_and_year_are_told_apart_with_letters_by_title() -> None:
     bib = Bibliography.of({"b": source(["Yau, N"], 2020, "Zebra"), "a": source(["Yau, N"], 2020, "Aardvark")})
     assert (bib.labels["a"], bib.labels["b"]) == ("Yau, 2020a", "Yau, 2020b")
 
 
+@pytest.mark.unit
 def test_pages_become_locators() -> None:
     assert page_locator("3") == "p.\u00a03"
     assert page_locator("12-14") == "pp.\u00a012–14"
@@ -122,12 +138,14 @@ def test_pages_become_locators() -> None:
     assert page_locator(None) is None
 
 
+@pytest.mark.unit
 def test_resolved_citation_text_lands_in_the_tree() -> None:
     bib = Bibliography.of({"chen2020": source(["Chen, Li"], 2020)})
     citation = parse("x [@chen2020, p. 3]", bib.cite).blocks[0].children[1]
     assert citation.text == "Chen, 2020,\u00a0p.\u00a03"
 
 
+@pytest.mark.unit
 def test_reference_entries_follow_one_author_date_style() -> None:
     bib = Bibliography.of(
         {

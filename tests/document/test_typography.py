@@ -8,6 +8,7 @@ from briefgen.document.text import parse
 from briefgen.document.typography import NBSP, bind_last_words, typeset
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("typed", "set_"),
     [
@@ -32,25 +33,30 @@ def test_ranges_pages_and_units(typed: str, set_: str) -> None:
     assert typeset(typed, "en") == set_
 
 
+@pytest.mark.unit
 def test_english_quotes_and_apostrophes_in_parsed_text() -> None:
     text = parse("China's \"new type\" of 'great power' relations -- and Rogun's dam...", language="en")
     assert text.plain() == "China’s “new type” of ‘great power’ relations – and Rogun’s dam…"
 
 
+@pytest.mark.unit
 def test_russian_quotes_follow_the_language() -> None:
     assert parse('Он сказал "да"', language="ru").plain() == "Он сказал «да»"
     assert typeset('"да"', "ru", smart_quotes=True) == "«да»"
 
 
+@pytest.mark.unit
 def test_plain_fields_get_curly_quotes_but_typed_tags_stay_as_typed() -> None:
     assert typeset("China's Pursuit", "en", smart_quotes=True) == "China’s Pursuit"
     assert typeset('<img src="x"> it\'s', "en", smart_quotes=True) == '<img src="x"> it’s'
 
 
+@pytest.mark.unit
 def test_raw_inline_html_keeps_its_straight_quotes() -> None:
     assert parse('a <span class="x">b</span> "c"').plain() == 'a <span class="x">b</span> “c”'
 
 
+@pytest.mark.unit
 def test_a_citation_s_last_two_words_are_bound() -> None:
     assert bind_last_words("World Bank, 2020a") == f"World Bank,{NBSP}2020a"
     assert bind_last_words("one") == "one"

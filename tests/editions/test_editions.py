@@ -21,6 +21,7 @@ from conftest import program, replace_in
 runner = CliRunner()
 
 
+@pytest.mark.unit
 def test_release_writes_the_frozen_edition_and_bumps_the_working_one_keeping_comments(andes: Path) -> None:
     before = (andes / "brief.yaml").read_text()
     path = release(andes, today=lambda: dt.date(2024, 5, 6))
@@ -41,11 +42,13 @@ def test_release_writes_the_frozen_edition_and_bumps_the_working_one_keeping_com
     assert after.startswith("# A small fixture brief on another region")
 
 
+@pytest.mark.unit
 def test_release_takes_a_date(andes: Path) -> None:
     release(andes, date=__import__("datetime").date(2024, 4, 2))
     assert read_edition(andes, 1)["released"] == "2024-04-02"
 
 
+@pytest.mark.unit
 def test_releasing_when_nothing_changed_fails_and_changes_nothing(andes: Path) -> None:
     release(andes)
     snapshot = {p: p.read_bytes() for p in andes.rglob("*") if p.is_file()}
@@ -54,6 +57,7 @@ def test_releasing_when_nothing_changed_fails_and_changes_nothing(andes: Path) -
     assert {p: p.read_bytes() for p in andes.rglob("*") if p.is_file()} == snapshot
 
 
+@pytest.mark.unit
 def test_a_released_edition_is_never_overwritten(andes: Path) -> None:
     release(andes)
     replace_in(andes / "brief.yaml", "edition: 2", "edition: 1")
@@ -66,6 +70,7 @@ def test_a_released_edition_is_never_overwritten(andes: Path) -> None:
     assert (andes / "editions/1.json").read_bytes() == frozen
 
 
+@pytest.mark.unit
 def test_an_edited_frozen_edition_is_refused(andes: Path) -> None:
     release(andes)
     path = andes / "editions/1.json"
@@ -74,6 +79,7 @@ def test_an_edited_frozen_edition_is_refused(andes: Path) -> None:
         load_edition(andes, 1)
 
 
+@pytest.mark.unit
 def test_a_frozen_edition_tailors_exactly_like_the_sources_it_froze(andes: Path) -> None:
     working = load_sources(andes)
     release(andes, date=working.brief.date)  # released the day of its analysis: nothing else differs
@@ -96,6 +102,7 @@ def _second_edition(andes: Path) -> None:
     replace_in(andes.parent / "countries/CL.yaml", "value: 0.1, year: 2020", "value: 0.25, year: 2023")
 
 
+@pytest.mark.unit
 def test_diff_reports_evidence_priority_retirement_and_facts_with_word_changes(andes: Path) -> None:
     _second_edition(andes)
     result = diff(load_edition(andes, 1), load_sources(andes), old_label=1, new_label="working")
@@ -113,6 +120,7 @@ def test_diff_reports_evidence_priority_retirement_and_facts_with_word_changes(a
     ]
 
 
+@pytest.mark.unit
 def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> None:
     _second_edition(andes)
     effects = {
@@ -138,6 +146,7 @@ def test_diff_gives_each_country_the_effect_on_its_own_brief(andes: Path) -> Non
     assert not any("Chile" in line or "drought" in line for line in effects["PE"])
 
 
+@pytest.mark.unit
 def test_diff_command_prints_text_and_stable_json(andes: Path) -> None:
     _second_edition(andes)
     text = runner.invoke(app, ["diff", str(andes), "--country", "CL"])
@@ -155,11 +164,13 @@ def test_diff_command_prints_text_and_stable_json(andes: Path) -> None:
     assert {"op": "insert", "text": "42%"} in protect["fields"][0]["words"]
 
 
+@pytest.mark.unit
 def test_diff_without_a_release_is_a_usage_error(andes: Path) -> None:
     result = runner.invoke(app, ["diff", str(andes)])
     assert result.exit_code == 2 and "no released edition" in result.output
 
 
+@pytest.mark.unit
 def test_release_then_edit_then_release_again(andes: Path) -> None:
     release(andes)
     replace_in(
@@ -182,6 +193,7 @@ def _tailored_for_build(andes: Path) -> dict[str, object]:
     return {job.brief.country: job.brief for job in jobs}
 
 
+@pytest.mark.unit
 def test_edition_one_briefs_carry_no_changes_section(andes: Path) -> None:
     assert {c: b.changes for c, b in _tailored_for_build(andes).items()} == {
         "PE": None,
@@ -190,6 +202,7 @@ def test_edition_one_briefs_carry_no_changes_section(andes: Path) -> None:
     }
 
 
+@pytest.mark.unit
 def test_from_edition_two_each_brief_lists_only_what_changed_for_its_country(andes: Path) -> None:
     release(andes)
     replace_in(
@@ -207,6 +220,7 @@ def test_from_edition_two_each_brief_lists_only_what_changed_for_its_country(and
     assert briefs["PE"].changes.lines == ()  # type: ignore[attr-defined]
 
 
+@pytest.mark.unit
 def test_the_word_brief_shows_the_changes_section_from_edition_two(andes: Path) -> None:
     import io
 
@@ -291,6 +305,7 @@ def test_the_redline_opens_in_libreoffice_with_tracked_changes(andes: Path, tmp_
     assert again.read_bytes() == out.read_bytes()
 
 
+@pytest.mark.unit
 def test_the_html_and_pdf_brief_show_the_changes_section_from_edition_two(andes: Path) -> None:
     from briefgen.render.html import HtmlRenderer
 
@@ -305,6 +320,7 @@ def test_the_html_and_pdf_brief_show_the_changes_section_from_edition_two(andes:
     assert html.index('class="changes"') < html.index('class="summary"')
 
 
+@pytest.mark.unit
 def test_validate_reports_a_released_edition_that_was_edited(andes: Path) -> None:
     release(andes)
     path = andes / "editions/1.json"

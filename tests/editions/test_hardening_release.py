@@ -92,6 +92,7 @@ def test_two_releases_at_once_release_once_and_the_second_says_why(andes: Path) 
     assert not list(andes.glob(".*.part")) and not (andes / ".release.lock").exists()
 
 
+@pytest.mark.unit
 def test_the_edition_file_is_created_exclusively(tmp_path: Path) -> None:
     target = tmp_path / "editions" / "1.json"
     assert create_exclusive(target, b"first")
@@ -178,6 +179,7 @@ def test_editions_and_outputs_get_the_mode_the_umask_gives(andes: Path, tmp_path
     assert _modes(out) == {0o640}
 
 
+@pytest.mark.unit
 def test_an_atomic_write_gets_the_umask_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "a" / "file.txt"
     write_bytes_atomic(target, b"x")

@@ -89,6 +89,7 @@ def test_the_scenario_switcher_recomputes_the_matrix(andes: Path, andes_client: 
     assert andes_client.get("/?scenario=no-such-thing").status_code == 404
 
 
+@pytest.mark.unit
 def test_the_languages_show_the_briefs_language(andes_client: TestClient) -> None:
     html = andes_client.get("/").text
     assert re.search(
@@ -97,6 +98,7 @@ def test_the_languages_show_the_briefs_language(andes_client: TestClient) -> Non
     )
 
 
+@pytest.mark.unit
 def test_a_country_preview_is_the_briefs_own_html_with_the_changes_since_the_last_release(
     central_asia_copy: Path,
 ) -> None:
@@ -162,6 +164,7 @@ def test_an_invalid_save_shows_validates_text_over_the_last_good_preview_until_f
         assert 'data-valid="yes"' in client.get("/").text
 
 
+@pytest.mark.unit
 def test_a_change_reaches_only_the_pages_it_touches(andes: Path) -> None:
     preview = Preview(andes)
     before = {c: preview.page(PageKey(c, None)).digest for c in ("PE", "BO", "CL")}
@@ -176,6 +179,7 @@ def test_a_change_reaches_only_the_pages_it_touches(andes: Path) -> None:
     assert after["BO"] == before["BO"] and after["CL"] == before["CL"]
 
 
+@pytest.mark.unit
 def test_files_that_are_not_sources_are_ignored_and_a_template_change_rerenders_without_reloading(
     andes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -276,6 +280,7 @@ def test_the_watcher_follows_the_brief_to_another_theme_folder(andes: Path) -> N
     assert first.resolve() not in preview.watched_paths()
 
 
+@pytest.mark.unit
 def test_hostile_text_in_the_sources_prints_as_text(andes: Path) -> None:
     rec = andes / "recommendations" / "protect-glacier-basins.yaml"
     replace_in(rec, "title: Protect glacier-fed basins", 'title: "<script>alert(1)</script> {{ 7*7 }}"')
@@ -289,6 +294,7 @@ def test_hostile_text_in_the_sources_prints_as_text(andes: Path) -> None:
             assert "[the map](javascript:alert(2))" in html or path == "/"  # as the PDF prints it
 
 
+@pytest.mark.unit
 def test_pages_documents_and_assets_are_all_it_serves(andes_client: TestClient) -> None:
     assert andes_client.get("/assets/print.css").status_code == 200
     assert andes_client.get("/assets/footnote-rule.svg").status_code == 200
@@ -306,6 +312,7 @@ def test_pages_documents_and_assets_are_all_it_serves(andes_client: TestClient) 
     assert andes_client.post("/").status_code == 405
 
 
+@pytest.mark.unit
 def test_a_request_for_another_host_is_refused(andes_client: TestClient) -> None:
     response = andes_client.get("/", headers={"host": "attacker.example"})
     assert response.status_code == 421
@@ -313,6 +320,7 @@ def test_a_request_for_another_host_is_refused(andes_client: TestClient) -> None
     assert andes_client.get("/", headers={"host": f"{TEST_HOST}:1"}).status_code == 421
 
 
+@pytest.mark.unit
 def test_the_hosts_it_answers_for_are_its_own_address() -> None:
     loopback = AllowedHosts.for_address("127.0.0.1", 8765)
     assert {h for h in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765") if loopback.allows(h)} == {
@@ -331,6 +339,7 @@ def test_the_hosts_it_answers_for_are_its_own_address() -> None:
         assert not everywhere.allows(host), host
 
 
+@pytest.mark.unit
 def test_the_default_port_moves_to_the_next_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
     taken = preview_server.bind("127.0.0.1", 0)
     port = taken.getsockname()[1]
@@ -447,6 +456,7 @@ def test_briefgen_help_imports_no_server_module() -> None:
     assert "HEAVY []" in out
 
 
+@pytest.mark.unit
 def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Path) -> None:
     brief = andes / "brief.yaml"
     good = brief.read_text(encoding="utf-8")
@@ -463,6 +473,7 @@ def test_sources_that_never_loaded_show_the_banner_alone_until_they_do(andes: Pa
         assert "Water Security in the Andes" in page
 
 
+@pytest.mark.unit
 def test_the_overview_counts_every_text_of_both_catalogs_a_translation_uses(central_asia_copy: Path) -> None:
     from briefgen.preview import pipeline
     from briefgen.preview.languages import languages

@@ -119,6 +119,7 @@ def test_no_ids_are_printed_only_names_and_sentences(bundled: dict[str, tuple[Ta
     assert "Ministry of Foreign Affairs of the Kyrgyz Republic" in kyrgyz
 
 
+@pytest.mark.unit
 def test_stable_numbers_are_printed_the_same_in_every_country_s_brief(
     bundled: dict[str, tuple[TailoredBrief, Path]],
 ) -> None:
@@ -166,6 +167,7 @@ TITLES = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("scenario", ["china-recovers", "china-stalls"])
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_each_country_lead_names_exactly_the_recommendations_its_brief_contains(
@@ -183,6 +185,7 @@ def test_each_country_lead_names_exactly_the_recommendations_its_brief_contains(
     assert ("of its public external debt" in summary) == debt
 
 
+@pytest.mark.unit
 def test_explain_shows_which_paragraphs_were_kept_and_why(andes: Path) -> None:
     from typer.testing import CliRunner
 
@@ -212,6 +215,7 @@ def test_explain_shows_which_paragraphs_were_kept_and_why(andes: Path) -> None:
     )
 
 
+@pytest.mark.unit
 def test_a_passage_for_an_unknown_country_or_fact_is_a_validation_error_at_its_line(andes: Path) -> None:
     from briefgen.validate import validate
 
@@ -246,6 +250,7 @@ def _with_summary(andes: Path, summary: str) -> int:
     return text.count("\n", 0, old.start()) + 2
 
 
+@pytest.mark.unit
 def test_a_pipe_table_renders_as_a_real_table_in_both_formats(andes: Path) -> None:
     from briefgen.render.html import HtmlRenderer
 
@@ -270,6 +275,7 @@ def test_a_pipe_table_renders_as_a_real_table_in_both_formats(andes: Path) -> No
     assert [c.text for c in table.rows[2].cells] == ["Bolivia", "30%"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
@@ -293,6 +299,7 @@ def test_markdown_the_subset_does_not_support_is_a_validation_error_at_its_line(
     assert error.file.name == "brief.yaml" and error.line == first + 2
 
 
+@pytest.mark.unit
 def test_raw_inline_html_is_not_an_error_and_prints_as_typed(andes: Path) -> None:
     from briefgen.render.html import HtmlRenderer
     from briefgen.validate import validate

@@ -42,11 +42,13 @@ def peru():  # type: ignore[no-untyped-def]
     return tailor(load_sources(ANDES), "PE")
 
 
+@pytest.mark.unit
 def test_the_html_of_the_peru_fixture_brief_is_unchanged(peru) -> None:  # type: ignore[no-untyped-def]
     html = HtmlRenderer().document(peru, inline_css=False)
     _check("andes-water-PE.html", html)
 
 
+@pytest.mark.unit
 def test_the_word_body_of_the_peru_fixture_brief_is_unchanged(peru) -> None:  # type: ignore[no-untyped-def]
     with zipfile.ZipFile(io.BytesIO(DocxRenderer().render(peru))) as archive:
         body = archive.read("word/document.xml").decode("utf-8")

@@ -106,6 +106,7 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
 # ---------- the fetcher ----------
 
 
+@pytest.mark.unit
 def test_the_fetcher_serves_the_stylesheet_and_images_of_the_templates(templates: Path) -> None:
     fetcher = SafeFetcher(templates)
     response = fetcher.fetch((templates / "print.css").as_uri())
@@ -117,6 +118,7 @@ def test_the_fetcher_serves_the_stylesheet_and_images_of_the_templates(templates
     assert len(fetcher.served) == 2
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "url",
     [
@@ -146,6 +148,7 @@ def test_the_fetcher_refuses_everything_else(templates: Path, url: str, tripwire
     assert tripwires.connects == [] and tripwires.lookups == []
 
 
+@pytest.mark.unit
 def test_the_fetcher_serves_a_small_data_url(templates: Path) -> None:
     fetcher = SafeFetcher(templates)
     assert fetcher.fetch("data:text/plain;base64,aGVsbG8=").read() == b"hello"
@@ -221,6 +224,7 @@ def test_hostile_markup_in_the_data_is_printed_and_nothing_is_fetched(
     )
 
 
+@pytest.mark.unit
 def test_hostile_markup_stays_text_in_the_html(andes: Path, canary: Path) -> None:
     from briefgen.render.html import HtmlRenderer
 

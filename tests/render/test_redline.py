@@ -267,6 +267,7 @@ def test_a_profile_row_removed_is_a_deleted_row_and_a_changed_value_one_word(
     assert [row.find(f"{W}trPr/{W}del") is not None for row in rows] == [False] * 4 + [True]
 
 
+@pytest.mark.unit
 def test_the_same_two_editions_give_the_same_redline_bytes_with_revisions_numbered_in_order(
     andes: Path, tmp_path: Path
 ) -> None:
@@ -283,6 +284,7 @@ def test_the_same_two_editions_give_the_same_redline_bytes_with_revisions_number
 # --- word-level changes ---------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("old", "new", "segments"),
     [

@@ -96,6 +96,7 @@ def all_text(data: bytes) -> str:
 # --- structure and styles ------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_brief_is_written_in_the_reference_documents_named_styles(kazakhstan_docx: bytes) -> None:
     doc = open_docx(kazakhstan_docx)
     used = {p.style.name for p in doc.paragraphs if p.style is not None}
@@ -118,6 +119,7 @@ def test_brief_is_written_in_the_reference_documents_named_styles(kazakhstan_doc
     assert {"Label", "Heading Number"} <= run_styles
 
 
+@pytest.mark.unit
 def test_headings_are_words_built_in_heading_styles_so_the_navigation_pane_works(
     kazakhstan_docx: bytes,
 ) -> None:
@@ -130,6 +132,7 @@ def test_headings_are_words_built_in_heading_styles_so_the_navigation_pane_works
     assert doc.styles["Heading 2"].element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == "1"
 
 
+@pytest.mark.unit
 def test_brief_reads_summary_profile_analysis_recommendations_then_references(
     kazakhstan_docx: bytes, kazakhstan: TailoredBrief
 ) -> None:
@@ -144,6 +147,7 @@ def test_brief_reads_summary_profile_analysis_recommendations_then_references(
     ]
 
 
+@pytest.mark.unit
 def test_analysis_follows_the_recommendations_when_the_brief_puts_actions_first(
     renderer: DocxRenderer, kazakhstan: TailoredBrief
 ) -> None:
@@ -152,6 +156,7 @@ def test_analysis_follows_the_recommendations_when_the_brief_puts_actions_first(
     assert headings.index("Recommendations") < headings.index(kazakhstan.sections[0][0])
 
 
+@pytest.mark.unit
 def test_title_block_names_the_government_the_organisation_the_date_and_the_edition(
     kazakhstan_docx: bytes,
 ) -> None:
@@ -169,6 +174,7 @@ def test_title_block_names_the_government_the_organisation_the_date_and_the_edit
     assert "Scenario" not in all_text(kazakhstan_docx)
 
 
+@pytest.mark.unit
 def test_title_block_names_the_scenario_when_it_is_not_the_briefs_own(
     renderer: DocxRenderer, central_asia: LoadedBrief
 ) -> None:
@@ -176,6 +182,7 @@ def test_title_block_names_the_scenario_when_it_is_not_the_briefs_own(
     assert texts_in(doc, "Metadata")[0].endswith("· Scenario: China’s economy fails to recover")
 
 
+@pytest.mark.unit
 def test_profile_is_a_word_table_whose_header_row_repeats_on_each_page(kazakhstan_docx: bytes) -> None:
     doc = open_docx(kazakhstan_docx)
     [table] = doc.tables
@@ -205,6 +212,7 @@ def test_profile_is_a_word_table_whose_header_row_repeats_on_each_page(kazakhsta
     assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
 
 
+@pytest.mark.unit
 def test_profile_highlights_follow_the_table_as_a_bulleted_list(kazakhstan_docx: bytes) -> None:
     doc = open_docx(kazakhstan_docx)
     bullets = texts_in(doc, "List Bullet")
@@ -215,6 +223,7 @@ def test_profile_highlights_follow_the_table_as_a_bulleted_list(kazakhstan_docx:
 # --- recommendations ------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_recommendations_are_numbered_in_the_briefs_priority_order(
     kazakhstan_docx: bytes, kazakhstan: TailoredBrief
 ) -> None:
@@ -223,6 +232,7 @@ def test_recommendations_are_numbered_in_the_briefs_priority_order(
     assert [h.split("\t")[0] for h in numbered] == ["1", "2", "3"]
 
 
+@pytest.mark.unit
 def test_peru_gets_the_glacier_and_data_sharing_recommendations_but_not_drought_finance(
     peru_docx: bytes,
 ) -> None:
@@ -234,6 +244,7 @@ def test_peru_gets_the_glacier_and_data_sharing_recommendations_but_not_drought_
     assert "drought finance" not in all_text(peru_docx)
 
 
+@pytest.mark.unit
 def test_chile_gets_only_drought_finance(renderer: DocxRenderer, andes_water: LoadedBrief) -> None:
     data = renderer.render(tailor(andes_water, "CL"))
     numbered = [h for h in recommendation_headings(data) if h[:1].isdigit()]
@@ -242,6 +253,7 @@ def test_chile_gets_only_drought_finance(renderer: DocxRenderer, andes_water: Lo
     assert "retired" not in all_text(data)
 
 
+@pytest.mark.unit
 def test_kyrgyz_brief_omits_evidence_shown_only_to_turkmenistan(
     renderer: DocxRenderer, central_asia: LoadedBrief
 ) -> None:
@@ -250,6 +262,7 @@ def test_kyrgyz_brief_omits_evidence_shown_only_to_turkmenistan(
     assert claim not in all_text(renderer.render(tailor(central_asia, "KG")))
 
 
+@pytest.mark.unit
 def test_each_recommendation_says_when_it_applies_what_to_do_why_and_on_what_evidence(
     peru_docx: bytes,
 ) -> None:
@@ -261,6 +274,7 @@ def test_each_recommendation_says_when_it_applies_what_to_do_why_and_on_what_evi
     )
 
 
+@pytest.mark.unit
 def test_steps_are_a_numbered_list_that_starts_again_at_one_for_each_recommendation(
     kazakhstan_docx: bytes,
 ) -> None:
@@ -276,12 +290,14 @@ def test_steps_are_a_numbered_list_that_starts_again_at_one_for_each_recommendat
         assert num.abstractNumId.val == numbering.num_having_numId(1).abstractNumId.val
 
 
+@pytest.mark.unit
 def test_evidence_cites_author_date_with_the_year_suffix_before_the_full_stop(peru_docx: bytes) -> None:
     evidence = texts_in(open_docx(peru_docx), "List Bullet")
     assert "Glacier area fell by a third since the 1980s (UNESCO, 2021a,\u00a0pp.\u00a04–6)." in evidence
     assert "Bolivia's capital region" not in all_text(peru_docx)  # shown to Bolivia only
 
 
+@pytest.mark.unit
 def test_country_note_stands_apart_in_its_own_bordered_shaded_style(peru_docx: bytes) -> None:
     doc = open_docx(peru_docx)
     assert texts_in(doc, "Country Note") == ["For Peru", "Peru’s glacier law is a model for the region."]
@@ -293,6 +309,7 @@ def test_country_note_stands_apart_in_its_own_bordered_shaded_style(peru_docx: b
 # --- notes, references, running heads --------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_footnotes_are_real_word_footnotes_referenced_from_the_text(peru_docx: bytes) -> None:
     doc = open_docx(peru_docx)
     rels = [r for r in doc.part.rels.values() if r.reltype == FOOTNOTES_REL]
@@ -312,6 +329,7 @@ def test_footnotes_are_real_word_footnotes_referenced_from_the_text(peru_docx: b
     )
 
 
+@pytest.mark.unit
 def test_a_brief_without_footnotes_has_no_footnotes_part(
     renderer: DocxRenderer, andes_water: LoadedBrief
 ) -> None:
@@ -321,6 +339,7 @@ def test_a_brief_without_footnotes_has_no_footnotes_part(
         assert "word/footnotes.xml" not in archive.namelist()
 
 
+@pytest.mark.unit
 def test_references_list_the_works_cited_in_order_with_links(peru_docx: bytes) -> None:
     refs = texts_in(open_docx(peru_docx), "Reference")
     assert [r.split(" (")[0] for r in refs] == [
@@ -335,6 +354,7 @@ def test_references_list_the_works_cited_in_order_with_links(peru_docx: bytes) -
     assert "<w:hyperlink r:id=" in part(peru_docx, "word/document.xml")
 
 
+@pytest.mark.unit
 def test_every_page_carries_the_marking_above_and_page_n_of_m_below(peru_docx: bytes) -> None:
     section = open_docx(peru_docx).sections[0]
     assert section.different_first_page_header_footer
@@ -350,6 +370,7 @@ def test_every_page_carries_the_marking_above_and_page_n_of_m_below(peru_docx: b
         assert page.startswith("Page ") and " of " in page
 
 
+@pytest.mark.unit
 def test_core_properties_describe_the_brief_and_are_dated_by_it(kazakhstan_docx: bytes) -> None:
     props = open_docx(kazakhstan_docx).core_properties
     assert props.title == "China’s Pursuit of Power in Central Asia"
@@ -364,6 +385,7 @@ def test_core_properties_describe_the_brief_and_are_dated_by_it(kazakhstan_docx:
 # --- scripts, safety, reproducibility -------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_chinese_words_carry_the_east_asian_font_and_language(kazakhstan_docx: bytes) -> None:
     doc = open_docx(kazakhstan_docx)
     [run] = [r for p in doc.paragraphs for r in p.runs if "新型大国关系" in r.text]
@@ -376,6 +398,7 @@ def test_chinese_words_carry_the_east_asian_font_and_language(kazakhstan_docx: b
     assert latin._r.rPr is None or latin._r.rPr.find(qn("w:lang")) is None
 
 
+@pytest.mark.unit
 def test_cyrillic_and_turkic_letters_come_through_intact(renderer: DocxRenderer, andes: Path) -> None:
     replace_in(
         andes / "brief.yaml",
@@ -396,6 +419,7 @@ def test_cyrillic_and_turkic_letters_come_through_intact(renderer: DocxRenderer,
     assert doc.core_properties.title == f"Title {CYRILLIC_AND_TURKIC}"
 
 
+@pytest.mark.unit
 def test_characters_xml_forbids_never_reach_the_document(
     renderer: DocxRenderer, kazakhstan: TailoredBrief
 ) -> None:
@@ -418,6 +442,7 @@ def test_characters_xml_forbids_never_reach_the_document(
             assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", archive.read(name)), name
 
 
+@pytest.mark.unit
 def test_the_same_brief_gives_a_byte_identical_docx(
     renderer: DocxRenderer, kazakhstan: TailoredBrief
 ) -> None:
@@ -430,6 +455,7 @@ def test_the_same_brief_gives_a_byte_identical_docx(
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.unit
 def test_different_countries_give_different_documents(
     renderer: DocxRenderer, central_asia: LoadedBrief
 ) -> None:
@@ -437,12 +463,14 @@ def test_different_countries_give_different_documents(
     assert len(outputs) == len(central_asia.brief.countries)
 
 
+@pytest.mark.unit
 def test_docx_is_the_registered_renderer_for_the_docx_format() -> None:
     renderer = renderer_for("docx")
     assert isinstance(renderer, DocxRenderer)
     assert renderer.format == "docx" and FORMATS["docx"].suffix == ".docx"
 
 
+@pytest.mark.unit
 def test_reference_docx_is_exactly_what_its_script_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = importlib.util.spec_from_file_location(
         "make_reference_docx", REPO / "scripts" / "make_reference_docx.py"

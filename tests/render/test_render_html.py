@@ -76,6 +76,7 @@ def body_text(html: str) -> str:
     return " ".join("".join(outline(html).text).split())
 
 
+@pytest.mark.unit
 def test_the_page_is_well_formed_and_stands_on_its_own(kyrgyz_html: str) -> None:
     parsed = outline(kyrgyz_html)
     assert parsed.errors == []
@@ -88,6 +89,7 @@ def test_the_page_is_well_formed_and_stands_on_its_own(kyrgyz_html: str) -> None
     assert not [t for t, a in parsed.tags if t in ("link", "script", "img")]
 
 
+@pytest.mark.unit
 def test_metadata_comes_from_the_brief_not_the_clock(kyrgyz_html: str) -> None:
     assert '<meta name="dcterms.created" content="2020-11-15">' in kyrgyz_html
     assert '<meta name="dcterms.modified" content="2020-11-15">' in kyrgyz_html
@@ -95,10 +97,12 @@ def test_metadata_comes_from_the_brief_not_the_clock(kyrgyz_html: str) -> None:
     assert re.search(r'<meta name="keywords" content="Kyrgyzstan, KG, china-central-asia', kyrgyz_html)
 
 
+@pytest.mark.unit
 def test_same_brief_gives_the_same_bytes(renderer: HtmlRenderer, kyrgyz: TailoredBrief) -> None:
     assert renderer.render(kyrgyz) == HtmlRenderer().render(kyrgyz)
 
 
+@pytest.mark.unit
 def test_title_block_says_who_it_is_for_and_which_edition(kyrgyz_html: str) -> None:
     text = body_text(kyrgyz_html)
     assert text.startswith(
@@ -111,12 +115,14 @@ def test_title_block_says_who_it_is_for_and_which_edition(kyrgyz_html: str) -> N
     assert "Scenario:" not in text  # the default scenario is not announced
 
 
+@pytest.mark.unit
 def test_a_scenario_other_than_the_default_is_named_in_the_metadata_row(renderer: HtmlRenderer) -> None:
     brief = tailor(central_asia_edition_1(), "KZ", scenario="china-stalls")
     text = body_text(renderer.render(brief).decode())
     assert f"Edition 1 · 15 November 2020 · Scenario: {brief.scenario_label}" in text
 
 
+@pytest.mark.unit
 def test_content_comes_in_the_docx_order(kyrgyz: TailoredBrief, kyrgyz_html: str) -> None:
     text = body_text(kyrgyz_html)
     landmarks = [
@@ -134,6 +140,7 @@ def test_content_comes_in_the_docx_order(kyrgyz: TailoredBrief, kyrgyz_html: str
     assert positions == sorted(positions)
 
 
+@pytest.mark.unit
 def test_analysis_can_follow_the_recommendations(andes: Path, renderer: HtmlRenderer) -> None:
     replace_in(andes / "brief.yaml", "sections:", "analysis_position: after-recommendations\nsections:")
     text = body_text(renderer.render(tailor(load_sources(andes), "BO")).decode())
@@ -145,6 +152,7 @@ def test_analysis_can_follow_the_recommendations(andes: Path, renderer: HtmlRend
     assert text.find("Glaciers Tropical") < text.find("References")
 
 
+@pytest.mark.unit
 def test_profile_table_has_fact_value_year_and_the_sources_under_it(kyrgyz_html: str) -> None:
     assert (
         '<tr><th scope="row" class="fact">Remittances received<sup class="source-mark">b</sup></th>'
@@ -157,6 +165,7 @@ def test_profile_table_has_fact_value_year_and_the_sources_under_it(kyrgyz_html:
     assert "China is the largest single creditor" in kyrgyz_html
 
 
+@pytest.mark.unit
 def test_each_recommendation_has_its_labelled_parts(kyrgyz: TailoredBrief, kyrgyz_html: str) -> None:
     cards = re.findall(r'<section class="recommendation".*?\n</section>', kyrgyz_html, re.S)
     assert len(cards) == len(kyrgyz.recommendations) == 3
@@ -173,6 +182,7 @@ def test_each_recommendation_has_its_labelled_parts(kyrgyz: TailoredBrief, kyrgy
     assert second.applies_because.startswith("Applies ")
 
 
+@pytest.mark.unit
 def test_evidence_carries_its_author_date_citation_before_the_full_stop_as_in_the_docx(
     kyrgyz_html: str,
 ) -> None:
@@ -182,20 +192,24 @@ def test_evidence_carries_its_author_date_citation_before_the_full_stop_as_in_th
     ) in kyrgyz_html
 
 
+@pytest.mark.unit
 def test_kyrgyz_brief_omits_evidence_shown_only_to_turkmenistan(kyrgyz_html: str) -> None:
     assert "Turkmengaz" not in kyrgyz_html
     assert "For Turkmenistan" not in kyrgyz_html
 
 
+@pytest.mark.unit
 def test_the_han_phrase_is_tagged_as_simplified_chinese(kyrgyz_html: str) -> None:
     assert '(<span lang="zh-Hans">新型大国关系</span>)' in kyrgyz_html
 
 
+@pytest.mark.unit
 def test_han_text_in_a_reference_is_tagged_too(kyrgyz_html: str) -> None:
     references = kyrgyz_html[kyrgyz_html.index('<section class="references"') :]
     assert '<span lang="zh-Hans">中国和新独立的中亚国家关系</span>' in references
 
 
+@pytest.mark.unit
 def test_footnotes_stand_where_they_are_called(kyrgyz_html: str) -> None:
     assert (
         'conditions inside China.<span class="footnote">The analysis and recommendations are adapted '
@@ -203,6 +217,7 @@ def test_footnotes_stand_where_they_are_called(kyrgyz_html: str) -> None:
     ) in kyrgyz_html
 
 
+@pytest.mark.unit
 def test_references_list_the_works_cited(kyrgyz: TailoredBrief, kyrgyz_html: str) -> None:
     references = kyrgyz_html[kyrgyz_html.index('<section class="references"') :]
     assert references.count('<li id="ref-') == len(kyrgyz.references)
@@ -214,6 +229,7 @@ def test_references_list_the_works_cited(kyrgyz: TailoredBrief, kyrgyz_html: str
     ) in references
 
 
+@pytest.mark.unit
 def test_the_fixture_brief_on_another_region_renders(renderer: HtmlRenderer) -> None:
     brief = tailor(load_sources(ANDES), "CL")
     text = body_text(renderer.render(brief).decode())
@@ -224,6 +240,7 @@ def test_the_fixture_brief_on_another_region_renders(renderer: HtmlRenderer) -> 
     assert "OFFICIAL-SENSITIVE" in text
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("typed", "printed"),
     [
@@ -247,6 +264,7 @@ def test_markup_in_the_data_prints_as_text(
     assert outline(html).errors == []
 
 
+@pytest.mark.unit
 def test_markup_in_a_markdown_field_prints_as_text(andes: Path, renderer: HtmlRenderer) -> None:
     # raw inline HTML prints as typed; an HTML block or an image is a validation error
     # (tests/test_editorial.py), so it never reaches a renderer
@@ -260,6 +278,7 @@ def test_markup_in_a_markdown_field_prints_as_text(andes: Path, renderer: HtmlRe
     assert "<style>@import" not in html
 
 
+@pytest.mark.unit
 def test_a_template_that_names_an_unknown_variable_fails_loudly(
     tmp_path: Path, kyrgyz: TailoredBrief
 ) -> None:
@@ -270,5 +289,6 @@ def test_a_template_that_names_an_unknown_variable_fails_loudly(
         HtmlRenderer(templates).render(kyrgyz)
 
 
+@pytest.mark.unit
 def test_page_numbers_use_the_words_of_the_labels(kyrgyz_html: str) -> None:
     assert '@bottom-right { content: "Page " counter(page) " of " counter(pages); }' in kyrgyz_html

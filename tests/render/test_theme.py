@@ -75,12 +75,14 @@ def _without_styles(reference: bytes, names: tuple[str, ...]) -> bytes:
 # --- where a theme is found, and what it may hold --------------------------------------------
 
 
+@pytest.mark.unit
 def test_the_bundled_brief_keeps_the_default_theme() -> None:
     loaded = load_sources(CENTRAL_ASIA)
     assert loaded.theme == DEFAULT_THEME
     assert "theme" not in loaded.files
 
 
+@pytest.mark.unit
 def test_the_project_theme_applies_to_every_brief(themed: Path) -> None:
     theme = load_sources(themed).theme
     assert theme.accent == "#9b1c31"
@@ -90,24 +92,28 @@ def test_the_project_theme_applies_to_every_brief(themed: Path) -> None:
     assert "letter-spacing" in theme.css
 
 
+@pytest.mark.unit
 def test_a_brief_names_its_theme_folder_relative_to_itself(andes: Path, briefs_copy: Path) -> None:
     shutil.copytree(INSTITUTE, briefs_copy.parent / "themes" / "institute")
     replace_in(andes / "brief.yaml", "countries:", "theme: ../../themes/institute\ncountries:")
     assert load_sources(andes).theme.accent == "#9b1c31"
 
 
+@pytest.mark.unit
 def test_a_briefs_own_theme_folder_wins_over_the_projects(themed: Path) -> None:
     shutil.copytree(INSTITUTE, themed / "theme")
     replace_in(themed / "theme" / "theme.yaml", '"#9b1c31"', '"#1c4e9b"')
     assert load_sources(themed).theme.accent == "#1c4e9b"
 
 
+@pytest.mark.unit
 def test_a_theme_folder_named_but_missing_is_an_error_at_the_brief_line(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "countries:", "theme: ../nowhere\ncountries:")
     problems = [str(p) for p in validate(andes).errors]
     assert any("brief.yaml" in p and ": theme: no theme.yaml" in p for p in problems), problems
 
 
+@pytest.mark.unit
 def test_theme_yaml_problems_name_the_file_line_and_field(themed: Path) -> None:
     theme_yaml = themed.parent / "theme" / "theme.yaml"
     replace_in(theme_yaml, 'accent: "#9b1c31"', 'accent: crimson\ncolour: "#9b1c31"')
@@ -120,6 +126,7 @@ def test_theme_yaml_problems_name_the_file_line_and_field(themed: Path) -> None:
     assert "Traceback" not in out
 
 
+@pytest.mark.unit
 def test_a_logo_that_refers_to_another_file_is_refused(themed: Path) -> None:
     (themed.parent / "theme" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
@@ -130,6 +137,7 @@ def test_a_logo_that_refers_to_another_file_is_refused(themed: Path) -> None:
     assert any("logo:" in p and "self-contained" in p for p in problems), problems
 
 
+@pytest.mark.unit
 def test_theme_css_may_not_import_or_name_absolute_urls(themed: Path) -> None:
     (themed.parent / "theme" / "theme.css").write_text(
         "body { background: url(http://example.invalid/x.png) }", encoding="utf-8"
@@ -149,6 +157,7 @@ def test_a_theme_font_that_is_not_installed_is_a_warning_with_a_suggestion(theme
 # --- the Word template --------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_the_bundled_reference_has_every_style_the_writer_needs() -> None:
     assert missing_styles((templates_dir() / "reference.docx").read_bytes()) == []
 
@@ -198,6 +207,7 @@ def reference_with_title_colour(reference: bytes, colour: str) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.unit
 def test_required_styles_are_collected_once_and_the_writer_uses_only_them() -> None:
     source = (REPO / "src" / "briefgen" / "render" / "docx.py").read_text()
     asked = set(
@@ -288,6 +298,7 @@ def test_a_theme_added_later_rebuilds(andes: Path, tmp_path: Path) -> None:
 # --- the PDF's fetcher serves the theme folder and nothing else outside the templates ------------
 
 
+@pytest.mark.unit
 def test_the_fetcher_serves_the_theme_folder_and_refuses_everything_else(tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(INSTITUTE, theme)

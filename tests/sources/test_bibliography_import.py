@@ -48,6 +48,7 @@ def problems_of(brief: Path) -> list[str]:
     return [str(p) for p in caught.value.errors]
 
 
+@pytest.mark.unit
 def test_zotero_csl_json_and_bibtex_give_the_reference_list_of_the_equivalent_sources_yaml(
     tmp_path: Path,
 ) -> None:
@@ -81,6 +82,7 @@ def test_zotero_csl_json_and_bibtex_give_the_reference_list_of_the_equivalent_so
     )
 
 
+@pytest.mark.unit
 def test_references_without_the_new_details_keep_their_form() -> None:
     from briefgen.document.citations import Bibliography
     from briefgen.document.doctree import Emphasis, Link, Text
@@ -122,6 +124,7 @@ def test_references_without_the_new_details_keep_their_form() -> None:
     }
 
 
+@pytest.mark.unit
 def test_volume_issue_and_pages_without_a_container_are_spelled_out() -> None:
     from briefgen.document.citations import Bibliography
     from briefgen.models import Source
@@ -152,6 +155,7 @@ def test_the_bundled_brief_and_its_released_edition_are_unchanged(tmp_path: Path
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.unit
 def test_non_slug_keys_are_normalised_and_cited_by_their_slug(tmp_path: Path) -> None:
     loaded = load_sources(brief_with(tmp_path, "sources.bib"))
     # `UNESCO-2021-atlas` and `Vuille_Bradley2018` in the file are cited as their slugs
@@ -162,6 +166,7 @@ def test_non_slug_keys_are_normalised_and_cited_by_their_slug(tmp_path: Path) ->
     assert normalise_key("Çelik_2019") == "celik-2019"
 
 
+@pytest.mark.unit
 def test_two_keys_that_normalise_alike_are_an_error_naming_both_lines(tmp_path: Path) -> None:
     bib = (ZOTERO / "sources.bib").read_text(encoding="utf-8")
     bib += "\n@book{Rabatel2013,\n  title = {Another},\n  author = {Rabatel, A.},\n  year = {2013},\n}\n"
@@ -177,6 +182,7 @@ def test_two_keys_that_normalise_alike_are_an_error_naming_both_lines(tmp_path: 
     ), problems_of(brief)
 
 
+@pytest.mark.unit
 def test_bibtex_problems_name_the_file_and_the_line_of_the_entry_or_field(tmp_path: Path) -> None:
     bib = (
         "@article{no-year,\n"
@@ -217,6 +223,7 @@ def test_bibtex_problems_name_the_file_and_the_line_of_the_entry_or_field(tmp_pa
     assert "sources.bib:24:1: twice: duplicate field title in entry 'twice'" in joined
 
 
+@pytest.mark.unit
 def test_csl_json_problems_name_the_line_of_the_entry_and_its_key(tmp_path: Path) -> None:
     json_text = """[
   {"id": "ok2020", "type": "book", "title": "Fine", "author": [{"literal": "An Office"}],
@@ -237,6 +244,7 @@ def test_csl_json_problems_name_the_line_of_the_entry_and_its_key(tmp_path: Path
     assert re.search(r"sources\.json:7:1: long-url\.url: ", problems), problems
 
 
+@pytest.mark.unit
 def test_malformed_json_is_named_with_its_line_and_column(tmp_path: Path) -> None:
     problems = problems_of(brief_with(tmp_path, "sources.json", '[\n  {"id": "a",\n  "title": }\n]'))
     assert any(re.search(r"sources\.json:3:\d+: \(file\): malformed JSON", p) for p in problems), problems
@@ -244,6 +252,7 @@ def test_malformed_json_is_named_with_its_line_and_column(tmp_path: Path) -> Non
     assert any("a CSL-JSON file holds an array of entries" in p for p in problems), problems
 
 
+@pytest.mark.unit
 def test_a_brief_keeps_its_sources_in_one_file(tmp_path: Path) -> None:
     brief = brief_with(tmp_path, "sources.json")
     shutil.copyfile(ZOTERO / "sources.bib", brief / "sources.bib")
@@ -253,6 +262,7 @@ def test_a_brief_keeps_its_sources_in_one_file(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.unit
 def test_warnings_and_citations_point_into_the_imported_file(tmp_path: Path) -> None:
     bib = (ZOTERO / "sources.bib").read_text(encoding="utf-8")
     bib += "\n@book{uncited,\n  title = {Never cited},\n  author = {Doe, Jane},\n  year = {2001},\n}\n"
@@ -263,12 +273,14 @@ def test_warnings_and_citations_point_into_the_imported_file(tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.unit
 def test_a_bibtex_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
     brief = brief_with(tmp_path, "sources.bib")
     (brief / "sources.bib").write_bytes(b"@book{a,\n  title = {Caf\xe9},\n}\n")
     assert any("sources.bib:2:15: (file): file is not UTF-8 (byte 0xe9)" in p for p in problems_of(brief))
 
 
+@pytest.mark.unit
 def test_a_broken_bibtex_entry_is_named_by_its_line_and_the_entries_around_it_still_load(
     tmp_path: Path,
 ) -> None:
@@ -290,6 +302,7 @@ def test_a_broken_bibtex_entry_is_named_by_its_line_and_the_entries_around_it_st
     assert missing and all("rabatel2013" in p for p in missing), missing
 
 
+@pytest.mark.unit
 def test_a_csl_author_that_is_not_a_list_of_names_is_named(tmp_path: Path) -> None:
     json_text = (
         '[{"id": "odd", "type": "book", "title": "T", "author": "Doe, Jane", "issued": {"raw": "2020"}}]'

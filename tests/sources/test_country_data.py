@@ -86,6 +86,7 @@ def validate(folder: Path) -> tuple[int, list[str]]:
 # --- two briefs, one set of profiles ----------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_both_briefs_validate_on_the_same_profiles(two_briefs: Path) -> None:
     for name in ("china-central-asia", WATER.name):
         code, problems = validate(two_briefs / name)
@@ -146,6 +147,7 @@ def test_adding_a_fact_and_a_highlight_to_a_profile_leaves_the_other_brief_byte_
     assert "Irrigated land" in text and "Shares the Ili basin" in text and "Irrigation census" in text
 
 
+@pytest.mark.unit
 def test_a_brief_that_chooses_nothing_shows_every_fact_and_highlight_as_before() -> None:
     loaded = load_sources(ANDES)
     assert loaded.brief.profile is None
@@ -155,6 +157,7 @@ def test_a_brief_that_chooses_nothing_shows_every_fact_and_highlight_as_before()
     assert len(peru.highlights) == len(profile.highlights)
 
 
+@pytest.mark.unit
 def test_a_profile_fact_citing_the_briefs_own_sources_still_resolves_with_a_warning(two_briefs: Path) -> None:
     shared = two_briefs / "countries" / "sources.yaml"
     text = shared.read_text(encoding="utf-8")
@@ -176,6 +179,7 @@ def test_a_profile_fact_citing_the_briefs_own_sources_still_resolves_with_a_warn
     assert "customs-china" in [r.key for r in kyrgyz.references]
 
 
+@pytest.mark.unit
 def test_a_problem_in_a_shared_profile_names_the_brief_being_loaded(two_briefs: Path) -> None:
     replace_in(
         two_briefs / "countries" / "TJ.yaml", "source: water-energy-illustrative", "source: water-data"
@@ -191,6 +195,7 @@ def test_a_problem_in_a_shared_profile_names_the_brief_being_loaded(two_briefs: 
     assert validate(two_briefs / "china-central-asia") == (0, [])
 
 
+@pytest.mark.unit
 def test_a_chosen_fact_or_highlight_that_no_profile_has_is_an_error(two_briefs: Path) -> None:
     water = two_briefs / WATER.name
     replace_in(
@@ -210,6 +215,7 @@ def test_a_chosen_fact_or_highlight_that_no_profile_has_is_an_error(two_briefs: 
 # --- series: validation -----------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -261,6 +267,7 @@ def test_a_bad_series_is_an_error_at_its_line_and_exit_status_1(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.unit
 def test_a_figure_must_name_a_series_and_a_place_the_brief_has(two_briefs: Path) -> None:
     water = two_briefs / WATER.name
     replace_in(water / "brief.yaml", "fact: hydropower_share_electricity", "fact: upstream_on_shared_rivers")
@@ -282,6 +289,7 @@ def _series_test(data: dict[str, object]) -> SeriesTest:
     return SeriesTest.model_validate(data)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("test", "holds", "value"),
     [
@@ -307,11 +315,13 @@ def test_series_leaves_test_the_latest_value_and_the_change_between_two_years(
     assert (found.value if found.defined else None) == value
 
 
+@pytest.mark.unit
 def test_a_series_leaf_on_a_fact_without_a_series_is_false() -> None:
     leaf = _series_test({"series": "country.trade", "latest": {"gte": 0}})
     assert evaluate(leaf, {"trade": 5.0}, {}, {}).holds is False
 
 
+@pytest.mark.unit
 def test_a_series_leaf_needs_one_measure_and_years_in_order() -> None:
     with pytest.raises(ValueError, match="exactly one of latest, change"):
         _series_test({"series": "country.trade"})
@@ -319,6 +329,7 @@ def test_a_series_leaf_needs_one_measure_and_years_in_order() -> None:
         _series_test({"series": "country.trade", "change": {"from": 2019, "to": 2013, "lt": 0}})
 
 
+@pytest.mark.unit
 def test_the_brief_says_in_words_why_a_series_leaf_applied(two_briefs: Path) -> None:
     tajik = tailor(load_sources(two_briefs / WATER.name), "TJ")
     # the series fact says itself through its profile's `sentence`, with its latest point's year
@@ -331,6 +342,7 @@ def test_the_brief_says_in_words_why_a_series_leaf_applied(two_briefs: Path) -> 
 # --- figures ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_each_country_gets_its_own_trade_figure_with_alt_text_in_words() -> None:
     loaded = load_sources(REPO / "briefs" / "china-central-asia")
     kyrgyz = tailor(loaded, "KG").figures
@@ -370,6 +382,7 @@ def _drawn_alone(figure: Figure, kind: str) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.unit
 def test_one_canvas_gives_each_format_the_bytes_a_canvas_of_its_own_gives() -> None:
     """A figure's SVG and PNG are saved from one matplotlib canvas, in either order: each is
     byte for byte what a fresh canvas gives, and the PNG is 300 dpi whatever came before."""
@@ -504,6 +517,7 @@ def test_a_working_brief_with_a_figure_passes_pdf_ua_and_word_accessibility_chec
     )
 
 
+@pytest.mark.unit
 def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: dict[str, bytes]) -> None:
     html = kyrgyz_outputs[
         f"e{CENTRAL_ASIA_WORKING}/en/china-central-asia-KG-e{CENTRAL_ASIA_WORKING}.html"
@@ -521,6 +535,7 @@ def test_the_html_figure_is_inline_svg_titled_by_its_alt_text(kyrgyz_outputs: di
     assert "<!DOCTYPE" not in block and "<?xml" not in block and "<dc:date" not in block
 
 
+@pytest.mark.unit
 def test_the_docx_picture_is_a_300_dpi_png_16_cm_wide_with_its_description(
     kyrgyz_outputs: dict[str, bytes],
 ) -> None:
@@ -602,6 +617,7 @@ def test_matplotlib_loaded_for_drawing_skips_only_what_no_drawing_uses() -> None
     assert three_d == "3d works"
 
 
+@pytest.mark.unit
 def test_the_word_picture_keeps_every_pixel_within_six_levels_and_the_white_white() -> None:
     """The 300-dpi PNG is a palette image of the chart's own colours and blends: against the
     full-colour raster matplotlib drew, no channel of any pixel moves by more than 6 of 255,

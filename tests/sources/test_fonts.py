@@ -27,6 +27,7 @@ LATIN_CYRILLIC_TURKIC = (
 LATIN = Coverage.of_ranges([(0x20, 0x2FF), (0x2000, 0x206F)])
 
 
+@pytest.mark.unit
 def test_coverage_holds_exactly_its_ranges() -> None:
     coverage = Coverage.of_ranges([(0x41, 0x43), (0x42, 0x45), (0x61, 0x61)])
     assert (coverage.starts, coverage.ends) == ((0x41, 0x61), (0x45, 0x61))
@@ -35,11 +36,13 @@ def test_coverage_holds_exactly_its_ranges() -> None:
     assert len(coverage) == 6
 
 
+@pytest.mark.unit
 def test_fontconfig_charsets_are_parsed_as_inclusive_hex_ranges() -> None:
     ranges = list(fonts._charset_ranges("20-7e a0\n400-4ff 4e00-9fff junk"))
     assert ranges == [(0x20, 0x7E), (0xA0, 0xA0), (0x400, 0x4FF), (0x4E00, 0x9FFF)]
 
 
+@pytest.mark.unit
 def test_the_installed_fonts_cover_latin_cyrillic_turkic_and_han() -> None:
     program("fc-list")  # installed by make setup (fontconfig): the preflight asks it first
     coverage = installed_coverage()
@@ -47,10 +50,12 @@ def test_the_installed_fonts_cover_latin_cyrillic_turkic_and_han() -> None:
     assert installed_coverage() is coverage  # read once per process
 
 
+@pytest.mark.unit
 def test_the_bundled_brief_has_no_character_without_a_font() -> None:
     assert check_fonts(load_sources(CENTRAL_ASIA)) == []
 
 
+@pytest.mark.unit
 def test_a_missing_han_font_is_a_warning_naming_file_line_field_and_package() -> None:
     loaded = load_sources(CENTRAL_ASIA)
     problems = check_fonts(loaded, LATIN)
@@ -73,6 +78,7 @@ def test_a_missing_han_font_is_a_warning_naming_file_line_field_and_package() ->
     assert [p.field for p in in_sources] == ["xing1996.title"]
 
 
+@pytest.mark.unit
 def test_a_missing_cyrillic_font_names_the_core_package(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "organisation: Fixture Institute", "organisation: Институт")
     problems = check_fonts(load_sources(andes), LATIN)
@@ -82,6 +88,7 @@ def test_a_missing_cyrillic_font_names_the_core_package(andes: Path) -> None:
     assert "fonts-noto-cjk" not in problems[0].message
 
 
+@pytest.mark.unit
 def test_a_private_use_character_is_flagged_even_with_every_font_installed(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "subtitle: Glaciers, drought", "subtitle: Glaciers \U0010fffd, drought")
     problems = check_fonts(load_sources(andes))
@@ -90,11 +97,13 @@ def test_a_private_use_character_is_flagged_even_with_every_font_installed(andes
     assert "private-use or unassigned" in problems[0].message
 
 
+@pytest.mark.unit
 def test_line_breaks_and_invisible_format_characters_need_no_glyph() -> None:
     assert uncovered("a\nb\tc\u200dd\u00ade", Coverage.of_text("abcde")) == []
     assert uncovered("a\u0416", Coverage.of_text("a")) == [(1, "\u0416")]
 
 
+@pytest.mark.unit
 def test_the_debian_package_follows_the_script() -> None:
     assert package_for("新") == "fonts-noto-cjk"
     assert package_for("。") == "fonts-noto-cjk"
@@ -104,6 +113,7 @@ def test_the_debian_package_follows_the_script() -> None:
     assert package_for("\U0001f30d") == "fonts-noto-color-emoji"
 
 
+@pytest.mark.unit
 def test_every_printed_field_is_checked_not_only_markdown(andes: Path) -> None:
     fields = {(part, ".".join(map(str, loc))) for part, loc, _ in shown_fields(load_sources(andes))}
     for expected in [
@@ -144,6 +154,7 @@ def test_without_fc_list_the_font_folders_are_read(monkeypatch: pytest.MonkeyPat
     assert [c for _, c in uncovered(PHRASE, coverage)] == list(PHRASE)
 
 
+@pytest.mark.unit
 def test_recipients_lines_are_checked_because_every_copy_prints_them(andes) -> None:  # type: ignore[no-untyped-def]
     replace_in(
         andes / "recipients.yaml", "institution: Dirección General de Aguas", "institution: Dirección \ue000"

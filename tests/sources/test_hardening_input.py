@@ -299,6 +299,7 @@ def test_a_link_to_a_device_is_refused_before_reading(central_asia_copy: Path) -
     assert "recommendations/x.yaml:1:1:" in stderr
 
 
+@pytest.mark.unit
 def test_a_device_is_refused_and_never_read() -> None:
     document, problems = read_yaml(Path("/dev/zero"))
     assert document is None
@@ -321,6 +322,7 @@ def test_a_fifo_as_sources_file_is_refused(central_asia_copy: Path) -> None:
     assert "names no work" not in stderr
 
 
+@pytest.mark.unit
 def test_the_size_limit_holds_for_the_bytes_read(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES)

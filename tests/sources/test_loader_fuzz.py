@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -71,6 +72,7 @@ def _dump(data: object) -> str:
     return stream.getvalue()
 
 
+@pytest.mark.unit
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_random_text_gets_a_report_never_an_exception(text: str) -> None:

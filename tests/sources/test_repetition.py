@@ -21,6 +21,7 @@ def _repetitions(folder: Path) -> list[str]:
     ]
 
 
+@pytest.mark.unit
 def test_a_claim_that_says_again_what_a_section_says_is_flagged_with_both_places(andes: Path) -> None:
     assert _repetitions(andes) == []
     replace_in(
@@ -36,6 +37,7 @@ def test_a_claim_that_says_again_what_a_section_says_is_flagged_with_both_places
     assert "“Tropical glaciers have lost a third of their area since the 1980s.”" in found
 
 
+@pytest.mark.unit
 def test_the_same_frame_with_other_figures_or_a_shared_topic_is_not_a_repetition() -> None:
     section = content_words(
         "Chinese policy banks lent at least USD 14.3 bn from the Export-Import Bank of China and "
@@ -54,6 +56,7 @@ def test_the_same_frame_with_other_figures_or_a_shared_topic_is_not_a_repetition
     assert not repeats(topic, content_words("China's trade with Central Asia fell by 40% after 2013."))
 
 
+@pytest.mark.unit
 def test_the_bundled_brief_keeps_each_figure_in_one_place(central_asia_copy: Path) -> None:
     assert _repetitions(CENTRAL_ASIA) == []
     # as it stood: the analysis gave the trade figures the evidence gives

@@ -24,12 +24,14 @@ KINDS = {
 }
 
 
+@pytest.mark.unit
 def test_schema_writes_one_schema_per_source_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["schema", "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{k}.schema.json" for k in KINDS)
 
 
+@pytest.mark.unit
 def test_the_committed_schemas_are_current(tmp_path: Path) -> None:
     CliRunner().invoke(app, ["schema", "--out", str(tmp_path)])
     for kind in KINDS:
@@ -37,6 +39,7 @@ def test_the_committed_schemas_are_current(tmp_path: Path) -> None:
         assert committed == (tmp_path / f"{kind}.schema.json").read_text(), f"run `briefgen schema` ({kind})"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_bundled_source_file_satisfies_its_schema(kind: str) -> None:
     schema = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text())
@@ -48,6 +51,7 @@ def test_every_bundled_source_file_satisfies_its_schema(kind: str) -> None:
         jsonschema.validate(data, schema)
 
 
+@pytest.mark.unit
 def test_the_schema_carries_the_field_docs_and_rejects_unknown_keys() -> None:
     schema = json.loads((REPO / "schemas" / "recommendation.schema.json").read_text())
     assert schema["additionalProperties"] is False

@@ -27,18 +27,21 @@ def validate(folder: Path, *args: str) -> tuple[int, list[str], str]:
     return result.exit_code, lines, result.stdout
 
 
+@pytest.mark.unit
 def test_the_bundled_brief_is_valid() -> None:
     code, problems, out = validate(CENTRAL_ASIA)
     assert (code, problems) == (0, [])
     assert out.startswith("china-central-asia: ok, edition ")
 
 
+@pytest.mark.unit
 def test_the_fixture_brief_on_another_region_is_valid() -> None:
     code, problems, out = validate(ANDES)
     assert (code, problems) == (0, [])
     assert "3 recommendations, 3 countries, 5 sources" in out
 
 
+@pytest.mark.unit
 def test_an_unknown_field_is_an_error_with_a_suggestion(andes: Path) -> None:
     replace_in(andes / "recommendations/share-hydrological-data.yaml", "priority: 2", "priorty: 2")
     code, problems, _ = validate(andes)
@@ -49,6 +52,7 @@ def test_an_unknown_field_is_an_error_with_a_suggestion(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_a_wrong_type_names_the_value(andes: Path) -> None:
     replace_in(andes / "recommendations/share-hydrological-data.yaml", "priority: 2", "priority: high")
     _, problems, _ = validate(andes)
@@ -58,6 +62,7 @@ def test_a_wrong_type_names_the_value(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_every_problem_is_reported_not_only_the_first(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "edition: 1", "edition: 0")
     replace_in(andes / "sources.yaml", "year: 2013", "year: soon")
@@ -71,6 +76,7 @@ def test_every_problem_is_reported_not_only_the_first(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_an_id_that_climbs_out_of_the_folder_is_refused(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "id: andes-water", "id: ../../etc")
     _, problems, _ = validate(andes)
@@ -80,12 +86,14 @@ def test_an_id_that_climbs_out_of_the_folder_is_refused(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_the_brief_id_must_equal_its_folder(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "id: andes-water", "id: andes")
     _, problems, _ = validate(andes)
     assert problems == ["andes-water/brief.yaml:2:5: id: id 'andes' must equal the folder name 'andes-water'"]
 
 
+@pytest.mark.unit
 def test_a_recommendation_id_must_equal_its_file_name(andes: Path) -> None:
     replace_in(andes / "recommendations/old-idea.yaml", "id: old-idea", "id: new-idea")
     _, problems, _ = validate(andes)
@@ -94,6 +102,7 @@ def test_a_recommendation_id_must_equal_its_file_name(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_duplicate_recommendation_ids_are_refused(andes: Path) -> None:
     source = andes / "recommendations/old-idea.yaml"
     (andes / "recommendations/old-idea.yml").write_text(source.read_text())
@@ -103,6 +112,7 @@ def test_duplicate_recommendation_ids_are_refused(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_a_dangling_evidence_source_is_refused_with_a_suggestion(andes: Path) -> None:
     replace_in(
         andes / "recommendations/share-hydrological-data.yaml",
@@ -116,6 +126,7 @@ def test_a_dangling_evidence_source_is_refused_with_a_suggestion(andes: Path) ->
     ]
 
 
+@pytest.mark.unit
 def test_a_citation_of_a_missing_work_is_refused_at_its_own_line(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "[@unesco-2021-report, p. 12]", "[@unesco-2022, p. 12]")
     _, problems, _ = validate(andes)
@@ -125,12 +136,14 @@ def test_a_citation_of_a_missing_work_is_refused_at_its_own_line(andes: Path) ->
     ]
 
 
+@pytest.mark.unit
 def test_a_citation_in_a_footnote_is_checked_too(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "[@rabatel2013]", "[@nobody]")
     _, problems, _ = validate(andes)
     assert len(problems) == 1 and "summary: citation [@nobody] names no work" in problems[0]
 
 
+@pytest.mark.unit
 def test_a_fact_source_in_a_profile_must_exist(andes: Path) -> None:
     replace_in(andes.parent / "countries/CL.yaml", "source: unesco-2021-report", "source: dga")
     _, problems, _ = validate(andes)
@@ -140,6 +153,7 @@ def test_a_fact_source_in_a_profile_must_exist(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_an_unknown_country_code_is_refused_everywhere_it_can_appear(andes: Path) -> None:
     replace_in(andes / "recommendations/share-hydrological-data.yaml", "[PE, BO]", "[PE, BR]")
     replace_in(andes / "recommendations/protect-glacier-basins.yaml", "  PE: Peru", "  EC: Peru")
@@ -156,6 +170,7 @@ def test_an_unknown_country_code_is_refused_everywhere_it_can_appear(andes: Path
     ]
 
 
+@pytest.mark.unit
 def test_a_country_code_must_be_upper_case_alpha_2(andes: Path) -> None:
     replace_in(andes / "recommendations/protect-glacier-basins.yaml", "countries: [BO]", "countries: [bo]")
     _, problems, _ = validate(andes)
@@ -165,6 +180,7 @@ def test_a_country_code_must_be_upper_case_alpha_2(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_an_unknown_fact_names_the_nearest_one(andes: Path) -> None:
     replace_in(
         andes / "recommendations/protect-glacier-basins.yaml",
@@ -181,6 +197,7 @@ def test_an_unknown_fact_names_the_nearest_one(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_a_condition_needs_exactly_one_operator(andes: Path) -> None:
     replace_in(andes / "recommendations/protect-glacier-basins.yaml", "gte: 0.2}", "gte: 0.2, lt: 0.9}")
     _, problems, _ = validate(andes)
@@ -190,6 +207,7 @@ def test_a_condition_needs_exactly_one_operator(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_a_condition_must_be_all_any_not_or_a_fact_test(andes: Path) -> None:
     replace_in(andes / "recommendations/prepare-drought-finance.yaml", "{not: {fact", "{nor: {fact")
     _, problems, _ = validate(andes)
@@ -199,6 +217,7 @@ def test_a_condition_must_be_all_any_not_or_a_fact_test(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_the_active_scenario_must_exist(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "scenario: neutral", "scenario: la-nina")
     _, problems, _ = validate(andes)
@@ -207,12 +226,14 @@ def test_the_active_scenario_must_exist(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_recipients_need_a_valid_email(andes: Path) -> None:
     replace_in(andes / "recipients.yaml", "email: cl-dga@example.org", "email: not-an-email")
     _, problems, _ = validate(andes)
     assert [p.split(": ", 1)[1] for p in problems] == ["[2].email: 'not-an-email' has the wrong form"]
 
 
+@pytest.mark.unit
 def test_recipient_ids_are_unique_and_countries_are_the_briefs(andes: Path) -> None:
     replace_in(andes / "recipients.yaml", "id: bo-env-director", "id: pe-water-vice-minister")
     replace_in(andes / "recipients.yaml", "country: CL", "country: AR")
@@ -223,6 +244,7 @@ def test_recipient_ids_are_unique_and_countries_are_the_briefs(andes: Path) -> N
     ]
 
 
+@pytest.mark.unit
 def test_an_unused_source_is_a_warning_not_an_error(andes: Path) -> None:
     with (andes / "sources.yaml").open("a") as handle:
         handle.write("spare2020: {type: book, author: Nobody, title: Unused, year: 2020}\n")
@@ -233,6 +255,7 @@ def test_an_unused_source_is_a_warning_not_an_error(andes: Path) -> None:
     ]
 
 
+@pytest.mark.unit
 def test_json_report_lists_problems_for_scripts(andes: Path) -> None:
     replace_in(andes / "brief.yaml", "edition: 1", "edition: first")
     result = runner.invoke(app, ["validate", str(andes), "--json"])
@@ -241,6 +264,7 @@ def test_json_report_lists_problems_for_scripts(andes: Path) -> None:
     assert [(p["line"], p["field"]) for p in report["problems"]] == [(9, "edition")]
 
 
+@pytest.mark.unit
 def test_without_an_argument_every_brief_under_briefs_is_checked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -249,15 +273,18 @@ def test_without_an_argument_every_brief_under_briefs_is_checked(
     assert result.exit_code == 0 and "china-central-asia: ok" in result.stdout
 
 
+@pytest.mark.unit
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     code, problems, _ = validate(tmp_path / "nothing")
     assert code == 1 and problems[0].endswith("nothing:1:1: (file): no such brief folder")
 
 
+@pytest.mark.unit
 def test_a_usage_error_exits_with_2() -> None:
     assert runner.invoke(app, ["validate", "--bogus"]).exit_code == 2
 
 
+@pytest.mark.unit
 def test_a_character_no_font_can_show_is_a_warning_naming_file_and_field(andes: Path) -> None:
     replace_in(
         andes / "brief.yaml", "Droughts follow El Niño years.", "Droughts follow El Niño years \ue000."
@@ -271,6 +298,7 @@ def test_a_character_no_font_can_show_is_a_warning_naming_file_and_field(andes: 
     assert "U+E000" in problems[0]
 
 
+@pytest.mark.unit
 def test_did_you_mean_only_suggests_fields_of_the_mapping_that_holds_the_typo(andes: Path) -> None:
     replace_in(
         andes / "recommendations/share-hydrological-data.yaml",

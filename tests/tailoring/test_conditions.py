@@ -23,6 +23,7 @@ def holds(
     return evaluate(when(condition), country or {}, scenario or {}).holds
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("test", "value", "expected"),
     [
@@ -50,22 +51,26 @@ def test_a_fact_test_compares_like_with_like(test: dict[str, Any], value: Any, e
     assert holds({"fact": "country.x", **test}, {"x": value}) is expected
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("op", [{"equals": 1}, {"in": [1]}, {"gt": 0}, {"gte": 0}, {"lt": 9}, {"lte": 9}])
 def test_a_missing_fact_makes_every_test_false(op: dict[str, Any]) -> None:
     assert holds({"fact": "country.absent", **op}, {"other": 1}) is False
 
 
+@pytest.mark.unit
 def test_a_missing_fact_is_what_exists_false_asks_for() -> None:
     assert holds({"fact": "country.absent", "exists": False}) is True
     assert holds({"fact": "country.absent", "exists": True}) is False
 
 
+@pytest.mark.unit
 def test_country_and_scenario_facts_are_read_from_their_own_scope() -> None:
     condition = {"fact": "scenario.economy", "equals": "up"}
     assert holds(condition, country={"economy": "up"}, scenario={"economy": "down"}) is False
     assert holds(condition, country={"economy": "down"}, scenario={"economy": "up"}) is True
 
 
+@pytest.mark.unit
 def test_the_deciding_leaf_of_a_failing_all_is_the_first_that_failed() -> None:
     condition = when(
         {
@@ -81,12 +86,14 @@ def test_the_deciding_leaf_of_a_failing_all_is_the_first_that_failed() -> None:
     assert [(leaf.fact, leaf.value) for leaf in verdict.deciding] == [("country.b", 2)]
 
 
+@pytest.mark.unit
 def test_the_deciding_leaf_of_a_passing_any_is_the_first_that_held() -> None:
     condition = when({"any": [{"fact": "scenario.s", "equals": "x"}, {"fact": "country.b", "gte": 5}]})
     verdict = evaluate(condition, {"b": 7}, {"s": "y"})
     assert verdict.holds and [leaf.fact for leaf in verdict.deciding] == ["country.b"]
 
 
+@pytest.mark.unit
 def test_a_text_that_looks_like_code_is_just_compared() -> None:
     assert holds({"fact": "country.x", "equals": "__import__('os').system('true')"}, {"x": "1"}) is False
 
@@ -130,6 +137,7 @@ conditions = st.recursive(
 profiles = st.dictionaries(st.sampled_from(NAMES), values, max_size=4)
 
 
+@pytest.mark.unit
 @given(conditions, profiles, profiles)
 def test_evaluation_never_raises_on_any_profile(
     condition: Any, country: dict[str, Any], scenario: dict[str, Any]
@@ -138,12 +146,14 @@ def test_evaluation_never_raises_on_any_profile(
     assert isinstance(verdict.holds, bool)
 
 
+@pytest.mark.unit
 @given(conditions, profiles, profiles)
 def test_not_inverts(condition: Any, country: dict[str, Any], scenario: dict[str, Any]) -> None:
     negated = NotOf.model_validate({"not": condition})
     assert evaluate(negated, country, scenario).holds is not evaluate(condition, country, scenario).holds
 
 
+@pytest.mark.unit
 @given(profiles, profiles)
 def test_all_of_nothing_holds_and_any_of_nothing_does_not(
     country: dict[str, Any], scenario: dict[str, Any]
@@ -152,6 +162,7 @@ def test_all_of_nothing_holds_and_any_of_nothing_does_not(
     assert evaluate(AnyOf.model_validate({"any": []}), country, scenario).holds is False
 
 
+@pytest.mark.unit
 @given(st.lists(conditions, max_size=4), profiles, profiles)
 def test_all_and_any_agree_with_their_parts(
     parts: list[Any], country: dict[str, Any], scenario: dict[str, Any]

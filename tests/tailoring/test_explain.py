@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
@@ -12,6 +13,7 @@ from conftest import ANDES, CENTRAL_ASIA
 runner = CliRunner()
 
 
+@pytest.mark.unit
 def test_explain_says_why_each_recommendation_is_in_or_out() -> None:
     result = runner.invoke(
         app, ["explain", str(CENTRAL_ASIA), "--country", "KG", "--scenario", "china-stalls"]
@@ -24,6 +26,7 @@ def test_explain_says_why_each_recommendation_is_in_or_out() -> None:
     assert "EXCLUDED (0)" in out
 
 
+@pytest.mark.unit
 def test_explain_names_the_leaf_that_excluded_a_recommendation() -> None:
     out = runner.invoke(app, ["explain", str(CENTRAL_ASIA), "-c", "TM", "-s", "china-stalls"]).stdout
     excluded = out.split("EXCLUDED (1)")[1]
@@ -31,12 +34,14 @@ def test_explain_names_the_leaf_that_excluded_a_recommendation() -> None:
     assert "✗ country.debt_to_china_share_external_debt ≥ 0.3  (is not defined)" in excluded
 
 
+@pytest.mark.unit
 def test_explain_reports_audience_and_status_reasons() -> None:
     out = runner.invoke(app, ["explain", str(ANDES), "--country", "CL"]).stdout
     assert "because: audience is PE, BO; CL is not in it" in out
     assert "because: status is retired" in out
 
 
+@pytest.mark.unit
 def test_explain_json_is_byte_identical_across_runs_and_complete() -> None:
     args = ["explain", str(CENTRAL_ASIA), "--country", "KG", "--json"]
     first, second = runner.invoke(app, args), runner.invoke(app, args)
@@ -62,6 +67,7 @@ def test_explain_json_is_byte_identical_across_runs_and_complete() -> None:
     assert all(item["countries"] is None or "KG" in item["countries"] for item in prof["evidence_kept"])
 
 
+@pytest.mark.unit
 def test_an_unknown_country_is_a_usage_error() -> None:
     result = runner.invoke(app, ["explain", str(CENTRAL_ASIA), "--country", "FR"])
     assert result.exit_code == 2 and "FR is not one of china-central-asia's countries" in result.output
@@ -82,6 +88,7 @@ def test_explain_on_a_broken_brief_prints_the_problems_and_exits_1(andes) -> Non
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.unit
 def test_a_leaf_prints_its_numbers_as_the_analyst_wrote_them() -> None:
     from briefgen.tailoring.explain import _leaf_text
 

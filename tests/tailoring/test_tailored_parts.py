@@ -43,6 +43,7 @@ def _steps(andes: Path, country: str) -> list[str]:
     return [step.plain() for step in rec.steps]
 
 
+@pytest.mark.unit
 def test_a_step_is_kept_only_where_its_condition_holds_and_its_countries_include_the_brief(
     andes: Path,
 ) -> None:
@@ -51,6 +52,7 @@ def test_a_step_is_kept_only_where_its_condition_holds_and_its_countries_include
     assert _steps(andes, "BO") == ["Map the basins.", "Protect the Tuni Condoriri catchment."]
 
 
+@pytest.mark.unit
 def test_explain_names_the_leaf_that_left_a_step_out(andes: Path) -> None:
     _tailored_steps(andes)
     out = runner.invoke(app, ["explain", str(andes), "--country", "BO"]).stdout
@@ -62,6 +64,7 @@ def test_explain_names_the_leaf_that_left_a_step_out(andes: Path) -> None:
     assert "because: countries are BO; PE is not among them" in peru
 
 
+@pytest.mark.unit
 def test_an_evidence_item_with_a_condition_is_shown_only_where_it_holds(andes: Path) -> None:
     replace_in(
         andes / "recommendations/protect-glacier-basins.yaml",
@@ -80,6 +83,7 @@ def test_an_evidence_item_with_a_condition_is_shown_only_where_it_holds(andes: P
     assert "evidence left out: Glacier area fell by a third since the 1980s." in out
 
 
+@pytest.mark.unit
 def test_a_step_condition_on_an_unknown_fact_or_country_is_an_error_at_its_line(andes: Path) -> None:
     path = andes / "recommendations/protect-glacier-basins.yaml"
     replace_in(
@@ -104,6 +108,7 @@ def test_a_step_condition_on_an_unknown_fact_or_country_is_an_error_at_its_line(
 # --- the bundled brief: a permanently neutral state is not told to act through the SCO -------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize("scenario", ["china-recovers", "china-stalls"])
 def test_turkmenistan_is_never_asked_to_act_through_the_sco(language: str, scenario: str) -> None:
@@ -128,6 +133,7 @@ def test_turkmenistan_is_never_asked_to_act_through_the_sco(language: str, scena
     assert sum(bool(sco.search(text)) for text in asks(kazakhstan)) >= 2
 
 
+@pytest.mark.unit
 def test_explain_turkmenistan_names_the_condition_that_left_the_sco_steps_out() -> None:
     out = runner.invoke(app, ["explain", str(CENTRAL_ASIA), "--country", "TM"]).stdout
     assert "step 2 left out: Coordinate among the Central Asian governments before negotiating wit" in out

@@ -42,6 +42,7 @@ def claims(brief: TailoredBrief) -> str:
 # --- the bundled brief, pinned country by country ------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("country", ["KZ", "KG", "TJ", "TM", "UZ"])
 def test_when_china_recovers_every_government_gets_all_three_in_priority_order(
     central_asia, country: str
@@ -49,6 +50,7 @@ def test_when_china_recovers_every_government_gets_all_three_in_priority_order(
     assert rec_ids(tailor(central_asia, country)) == [MONITOR, PROFESSIONALISE, BALANCE]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("country", "expected"),
     [
@@ -69,6 +71,7 @@ def test_when_china_stalls_only_the_indebted_remittance_economies_keep_the_busin
 NUMBERS = {MONITOR: 1, PROFESSIONALISE: 2, BALANCE: 3}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("scenario", ["china-recovers", "china-stalls"])
 @pytest.mark.parametrize("country", ["KZ", "KG", "TJ", "TM", "UZ"])
 def test_stable_numbers_a_recommendation_has_one_number_in_every_brief_and_a_gap_where_left_out(
@@ -80,6 +83,7 @@ def test_stable_numbers_a_recommendation_has_one_number_in_every_brief_and_a_gap
     }
 
 
+@pytest.mark.unit
 def test_stable_numbers_an_explicit_number_is_kept_and_the_rest_fill_the_free_ones(tmp_path: Path) -> None:
     import shutil
 
@@ -100,6 +104,7 @@ def test_stable_numbers_an_explicit_number_is_kept_and_the_rest_fill_the_free_on
     ]
 
 
+@pytest.mark.unit
 def test_stable_numbers_two_recommendations_claiming_one_number_is_a_validation_error(tmp_path: Path) -> None:
     import shutil
 
@@ -115,6 +120,7 @@ def test_stable_numbers_two_recommendations_claiming_one_number_is_a_validation_
     assert errors[0].file.name in {"share-hydrological-data.yaml", "protect-glacier-basins.yaml"}
 
 
+@pytest.mark.unit
 def test_the_kyrgyz_brief_under_stalling_says_in_a_sentence_which_facts_made_it_apply(central_asia) -> None:
     rec = tailor(central_asia, "KG", "china-stalls").recommendations[1]
     assert rec.applies_because == (
@@ -123,6 +129,7 @@ def test_the_kyrgyz_brief_under_stalling_says_in_a_sentence_which_facts_made_it_
     )
 
 
+@pytest.mark.unit
 def test_a_fact_without_a_sentence_form_is_said_from_its_label(central_asia) -> None:
     import dataclasses
 
@@ -140,6 +147,7 @@ def test_a_fact_without_a_sentence_form_is_said_from_its_label(central_asia) -> 
     assert dataclasses.is_dataclass(tailor(central_asia, "KG"))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("country", "names"),
     [
@@ -168,6 +176,7 @@ def test_institutions_are_named_as_that_government_names_them(
     assert rec.institutions == names
 
 
+@pytest.mark.unit
 def test_an_institution_without_a_name_gets_a_readable_generic_one_and_a_warning(tmp_path: Path) -> None:
     import shutil
 
@@ -188,6 +197,7 @@ def test_an_institution_without_a_name_gets_a_readable_generic_one_and_a_warning
     assert all(r.institutions == ("Environment ministry",) for r in chile.recommendations if r.institutions)
 
 
+@pytest.mark.unit
 def test_turkmenistan_is_left_out_of_the_stalling_case_because_its_debt_is_not_recorded(central_asia) -> None:
     decision = next(
         d for d in tailor(central_asia, "TM", "china-stalls").decisions if d.recommendation == PROFESSIONALISE
@@ -199,6 +209,7 @@ def test_turkmenistan_is_left_out_of_the_stalling_case_because_its_debt_is_not_r
     ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("country", "shown", "hidden"),
     [
@@ -231,6 +242,7 @@ def test_each_brief_shows_the_evidence_that_concerns_it_and_no_other_country_evi
         assert phrase not in text, phrase
 
 
+@pytest.mark.unit
 def test_the_kyrgyz_reference_list_omits_works_cited_only_for_other_countries(central_asia) -> None:
     keys = [ref.key for ref in tailor(central_asia, "KG").references]
     assert "un-ga1995" not in keys  # cited only in evidence shown to Turkmenistan
@@ -239,11 +251,13 @@ def test_the_kyrgyz_reference_list_omits_works_cited_only_for_other_countries(ce
     assert "un-ga1995" in [ref.key for ref in tailor(central_asia, "TM").references]
 
 
+@pytest.mark.unit
 def test_the_reference_list_is_alphabetical(central_asia) -> None:
     labels = [ref.label.casefold() for ref in tailor(central_asia, "TJ").references]
     assert labels == sorted(labels)
 
 
+@pytest.mark.unit
 def test_every_country_gets_its_note_where_the_data_has_one(central_asia) -> None:
     kg = tailor(central_asia, "KG")
     assert all(r.country_note is not None for r in kg.recommendations)
@@ -251,6 +265,7 @@ def test_every_country_gets_its_note_where_the_data_has_one(central_asia) -> Non
     assert [r.country_note is not None for r in tm.recommendations] == [False, False, True]
 
 
+@pytest.mark.unit
 def test_the_brief_records_the_scenario_it_was_built_for(central_asia) -> None:
     default = tailor(central_asia, "KZ")
     assert (default.scenario, default.scenario_is_default) == ("china-recovers", True)
@@ -262,6 +277,7 @@ def test_the_brief_records_the_scenario_it_was_built_for(central_asia) -> None:
     )
 
 
+@pytest.mark.unit
 def test_the_title_block_names_the_government_with_its_article(central_asia) -> None:
     # the Kyrgyz government's name on the working edition's date (November 2021)
     assert (
@@ -275,6 +291,7 @@ def test_the_title_block_names_the_government_with_its_article(central_asia) -> 
     assert tailor(central_asia, "TM").prepared_for == "Prepared for the Cabinet of Ministers of Turkmenistan"
 
 
+@pytest.mark.unit
 def test_the_chinese_phrase_is_kept_and_tagged_as_chinese(central_asia) -> None:
     brief = tailor(central_asia, "KZ")
     from briefgen.document.doctree import Text, walk_inlines
@@ -285,11 +302,13 @@ def test_the_chinese_phrase_is_kept_and_tagged_as_chinese(central_asia) -> None:
     assert [(r.text, r.lang) for r in runs] == [("新型大国关系", "zh-Hans")]
 
 
+@pytest.mark.unit
 def test_tailoring_is_pure_same_input_same_output(central_asia) -> None:
     assert tailor(central_asia, "UZ").canonical_json() == tailor(central_asia, "UZ").canonical_json()
     assert tailor(load_sources(CENTRAL_ASIA), "UZ") == tailor(central_asia, "UZ")
 
 
+@pytest.mark.unit
 def test_an_unknown_country_or_scenario_is_a_clear_error(central_asia) -> None:
     with pytest.raises(TailoringError, match="XX is not one of china-central-asia's countries"):
         tailor(central_asia, "XX")
@@ -300,6 +319,7 @@ def test_an_unknown_country_or_scenario_is_a_clear_error(central_asia) -> None:
 # --- the fixture brief on another region -----------------------------------------------------
 
 
+@pytest.mark.unit
 def test_another_region_is_tailored_by_its_files_alone() -> None:
     andes = load_sources(ANDES)
     assert rec_ids(tailor(andes, "PE")) == ["protect-glacier-basins", "share-hydrological-data"]
@@ -318,6 +338,7 @@ def test_another_region_is_tailored_by_its_files_alone() -> None:
     ]
 
 
+@pytest.mark.unit
 def test_equal_priorities_are_ordered_by_id_and_retired_ones_never_show() -> None:
     andes = load_sources(ANDES)
     decisions = tailor(andes, "PE", "el-nino").decisions
@@ -329,6 +350,7 @@ def test_equal_priorities_are_ordered_by_id_and_retired_ones_never_show() -> Non
     ]
 
 
+@pytest.mark.unit
 def test_a_recommendation_for_named_countries_says_so_when_it_leaves_one_out() -> None:
     decision = next(
         d
@@ -338,6 +360,7 @@ def test_a_recommendation_for_named_countries_says_so_when_it_leaves_one_out() -
     assert (decision.included, decision.reason) == (False, "audience is PE, BO; CL is not in it")
 
 
+@pytest.mark.unit
 def test_the_profile_table_formats_values_with_units_years_and_sources() -> None:
     rows = {row.name: row for row in tailor(load_sources(ANDES), "PE").profile}
     glacier = rows["glacier_share_water_supply"]
@@ -351,6 +374,7 @@ def test_the_profile_table_formats_values_with_units_years_and_sources() -> None
     assert rows["basin"].value == "Titicaca"
 
 
+@pytest.mark.unit
 def test_editing_one_profile_changes_only_that_country(andes: Path) -> None:
     before = {c: tailor(load_sources(andes), c).canonical_json() for c in ("PE", "BO", "CL")}
     replace_in(andes.parent / "countries/BO.yaml", "value: 0.3,", "value: 0.1,")

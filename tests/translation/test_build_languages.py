@@ -78,6 +78,7 @@ def test_a_fuzzy_entry_of_one_countrys_brief_leaves_every_other_russian_brief_bu
     )
 
 
+@pytest.mark.unit
 def test_validate_prints_each_languages_translation_status(central_asia_copy: Path) -> None:
     po = central_asia_copy / "translations" / "ru.po"
     _untranslate(po, "brief.yaml:title")

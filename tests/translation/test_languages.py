@@ -79,6 +79,7 @@ def russian(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ---------- the fixed words ----------
 
 
+@pytest.mark.unit
 def test_every_shipped_catalog_translates_every_key_with_its_placeholders() -> None:
     for language in LANGUAGES[1:]:
         path = REPO / "src/briefgen/document/locale" / language / "LC_MESSAGES/briefgen.po"
@@ -97,6 +98,7 @@ def test_every_shipped_catalog_translates_every_key_with_its_placeholders() -> N
         assert ("NEEDS REVIEW BY A NATIVE SPEAKER" in header) == (language != "ru"), language
 
 
+@pytest.mark.unit
 def test_russian_plurals_take_three_forms_by_gettext_rule() -> None:
     assert say_count("ru", "cover_count", 1) == "В записке содержится 1 рекомендация Вашему Правительству."
     assert say_count("ru", "cover_count", 3) == "В записке содержатся 3 рекомендации Вашему Правительству."
@@ -205,6 +207,7 @@ def test_dates_are_written_as_each_language_s_official_documents_write_them() ->
     assert long_date(dt.date(2021, 5, 5), "tg") == "5 майи соли 2021"
 
 
+@pytest.mark.unit
 def test_words_fall_back_to_english_for_a_language_without_a_catalog() -> None:
     assert words("de")["summary"] == "Executive summary"
     assert say("ru-RU", "edition", edition=3) == "Издание 3"
@@ -213,11 +216,13 @@ def test_words_fall_back_to_english_for_a_language_without_a_catalog() -> None:
 # ---------- brief.yaml's languages ----------
 
 
+@pytest.mark.unit
 def test_the_old_single_language_field_reads_as_a_list(andes: Path) -> None:
     loaded = load_sources(andes)
     assert loaded.brief.languages == [loaded.brief.language]
 
 
+@pytest.mark.unit
 def test_an_unknown_language_code_is_a_validation_error(andes: Path) -> None:
     text = (andes / "brief.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^language: .*$", "", text) + "languages: [en, xx]\n"
@@ -227,6 +232,7 @@ def test_an_unknown_language_code_is_a_validation_error(andes: Path) -> None:
     assert "brief.yaml" in result.output and "unknown language code 'xx'" in result.output
 
 
+@pytest.mark.unit
 def test_a_recipient_whose_language_the_brief_lacks_fails_validation(central_asia_copy: Path) -> None:
     recipients = central_asia_copy / "recipients.yaml"
     lines = recipients.read_text(encoding="utf-8").splitlines()
@@ -353,6 +359,7 @@ def test_russian_numbers_and_units_come_from_babel_and_the_catalog(russian: Path
     assert "(Xing, 1996, с. 17)" in text
 
 
+@pytest.mark.unit
 def test_a_currency_unit_goes_where_the_language_writes_its_currency() -> None:
     """English writes "USD 13 bn", as the briefs' own prose does; Russian and the states'
     languages write the currency after the number (Babel's currency formats). Any other unit
@@ -414,6 +421,7 @@ def test_the_russian_docx_band_and_footer_keep_the_marking_whole(russian: Path, 
         assert all(word.startswith("Стр.") for word in words if "Стр." in word), page[-300:]
 
 
+@pytest.mark.unit
 def test_the_glyph_preflight_covers_the_russian_strings() -> None:
     from briefgen.sources.fonts import check_fonts
     from briefgen.translation.apply import localise
@@ -591,6 +599,7 @@ def test_changing_one_english_step_makes_exactly_that_entry_fuzzy_until_translat
     assert "перед любыми переговорами" in before.decode("utf-8")
 
 
+@pytest.mark.unit
 def test_a_translation_that_drops_a_citation_or_footnote_is_reported_with_po_file_and_line(
     central_asia_copy: Path,
 ) -> None:
@@ -614,6 +623,7 @@ def test_a_translation_that_drops_a_citation_or_footnote_is_reported_with_po_fil
     assert "footnote" in result.output
 
 
+@pytest.mark.unit
 def test_a_po_file_that_does_not_parse_is_reported_with_its_line(central_asia_copy: Path) -> None:
     po = central_asia_copy.parent / "countries" / "translations" / "ru.po"
     lines = po.read_text(encoding="utf-8").splitlines()
@@ -626,6 +636,7 @@ def test_a_po_file_that_does_not_parse_is_reported_with_its_line(central_asia_co
     assert "not a valid PO file" in result.output
 
 
+@pytest.mark.unit
 def test_translate_keeps_translations_and_rewrites_nothing_when_nothing_changed(
     central_asia_copy: Path,
 ) -> None:
@@ -712,6 +723,7 @@ def test_a_recipient_reading_russian_gets_the_russian_copy_and_cover_note(
     assert isinstance(russian, email.message.Message)
 
 
+@pytest.mark.unit
 def test_distribution_refuses_an_edition_not_released_in_a_recipients_language(
     central_asia_copy: Path, tmp_path: Path
 ) -> None:
