@@ -126,6 +126,17 @@ def test_the_summary_says_what_changed_in_it_unless_the_analyst_marks_wording_on
 
 
 @pytest.mark.unit
+def test_a_quoted_text_that_quotes_nests_its_quotes_as_the_language_does(andes: Path) -> None:
+    release(andes)
+    replace_in(andes / "brief.yaml", "Governments should *protect*", 'Governments should "protect"')
+    [line] = _changes(andes)
+    assert line == (
+        "The executive summary updated: “…4). Governments should protect glacier basins and…” → "
+        "“…4). Governments should ‘protect’ glacier basins and…”"
+    )
+
+
+@pytest.mark.unit
 def test_the_box_splits_by_lines_of_text_and_the_rest_continues_before_the_recommendations() -> None:
     short = ChangesSince(1, tuple(ChangeLine("fact-changed", "Profile: x is now 2.") for _ in range(12)))
     assert changes_split(short) == (short.items, ())

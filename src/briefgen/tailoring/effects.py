@@ -38,7 +38,7 @@ from briefgen.document.model import (
     TailoredBrief,
     TailoredRecommendation,
 )
-from briefgen.document.typography import typeset
+from briefgen.document.typography import nest_quotes, typeset
 from briefgen.document.words import join_list, say, with_year
 from briefgen.models.brief import ChangeRule, ChangesPolicy
 from briefgen.tailoring.progress import progress_changes
@@ -76,7 +76,9 @@ def changes_since(
         line = ChangeLine("first-brief", say(language, "change_first_brief", country=after.country_name))
         return ChangesSince(edition, (line,))
     progress = tuple(ChangeLine("progress", line) for line in progress_changes(before, after))
-    return ChangesSince(edition, (*progress, *_effect_lines(before, after, policy or ChangesPolicy())))
+    lines = (*progress, *_effect_lines(before, after, policy or ChangesPolicy()))
+    # a quoted text that quotes: «… „Туркменгаз“ …», as the language nests its quotes
+    return ChangesSince(edition, tuple(ChangeLine(c.kind, nest_quotes(c.text, language)) for c in lines))
 
 
 def _effect_lines(before: TailoredBrief, after: TailoredBrief, policy: ChangesPolicy) -> list[ChangeLine]:
