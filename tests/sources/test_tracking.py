@@ -171,6 +171,28 @@ def test_a_changed_tracking_file_is_read_again_not_taken_from_the_cache(andes: P
     assert load_sources(andes).tracking["PE"][0].status == "substantial"
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("cached", "tampered"),
+    [
+        ('"status":"limited"', '"status":"finished"'),  # a status off the scale
+        ('"date":"2023-05-10"', '"date":"2023-05-10T00:00:00"'),  # a date and time
+        ('"anchors":[[', '"anchors":[["1",'),  # a position that is no number
+    ],
+)
+def test_a_cache_file_that_was_tampered_with_is_not_believed(andes: Path, cached: str, tampered: str) -> None:
+    from briefgen.sources.tracking import _cache_key, _cache_path
+
+    path = track_file(andes, "PE", LIMITED)
+    assert load_sources(andes).tracking["PE"][0].status == "limited"  # read, validated and cached
+    entry = _cache_path(_cache_key(path.read_bytes()))
+    assert cached in entry.read_text()
+    entry.write_text(entry.read_text().replace(cached, tampered, 1))
+    again = load_sources(andes).tracking["PE"][0]
+    assert (again.status, again.date) == ("limited", dt.date(2023, 5, 10))  # read from the file again
+    assert tampered not in entry.read_text()  # and cached afresh
+
+
 # --- what the brief shows --------------------------------------------------------------------------
 
 
