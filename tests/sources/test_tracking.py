@@ -148,6 +148,7 @@ def test_an_assessment_of_a_recommendation_the_country_does_not_get_is_a_warning
         "andes-water/tracking/CL.yaml:1:19: [0].recommendation: warning: 'share-hydrological-data' is not in "
         "CL's brief (audience is PE, BO; CL is not in it); the assessment is kept but not printed"
     ]
+    assert problems_of(andes) == (code, problems)  # the same place when the file comes from the cache
 
 
 @pytest.mark.unit
