@@ -167,3 +167,33 @@ def test_new_assessment_appends_a_commented_assessment_that_validates(andes: Pat
     ]
     refused = runner.invoke(app, ["new", "assessment", "AR", "protect-glacier-basins", "--brief", str(andes)])
     assert refused.exit_code == 2 and "AR is not one of the brief's countries" in refused.stderr
+
+
+@pytest.mark.slow
+def test_the_track_command_loads_its_follow_up_without_the_collector_walking_it(tracked: Path) -> None:
+    """`briefgen track` in its own process: no collection while the follow-up loads, and what it
+    loaded is frozen afterwards (it is kept to the end); a process that embeds briefgen keeps its
+    collector as it was."""
+    import subprocess
+    import sys
+
+    code = """
+import gc, sys
+from briefgen.build import collector
+if sys.argv[1] == "tuned":
+    collector.tune_for_documents()
+from briefgen.sources.loading import load_sources
+before = gc.get_freeze_count()
+with collector.loading_to_keep():
+    enabled = gc.isenabled()
+    loaded = load_sources(sys.argv[2])
+print(enabled, gc.get_freeze_count() - before, gc.isenabled(), len(loaded.tracking))
+"""
+    tuned, embedded = (
+        subprocess.run(
+            [sys.executable, "-c", code, kind, str(tracked)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for kind in ("tuned", "embedded")
+    )
+    assert tuned[0] == "False" and int(tuned[1]) > 10_000 and tuned[2:] == ["True", "2"]
+    assert embedded == ["True", "0", "True", "2"]

@@ -148,6 +148,7 @@ def test_an_assessment_of_a_recommendation_the_country_does_not_get_is_a_warning
         "andes-water/tracking/CL.yaml:1:19: [0].recommendation: warning: 'share-hydrological-data' is not in "
         "CL's brief (audience is PE, BO; CL is not in it); the assessment is kept but not printed"
     ]
+    assert problems_of(andes) == (code, problems)  # the same place when the file comes from the cache
 
 
 @pytest.mark.unit
@@ -169,6 +170,28 @@ def test_a_changed_tracking_file_is_read_again_not_taken_from_the_cache(andes: P
     assert load_sources(andes).tracking["PE"][0].status == "limited"
     replace_in(path, "status: limited", "status: substantial")
     assert load_sources(andes).tracking["PE"][0].status == "substantial"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("cached", "tampered"),
+    [
+        ('"status":"limited"', '"status":"finished"'),  # a status off the scale
+        ('"date":"2023-05-10"', '"date":"2023-05-10T00:00:00"'),  # a date and time
+        ('"anchors":[[', '"anchors":[["1",'),  # a position that is no number
+    ],
+)
+def test_a_cache_file_that_was_tampered_with_is_not_believed(andes: Path, cached: str, tampered: str) -> None:
+    from briefgen.sources.tracking import _cache_key, _cache_path
+
+    path = track_file(andes, "PE", LIMITED)
+    assert load_sources(andes).tracking["PE"][0].status == "limited"  # read, validated and cached
+    entry = _cache_path(_cache_key(path.read_bytes()))
+    assert cached in entry.read_text()
+    entry.write_text(entry.read_text().replace(cached, tampered, 1))
+    again = load_sources(andes).tracking["PE"][0]
+    assert (again.status, again.date) == ("limited", dt.date(2023, 5, 10))  # read from the file again
+    assert tampered not in entry.read_text()  # and cached afresh
 
 
 # --- what the brief shows --------------------------------------------------------------------------

@@ -68,6 +68,7 @@ def track(
     ),
 ) -> None:
     """Show the follow-up: recommendations by countries, each cell's latest status, date and trend."""
+    from briefgen.build.collector import loading_to_keep
     from briefgen.errors import UsageError
     from briefgen.tailoring.followup import follow_up
 
@@ -81,9 +82,10 @@ def track(
         day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError:
         raise UsageError(f"--as-of must be YYYY-MM-DD, not {as_of!r}") from None
-    loaded = _load(brief, edition)
-    released = _first_released(brief) if overdue or xlsx_file or report else None
-    result = follow_up(loaded, released=released, as_of=day if released is not None else None)
+    with loading_to_keep():
+        loaded = _load(brief, edition)
+        released = _first_released(brief) if overdue or xlsx_file or report else None
+        result = follow_up(loaded, released=released, as_of=day if released is not None else None)
     if report is not None:
         _report(loaded, result, released or {}, report, formats, languages)
     if xlsx_file is not None:

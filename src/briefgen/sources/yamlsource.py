@@ -302,14 +302,15 @@ class _Builder:
     def _construct(self, event: Any) -> Any:
         """Return the value of a scalar, or raise _BadScalar saying why it has none."""
         text = event.value
-        plain = self.yaml.resolver.resolve(ScalarNode, text, (True, False))
         tag = event.ctag
         if tag is None or str(tag) == "!":
             tag = self.yaml.resolver.resolve(ScalarNode, text, event.implicit)
-        elif str(tag) in _SCALAR_KINDS and str(plain) != str(tag):
-            raise _BadScalar(
-                f"{_shown(text)} is not {_SCALAR_KINDS[str(tag)]}, as its tag {_short(tag)} says"
-            )
+        elif str(tag) in _SCALAR_KINDS:  # a standard tag must say what the text is untagged
+            plain = self.yaml.resolver.resolve(ScalarNode, text, (True, False))
+            if str(plain) != str(tag):
+                raise _BadScalar(
+                    f"{_shown(text)} is not {_SCALAR_KINDS[str(tag)]}, as its tag {_short(tag)} says"
+                )
         if str(tag) == "tag:yaml.org,2002:int" and len(text.lstrip("+-0").replace("_", "")) > 18:
             raise _BadScalar(f"{_shown(text)} is too large; numbers must lie within ±10^15")
         node = ScalarNode(tag, text, event.start_mark, event.end_mark, style=event.style)

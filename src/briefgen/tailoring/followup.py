@@ -126,6 +126,7 @@ def _rows(matrix: _Matrix) -> tuple[Row, ...]:
         for item in sorted(loaded.tracking.get(code, ()), key=lambda a: a.date):
             if item.step is None:
                 histories.setdefault((item.recommendation, code), []).append(item)
+    names: dict[tuple[str, str], str] = {}  # (country, institution): its name, worked out once
     rows = []
     for rec in matrix.active:
         cells = []
@@ -135,9 +136,11 @@ def _rows(matrix: _Matrix) -> tuple[Row, ...]:
             previous = whole[-2].status if len(whole) > 1 else None
             lead_name = None
             if latest is not None:
-                lead_name = institution_name(
-                    loaded.countries[code], latest.lead, language, loaded.institution_names
-                )
+                lead_name = names.get((code, latest.lead))
+                if lead_name is None:
+                    lead_name = names[code, latest.lead] = institution_name(
+                        loaded.countries[code], latest.lead, language, loaded.institution_names
+                    )
             cells.append(
                 Cell(
                     recommendation=rec.id,
