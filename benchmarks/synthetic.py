@@ -31,8 +31,27 @@ WORDS = [
 ]
 
 
-def _sentence(rng: random.Random, n: int = 14) -> str:
-    words = [rng.choice(WORDS) for _ in range(n)]
+CLAIM_WORDS = [
+    "tonnes",
+    "exports",
+    "tariffs",
+    "lenders",
+    "bonds",
+    "wages",
+    "ports",
+    "grids",
+    "harvests",
+    "loans",
+    "arrears",
+    "refineries",
+    "customs",
+    "freight",
+]
+"""The evidence's own words: a claim that repeated the analysis would be warned about."""
+
+
+def _sentence(rng: random.Random, n: int = 14, words: list[str] = WORDS) -> str:
+    words = [rng.choice(words) for _ in range(n)]
     return " ".join(words).capitalize() + "."
 
 
@@ -83,7 +102,7 @@ def write_synthetic_brief(root: Path, countries: int = 50, recommendations: int 
     for i in range(1, recommendations + 1):
         some = rng.sample(codes, k=min(3, len(codes)))
         evidence = "".join(
-            f'  - claim: {_sentence(rng, 16)}\n    source: src{rng.randint(1, 5)}\n    pages: "{rng.randint(1, 90)}"\n'
+            f'  - claim: {_sentence(rng, 16, CLAIM_WORDS)}\n    source: src{rng.randint(1, 5)}\n    pages: "{rng.randint(1, 90)}"\n'
             + (f"    countries: [{rng.choice(codes)}]\n" if j % 2 else "")
             for j in range(4)
         )
@@ -99,5 +118,7 @@ def write_synthetic_brief(root: Path, countries: int = 50, recommendations: int 
         f'src{i}:\n  type: report\n  author: ["Author{i}, A"]\n  title: Work {i}\n  year: {2015 + i}\n'
         for i in range(1, 6)
     )
-    (brief / "sources.yaml").write_text(works, encoding="utf-8")
+    # the bibliography every brief shares: the profiles' facts cite it too
+    (root / "countries" / "sources.yaml").write_text(works, encoding="utf-8")
+    (brief / "sources.yaml").write_text("{}\n", encoding="utf-8")
     return brief
