@@ -142,6 +142,18 @@ def to_markdown(brief: TailoredBrief) -> str:
                 ),
                 "",
             ],
+            "progress": lambda: [
+                f"*{labels['progress']}* "
+                + fill(
+                    labels[
+                        "progress_status_illustrative" if rec.progress.illustrative else "progress_status"
+                    ],
+                    status=rec.progress.label,
+                    date=rec.progress.date_text,
+                )
+                + f" · {_inlines(rec.progress.text)}",
+                "",
+            ],
             "when": lambda: (
                 [f"**{labels['when']}** {_rich(rec.trigger)}", ""]
                 + ([rec.applies_because, ""] if rec.applies_because else [])
