@@ -276,3 +276,26 @@ def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(endi
     )
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["briefgen: interrupted"]
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_in_the_last_moments_of_the_interpreters_shutdown_leaves_the_commands_status() -> None:
+    """Past its exit handlers, the interpreter puts back the system's default for SIGINT; a Ctrl-C
+    there killed the finished command (status -2, no line: one run in twenty of the test above,
+    with its last moment near the end). A finalizer of the main module runs at that point: its
+    Ctrl-C now leaves the command's own status and lets the interpreter end."""
+    code = (
+        "import os, signal\n"
+        "import briefgen.command as command\n"
+        "class Late:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        print('ended', flush=True)\n"
+        "late = Late()\n"
+        "command._run = lambda: print('ok')\n"
+        "command.main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (result.returncode, result.stdout.splitlines(), result.stderr) == (0, ["ok", "ended"], "")

@@ -7,7 +7,11 @@ which stops its workers and leaves every output whole), there is nothing to clea
 process started. So a Ctrl-C that comes while Python imports the command (a few tenths of a
 second, more on a loaded machine) ends the process at once with the line and status a Ctrl-C
 gets later, instead of a traceback from the middle of whatever module was importing; and once
-the command has ended, a Ctrl-C while the interpreter shuts down does the same.
+the command has ended, a Ctrl-C while the interpreter shuts down does the same, up to its last
+exit handler. After that the interpreter itself puts back the system's default for SIGINT (it
+undoes the handlers Python set, not one set to "ignore"), and a Ctrl-C there killed the process
+without a word and with status -2, its output already written. So the last exit handler lets a
+Ctrl-C go: the command has finished, and ends with its own status.
 
 Only the command imports this module: a program or a test that imports briefgen keeps its own
 Ctrl-C.
@@ -22,6 +26,7 @@ this module's functions is inside them, for the rule above.
 """
 
 import _signal  # type: ignore[import-not-found]  # the interpreter's own: no `enum` to import first
+import atexit  # built into the interpreter, like `_signal`: nothing to import first
 import os
 import sys
 
@@ -53,7 +58,13 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _let_go() -> None:
+    """Ignore Ctrl-C from here to the end: the command has finished (see above)."""
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+
+
 _signal.signal(_signal.SIGINT, _end_now)
+atexit.register(_let_go)  # the first registered runs last, after those of every library imported later
 
 
 def main() -> None:
