@@ -67,8 +67,18 @@ _signal.signal(_signal.SIGINT, _end_now)
 atexit.register(_let_go)  # the first registered runs last, after those of every library imported later
 
 
+def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
+    """Keep quiet about the Ctrl-C the command is already ending for, where Python cannot pass
+    it on: raised in a finaliser (a generator closed as it is let go of), it would be printed as
+    "Exception ignored in ..." with a traceback, above the one line. Anything else is printed."""
+    if _interrupted and unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
     """Run the `briefgen` command, with Ctrl-C ending it cleanly at every moment."""
+    sys.unraisablehook = _unraisable
     _signal.signal(_signal.SIGINT, _interrupt)
     try:
         _run()
@@ -90,6 +100,7 @@ def main() -> None:
     finally:
         # what is left is the interpreter's shutdown: nothing to clean up, nothing to wait for
         _signal.signal(_signal.SIGINT, _end_now)
+        sys.unraisablehook = sys.__unraisablehook__  # no KeyboardInterrupt is raised from here on
 
 
 def _run() -> None:
