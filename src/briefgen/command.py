@@ -71,7 +71,11 @@ def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
     """Keep quiet about the Ctrl-C the command is already ending for, where Python cannot pass
     it on: raised in a finaliser (a generator closed as it is let go of), it would be printed as
     "Exception ignored in ..." with a traceback, above the one line. Anything else is printed."""
-    if _interrupted and unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+    if (
+        _interrupted
+        and unraisable.exc_type is not None
+        and issubclass(unraisable.exc_type, KeyboardInterrupt)
+    ):
         return
     sys.__unraisablehook__(unraisable)
 
