@@ -14,8 +14,11 @@ marks a manuscript:
   and everything else `hyphens: none`. A soft hyphen is never printed, nor extracted with
   the text, unless a line ends at it.
 - `overruns()` reads a laid-out document and returns the words that ended the third
-  hyphenated line in a row of one paragraph; `keep_whole()` takes their soft hyphens out, and
-  the PDF renderer lays the page out again, until no such run is left (`render/pdf.py`).
+  hyphenated line in a row of one paragraph, and those paragraphs; `keep_whole()` takes the
+  words' soft hyphens out. Keeping one word whole moves the breaks of the lines after it, so a
+  paragraph may need it again further on: the PDF renderer sets those paragraphs alone
+  (`galley()`: the page with nothing else in its body, a small part of its layout) until none
+  has such a run, and only then lays the page out again (`render/pdf.py`).
 
 On screen (the standalone HTML page) nothing is hyphenated. `bind_text` gives every text of
 the page, fixed words included, the language's non-breaking spaces.
@@ -43,7 +46,16 @@ MIN_LETTERS = 6
 EDGE_LETTERS = 3
 """The fewest letters before or after a break."""
 
+Paragraph = tuple[str, int]
+"""A block of the page: its tag and its place among the page's elements of that tag (("p", 12))."""
+
 _PIECES = re.compile(r"(<[^>]*>)")
+_OPEN_TAG = re.compile(r"^<([A-Za-z][\w-]*)")
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title"})
+"""Elements whose content is text to the parser, whatever it looks like (`a > b` in a stylesheet)."""
 _SKIP_OPEN = re.compile(r"^<(style|svg|script|title|code)\b", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w&#])[^\W\d_]+(?!\w)")  # not the name of an entity (&amp;)
 
@@ -93,13 +105,15 @@ def keep_whole(markup: str, words: Collection[str]) -> str:
     return "".join(out)
 
 
-def overruns(document: Any) -> set[str]:
-    """Return the words, as marked, that end a third hyphenated line in a row of one paragraph.
+def overruns(document: Any) -> tuple[set[str], set[Paragraph]]:
+    """Return the words, as marked, that end a third hyphenated line in a row of one paragraph,
+    and those paragraphs.
 
     Reads WeasyPrint's layout boxes (a line box's text, its paragraph's element); a WeasyPrint
-    whose boxes differ gives an empty set, and the page stays as laid out.
+    whose boxes differ gives nothing, and the page stays as laid out.
     """
     found: set[str] = set()
+    elements: list[Any] = []
     try:
         lines = list(_lines(document))
         run = 0
@@ -118,10 +132,93 @@ def overruns(document: Any) -> set[str]:
                 word = re.sub(rf"^[^\w{SHY}]+|[^\w{SHY}]+$", "", word)
                 if SHY in word:
                     found.add(word)
+                    elements.append(parent)
                 run = 0  # the next layout sets this paragraph again: count afresh
+        return found, _places(document, elements)
     except (AttributeError, TypeError, KeyError, IndexError):
+        return set(), set()
+
+
+def galley(markup: str, paragraphs: Collection[Paragraph]) -> str | None:
+    """Return the page with only `paragraphs`, and the elements they stand in, in its body.
+
+    Where a paragraph's lines break depends on its text and its measure, not on the page it
+    falls on, so the galley finds the breaks of those paragraphs for a small part of the cost of
+    laying out the page. (An element whose width depended on a neighbour left out would break
+    differently: the renderer checks the page it finally lays out.) None if a paragraph is not
+    found in the markup.
+    """
+    pieces = [piece for piece in _PIECES.split(markup) if piece]
+    counts: dict[str, int] = {}
+    names: dict[int, str] = {}
+    parents: dict[int, int | None] = {}
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    chosen: list[int] = []
+    body: int | None = None
+    raw: str | None = None
+    for i, piece in enumerate(pieces):
+        if raw is not None:
+            if piece.lower().startswith(f"</{raw}"):
+                raw = None
+                ends[stack.pop()] = i
+            continue
+        if piece.startswith("</"):
+            name = piece[2:-1].strip().lower()
+            if name not in (names[j] for j in stack):
+                continue  # a stray end tag: the parser drops it too
+            while stack:
+                j = stack.pop()
+                ends[j] = i
+                if names[j] == name:
+                    break
+            continue
+        opened = _OPEN_TAG.match(piece)
+        if opened is None:
+            continue  # text, a comment, the doctype
+        name = opened.group(1).lower()
+        place = counts.get(name, 0)
+        counts[name] = place + 1
+        names[i], parents[i] = name, (stack[-1] if stack else None)
+        if (name, place) in paragraphs:
+            chosen.append(i)
+        if name == "body":
+            body = i
+        if name in _VOID or piece.endswith("/>"):
+            ends[i] = i
+        else:
+            stack.append(i)
+            raw = name if name in _RAW_TEXT else None
+    if body is None or body not in ends or len(chosen) != len(set(paragraphs)):
+        return None
+    keep = set(range(body + 1)) | set(range(ends[body], len(pieces)))
+    for i in chosen:
+        if i not in ends:
+            return None
+        keep.update(range(i, ends[i] + 1))
+        parent = parents[i]
+        while parent is not None and parent != body:
+            keep.update((parent, ends.get(parent, parent)))
+            parent = parents[parent]
+    return "".join(pieces[i] for i in sorted(keep))
+
+
+def _places(document: Any, elements: list[Any]) -> set[Paragraph]:
+    """Return each element's tag and its place among the page's elements of that tag."""
+    if not elements:
         return set()
-    return found
+    root = next(box.element for box in document.pages[0]._page_box.children if box.element_tag == "html")
+    wanted = {id(element) for element in elements}
+    counts: dict[str, int] = {}
+    places: set[Paragraph] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        place = counts.get(element.tag, 0)
+        counts[element.tag] = place + 1
+        if id(element) in wanted:
+            places.add((element.tag, place))
+    return places
 
 
 def _lines(document: Any) -> Iterator[tuple[Any, str, str]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,7 +35,10 @@ PDF_VARIANT = "pdf/ua-1"
 
 _WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
 _HYPHENATION_PASSES = 6
-"""Layouts at most to break up runs of hyphenated lines (the bundled Russian briefs need 1-2)."""
+"""Layouts at most, of the page and of a galley, to break up runs of hyphenated lines (the bundled
+Russian briefs need one of each)."""
+Laid = tuple[str, Any, frozenset[str]]
+"""A page laid out: its markup, WeasyPrint's document and the words kept whole for its hyphens."""
 _LAYOUT_LOCK = threading.Lock()
 """One layout at a time per process: the shared font configuration is not made for threads."""
 
@@ -90,22 +93,22 @@ class PdfRenderer:
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()  # served from the theme folder
 
-        def layout(*looks: str, drawn: bool = False) -> tuple[str, Any]:
+        def layout(*looks: str, drawn: bool = False, whole: frozenset[str] = frozenset()) -> Laid:
             page = self.html.document(
                 brief, inline_css=False, logo_src=logo_src, figure_placeholders=True, looks=looks
             )
             if drawn:  # the drawings in from the start, not their placeholders
                 page = _inline_drawings(brief, page)[0]
-            return self._hyphenated(brief, page, fetcher, stylesheets)
+            return self._hyphenated(brief, page, fetcher, stylesheets, whole)
 
         with _LAYOUT_LOCK:
             try:
-                markup, document = self._balanced(layout)
+                markup, document, whole = self._balanced(layout)
                 if brief.figures:
                     charts.keep_promise()
                     markup, document, fits = self._with_drawings(brief, markup, document)
                     if not fits:  # a drawing of another size than its placeholder: set the page anew
-                        markup, document = self._balanced(lambda *looks: layout(*looks, drawn=True))
+                        markup, document, whole = self._balanced(partial(layout, drawn=True), whole)
                 fills = page_fill(document)
                 self.last_page = (len(fills), fills[-1]) if fills else None
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -142,16 +145,20 @@ class PdfRenderer:
             raise RenderError(f"WeasyPrint returned no PDF for {report.slug}")
         return pdf
 
-    def _balanced(self, layout: Any) -> tuple[str, Any]:
+    def _balanced(self, layout: Any, whole: frozenset[str] = frozenset()) -> Laid:
         """Return the page laid out, and laid out again, a little tighter (`tight`), when its last
-        page is less than `LAST_PAGE_MIN` full and the tighter setting saves that page."""
-        markup, document = layout()
+        page is less than `LAST_PAGE_MIN` full and the tighter setting saves that page.
+
+        The tighter page starts with the words the first kept whole: its lines are as wide, so
+        the same runs of hyphens would come back, each costing a layout to find again.
+        """
+        markup, document, whole = layout(whole=whole)
         fills = page_fill(document) or []
         if len(fills) > 1 and fills[-1] < LAST_PAGE_MIN:
-            tighter, laid_out = layout("tight")
+            tighter, laid_out, tighter_whole = layout("tight", whole=whole)
             if len(laid_out.pages) < len(document.pages):
-                markup, document = tighter, laid_out
-        return markup, document
+                markup, document, whole = tighter, laid_out, tighter_whole
+        return markup, document, whole
 
     def _laid_out(self, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]) -> Any:
         return HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(
@@ -162,26 +169,59 @@ class PdfRenderer:
         )
 
     def _hyphenated(
-        self, brief: TailoredBrief, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]
-    ) -> tuple[str, Any]:
-        """Return the markup and its layout with never three hyphenated lines in a row.
+        self,
+        brief: TailoredBrief,
+        markup: str,
+        fetcher: SafeFetcher,
+        stylesheets: list[CSS],
+        whole: frozenset[str] = frozenset(),
+    ) -> Laid:
+        """Return the markup and its layout with never three hyphenated lines in a row, and the
+        words kept whole for it (`whole`: words to keep whole from the start).
 
         The words are hyphenated by hand (soft hyphens, never in a name); WeasyPrint has no
         `hyphenate-limit-lines`, so where a paragraph has such a run, the word that ends its
-        third line is kept whole and the page laid out again (`hyphenation`). A language that
-        is not hyphenated is laid out once.
+        third line is kept whole (`hyphenation`). Keeping it whole moves the paragraph's later
+        breaks, which may make another run: the paragraphs with runs are set alone (`_settled`)
+        until they have none, and the page is laid out once more; the few pages where that
+        layout still finds a run go round again. A language that is not hyphenated is laid out
+        once.
         """
         if brief.language.split("-")[0].lower() not in hyphenation.HYPHENATED:
-            return markup, self._laid_out(markup, fetcher, stylesheets)
-        markup = hyphenation.soft_hyphens(markup, brief.language)
+            return markup, self._laid_out(markup, fetcher, stylesheets), whole
+        markup = hyphenation.keep_whole(hyphenation.soft_hyphens(markup, brief.language), whole)
         document = self._laid_out(markup, fetcher, stylesheets)
         for _ in range(_HYPHENATION_PASSES):
-            words = hyphenation.overruns(document)
+            words, paragraphs = hyphenation.overruns(document)
             if not words:
                 break
-            markup = hyphenation.keep_whole(markup, words)
+            settled = self._settled(markup, words, paragraphs, fetcher, stylesheets)
+            whole |= settled
+            markup = hyphenation.keep_whole(markup, settled)
             document = self._laid_out(markup, fetcher, stylesheets)
-        return markup, document
+        return markup, document, whole
+
+    def _settled(
+        self,
+        markup: str,
+        words: set[str],
+        paragraphs: set[hyphenation.Paragraph],
+        fetcher: SafeFetcher,
+        stylesheets: list[CSS],
+    ) -> frozenset[str]:
+        """Return `words` and every word that must also be kept whole for `paragraphs` to have no
+        run of three hyphenated lines, found on a galley of those paragraphs alone."""
+        whole = set(words)
+        page = hyphenation.galley(hyphenation.keep_whole(markup, whole), paragraphs)
+        if page is None:  # not found in the markup: the page itself is laid out again
+            return frozenset(whole)
+        for _ in range(_HYPHENATION_PASSES):
+            more, _paragraphs = hyphenation.overruns(self._laid_out(page, fetcher, stylesheets))
+            if not more - whole:
+                break
+            whole |= more
+            page = hyphenation.keep_whole(page, more)
+        return frozenset(whole)
 
     def _with_drawings(self, brief: TailoredBrief, markup: str, document: Any) -> tuple[str, Any, bool]:
         """Return the markup and the layout with the drawings where their placeholders are, and
