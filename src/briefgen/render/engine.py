@@ -113,10 +113,100 @@ def _hidden_from_tree() -> bool:
 HIDDEN_FROM_TREE = _hidden_from_tree()
 """Whether `aria-hidden` content is kept out of the PDF's structure tree (see `_hidden_from_tree`)."""
 
+_SHY = "\u00ad"
+_LETTER_EM = 0.55
+"""The narrowest a line's letters are on average, in ems (Russian in Noto Serif: about 0.5)."""
+_WORD_MORE = 12
+"""Letters beyond a line's width in letters: the next word's share of the window."""
+
+
+def _soft_hyphens_near_the_line() -> bool:
+    """Offer WeasyPrint only the soft hyphens that can end the line it is setting.
+
+    To end a line at a soft hyphen (`hyphens: manual`), WeasyPrint 70 sets the line once for
+    each soft hyphen in the text after it, from the farthest, until one fits (`split_first_line`
+    in `weasyprint.text.line_break`). Only those of the word the line stops in can: the text up
+    to a soft hyphen beyond it holds the whole of that word, which did not fit. A paragraph
+    hyphenated by hand (`render/hyphenation.py`) has a soft hyphen every few letters, so most of
+    those settings were wasted: a third of the line breaking of a Russian PDF.
+
+    This wraps the function the inline layout calls: where a paragraph's text runs on past a
+    window (the line's width in letters at their narrowest, and a word more), the soft hyphens
+    beyond the window are taken out of the text it is given. Its answer is kept when the line
+    it found, and the word after that line, end inside the window: the soft hyphens taken out
+    were then all in text WeasyPrint could only have tried and turned down, and the answer is
+    WeasyPrint's own (the bundled Russian briefs, byte for byte, in the tests). Otherwise it
+    asks again with the whole text. A WeasyPrint without the function lays out as it did.
+    """
+    try:
+        from weasyprint.layout import inline
+    except ImportError:
+        return False
+    split = getattr(inline, "split_first_line", None)
+    if split is None or getattr(split, "__wrapped__", None) is not None:
+        return split is not None
+
+    def split_first_line(
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: Any,
+        justification_spacing: Any,
+        is_line_start: bool = True,
+        minimum: bool = False,
+    ) -> Any:
+        if (
+            not minimum
+            and max_width
+            and max_width != float("inf")
+            and style["hyphens"] == "manual"
+            and style["white_space"] == "normal"
+            and style["font_size"]
+            and _SHY in text
+        ):
+            cut = _window(text, int(max_width / (style["font_size"] * _LETTER_EM)) + _WORD_MORE)
+            if _SHY in text[cut:]:
+                answer = split(
+                    text[:cut] + text[cut:].replace(_SHY, ""),
+                    style,
+                    context,
+                    max_width,
+                    justification_spacing,
+                    is_line_start,
+                    minimum,
+                )
+                resume = answer[2]  # where the next line starts, in UTF-8 bytes
+                if resume is not None:
+                    starts = len(text.encode()[:resume].decode(errors="ignore"))
+                    word_ends = text.find(" ", starts)
+                    if -1 < word_ends < cut - 1:
+                        return answer
+        return split(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+
+    split_first_line.__wrapped__ = split  # type: ignore[attr-defined]
+    inline.split_first_line = split_first_line
+    return True
+
+
+def _window(text: str, letters: int) -> int:
+    """Return where `text` has had `letters` characters other than soft hyphens."""
+    seen = 0
+    for index, character in enumerate(text):
+        if character != _SHY:
+            seen += 1
+            if seen > letters:
+                return index
+    return len(text)
+
+
+SOFT_HYPHENS_NEAR_THE_LINE = _soft_hyphens_near_the_line()
+"""Whether WeasyPrint is offered only the soft hyphens near the line (see `_soft_hyphens_near_the_line`)."""
+
 __all__ = [
     "CSS",
     "HIDDEN_FROM_TREE",
     "HTML",
+    "SOFT_HYPHENS_NEAR_THE_LINE",
     "FontConfiguration",
     "URLFetcher",
     "URLFetcherResponse",
