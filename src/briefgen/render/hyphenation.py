@@ -205,9 +205,10 @@ def galley(markup: str, paragraphs: Collection[Paragraph]) -> str | None:
 
 def _places(document: Any, elements: list[Any]) -> set[Paragraph]:
     """Return each element's tag and its place among the page's elements of that tag."""
-    if not elements:
+    roots = [box.element for box in document.pages[0]._page_box.children if box.element_tag == "html"]
+    if not elements or not roots:
         return set()
-    root = next(box.element for box in document.pages[0]._page_box.children if box.element_tag == "html")
+    root = roots[0]
     wanted = {id(element) for element in elements}
     counts: dict[str, int] = {}
     places: set[Paragraph] = set()

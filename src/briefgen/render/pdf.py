@@ -212,7 +212,7 @@ class PdfRenderer:
         """Return `words` and every word that must also be kept whole for `paragraphs` to have no
         run of three hyphenated lines, found on a galley of those paragraphs alone."""
         whole = set(words)
-        page = hyphenation.galley(hyphenation.keep_whole(markup, whole), paragraphs)
+        page = hyphenation.galley(hyphenation.keep_whole(markup, whole), paragraphs) if paragraphs else None
         if page is None:  # not found in the markup: the page itself is laid out again
             return frozenset(whole)
         for _ in range(_HYPHENATION_PASSES):
