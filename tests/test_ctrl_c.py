@@ -251,15 +251,23 @@ def test_ctrl_c_while_the_models_are_built_waits_until_they_are_whole() -> None:
     assert result.stdout.strip() == "[True]"  # handled once, after the last model module was built
 
 
+def as_the_command(program: str, *, run: str) -> subprocess.CompletedProcess[str]:
+    """Run `program` in a Python of its own after importing `briefgen.command` (as the console
+    script does), then the command itself with `run` (an expression of `program`) as its work."""
+    code = f"import briefgen.command as command\n{program}command._run = {run}\ncommand.main()\n"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("ending", ["returns", "exits 0"])
 def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(ending: str) -> None:
     """C code that clears the KeyboardInterrupt lets the command run on to its end; it was asked
     to stop all the same, and ends with status 130 and the one line, not 0 and silence."""
     finish = "return" if ending == "returns" else "sys.exit(0)"
-    code = (
+    result = as_the_command(
         "import os, signal, sys\n"
-        "import briefgen.command as command\n"
         "def swallowing():\n"
         "    try:\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
@@ -267,12 +275,8 @@ def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(endi
         "            pass\n"
         "    except KeyboardInterrupt:\n"
         "        pass  # what a library's C code did with it\n"
-        f"    {finish}\n"
-        "command._run = swallowing\n"
-        "command.main()\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        f"    {finish}\n",
+        run="swallowing",
     )
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["briefgen: interrupted"]
@@ -284,19 +288,14 @@ def test_a_ctrl_c_in_the_last_moments_of_the_interpreters_shutdown_leaves_the_co
     there killed the finished command (status -2, no line: one run in twenty of the test above,
     with its last moment near the end). A finalizer of the main module runs at that point: its
     Ctrl-C now leaves the command's own status and lets the interpreter end."""
-    code = (
+    result = as_the_command(
         "import os, signal\n"
-        "import briefgen.command as command\n"
         "class Late:\n"
         "    def __del__(self):\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
         "        os.write(1, b'ended\\n')  # not print: sys.stdout may be gone by now\n"
-        "late = Late()\n"
-        "command._run = lambda: print('ok')\n"
-        "command.main()\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        "late = Late()\n",
+        run="lambda: print('ok')",
     )
     assert (result.returncode, result.stdout.splitlines(), result.stderr) == (0, ["ok", "ended"], "")
 
@@ -306,9 +305,8 @@ def test_a_ctrl_c_in_a_finaliser_ends_the_command_with_the_one_line_and_no_trace
     """A Ctrl-C that lands while a generator is closed as it is let go of (YAML's parser, in one
     run of two hundred above) cannot be passed on: Python printed "Exception ignored in" and a
     traceback above the one line. The command still ends as interrupted, with that line alone."""
-    code = (
+    result = as_the_command(
         "import os, signal\n"
-        "import briefgen.command as command\n"
         "def parse():\n"
         "    try:\n"
         "        yield 1\n"
@@ -320,11 +318,7 @@ def test_a_ctrl_c_in_a_finaliser_ends_the_command_with_the_one_line_and_no_trace
         "    parsing = parse()\n"
         "    next(parsing)\n"
         "    del parsing\n"
-        "    print('ran on')\n"
-        "command._run = run\n"
-        "command.main()\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        "    print('ran on')\n",
+        run="run",
     )
     assert (result.returncode, result.stderr.splitlines()) == (130, ["briefgen: interrupted"])
