@@ -135,6 +135,15 @@ def test_a_tracking_file_must_be_named_after_one_of_the_briefs_countries(andes: 
 
 
 @pytest.mark.unit
+def test_an_unreadable_brief_yaml_is_the_one_problem_not_every_tracking_file_after_it(andes: Path) -> None:
+    track_file(andes, "PE", LIMITED)
+    (andes / "brief.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    code, problems = problems_of(andes)
+    assert code == 1
+    assert problems and all(line.startswith("andes-water/brief.yaml:") for line in problems), problems
+
+
+@pytest.mark.unit
 def test_an_assessment_of_a_recommendation_the_country_does_not_get_is_a_warning_giving_explains_reason(
     andes: Path,
 ) -> None:

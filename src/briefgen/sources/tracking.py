@@ -110,12 +110,14 @@ def read_tracking(
 
     The assessments keep the file's order (a problem's place is its index there). A file not
     named after one of the brief's `countries` is a problem and is not read (files that are not
-    `*.yaml` are the loader's to warn of).
+    `*.yaml` are the loader's to warn of); with no countries known, none is read or judged.
     """
     found: dict[str, tuple[Assessment, ...]] = {}
     facts: dict[str, TextFacts] = {}
     paths = tracking_files(root)
     known = list(countries)
+    if not known:  # brief.yaml unread (its own problem says why): no file name can be judged
+        return found, facts
     for path in paths:
         code = path.stem
         if not _CODE.match(code) or code not in known:
