@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -121,7 +122,8 @@ _WORD_MORE = 12
 
 
 def _soft_hyphens_near_the_line() -> bool:
-    """Offer WeasyPrint only the soft hyphens that can end the line it is setting.
+    """Offer WeasyPrint only the soft hyphens that can end the line it is setting, and none on a
+    line that must not end hyphenated (`_at_most_two_hyphenated_lines`).
 
     To end a line at a soft hyphen (`hyphens: manual`), WeasyPrint 70 sets the line once for
     each soft hyphen in the text after it, from the farthest, until one fits (`split_first_line`
@@ -155,8 +157,13 @@ def _soft_hyphens_near_the_line() -> bool:
         is_line_start: bool = True,
         minimum: bool = False,
     ) -> Any:
+        if _SHY in text and getattr(_LINE, "unhyphenated", False):
+            return _without_soft_hyphens(
+                split, text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
         if (
-            not minimum
+            split_first_line.near_the_line  # type: ignore[attr-defined]
+            and not minimum
             and max_width
             and max_width != float("inf")
             and style["hyphens"] == "manual"
@@ -184,8 +191,36 @@ def _soft_hyphens_near_the_line() -> bool:
         return split(text, style, context, max_width, justification_spacing, is_line_start, minimum)
 
     split_first_line.__wrapped__ = split  # type: ignore[attr-defined]
+    split_first_line.near_the_line = True  # type: ignore[attr-defined]  # False: offer every soft hyphen
     inline.split_first_line = split_first_line
     return True
+
+
+def _without_soft_hyphens(split: Any, text: str, *args: Any) -> Any:
+    """Return WeasyPrint's first line of `text` set with its soft hyphens taken out (so it cannot
+    end at one), its lengths counted in `text` as WeasyPrint's caller reads them."""
+    plain = text.replace(_SHY, "")
+    layout, length, resume, width, height, baseline = split(plain, *args)
+    letters = [index for index, character in enumerate(text) if character != _SHY]
+
+    def in_text(offset: int, after: bool) -> int:
+        """`offset` bytes into `plain`, as bytes into `text`: just after the letter before it
+        (`after`, where a line ends) or at the letter it stands at (where the next line starts)."""
+        seen = len(plain.encode()[:offset].decode(errors="ignore"))
+        if after:
+            index = letters[seen - 1] + 1 if seen else 0
+        else:
+            index = letters[seen] if seen < len(letters) else len(text)
+        return len(text[:index].encode())
+
+    return (
+        layout,
+        in_text(length, after=True),
+        None if resume is None else in_text(resume, after=False),
+        width,
+        height,
+        baseline,
+    )
 
 
 def _window(text: str, letters: int) -> int:
@@ -199,10 +234,79 @@ def _window(text: str, letters: int) -> int:
     return len(text)
 
 
+_LINE = threading.local()
+"""What the line WeasyPrint is setting in this thread may do: `unhyphenated`, it may not end at a
+soft hyphen (set by `_at_most_two_hyphenated_lines`, read by the wrapped `split_first_line`)."""
+
+
+def _at_most_two_hyphenated_lines() -> bool:
+    """Never let a paragraph have more than `MAX_RUN` hyphenated lines in a row: CSS's
+    `hyphenate-limit-lines`, which WeasyPrint does not have, as a typesetter applies it.
+
+    WeasyPrint sets a paragraph's lines one after the other (`iter_line_boxes`, used by the
+    block layout); this wraps it. Where the lines before have ended hyphenated `MAX_RUN` times in
+    a row, the next line is set with its soft hyphens taken out (`_without_soft_hyphens`), so it
+    ends between words: one setting of that line, not a layout of the page. A paragraph continued
+    on the next page, or set again from one of its lines (widows and orphans), goes on with the
+    count it had where it resumes. The PDF renderer still reads the lines of the page it lays out
+    (`hyphenation.overruns`) and settles anything this missed. A WeasyPrint without these
+    functions lays out as before.
+    """
+    if not SOFT_HYPHENS_NEAR_THE_LINE:
+        return False
+    try:
+        from weasyprint.formatting_structure.boxes import TextBox
+        from weasyprint.layout import block
+    except ImportError:
+        return False
+    iterate = getattr(block, "iter_line_boxes", None)
+    if iterate is None or getattr(iterate, "__wrapped__", None) is not None:
+        return iterate is not None
+    from briefgen.render.hyphenation import MAX_RUN
+
+    def ends_hyphenated(line: Any) -> bool:
+        texts = [child for child in line.descendants() if isinstance(child, TextBox)]
+        hyphen = texts[-1].style["hyphenate_character"] or "\u2010" if texts else ""
+        return bool(texts) and "".join(child.text for child in texts).rstrip().endswith(hyphen)
+
+    def iter_line_boxes(context: Any, box: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *args: Any) -> Any:
+        lines = iterate(context, box, position_y, bottom_space, skip_stack, *args)
+        runs = context.__dict__.setdefault("briefgen_hyphenated_runs", {})
+        element = getattr(box, "element", None)
+        run = runs.get((element, _frozen(skip_stack)), 0) if skip_stack else 0
+        while True:
+            before = getattr(_LINE, "unhyphenated", False)
+            _LINE.unhyphenated = run >= MAX_RUN
+            try:
+                line, resume_at = next(lines)
+            except StopIteration:
+                return
+            finally:
+                _LINE.unhyphenated = before
+            run = run + 1 if ends_hyphenated(line) else 0
+            if resume_at:
+                runs[(element, _frozen(resume_at))] = run
+            yield line, resume_at
+
+    iter_line_boxes.__wrapped__ = iterate  # type: ignore[attr-defined]
+    block.iter_line_boxes = iter_line_boxes
+    return True
+
+
+def _frozen(skip_stack: Any) -> Any:
+    """Return WeasyPrint's skip stack (nested dicts of child indexes) as a dictionary key."""
+    if not isinstance(skip_stack, dict):
+        return skip_stack
+    return tuple(sorted((key, _frozen(value)) for key, value in skip_stack.items()))
+
+
 SOFT_HYPHENS_NEAR_THE_LINE = _soft_hyphens_near_the_line()
 """Whether WeasyPrint is offered only the soft hyphens near the line (see `_soft_hyphens_near_the_line`)."""
+AT_MOST_TWO_HYPHENATED_LINES = _at_most_two_hyphenated_lines()
+"""Whether WeasyPrint's lines stop a run of hyphenated lines as they are set (see `_at_most_two_hyphenated_lines`)."""
 
 __all__ = [
+    "AT_MOST_TWO_HYPHENATED_LINES",
     "CSS",
     "HIDDEN_FROM_TREE",
     "HTML",
