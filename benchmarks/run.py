@@ -369,10 +369,22 @@ def main() -> None:
         (brief / "recipients.yaml").write_text(
             recipients_yaml(countries, 500 // len(countries)), encoding="utf-8"
         )
-        if not (brief / "editions" / "1.json").exists():
+        if not list((brief / "editions").glob("*.json")):
             timed([*BRIEFGEN, "release", str(brief)], cwd=work)
+        # distribute sends the latest released edition: build that one first, so that the copies
+        # are timed, not a build of the edition they are made from
+        latest = max(int(path.stem) for path in (brief / "editions").glob("*.json") if path.stem.isdigit())
         timed(
-            [*BRIEFGEN, "build", str(brief), "--edition", "1", "--out", str(work / "build"), "--quiet"],
+            [
+                *BRIEFGEN,
+                "build",
+                str(brief),
+                "--edition",
+                str(latest),
+                "--out",
+                str(work / "build"),
+                "--quiet",
+            ],
             cwd=work,
         )
         copies, _ = timed(

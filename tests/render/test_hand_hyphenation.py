@@ -155,6 +155,7 @@ def test_offering_only_the_soft_hyphens_near_the_line_changes_no_byte_of_a_russi
     loaded = localise(load_working(CENTRAL_ASIA), "ru")
     briefs = [tailor(loaded, code) for code in ("KZ", "TJ")]
     line_break.create_layout = counted
+    narrowing.remembers = False  # every line set, both ways
     try:
         narrowed = [PdfRenderer().render(brief) for brief in briefs]
         narrowed_settings, settings[0] = settings[0], 0
@@ -162,6 +163,74 @@ def test_offering_only_the_soft_hyphens_near_the_line_changes_no_byte_of_a_russi
         offered_all = [PdfRenderer().render(brief) for brief in briefs]
     finally:
         narrowing.near_the_line = True
+        narrowing.remembers = True
         line_break.create_layout = create_layout
     assert narrowed == offered_all
     assert narrowed_settings < 0.8 * settings[0], (narrowed_settings, settings[0])
+
+
+@pytest.mark.slow
+def test_lines_remembered_from_one_brief_to_the_next_change_no_byte_of_the_pdfs() -> None:
+    """WeasyPrint's lines are remembered (`render/engine.py`): the second country's brief in the
+    same language sets most of its lines from memory, and the PDFs, English and Russian, are the
+    bytes WeasyPrint makes setting every line afresh."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from briefgen.render import engine
+
+    assert engine.REMEMBERS_LINES
+    remembering = inline.split_first_line
+    create_layout = line_break.create_layout
+    settings: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        settings[-1] += 1
+        return create_layout(*args, **kwargs)
+
+    briefs = [
+        tailor(localise(load_working(CENTRAL_ASIA), language), code)
+        for language in ("en", "ru")
+        for code in ("KZ", "KG")
+    ]
+    line_break.create_layout = counted
+    engine._LINES.clear()
+    try:
+        remembered = []
+        for brief in briefs:
+            settings.append(0)
+            remembered.append(PdfRenderer().render(brief))
+        remembering.remembers = False
+        afresh = []
+        for brief in briefs:
+            settings.append(0)
+            afresh.append(PdfRenderer().render(brief))
+    finally:
+        remembering.remembers = True
+        line_break.create_layout = create_layout
+    assert remembered == afresh
+    with_memory, without = settings[:4], settings[4:]
+    print("Pango layouts, remembered then afresh:", settings)
+    assert with_memory[1] < 0.6 * without[1] and with_memory[3] < 0.6 * without[3], settings  # KG after KZ
+    assert with_memory[0] <= without[0], settings
+
+
+@pytest.mark.unit
+def test_a_font_face_added_forgets_the_lines_remembered() -> None:
+    """A line set before an `@font-face` rule was taken may be set in another font after it."""
+    from briefgen.render import engine
+    from briefgen.render.pdf import shared_font_config
+
+    renderer = PdfRenderer()
+    page = '<!DOCTYPE html><html lang="en"><body><p>Remembered line of text</p></body></html>'
+    renderer._laid_out(page, renderer.fetcher, [])
+    assert engine._LINES
+    faces = engine._FONT_FACES[0]
+    engine.CSS(
+        string='@font-face { font-family: "Test Face"; src: url(missing.woff2) }',
+        base_url=renderer.base_url,
+        url_fetcher=renderer.fetcher,
+        font_config=shared_font_config(),
+    )
+    assert engine._FONT_FACES[0] == faces + 1
+    assert not engine._LINES

@@ -17,6 +17,7 @@ original `find_library` is back in place as soon as the import is done.
 
 from __future__ import annotations
 
+import copy
 import ctypes.util
 import os
 import re
@@ -157,7 +158,35 @@ def _soft_hyphens_near_the_line() -> bool:
         is_line_start: bool = True,
         minimum: bool = False,
     ) -> Any:
-        if _SHY in text and getattr(_LINE, "unhyphenated", False):
+        unhyphenated = _SHY in text and getattr(_LINE, "unhyphenated", False)
+        key = None
+        if split_first_line.remembers:  # type: ignore[attr-defined]
+            key = _line_key(
+                text, style, max_width, justification_spacing, is_line_start, minimum, unhyphenated
+            )
+            known = _LINES.get(key)
+            if known is not None:
+                return (copy.copy(known[0]), *known[1:])
+        answer = first_line(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum, unhyphenated
+        )
+        if key is not None:
+            if len(_LINES) >= _LINES_KEPT:
+                _LINES.clear()
+            _LINES[key] = (copy.copy(answer[0]), *answer[1:])
+        return answer
+
+    def first_line(
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: Any,
+        justification_spacing: Any,
+        is_line_start: bool,
+        minimum: bool,
+        unhyphenated: bool,
+    ) -> Any:
+        if unhyphenated:
             return _without_soft_hyphens(
                 split, text, style, context, max_width, justification_spacing, is_line_start, minimum
             )
@@ -192,6 +221,7 @@ def _soft_hyphens_near_the_line() -> bool:
 
     split_first_line.__wrapped__ = split  # type: ignore[attr-defined]
     split_first_line.near_the_line = True  # type: ignore[attr-defined]  # False: offer every soft hyphen
+    split_first_line.remembers = False  # type: ignore[attr-defined]  # True: see `_remembers_lines`
     inline.split_first_line = split_first_line
     return True
 
@@ -234,6 +264,110 @@ def _window(text: str, letters: int) -> int:
     return len(text)
 
 
+_LINES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+"""Lines already set, by everything that decides how (`_line_key`): WeasyPrint's answers."""
+_LINES_KEPT = 20_000
+"""The most lines remembered; past it, the memory starts afresh. The bundled brief's ten PDFs
+leave 1,922 (4 MB more at the peak), so this is about 40 MB at most."""
+_LINE_STYLE = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+"""Every property WeasyPrint 70 reads to set a line of text (`weasyprint/text/line_break.py` and
+`fonts.py`; `line_height` is read only for the line box, after). A WeasyPrint of another major
+version is not remembered for (`_remembers_lines`)."""
+_FONT_FACES = [0]
+"""How many `@font-face` rules the process's font configurations have taken: a line set before
+one was added may be set in another font after."""
+
+
+def _line_key(
+    text: str,
+    style: Any,
+    max_width: Any,
+    justification_spacing: Any,
+    is_line_start: bool,
+    minimum: bool,
+    unhyphenated: bool,
+) -> tuple[Any, ...]:
+    """Return what decides how WeasyPrint sets the first line of `text` in `style`."""
+    values = tuple(style[name] for name in _LINE_STYLE)
+    try:
+        hash(values)
+    except TypeError:  # a list among the values
+        values = tuple(repr(value) for value in values)
+    return (
+        text,
+        values,
+        style.font_config,
+        _FONT_FACES[0],
+        max_width,
+        justification_spacing,
+        is_line_start,
+        minimum,
+        unhyphenated,
+    )
+
+
+def _remembers_lines() -> bool:
+    """Remember the lines WeasyPrint sets, for the next time it sets the same text in the same
+    style and width: in the tighter layout of the balancing pass (same widths) and in the other
+    countries' briefs of the same language (the same recommendations and analysis).
+
+    WeasyPrint's answer for a line is its Pango layout, given up (`deactivate`) once measured
+    and set up again from the box's own style when drawn, and four numbers; each text box gets a
+    copy of the layout, so no two boxes share one. Counted on the bundled brief: about four in
+    five lines of a worker's briefs are lines it has set before. The PDFs are the bytes of
+    WeasyPrint setting every line (tested). Any WeasyPrint but 70.x sets every line afresh.
+    """
+    try:
+        import weasyprint
+        from weasyprint.layout import inline
+        from weasyprint.text.fonts import FontConfiguration
+    except ImportError:
+        return False
+    if not weasyprint.__version__.startswith("70.") or not SOFT_HYPHENS_NEAR_THE_LINE:
+        return False
+    add = FontConfiguration.add_font_face
+    if getattr(add, "__wrapped__", None) is None:
+
+        def add_font_face(self: Any, *args: Any, **kwargs: Any) -> Any:
+            _FONT_FACES[0] += 1
+            _LINES.clear()
+            return add(self, *args, **kwargs)
+
+        add_font_face.__wrapped__ = add  # type: ignore[attr-defined]
+        FontConfiguration.add_font_face = add_font_face
+    inline.split_first_line.remembers = True
+    return True
+
+
 _LINE = threading.local()
 """What the line WeasyPrint is setting in this thread may do: `unhyphenated`, it may not end at a
 soft hyphen (set by `_at_most_two_hyphenated_lines`, read by the wrapped `split_first_line`)."""
@@ -269,8 +403,13 @@ def _at_most_two_hyphenated_lines() -> bool:
         hyphen = texts[-1].style["hyphenate_character"] or "\u2010" if texts else ""
         return bool(texts) and "".join(child.text for child in texts).rstrip().endswith(hyphen)
 
-    def iter_line_boxes(context: Any, box: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *args: Any) -> Any:
+    def iter_line_boxes(
+        context: Any, box: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *args: Any
+    ) -> Any:
         lines = iterate(context, box, position_y, bottom_space, skip_stack, *args)
+        if box.style["hyphens"] != "manual":  # no soft hyphen to end a line at (English, headings)
+            yield from lines
+            return
         runs = context.__dict__.setdefault("briefgen_hyphenated_runs", {})
         element = getattr(box, "element", None)
         run = runs.get((element, _frozen(skip_stack)), 0) if skip_stack else 0
@@ -304,12 +443,15 @@ SOFT_HYPHENS_NEAR_THE_LINE = _soft_hyphens_near_the_line()
 """Whether WeasyPrint is offered only the soft hyphens near the line (see `_soft_hyphens_near_the_line`)."""
 AT_MOST_TWO_HYPHENATED_LINES = _at_most_two_hyphenated_lines()
 """Whether WeasyPrint's lines stop a run of hyphenated lines as they are set (see `_at_most_two_hyphenated_lines`)."""
+REMEMBERS_LINES = _remembers_lines()
+"""Whether the lines WeasyPrint sets are remembered for the next time (see `_remembers_lines`)."""
 
 __all__ = [
     "AT_MOST_TWO_HYPHENATED_LINES",
     "CSS",
     "HIDDEN_FROM_TREE",
     "HTML",
+    "REMEMBERS_LINES",
     "SOFT_HYPHENS_NEAR_THE_LINE",
     "FontConfiguration",
     "URLFetcher",

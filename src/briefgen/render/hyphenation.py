@@ -13,12 +13,17 @@ marks a manuscript:
   paragraphs, list items and table cells `hyphens: manual` (they break only at those marks)
   and everything else `hyphens: none`. A soft hyphen is never printed, nor extracted with
   the text, unless a line ends at it.
-- `overruns()` reads a laid-out document and returns the words that ended the third
-  hyphenated line in a row of one paragraph, and those paragraphs; `keep_whole()` takes the
-  words' soft hyphens out. Keeping one word whole moves the breaks of the lines after it, so a
-  paragraph may need it again further on: the PDF renderer sets those paragraphs alone
-  (`galley()`: the page with nothing else in its body, a small part of its layout) until none
-  has such a run, and only then lays the page out again (`render/pdf.py`).
+- No paragraph has a third hyphenated line in a row (CSS's `hyphenate-limit-lines: 2`, which
+  WeasyPrint does not have): `render/engine.py` wraps WeasyPrint's line iteration, and the line
+  after two hyphenated ones is set with its soft hyphens taken out, so it ends between words.
+- What the layout still got wrong (a WeasyPrint without the functions wrapped, a paragraph whose
+  lines are counted apart) is settled afterwards: `overruns()` reads a laid-out document and
+  returns the words that ended the third hyphenated line in a row of one paragraph, and those
+  paragraphs; `keep_whole()` takes the words' soft hyphens out. Keeping one word whole moves the
+  breaks of the lines after it, so a paragraph may need it again further on: the PDF renderer
+  sets those paragraphs alone (`galley()`: the page with nothing else in its body, a small part
+  of its layout) until none has such a run, and only then lays the page out again
+  (`render/pdf.py`).
 
 On screen (the standalone HTML page) nothing is hyphenated. `bind_text` gives every text of
 the page, fixed words included, the language's non-breaking spaces.

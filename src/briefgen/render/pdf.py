@@ -35,8 +35,8 @@ PDF_VARIANT = "pdf/ua-1"
 
 _WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")
 _HYPHENATION_PASSES = 6
-"""Layouts at most, of the page and of a galley, to break up runs of hyphenated lines (the bundled
-Russian briefs need one of each)."""
+"""Layouts at most, of the page and of a galley, to break up runs of hyphenated lines that the line
+breaking let through (the bundled Russian briefs need none)."""
 Laid = tuple[str, Any, frozenset[str]]
 """A page laid out: its markup, WeasyPrint's document and the words kept whole for its hyphens."""
 _LAYOUT_LOCK = threading.Lock()
@@ -179,13 +179,13 @@ class PdfRenderer:
         """Return the markup and its layout with never three hyphenated lines in a row, and the
         words kept whole for it (`whole`: words to keep whole from the start).
 
-        The words are hyphenated by hand (soft hyphens, never in a name); WeasyPrint has no
-        `hyphenate-limit-lines`, so where a paragraph has such a run, the word that ends its
-        third line is kept whole (`hyphenation`). Keeping it whole moves the paragraph's later
-        breaks, which may make another run: the paragraphs with runs are set alone (`_settled`)
-        until they have none, and the page is laid out once more; the few pages where that
-        layout still finds a run go round again. A language that is not hyphenated is laid out
-        once.
+        The words are hyphenated by hand (soft hyphens, never in a name), and WeasyPrint, as it
+        sets the lines, ends the line after two hyphenated ones between words
+        (`engine.AT_MOST_TWO_HYPHENATED_LINES`): one layout. The page laid out is still read,
+        and where it has a run all the same, the word that ends its third line is kept whole
+        (`hyphenation`); keeping it whole moves the paragraph's later breaks, which may make
+        another run: the paragraphs with runs are set alone (`_settled`) until they have none,
+        and the page is laid out once more. A language that is not hyphenated is laid out once.
         """
         if brief.language.split("-")[0].lower() not in hyphenation.HYPHENATED:
             return markup, self._laid_out(markup, fetcher, stylesheets), whole
