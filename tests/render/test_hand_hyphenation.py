@@ -108,6 +108,36 @@ def test_weasyprint_sets_no_third_hyphenated_line_in_a_row_even_across_pages() -
     assert hyphenation.overruns(limited) == (set(), set())
 
 
+def test_runs_the_line_breaking_let_through_are_settled_on_a_galley() -> None:
+    """With WeasyPrint's own line iteration (as a WeasyPrint without the function wrapped would
+    lay out), the page has runs of three hyphenated lines; the renderer keeps the words that end
+    them whole, settling each paragraph on a galley, until the page it returns has none."""
+    from types import SimpleNamespace
+
+    from weasyprint.layout import block
+
+    page = (
+        '<!DOCTYPE html><html lang="ru"><head><style>@page { size: 70mm 45mm; margin: 5mm }'
+        "p { width: 38mm; font-size: 10pt; text-align: justify; hyphens: manual }"
+        f"</style></head><body><p>{RUSSIAN * 3}</p><p>{RUSSIAN * 2}</p></body></html>"
+    )
+    renderer = PdfRenderer()
+    sizes = _layouts(renderer)
+    wrapped = block.iter_line_boxes
+    block.iter_line_boxes = wrapped.__wrapped__
+    try:
+        first = renderer._laid_out(hyphenation.soft_hyphens(page, "ru"), renderer.fetcher, [])
+        sizes.clear()
+        _markup, document, whole = renderer._hyphenated(
+            SimpleNamespace(language="ru"), page, renderer.fetcher, []
+        )
+    finally:
+        block.iter_line_boxes = wrapped
+    assert _longest_runs(first)[0] > hyphenation.MAX_RUN
+    assert whole and _longest_runs(document)[0] <= hyphenation.MAX_RUN
+    assert any(size < sizes[0] for size in sizes), sizes  # a galley was laid out
+
+
 @pytest.mark.slow
 def test_a_russian_brief_is_laid_out_once_with_no_run_of_three_hyphens() -> None:
     """Kazakhstan's Russian brief had a paragraph whose third hyphenated line in a row needed a
