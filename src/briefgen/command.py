@@ -55,6 +55,9 @@ def _interrupt(signum: int, frame: object) -> None:
     errors = sys.modules.get("briefgen.errors")  # loaded by then; an error it reports is not the sources'
     if errors is not None:
         errors.note_interrupt()
+    warnings = sys.modules.get("warnings")
+    if warnings is not None:  # a library whose work this cut short may warn of it (pydantic-core's
+        warnings.simplefilter("ignore")  # serializer does): the one line says what happened
     raise KeyboardInterrupt
 
 
