@@ -283,6 +283,30 @@ def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(endi
 
 
 @pytest.mark.slow
+def test_a_clean_up_stuck_after_a_ctrl_c_ends_with_the_one_line_when_patience_runs_out() -> None:
+    """A lock the interrupt left held (a KeyboardInterrupt between a lock's acquiring and the
+    `with` block that releases it) kept a build waiting for ever after a Ctrl-C (once in 200, in
+    a clean-clone run). The command waits `_PATIENCE_S` for its clean-up, then ends with the
+    one line and status 130 all the same."""
+    result = as_the_command(
+        "import os, signal, threading\n"
+        "command._PATIENCE_S = 0.5\n"
+        "def stuck():\n"
+        "    held = threading.Lock()\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(1000):\n"
+        "            pass\n"
+        "    finally:\n"
+        "        held.acquire()\n"
+        "        held.acquire()  # waits for ever\n",
+        run="stuck",
+    )
+    assert result.returncode == 130
+    assert result.stderr.splitlines() == ["briefgen: interrupted"]
+
+
+@pytest.mark.slow
 def test_a_warning_of_the_work_a_ctrl_c_cut_short_is_not_printed_above_the_one_line() -> None:
     """pydantic-core's serializer catches the KeyboardInterrupt raised inside it and warns that it
     fell back ("PydanticSerializationUnexpectedValue", once in 200 Ctrl-Cs of a build); a library

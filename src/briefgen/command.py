@@ -26,6 +26,7 @@ this module's functions is inside them, for the rule above.
 """
 
 import _signal  # type: ignore[import-not-found]  # the interpreter's own: no `enum` to import first
+import _thread  # built into the interpreter: a watch thread with nothing to import
 import atexit  # built into the interpreter, like `_signal`: nothing to import first
 import os
 import sys
@@ -38,6 +39,11 @@ INTERRUPTED = 130
 """The shell's status for a command ended by SIGINT (128 + 2), as `briefgen.errors` says it."""
 
 _interrupted = False
+_PATIENCE_S = 15.0
+"""The longest a command takes to stop its workers and leave its outputs whole after a Ctrl-C
+(about a second, 1.4 s at most in 200 Ctrl-Cs of a build under load): past it, it ends at once."""
+_ended = False
+"""Whether the command's own work is over (its line said, if it was interrupted)."""
 
 
 def _end_now(signum: int, frame: object) -> None:
@@ -51,14 +57,33 @@ def _end_now(signum: int, frame: object) -> None:
 def _interrupt(signum: int, frame: object) -> None:
     """Raise KeyboardInterrupt where the command is, as Python does, and remember that it came."""
     global _interrupted
-    _interrupted = True
+    first, _interrupted = _interrupted, True
     errors = sys.modules.get("briefgen.errors")  # loaded by then; an error it reports is not the sources'
     if errors is not None:
         errors.note_interrupt()
     warnings = sys.modules.get("warnings")
     if warnings is not None:  # a library whose work this cut short may warn of it (pydantic-core's
         warnings.simplefilter("ignore")  # serializer does): the one line says what happened
+    if not first:
+        _thread.start_new_thread(_watch, (_PATIENCE_S,))
     raise KeyboardInterrupt
+
+
+def _watch(patience_s: float) -> None:
+    """End the process `patience_s` after a Ctrl-C, if its clean-up has not ended it by then.
+
+    Stopping after a Ctrl-C waits for threads and workers; one caught in a lock the interrupt
+    left held (a KeyboardInterrupt lands between a lock's acquiring and the `with` block that
+    releases it) would wait for ever: a build hung once in 200 Ctrl-Cs, the line unsaid.
+    Ending now loses nothing: every output is written whole or not at all (`atomic`), the
+    workers end with this process (`build.pool`'s lifeline) and the kernel lets go of its locks.
+    """
+    timer = _thread.allocate_lock()
+    timer.acquire()
+    timer.acquire(timeout=patience_s)  # a sleep with nothing imported
+    if _ended:  # the line was said; only the interpreter's shutdown is left
+        os._exit(INTERRUPTED)
+    _end_now(_signal.SIGINT, None)
 
 
 def _let_go() -> None:
@@ -85,6 +110,7 @@ def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
 
 def main() -> None:
     """Run the `briefgen` command, with Ctrl-C ending it cleanly at every moment."""
+    global _ended
     sys.unraisablehook = _unraisable
     _signal.signal(_signal.SIGINT, _interrupt)
     try:
@@ -106,6 +132,7 @@ def main() -> None:
             _end_now(_signal.SIGINT, None)
     finally:
         # what is left is the interpreter's shutdown: nothing to clean up, nothing to wait for
+        _ended = True
         _signal.signal(_signal.SIGINT, _end_now)
         sys.unraisablehook = sys.__unraisablehook__  # no KeyboardInterrupt is raised from here on
 
