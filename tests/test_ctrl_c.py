@@ -260,23 +260,31 @@ def as_the_command(program: str, *, run: str) -> subprocess.CompletedProcess[str
     )
 
 
+def ctrl_c_then(handling: str, *, before: str = "") -> subprocess.CompletedProcess[str]:
+    """Run as the command a work that sends itself a Ctrl-C inside a `try`, then `handling` (its
+    `except` or `finally` and what follows, indented as in the work); `before`: lines of the
+    program that run first."""
+    return as_the_command(
+        "import os, signal, sys, threading, warnings\n"
+        f"{before}"
+        "def work():\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(1000):\n"
+        "            pass\n"
+        f"{handling}",
+        run="work",
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("ending", ["returns", "exits 0"])
 def test_a_ctrl_c_a_library_swallowed_still_ends_the_command_as_interrupted(ending: str) -> None:
     """C code that clears the KeyboardInterrupt lets the command run on to its end; it was asked
     to stop all the same, and ends with status 130 and the one line, not 0 and silence."""
     finish = "return" if ending == "returns" else "sys.exit(0)"
-    result = as_the_command(
-        "import os, signal, sys\n"
-        "def swallowing():\n"
-        "    try:\n"
-        "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "        for _ in range(1000):\n"
-        "            pass\n"
-        "    except KeyboardInterrupt:\n"
-        "        pass  # what a library's C code did with it\n"
-        f"    {finish}\n",
-        run="swallowing",
+    result = ctrl_c_then(
+        f"    except KeyboardInterrupt:\n        pass  # what a library's C code did with it\n    {finish}\n"
     )
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["briefgen: interrupted"]
@@ -288,19 +296,9 @@ def test_a_clean_up_stuck_after_a_ctrl_c_ends_with_the_one_line_when_patience_ru
     `with` block that releases it) kept a build waiting for ever after a Ctrl-C (once in 200, in
     a clean-clone run). The command waits `_PATIENCE_S` for its clean-up, then ends with the
     one line and status 130 all the same."""
-    result = as_the_command(
-        "import os, signal, threading\n"
-        "command._PATIENCE_S = 0.5\n"
-        "def stuck():\n"
-        "    held = threading.Lock()\n"
-        "    try:\n"
-        "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "        for _ in range(1000):\n"
-        "            pass\n"
-        "    finally:\n"
-        "        held.acquire()\n"
-        "        held.acquire()  # waits for ever\n",
-        run="stuck",
+    result = ctrl_c_then(
+        "    finally:\n        held.acquire()\n        held.acquire()  # waits for ever\n",
+        before="command._PATIENCE_S = 0.5\nheld = threading.Lock()\n",
     )
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["briefgen: interrupted"]
@@ -311,17 +309,10 @@ def test_a_warning_of_the_work_a_ctrl_c_cut_short_is_not_printed_above_the_one_l
     """pydantic-core's serializer catches the KeyboardInterrupt raised inside it and warns that it
     fell back ("PydanticSerializationUnexpectedValue", once in 200 Ctrl-Cs of a build); a library
     warning of the work the Ctrl-C cut short is not the user's business: the one line says it."""
-    result = as_the_command(
-        "import os, signal, warnings\n"
-        "def serializing():\n"
-        "    try:\n"
-        "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "        for _ in range(1000):\n"
-        "            pass\n"
+    result = ctrl_c_then(
         "    except KeyboardInterrupt:\n"
         "        warnings.warn('failed to get discriminator value')  # what the serializer does\n"
-        "    raise KeyboardInterrupt\n",
-        run="serializing",
+        "    raise KeyboardInterrupt\n"
     )
     assert result.returncode == 130
     assert result.stderr.splitlines() == ["briefgen: interrupted"]
