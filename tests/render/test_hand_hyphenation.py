@@ -246,6 +246,46 @@ def test_lines_remembered_from_one_brief_to_the_next_change_no_byte_of_the_pdfs(
 
 
 @pytest.mark.unit
+def test_the_widths_of_running_heads_are_remembered_as_the_lines_are() -> None:
+    """A margin box's text is measured on every page (`weasyprint.layout.preferred`); laid out a
+    second time, the page sets no text afresh, and without the widths remembered it does."""
+    from weasyprint.layout import preferred
+    from weasyprint.text import line_break
+
+    from briefgen.render import engine
+
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><style>@page { size: A6; '
+        '@top-center { content: "Running head of the brief" } @bottom-right { content: counter(page) } }'
+        "</style></head><body>" + "<p>Remembered line of text.</p>" * 40 + "</body></html>"
+    )
+    renderer = PdfRenderer()
+    remembering = preferred.split_first_line
+    create_layout = line_break.create_layout
+    settings = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        settings[0] += 1
+        return create_layout(*args, **kwargs)
+
+    afresh = []
+    line_break.create_layout = counted
+    try:
+        for measure in (remembering, remembering.__wrapped__):
+            preferred.split_first_line = measure
+            engine._LINES.clear()
+            first = renderer._laid_out(page, renderer.fetcher, [])
+            settings[0] = 0
+            again = renderer._laid_out(page, renderer.fetcher, [])
+            afresh.append(settings[0])
+            assert len(first.pages) == len(again.pages) == 4
+    finally:
+        preferred.split_first_line = remembering
+        line_break.create_layout = create_layout
+    assert afresh[0] == 0 < afresh[1], afresh
+
+
+@pytest.mark.unit
 def test_a_font_face_added_forgets_the_lines_remembered() -> None:
     """A line set before an `@font-face` rule was taken may be set in another font after it."""
     from briefgen.render import engine

@@ -268,7 +268,8 @@ _LINES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 """Lines already set, by everything that decides how (`_line_key`): WeasyPrint's answers."""
 _LINES_KEPT = 20_000
 """The most lines remembered; past it, the memory starts afresh. The bundled brief's ten PDFs
-leave 1,922 (4 MB more at the peak), so this is about 40 MB at most."""
+leave 1,922 lines and 812 widths measured (`_remembers_widths`, no layout kept for those), so
+this is about 40 MB at most."""
 _LINE_STYLE = (
     "direction",
     "font_family",
@@ -365,8 +366,53 @@ def _remembers_lines() -> bool:
 
         add_font_face.__wrapped__ = add  # type: ignore[attr-defined]
         FontConfiguration.add_font_face = add_font_face
+    _remembers_widths()
     inline.split_first_line.remembers = True
     return True
+
+
+def _remembers_widths() -> None:
+    """Remember the widths WeasyPrint measures text at, as the lines are remembered.
+
+    The smallest and largest width of a box (`weasyprint.layout.preferred`: a margin box's
+    running head and folio on every page, a table's cells, a flex item) is measured by setting
+    its text at width 0 and at no width, line after line, with the same function the lines are
+    set with; only the widths and where each line ends are read, never the layout. The same
+    running heads are measured on every page, and again in the tighter layout. Remembered
+    whenever lines are (`inline.split_first_line.remembers`), without the layout.
+    """
+    from weasyprint.layout import inline, preferred
+
+    measure = preferred.split_first_line
+    if getattr(measure, "__wrapped__", None) is not None:
+        return
+
+    def split_first_line(
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: Any,
+        justification_spacing: Any,
+        is_line_start: bool = True,
+        minimum: bool = False,
+    ) -> Any:
+        if not inline.split_first_line.remembers:
+            return measure(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        key = (
+            "measured",
+            *_line_key(text, style, max_width, justification_spacing, is_line_start, minimum, False),
+        )
+        known = _LINES.get(key)
+        if known is None:
+            answer = measure(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            known = (None, *answer[1:])
+            if len(_LINES) >= _LINES_KEPT:
+                _LINES.clear()
+            _LINES[key] = known
+        return known
+
+    split_first_line.__wrapped__ = measure  # type: ignore[attr-defined]
+    preferred.split_first_line = split_first_line
 
 
 _LINE = threading.local()
