@@ -169,13 +169,14 @@ def _plain_build(request: "BuildRequest") -> int:
     from dataclasses import replace
 
     from briefgen.build.command import nothing_to_do, run_command
-    from briefgen.build.pool import prestart, worker_count
     from briefgen.sources.layout import brief_folders
 
     if not request.briefs:  # none named: every brief under ./briefs, as the command line finds them
         request = replace(request, briefs=tuple(brief_folders(None)))
     if nothing_to_do(request):
         return 0
+    from briefgen.build.pool import prestart, worker_count  # processes: not for a build with nothing to do
+
     workers = worker_count(request.jobs)
     if workers > 1:
         prestart(workers)  # its fork server imports the renderers while this process loads

@@ -164,6 +164,8 @@ def test_a_build_of_one_language_with_nothing_to_do_answers_before_the_command_l
         line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")
     }
     assert "briefgen.build.command" in imported and not {"typer", "pydantic", "briefgen.cli"} & imported
+    # nor the machinery of processes (a fifth of the no-op's time when it was imported)
+    assert not {"briefgen.build.pool", "concurrent.futures.process", "multiprocessing"} & imported
     full = subprocess.run(  # the same question asked of the full command line
         [
             sys.executable,
