@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +73,7 @@ def write_record(folder: Path, brief_id: str, rows: Iterable[Row], *, written: s
         "Written by `briefgen distribute` at each step: the copies that went out. Keep it under "
         "version control beside the sources: if the ledger is lost, it stops a second copy."
     )
-    copies = [
-        json.dumps(
-            {"edition": e, "recipient": r, "copy": n, "status": s, "message_id": m}, ensure_ascii=False
-        )
-        for e, r, n, s, m in sorted(rows)
-    ]
+    copies = [_line(row) for row in sorted(rows)]
     # one line per copy, so that git shows a copy's move as one changed line
     listed = "".join(f"\n  {line}," for line in copies).rstrip(",") + ("\n " if copies else "")
     text = (
@@ -98,6 +94,23 @@ def write_record(folder: Path, brief_id: str, rows: Iterable[Row], *, written: s
             pass
     write_text_atomic(path, text)
     return text
+
+
+@lru_cache(maxsize=1 << 16)
+def _line(row: Row) -> str:
+    """Return one copy's line of the record. The record is written whole after every step of
+    every copy, so a run of N copies writes N lines N times: each line is made once."""
+    edition, recipient, number, status, message_id = row
+    return json.dumps(
+        {
+            "edition": edition,
+            "recipient": recipient,
+            "copy": number,
+            "status": status,
+            "message_id": message_id,
+        },
+        ensure_ascii=False,
+    )
 
 
 def keeper(folder: Path, brief_id: str) -> Callable[[Any], None]:
