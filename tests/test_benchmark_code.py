@@ -42,3 +42,17 @@ def test_the_peer_export_prints_every_part_a_card_shows() -> None:
     for rec in brief.recommendations:
         assert rec.progress is not None
         assert f"{rec.progress.label} ({rec.progress.date_text}" in markdown
+
+
+@pytest.mark.unit
+@pytest.mark.usefixtures("benchmarks")
+def test_the_follow_up_ratio_is_taken_pair_by_pair_so_a_drift_lands_on_neither_side() -> None:
+    from tracking import paired
+
+    # the machine halves its speed after the second pair; every pair says 1.04
+    with_it, without = [1.04, 1.04, 2.08, 2.08, 2.08], [1.0, 1.0, 2.0, 2.0, 2.0]
+    assert paired(with_it, without) == pytest.approx(1.04)
+    # the machine slows down in the middle of the second pair: the medians' ratio says 2.08
+    assert paired([1.04, 2.08, 2.08], [1.0, 1.0, 2.0]) == pytest.approx(1.04)
+    with pytest.raises(ValueError):
+        paired([1.0, 2.0], [1.0])
