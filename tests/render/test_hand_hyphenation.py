@@ -3,6 +3,8 @@ galley that settles what the layout missed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -59,6 +61,26 @@ RUSSIAN = (
     "межправительственное соглашение инфраструктурных инвестиций экономического сотрудничества "
     "последовательно осуществляемой транспортной политики взаимовыгодного партнёрства "
 )
+
+
+@contextmanager
+def _layouts_made() -> Iterator[list[int]]:
+    """Count the Pango layouts WeasyPrint creates (one a setting of a line of text) into the last
+    item of the list given (append a 0 to start a new count)."""
+    from weasyprint.text import line_break
+
+    create_layout = line_break.create_layout
+    made = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made[-1] += 1
+        return create_layout(*args, **kwargs)
+
+    line_break.create_layout = counted
+    try:
+        yield made
+    finally:
+        line_break.create_layout = create_layout
 
 
 def _longest_runs(document: Any) -> tuple[int, int]:
@@ -169,34 +191,25 @@ def test_offering_only_the_soft_hyphens_near_the_line_changes_no_byte_of_a_russi
     Russian PDFs are the bytes WeasyPrint makes when offered all of them, for far fewer
     settings of a line."""
     from weasyprint.layout import inline
-    from weasyprint.text import line_break
 
     from briefgen.render import engine
 
     assert engine.SOFT_HYPHENS_NEAR_THE_LINE
     narrowing = inline.split_first_line
-    create_layout = line_break.create_layout
-    settings = [0]
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        settings[0] += 1
-        return create_layout(*args, **kwargs)
-
     loaded = localise(load_working(CENTRAL_ASIA), "ru")
     briefs = [tailor(loaded, code) for code in ("KZ", "TJ")]
-    line_break.create_layout = counted
     narrowing.remembers = False  # every line set, both ways
     try:
-        narrowed = [PdfRenderer().render(brief) for brief in briefs]
-        narrowed_settings, settings[0] = settings[0], 0
-        narrowing.near_the_line = False
-        offered_all = [PdfRenderer().render(brief) for brief in briefs]
+        with _layouts_made() as made:
+            narrowed = [PdfRenderer().render(brief) for brief in briefs]
+            made.append(0)
+            narrowing.near_the_line = False
+            offered_all = [PdfRenderer().render(brief) for brief in briefs]
     finally:
         narrowing.near_the_line = True
         narrowing.remembers = True
-        line_break.create_layout = create_layout
     assert narrowed == offered_all
-    assert narrowed_settings < 0.8 * settings[0], (narrowed_settings, settings[0])
+    assert made[0] < 0.8 * made[1], made
 
 
 @pytest.mark.slow
@@ -205,40 +218,32 @@ def test_lines_remembered_from_one_brief_to_the_next_change_no_byte_of_the_pdfs(
     same language sets most of its lines from memory, and the PDFs, English and Russian, are the
     bytes WeasyPrint makes setting every line afresh."""
     from weasyprint.layout import inline
-    from weasyprint.text import line_break
 
     from briefgen.render import engine
 
     assert engine.REMEMBERS_LINES
     remembering = inline.split_first_line
-    create_layout = line_break.create_layout
-    settings: list[int] = []
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        settings[-1] += 1
-        return create_layout(*args, **kwargs)
-
     briefs = [
         tailor(localise(load_working(CENTRAL_ASIA), language), code)
         for language in ("en", "ru")
         for code in ("KZ", "KG")
     ]
-    line_break.create_layout = counted
     engine._LINES.clear()
     try:
-        remembered = []
-        for brief in briefs:
-            settings.append(0)
-            remembered.append(PdfRenderer().render(brief))
-        remembering.remembers = False
-        afresh = []
-        for brief in briefs:
-            settings.append(0)
-            afresh.append(PdfRenderer().render(brief))
+        with _layouts_made() as made:
+            remembered = []
+            for brief in briefs:
+                made.append(0)
+                remembered.append(PdfRenderer().render(brief))
+            remembering.remembers = False
+            afresh = []
+            for brief in briefs:
+                made.append(0)
+                afresh.append(PdfRenderer().render(brief))
     finally:
         remembering.remembers = True
-        line_break.create_layout = create_layout
     assert remembered == afresh
+    settings = made[1:]  # one count a brief
     with_memory, without = settings[:4], settings[4:]
     print("Pango layouts, remembered then afresh:", settings)
     assert with_memory[1] < 0.6 * without[1] and with_memory[3] < 0.6 * without[3], settings  # KG after KZ
@@ -250,7 +255,6 @@ def test_the_widths_of_running_heads_are_remembered_as_the_lines_are() -> None:
     """A margin box's text is measured on every page (`weasyprint.layout.preferred`); laid out a
     second time, the page sets no text afresh, and without the widths remembered it does."""
     from weasyprint.layout import preferred
-    from weasyprint.text import line_break
 
     from briefgen.render import engine
 
@@ -261,27 +265,18 @@ def test_the_widths_of_running_heads_are_remembered_as_the_lines_are() -> None:
     )
     renderer = PdfRenderer()
     remembering = preferred.split_first_line
-    create_layout = line_break.create_layout
-    settings = [0]
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        settings[0] += 1
-        return create_layout(*args, **kwargs)
-
     afresh = []
-    line_break.create_layout = counted
     try:
         for measure in (remembering, remembering.__wrapped__):
             preferred.split_first_line = measure
             engine._LINES.clear()
             first = renderer._laid_out(page, renderer.fetcher, [])
-            settings[0] = 0
-            again = renderer._laid_out(page, renderer.fetcher, [])
-            afresh.append(settings[0])
+            with _layouts_made() as made:  # the second layout of the same page
+                again = renderer._laid_out(page, renderer.fetcher, [])
+            afresh.append(made[0])
             assert len(first.pages) == len(again.pages) == 4
     finally:
         preferred.split_first_line = remembering
-        line_break.create_layout = create_layout
     assert afresh[0] == 0 < afresh[1], afresh
 
 
