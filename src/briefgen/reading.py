@@ -74,8 +74,8 @@ THEME_FILE = Kind("theme file", 5 * _MB)
 """A logo, stylesheet or Word template a theme names."""
 TEMPLATE = Kind("template", 32 * _MB)
 """A file of the templates folder: HTML, CSS, the Word style reference, fonts and images."""
-RECORD = Kind("build record", 64 * _MB)
-"""What briefgen wrote for itself under the output folder (manifests, the inputs' record)."""
+RECORD = Kind("record briefgen keeps", 64 * _MB)
+"""What briefgen wrote for itself: manifests, the inputs' record, the tracking cache, the distribution record."""
 DOCUMENT = Kind("document", 512 * _MB)
 """A built document or copy, read back to stamp, check or deliver it."""
 CODE = Kind("program file", 64 * _MB)
