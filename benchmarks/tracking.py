@@ -90,6 +90,32 @@ def timed(command: list[str], *, env: dict[str, str] | None = None, label: str |
     return elapsed
 
 
+def layouts_of(command: list[str], *, env: dict[str, str]) -> dict[str, object]:
+    """Run a build with `--json`; return how many layouts its PDFs took and which were set tighter.
+
+    Page balancing lays a PDF out again when its last page would be nearly empty, so a follow-up
+    that moves a brief's end across a page can cost a layout: the count says whether the two
+    sides differ by one."""
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout}\n{result.stderr[-3000:]}")
+    reap()
+    summary = json.loads(result.stdout)
+    pdfs = [path for path in summary["written"] if path.endswith(".pdf")]
+    again = summary["laid_out_again"]
+    return {
+        "pdfs": len(pdfs),
+        "layouts": len(pdfs) + sum(entry["layouts"] - 1 for entry in again),
+        "set_tighter": sorted(_short(entry["path"]) for entry in again if entry["tighter"]),
+    }
+
+
+def _short(path: str) -> str:
+    """Return `<language>/<file>` of an output path."""
+    parts = Path(path).parts
+    return "/".join(parts[-2:])
+
+
 def paired(with_it: list[float], without: list[float]) -> float:
     """Return the median of the ratios of the runs taken in turn (the first with the first, ...)."""
     return statistics.median(a / b for a, b in zip(with_it, without, strict=True))
@@ -172,8 +198,10 @@ def main() -> None:
         shutil.rmtree(without / "china-central-asia" / "tracking")
         sides = {"with": with_it / "china-central-asia", "without": without / "china-central-asia"}
         times: dict[str, list[float]] = {"with": [], "without": []}
-        for side, folder in sides.items():  # a first build of each warms the caches
-            timed([*BRIEFGEN, "build", str(folder), "--out", str(work / f"out-{side}"), "--quiet"], env=env)
+        for side, folder in sides.items():  # a first build of each warms the caches, and says its layouts
+            results[f"layouts_{side}"] = layouts_of(
+                [*BRIEFGEN, "build", str(folder), "--out", str(work / f"out-{side}"), "--json"], env=env
+            )
         for _ in range(PAIRS):
             for side, folder in sides.items():
                 command = [
@@ -210,6 +238,13 @@ def report(results: dict[str, object]) -> None:
         f"{results['build_with_over_without']} (target <= 1.05); processor time, the same way, "
         f"{results['build_cpu_with_over_without']}"
     )
+    for side in ("with", "without"):
+        laid = results[f"layouts_{side}"]
+        assert isinstance(laid, dict)
+        print(
+            f"    {side} follow-up: {laid['layouts']} layouts of {laid['pdfs']} PDFs; "
+            f"set tighter: {', '.join(laid['set_tighter']) or 'none'}"
+        )
     met = []
     for name, (op, bound) in TARGETS.items():
         value = results[name]

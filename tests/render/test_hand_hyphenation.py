@@ -179,6 +179,7 @@ def test_a_russian_brief_is_laid_out_once_with_no_run_of_three_hyphens() -> None
     renderer._balanced = keeping  # type: ignore[method-assign]
     renderer.render(tailor(localise(load_working(CENTRAL_ASIA), "ru"), "KZ"))
     assert len(sizes) == 2 and min(sizes) > max(sizes) * 0.9, sizes
+    assert renderer.layouts == 2 and renderer.tighter  # what the build reports of it
     _markup, document, whole = printed[-1]
     assert not whole
     longest, hyphenated = _longest_runs(document)

@@ -4,6 +4,7 @@ and a document that still ends with a page under a quarter full is named by the 
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -83,4 +84,9 @@ def test_the_build_names_a_document_whose_last_page_stays_under_a_quarter_full(
         app,
         ["build", str(andes), "--country", "PE", "--format", "pdf", "--out", str(tmp_path / "j"), "--json"],
     )
-    assert '"short_last_pages"' in as_json.stdout and "andes-water-PE-e1.pdf" in as_json.stdout
+    summary = json.loads(as_json.stdout)
+    assert [Path(s["path"]).name for s in summary["short_last_pages"]] == ["andes-water-PE-e1.pdf"]
+    # laid out twice, and the tighter page kept nothing: the looser one was printed
+    assert [(Path(a["path"]).name, a["layouts"], a["tighter"]) for a in summary["laid_out_again"]] == [
+        ("andes-water-PE-e1.pdf", 2, False)
+    ]

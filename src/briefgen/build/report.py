@@ -33,6 +33,10 @@ class Outcome:
     """When it was rendered (wall-clock start and end) and by which process: for benchmarks."""
     last_page: tuple[int, float] | None = None
     """A PDF's page count and how full its last page is (0 to 1); None where not measured."""
+    layouts: int = 0
+    """How many times a PDF's page was laid out (0: not a PDF, or not measured)."""
+    tighter: bool = False
+    """Whether a PDF is set tighter, to save a nearly empty last page."""
 
     @property
     def short_last_page(self) -> bool:
@@ -81,6 +85,11 @@ class BuildReport:
                 {"path": str(o.path), "page": o.last_page[0], "fill": round(o.last_page[1], 2)}
                 for o in self.outcomes
                 if o.short_last_page and o.last_page is not None
+            ],
+            "laid_out_again": [
+                {"path": str(o.path), "layouts": o.layouts, "tighter": o.tighter}
+                for o in self.outcomes
+                if o.layouts > 1
             ],
             "untranslated": [
                 {

@@ -51,6 +51,8 @@ def render_job(job: Job) -> Outcome:
     else:
         outcome = Outcome(job.path, "written", hashlib.sha256(data).hexdigest(), len(data))
         outcome.last_page = getattr(renderer, "last_page", None)  # what a PDF measured of its layout
+        outcome.layouts = getattr(renderer, "layouts", 0)
+        outcome.tighter = getattr(renderer, "tighter", False)
     collect_after_a_document()
     outcome.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     outcome.span = (began, time.time(), os.getpid())

@@ -70,6 +70,11 @@ class PdfRenderer:
         self._themes: dict[Theme, tuple[SafeFetcher, list[CSS]]] = {}
         self.last_page: tuple[int, float] | None = None
         """The page count and the last page's fill of the latest document (None: not measured)."""
+        self.layouts = 0
+        """How many times WeasyPrint laid out the latest document (a galley of a few paragraphs
+        counts too): 1 unless hyphenation, the balancing pass or a drawing asked for more."""
+        self.tighter = False
+        """Whether the latest document is the tighter setting (`_balanced`)."""
         for name in _WEASYPRINT_LOGGERS:  # its INFO progress lines are not the user's business
             logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -101,6 +106,7 @@ class PdfRenderer:
                 page = _inline_drawings(brief, page)[0]
             return self._hyphenated(brief, page, fetcher, stylesheets, whole)
 
+        self.layouts, self.tighter = 0, False
         with _LAYOUT_LOCK:
             try:
                 markup, document, whole = self._balanced(layout)
@@ -134,6 +140,7 @@ class PdfRenderer:
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()
         markup = self.html.report_document(report, inline_css=False, logo_src=logo_src)
+        self.layouts, self.tighter, self.last_page = 0, False, None
         with _LAYOUT_LOCK:
             try:
                 document = self._laid_out(markup, fetcher, stylesheets)
@@ -153,14 +160,17 @@ class PdfRenderer:
         the same runs of hyphens would come back, each costing a layout to find again.
         """
         markup, document, whole = layout(whole=whole)
+        laid_out: Any = None
         fills = page_fill(document) or []
         if len(fills) > 1 and fills[-1] < LAST_PAGE_MIN:
             tighter, laid_out, tighter_whole = layout("tight", whole=whole)
             if len(laid_out.pages) < len(document.pages):
                 markup, document, whole = tighter, laid_out, tighter_whole
+        self.tighter = document is laid_out
         return markup, document, whole
 
     def _laid_out(self, markup: str, fetcher: SafeFetcher, stylesheets: list[CSS]) -> Any:
+        self.layouts += 1
         return HTML(string=markup, base_url=self.base_url, url_fetcher=fetcher).render(
             font_config=self.font_config,
             stylesheets=stylesheets,
