@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -100,7 +101,11 @@ def layouts_of(command: list[str], *, env: dict[str, str]) -> dict[str, object]:
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout}\n{result.stderr[-3000:]}")
     reap()
-    summary = json.loads(result.stdout)
+    return layout_summary(json.loads(result.stdout))
+
+
+def layout_summary(summary: dict[str, Any]) -> dict[str, object]:
+    """Return a build's `--json` summary's PDFs, their layouts in all, and those set tighter."""
     pdfs = [path for path in summary["written"] if path.endswith(".pdf")]
     again = summary["laid_out_again"]
     return {

@@ -56,3 +56,23 @@ def test_the_follow_up_ratio_is_taken_pair_by_pair_so_a_drift_lands_on_neither_s
     assert paired([1.04, 2.08, 2.08], [1.0, 1.0, 2.0]) == pytest.approx(1.04)
     with pytest.raises(ValueError):
         paired([1.0, 2.0], [1.0])
+
+
+@pytest.mark.unit
+@pytest.mark.usefixtures("benchmarks")
+def test_the_follow_up_benchmark_counts_every_layout_of_the_pdfs_it_builds() -> None:
+    from tracking import layout_summary
+
+    summary = {
+        "written": [
+            "/o/b/e1/en/b-KZ-e1.pdf",
+            "/o/b/e1/en/b-KZ-e1.docx",
+            "/o/b/e1/ru/b-KG-e1.pdf",
+            "/o/b/e1/ru/b-TJ-e1.pdf",
+        ],
+        "laid_out_again": [
+            {"path": "/o/b/e1/ru/b-KG-e1.pdf", "layouts": 2, "tighter": True},
+            {"path": "/o/b/e1/ru/b-TJ-e1.pdf", "layouts": 3, "tighter": False},
+        ],
+    }
+    assert layout_summary(summary) == {"pdfs": 3, "layouts": 6, "set_tighter": ["ru/b-KG-e1.pdf"]}
