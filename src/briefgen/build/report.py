@@ -34,7 +34,7 @@ class Outcome:
     last_page: tuple[int, float] | None = None
     """A PDF's page count and how full its last page is (0 to 1); None where not measured."""
     layouts: int = 0
-    """How many times a PDF's page was laid out (0: not a PDF, or not measured)."""
+    """How many times a PDF was laid out, a galley of a few paragraphs included (0: not a PDF)."""
     tighter: bool = False
     """Whether a PDF is set tighter, to save a nearly empty last page."""
 

@@ -106,8 +106,8 @@ class PdfRenderer:
                 page = _inline_drawings(brief, page)[0]
             return self._hyphenated(brief, page, fetcher, stylesheets, whole)
 
-        self.layouts, self.tighter = 0, False
         with _LAYOUT_LOCK:
+            self.layouts, self.tighter = 0, False
             try:
                 markup, document, whole = self._balanced(layout)
                 if brief.figures:
@@ -140,8 +140,8 @@ class PdfRenderer:
         if theme.logo is not None and theme.folder is not None:
             logo_src = (Path(theme.folder) / theme.logo.name).as_uri()
         markup = self.html.report_document(report, inline_css=False, logo_src=logo_src)
-        self.layouts, self.tighter, self.last_page = 0, False, None
         with _LAYOUT_LOCK:
+            self.layouts, self.tighter, self.last_page = 0, False, None
             try:
                 document = self._laid_out(markup, fetcher, stylesheets)
                 identifier = hashlib.sha256(markup.encode("utf-8")).hexdigest()[:32].encode("ascii")
