@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
 import subprocess
 import zlib
 from collections.abc import Iterator
@@ -23,6 +24,16 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CENTRAL_ASIA = REPO / "briefs" / "china-central-asia"
 ANDES = FIXTURES / "briefs" / "andes-water"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start every process the tests start with Ctrl-C at its default, as a terminal starts a
+    command, even when the test run itself was started with SIGINT ignored (`make test &` from a
+    script, as some CI runners do): a command started that way keeps ignoring it (as `briefgen`
+    does, `command.IGNORED`), and the tests that press Ctrl-C would press it for nothing. A handler
+    of Python's own here is reset to the default in each child at its exec."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session", autouse=True)

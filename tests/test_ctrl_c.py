@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -358,3 +359,40 @@ def test_a_ctrl_c_in_a_finaliser_ends_the_command_with_the_one_line_and_no_trace
         run="run",
     )
     assert (result.returncode, result.stderr.splitlines()) == (130, ["briefgen: interrupted"])
+
+
+@pytest.mark.slow
+def test_a_build_started_with_ctrl_c_ignored_keeps_ignoring_it(project_with_figures: Path) -> None:
+    """A build started in the background of a script (`briefgen build &` in a shell without job
+    control) starts with SIGINT ignored, and keeps it so, as the shell means and as Python's own
+    startup does: a Ctrl-C aimed at the script in the foreground, at any moment (the interpreter
+    starting, the command loading, the workers rendering), leaves it to finish its documents.
+    Before, the command set its handler over the ignore: a Ctrl-C ended it with status 130, and
+    one during Python's startup was dropped while later ones were not."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    out = project_with_figures / "out"
+    written: set[int] = set()
+    for moment in (0.02, 0.5, 2.5):
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the build, as from a shell
+        try:
+            build = subprocess.Popen(
+                [BRIEFGEN, "build", "--out", str(out), "--force"],
+                cwd=project_with_figures,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                start_new_session=True,
+            )
+        finally:
+            signal.signal(signal.SIGINT, before)
+        time.sleep(moment)
+        assert build.poll() is None, f"the build ended before {moment} s"
+        os.killpg(build.pid, signal.SIGINT)
+        stdout, stderr = build.communicate(timeout=300)
+        assert build.returncode == 0, (moment, build.returncode, stderr[-2000:])
+        assert "interrupted" not in stderr
+        made = re.search(r"\b(\d+) written, 0 unchanged, 0 failed\b", stdout)
+        assert made and int(made[1]) >= 20, stdout[-500:]  # every document of both briefs
+        written.add(int(made[1]))
+    assert len(written) == 1, written

@@ -13,6 +13,9 @@ undoes the handlers Python set, not one set to "ignore"), and a Ctrl-C there kil
 without a word and with status -2, its output already written. So the last exit handler lets a
 Ctrl-C go: the command has finished, and ends with its own status.
 
+A command started with Ctrl-C ignored (in the background of a script) keeps it ignored, as the
+shell means it to be (`IGNORED`): none of the above is set.
+
 Only the command imports this module: a program or a test that imports briefgen keeps its own
 Ctrl-C.
 
@@ -91,8 +94,16 @@ def _let_go() -> None:
     _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
 
 
-_signal.signal(_signal.SIGINT, _end_now)
-atexit.register(_let_go)  # the first registered runs last, after those of every library imported later
+IGNORED = _signal.getsignal(_signal.SIGINT) == _signal.SIG_IGN
+"""Whether the command was started with Ctrl-C ignored: in the background of a script (`briefgen
+build &` in a shell without job control), or by a parent that asked so. It then stays ignored,
+as the shell means it to be and as Python's own startup leaves it: a Ctrl-C aimed at the script
+in the foreground does not stop a build or a distribution running behind it, and nothing below
+is set."""
+
+if not IGNORED:
+    _signal.signal(_signal.SIGINT, _end_now)
+    atexit.register(_let_go)  # the first registered runs last, after those of every library imported later
 
 
 def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
@@ -111,6 +122,9 @@ def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
 def main() -> None:
     """Run the `briefgen` command, with Ctrl-C ending it cleanly at every moment."""
     global _ended
+    if IGNORED:  # started with Ctrl-C ignored: it stays ignored (see IGNORED)
+        _run()
+        return
     sys.unraisablehook = _unraisable
     _signal.signal(_signal.SIGINT, _interrupt)
     try:
