@@ -73,6 +73,20 @@ def project_with_figures(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def start_build(project: Path, out: Path, env: dict[str, str], *, stdout: int) -> subprocess.Popen[str]:
+    """Start `briefgen build --force` of every brief in `project`, in a process group of its own
+    (as a terminal gives a command), its errors readable."""
+    return subprocess.Popen(
+        [BRIEFGEN, "build", "--out", str(out), "--force"],
+        cwd=project,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
 @contextlib.contextmanager
 def every_core_busy() -> Iterator[None]:
     """Keep each core busy with a loop of its own (one process group, ended on the way out)."""
@@ -126,15 +140,7 @@ def test_ctrl_c_at_any_moment_of_a_build_ends_it_with_status_130_and_one_line(
             moment = EARLIEST + (LATEST - EARLIEST) * run / max(RUNS - 1, 1)
             # not on a grid the build could fall into step with
             moment = min(max(moment + rng.uniform(-0.01, 0.01), EARLIEST), LATEST)
-            build = subprocess.Popen(
-                [BRIEFGEN, "build", "--out", str(out), "--force"],
-                cwd=project_with_figures,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-                start_new_session=True,  # its own group, as a terminal gives a command
-            )
+            build = start_build(project_with_figures, out, env, stdout=subprocess.DEVNULL)
             time.sleep(max(moment, 0.0))
             running = build.poll() is None
             with contextlib.suppress(ProcessLookupError):
@@ -375,15 +381,7 @@ def test_a_build_started_with_ctrl_c_ignored_keeps_ignoring_it(project_with_figu
     for moment in (0.02, 0.5, 2.5):
         before = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the build, as from a shell
         try:
-            build = subprocess.Popen(
-                [BRIEFGEN, "build", "--out", str(out), "--force"],
-                cwd=project_with_figures,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-                start_new_session=True,
-            )
+            build = start_build(project_with_figures, out, env, stdout=subprocess.PIPE)
         finally:
             signal.signal(signal.SIGINT, before)
         time.sleep(moment)
